@@ -1,0 +1,5 @@
+import sys
+
+from ecops.cli import main
+
+sys.exit(main())

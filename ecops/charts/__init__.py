@@ -1,0 +1,1 @@
+"""Plotly figure builders: result dataclasses in, figures out. No streamlit here."""

@@ -1,0 +1,173 @@
+"""``python -m ecops``: the app's analyses for scripts and scheduled reports.
+
+Commands: ``sample`` (write the sample dataset), ``check`` (mapping + quality report of files),
+``report`` (headline metrics of every page as JSON, or a standalone HTML report), ``bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from ecops.dataset import Dataset, Filters
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    def date(v: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(v) if v else None
+
+    split = lambda v: tuple(x for x in (v or "").split(",") if x)  # noqa: E731
+    return Filters(date(args.start), date(args.end), split(args.region), split(args.channel), split(args.category))
+
+
+def _load(files: list[str], mapping_path: str | None, lang: str):
+    """Load files into a Dataset; returns (dataset, LoadResult) or exits 2 with the user message."""
+    from ecops.ingest import IngestError
+    from ecops.loader import load_files
+    from ecops.mapping import Mapping
+
+    mapping = Mapping.load(mapping_path) if mapping_path else None
+    try:
+        result = load_files(files, mapping)
+    except IngestError as err:
+        print(err.message(lang), file=sys.stderr)
+        raise SystemExit(2) from None
+    except FileNotFoundError as err:
+        print(f"{err.filename}: file not found", file=sys.stderr)
+        raise SystemExit(2) from None
+    name = ", ".join(Path(f).name for f in files)
+    ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
+                             notes=result.notes)
+    return ds, result
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from ecops.sample import flat_export, generate
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sample = generate(args.orders, seed=args.seed)
+    for name, frame in sample.tables.items():
+        if args.format == "parquet":
+            frame.to_parquet(out / f"{name}.parquet", index=False)
+        else:
+            frame.to_csv(out / f"{name}.csv", index=False)
+    if args.flat:
+        flat_export(sample.tables).to_csv(out / "flat_order_lines.csv", index=False)
+    print(json.dumps({"out": str(out), "orders": sample.truth.n_orders,
+                      "tables": {k: len(v) for k, v in sample.tables.items()}}, ensure_ascii=False))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ecops.quality import quality_report
+
+    ds, result = _load(args.files, args.mapping, args.lang)
+    if args.save_mapping:
+        result.mapping.save(args.save_mapping)
+    report = quality_report(ds)
+    out = {
+        "fingerprint": result.fingerprint,
+        "tables": {t: int(ds.scalar(_count(ds, t))) for t in ds.tables},
+        "mapping": json.loads(result.mapping.to_json()),
+        "notes": list(result.notes),
+        "warnings": list(result.warnings),
+        "quality": {"summary": report.summary, "findings": report.findings.to_dict(orient="records")},
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    return 1 if report.summary == "errors" else 0
+
+
+def _count(ds: Dataset, table: str):
+    import sqlalchemy as sa
+
+    return sa.select(sa.func.count()).select_from(ds.table(table))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ecops import report
+
+    if args.url:
+        ds = Dataset.from_url(args.url)
+    elif args.files:
+        ds, _ = _load(args.files, args.mapping, args.lang)
+    else:
+        from ecops.sample import generate
+
+        sample = generate(args.orders, seed=args.seed)
+        ds = Dataset.from_frames(sample.tables, name="sample", fingerprint=f"sample-{args.orders}-{args.seed}-v1")
+    f = _filters(args)
+    rep = report.build_report(ds, f, args.sections.split(",") if args.sections else None,
+                              progress=lambda s: print(f"… {s}", file=sys.stderr))
+    text = rep.to_json() if args.format == "json" else report.to_html(rep, ds, f, args.lang)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    for name, err in rep.errors.items():
+        print(f"section {name} failed: {err}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ecops import bench
+
+    result = bench.run(args.orders, seed=args.seed, keep_dir=args.keep)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ecops", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("sample", help="write the built-in sample dataset")
+    s.add_argument("--orders", type=int, default=50_000)
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--out", required=True, help="output folder")
+    s.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    s.add_argument("--flat", action="store_true", help="also write one flat order-line file")
+    s.set_defaults(func=cmd_sample)
+
+    c = sub.add_parser("check", help="mapping and quality report of files")
+    c.add_argument("files", nargs="+")
+    c.add_argument("--mapping", help="a saved mapping JSON to apply")
+    c.add_argument("--save-mapping", help="write the mapping used to this JSON file")
+    c.add_argument("--lang", choices=["en", "zh"], default="en")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("report", help="headline metrics of every page (JSON or HTML)")
+    r.add_argument("files", nargs="*", help="data files; none = the built-in sample")
+    r.add_argument("--mapping")
+    r.add_argument("--url", help="a SQLAlchemy database URL, used read-only")
+    r.add_argument("--format", choices=["json", "html"], default="json")
+    r.add_argument("--out")
+    r.add_argument("--sections", help="comma-separated subset, e.g. overview,pricing")
+    r.add_argument("--orders", type=int, default=50_000, help="sample size when no files are given")
+    r.add_argument("--seed", type=int, default=7)
+    r.add_argument("--lang", choices=["en", "zh"], default="en")
+    for flag in ("start", "end"):
+        r.add_argument(f"--{flag}", help="YYYY-MM-DD")
+    for flag in ("region", "channel", "category"):
+        r.add_argument(f"--{flag}", help="comma-separated values")
+    r.set_defaults(func=cmd_report)
+
+    b = sub.add_parser("bench", help="ingest and per-page compute timings, peak RSS")
+    b.add_argument("--orders", type=int, default=1_000_000)
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--out", help="also write the JSON here")
+    b.add_argument("--keep", help="keep the generated CSV in this folder")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)

@@ -1,0 +1,419 @@
+"""The one data path: a :class:`Dataset` of canonical tables behind SQLAlchemy.
+
+The built-in sample, uploaded files and a connected database all become a
+``Dataset``. Analyses ask it for canonical tables (``ds.table("orders")``) or
+for the filtered order/line sets (``ds.orders(filters)``, ``ds.lines(filters)``)
+as SQLAlchemy selectables, build aggregate queries on top, and receive small
+pandas frames from :meth:`Dataset.query`. Filters are compiled into SQL, never
+applied to a loaded frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import sqlalchemy as sa
+
+from ecops import schema
+
+SourceKind = Literal["sample", "upload", "database", "saved"]
+
+#: Order statuses that mean the order never happened; excluded from every metric.
+CANCELLED_STATUSES: tuple[str, ...] = (
+    "cancelled", "canceled", "cancel", "unavailable", "closed", "void",
+    "已取消", "取消", "交易关闭", "已关闭",
+)
+
+DEFAULT_ROW_CAP = 2_000_000
+
+
+class DatasetError(Exception):
+    """A dataset cannot answer: a table or column the analysis needs is missing, or a query failed."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Global filters of every page: period (inclusive dates), regions, channels, categories.
+
+    Empty tuples mean "all". Frozen and hashable, so it is a valid cache key.
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    regions: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def to_params(self) -> dict[str, str]:
+        """Encode as URL query parameters (only what is set)."""
+        out: dict[str, str] = {}
+        if self.start:
+            out["from"] = self.start.isoformat()
+        if self.end:
+            out["to"] = self.end.isoformat()
+        for key, values in (("region", self.regions), ("channel", self.channels), ("category", self.categories)):
+            if values:
+                out[key] = "|".join(values)
+        return out
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> Filters:
+        """Decode URL query parameters; malformed values are ignored, never raised."""
+
+        def date_of(key: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(str(params.get(key, ""))[:10])
+            except ValueError:
+                return None
+
+        def many(key: str) -> tuple[str, ...]:
+            raw = params.get(key) or ""
+            return tuple(v for v in str(raw).split("|") if v)
+
+        start, end = date_of("from"), date_of("to")
+        if start and end and start > end:
+            start, end = end, start
+        return cls(start, end, many("region"), many("channel"), many("category"))
+
+    def previous_period(self, bounds: tuple[dt.date, dt.date]) -> Filters:
+        """The same-length period immediately before this one (for period-over-period change)."""
+        start = self.start or bounds[0]
+        end = self.end or bounds[1]
+        length = (end - start).days + 1
+        return replace(self, start=start - dt.timedelta(days=length), end=start - dt.timedelta(days=1))
+
+
+_SA_TYPES: dict[str, sa.types.TypeEngine] = {
+    "id": sa.String(),
+    "text": sa.String(),
+    "category": sa.String(),
+    "time": sa.DateTime(),
+    "date": sa.Date(),
+    "number": sa.Float(),
+    "integer": sa.BigInteger(),
+}
+
+
+@dataclass
+class Dataset:
+    """Canonical tables reachable through one SQLAlchemy engine.
+
+    Parameters
+    ----------
+    engine:
+        Where the SQL runs (DuckDB in-process by default; any SQLAlchemy URL read-only).
+    sources:
+        Canonical table name → selectable whose columns carry canonical names.
+    name, kind:
+        Human label and origin (sample, upload, database, saved).
+    fingerprint:
+        Content hash of the full input; the cache key of everything computed from it.
+    """
+
+    engine: sa.Engine
+    sources: dict[str, sa.FromClause]
+    name: str
+    fingerprint: str
+    kind: SourceKind = "sample"
+    currency: str = "¥"
+    row_cap: int = DEFAULT_ROW_CAP
+    notes: tuple[str, ...] = ()
+    _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def from_duckdb(
+        cls, con: duckdb.DuckDBPyConnection, *, name: str, fingerprint: str, kind: SourceKind = "upload",
+        currency: str = "¥", notes: Iterable[str] = (),
+    ) -> Dataset:
+        """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`)."""
+        # Each pooled SQLAlchemy connection is a cursor on the same in-process database, so
+        # Streamlit's script threads can query concurrently without sharing one cursor.
+        engine = sa.create_engine("duckdb://", creator=con.cursor, poolclass=sa.pool.QueuePool,
+                                  pool_size=4, max_overflow=8)
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        return cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, notes=tuple(notes))
+
+    @classmethod
+    def from_frames(
+        cls, frames: Mapping[str, pd.DataFrame], *, name: str, fingerprint: str | None = None,
+        kind: SourceKind = "sample", currency: str = "¥",
+    ) -> Dataset:
+        """Load canonical frames (e.g. the generated sample) into a private in-memory DuckDB."""
+        con = duckdb.connect(":memory:")
+        for tname in schema.TABLE_ORDER:
+            if tname in frames:
+                frame = frames[tname]
+                con.register("_frame", frame)
+                con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+        if fingerprint is None:
+            fingerprint = frames_fingerprint(frames)
+        return cls.from_duckdb(con, name=name, fingerprint=fingerprint, kind=kind, currency=currency)
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, name: str | None = None, table_map: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
+        db_schema: str | None = None, statement_timeout_s: int = 30, row_cap: int = DEFAULT_ROW_CAP,
+        currency: str = "¥",
+    ) -> Dataset:
+        """Connect read-only to a database that SQLAlchemy reaches.
+
+        ``table_map`` maps a canonical table to ``(source_table, {canonical_column: source_column})``;
+        tables already named canonically are used as they are. Writes are impossible from ecops: the
+        session is read-only where the dialect supports it, and ecops only executes SELECTs it built.
+        """
+        engine = _readonly_engine(url, statement_timeout_s)
+        insp = sa.inspect(engine)
+        present = set(insp.get_table_names(schema=db_schema)) | set(insp.get_view_names(schema=db_schema))
+        md = sa.MetaData(schema=db_schema)
+        wanted: dict[str, tuple[str, Mapping[str, str]]] = {}
+        for tname in schema.TABLE_ORDER:
+            if table_map and tname in table_map:
+                wanted[tname] = table_map[tname]
+            elif tname in present:
+                wanted[tname] = (tname, {})
+        sources: dict[str, sa.FromClause] = {}
+        for tname, (src, colmap) in wanted.items():
+            if src not in present:
+                raise DatasetError(f"table {src!r} not found in the database")
+            cols = {c["name"]: c for c in insp.get_columns(src, schema=db_schema)}
+            spec = schema.table(tname)
+            picked = []
+            for col in spec.columns:
+                src_col = colmap.get(col.name, col.name if col.name in cols else None)
+                if src_col and src_col in cols:
+                    picked.append((col, src_col))
+            if not any(c.name == r for c, _ in picked for r in spec.required):
+                continue
+            real = sa.Table(src, md, *(sa.Column(s, cols[s]["type"]) for _, s in picked))
+            sources[tname] = sa.select(*(_cast_to_kind(real.c[s], c.kind).label(c.name) for c, s in picked)) \
+                .subquery(tname)
+        safe_url = engine.url.render_as_string(hide_password=True)
+        fp = hashlib.sha256(f"{safe_url}|{sorted(wanted.items())!r}".encode()).hexdigest()[:16]
+        ds = cls(engine, sources, name or engine.url.database or "database", fp, "database", currency, row_cap)
+        ds._refresh_fingerprint()
+        return ds
+
+    def _refresh_fingerprint(self) -> None:
+        # A live database changes: key caches on its size and latest order too, so new data is seen.
+        if not self.has("orders"):
+            return
+        o = self.table("orders")
+        row = self.query(sa.select(sa.func.count(), sa.func.max(o.c.order_time))).iloc[0]
+        self.fingerprint = hashlib.sha256(f"{self.fingerprint}|{row.iloc[0]}|{row.iloc[1]}".encode()).hexdigest()[:16]
+
+    # ---------------------------------------------------------------- schema
+    def has(self, table: str, column: str | None = None) -> bool:
+        """Whether the dataset has this canonical table (and column)."""
+        src = self.sources.get(table)
+        if src is None:
+            return False
+        return column is None or column in src.c
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        """Canonical columns present in ``table`` (empty when the table is missing)."""
+        src = self.sources.get(table)
+        return tuple(src.c.keys()) if src is not None else ()
+
+    def table(self, name: str) -> sa.FromClause:
+        """The canonical table ``name`` as a selectable with canonical column names."""
+        try:
+            return self.sources[name]
+        except KeyError:
+            raise DatasetError(f"the dataset has no {name!r} table") from None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(t for t in schema.TABLE_ORDER if t in self.sources)
+
+    # ---------------------------------------------------------------- filters
+    def orders(self, filters: Filters | None = None, *, include_cancelled: bool = False) -> sa.Subquery:
+        """Orders passing the global filters (cancelled orders excluded unless asked)."""
+        o = self.table("orders")
+        return sa.select(o).where(*self._order_conditions(o, filters or Filters(), include_cancelled)) \
+            .subquery("f_orders")
+
+    def _order_conditions(self, o: sa.FromClause, f: Filters, include_cancelled: bool) -> list[Any]:
+        cond: list[Any] = []
+        if f.start:
+            cond.append(o.c.order_time >= dt.datetime.combine(f.start, dt.time()))
+        if f.end:
+            cond.append(o.c.order_time < dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time()))
+        if f.regions:
+            if "region" in o.c:
+                cond.append(o.c.region.in_(f.regions))
+            elif self.has("customers", "region"):
+                cu = self.table("customers")
+                cond.append(o.c.customer_id.in_(sa.select(cu.c.customer_id).where(cu.c.region.in_(f.regions))))
+        if f.channels and "channel" in o.c:
+            cond.append(o.c.channel.in_(f.channels))
+        if f.categories and self.has("products", "category") and self.has("order_items"):
+            oi, p = self.table("order_items"), self.table("products")
+            cond.append(o.c.order_id.in_(
+                sa.select(oi.c.order_id).join(p, p.c.product_id == oi.c.product_id)
+                .where(p.c.category.in_(f.categories))
+            ))
+        if not include_cancelled and "status" in o.c:
+            cond.append(sa.or_(o.c.status.is_(None), sa.func.lower(o.c.status).not_in(CANCELLED_STATUSES)))
+        return cond
+
+    def lines(self, filters: Filters | None = None, *, include_cancelled: bool = False) -> sa.Subquery:
+        """Order lines of filtered orders, with order and product attributes alongside.
+
+        Columns: every order_items column, ``amount`` (quantity × unit_price, the line's GMV),
+        ``cost`` (quantity × unit cost where a cost is known), the order's customer_id, order_time,
+        channel, region, promotion_id, status where present, and the product's category/brand.
+        The category filter applies at line level: a category's GMV counts only its own lines.
+        """
+        f = filters or Filters()
+        o, oi = self.table("orders"), self.table("order_items")
+        p = self.sources.get("products")
+        cols: list[Any] = [oi.c[c] for c in oi.c.keys() if c != "unit_cost"]
+        cols.append((oi.c.quantity * oi.c.unit_price).label("amount"))
+        for c in ("customer_id", "order_time", "channel", "region", "city", "promotion_id", "status",
+                  "warehouse_id", "carrier"):
+            if c in o.c:
+                cols.append(o.c[c])
+        join = oi.join(o, o.c.order_id == oi.c.order_id)
+        unit_cost = oi.c.unit_cost if "unit_cost" in oi.c else None
+        if p is not None:
+            join = join.outerjoin(p, p.c.product_id == oi.c.product_id)
+            for c in ("category", "brand"):
+                if c in p.c:
+                    cols.append(p.c[c])
+            if "unit_cost" in p.c:
+                unit_cost = p.c.unit_cost if unit_cost is None else sa.func.coalesce(unit_cost, p.c.unit_cost)
+        if unit_cost is not None:
+            cols.append(unit_cost.label("unit_cost"))
+            cols.append((oi.c.quantity * unit_cost).label("cost"))
+        cond = self._order_conditions(o, replace(f, categories=()), include_cancelled)
+        if f.categories and p is not None and "category" in p.c:
+            cond.append(p.c.category.in_(f.categories))
+        return sa.select(*cols).select_from(join).where(*cond).subquery("f_lines")
+
+    # ----------------------------------------------------------------- query
+    def query(self, stmt: sa.Executable) -> pd.DataFrame:
+        """Run a SELECT that ecops built and return the (small, aggregated) result as a frame.
+
+        Raises :class:`DatasetError` past the row cap: analyses must aggregate in SQL.
+        """
+        if not isinstance(stmt, sa.Select | sa.CompoundSelect):
+            raise DatasetError("only SELECT statements built by ecops may run")
+        with self.engine.connect() as con:
+            result = con.execute(stmt)
+            rows = result.fetchmany(self.row_cap + 1)
+            keys = list(result.keys())
+        if len(rows) > self.row_cap:
+            raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
+        return pd.DataFrame.from_records(rows, columns=keys)
+
+    def scalar(self, stmt: sa.Select) -> Any:
+        """Run a one-value SELECT."""
+        frame = self.query(stmt)
+        return None if frame.empty else frame.iat[0, 0]
+
+    def date_bounds(self) -> tuple[dt.date, dt.date]:
+        """First and last order date in the dataset (unfiltered)."""
+        with self._lock:
+            if self._bounds is None:
+                o = self.table("orders")
+                lo, hi = self.query(sa.select(sa.func.min(o.c.order_time), sa.func.max(o.c.order_time))).iloc[0]
+                if pd.isna(lo):
+                    today = dt.date.today()
+                    self._bounds = (today, today)
+                else:
+                    self._bounds = (pd.Timestamp(lo).date(), pd.Timestamp(hi).date())
+            return self._bounds
+
+    def distinct(self, table: str, column: str, limit: int = 500) -> list[str]:
+        """Most frequent distinct values of a column (for filter pick lists)."""
+        if not self.has(table, column):
+            return []
+        t = self.table(table)
+        col = t.c[column]
+        stmt = (sa.select(col, sa.func.count().label("n")).where(col.is_not(None)).group_by(col)
+                .order_by(sa.desc("n"), col).limit(limit))
+        return [str(v) for v in self.query(stmt)[column]]
+
+    def filter_options(self) -> dict[str, list[str]]:
+        """Pick lists for the global filters that this dataset can apply."""
+        regions = self.distinct("orders", "region") or self.distinct("customers", "region")
+        return {
+            "region": regions,
+            "channel": self.distinct("orders", "channel"),
+            "category": self.distinct("products", "category"),
+        }
+
+    def cache_key(self, filters: Filters | None = None, **params: Any) -> tuple:
+        """A hashable key for results derived from this dataset with these filters and parameters."""
+        return (self.fingerprint, filters or Filters(), tuple(sorted(params.items())))
+
+
+def _canonical_sources(rows: Iterable[tuple[str, str, str]]) -> dict[str, sa.FromClause]:
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for tname, col, dtype in rows:
+        by_table.setdefault(tname, []).append((col, dtype))
+    md = sa.MetaData()
+    out: dict[str, sa.FromClause] = {}
+    for tname in schema.TABLE_ORDER:
+        if tname not in by_table:
+            continue
+        spec = schema.table(tname)
+        known = {c.name: c for c in spec.columns}
+        cols = [sa.Column(c, _SA_TYPES[known[c].kind]) for c, _ in by_table[tname] if c in known]
+        out[tname] = sa.Table(tname, md, *cols)
+    return out
+
+
+def _cast_to_kind(col: sa.ColumnElement, kind: str) -> sa.ColumnElement:
+    target = _SA_TYPES[kind]
+    if isinstance(col.type, type(target)):
+        return col
+    if kind in ("id", "text", "category"):
+        return sa.cast(col, sa.String)
+    return sa.cast(col, target)
+
+
+def _readonly_engine(url: str, statement_timeout_s: int) -> sa.Engine:
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    backend = engine.dialect.name
+
+    @sa.event.listens_for(engine, "connect")
+    def _set_readonly(dbapi_con, _record):  # pragma: no cover - exercised against real servers
+        cur = dbapi_con.cursor()
+        try:
+            if backend == "postgresql":
+                cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                cur.execute(f"SET statement_timeout = {int(statement_timeout_s) * 1000}")
+            elif backend == "mysql":
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
+                cur.execute(f"SET SESSION MAX_EXECUTION_TIME = {int(statement_timeout_s) * 1000}")
+        finally:
+            cur.close()
+        if backend == "postgresql":
+            dbapi_con.commit()
+
+    return engine
+
+
+def frames_fingerprint(frames: Mapping[str, pd.DataFrame]) -> str:
+    """Content hash of every row of every frame (never a sample of rows)."""
+    h = hashlib.sha256()
+    for tname in sorted(frames):
+        frame = frames[tname]
+        h.update(tname.encode())
+        h.update("|".join(map(str, frame.columns)).encode())
+        h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]

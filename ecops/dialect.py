@@ -1,0 +1,168 @@
+"""Dialect-specific SQL, in one place.
+
+Analyses build portable SQLAlchemy Core expressions; the few constructs whose
+spelling differs between engines (date truncation, day differences, weekday,
+percentiles) are defined here as custom elements compiled per dialect with
+``@compiles``. We chose ``@compiles`` over transpiling strings (sqlglot) because
+analyses then stay typed SQLAlchemy expressions — identifiers are always quoted
+and values always bound — and a new dialect is one function per construct.
+
+Supported: DuckDB (default), PostgreSQL; a generic fallback uses ANSI-ish SQL
+that works on most engines SQLAlchemy reaches (MySQL, Trino, ClickHouse …).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+Unit = Literal["day", "week", "month", "quarter", "year"]
+_UNITS = ("day", "week", "month", "quarter", "year")
+
+
+class date_trunc(FunctionElement):
+    """Truncate a timestamp to the start of its day / ISO week (Monday) / month / quarter / year."""
+
+    type = sa.DateTime()
+    inherit_cache = True
+    name = "date_trunc"
+
+    def __init__(self, unit: Unit, expr: Any):
+        if unit not in _UNITS:
+            raise ValueError(f"unknown unit {unit!r}; use one of {_UNITS}")
+        self.unit = unit
+        super().__init__(expr)
+
+
+@compiles(date_trunc)
+def _date_trunc_default(element: date_trunc, compiler, **kw) -> str:
+    (expr,) = list(element.clauses)
+    return f"date_trunc('{element.unit}', {compiler.process(expr, **kw)})"
+
+
+@compiles(date_trunc, "mysql")
+def _date_trunc_mysql(element: date_trunc, compiler, **kw) -> str:
+    (expr,) = list(element.clauses)
+    e = compiler.process(expr, **kw)
+    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m-01", "year": "%Y-01-01"}
+    if element.unit == "week":
+        return f"DATE_SUB(DATE({e}), INTERVAL WEEKDAY({e}) DAY)"
+    if element.unit == "quarter":
+        return f"MAKEDATE(YEAR({e}), 1) + INTERVAL QUARTER({e}) - 1 QUARTER"
+    return f"STR_TO_DATE(DATE_FORMAT({e}, '{fmt[element.unit]}'), '%Y-%m-%d')"
+
+
+class days_between(FunctionElement):
+    """Fractional days from ``start`` to ``end`` (positive when end is later)."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler, **kw) -> str:
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(extract(epoch from ({end}) - ({start})) / 86400.0)"
+
+
+@compiles(days_between, "duckdb")
+def _days_between_duckdb(element: days_between, compiler, **kw) -> str:
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(epoch(CAST({end} AS TIMESTAMP)) - epoch(CAST({start} AS TIMESTAMP))) / 86400.0"
+
+
+@compiles(days_between, "mysql")
+def _days_between_mysql(element: days_between, compiler, **kw) -> str:
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(TIMESTAMPDIFF(SECOND, {start}, {end}) / 86400.0)"
+
+
+class weekday(FunctionElement):
+    """Day of week 0 = Monday … 6 = Sunday."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "weekday"
+
+
+@compiles(weekday)
+def _weekday_default(element: weekday, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST(extract(isodow from {expr}) AS INTEGER) - 1)"
+
+
+@compiles(weekday, "mysql")
+def _weekday_mysql(element: weekday, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"WEEKDAY({expr})"
+
+
+class hour(FunctionElement):
+    """Hour of day 0–23."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "hour"
+
+
+@compiles(hour)
+def _hour_default(element: hour, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(extract(hour from {expr}) AS INTEGER)"
+
+
+class to_date(FunctionElement):
+    """The calendar date of a timestamp."""
+
+    type = sa.Date()
+    inherit_cache = True
+    name = "to_date"
+
+
+@compiles(to_date)
+def _to_date_default(element: to_date, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({expr} AS DATE)"
+
+
+class percentile(FunctionElement):
+    """Continuous percentile (``q`` in [0, 1]) as an aggregate."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "percentile"
+
+    def __init__(self, q: float, expr: Any):
+        if not 0.0 <= q <= 1.0:
+            raise ValueError("q must be in [0, 1]")
+        self.q = float(q)
+        super().__init__(expr)
+
+
+@compiles(percentile)
+def _percentile_default(element: percentile, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"percentile_cont({element.q}) WITHIN GROUP (ORDER BY {expr})"
+
+
+@compiles(percentile, "duckdb")
+def _percentile_duckdb(element: percentile, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"quantile_cont({expr}, {element.q})"
+
+
+def safe_div(num: ColumnElement, den: ColumnElement) -> ColumnElement:
+    """``num / den`` as float, NULL where ``den`` is 0 (portable NULLIF)."""
+    return sa.cast(num, sa.Float) / sa.func.nullif(den, 0)
+
+
+def year(expr: Any) -> ColumnElement:
+    """Calendar year of a timestamp as an integer."""
+    return sa.cast(sa.extract("year", expr), sa.Integer)
+
+
+__all__ = ["date_trunc", "days_between", "weekday", "hour", "to_date", "percentile", "safe_div", "year"]

@@ -1,0 +1,47 @@
+"""Translations of every visible string, zh-CN and English.
+
+Each page keeps its catalog in ``ecops/i18n/<page>.py`` as ``STRINGS = {key: {"en": ..., "zh": ...}}``;
+this module merges them once. Keys are prefixed by the page (``pricing.title``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from typing import Any
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    """Every key of every page catalog, merged (later modules never silently override)."""
+    merged: dict[str, dict[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for key, texts in getattr(module, "STRINGS", {}).items():
+            if key in merged and merged[key] != texts:
+                raise ValueError(f"translation key {key!r} defined twice ({info.name})")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = "zh", **fmt: Any) -> str:
+    """The text of ``key`` in ``lang`` (falling back to English, then the key), formatted with ``fmt``."""
+    texts = catalog().get(key)
+    if texts is None:
+        text = key
+    else:
+        text = texts.get(lang) or texts.get("en") or key
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def lang_from_locale(locale: str | None) -> str:
+    """Pick the UI language from a browser locale such as ``zh-CN`` or ``en-US``."""
+    return "zh" if (locale or "").lower().startswith("zh") else "en"

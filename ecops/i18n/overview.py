@@ -1,0 +1,93 @@
+"""Strings of the overview page."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "overview.title": {"en": "Overview", "zh": "经营概览"},
+    "overview.intro": {
+        "en": "Headline KPIs for the selected period against the comparison period, trends, and alerts.",
+        "zh": "所选时间段的核心指标及其环比/同比变化、趋势与风险预警。",
+    },
+    "overview.kpi.gmv": {"en": "GMV", "zh": "GMV（成交额）"},
+    "overview.kpi.orders": {"en": "Orders", "zh": "订单数"},
+    "overview.kpi.customers": {"en": "Customers", "zh": "下单客户数"},
+    "overview.kpi.aov": {"en": "AOV", "zh": "客单价"},
+    "overview.kpi.repeat": {"en": "Repeat-customer rate", "zh": "复购率"},
+    "overview.kpi.margin": {"en": "Gross margin", "zh": "毛利率"},
+    "overview.kpi.margin_missing": {
+        "en": "Map a unit cost (order_items.unit_cost or products.unit_cost) to see the margin.",
+        "zh": "映射单位成本字段（order_items.unit_cost 或 products.unit_cost）后可查看毛利率。",
+    },
+    "overview.kpi.help.gmv": {
+        "en": "Sum of quantity × unit price of non-cancelled orders, before discounts, shipping and refunds.",
+        "zh": "未取消订单的 数量×单价 之和，未扣除优惠、运费和退款。",
+    },
+    "overview.kpi.help.repeat": {
+        "en": "Share of the period's buyers who placed two or more orders in the period.",
+        "zh": "本期下单客户中，本期下单两次及以上的客户占比。",
+    },
+    "overview.compare": {"en": "Compare with", "zh": "对比"},
+    "overview.compare.previous": {"en": "previous period", "zh": "上一周期（环比）"},
+    "overview.compare.yoy": {"en": "same period last year", "zh": "去年同期（同比）"},
+    "overview.no_compare": {
+        "en": "No comparison: the data do not cover the whole comparison period ({start} – {end}).",
+        "zh": "无法对比：数据未完整覆盖对比周期（{start} – {end}）。",
+    },
+    "overview.period_caption": {
+        "en": "Period {start} – {end}, compared with {pstart} – {pend}.",
+        "zh": "统计周期 {start} – {end}，对比周期 {pstart} – {pend}。",
+    },
+    "overview.grain": {"en": "Trend by", "zh": "趋势粒度"},
+    "overview.grain.day": {"en": "day", "zh": "日"},
+    "overview.grain.week": {"en": "week", "zh": "周"},
+    "overview.grain.month": {"en": "month", "zh": "月"},
+    "overview.metric": {"en": "Metric", "zh": "指标"},
+    "overview.trend.title": {"en": "{metric} by {grain}", "zh": "{metric}（按{grain}）"},
+    "overview.trend.takeaway": {
+        "en": "{metric} was {last} in the latest full {grain}, {change} against the average of the {n} before.",
+        "zh": "最近一个完整{grain}的{metric}为 {last}，较此前 {n} 个{grain}的平均水平 {change}。",
+    },
+    "overview.trend.takeaway_short": {"en": "Not enough periods to describe a trend yet.", "zh": "周期数太少，暂无法描述趋势。"},
+    "overview.alerts.title": {"en": "KPI alerts (last 60 days)", "zh": "风险预警（近 60 天）"},
+    "overview.alerts.none": {
+        "en": "No KPI left its usual range in the last 60 days of the period.",
+        "zh": "近 60 天内各项指标均在正常波动范围内。",
+    },
+    "overview.alerts.item": {
+        "en": "{day}: {metric} {direction} — {value} vs about {expected} expected (robust z = {z}).",
+        "zh": "{day}：{metric}{direction}——实际 {value}，预期约 {expected}（稳健 z 值 {z}）。",
+    },
+    "overview.alerts.spike": {"en": "spiked", "zh": "异常升高"},
+    "overview.alerts.drop": {"en": "dropped", "zh": "异常下降"},
+    "overview.alerts.takeaway": {
+        "en": "{n} unusual day(s) in the last 60 days; the latest on {day} ({metric} {direction}).",
+        "zh": "近 60 天共 {n} 个异常日，最近一次为 {day}（{metric}{direction}）。",
+    },
+    "overview.alerts.table": {"en": "Alert details", "zh": "预警明细"},
+    "overview.method": {
+        "en": (
+            "- **GMV** = Σ quantity × unit price over lines of non-cancelled orders (before order discounts, "
+            "shipping fees and refunds). **AOV** = GMV / orders.\n"
+            "- **Repeat-customer rate** = buyers with ≥ 2 orders in the period / buyers in the period.\n"
+            "- **Gross margin** = 1 − cost of goods / GMV, over lines with a known unit cost "
+            "(coverage shown when partial).\n"
+            "- **Change** compares with the same-length period just before (or the same dates a year "
+            "earlier); it is hidden when the data do not cover the comparison period.\n"
+            "- **Alerts**: each day's GMV, orders and AOV are compared with the median of the same weekday "
+            "over the previous 8 weeks; the scale is the median absolute deviation × 1.4826. Days with a "
+            "robust z-score above 3.5 are flagged. Campaign days show up as spikes by design.\n"
+            "- All figures are SQL aggregates computed in the database engine; filters are applied in SQL."
+        ),
+        "zh": (
+            "- **GMV** = 未取消订单各明细行 数量×单价 之和（未扣订单优惠、运费和退款）；**客单价** = GMV / 订单数。\n"
+            "- **复购率** = 本期下单 ≥2 次的客户数 / 本期下单客户数。\n"
+            "- **毛利率** = 1 − 商品成本 / GMV，仅统计有单位成本的明细行（部分覆盖时会注明覆盖率）。\n"
+            "- **变化**：与紧邻的同长度上一周期（或去年同期）对比；数据未覆盖对比周期时不显示。\n"
+            "- **预警**：每日 GMV、订单数、客单价与前 8 周同一星期几的中位数比较，尺度为中位数绝对偏差×1.4826；"
+            "稳健 z 值超过 3.5 的日期被标记。大促日会按设计显示为异常升高。\n"
+            "- 所有数字均在数据库引擎中以 SQL 聚合计算，筛选条件也编译进 SQL。"
+        ),
+    },
+    "overview.margin_coverage": {
+        "en": "Margin covers {share} of GMV (lines with a known cost).",
+        "zh": "毛利率覆盖 {share} 的 GMV（有成本的明细行）。",
+    },
+}

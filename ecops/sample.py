@@ -1,0 +1,708 @@
+"""The built-in sample: a seeded, deterministic shop with planted truths (DESIGN §4).
+
+Two years of a Chinese multi-category online shop. Every effect that an analysis
+is meant to find is planted with a known size and returned in :class:`Truth`, so
+tests can check that analyses recover it:
+
+- five customer personas (frequency, basket, category mix, channel, discount use);
+  purchases follow BG/NBD: Poisson purchasing while alive (in seasonal "operational"
+  time), geometric drop-out after each purchase;
+- a price elasticity of units per category, identified by SKU price changes every
+  four weeks (units of SKU s in week w ∝ popularity × (price / base price) ** e);
+- campaigns with a known lift in order intensity, a pull-forward dip after, and a
+  spend-X-save-Y threshold that bunches baskets just above X; weekly seasonality;
+- product pairs bought together; carriers with known cost per kg and on-time rate;
+  provinces in distance zones;
+- review scores from an ordered logit with a known days-late coefficient; returns
+  more likely after a poor experience;
+- weekly inventory snapshots under a reorder policy, with planted overstocked and
+  stocking-out SKUs; marketing spend with a known cost per acquired customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+START = dt.date(2023, 7, 1)
+DAYS = 731  # 2023-07-01 … 2025-06-30
+
+CATEGORIES: tuple[str, ...] = ("服饰", "美妆", "数码", "家居", "食品", "母婴", "运动", "图书")
+#: Planted own-price elasticity of units, per category.
+ELASTICITY: dict[str, float] = {
+    "服饰": -1.9, "美妆": -1.2, "数码": -2.3, "家居": -1.5, "食品": -0.5, "母婴": -0.7, "运动": -1.6, "图书": -0.9,
+}
+_PRICE_BAND = {  # median list price per category (¥)
+    "服饰": 189, "美妆": 159, "数码": 899, "家居": 129, "食品": 49, "母婴": 119, "运动": 239, "图书": 45,
+}
+_WEIGHT_KG = {"服饰": 0.5, "美妆": 0.3, "数码": 1.2, "家居": 2.5, "食品": 1.5, "母婴": 1.8, "运动": 1.0, "图书": 0.6}
+SKUS_PER_CATEGORY = 12
+
+CHANNELS: tuple[str, ...] = ("App", "小程序", "PC网页", "直播")
+PERSONAS: tuple[str, ...] = ("价格敏感型", "高价值忠诚", "偶发大件", "年轻潮流", "精致宝妈")
+
+
+@dataclass(frozen=True)
+class _Persona:
+    share: float
+    rate_per_week: float  # mean of the Gamma purchase rate while alive
+    rate_shape: float
+    dropout: float  # mean of the Beta drop-out probability
+    dropout_conc: float
+    extra_lines: float  # Poisson mean of lines beyond the first
+    categories: dict[str, float]
+    channels: dict[str, float]
+    coupon_use: float  # chance of redeeming an available coupon
+    age: tuple[int, int]
+    female: float
+
+
+_PERSONAS: tuple[_Persona, ...] = (
+    _Persona(0.30, 0.10, 2.0, 0.18, 8, 0.3, {"食品": 0.55, "家居": 0.3, "图书": 0.15},
+             {"小程序": 0.8, "App": 0.1, "PC网页": 0.05, "直播": 0.05}, 0.9, (35, 60), 0.55),
+    _Persona(0.12, 0.16, 3.0, 0.06, 10, 1.2, {"数码": 0.45, "美妆": 0.35, "运动": 0.2},
+             {"App": 0.85, "小程序": 0.05, "PC网页": 0.05, "直播": 0.05}, 0.3, (30, 45), 0.45),
+    _Persona(0.23, 0.035, 2.0, 0.30, 6, 0.1, {"数码": 0.5, "家居": 0.5},
+             {"PC网页": 0.8, "App": 0.1, "小程序": 0.05, "直播": 0.05}, 0.4, (40, 58), 0.35),
+    _Persona(0.20, 0.07, 2.0, 0.20, 8, 0.6, {"服饰": 0.6, "美妆": 0.25, "运动": 0.15},
+             {"直播": 0.8, "App": 0.1, "小程序": 0.05, "PC网页": 0.05}, 0.6, (18, 28), 0.7),
+    _Persona(0.15, 0.09, 2.5, 0.10, 8, 0.5, {"母婴": 0.7, "食品": 0.15, "图书": 0.15},
+             {"App": 0.55, "小程序": 0.4, "PC网页": 0.03, "直播": 0.02}, 0.7, (26, 38), 0.9),
+)
+
+# Province → (distance zone from the warehouses, population weight, capital city).
+PROVINCES: dict[str, tuple[int, float, str]] = {
+    "广东": (1, 12.6, "广州"), "浙江": (1, 6.5, "杭州"), "江苏": (1, 8.5, "南京"), "上海": (1, 2.5, "上海"),
+    "北京": (1, 2.2, "北京"), "山东": (2, 10.2, "济南"), "河南": (2, 9.9, "郑州"), "四川": (3, 8.4, "成都"),
+    "湖北": (2, 5.8, "武汉"), "湖南": (2, 6.6, "长沙"), "福建": (2, 4.2, "福州"), "安徽": (2, 6.1, "合肥"),
+    "河北": (2, 7.5, "石家庄"), "陕西": (3, 4.0, "西安"), "重庆": (3, 3.2, "重庆"), "云南": (4, 4.7, "昆明"),
+    "广西": (3, 5.0, "南宁"), "辽宁": (3, 4.3, "沈阳"), "黑龙江": (4, 3.2, "哈尔滨"), "新疆": (4, 2.6, "乌鲁木齐"),
+}
+_PROMISE_DAYS = {1: 2, 2: 3, 3: 4, 4: 6}  # promised delivery days after the order, by zone
+_LAST_MILE = {1: 2.0, 2: 2.6, 3: 3.4, 4: 5.5}  # delivery (last-mile) cost per parcel by zone
+_WAREHOUSES = {1: "WH-华东", 2: "WH-华中", 3: "WH-西南", 4: "WH-西南"}
+
+#: Carriers: (share of parcels, transport cost per kg ¥, on-time rate).
+CARRIERS: dict[str, tuple[float, float, float]] = {
+    "顺丰": (0.22, 6.0, 0.95), "京东物流": (0.18, 5.2, 0.93), "中通": (0.25, 3.2, 0.86),
+    "圆通": (0.20, 2.9, 0.82), "邮政EMS": (0.15, 4.1, 0.76),
+}
+
+#: Acquisition channels: (share of new customers, cost per acquired customer ¥); organic has no spend.
+ACQUISITION: dict[str, tuple[float, float]] = {
+    "搜索广告": (0.25, 85.0), "信息流": (0.25, 120.0), "直播达人": (0.20, 60.0), "社交裂变": (0.15, 35.0),
+    "自然流量": (0.15, 0.0),
+}
+
+# Campaigns per year: (name, kind, month, first day, last day, order lift, dip, dip days, threshold, amount off,
+# discount rate).
+_CAMPAIGNS = (
+    ("年货节", "coupon", 1, 10, 20, 0.25, 0.10, 10, 199.0, 20.0, None),
+    ("女王节", "flash_sale", 3, 3, 8, 0.30, 0.10, 7, None, None, 0.15),
+    ("618大促", "threshold", 6, 1, 18, 0.60, 0.20, 14, 300.0, 40.0, None),
+    ("开学季", "coupon", 8, 25, 31, 0.20, 0.10, 7, 99.0, 10.0, None),
+    ("双11", "threshold", 11, 1, 11, 1.00, 0.25, 14, 300.0, 50.0, None),
+    ("双12", "flash_sale", 12, 10, 12, 0.40, 0.10, 5, None, None, 0.20),
+)
+
+_WEEKDAY = np.array([0.95, 0.95, 0.98, 1.0, 1.04, 1.05, 1.03])
+_HOUR = np.array([2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 5, 6, 5, 4, 4, 4, 4, 4.5, 5, 6, 8, 9, 8, 5], dtype=float)
+
+
+@dataclass(frozen=True)
+class CampaignTruth:
+    promotion_id: str
+    name: str
+    kind: str
+    start: dt.date
+    end: dt.date  # inclusive
+    lift: float  # relative increase of order intensity while it runs
+    dip: float  # relative decrease of order intensity after it (pull-forward)
+    dip_days: int
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What the sample was generated with — the answers analyses must recover."""
+
+    n_orders: int
+    seed: int
+    start: dt.date
+    end: dt.date
+    elasticity: dict[str, float]
+    personas: tuple[str, ...]
+    customer_persona: pd.Series  # customer_id → persona index
+    campaigns: tuple[CampaignTruth, ...]
+    product_pairs: tuple[tuple[str, str], ...]  # (antecedent, consequent) planted co-purchases
+    carrier_on_time: dict[str, float]
+    carrier_cost_per_kg: dict[str, float]
+    region_zone: dict[str, int]
+    review_days_late_coef: float  # ordered-logit coefficient of days late on the review score
+    review_log_price_coef: float
+    overstocked_skus: tuple[str, ...]
+    stockout_skus: tuple[str, ...]
+    cac: dict[str, float]  # cost per acquired customer, paid channels
+    holdout_start: dt.date  # final six months, for CLV hold-out checks
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The generated canonical tables and the truth behind them."""
+
+    tables: dict[str, pd.DataFrame]
+    truth: Truth
+
+
+def generate(n_orders: int = 50_000, seed: int = 7) -> Sample:
+    """Generate the sample shop with about ``n_orders`` orders (deterministic for a seed).
+
+    Orders come out within a few percent of ``n_orders``: the customer count is set from a
+    small pilot run of the same process. Scales linearly (1M orders in well under a minute).
+    """
+    pilot = _simulate_customers(np.random.default_rng(seed + 1), 4000)
+    per_customer = pilot["n_orders"] / 4000
+    n_customers = max(50, int(round(n_orders / per_customer)))
+    rng = np.random.default_rng(seed)
+    sim = _simulate_customers(rng, n_customers)
+    return _build(rng, sim, n_orders, seed)
+
+
+# --------------------------------------------------------------------------- time
+def _day_intensity() -> tuple[np.ndarray, list[tuple[int, int, tuple]]]:
+    """Daily multiplier of purchase intensity (weekday × campaigns × pull-forward dips)."""
+    days = pd.date_range(START, periods=DAYS, freq="D")
+    s = _WEEKDAY[days.weekday.to_numpy()].copy()
+    s /= s.mean()
+    campaigns: list[tuple[int, int, tuple]] = []
+    for year in (START.year, START.year + 1, START.year + 2):
+        for spec in _CAMPAIGNS:
+            _, _, month, d0, d1, lift, dip, dip_days = spec[:8]
+            a = (dt.date(year, month, d0) - START).days
+            b = (dt.date(year, month, d1) - START).days
+            if a < 0 or b >= DAYS:
+                continue
+            s[a:b + 1] *= 1 + lift
+            s[b + 1:b + 1 + dip_days] *= 1 - dip
+            campaigns.append((a, b, spec))
+    return s, campaigns
+
+
+def _simulate_customers(rng: np.random.Generator, n: int) -> dict:
+    """Acquisition and BG/NBD purchasing of ``n`` customers; returns per-purchase arrays."""
+    s, campaigns = _day_intensity()
+    growth = 1 + 0.6 * np.arange(DAYS) / DAYS
+    acq = s * growth
+    acq_cdf = np.cumsum(acq) / acq.sum()
+    # Operational time: the cumulative intensity, in weeks of an average day.
+    op = np.concatenate([[0.0], np.cumsum(s)]) / 7.0
+
+    shares = np.array([p.share for p in _PERSONAS])
+    persona = rng.choice(len(_PERSONAS), size=n, p=shares / shares.sum())
+    first_day = np.searchsorted(acq_cdf, rng.random(n))
+    first_t = first_day + rng.random(n)  # days since START, fractional
+    mean_rate = np.array([p.rate_per_week for p in _PERSONAS])[persona]
+    shape = np.array([p.rate_shape for p in _PERSONAS])[persona]
+    lam = rng.gamma(shape, mean_rate / shape)
+    pm = np.array([p.dropout for p in _PERSONAS])[persona]
+    conc = np.array([p.dropout_conc for p in _PERSONAS])[persona]
+    drop = np.clip(rng.beta(pm * conc, (1 - pm) * conc), 1e-4, 0.999)
+    repeats_before_death = rng.geometric(drop) - 1
+
+    cust = [np.arange(n)]
+    times = [first_t]
+    op_now = np.interp(first_t, np.arange(DAYS + 1), op)
+    alive = np.arange(n)
+    k = np.zeros(n, dtype=int)
+    horizon = op[-1]
+    while alive.size:
+        op_now[alive] += rng.exponential(1.0 / lam[alive])
+        ok = (op_now[alive] < horizon) & (k[alive] < repeats_before_death[alive])
+        alive = alive[ok]
+        if not alive.size:
+            break
+        k[alive] += 1
+        cust.append(alive.copy())
+        times.append(np.interp(op_now[alive], op, np.arange(DAYS + 1)))
+    c = np.concatenate(cust)
+    t = np.concatenate(times)
+    order = np.lexsort((c, t))  # chronological, like real order ids
+    return {
+        "n_customers": n, "persona": persona, "first_t": first_t, "cust": c[order], "t": t[order],
+        "n_orders": int(c.size), "campaigns": campaigns, "lam": lam, "drop": drop,
+    }
+
+
+# -------------------------------------------------------------------------- build
+def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sample:
+    n_cust = sim["n_customers"]
+    persona = sim["persona"]
+    cust_ids = np.char.add("C", np.char.zfill(np.arange(1, n_cust + 1).astype(str), 6))
+
+    products = _products(rng)
+    n_sku = len(products)
+    sku_cat = products["category"].to_numpy()
+    weeks = DAYS // 7 + 1
+    price_mult = _price_paths(rng, n_sku, weeks)
+    base_price = products["list_price"].to_numpy()
+
+    # ---- orders
+    oc = sim["cust"]
+    ot = sim["t"]
+    n_orders = oc.size
+    order_ids = np.char.add("O", np.char.zfill(np.arange(1, n_orders + 1).astype(str), 8))
+    day = np.minimum(ot.astype(int), DAYS - 1)
+    hour_p = _HOUR / _HOUR.sum()
+    secs = rng.choice(24, size=n_orders, p=hour_p) * 3600 + rng.integers(0, 3600, n_orders)
+    order_time = (pd.Timestamp(START) + pd.to_timedelta(day, unit="D") + pd.to_timedelta(secs, unit="s"))
+    week = day // 7
+    op = persona[oc]
+
+    chan_mat = np.array([[p.channels.get(ch, 0) for ch in CHANNELS] for p in _PERSONAS])
+    channel = _choice_rows(rng, chan_mat[op])
+    prov_names = np.array(list(PROVINCES))
+    prov_w = np.array([v[1] for v in PROVINCES.values()])
+    cust_prov = rng.choice(len(prov_names), size=n_cust, p=prov_w / prov_w.sum())
+    region_idx = cust_prov[oc]
+    zone = np.array([v[0] for v in PROVINCES.values()])[region_idx]
+
+    # ---- lines: first line per order, extra lines by Poisson, category by persona mix,
+    # SKU within category ∝ popularity × (price multiplier) ** elasticity.
+    extra = rng.poisson(np.array([p.extra_lines for p in _PERSONAS])[op])
+    n_lines = 1 + extra
+    line_order = np.repeat(np.arange(n_orders), n_lines)
+    cat_mat = np.array([[p.categories.get(c, 0) for c in CATEGORIES] for p in _PERSONAS])
+    cat_mat = 0.92 * cat_mat / cat_mat.sum(1, keepdims=True) + 0.08 / len(CATEGORIES)
+    line_cat = _choice_rows(rng, cat_mat[op[line_order]])
+    line_week = week[line_order]
+    popularity = products["popularity"].to_numpy()
+    elasticity = np.array([ELASTICITY[c] for c in sku_cat])
+    line_sku = _pick_sku(rng, line_cat, line_week, popularity, price_mult, elasticity)
+
+    # Planted co-purchases: when A is bought, B joins the basket (B's own price response kept).
+    pairs = _planted_pairs(products)
+    add_order, add_sku = [], []
+    pos = {sku: i for i, sku in enumerate(products["product_id"])}
+    for a, b in pairs:
+        ia, ib = pos[a], pos[b]
+        has_a = np.unique(line_order[line_sku == ia])
+        w = week[has_a]
+        prob = np.clip(0.4 * price_mult[ib, w] ** elasticity[ib], 0, 1)
+        keep = has_a[rng.random(has_a.size) < prob]
+        add_order.append(keep)
+        add_sku.append(np.full(keep.size, ib))
+    line_order = np.concatenate([line_order, *add_order])
+    line_sku = np.concatenate([line_sku, *add_sku])
+
+    qty = 1 + rng.poisson(np.where(np.isin(sku_cat[line_sku], ("食品", "母婴")), 0.6, 0.2))
+    unit_price = np.round(base_price[line_sku] * price_mult[line_sku, week[line_order]], 2)
+
+    # ---- campaigns and threshold bunching
+    campaigns = sim["campaigns"]
+    camp_of_day = np.full(DAYS, -1)
+    camp_truth: list[CampaignTruth] = []
+    promo_rows = []
+    for i, (a, b, spec) in enumerate(campaigns):
+        name, kind, _, _, _, lift, dip, dip_days, thr, off, rate = spec
+        pid = f"P{i + 1:03d}"
+        camp_of_day[a:b + 1] = i
+        start = START + dt.timedelta(days=a)
+        end = START + dt.timedelta(days=b)
+        camp_truth.append(CampaignTruth(pid, f"{start.year} {name}", kind, start, end, lift, dip, dip_days, thr))
+        promo_rows.append((pid, f"{start.year} {name}", kind, start, end, rate, thr, off))
+    order_camp = camp_of_day[day]
+
+    subtotal = np.bincount(line_order, weights=qty * unit_price, minlength=n_orders)
+    thr_of = np.array([c.threshold or 0.0 for c in camp_truth] + [0.0])
+    kind_of = np.array([c.kind for c in camp_truth] + ["none"])
+    o_thr = thr_of[order_camp]
+    is_thr = (kind_of[order_camp] == "threshold") & (o_thr > 0)
+    near = is_thr & (subtotal >= 0.75 * o_thr) & (subtotal < o_thr) & (rng.random(n_orders) < 0.6)
+    # A buyer just short of the threshold adds the cheapest item that clears it.
+    filler_orders = np.flatnonzero(near)
+    if filler_orders.size:
+        gap = o_thr[filler_orders] - subtotal[filler_orders]
+        cur = base_price[:, None] * price_mult[:, week[filler_orders]]  # sku × order
+        # Any item that clears the gap without overshooting much is a candidate, picked at random.
+        ok = (cur >= gap[None, :]) & (cur <= gap[None, :] + 120)
+        ok[cur.argmax(0), np.arange(gap.size)] |= ~ok.any(0)
+        score = np.where(ok, rng.random(ok.shape), -1.0)
+        fsku = score.argmax(0)
+        line_order = np.concatenate([line_order, filler_orders])
+        line_sku = np.concatenate([line_sku, fsku])
+        qty = np.concatenate([qty, np.ones(filler_orders.size, dtype=int)])
+        unit_price = np.concatenate([unit_price, np.round(cur[fsku, np.arange(filler_orders.size)], 2)])
+        subtotal = np.bincount(line_order, weights=qty * unit_price, minlength=n_orders)
+
+    # ---- discounts and promotion ids
+    coupon_use = np.array([p.coupon_use for p in _PERSONAS])[op]
+    promotion_id = np.full(n_orders, None, dtype=object)
+    discount = np.zeros(n_orders)
+    for i, c in enumerate(camp_truth):
+        in_c = order_camp == i
+        _, _, kind, _, _, rate, thr, off = promo_rows[i]
+        if kind == "threshold":
+            used = in_c & (subtotal >= thr)
+            discount[used] = off * np.floor(subtotal[used] / thr)
+        elif kind == "coupon":
+            used = in_c & (subtotal >= thr) & (rng.random(n_orders) < coupon_use)
+            discount[used] = off
+        else:
+            used = in_c & (rng.random(n_orders) < 0.85)
+            discount[used] = np.round(subtotal[used] * rate, 2)
+        promotion_id[used] = c.promotion_id
+    shipping_fee = np.where(subtotal >= 99, 0.0, 8.0)
+
+    # ---- fulfilment
+    carriers = np.array(list(CARRIERS))
+    car_share = np.array([v[0] for v in CARRIERS.values()])
+    car_idx = rng.choice(len(carriers), size=n_orders, p=car_share)
+    on_time_p = np.array([v[2] for v in CARRIERS.values()])[car_idx]
+    on_time = rng.random(n_orders) < on_time_p
+    ship_lag_h = rng.uniform(4, 30, n_orders)
+    promise_days = np.array([_PROMISE_DAYS[z] for z in (1, 2, 3, 4)])[zone - 1]
+    promised = order_time + pd.to_timedelta(promise_days, unit="D")
+    transit = promise_days * 24 - ship_lag_h
+    early_h = transit * rng.uniform(0.05, 0.6, n_orders)
+    late_h = 24 * (rng.gamma(1.6, 1.4, n_orders) + 0.05)
+    deliver_offset_h = np.where(on_time, -early_h, late_h)
+    shipped = order_time + pd.to_timedelta(ship_lag_h, unit="h")
+    delivered = promised + pd.to_timedelta(deliver_offset_h, unit="h")
+    days_late = np.where(on_time, 0.0, late_h / 24)
+
+    status = np.where(rng.random(n_orders) < 0.03, "cancelled", "completed")
+    cancelled = status == "cancelled"
+
+    # ---- reviews: ordered logit with known coefficients
+    line_amount = qty * unit_price
+    avg_price = np.bincount(line_order, weights=line_amount, minlength=n_orders) / \
+        np.bincount(line_order, weights=qty, minlength=n_orders)
+    first_line = np.unique(line_order, return_index=True)[1]
+    main_cat = sku_cat[line_sku[first_line]]
+    cat_med = np.array([_PRICE_BAND[c] for c in main_cat])
+    log_rel_price = np.log(avg_price / cat_med)
+    beta_late, beta_price = -0.55, -0.35
+    cat_eff = {"服饰": -0.3, "美妆": 0.1, "数码": -0.2, "家居": 0.0, "食品": 0.2, "母婴": 0.15, "运动": 0.05,
+               "图书": 0.3}
+    latent = beta_late * days_late + beta_price * log_rel_price + np.array([cat_eff[c] for c in main_cat]) \
+        + rng.logistic(size=n_orders)
+    cuts = np.array([-2.9, -2.2, -1.4, -0.1])
+    score = 1 + (latent[:, None] > cuts[None, :]).sum(1)
+
+    tables: dict[str, pd.DataFrame] = {}
+    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[zone - 1]
+    city = np.array([v[2] for v in PROVINCES.values()])[region_idx]
+    pay = rng.choice(np.array(["支付宝", "微信支付", "银行卡", "花呗"]), size=n_orders, p=[0.45, 0.38, 0.07, 0.10])
+    tables["orders"] = pd.DataFrame({
+        "order_id": order_ids,
+        "customer_id": cust_ids[oc],
+        "order_time": order_time.floor("s"),
+        "status": status,
+        "channel": np.array(CHANNELS)[channel],
+        "region": prov_names[region_idx],
+        "city": city,
+        "payment_method": pay,
+        "promotion_id": pd.array(promotion_id, dtype="str"),
+        "discount_amount": np.round(discount, 2),
+        "shipping_fee": shipping_fee,
+        "warehouse_id": wh,
+        "carrier": carriers[car_idx],
+        "shipped_time": shipped.where(~cancelled).floor("s"),
+        "delivered_time": delivered.where(~cancelled).floor("s"),
+        "promised_time": promised.floor("s"),
+    })
+
+    # Merge duplicate SKUs within an order into one line.
+    lines = pd.DataFrame({"o": line_order, "s": line_sku, "q": qty, "p": unit_price})
+    lines = lines.groupby(["o", "s"], sort=True, as_index=False).agg(q=("q", "sum"), p=("p", "first"))
+    lo, ls = lines["o"].to_numpy(), lines["s"].to_numpy()
+    tables["order_items"] = pd.DataFrame({
+        "order_id": order_ids[lo],
+        "product_id": products["product_id"].to_numpy()[ls],
+        "quantity": lines["q"].to_numpy().astype("int64"),
+        "unit_price": lines["p"].to_numpy(),
+        "unit_cost": products["unit_cost"].to_numpy()[ls],
+        "freight_value": np.round(shipping_fee[lo] / np.bincount(lo, minlength=n_orders)[lo], 2),
+    })
+    tables["products"] = products.drop(columns=["popularity"])
+
+    # ---- customers
+    tables["customers"] = _customers(rng, cust_ids, persona, sim["first_t"], prov_names[cust_prov],
+                                     np.array([v[2] for v in PROVINCES.values()])[cust_prov])
+
+    # ---- reviews (55% of delivered orders, independent of the experience so the logit is unbiased)
+    delivered_ok = ~cancelled
+    has_review = delivered_ok & (rng.random(n_orders) < 0.55)
+    ridx = np.flatnonzero(has_review)
+    tables["reviews"] = pd.DataFrame({
+        "order_id": order_ids[ridx],
+        "score": score[ridx].astype("int64"),
+        "review_time": (delivered[ridx] + pd.to_timedelta(rng.uniform(6, 200, ridx.size), unit="h")).floor("s"),
+        "comment": _comments(rng, score[ridx], days_late[ridx] > 0, main_cat[ridx]),
+    })
+
+    # ---- returns: more likely after a poor experience
+    base_ret = {"服饰": 0.10, "美妆": 0.03, "数码": 0.05, "家居": 0.04, "食品": 0.01, "母婴": 0.03, "运动": 0.06,
+                "图书": 0.01}
+    p_ret = np.array([base_ret[c] for c in main_cat]) + 0.12 * (score <= 2) + 0.015 * np.minimum(days_late, 6)
+    ret = delivered_ok & (rng.random(n_orders) < p_ret)
+    ret_idx = np.flatnonzero(ret)
+    first_sku = products["product_id"].to_numpy()[line_sku[first_line]]
+    reason = np.where(days_late[ret_idx] > 0, "物流太慢",
+                      np.where(score[ret_idx] <= 2, "质量问题",
+                               np.where(main_cat[ret_idx] == "服饰", "尺码不合适", "七天无理由")))
+    tables["returns"] = pd.DataFrame({
+        "order_id": order_ids[ret_idx],
+        "product_id": first_sku[ret_idx],
+        "return_time": (delivered[ret_idx] + pd.to_timedelta(rng.uniform(1, 9, ret_idx.size), unit="D")).floor("s"),
+        "reason": reason,
+        "refund_amount": np.round(unit_price[first_line][ret_idx], 2),
+        "kind": rng.choice(np.array(["return", "exchange", "repair"]), size=ret_idx.size, p=[0.8, 0.15, 0.05]),
+    })
+
+    # ---- shipments: transport ∝ weight × carrier rate; last mile by zone
+    w_line = tables["order_items"]["quantity"].to_numpy() * products["weight_kg"].to_numpy()[ls]
+    weight = np.round(np.bincount(lo, weights=w_line, minlength=n_orders) + 0.1, 3)
+    rate = np.array([v[1] for v in CARRIERS.values()])[car_idx]
+    n_units = np.bincount(lo, weights=tables["order_items"]["quantity"].to_numpy(), minlength=n_orders)
+    sidx = np.flatnonzero(~cancelled)
+    tables["shipments"] = pd.DataFrame({
+        "order_id": order_ids[sidx],
+        "carrier": carriers[car_idx][sidx],
+        "warehouse_id": wh[sidx],
+        "transport_cost": np.round(weight[sidx] * rate[sidx] * rng.lognormal(-0.005, 0.1, sidx.size), 2),
+        "warehousing_cost": np.round(1.2 + 0.3 * n_units[sidx], 2),
+        "delivery_cost": np.round(np.array([_LAST_MILE[z] for z in (1, 2, 3, 4)])[zone - 1][sidx], 2),
+        "packaging_cost": np.round(0.8 + 0.4 * np.bincount(lo, minlength=n_orders)[sidx], 2),
+        "weight_kg": weight[sidx],
+        "zone": zone[sidx].astype(str),
+    })
+
+    tables["promotions"] = pd.DataFrame(promo_rows, columns=[
+        "promotion_id", "name", "kind", "start_time", "end_time", "discount_rate", "threshold_amount", "amount_off"])
+    tables["promotions"]["start_time"] = pd.to_datetime(tables["promotions"]["start_time"])
+    tables["promotions"]["end_time"] = pd.to_datetime(tables["promotions"]["end_time"]) + pd.Timedelta(
+        hours=23, minutes=59, seconds=59)
+    camp_disc = pd.Series(discount).groupby(order_camp).sum()
+    tables["promotions"]["cost"] = [round(float(camp_disc.get(i, 0.0)) * 0.15 + 20000, 2)
+                                    for i in range(len(promo_rows))]
+
+    inv, over, short = _inventory(rng, tables["order_items"], tables["orders"], products)
+    tables["inventory"] = inv
+    tables["marketing_spend"] = _marketing(rng, tables["customers"])
+
+    truth = Truth(
+        n_orders=n_orders, seed=seed, start=START, end=START + dt.timedelta(days=DAYS - 1),
+        elasticity=dict(ELASTICITY), personas=PERSONAS,
+        customer_persona=pd.Series(persona, index=pd.Index(cust_ids, name="customer_id"), name="persona"),
+        campaigns=tuple(camp_truth), product_pairs=pairs,
+        carrier_on_time={c: v[2] for c, v in CARRIERS.items()},
+        carrier_cost_per_kg={c: v[1] for c, v in CARRIERS.items()},
+        region_zone={p: v[0] for p, v in PROVINCES.items()},
+        review_days_late_coef=beta_late, review_log_price_coef=beta_price,
+        overstocked_skus=over, stockout_skus=short,
+        cac={c: v[1] for c, v in ACQUISITION.items() if v[1] > 0},
+        holdout_start=START + dt.timedelta(days=DAYS - 181),
+        notes=(f"target {n_target} orders, generated {n_orders}",),
+    )
+    return Sample(tables, truth)
+
+
+def _choice_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One categorical draw per row of a probability matrix (vectorised inverse CDF)."""
+    cdf = np.cumsum(probs, axis=1)
+    cdf /= cdf[:, -1:]
+    return (rng.random(probs.shape[0])[:, None] > cdf).sum(1)
+
+
+def _products(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    brands = {"服饰": ["优衣库", "太平鸟", "森马"], "美妆": ["花西子", "完美日记", "珀莱雅"], "数码": ["小米", "华为", "漫步者"],
+              "家居": ["宜家", "网易严选", "全友"], "食品": ["三只松鼠", "良品铺子", "百草味"], "母婴": ["好孩子", "贝亲", "飞鹤"],
+              "运动": ["李宁", "安踏", "特步"], "图书": ["中信出版", "人民文学", "机械工业"]}
+    n = 0
+    for cat in CATEGORIES:
+        for j in range(SKUS_PER_CATEGORY):
+            n += 1
+            price = float(np.round(_PRICE_BAND[cat] * rng.lognormal(0, 0.35), 0) - 0.1)
+            rows.append({
+                "product_id": f"SKU{n:04d}",
+                "category": cat,
+                "brand": brands[cat][j % 3],
+                "name": f"{brands[cat][j % 3]} {cat}{j + 1:02d}",
+                "unit_cost": round(price * rng.uniform(0.45, 0.7), 2),
+                "list_price": price,
+                "weight_kg": round(_WEIGHT_KG[cat] * rng.lognormal(0, 0.3), 3),
+                "length_cm": round(rng.uniform(10, 60), 1),
+                "width_cm": round(rng.uniform(8, 40), 1),
+                "height_cm": round(rng.uniform(3, 30), 1),
+                "popularity": rng.lognormal(0, 0.5),
+            })
+    return pd.DataFrame(rows)
+
+
+def _price_paths(rng: np.random.Generator, n_sku: int, weeks: int) -> np.ndarray:
+    """Price multiplier per SKU and week: a new level every four weeks, independent across SKUs."""
+    levels = np.array([0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.3])
+    blocks = -(-weeks // 4)
+    pick = rng.choice(levels, size=(n_sku, blocks), p=[0.06, 0.08, 0.1, 0.12, 0.13, 0.16, 0.12, 0.1, 0.08, 0.05])
+    return np.repeat(pick, 4, axis=1)[:, :weeks]
+
+
+def _pick_sku(rng, line_cat, line_week, popularity, price_mult, elasticity) -> np.ndarray:
+    """SKU within the line's category with probability ∝ popularity × multiplier ** elasticity."""
+    n_cat = len(CATEGORIES)
+    out = np.empty(line_cat.size, dtype=int)
+    u = rng.random(line_cat.size)
+    for c in range(n_cat):
+        skus = np.arange(c * SKUS_PER_CATEGORY, (c + 1) * SKUS_PER_CATEGORY)
+        m = line_cat == c
+        if not m.any():
+            continue
+        w = popularity[skus][:, None] * price_mult[skus] ** elasticity[skus][:, None]  # sku × week
+        cdf = np.cumsum(w, axis=0)
+        cdf /= cdf[-1:]
+        wk = line_week[m]
+        out[m] = skus[(u[m][None, :] > cdf[:, wk]).sum(0)]
+    return out
+
+
+def _planted_pairs(products: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """Cross-category pairs of modestly popular SKUs, so co-occurrence by chance is rare."""
+    by_cat = products.sort_values("popularity").groupby("category", sort=False)["product_id"].apply(list)
+    combos = (("数码", "运动"), ("母婴", "图书"), ("美妆", "服饰"), ("家居", "食品"), ("运动", "美妆"))
+    return tuple((by_cat[a][5], by_cat[b][3]) for a, b in combos)
+
+
+def _customers(rng, cust_ids, persona, first_t, region, city) -> pd.DataFrame:
+    n = cust_ids.size
+    age_lo = np.array([p.age[0] for p in _PERSONAS])[persona]
+    age_hi = np.array([p.age[1] for p in _PERSONAS])[persona]
+    age = rng.integers(age_lo, age_hi + 1)
+    female = rng.random(n) < np.array([p.female for p in _PERSONAS])[persona]
+    signup = pd.Timestamp(START) + pd.to_timedelta(first_t - rng.uniform(0, 3, n), unit="D")
+    acq_names = np.array(list(ACQUISITION))
+    acq_share = np.array([v[0] for v in ACQUISITION.values()])
+    acq = rng.choice(acq_names, size=n, p=acq_share / acq_share.sum())
+    level = np.array(["普通会员", "银卡", "金卡", "钻石"])[
+        np.minimum(3, rng.poisson(np.array([0.3, 2.0, 0.6, 0.8, 1.2])[persona]))]
+    surnames = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
+    given = np.array(["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
+                      "霞", "平"])
+    names = np.char.add(np.char.add(surnames[rng.integers(0, surnames.size, n)], given[rng.integers(0, given.size, n)]),
+                        np.where(rng.random(n) < 0.5, given[rng.integers(0, given.size, n)], ""))
+    phone = np.char.add(rng.choice(np.array(["138", "139", "186", "158", "177", "135"]), n),
+                        np.char.zfill(rng.integers(0, 10**8, n).astype(str), 8))
+    email = np.char.add(np.char.add("user", np.arange(1, n + 1).astype(str)), "@example.com")
+    street = np.char.add(np.char.add(region, np.char.add("省", city)),
+                         np.char.add(np.char.add("市人民路", rng.integers(1, 999, n).astype(str)), "号"))
+    return pd.DataFrame({
+        "customer_id": cust_ids,
+        "signup_time": signup.floor("s"),
+        "gender": np.where(female, "女", "男"),
+        "birth_year": (2025 - age).astype("int64"),
+        "region": region,
+        "city": city,
+        "member_level": level,
+        "acquisition_channel": acq,
+        "name": names,
+        "phone": phone,
+        "email": email,
+        "address": street,
+    })
+
+
+_GOOD = np.array(["很好，物美价廉", "发货快，包装好", "质量不错，会回购", "好评", "非常满意", "性价比高", "宝贝很好"])
+_MID = np.array(["还行吧", "一般般", "凑合能用", "中规中矩"])
+_LATE = np.array(["物流太慢了，等了好久", "快递延误，很失望", "配送太慢", "物流慢，客服也不回复"])
+_BAD = np.array(["质量太差", "与描述不符", "包装破损", "用了几天就坏了", "做工粗糙，不值这个价"])
+
+
+def _comments(rng, score, late, cat) -> np.ndarray:
+    n = score.size
+    good = _GOOD[rng.integers(0, _GOOD.size, n)]
+    mid = _MID[rng.integers(0, _MID.size, n)]
+    bad = np.where(late & (rng.random(n) < 0.8), _LATE[rng.integers(0, _LATE.size, n)],
+                   np.where(cat == "服饰", np.where(rng.random(n) < 0.5, "尺码不合适，偏小", _BAD[rng.integers(0, _BAD.size, n)]),
+                            _BAD[rng.integers(0, _BAD.size, n)]))
+    text = np.where(score >= 4, good, np.where(score == 3, mid, bad))
+    return pd.array(np.where(rng.random(n) < 0.6, text, None), dtype="str")
+
+
+def _inventory(rng, items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame):
+    """Weekly on-hand per SKU under an (s, Q) policy; a few SKUs overstocked, a few short."""
+    t = orders.set_index("order_id")["order_time"]
+    week = ((t.reindex(items["order_id"]).to_numpy() - np.datetime64(START)) // np.timedelta64(7, "D")).astype(int)
+    n_weeks = DAYS // 7
+    sku_idx = items["product_id"].str[3:].astype(int).to_numpy() - 1
+    n_sku = len(products)
+    demand = np.zeros((n_sku, n_weeks + 1))
+    np.add.at(demand, (sku_idx, np.minimum(week, n_weeks)), items["quantity"].to_numpy())
+    mean_d = demand.mean(1) + 0.1
+    sd_d = demand.std(1) + 0.1
+    order_rank = np.argsort(mean_d)
+    overstocked = order_rank[[2, 5, 9, 14, 20, 27, 35, 44]]
+    short = order_rank[[60, 70, 80, 90]]
+    lead = 2
+    rop = mean_d * (lead + 1) + 1.65 * sd_d * np.sqrt(lead + 1)
+    q = mean_d * 4
+    on_hand = rop + q
+    rop[short] *= 0.25
+    q[short] = mean_d[short] * 1.5
+    on_hand[overstocked] = mean_d[overstocked] * 40 + 50
+    q[overstocked] = mean_d[overstocked] * 26 + 40
+    pipeline = np.zeros((n_sku, n_weeks + lead + 2))
+    rows = []
+    for w in range(n_weeks):
+        on_hand = on_hand + pipeline[:, w]
+        on_hand = np.maximum(0.0, on_hand - demand[:, w])
+        position = on_hand + pipeline[:, w + 1:].sum(1)
+        reorder = position <= rop
+        pipeline[reorder, w + lead] += np.ceil(q[reorder])
+        rows.append(np.column_stack([np.full(n_sku, w), np.arange(n_sku), np.floor(on_hand),
+                                     pipeline[:, w + 1:].sum(1)]))
+    arr = np.vstack(rows)
+    snap = pd.Timestamp(START) + pd.to_timedelta(arr[:, 0] * 7 + 6, unit="D")
+    pid = products["product_id"].to_numpy()
+    inv = pd.DataFrame({
+        "snapshot_date": snap.date,
+        "product_id": pid[arr[:, 1].astype(int)],
+        "warehouse_id": "WH-华东",
+        "on_hand": arr[:, 2],
+        "on_order": arr[:, 3],
+        "unit_cost": products["unit_cost"].to_numpy()[arr[:, 1].astype(int)],
+    })
+    return inv, tuple(pid[overstocked]), tuple(pid[short])
+
+
+def _marketing(rng, customers: pd.DataFrame) -> pd.DataFrame:
+    """Daily spend per paid channel such that new customers ≈ spend / CAC (Poisson noise around it)."""
+    day = customers["signup_time"].dt.floor("D")
+    rows = []
+    all_days = pd.date_range(START, periods=DAYS, freq="D")
+    for ch, (_, cac) in ACQUISITION.items():
+        if cac <= 0:
+            continue
+        n_new = day[customers["acquisition_channel"] == ch].value_counts().reindex(all_days, fill_value=0)
+        # Spend is planned from a smoothed expectation; realised acquisitions scatter around spend / CAC.
+        expected = n_new.rolling(15, center=True, min_periods=1).mean().to_numpy()
+        spend = np.round(expected * cac * rng.lognormal(-0.005, 0.1, DAYS), 2)
+        impressions = np.round(spend * rng.uniform(40, 60, DAYS))
+        clicks = np.round(impressions * rng.uniform(0.01, 0.03, DAYS))
+        rows.append(pd.DataFrame({"date": all_days.date, "channel": ch, "spend": spend,
+                                  "impressions": impressions, "clicks": clicks,
+                                  "new_customers": n_new.to_numpy().astype(float)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def flat_export(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The sample as one flat order-line export (the shape of most shop exports), English headers."""
+    o = tables["orders"]
+    lines = tables["order_items"].merge(o, on="order_id").merge(
+        tables["products"][["product_id", "category", "name"]], on="product_id")
+    return lines[["order_id", "customer_id", "order_time", "status", "channel", "region", "city", "product_id",
+                  "name", "category", "quantity", "unit_price", "discount_amount", "shipping_fee"]]

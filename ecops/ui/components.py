@@ -1,0 +1,202 @@
+"""Rendering helpers every page uses: headers, KPI rows, charts with takeaways, tables, widgets.
+
+Widgets here keep their value in the URL through :mod:`ecops.ui.state`, so a copied link
+reproduces what the user set.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ecops.ui import state
+
+_log = logging.getLogger("ecops.ui")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure: label, formatted value, formatted change, optional help text."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    delta_color: str = "normal"
+
+
+def header(title: str, intro: str | None = None) -> None:
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    flash = st.session_state.pop("ecops.flash", None)
+    if flash:
+        getattr(st, flash[0], st.info)(flash[1])
+
+
+def kpis(items: Sequence[Kpi], per_row: int = 6) -> None:
+    for start in range(0, len(items), per_row):
+        cols = st.columns(min(per_row, len(items) - start))
+        for col, k in zip(cols, items[start:start + per_row], strict=False):
+            col.metric(k.label, k.value, k.delta, help=k.help, delta_color=k.delta_color)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_\-]+", "_", name).strip("_") or "table"
+
+
+def downloads(df: pd.DataFrame, name: str) -> None:
+    """CSV and Excel downloads of ``df`` — personal fields masked, formula injection neutralised."""
+    from ecops import export
+
+    t = state.translator()
+    reveal = bool(st.session_state.get("ecops.reveal_personal", False))
+    c1, c2, _ = st.columns([1, 1, 4])
+    slug = _slug(name)
+    c1.download_button(t("core.download_csv"), export.to_csv_bytes(df, mask=not reveal), f"{slug}.csv",
+                       "text/csv", key=f"dl.csv.{slug}")
+    c2.download_button(t("core.download_xlsx"), export.to_xlsx_bytes(df, mask=not reveal), f"{slug}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"dl.xlsx.{slug}")
+
+
+def table(df: pd.DataFrame, name: str, *, height: int | None = None, downloadable: bool = True) -> None:
+    """A sortable table with downloads; personal columns masked unless the user is allowed to see them."""
+    _show_table(df, name, height=height, downloadable=downloadable)
+
+
+def _show_table(df: pd.DataFrame, name: str, *, height: int | None = None, downloadable: bool = True) -> None:
+    from ecops import privacy
+
+    reveal = bool(st.session_state.get("ecops.reveal_personal", False))
+    shown = df if reveal else privacy.mask_frame(df)
+    st.dataframe(shown, width="stretch", hide_index=True, height=height or "auto")
+    if downloadable:
+        downloads(df, name)
+
+
+def chart(fig: Any, takeaway: str | None = None, table: pd.DataFrame | None = None, name: str = "chart") -> None:
+    """A plotly figure, its one-line takeaway, and the table behind it in an expander."""
+    if takeaway:
+        st.markdown(f"**{takeaway}**")
+    st.plotly_chart(fig, width="stretch", key=f"fig.{_slug(name)}")
+    if table is not None:
+        with st.expander(state.translator()("core.table_behind"), expanded=False):
+            _show_table(table, name)
+
+
+def method_notes(markdown: str) -> None:
+    with st.expander(state.translator()("core.method_notes"), expanded=False):
+        st.markdown(markdown)
+
+
+def missing(message: str) -> None:
+    """Say plainly what is missing and what to map; never an error."""
+    st.info(message, icon="ℹ️")
+
+
+# ------------------------------------------------------------------- formatting
+def _finite(x: Any) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def money(x: Any, digits: int = 0) -> str:
+    if not _finite(x):
+        return "—"
+    cur = state.currency(st.session_state.get(state.DATASET_KEY))
+    x = float(x)
+    if abs(x) >= 1e8 and state.lang() == "zh":
+        return f"{cur}{x / 1e8:,.2f}亿"
+    if abs(x) >= 1e4 and state.lang() == "zh":
+        return f"{cur}{x / 1e4:,.1f}万"
+    if abs(x) >= 1e6:
+        return f"{cur}{x / 1e6:,.2f}M"
+    return f"{cur}{x:,.{digits}f}"
+
+
+def pct(x: Any, digits: int = 1, signed: bool = False) -> str:
+    if not _finite(x):
+        return "—"
+    return f"{float(x) * 100:+.{digits}f}%" if signed else f"{float(x) * 100:.{digits}f}%"
+
+
+def num(x: Any, digits: int = 0) -> str:
+    if not _finite(x):
+        return "—"
+    return f"{float(x):,.{digits}f}"
+
+
+# ------------------------------------------------------------------- URL-backed widgets
+def _widget(kind: Callable[..., Any], label: str, name: str, default: Any, options: Sequence[Any] | None = None,
+            **kw: Any) -> Any:
+    key = f"w.{name}"
+    initial = state.param(name, default, options)
+    if key not in st.session_state:
+        st.session_state[key] = list(initial) if isinstance(initial, tuple) else initial
+    if options is not None:
+        value = kind(label, options=options, key=key, **kw)
+    else:
+        value = kind(label, key=key, **kw)
+    state.set_param(name, value)
+    return value
+
+
+def slider(label: str, name: str, min_value: Any, max_value: Any, default: Any, step: Any = None, **kw: Any) -> Any:
+    return _widget(st.slider, label, name, default, min_value=min_value, max_value=max_value, step=step, **kw)
+
+
+def number(label: str, name: str, default: float | int, min_value: Any = None, max_value: Any = None,
+           step: Any = None, **kw: Any) -> Any:
+    return _widget(st.number_input, label, name, default, min_value=min_value, max_value=max_value, step=step, **kw)
+
+
+def select(label: str, name: str, options: Sequence[Any], default: Any = None, **kw: Any) -> Any:
+    options = list(options)
+    if not options:
+        return None
+    default = default if default in options else options[0]
+    return _widget(st.selectbox, label, name, default, options, **kw)
+
+
+def radio(label: str, name: str, options: Sequence[Any], default: Any = None, **kw: Any) -> Any:
+    options = list(options)
+    default = default if default in options else options[0]
+    return _widget(st.radio, label, name, default, options, **kw)
+
+
+def multiselect(label: str, name: str, options: Sequence[Any], default: Sequence[Any] = (), **kw: Any) -> list:
+    return list(_widget(st.multiselect, label, name, tuple(default), list(options), **kw))
+
+
+def toggle(label: str, name: str, default: bool = False, **kw: Any) -> bool:
+    return bool(_widget(st.toggle, label, name, default, **kw))
+
+
+@contextmanager
+def guard(section: str = "") -> Iterator[None]:
+    """Render a section; if it fails, show a plain message instead of a traceback and keep going.
+
+    The full traceback goes to the server log for operators; users see what failed in words.
+    """
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the point is that nothing reaches the user raw
+        _log.exception("section %s failed", section or "?")
+        st.warning(state.translator()("core.error.generic", error=friendly_error(exc)))
+
+
+def friendly_error(exc: BaseException) -> str:
+    """A one-line description of an error with no traceback, paths or credentials."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = re.sub(r"\w+://\S+", "<url>", text)  # never echo a connection string
+    return text[:300]

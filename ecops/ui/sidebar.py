@@ -1,0 +1,88 @@
+"""The sidebar every page shares: dataset, global filters, language, currency, privacy switch."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from ecops.dataset import Filters
+from ecops.ui import state
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _options(fingerprint: str, _ds) -> dict[str, list[str]]:
+    return _ds.filter_options()
+
+
+def render() -> None:
+    """Draw the sidebar and record its choices in the URL state."""
+    t = state.translator()
+    ds = state.dataset()
+    sb = st.sidebar
+
+    lang_now = state.lang()
+    choice = sb.radio(t("core.sidebar.language"), ["zh", "en"], index=0 if lang_now == "zh" else 1,
+                      format_func=lambda v: "中文" if v == "zh" else "English", horizontal=True, key="flt.lang")
+    if choice != lang_now:
+        state.set_global("lang", choice)
+        st.rerun()
+    state.set_global("lang", choice)
+
+    sb.markdown(f"**{t('core.sidebar.dataset')}:** {ds.name}  \n"
+                f"<small>{t('core.sidebar.kind.' + ds.kind)}</small>", unsafe_allow_html=True)
+    if ds.kind != "sample" and sb.button(t("core.sidebar.back_to_sample"), key="flt.back"):
+        state.set_dataset(state.sample_dataset())
+        st.rerun()
+
+    sb.subheader(t("core.sidebar.filters"))
+    lo, hi = ds.date_bounds()
+    current = state.filters()
+    start = min(max(current.start or lo, lo), hi)
+    end = max(min(current.end or hi, hi), start)
+    if "flt.period" not in st.session_state:
+        st.session_state["flt.period"] = (start, end)
+    period = sb.date_input(t("core.sidebar.period"), min_value=lo, max_value=hi, key="flt.period")
+    if isinstance(period, tuple | list) and len(period) == 2:
+        start, end = period
+    opts = _options(ds.fingerprint, ds)
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, values in (("region", current.regions), ("channel", current.channels),
+                         ("category", current.categories)):
+        key = f"flt.{name}"
+        if not opts.get(name):
+            chosen[name] = ()
+            continue
+        if key not in st.session_state:
+            st.session_state[key] = [v for v in values if v in opts[name]]
+        chosen[name] = tuple(sb.multiselect(t(f"core.sidebar.{name}"), opts[name], key=key,
+                                            placeholder=t("core.sidebar.all")))
+    f = Filters(
+        start=start if start != lo else None, end=end if end != hi else None,
+        regions=chosen["region"], channels=chosen["channel"], categories=chosen["category"],
+    )
+    state.set_filters(f)
+    if sb.button(t("core.sidebar.reset"), key="flt.reset"):
+        state.set_filters(Filters())
+        for key in ("flt.period", "flt.region", "flt.channel", "flt.category"):
+            st.session_state.pop(key, None)
+        st.rerun()
+
+    with sb.expander("⚙️", expanded=False):
+        cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4, key="flt.cur")
+        state.set_global("cur", cur if cur != ds.currency else None)
+        if _reveal_allowed():
+            st.toggle(t("core.sidebar.reveal"), key="ecops.reveal_personal", help=t("core.sidebar.reveal_help"))
+    sb.caption(t("core.sidebar.share_hint"))
+
+
+def _reveal_allowed() -> bool:
+    """Clear personal fields only where the operator enabled it (env or secrets)."""
+    if os.environ.get("ECOPS_ALLOW_REVEAL", "").lower() in ("1", "true", "yes"):
+        return True
+    try:
+        return bool(st.secrets.get("ecops", {}).get("allow_reveal", False))
+    except Exception:  # no secrets file is the normal case
+        return False
+
+

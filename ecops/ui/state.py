@@ -1,0 +1,240 @@
+"""Shared page state: the dataset, global filters, language and URL parameters.
+
+One helper owns the URL (``st.query_params``): global keys (filters, language,
+currency, shared dataset token) plus the current page's parameters are kept in
+session state and written back to the URL at the end of every run, so a copied
+link reproduces the view even though Streamlit clears query params on page switch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from ecops import i18n
+from ecops.dataset import Dataset, Filters
+
+DATASET_KEY = "ecops.dataset"
+_URL0 = "ecops.url0"  # the query params the session was opened with
+_PARAMS = "ecops.params"  # page parameters in use on this run
+_GLOBALS = "ecops.globals"  # global URL keys (filters, lang, currency, ds)
+FILTER_KEYS = ("from", "to", "region", "channel", "category")
+GLOBAL_KEYS = (*FILTER_KEYS, "lang", "cur", "ds")
+SAMPLE_ORDERS = 50_000
+SAMPLE_SEED = 7
+
+T = TypeVar("T")
+
+
+def _url0() -> dict[str, str]:
+    if _URL0 not in st.session_state:
+        st.session_state[_URL0] = {k: st.query_params[k] for k in st.query_params}
+    return st.session_state[_URL0]
+
+
+def url_value(key: str) -> str | None:
+    """A value of the URL the session was opened with (or later updated by the app)."""
+    glob = st.session_state.get(_GLOBALS, {})
+    if key in glob:
+        return glob[key]
+    return _url0().get(key)
+
+
+def set_global(key: str, value: str | None) -> None:
+    """Record a global URL value (filters, lang, cur, ds); ``None`` removes it."""
+    glob = st.session_state.setdefault(_GLOBALS, {k: v for k, v in _url0().items() if k in GLOBAL_KEYS})
+    if value in (None, ""):
+        glob.pop(key, None)
+    else:
+        glob[key] = str(value)
+
+
+# ------------------------------------------------------------------- dataset
+@st.cache_resource(show_spinner=False)
+def _sample_dataset(n_orders: int, seed: int) -> Dataset:
+    from ecops.sample import generate
+
+    sample = generate(n_orders, seed=seed)
+    return Dataset.from_frames(sample.tables, name="sample", fingerprint=f"sample-{n_orders}-{seed}-v1",
+                               kind="sample")
+
+
+def sample_dataset() -> Dataset:
+    """The built-in sample (shared by everyone: it is public data)."""
+    return _sample_dataset(SAMPLE_ORDERS, SAMPLE_SEED)
+
+
+def dataset() -> Dataset:
+    """The dataset this browser session is looking at: its upload / connection / shared link, else the sample."""
+    ds = st.session_state.get(DATASET_KEY)
+    if ds is None:
+        token = url_value("ds")
+        if token:
+            ds = _open_shared(token)
+        if ds is None:
+            with st.spinner(translator()("core.loading_sample")):
+                ds = sample_dataset()
+        st.session_state[DATASET_KEY] = ds
+    return ds
+
+
+def _open_shared(token: str) -> Dataset | None:
+    try:
+        from ecops.sharing import open_shared
+    except ImportError:
+        return None
+    try:
+        return open_shared(token)
+    except Exception as exc:  # a bad or expired link must not break the app
+        st.session_state["ecops.flash"] = ("warning", str(exc))
+        set_global("ds", None)
+        return None
+
+
+def set_dataset(ds: Dataset, *, token: str | None = None) -> None:
+    """Switch this session to ``ds`` (only after it loaded successfully — the old one stays until then)."""
+    st.session_state[DATASET_KEY] = ds
+    set_global("ds", token)
+    for key in FILTER_KEYS:  # filters of another dataset rarely make sense
+        set_global(key, None)
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith("flt."):
+            del st.session_state[key]
+
+
+# ------------------------------------------------------------------- filters
+def filters() -> Filters:
+    """The global filters in force (from the sidebar, initialised from the URL)."""
+    glob = {k: url_value(k) for k in FILTER_KEYS}
+    return Filters.from_params({k: v for k, v in glob.items() if v})
+
+
+def set_filters(f: Filters) -> None:
+    params = f.to_params()
+    for key in FILTER_KEYS:
+        set_global(key, params.get(key))
+
+
+# ------------------------------------------------------------------- language
+def lang() -> str:
+    """UI language: the URL's ``lang``, else the browser locale, else Chinese."""
+    value = url_value("lang")
+    if value in i18n.LANGS:
+        return value
+    locale = getattr(getattr(st, "context", None), "locale", None)
+    return i18n.lang_from_locale(locale) if locale else "zh"
+
+
+def translator() -> Callable[..., str]:
+    """``t(key, **fmt)`` bound to the current language."""
+    current = lang()
+
+    def t(key: str, **fmt: Any) -> str:
+        return i18n.t(key, current, **fmt)
+
+    return t
+
+
+def currency(ds: Dataset | None = None) -> str:
+    return url_value("cur") or (ds.currency if ds is not None else "¥")
+
+
+# ------------------------------------------------------------------- page params
+def _coerce(raw: str, default: T, options: Sequence[Any] | None) -> T:
+    try:
+        if isinstance(default, bool):
+            value: Any = raw.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
+            value = int(float(raw))
+        elif isinstance(default, float):
+            value = float(raw)
+        elif isinstance(default, dt.date):
+            value = dt.date.fromisoformat(raw)
+        elif isinstance(default, list | tuple):
+            value = type(default)(v for v in raw.split("|") if v)
+        else:
+            value = raw
+    except (TypeError, ValueError):
+        return default
+    if options is not None:
+        if isinstance(value, list | tuple):
+            value = type(value)(v for v in value if v in options)
+        elif value not in options:
+            return default
+    return value
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "|".join(map(str, value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def param(name: str, default: T, options: Sequence[Any] | None = None) -> T:
+    """A page parameter, read from the URL (typed like ``default``, limited to ``options``) or defaulted.
+
+    Use it as a widget's initial value and record the widget's result with :func:`set_param`;
+    the ``ui`` widget helpers do both.
+    """
+    params = st.session_state.setdefault(_PARAMS, {})
+    if name in params:
+        return _coerce(params[name], default, options)
+    raw = _url0().get(name)
+    value = default if raw is None else _coerce(raw, default, options)
+    params[name] = _encode(value)
+    return value
+
+
+def set_param(name: str, value: Any) -> None:
+    """Record the current value of a page parameter for the URL."""
+    st.session_state.setdefault(_PARAMS, {})[name] = _encode(value)
+
+
+def begin_page(page: str) -> None:
+    """Forget the previous page's parameters when the user switches pages."""
+    if st.session_state.get("ecops.page") != page:
+        st.session_state["ecops.page"] = page
+        if st.session_state.get("ecops.page_seen"):
+            st.session_state[_PARAMS] = {}
+            st.session_state[_URL0] = {k: v for k, v in _url0().items() if k in GLOBAL_KEYS}
+        st.session_state["ecops.page_seen"] = True
+
+
+def write_url() -> None:
+    """Write global keys and the current page's parameters to the browser URL."""
+    wanted = dict(st.session_state.get(_GLOBALS, {k: v for k, v in _url0().items() if k in GLOBAL_KEYS}))
+    wanted.update(st.session_state.get(_PARAMS, {}))
+    current = {k: st.query_params[k] for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# ------------------------------------------------------------------- caching
+@st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
+def _cached_call(fn_path: str, fingerprint: str, filters_: Filters | None, params: tuple, _ds: Dataset) -> Any:
+    module, _, name = fn_path.rpartition(":")
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_ds, filters_, **dict(params))
+
+
+def cached(fn: Callable[..., T], ds: Dataset, filters_: Filters | None, **params: Any) -> T:
+    """Run ``fn(ds, filters, **params)`` through ``st.cache_data``.
+
+    Keyed by the function, the dataset's content fingerprint, the filters and the parameters —
+    never by hashing a DataFrame or the mutable Dataset object (passed unhashed as ``_ds``).
+    """
+    return _cached_call(f"{fn.__module__}:{fn.__qualname__}", ds.fingerprint, filters_,
+                        tuple(sorted(params.items())), ds)
+
+
+def bytes_key(data: bytes) -> str:
+    """Cache key of uploaded bytes: a hash of the full content."""
+    return hashlib.sha256(data).hexdigest()
