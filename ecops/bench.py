@@ -74,7 +74,7 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None) -
         del sample
 
         t0 = time.perf_counter()
-        loaded = load_files([csv_path])
+        loaded = load_files([csv_path], max_bytes=2**31)
         out["ingest_s"] = round(time.perf_counter() - t0, 2)
         out["rss_after_ingest_mb"] = round(peak_rss_mb(), 0)
         ds = Dataset.from_duckdb(loaded.con, name="bench", fingerprint=loaded.fingerprint, kind="upload")

@@ -40,7 +40,7 @@ def _load(files: list[str], mapping_path: str | None, lang: str):
         raise SystemExit(2) from None
     name = ", ".join(Path(f).name for f in files)
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
-                             notes=result.notes)
+                             notes=[n.message(lang) for n in result.notes])
     return ds, result
 
 
@@ -73,8 +73,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         "fingerprint": result.fingerprint,
         "tables": {t: int(ds.scalar(_count(ds, t))) for t in ds.tables},
         "mapping": json.loads(result.mapping.to_json()),
-        "notes": list(result.notes),
-        "warnings": list(result.warnings),
+        "notes": [n.message(args.lang) for n in result.notes],
+        "warnings": [n.message(args.lang) for n in result.warnings],
         "quality": {"summary": report.summary, "findings": report.findings.to_dict(orient="records")},
     }
     print(json.dumps(out, ensure_ascii=False, indent=2, default=str))

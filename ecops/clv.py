@@ -18,6 +18,7 @@ summary from per-customer-per-day rows with the literature's conventions.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -135,8 +136,10 @@ def _validate_rft(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tup
         raise ValueError("frequency, recency and T must have the same length")
     if np.any(x < 0) or np.any(x != np.round(x)):
         raise ValueError("frequency must be a non-negative whole number of repeat purchases")
-    if np.any(tx < 0) or np.any(tt <= 0):
-        raise ValueError("recency must be >= 0 and T > 0")
+    # T = 0 (first purchase on the last calibration day) is allowed: such a customer carries no
+    # information (likelihood 1) but still gets a prediction.
+    if np.any(tx < 0) or np.any(tt < 0):
+        raise ValueError("recency and T must be >= 0")
     if np.any(tx > tt * (1 + 1e-9) + 1e-9):
         raise ValueError("recency cannot exceed T (last purchase after the end of observation)")
     # Without repeat purchases recency carries no information; the likelihood never reads it.
@@ -152,10 +155,24 @@ def _compress(columns: list[NDArray], weights: ArrayLike | None) -> tuple[list[N
         raise ValueError("weights must have one entry per row")
     if np.any(w < 0):
         raise ValueError("weights must be non-negative counts")
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.bincount(inverse.reshape(-1), weights=w, minlength=len(uniq))
+    uniq, inverse = _unique_rows(stacked)
+    counts = np.bincount(inverse, weights=w, minlength=len(uniq))
     keep = counts > 0
     return [uniq[keep, i] for i in range(uniq.shape[1])], counts[keep]
+
+
+def _unique_rows(rows: NDArray) -> tuple[NDArray, NDArray[np.intp]]:
+    """Distinct rows (lexicographic order) and each row's index among them; lexsort beats np.unique(axis=0)."""
+    if len(rows) == 0:
+        return rows, np.zeros(0, dtype=np.intp)
+    order = np.lexsort(rows.T[::-1])
+    srt = rows[order]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(srt[1:] != srt[:-1], axis=1)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(len(rows), dtype=np.intp)
+    inverse[order] = group
+    return srt[new], inverse
 
 
 def _num_hessian(grad, theta: NDArray[np.float64], step: float = 1e-5) -> NDArray[np.float64]:
@@ -181,12 +198,14 @@ def _fit_mle(negll_and_grad, theta0: NDArray[np.float64], total_weight: float) -
         return f / total_weight, g / total_weight
 
     best = None
-    # A second start guards against the flat ridges the BG/NBD likelihood has for small samples.
+    # A second start only when the first stalls (flat ridges of small samples, overflow far out).
     for start in (theta0, np.zeros_like(theta0)):
         res = optimize.minimize(scaled, start, jac=True, method="L-BFGS-B",
                                 options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
         if best is None or res.fun < best.fun:
             best = res
+        if best.success and np.all(np.abs(best.jac) < 1e-5):
+            break
     theta = best.x
     ll = -negll_and_grad(theta)[0]
     hess = _num_hessian(lambda th: negll_and_grad(th)[1], theta)
@@ -222,86 +241,144 @@ def _draw_log_params(log_theta: NDArray, cov_log: NDArray, n: int, rng: np.rando
 # --------------------------------------------------------------------------- BG/NBD
 
 
-def _bgnbd_loglik_terms(theta, x, tx, tt, w):
-    """Weighted BG/NBD log-likelihood (FHL 2005 eq. 6) and its gradient in log-parameters."""
+def _bgnbd_loglik_terms(theta, xu, xi, x, tx, tt, w):
+    """Weighted BG/NBD log-likelihood (FHL 2005) and its gradient in log-parameters.
+
+    Special functions depend on x alone, so they are evaluated once per distinct x (``xu``,
+    with ``xi`` mapping rows to it); only logs and exponentials run per row.
+    """
     r, alpha, a, b = np.exp(theta)
     dig = special.digamma
+    pos_u = xu > 0
+    beta_ab = special.betaln(a, b)
+    b1 = (special.betaln(a, b + xu) - beta_ab)[xi]
+    # The second term exists only after at least one repeat purchase (drop-out happens right after one).
+    xm1_u = np.where(pos_u, xu - 1, 0.0)
+    b2 = np.where(pos_u, special.betaln(a + 1, b + xm1_u) - beta_ab, -np.inf)[xi]
+    dig_ab = dig(a + b)
+    da1_u = dig_ab - dig(a + b + xu)
+    da2_u = dig(a + 1) - dig(a) + da1_u
+    db1_u = dig(b + xu) - dig(b) + da1_u
+    db2_u = np.where(pos_u, dig(b + xm1_u) - dig(b) + da1_u, 0.0)
+
     log_at = np.log(alpha + tt)
     log_atx = np.log(alpha + tx)
-    base = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    beta_ab = special.betaln(a, b)
-    a1 = special.betaln(a, b + x) - beta_ab - (r + x) * log_at
-    pos = x > 0
-    # The second term exists only after at least one repeat purchase (drop-out happens right after one).
-    xm1 = np.where(pos, x - 1, 0.0)
-    a2 = np.where(pos, special.betaln(a + 1, b + xm1) - beta_ab - (r + x) * log_atx, -np.inf)
-    lse = np.logaddexp(a1, a2)
-    ll = base + lse
-    w1 = np.exp(a1 - lse)
-    w2 = np.exp(a2 - lse)
-
-    d_r = dig(r + x) - dig(r) + np.log(alpha) - w1 * log_at - w2 * log_atx
-    d_alpha = r / alpha - w1 * (r + x) / (alpha + tt) - w2 * (r + x) / (alpha + tx)
-    dig_ab = dig(a + b)
-    dig_abx = dig(a + b + x)
-    d_a = w1 * (dig_ab - dig_abx) + w2 * (dig(a + 1) - dig(a) + dig_ab - dig_abx)
-    d_b = w1 * (dig(b + x) - dig(b) + dig_ab - dig_abx) + w2 * (dig(b + xm1) - dig(b) + dig_ab - dig_abx)
-    grad = np.array([
-        np.sum(w * d_r) * r, np.sum(w * d_alpha) * alpha, np.sum(w * d_a) * a, np.sum(w * d_b) * b,
-    ])
-    return float(np.sum(w * ll)), grad
+    rx = r + x
+    a1 = b1 - rx * log_at
+    # log-sum-exp of the two terms as a1 + softplus(d); their shares are expit(∓d).
+    d = (b2 - rx * log_atx) - a1
+    e = np.exp(-np.abs(d))
+    lse = a1 + np.maximum(d, 0.0) + np.log1p(e)
+    w2 = np.where(d > 0, 1.0, e) / (1.0 + e)
+    w1 = 1.0 - w2
+    n = w.sum()
+    ll = float(np.sum(w * special.gammaln(r + xu)[xi]) + n * (r * np.log(alpha) - special.gammaln(r))
+               + np.sum(w * lse))
+    ww1, ww2 = w * w1, w * w2
+    # Plain sums, not BLAS dot products: BLAS threads contend badly on a busy 2-core machine.
+    d_r = (np.sum(w * dig(r + xu)[xi]) + n * (np.log(alpha) - dig(r)) - np.sum(ww1 * log_at + ww2 * log_atx))
+    d_alpha = n * r / alpha - np.sum(w * rx * (w1 / (alpha + tt) + w2 / (alpha + tx)))
+    d_a = np.sum(ww1 * da1_u[xi] + ww2 * da2_u[xi])
+    d_b = np.sum(ww1 * db1_u[xi] + ww2 * db2_u[xi])
+    return ll, np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
 
 
-def _hyp2f1_euler_g(z, c1, a, c, max_terms: int = 2000, tol: float = 1e-14):
-    r"""G(z) with ₂F₁(c1, a−1; c; z) = 1 + (a−1)·G(z), by its power series.
+def _hyp2f1_euler_g(z, c1, a, c, max_terms: int = 2000, tol: float = 1e-13):
+    r"""G(z) with ₂F₁(c1, a−1; c; z) = 1 + (a−1)·G(z), evaluated with guards.
 
     ``G = Σ_{k≥1} z^k (c1)_k (a)_{k-1} / ((c)_k k!)``. Factoring (a−1) out keeps the
-    conditional expectation finite and cancellation-free when a → 1; the Euler-transformed
+    conditional expectation finite and cancellation-free when a → 1. The Euler-transformed
     parameters stay moderate even for heavy buyers (large x only enlarges c, which speeds
-    convergence), avoiding the overflow regions of the untransformed ₂F₁. Terms not
-    converged after ``max_terms`` (z extremely close to 1) fall back to scipy's ₂F₁.
+    convergence), avoiding the overflow regions of the untransformed ₂F₁. The power series
+    is used where its terms keep one sign (c1 ≥ −1); where they alternate (c1 < −1, i.e.
+    r ≫ a + b) or the series has not converged after ``max_terms`` (z very close to 1),
+    scipy's ₂F₁ takes over. Non-finite results are left for the caller's quadrature guard.
     """
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (z, c1, a, c)))
     out_shape = arrays[0].shape
     z, c1, a, c = (np.array(v, dtype=float).reshape(-1) for v in arrays)
-    total = z * c1 / c
-    # Work only on the entries still converging: heavy buyers (large c) finish in a few terms.
-    idx = np.arange(total.size)
-    zi, c1i, ai, ci = z, c1, a, c
-    term = total.copy()
+    total = np.full(z.size, np.nan)
+    series = c1 >= -1
+    idx = np.flatnonzero(series)
+    zi, c1i, ai, ci = z[idx], c1[idx], a[idx], c[idx]
+    term = zi * c1i / ci
+    tot = term.copy()
     k = 1
     check_every = 8
+    # Work only on the entries still converging: heavy buyers (large c) finish in a few terms.
     while idx.size and k < max_terms:
         for _ in range(check_every):
             ratio = zi * (c1i + k) * (ai + k - 1) / ((ci + k) * (k + 1))
             term *= ratio
-            total[idx] += term
+            tot += term
             k += 1
-        # Converged when the remaining tail, bounded geometrically by the current ratio (< 1
-        # once k is past the parameters), is negligible against the sum.
-        aratio = np.abs(ratio)
+        # Converged when the remaining tail is negligible against the sum. Past the parameters the
+        # ratios move monotonically towards z, so max(|ratio|, z) bounds every later ratio and the
+        # tail by a geometric series.
+        aratio = np.maximum(np.abs(ratio), zi)
         tail = np.abs(term) * aratio / np.maximum(1 - aratio, 1e-12)
-        done = (aratio < 1) & (tail <= tol * np.maximum(np.abs(total[idx]), 1e-300))
+        done = (aratio < 1) & (tail <= tol * np.maximum(np.abs(tot), 1e-300))
         if done.any():
+            total[idx[done]] = tot[done]
             keep = ~done
-            idx, zi, c1i, ai, ci, term = idx[keep], zi[keep], c1i[keep], ai[keep], ci[keep], term[keep]
-    if idx.size:
-        f = special.hyp2f1(c1i, ai - 1, ci, zi)
-        am1 = ai - 1
+            idx, zi, c1i, ai, ci, term, tot = (v[keep] for v in (idx, zi, c1i, ai, ci, term, tot))
+    rest = np.union1d(idx, np.flatnonzero(~series))
+    if rest.size:
+        am1 = a[rest] - 1
+        f = special.hyp2f1(c1[rest], am1, c[rest], z[rest])
         ok = np.abs(am1) > 1e-12
-        total[idx] = np.where(ok, (f - 1) / np.where(ok, am1, 1.0), total[idx])
+        total[rest] = np.where(ok, (f - 1) / np.where(ok, am1, 1.0), np.nan)
     return total.reshape(out_shape)
+
+
+def _bgnbd_ce_quad(t, x, tx, tt, r, alpha, a, b) -> float:
+    """E[Y(t) | x, t_x, T] by adaptive quadrature, the last-resort guard of the closed form.
+
+    Given alive, λ | data ~ Gamma(r+x, α+T) and p | data ~ Beta(a, b+x), and a live customer
+    expects (1 − e^{−λpt})/p purchases in t; integrating λ out analytically leaves
+    E = P(alive) · E_p[(1 − (1 + p t/(α+T))^{−(r+x)}) / p]. Changes of variable on each half of
+    (0, 1) turn the Beta density's end-point poles and narrow peaks into smooth integrands.
+    """
+    from scipy import integrate
+
+    k = t / (alpha + tt)
+    s = r + x
+    bx = b + x
+    log_norm = -special.betaln(a, bx)
+
+    def gain(p: float) -> float:
+        return float(-np.expm1(-s * np.log1p(p * k)) / p) if p > 0 else s * k
+
+    def lower_half(y: float) -> float:
+        # p = e^{-y} in (0, 1/2]: p^{a-1} dp = p^a dy spreads the mass near 0 over y.
+        p = np.exp(-y)
+        return float(np.exp(log_norm + a * -y + (bx - 1) * np.log1p(-p))) * gain(p)
+
+    def upper_half(w: float) -> float:
+        # q = 1 - p = w^{1/(b+x)} in [0, 1/2): q^{b+x-1} dq = dw / (b+x) removes the pole at p = 1.
+        p = -np.expm1(np.log(w) / bx) if w > 0 else 1.0
+        return float(np.exp(log_norm - np.log(bx) + (a - 1) * np.log(p))) * gain(p)
+
+    y0 = np.log(2.0)
+    marks = sorted({v for v in (np.log(max(bx / a, 1.0)), np.log(max(k, 1.0)), 50.0 / a) if v > y0})
+    edges = [y0, *marks]
+    val = sum(integrate.quad(lower_half, lo, hi, limit=200, epsabs=0.0, epsrel=1e-11)[0]
+              for lo, hi in zip(edges[:-1], edges[1:], strict=True))
+    val += integrate.quad(lower_half, edges[-1], np.inf, limit=200, epsabs=0.0, epsrel=1e-11)[0]
+    val += integrate.quad(upper_half, 0.0, 0.5 ** bx, limit=200, epsabs=0.0, epsrel=1e-11)[0]
+    alive = float(_bgnbd_p_alive(np.array(x), np.array(tx), np.array(tt), r, alpha, a, b))
+    return alive * val
 
 
 def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b):
     """FHL 2005 eq. 10, E[Y(t) | x, t_x, T], elementwise with broadcasting.
 
     Rewritten with Euler's transformation (1−z)^{r+x} ₂F₁(r+x, b+x; c; z) =
-    (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; c; z), c = a+b+x−1, z = t/(α+T+t), and with the
-    (a−1) of the prefactor cancelled analytically.
+    (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; c; z), c = a+b+x−1, z = t/(α+T+t), with the (a−1) of the
+    prefactor cancelled analytically and the denominator written as P(alive).
     """
-    t, x, tx, tt, r, alpha, a, b = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (t, x, tx, tt, r, alpha, a, b)))
+    t, x, tx, tt, r, alpha, a, b = (np.array(v, dtype=float) for v in np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (t, x, tx, tt, r, alpha, a, b))))
     c = a + b + x - 1
     z = t / (alpha + tt + t)
     log1mz = np.log1p(-z)
@@ -312,14 +389,24 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b):
     first = np.where(safe, -np.expm1(eps) / np.where(safe, am1, 1.0), -log1mz)
     g = _hyp2f1_euler_g(z, a + b - 1 - r, a, c)
     bracket = first - np.exp(eps) * g
-    denom = 1.0 + np.where(x > 0, a / np.maximum(b + x - 1, 1e-300) * np.exp((r + x) * (np.log(alpha + tt) - np.log(
-        alpha + tx))), 0.0)
-    out = c * bracket / denom
-    return np.where(t > 0, out, 0.0)
+    out = c * bracket * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
+    out = np.where(t > 0, out, 0.0)
+    bad = ~np.isfinite(out) | (out < 0)
+    if bad.any():
+        # Extreme corners only (z → 1 with rare drop-out); quadrature is accurate to ~1e-5 there.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i in np.argwhere(bad):
+                i = tuple(i)
+                out[i] = _bgnbd_ce_quad(*(float(v[i]) for v in (t, x, tx, tt, r, alpha, a, b)))
+    return out
 
 
 def _bgnbd_p_alive(x, tx, tt, r, alpha, a, b):
-    """FHL 2005 eq. (13) / Fader-Hardie-Lee note: P(alive | x, t_x, T); exactly 1 when x = 0 by model design."""
+    """P(alive | x, t_x, T) of BG/NBD (Fader, Hardie & Lee note "Computing P(alive) using the BG/NBD model").
+
+    Exactly 1 when x = 0: the model lets customers drop out only right after a purchase.
+    """
     x, tx, tt = (np.asarray(v, dtype=float) for v in (x, tx, tt))
     log_odds = np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) + (r + x) * (np.log(alpha + tt) - np.log(alpha + tx))
     return np.where(x > 0, special.expit(-log_odds), 1.0)
@@ -356,7 +443,7 @@ class BetaGeoModel:
 
     def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
             weights: ArrayLike | None = None) -> BetaGeoModel:
-        """Fit by maximum likelihood of FHL 2005 eq. (6) over the customers given.
+        """Fit by maximum likelihood of the BG/NBD likelihood (FHL 2005) over the customers given.
 
         Parameters
         ----------
@@ -376,8 +463,10 @@ class BetaGeoModel:
         (x, tx, tt), w = _compress([x, tx, tt], weights)
         total = float(w.sum())
 
+        xu, xi = np.unique(x, return_inverse=True)
+
         def negll(theta):
-            ll, g = _bgnbd_loglik_terms(theta, x, tx, tt, w)
+            ll, g = _bgnbd_loglik_terms(theta, xu, xi, x, tx, tt, w)
             if not np.isfinite(ll):
                 return 1e300, np.zeros_like(theta)
             return -ll, -g
@@ -438,7 +527,7 @@ class BetaGeoModel:
         return _bgnbd_p_alive(x, tx, tt, p.r, p.alpha, p.a, p.b)
 
     def expected_purchases_new(self, t: ArrayLike) -> NDArray[np.float64]:
-        """Expected purchases of a newly acquired customer in ``t`` time units, E[X(t)] (FHL eq. 9)."""
+        """Expected repeat purchases of a newly acquired customer in their first ``t`` time units, E[X(t)] (FHL 2005)."""
         p = self._check_fitted()
         t = np.asarray(t, dtype=float)
         zero = np.zeros_like(t)
@@ -539,7 +628,7 @@ class GammaGammaModel:
     def expected_spend(self, frequency: ArrayLike, monetary_value: ArrayLike) -> NDArray[np.float64]:
         """Expected average transaction value per customer, shrunk towards the population mean.
 
-        E[M | p, q, v, x, m̄] = p (v + x m̄) / (p x + q − 1) (Fader & Hardie 2013, eq. 5); for
+        E[M | p, q, v, x, m̄] = p (v + x m̄) / (p x + q − 1) (Fader & Hardie 2013); for
         x = 0 this is the population mean p v / (q − 1). Infinite mean when q ≤ 1 is reported
         as NaN.
         """
@@ -558,17 +647,6 @@ def _gg_expected_spend(x, m, p, q, v):
 # --------------------------------------------------------------------------- CLV
 
 
-def _discounted_purchases(t_grid, disc, x, tx, tt, r, alpha, a, b):
-    """Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) · disc_k — purchases in each step discounted at its end."""
-    out = 0.0
-    prev = 0.0
-    for tk, dk in zip(t_grid, disc, strict=True):
-        cur = _bgnbd_conditional_expectation(tk, x, tx, tt, r, alpha, a, b)
-        out = out + (cur - prev) * dk
-        prev = cur
-    return out
-
-
 def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.DataFrame, horizon: float,
                 discount_rate: float = 0.0, *, time_unit: Literal["D", "W", "M"] = "W", margin: float = 1.0,
                 customer_col: str = "customer_id", n_draws: int = 200, ci_level: float = 0.95,
@@ -580,8 +658,10 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     monthly steps and each step's purchases are discounted at its end (the usual practice,
     as BG/NBD has no closed-form discounted expectation). Intervals come from a parametric
     bootstrap: ``n_draws`` parameter vectors from the asymptotic normal distribution of each
-    model's log-parameters, evaluated vectorised; they cover parameter uncertainty of the
-    expected values.
+    model's log-parameters, evaluated vectorised over distinct (frequency, recency, T)
+    histories (each draw reuses the point estimate's discount profile per history); they
+    cover parameter uncertainty of the expected values, not the randomness of one
+    customer's actual purchases.
 
     Parameters
     ----------
@@ -627,16 +707,23 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     else:
         t_grid, disc = np.array([horizon]), np.array([1.0])
 
-    bp, gp = bgnbd._check_fitted(), gg.params_
+    bp = bgnbd._check_fitted()
+    if not hasattr(gg, "params_"):
+        raise RuntimeError("GammaGammaModel is not fitted yet: call fit() first")
+    gp = gg.params_
     # Score distinct histories once; customers map back through the inverse index.
-    uniq, inv = np.unique(np.column_stack([x, tx, tt]), axis=0, return_inverse=True)
-    inv = inv.reshape(-1)
+    uniq, inv = _unique_rows(np.column_stack([x, tx, tt]))
     ux, utx, utt = uniq[:, 0], uniq[:, 1], uniq[:, 2]
 
-    purchases_u = _bgnbd_conditional_expectation(horizon, ux, utx, utt, bp.r, bp.alpha, bp.a, bp.b)
-    disc_purch_u = _discounted_purchases(t_grid, disc, ux, utx, utt, bp.r, bp.alpha, bp.a, bp.b)
+    # Cumulative expectations on the grid; each step's increment is discounted at its end.
+    cum = _bgnbd_conditional_expectation(t_grid[:, None], ux[None, :], utx[None, :], utt[None, :],
+                                         bp.r, bp.alpha, bp.a, bp.b)
+    purchases_u = cum[-1]
+    disc_purch_u = np.sum(np.diff(cum, axis=0, prepend=0.0) * disc[:, None], axis=0)
+    # The discount profile of a history hardly moves with the parameters, so draws reuse this ratio.
+    disc_ratio_u = np.where(purchases_u > 0, disc_purch_u / np.where(purchases_u > 0, purchases_u, 1.0), 1.0)
     purchases = purchases_u[inv]
-    disc_purch = np.asarray(disc_purch_u)[inv]
+    disc_purch = disc_purch_u[inv]
     alive = _bgnbd_p_alive(x, tx, tt, bp.r, bp.alpha, bp.a, bp.b)
     spend = _gg_expected_spend(x, m, gp.p, gp.q, gp.v)
     clv = disc_purch * spend * margin
@@ -651,21 +738,30 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
         rng = np.random.default_rng(random_state)
         bd = np.exp(_draw_log_params(np.log(bp.as_array()), bgnbd.log_params_cov_, n_draws, rng))
         gd = np.exp(_draw_log_params(np.log(gp.as_array()), gg.log_params_cov_, n_draws, rng))
-        pr_u = _bgnbd_conditional_expectation(horizon, ux[None, :], utx[None, :], utt[None, :],
-                                              bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4])
-        if len(t_grid) == 1 and t_grid[0] == horizon:
-            dp_u = pr_u * disc[0]
-        else:
-            dp_u = _discounted_purchases(t_grid, disc, ux[None, :], utx[None, :], utt[None, :],
-                                         bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4])
-        pr_d = pr_u[:, inv]
-        sp_d = _gg_expected_spend(x[None, :], m[None, :], gd[:, 0:1], gd[:, 1:2], gd[:, 2:3])
-        clv_d = dp_u[:, inv] * sp_d * margin
-        frame["expected_purchases_lower"] = np.percentile(pr_d, lo_q, axis=0)
-        frame["expected_purchases_upper"] = np.percentile(pr_d, hi_q, axis=0)
-        frame["clv_lower"] = np.nanpercentile(clv_d, lo_q, axis=0)
-        frame["clv_upper"] = np.nanpercentile(clv_d, hi_q, axis=0)
-        tp_d, tc_d = pr_d.sum(axis=1), np.nansum(clv_d, axis=1)
+        # Chunks of columns keep draws × customers arrays to a few tens of MB on large customer bases.
+        chunk = max(1, 4_000_000 // n_draws)
+        n_u = len(ux)
+        pr_lo, pr_hi, tp_d = np.empty(n_u), np.empty(n_u), np.zeros(n_draws)
+        dp_u = np.empty((n_draws, n_u))
+        weight_u = np.bincount(inv, minlength=n_u)
+        for s0 in range(0, n_u, chunk):
+            sl = slice(s0, s0 + chunk)
+            pr = _bgnbd_conditional_expectation(horizon, ux[None, sl], utx[None, sl], utt[None, sl],
+                                                bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4])
+            pr_lo[sl], pr_hi[sl] = np.percentile(pr, [lo_q, hi_q], axis=0)
+            tp_d += np.sum(pr * weight_u[sl], axis=1)
+            dp_u[:, sl] = pr * disc_ratio_u[sl]
+        frame["expected_purchases_lower"] = pr_lo[inv]
+        frame["expected_purchases_upper"] = pr_hi[inv]
+        clv_lo, clv_hi, tc_d = np.empty(len(x)), np.empty(len(x)), np.zeros(n_draws)
+        for s0 in range(0, len(x), chunk):
+            sl = slice(s0, s0 + chunk)
+            sp = _gg_expected_spend(x[None, sl], m[None, sl], gd[:, 0:1], gd[:, 1:2], gd[:, 2:3])
+            cl = dp_u[:, inv[sl]] * sp * margin
+            clv_lo[sl], clv_hi[sl] = np.percentile(cl, [lo_q, hi_q], axis=0)
+            tc_d += np.nansum(cl, axis=1)
+        frame["clv_lower"] = clv_lo
+        frame["clv_upper"] = clv_hi
         totals |= {"tp_lo": float(np.percentile(tp_d, lo_q)), "tp_hi": float(np.percentile(tp_d, hi_q)),
                    "tc_lo": float(np.percentile(tc_d, lo_q)), "tc_hi": float(np.percentile(tc_d, hi_q))}
     else:

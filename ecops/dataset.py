@@ -317,7 +317,8 @@ class Dataset:
             keys = list(result.keys())
         if len(rows) > self.row_cap:
             raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
-        return pd.DataFrame.from_records(rows, columns=keys)
+        # Plain tuples: building a frame from SQLAlchemy Row objects is ~6× slower.
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=keys)
 
     def scalar(self, stmt: sa.Select) -> Any:
         """Run a one-value SELECT."""

@@ -33,26 +33,31 @@ class date_trunc(FunctionElement):
     def __init__(self, unit: Unit, expr: Any):
         if unit not in _UNITS:
             raise ValueError(f"unknown unit {unit!r}; use one of {_UNITS}")
-        self.unit = unit
-        super().__init__(expr)
+        # The unit travels as a literal clause, not an attribute, so that it is part of
+        # SQLAlchemy's compiled-statement cache key ('week' and 'month' must not share SQL).
+        super().__init__(sa.literal_column(f"'{unit}'"), expr)
+
+
+def _unit_and_expr(element: FunctionElement, compiler, **kw) -> tuple[str, str]:
+    unit, expr = list(element.clauses)
+    return unit.name.strip("'"), compiler.process(expr, **kw)
 
 
 @compiles(date_trunc)
 def _date_trunc_default(element: date_trunc, compiler, **kw) -> str:
-    (expr,) = list(element.clauses)
-    return f"date_trunc('{element.unit}', {compiler.process(expr, **kw)})"
+    unit, e = _unit_and_expr(element, compiler, **kw)
+    return f"date_trunc('{unit}', {e})"
 
 
 @compiles(date_trunc, "mysql")
 def _date_trunc_mysql(element: date_trunc, compiler, **kw) -> str:
-    (expr,) = list(element.clauses)
-    e = compiler.process(expr, **kw)
+    unit, e = _unit_and_expr(element, compiler, **kw)
     fmt = {"day": "%Y-%m-%d", "month": "%Y-%m-01", "year": "%Y-01-01"}
-    if element.unit == "week":
+    if unit == "week":
         return f"DATE_SUB(DATE({e}), INTERVAL WEEKDAY({e}) DAY)"
-    if element.unit == "quarter":
+    if unit == "quarter":
         return f"MAKEDATE(YEAR({e}), 1) + INTERVAL QUARTER({e}) - 1 QUARTER"
-    return f"STR_TO_DATE(DATE_FORMAT({e}, '{fmt[element.unit]}'), '%Y-%m-%d')"
+    return f"STR_TO_DATE(DATE_FORMAT({e}, '{fmt[unit]}'), '%Y-%m-%d')"
 
 
 class days_between(FunctionElement):
@@ -139,20 +144,19 @@ class percentile(FunctionElement):
     def __init__(self, q: float, expr: Any):
         if not 0.0 <= q <= 1.0:
             raise ValueError("q must be in [0, 1]")
-        self.q = float(q)
-        super().__init__(expr)
+        super().__init__(sa.literal_column(repr(float(q))), expr)  # in the cache key, like date_trunc's unit
 
 
 @compiles(percentile)
 def _percentile_default(element: percentile, compiler, **kw) -> str:
-    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"percentile_cont({element.q}) WITHIN GROUP (ORDER BY {expr})"
+    q, expr = _unit_and_expr(element, compiler, **kw)
+    return f"percentile_cont({q}) WITHIN GROUP (ORDER BY {expr})"
 
 
 @compiles(percentile, "duckdb")
 def _percentile_duckdb(element: percentile, compiler, **kw) -> str:
-    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"quantile_cont({expr}, {element.q})"
+    q, expr = _unit_and_expr(element, compiler, **kw)
+    return f"quantile_cont({expr}, {q})"
 
 
 def safe_div(num: ColumnElement, den: ColumnElement) -> ColumnElement:

@@ -50,6 +50,8 @@ EXCEL_MAX_ROWS = 1_048_576
 # Excel keeps 15 significant digits; larger integers (order numbers, IDs) are written as
 # text so no digit is lost.
 _EXACT_INT_LIMIT = 10**15
+# Excel's largest number is 9.99999999999999E+307; beyond it xlsx would hold +-inf.
+_EXCEL_MAX_NUMBER = 1e308
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,9 +122,14 @@ class ExportFile:
     masked_columns: tuple[str, ...] = ()
 
 
+def _is_default_index(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
 def _with_index(df: pd.DataFrame) -> pd.DataFrame:
-    # A named index (e.g. a segment or date) is data; the default RangeIndex is not.
-    if any(n is not None for n in df.index.names):
+    # A named index (a segment, a date) is data; row numbers 0..n-1 are not, even when
+    # the index carries a name (used as the table's caption in reports).
+    if any(n is not None for n in df.index.names) and not _is_default_index(df.index):
         return df.reset_index()
     return df
 
@@ -243,6 +250,8 @@ def _column_writer(col: pd.Series, fmt_datetime: Any) -> Any:
         v = float(v)
         if math.isinf(v):
             ws.write_string(r, c, "inf" if v > 0 else "'-inf")
+        elif abs(v) >= _EXCEL_MAX_NUMBER:
+            ws.write_string(r, c, repr(v))  # beyond Excel's range: keep the digits as text
         else:
             ws.write_number(r, c, v)
 
@@ -400,7 +409,9 @@ class ReportSection:
         # Accept lists (or a single item) but keep the dataclass immutable.
         for name in ("figures", "tables"):
             value = getattr(self, name)
-            if isinstance(value, pd.DataFrame) or not isinstance(value, Iterable):
+            # a plotly Figure iterates over its property names, a DataFrame over its columns
+            single = isinstance(value, pd.DataFrame | dict | str) or hasattr(value, "to_plotly_json")
+            if single or not isinstance(value, Iterable):
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
 
@@ -430,7 +441,9 @@ def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str) -> st
     if mask:
         frame = mask_frame(frame)
     shown = frame.head(max_rows)
-    body = shown.to_html(index=False, escape=True, border=0, classes="report-table", na_rep="",
+    caption = df.index.name if _is_default_index(df.index) and isinstance(df.index.name, str) else ""
+    body = f"<h3>{html.escape(caption)}</h3>" if caption else ""
+    body += shown.to_html(index=False, escape=True, border=0, classes="report-table", na_rep="",
                          float_format=_format_float)
     if len(frame) > max_rows:
         note = (f"前 {max_rows:,} 行，共 {len(frame):,} 行" if lang.startswith("zh")

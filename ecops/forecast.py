@@ -5,8 +5,9 @@ are we? The warehouse page (DESIGN §5.6) uses the answer for replenishment.
 
 Method (see :class:`DemandForecaster`):
 
-- **Smooth series** — exponential smoothing, ETS(A,N,N) fitted by maximum likelihood with
-  statsmodels, on the series divided by a *shop-wide seasonal index*: each week's total
+- **Smooth series** — exponential smoothing, ETS(A,N,N) fitted by maximum likelihood (the
+  model of statsmodels' ``ETSModel(error="add")``, fitted here by a vectorised exact
+  search — see :func:`ses_fit`), on the series divided by a *shop-wide seasonal index*: each week's total
   units (all SKUs in the filter) relative to its centred 13-week moving average. The
   index of the same week one year (52 weeks) earlier is multiplied back onto the
   forecast, so promotion peaks that recur every year (11.11, 618) are anticipated from
@@ -28,7 +29,6 @@ everything after that is numpy on a (series × weeks) array.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,6 +48,8 @@ __all__ = [
     "forecast_series",
     "seasonal_index",
     "seasonal_naive",
+    "ses_fit",
+    "top_keys",
     "wape",
     "week_window",
     "weekly_units",
@@ -75,8 +77,10 @@ def week_window(ds: Dataset, filters: Filters | None = None) -> tuple[dt.date, d
     first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     after = end + dt.timedelta(days=1)
     stop = after - dt.timedelta(days=after.weekday())
-    if stop < first:
-        stop = first
+    if stop <= first:
+        # Shorter than one complete week: keep the partial week rather than show nothing.
+        first = start - dt.timedelta(days=start.weekday())
+        stop = after + dt.timedelta(days=(7 - after.weekday()) % 7)
     return first, stop
 
 
@@ -185,31 +189,38 @@ def croston_sba(y: np.ndarray, alpha: float = 0.1) -> tuple[float, float]:
     return float(rate), sigma
 
 
-def _ets_ann(y: np.ndarray) -> tuple[float, float, float]:
-    """Fit ETS(A,N,N) by maximum likelihood: final level, smoothing α and one-step σ."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+_ALPHA_GRID = np.linspace(0.005, 0.995, 199)
 
-    if y.size < 8 or np.allclose(y, y[0]):
-        return float(y[-8:].mean()) if y.size else 0.0, 0.0, float(np.std(y)) if y.size > 1 else 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = ETSModel(y, error="add").fit(disp=False)
-            level = float(np.asarray(res.level)[-1])
-            alpha = float(res.smoothing_level)
-            sigma = float(np.sqrt(res.mse))
-            if np.isfinite(level) and np.isfinite(sigma):
-                return level, alpha, sigma
-        except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - degenerate series
-            pass
-    # A fixed-α simple smoother keeps the page working on a series the optimiser rejects.
-    alpha = 0.2
-    level = y[0]
-    err = []
-    for v in y[1:]:
-        err.append(v - level)
-        level += alpha * (v - level)
-    return float(level), alpha, float(np.sqrt(np.mean(np.square(err))))
+
+def ses_fit(y: np.ndarray) -> tuple[float, float, float]:
+    """Maximum-likelihood ETS(A,N,N) (simple exponential smoothing) for one series.
+
+    Returns the final level, the smoothing parameter α and the one-step error σ. The Gaussian
+    likelihood is maximised over α on a fine grid (step 0.005) with the initial level solved
+    exactly for each α: one-step errors are linear in it, e_t = a_t − (1 − α)^t·ℓ₀. This is
+    the model statsmodels' ``ETSModel(error="add")`` fits, vectorised over the grid, which is
+    two orders of magnitude faster than a numerical optimiser per series.
+    """
+    y = np.asarray(y, dtype=float)
+    n = y.size
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    if n < 4 or np.allclose(y, y[0]):
+        return float(y[-min(n, 8):].mean()), 0.0, float(np.std(y))
+    alpha = _ALPHA_GRID
+    level = np.zeros(alpha.size)
+    a = np.empty((alpha.size, n))
+    for t in range(n):
+        # Recursion over the weeks of one series (≈100 steps), vectorised over the α grid.
+        e = y[t] - level
+        a[:, t] = e
+        level = level + alpha * e
+    c = (1 - alpha)[:, None] ** np.arange(n)[None, :]
+    l0 = (a * c).sum(axis=1) / (c * c).sum(axis=1)
+    sse = ((a - c * l0[:, None]) ** 2).sum(axis=1)
+    best = int(np.argmin(sse))
+    final = level[best] + (1 - alpha[best]) ** n * l0[best]
+    return float(final), float(alpha[best]), float(np.sqrt(sse[best] / n))
 
 
 # --------------------------------------------------------------------------- estimator
@@ -251,7 +262,7 @@ class DemandForecaster:
         y = demand.to_numpy(dtype=float)
         n = y.shape[1]
         h = int(min(max(self.horizon, 1), SEASON))
-        tot = np.asarray(total if total is not None else y.sum(0), dtype=float)
+        tot = np.asarray(total if total is not None else y.sum(axis=0), dtype=float)
         self.seasonal_ = bool(n >= _MIN_SEASON_HISTORY and tot.size == n and tot.sum() > 0)
         if self.seasonal_:
             idx = seasonal_index(tot)
@@ -283,7 +294,7 @@ class DemandForecaster:
                 self.alpha_[i] = self.croston_alpha
             else:
                 self.methods_[i] = "ets"
-                lvl, a, s = _ets_ann(active / hist_idx[first:])
+                lvl, a, s = ses_fit(active / hist_idx[first:])
                 self.level_[i], self.alpha_[i], self.sigma_[i] = max(lvl, 0.0), a, s
         self.horizon_ = h
         return self
@@ -363,6 +374,15 @@ class ForecastResult:
     n_weeks: int
 
     @property
+    def keys(self) -> list[str]:
+        """Forecast series, largest first."""
+        return [str(k) for k in self.accuracy["key"]]
+
+    def series(self, key: str) -> pd.DataFrame:
+        """The forecast rows of one series."""
+        return self.forecasts[self.forecasts["key"] == key]
+
+    @property
     def improvement(self) -> float | None:
         """Relative WAPE reduction against seasonal-naive (0.3 = 30% fewer absolute errors)."""
         if self.wape is None or not self.baseline_wape:
@@ -383,11 +403,11 @@ def forecast_series(
     demand = demand.astype(float)
     y = demand.to_numpy()
     n = y.shape[1]
-    tot = np.asarray(total if total is not None else y.sum(0), dtype=float)
+    tot = np.asarray(total if total is not None else y.sum(axis=0), dtype=float)
     z = float(stats.norm.ppf(0.5 + level / 2))
     bt_rows: list[pd.DataFrame] = []
-    acc = pd.DataFrame({"key": list(demand.index), "units": y.sum(1)})
-    nz = (y > 0).sum(1)
+    acc = pd.DataFrame({"key": list(demand.index), "units": y.sum(axis=1)})
+    nz = (y > 0).sum(axis=1)
     first = np.where(nz > 0, (y > 0).argmax(1), n)
     acc["adi"] = np.where(nz > 0, (n - first) / np.maximum(nz, 1), np.nan)
     wape_m = wape_b = coverage = None

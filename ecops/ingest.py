@@ -49,6 +49,12 @@ REJECTS_LIMIT: int = 1000
 
 # code -> (English problem, English advice, Chinese problem, Chinese advice)
 _ERRORS: dict[str, tuple[str, str, str, str]] = {
+    "not_found": (
+        "the file does not exist",
+        "Check the path and the file name.",
+        "文件不存在",
+        "请检查路径和文件名。",
+    ),
     "empty_file": (
         "the file is empty",
         "Export the data again and upload the new file.",
@@ -62,10 +68,10 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
         "请检查导出时是否包含了数据（筛选条件、日期范围），然后重新上传。",
     ),
     "too_large": (
-        "the file is {size_mb:,.0f} MB, more than the upload limit of {limit_mb:,.0f} MB",
+        "the file is {size}, more than the upload limit of {limit}",
         "Save the data as Parquet (usually 5–10 times smaller), split it by period, or connect the database that "
         "holds it.",
-        "文件大小为 {size_mb:,.0f} MB，超过了 {limit_mb:,.0f} MB 的上传上限",
+        "文件大小为 {size}，超过了 {limit} 的上传上限",
         "请将数据另存为 Parquet 格式（通常小 5–10 倍）、按时间段拆分，或直接连接存放数据的数据库。",
     ),
     "binary": (
@@ -124,15 +130,15 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
         "请重新生成该文件（例如 pandas.DataFrame.to_parquet），或上传 CSV 导出文件。",
     ),
     "ragged": (
-        "{count_text} lines have a different number of fields than the header ({expected} fields); first at "
-        "lines {lines}",
+        "{count_text} line(s) have a different number of fields than the header ({expected} fields); first at "
+        "line(s) {lines}",
         "This usually means a delimiter inside a value that is not quoted. Put such values in double quotes or "
         "remove the extra delimiters, then upload the file again.",
         "有 {count_text} 行的字段数与表头（{expected} 个字段）不一致，最先出现在第 {lines} 行",
         "这通常是某个值中含有分隔符但没有加引号。请给这类值加上双引号或删除多余的分隔符，然后重新上传。",
     ),
     "bad_quote": (
-        "a quoted value is not closed properly (first at line {lines}); {count_text} lines could not be read",
+        "a quoted value is not closed properly (first at line {lines}); {count_text} line(s) could not be read",
         "Check the quotes around that value: every opening double quote needs a closing one, and a quote inside "
         "a value is written twice (\"\").",
         "引号中的值没有正确结束（最先出现在第 {lines} 行），共有 {count_text} 行无法读取",
@@ -151,20 +157,20 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
         "请另存为 CSV UTF-8、Excel（.xlsx）或 Parquet 后重新上传。",
     ),
     "not_a_number": (
-        "'{value}' is not a number ({count:,} values in this column are not numbers)",
+        "'{value}' is not a number (this column has {count:,} value(s) that are not numbers)",
         "Fix or remove the value, or map the column to a text field.",
         "“{value}”不是数字（此列共有 {count:,} 个值不是数字）",
         "请修改或删除该值，或将此列映射为文本字段。",
     ),
     "not_an_integer": (
-        "'{value}' is not a whole number ({count:,} values in this column are not whole numbers)",
+        "'{value}' is not a whole number (this column has {count:,} value(s) that are not whole numbers)",
         "Fix or remove the value, or map the column to a text field.",
         "“{value}”不是整数（此列共有 {count:,} 个值不是整数）",
         "请修改或删除该值，或将此列映射为文本字段。",
     ),
     "not_a_date": (
-        "'{value}' is not a date/time in the format of this column ({count:,} values in this column cannot be "
-        "read as dates)",
+        "'{value}' is not a date/time in the format of this column (this column has {count:,} value(s) that are "
+        "not dates)",
         "Write dates like 2024-03-05 14:03 or 2024年3月5日, or map the column to a text field.",
         "“{value}”不是本列格式的日期时间（此列共有 {count:,} 个值无法识别为日期）",
         "请将日期写成 2024-03-05 14:03 或 2024年3月5日 这样的格式，或将此列映射为文本字段。",
@@ -398,7 +404,10 @@ class Notice:
 # --------------------------------------------------------------------------------------
 
 NULL_TOKENS: tuple[str, ...] = ("", "na", "n/a", "#n/a", "nan", "null", "none", "nil", "-", "--", "无", "空", "\\n")
-_NULL_SQL = ", ".join("'" + t.replace("'", "''") + "'" for t in NULL_TOKENS)
+# exact spellings first (a hash lookup), case-folded variants of the same tokens
+_NULL_VARIANTS = sorted({v for t in NULL_TOKENS for v in (t, t.upper(), t.title(), t.capitalize())} | {"NaN", "#N/A"})
+_NULL_SET = frozenset(_NULL_VARIANTS)
+_NULL_SQL = ", ".join("'" + t.replace("'", "''") + "'" for t in _NULL_VARIANTS)
 
 # Characters that decorate numbers in exports: currency, spaces, brackets for negatives,
 # percent, and Chinese magnitude words (handled as factors below).
@@ -416,6 +425,19 @@ DATE_FORMATS: dict[str, tuple[str, ...]] = {
     "dmy_dot": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
     "dmy_dash": ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"),
     "d_mon_y": ("%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y"),
+}
+#: Cheap regular expressions a value must match before a format group is tried.
+DATE_SHAPES: dict[str, str] = {
+    "iso": r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
+    "ymd_slash": r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}",
+    "ymd_cn": r"^[0-9]{4}年",
+    "ymd_compact": r"^[0-9]{8}([0-9]{6})?( .*)?$",
+    "ymd_dot": r"^[0-9]{4}[.][0-9]{1,2}[.][0-9]{1,2}",
+    "mdy_slash": r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}",
+    "dmy_slash": r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}",
+    "dmy_dot": r"^[0-9]{1,2}[.][0-9]{1,2}[.][0-9]{4}",
+    "dmy_dash": r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
+    "d_mon_y": r"^[0-9]{1,2}[- ][A-Za-z]{3}[- ][0-9]{2,4}|^[A-Za-z]{3} [0-9]{1,2}, [0-9]{4}",
 }
 _TIME_SPECIAL = ("iso", "excel", "epoch_s", "epoch_ms")
 _DATE_LABELS = {"iso": "ISO (2024-03-05 14:03)", "excel": "Excel serial numbers", "epoch_s": "Unix seconds",
@@ -475,8 +497,14 @@ def _lit(s: str) -> str:
 
 def nz_sql(expr: str) -> str:
     """SQL: trim a text value and turn empty / null-like tokens ('NA', '-', '无' …) into NULL."""
-    return (f"(CASE WHEN strlen({expr}) <= 8 AND lower(trim({expr})) IN ({_NULL_SQL}) THEN NULL "
-            f"ELSE trim({expr}) END)")
+    return (f"(CASE WHEN {expr} IN ({_NULL_SQL}) THEN NULL "
+            f"WHEN starts_with({expr}, ' ') OR ends_with({expr}, ' ') THEN "
+            f"(CASE WHEN trim({expr}) IN ({_NULL_SQL}) THEN NULL ELSE trim({expr}) END) ELSE {expr} END)")
+
+
+def trim_sql(expr: str) -> str:
+    """SQL: trim a text value whose null tokens were already removed while reading (cheap path)."""
+    return f"(CASE WHEN starts_with({expr}, ' ') OR ends_with({expr}, ' ') THEN NULLIF(trim({expr}), '') ELSE {expr} END)"
 
 
 def number_sql(e: str, decimal: str = ".") -> str:
@@ -519,7 +547,8 @@ def time_sql(e: str, date_format: str | None) -> str:
     if not fmts:
         return f"TRY_CAST({e} AS TIMESTAMP)"
     lst = "[" + ", ".join(_lit(f) for f in fmts) + "]"
-    return f"try_strptime({e}, {lst})"
+    # strptime is slow on values that do not fit; a cheap shape test keeps it to real candidates
+    return f"(CASE WHEN regexp_matches({e}, {_lit(DATE_SHAPES[date_format])}) THEN try_strptime({e}, {lst}) END)"
 
 
 _NUMERIC_DUCK = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
@@ -539,45 +568,63 @@ def _duck_family(duck_type: str) -> str:
     return "other"
 
 
-def convert_sql(col: str, parse: Parse, duck_type: str = "VARCHAR") -> tuple[str, str]:
-    """SQL converting raw column ``col`` to its canonical type.
+def raw_sql(col: str, parse: Parse, duck_type: str = "VARCHAR", nulls_done: bool = False) -> str:
+    """SQL: the raw value of ``col`` made comparable — trimmed, null tokens as NULL, typed numbers as DOUBLE.
 
-    Returns ``(normalised_raw, converted)``: the raw value with null tokens removed (so
-    ``normalised_raw IS NOT NULL AND converted IS NULL`` marks a bad value) and the
-    converted value.
+    A value is *bad* when this is not NULL but :func:`conv_sql` of it is. ``nulls_done``
+    says null tokens were already turned into NULL while reading (CSV, Excel).
     """
     fam = _duck_family(duck_type)
     if fam == "number" and parse.type in ("number", "integer"):
-        raw = f"CAST({col} AS DOUBLE)"
-        num = f"(CASE WHEN isfinite({raw}) THEN {raw} END)"
-        if parse.scale != 1.0:
-            num = f"({num} * {parse.scale!r})"
-        if parse.type == "integer":
-            num = f"(CASE WHEN {num} = round({num}) THEN CAST({num} AS BIGINT) END)"
-        return raw, num
+        return f"CAST({col} AS DOUBLE)"
     if fam == "time" and parse.type in ("time", "date"):
-        target = "DATE" if parse.type == "date" else "TIMESTAMP"
-        return col, f"CAST({col} AS {target})"
-    raw = nz_sql(f"CAST({col} AS VARCHAR)" if fam != "text" else col)
-    if fam == "number" and parse.type in ("id", "text"):
+        return col
+    if fam == "number":
         # typed ids like 17850.0 must not keep their '.0'
-        raw = nz_sql(f"(CASE WHEN {col} = round({col}) AND abs({col}) < 1e15 "
-                     f"THEN CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END)")
-    if parse.type in ("number", "integer"):
-        num = number_sql(raw, parse.decimal)
-        if parse.scale != 1.0:
-            num = f"({num} * {parse.scale!r})"
-        if parse.type == "integer":
-            num = f"(CASE WHEN {num} = round({num}) AND abs({num}) < 9e18 THEN CAST({num} AS BIGINT) END)"
-        return raw, num
-    if parse.type in ("time", "date"):
-        t = time_sql(raw, parse.date_format)
-        if parse.type == "date":
-            t = f"CAST({t} AS DATE)"
-        return raw, t
-    if parse.type == "id" and parse.strip_zero_decimal:
-        return raw, f"regexp_replace({raw}, '^(-?[0-9]+)[.]0+$', '\\1')"
-    return raw, raw
+        return nz_sql(f"(CASE WHEN {col} = round({col}) AND abs({col}) < 1e15 "
+                      f"THEN CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END)")
+    if fam != "text":
+        return nz_sql(f"CAST({col} AS VARCHAR)")
+    return trim_sql(col) if nulls_done else nz_sql(col)
+
+
+def conv_sql(r: str, parse: Parse, duck_type: str = "VARCHAR") -> str:
+    """SQL converting ``r`` (a column holding :func:`raw_sql` of the raw value) to the canonical type."""
+    fam = _duck_family(duck_type)
+    if fam == "number" and parse.type in ("number", "integer"):
+        num = f"(CASE WHEN isfinite({r}) THEN {r} END)"
+    elif fam == "time" and parse.type in ("time", "date"):
+        return f"CAST({r} AS {'DATE' if parse.type == 'date' else 'TIMESTAMP'})"
+    elif parse.type in ("number", "integer"):
+        num = number_sql(r, parse.decimal)
+    elif parse.type in ("time", "date"):
+        t = time_sql(r, parse.date_format)
+        return f"CAST({t} AS DATE)" if parse.type == "date" else t
+    elif parse.type == "id" and parse.strip_zero_decimal:
+        return f"regexp_replace({r}, '^(-?[0-9]+)[.]0+$', '\\1')"
+    else:
+        return r
+    if parse.scale != 1.0:
+        num = f"({num} * {parse.scale!r})"
+    if parse.type == "integer":
+        num = f"(CASE WHEN {num} = round({num}) AND abs({num}) < 9e18 THEN CAST({num} AS BIGINT) END)"
+    return num
+
+
+def convert_values(values: Sequence[Any], parse: Parse) -> list[Any]:
+    """Convert a few text values with ``parse`` exactly as loading would (for previews and tests).
+
+    Returns one converted value (float, int, datetime, date, str or None) per input value.
+    """
+    con = duckdb.connect()
+    try:
+        tbl = pa.table({"x": pa.array([None if v is None else str(v) for v in values], pa.string()),
+                        "i": pa.array(range(len(values)), pa.int64())})
+        con.register("_vals", tbl)
+        sql = (f"SELECT {conv_sql('r', parse)} FROM (SELECT i, {raw_sql('x', parse)} AS r FROM _vals) ORDER BY i")
+        return [row[0] for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
 
 
 _PROVINCES = (
@@ -640,66 +687,73 @@ def _pandas_family(s: pd.Series) -> str:
     return "text"
 
 
-def _profile_one(con: duckdb.DuckDBPyConnection, tab: str, col: str, dtype: str) -> ColumnProfile:
-    c = _q(col)
-    cleaned = f"regexp_replace(v, {_lit(_NUM_JUNK)}, '', 'g')"
-    comma_ev = (f"regexp_matches({cleaned}, '^[^.]*,[0-9]{{1,2}}$') OR regexp_matches({cleaned}, "
-                f"'[.][0-9]{{3}},[0-9]') OR regexp_matches({cleaned}, '^[^.]*,[0-9]{{4,}}$')")
-    dot_ev = (f"regexp_matches({cleaned}, '^[^,]*[.][0-9]{{1,2}}$') OR regexp_matches({cleaned}, "
-              f"',[0-9]{{3}}[.][0-9]') OR regexp_matches({cleaned}, '^[^,]*[.][0-9]{{4,}}$')")
-    base = (f"WITH s AS (SELECT {nz_sql(f'CAST({c} AS VARCHAR)')} AS v FROM {tab}), t AS (SELECT v FROM s WHERE v IS NOT "
-            f"NULL)")
-    row = con.execute(
-        f"{base} SELECT count(*), count(DISTINCT v), avg(strlen(v)), count_if({comma_ev}), count_if({dot_ev}), "
-        f"count_if(ends_with(v, '%')), count_if(regexp_matches(v, '[¥￥$€£]|RMB|CNY|USD|元')), "
-        f"count_if(regexp_matches(v, '^-?[0-9]+[.]0+$')), "
-        f"count_if(regexp_matches(v, {_lit(_EMAIL_RE)})), count_if(regexp_matches(v, {_lit(_PHONE_RE)})), "
-        f"count_if(regexp_matches(v, {_lit(_REGION_RE)}) OR v IN ({_REGION_CODES})) FROM t"
-    ).fetchone()
-    n, nd, avg_len, comma_n, dot_n, pct_n, cur_n, zero_dec_n, email_n, phone_n, region_n = row
-    if not n:
-        return ColumnProfile(dtype=dtype)
-    decimal = "," if comma_n > dot_n else "."
-    num = number_sql("v", decimal)
-    nrow = con.execute(
-        f"{base}, u AS (SELECT v, {num} AS x FROM t) SELECT count(x), count_if(x = round(x)), min(x), max(x), "
-        f"quantile_cont(x, 0.5), count_if(x BETWEEN 20000 AND 80000), "
-        f"count_if(x = round(x) AND x BETWEEN 946684800 AND 4102444800), "
-        f"count_if(x = round(x) AND x BETWEEN 946684800000 AND 4102444800000) FROM u"
-    ).fetchone()
-    n_num, n_int, xmin, xmax, xmed, n_serial, n_epoch_s, n_epoch_ms = nrow
-    # time formats: count plausible parses (1900..2100) per candidate
-    cands = ["iso", *DATE_FORMATS]
-    exprs = ", ".join(
-        f"count_if(year({time_sql('v', f)}) BETWEEN 1900 AND 2100)" for f in cands
-    )
-    trow = con.execute(f"{base} SELECT {exprs}, count_if(regexp_matches(v, '[0-9]{{1,2}}[:时][0-9]{{2}}')) FROM t"
-                       ).fetchone()
-    counts = dict(zip(cands, trow[:-1], strict=True))
-    has_clock = trow[-1] / n
-    best_fmt, best_n = None, 0
-    for f in cands:  # earlier candidates win ties (iso before others, m/d/y before d/m/y)
-        if counts[f] > best_n:
-            best_fmt, best_n = f, counts[f]
-    # a column of plain numbers is only a date column if the numbers look like serial days/epochs
-    if best_n < 0.9 * n and n_num >= 0.9 * n:
-        if n_serial >= 0.9 * n and dtype != "time":
-            best_fmt, best_n = "excel", n_serial
-        elif n_epoch_s >= 0.9 * n:
-            best_fmt, best_n = "epoch_s", n_epoch_s
-        elif n_epoch_ms >= 0.9 * n:
-            best_fmt, best_n = "epoch_ms", n_epoch_ms
-    if dtype == "time":
-        best_fmt, best_n = "iso", n
-    return ColumnProfile(
-        n=int(n), distinct=int(nd), avg_len=float(avg_len or 0.0), dtype=dtype,
-        number_share=n_num / n, integer_share=n_int / n, decimal=decimal, percent_share=pct_n / n,
-        currency_share=cur_n / n, zero_decimal_share=zero_dec_n / n,
-        min=None if xmin is None else float(xmin), max=None if xmax is None else float(xmax),
-        median=None if xmed is None else float(xmed),
-        time_share=best_n / n, time_format=best_fmt, has_clock=has_clock,
-        email_share=email_n / n, phone_share=phone_n / n, region_share=region_n / n,
-    )
+def _cnt(cond: str) -> str:
+    return f"count(*) FILTER (WHERE {cond})"
+
+
+def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtypes: list[str]) -> list[ColumnProfile]:
+    """Profile columns ``cols`` of ``tab`` with two grouped queries over the unpivoted sample."""
+    comma_ev = ("regexp_matches(cl, '^[^.]*,[0-9]{1,2}$') OR regexp_matches(cl, '[.][0-9]{3},[0-9]') "
+                "OR regexp_matches(cl, '^[^.]*,[0-9]{4,}$')")
+    dot_ev = ("regexp_matches(cl, '^[^,]*[.][0-9]{1,2}$') OR regexp_matches(cl, ',[0-9]{3}[.][0-9]') "
+              "OR regexp_matches(cl, '^[^,]*[.][0-9]{4,}$')")
+    sel = ", ".join(f"{nz_sql(f'CAST({_q(c)} AS VARCHAR)')} AS k{i}" for i, c in enumerate(cols))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _long AS SELECT col, v, regexp_replace(v, {_lit(_NUM_JUNK)}, '', 'g') "
+                f"AS cl FROM (UNPIVOT (SELECT {sel} FROM {tab}) ON COLUMNS(*) INTO NAME col VALUE v) "
+                f"WHERE v IS NOT NULL")
+    shapes = list(DATE_SHAPES)
+    conds = [comma_ev, dot_ev, "ends_with(v, '%')", "regexp_matches(v, '[¥￥$€£]|RMB|CNY|USD|元')",
+             "regexp_matches(v, '^-?[0-9]+[.]0+$')", f"regexp_matches(v, {_lit(_EMAIL_RE)})",
+             f"regexp_matches(v, {_lit(_PHONE_RE)})", f"regexp_matches(v, {_lit(_REGION_RE)}) OR v IN ({_REGION_CODES})",
+             "regexp_matches(v, '[0-9]{1,2}[:时][0-9]{2}')"]
+    conds += [f"regexp_matches(v, {_lit(DATE_SHAPES[k])})" for k in shapes]
+    basic = {r[0]: r[1:] for r in con.execute(
+        "SELECT col, count(*), count(DISTINCT v), avg(strlen(v)), " + ", ".join(_cnt(x) for x in conds)
+        + " FROM _long GROUP BY col").fetchall()}
+    decimals = {c: ("," if basic[c][3] > basic[c][4] else ".") for c in basic}
+    comma_cols = ", ".join(_lit(c) for c, d in decimals.items() if d == ",") or "''"
+    x = f"(CASE WHEN col IN ({comma_cols}) THEN {number_sql('v', ',')} ELSE {number_sql('v', '.')} END)"
+    time_exprs = [_cnt(f"regexp_matches(v, {_lit(DATE_SHAPES[k])}) AND year({time_sql('v', k)}) BETWEEN 1900 AND 2100")
+                  for k in shapes]
+    numeric = {r[0]: r[1:] for r in con.execute(
+        f"SELECT col, count(x), {_cnt('x = round(x)')}, min(x), max(x), quantile_cont(x, 0.5), "
+        f"{_cnt('x BETWEEN 20000 AND 80000')}, {_cnt('x = round(x) AND x BETWEEN 946684800 AND 4102444800')}, "
+        f"{_cnt('x = round(x) AND x BETWEEN 946684800000 AND 4102444800000')}, " + ", ".join(time_exprs)
+        + f" FROM (SELECT col, v, {x} AS x FROM _long) GROUP BY col").fetchall()}
+    con.execute("DROP TABLE IF EXISTS _long")
+    out = []
+    for i, dtype in enumerate(dtypes):
+        key = f"k{i}"
+        if key not in basic:
+            out.append(ColumnProfile(dtype=dtype))
+            continue
+        n, nd, avg_len, comma_n, dot_n, pct_n, cur_n, zero_n, email_n, phone_n, region_n, clock_n = basic[key][:12]
+        n_num, n_int, xmin, xmax, xmed, n_serial, n_es, n_ems = numeric[key][:8]
+        tcounts = dict(zip(shapes, numeric[key][8:], strict=True))
+        best_fmt, best_n = None, 0
+        for k in shapes:  # earlier formats win ties (iso first, month/day/year before day/month/year)
+            if tcounts[k] > best_n:
+                best_fmt, best_n = k, tcounts[k]
+        # plain numbers are only dates if they look like Excel serial days or Unix epochs
+        if best_n < 0.9 * n and n_num >= 0.9 * n:
+            if n_serial >= 0.9 * n:
+                best_fmt, best_n = "excel", n_serial
+            elif n_es >= 0.9 * n:
+                best_fmt, best_n = "epoch_s", n_es
+            elif n_ems >= 0.9 * n:
+                best_fmt, best_n = "epoch_ms", n_ems
+        if dtype == "time":
+            best_fmt, best_n = "iso", n
+        out.append(ColumnProfile(
+            n=int(n), distinct=int(nd), avg_len=float(avg_len or 0.0), dtype=dtype,
+            number_share=n_num / n, integer_share=n_int / n, decimal=decimals[key], percent_share=pct_n / n,
+            currency_share=cur_n / n, zero_decimal_share=zero_n / n,
+            min=None if xmin is None else float(xmin), max=None if xmax is None else float(xmax),
+            median=None if xmed is None else float(xmed),
+            time_share=best_n / n, time_format=best_fmt, has_clock=clock_n / n,
+            email_share=email_n / n, phone_share=phone_n / n, region_share=region_n / n,
+        ))
+    return out
 
 
 def profile_frame(sample: pd.DataFrame) -> dict[str, ColumnProfile]:
@@ -709,17 +763,18 @@ def profile_frame(sample: pd.DataFrame) -> dict[str, ColumnProfile]:
     numbers / whole numbers / dates (and the best date format), decimal mark, ranges,
     and e-mail / phone / province patterns.
     """
+    cols = list(sample.columns)
+    if not cols:
+        return {}
     con = duckdb.connect()
     try:
-        cols = list(sample.columns)
         safe = pd.DataFrame({f"c{i}": sample.iloc[:, i] for i in range(len(cols))}, index=sample.index)
         con.register("_sample_df", safe)
         con.execute("CREATE TABLE _sample AS SELECT * FROM _sample_df")
         con.unregister("_sample_df")
-        out = {}
-        for i, name in enumerate(cols):
-            out[name] = _profile_one(con, "_sample", f"c{i}", _pandas_family(sample.iloc[:, i]))
-        return out
+        profs = _profile_all(con, "_sample", [f"c{i}" for i in range(len(cols))],
+                             [_pandas_family(sample.iloc[:, i]) for i in range(len(cols))])
+        return dict(zip(cols, profs, strict=True))
     finally:
         con.close()
 
@@ -825,6 +880,7 @@ class RawTable:
     text_path: str | None = None
     simple_lines: bool = False
     has_line_column: bool = False
+    nulls_done: bool = False
 
     def sample(self, con: duckdb.DuckDBPyConnection, n: int = SAMPLE_ROWS) -> pd.DataFrame:
         """The first ``n`` rows with the file's column names (raw values)."""
@@ -1035,21 +1091,25 @@ def _try_decode(f: FileInput, enc: str, out_path: Path | None) -> tuple[bool, in
     pos = 0
     out = open(out_path, "wb") if out_path is not None else None
     try:
+        utf8 = enc in ("utf-8", "utf-8-sig")  # valid UTF-8 is copied byte for byte, never re-encoded
         for b in _chunks(f):
             h.update(b)
-            try:
-                text = dec.decode(b)
-            except UnicodeDecodeError as e:
-                return False, pos + e.start, "", 0, False
+            chunk = bytes(b)
+            if utf8 and pos and chunk.isascii() and dec.getstate()[0] == b"":
+                pass  # plain ASCII is valid UTF-8: no need to decode (most exports are mostly ASCII)
+            else:
+                try:
+                    text = dec.decode(chunk)
+                except UnicodeDecodeError as e:
+                    return False, pos + e.start, "", 0, False
+                if not utf8:
+                    chunk = text.encode("utf-8")
             pos += len(b)
             if out is not None:
-                data = text.encode("utf-8")
-                out.write(data)
-            else:
-                data = bytes(b)
-            newlines += data.count(b"\n")
-            if data:
-                last = data[-1:]
+                out.write(chunk)
+            newlines += chunk.count(b"\n")
+            if chunk:
+                last = chunk[-1:]
         try:
             tail = dec.decode(b"", final=True)
         except UnicodeDecodeError as e:
@@ -1238,6 +1298,16 @@ def _physical_lines(path: Path, byte_positions: list[int]) -> list[int]:
     return [res[p] for p in byte_positions]
 
 
+def _size_text(n: int) -> str:
+    if n >= 2**30:
+        return f"{n / 2**30:,.1f} GB"
+    if n >= 10 * 2**20:
+        return f"{n / 2**20:,.0f} MB"
+    if n >= 2**20:
+        return f"{n / 2**20:,.1f} MB"
+    return f"{n / 1024:,.1f} KB"
+
+
 def _count_text(count: int) -> str:
     return f"{count:,}" + ("+" if count >= REJECTS_LIMIT else "")
 
@@ -1288,7 +1358,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
                 con.execute(f"DROP TABLE IF EXISTS {table}")
                 lines = [_scan_record_line(str(tp.text_path), r[0], skip, " ") for r in recs]
                 raise IngestError(name, "ragged", row=lines[0], count_text=f"{bad:,}", expected=ncol,
-                                  lines=", ".join(f"{x:,}" for x in lines))
+                                  lines="; ".join(f"{x:,}" for x in lines))
             con.execute(f"ALTER TABLE {table} DROP COLUMN _k")
         else:
             cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncol)) + "}"
@@ -1296,11 +1366,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
                 f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({path_sql}, delim={_lit(dia.delimiter)}, "
                 f"quote='\"', escape='\"', header=false, skip={skip}, auto_detect=false, columns={cols}, "
                 f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rejscan}', rejects_limit={REJECTS_LIMIT}, "
-                f"max_line_size=10000000)"
+                f"max_line_size=10000000, nullstr=[{_NULL_SQL}])"
             )
+            # one reject per problem, several per line are possible: keep the first per line
             rejects = con.execute(
-                f"SELECT line_byte_position, byte_position, CAST(error_type AS VARCHAR) FROM {rej} "
-                f"ORDER BY line_byte_position"
+                f"SELECT min(line_byte_position), min(byte_position), arg_min(CAST(error_type AS VARCHAR), "
+                f"byte_position) FROM {rej} GROUP BY line ORDER BY 1"
             ).fetchall()
             con.execute(f"DROP TABLE IF EXISTS {rej}")
             con.execute(f"DROP TABLE IF EXISTS {rejscan}")
@@ -1309,7 +1380,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
                 types = [r[2] for r in rejects]
                 first = rejects[:5]
                 lines = _physical_lines(tp.text_path, [int(r[0] or r[1] or 0) for r in first])
-                lines_s = ", ".join(f"{x:,}" for x in lines)
+                lines_s = "; ".join(f"{x:,}" for x in lines)
                 count_text = _count_text(len(rejects))
                 if all(t in ("MISSING COLUMNS", "TOO MANY COLUMNS") for t in types):
                     raise IngestError(name, "ragged", row=lines[0], count_text=count_text, expected=ncol,
@@ -1332,7 +1403,7 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     simple = physical == skip + rows
     return RawTable(name, name, table, columns, ("VARCHAR",) * ncol, int(rows), "csv", enc_label,
                     dia.delimiter, tp.sha256, tuple(notices), header_line=skip, text_path=str(tp.text_path),
-                    simple_lines=simple)
+                    simple_lines=simple, nulls_done=dia.delimiter != " ")
 
 
 def _cell_text(v: Any) -> str | None:
@@ -1349,8 +1420,8 @@ def _cell_text(v: Any) -> str | None:
     if hasattr(v, "isoformat"):
         s = v.isoformat(sep=" ") if hasattr(v, "hour") and hasattr(v, "date") else v.isoformat()
         return s
-    s = str(v)
-    return s if s.strip() else None
+    s = str(v).strip()
+    return None if s in _NULL_SET else s
 
 
 def _check_zip(name: str, zf: zipfile.ZipFile, compressed: int, max_bytes: int) -> None:
@@ -1432,7 +1503,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
                 notices.append(Notice.make("skipped_preamble", source, "warning", lines=header_row - 1))
             out.append(RawTable(source, name, tname, columns, ("VARCHAR",) * width, len(body), "xlsx",
                                 sha256=digest, notices=tuple(notices), header_line=header_row,
-                                has_line_column=True))
+                                has_line_column=True, nulls_done=True))
     finally:
         wb.close()
     if not out:
@@ -1511,10 +1582,12 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
     workdir = Path(workdir)
     try:
         size = _size(f)
+    except FileNotFoundError as e:
+        raise IngestError(name, "not_found") from e
     except OSError as e:
         raise IngestError(name, "unreadable", detail=str(e)) from e
     if size > max_bytes:
-        raise IngestError(name, "too_large", size_mb=size / 2**20, limit_mb=max_bytes / 2**20)
+        raise IngestError(name, "too_large", size=_size_text(size), limit=_size_text(max_bytes))
     if size == 0:
         raise IngestError(name, "empty_file")
     head = _read_head(f)

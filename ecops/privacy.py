@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ecops.schema import TABLES, normalise_name
 
@@ -219,10 +221,22 @@ def _valid_cn_id(s: pd.Series) -> pd.Series:
     return pd.Series(result, index=s.index)
 
 
+_VALUE_SETS: dict[int, pa.Array] = {}
+
+
+def _isin(s: pd.Series, values: frozenset[str] | tuple[str, ...]) -> pd.Series:
+    """Membership test run by Arrow against a cached value set (pandas rebuilds the set per call)."""
+    value_set = _VALUE_SETS.get(id(values))
+    if value_set is None:
+        value_set = _VALUE_SETS[id(values)] = pa.array(sorted(values), type=pa.string())
+    arr = pa.array(s.astype("str"), type=pa.string(), from_pandas=True)
+    return pd.Series(pc.is_in(arr, value_set=value_set).to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
+
+
 def _looks_like_cn_name(s: pd.Series) -> pd.Series:
     is_han = s.str.fullmatch(_CN_NAME).fillna(False)
-    surname = s.str[:1].isin(_SURNAMES_1) | s.str[:2].isin(_SURNAMES_2)
-    place = s.str[:2].isin(_PROVINCES) | s.str[:3].isin(_PROVINCES) | s.str.endswith(("省", "市", "区", "县"))
+    surname = _isin(s.str[:1], _SURNAMES_1) | _isin(s.str[:2], _SURNAMES_2)
+    place = _isin(s.str[:2], _PROVINCES) | _isin(s.str[:3], _PROVINCES) | s.str.endswith(("省", "市", "区", "县"))
     return is_han & surname & ~place
 
 
@@ -230,7 +244,7 @@ def _looks_like_west_name(s: pd.Series) -> pd.Series:
     shaped = s.str.fullmatch(_WEST_NAME).fillna(False)
     first = s.str.replace(r"\s.*$", "", regex=True).str.lower()
     last = s.str.replace(r"^.*\s", "", regex=True).str.lower()
-    return shaped & (first.isin(_GIVEN_NAMES) | last.isin(_SURNAMES_LATIN))
+    return shaped & (_isin(first, _GIVEN_NAMES) | _isin(last, _SURNAMES_LATIN))
 
 
 def value_shares(values: pd.Series) -> dict[PersonalKind, float]:
@@ -246,26 +260,40 @@ def value_shares(values: pd.Series) -> dict[PersonalKind, float]:
     removing spaces, dashes, dots and brackets; ID numbers must carry a valid GB 11643
     check character; Chinese names must start with a common surname and not be a place.
     """
+    shares: dict[PersonalKind, float] = {k: 0.0 for k in KINDS}
+    numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    if numeric:
+        v = values.to_numpy(dtype="float64", na_value=np.nan)
+        v = v[np.isfinite(v)]
+        # Phones and ID numbers are whole numbers of 7+ digits: amounts, shares and counts
+        # are ruled out without any string work.
+        if len(v) == 0 or (v != np.floor(v)).any() or np.abs(v).max() < 1e6:
+            return shares
     s = _as_text(values)
-    n = len(s)
-    if n == 0:
-        return {k: 0.0 for k in KINDS}
+    if len(s) == 0:
+        return shares
     compact = s.str.replace(_SEPARATORS, "", regex=True)
-    phone = (compact.str.fullmatch(f"{_CN_MOBILE}|{_INTL_PHONE}").fillna(False)
-             | s.str.fullmatch(_CN_LANDLINE_RAW).fillna(False))
-    email = s.str.fullmatch(_EMAIL).fillna(False)
-    id_number = _valid_cn_id(compact)
-    cn_addr = (s.str.contains(_HAN).fillna(False) & (s.str.len() >= 6)
-               & s.str.contains(_CN_ADDRESS_AREA).fillna(False) & s.str.contains(_CN_ADDRESS_STREET).fillna(False))
+    phone = compact.str.fullmatch(f"{_CN_MOBILE}|{_INTL_PHONE}").fillna(False)
+    if not numeric:
+        phone |= s.str.fullmatch(_CN_LANDLINE_RAW).fillna(False)
+    shares["phone"] = float(phone.mean())
+    shares["id_number"] = float(_valid_cn_id(compact).mean())
+    if numeric:  # numbers can only be phones or ID numbers; skip the text patterns
+        return shares
+    shares["email"] = float(s.str.fullmatch(_EMAIL).fillna(False).mean())
+    han = s.str.contains(_HAN).fillna(False)
+    if han.any():
+        cn_addr = (han & (s.str.len() >= 6) & s.str.contains(_CN_ADDRESS_AREA).fillna(False)
+                   & s.str.contains(_CN_ADDRESS_STREET).fillna(False))
+    else:
+        cn_addr = han
     west_addr = s.str.contains(_WEST_ADDRESS, case=False).fillna(False)
-    name = _looks_like_cn_name(s) | _looks_like_west_name(s)
-    return {
-        "id_number": float(id_number.mean()),
-        "email": float(email.mean()),
-        "phone": float(phone.mean()),
-        "address": float((cn_addr | west_addr).mean()),
-        "name": float(name.mean()),
-    }
+    shares["address"] = float((cn_addr | west_addr).mean())
+    name = _looks_like_west_name(s)
+    if han.any():
+        name |= _looks_like_cn_name(s)
+    shares["name"] = float(name.mean())
+    return shares
 
 
 def _passport_share(values: pd.Series) -> float:
@@ -275,7 +303,7 @@ def _passport_share(values: pd.Series) -> float:
 
 def _columns_with_samples(data: Any) -> list[tuple[str, pd.Series | None]]:
     if isinstance(data, pd.DataFrame):
-        return [(str(c), data[c]) for c in data.columns]
+        return [(str(c), data.iloc[:, i]) for i, c in enumerate(data.columns)]
     if isinstance(data, Mapping):
         return [(str(c), None if v is None else pd.Series(list(v) if not isinstance(v, pd.Series) else v))
                 for c, v in data.items()]
@@ -310,8 +338,10 @@ def detect_personal(
     at least ``min_share`` of its sampled non-empty values match a kind's pattern (Chinese
     mobiles ``1[3-9]\\d{9}`` with optional +86, international numbers, e-mails, Chinese and
     Western street addresses, GB 11643 ID numbers with valid checksum, names starting with
-    a common Chinese surname). Headers of non-personal canonical columns (order id, price,
-    province …) switch the value test off so order numbers are not taken for phones.
+    a common Chinese surname or a common Western given name / surname). Headers of
+    non-personal canonical columns (order id, customer id, SKU …) switch the phone and ID
+    value tests off, so 11-digit order numbers are not taken for phones. Short Han strings
+    that repeat (categories, brands, provinces) are not taken for names.
     """
     canonical = TABLES[table] if table is not None else None
     found: list[PersonalColumn] = []
@@ -413,16 +443,20 @@ def _mask_email(s: pd.Series) -> pd.Series:
     return masked.where(s.str.contains("@", regex=False), _keep_ends(s, 1, 0))
 
 
+def _mask_cn_name(s: pd.Series) -> pd.Series:
+    compound = _isin(s.str[:2], _SURNAMES_2) & (s.str.len() >= 3)
+    return _keep_ends(s, 1, 0).where(~compound, _keep_ends(s, 2, 0))
+
+
+def _mask_latin_name(s: pd.Series) -> pd.Series:
+    # Each word keeps its initial and stars the rest (J*** S****); non-ASCII letters are
+    # starred like ASCII ones because Python's \w is Unicode-aware on object strings.
+    latin = s.astype(object).str.replace(r"\B\w", "*", regex=True)
+    return pd.Series(latin, index=s.index, dtype="str")
+
+
 def _mask_name(s: pd.Series) -> pd.Series:
-    s = s.str.strip()
-    han = s.str.contains(_HAN).fillna(False)
-    compound = s.str[:2].isin(_SURNAMES_2) & (s.str.len() >= 3)
-    cn = _keep_ends(s, 1, 0).where(~compound, _keep_ends(s, 2, 0))
-    # Each Latin word keeps its initial and stars the rest (J*** S****); non-ASCII letters
-    # are starred like ASCII ones because Python's \w is Unicode-aware on object strings.
-    latin = s[~han].astype(object).str.replace(r"\B\w", "*", regex=True)
-    west = pd.Series(latin, index=latin.index, dtype="str").reindex(s.index)
-    return cn.where(han, west)
+    return _by_script(s.str.strip(), _mask_cn_name, _mask_latin_name)
 
 
 _ADDRESS_HEAD = (
@@ -433,13 +467,27 @@ _ADDRESS_HEAD = (
 )
 
 
-def _mask_address(s: pd.Series) -> pd.Series:
+def _by_script(s: pd.Series, han_rule: Any, latin_rule: Any) -> pd.Series:
+    """Apply ``han_rule`` to values containing Chinese characters and ``latin_rule`` to the rest."""
     han = s.str.contains(_HAN).fillna(False)
-    # One RE2-compatible replace (runs inside Arrow); str.extract would fall back to Python.
-    cn = s.str.replace(_ADDRESS_HEAD + ".*$", r"\1\2****", regex=True)
-    # Western: the street line (before the first comma) goes; digits in the rest (postcodes) too.
-    west = s.str.replace(r"\d", "*", regex=True).str.replace(r"^[^,]*", "****", regex=True)
-    return cn.where(han, west)
+    if han.all():
+        return han_rule(s)
+    if not han.any():
+        return latin_rule(s)
+    out = s.copy()
+    out[han] = han_rule(s[han])
+    out[~han] = latin_rule(s[~han])
+    return out
+
+
+def _mask_address(s: pd.Series) -> pd.Series:
+    return _by_script(
+        s,
+        # One RE2-compatible replace (runs inside Arrow); str.extract would fall back to Python.
+        lambda x: x.str.replace(_ADDRESS_HEAD + ".*$", r"\1\2****", regex=True),
+        # Western: the street line (before the first comma) goes; digits in the rest (postcodes) too.
+        lambda x: x.str.replace(r"\d", "*", regex=True).str.replace(r"^[^,]*", "****", regex=True),
+    )
 
 
 def _mask_id(s: pd.Series) -> pd.Series:
@@ -536,17 +584,19 @@ def mask_frame(
         names = [c for c in items if not isinstance(c, PersonalColumn)]
         kinds = {c.column: c.kind for c in items if isinstance(c, PersonalColumn)}
         if names:
-            present = [c for c in names if c in df.columns]
-            detected = {p.column: p.kind for p in detect_personal(df[present], table=table)} if present else {}
+            detected = {p.column: p.kind for p in detect_personal(df, table=table)}
             for c in names:
                 kinds[c] = detected.get(c, "other")
+    wanted = {str(c): k for c, k in kinds.items()}
+    headers = [str(c) for c in df.columns]
+    missing = sorted(set(wanted) - set(headers))
+    if missing:
+        raise KeyError(f"columns not in the table: {missing}")
     out = df.copy()
-    by_name = {str(c): c for c in df.columns}
-    for column, kind in kinds.items():
-        key = column if column in df.columns else by_name.get(str(column))
-        if key is None:
-            raise KeyError(f"column {column!r} is not in the table")
-        out[key] = mask_series(kind, df[key])
+    # by position, so duplicate or non-string headers are handled too
+    for i, header in enumerate(headers):
+        if header in wanted:
+            out.isetitem(i, mask_series(wanted[header], df.iloc[:, i]))
     return out
 
 

@@ -258,6 +258,7 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
     day = np.minimum(ot.astype(int), DAYS - 1)
     hour_p = _HOUR / _HOUR.sum()
     secs = rng.choice(24, size=n_orders, p=hour_p) * 3600 + rng.integers(0, 3600, n_orders)
+    secs = secs[np.lexsort((secs, day))]  # orders are by day already; make ids chronological within a day too
     order_time = (pd.Timestamp(START) + pd.to_timedelta(day, unit="D") + pd.to_timedelta(secs, unit="s"))
     week = day // 7
     op = persona[oc]

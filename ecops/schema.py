@@ -63,7 +63,7 @@ _CUSTOMER_ID = ("customer", "customer id", "customer_unique_id", "user id", "use
                 "顾客id", "用户编号", "客户编号")
 _PRODUCT_ID = ("product", "product id", "sku", "sku id", "skuid", "item id", "item", "stockcode", "stock code",
                "goods id", "商品id", "商品编号", "商品编码", "商品", "货号", "sku编码", "产品id", "产品编号", "宝贝id")
-_REGION = ("province", "state", "region", "area", "customer_state", "省份", "省", "地区", "区域", "收货省份", "所在省份")
+_REGION = ("province", "state", "region", "area", "customer_state", "country", "国家", "省份", "省", "地区", "区域", "收货省份", "所在省份")
 _CITY = ("city", "customer_city", "城市", "市", "收货城市", "所在城市")
 _WAREHOUSE = ("warehouse", "warehouse id", "dc", "fulfillment center", "仓库", "仓库id", "发货仓", "仓库编号")
 _CARRIER = ("carrier", "courier", "logistics company", "shipping company", "express", "快递公司", "物流公司", "承运商",
@@ -88,7 +88,7 @@ ORDERS = _register(Table(
     (
         _c("order_id", "id", *_ORDER_ID, required=True),
         _c("customer_id", "id", *_CUSTOMER_ID, required=True),
-        _c("order_time", "time", "order time", "order date", "order_purchase_timestamp", "invoicedate",
+        _c("order_time", "time", "order time", "order date", "order_purchase_timestamp", "order_approved_at", "审核时间", "invoicedate",
            "invoice date", "date", "purchase date", "created at", "created", "time", "timestamp", "下单时间",
            "订单时间", "创建时间", "订单创建时间", "付款时间", "支付时间", "日期", "购买时间", "成交时间",
            required=True),

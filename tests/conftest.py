@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from support.browser import launch_chromium, start_streamlit, track_script_runs
+from support.postgres import start_postgres
 
 from ecops.dataset import Dataset
 from ecops.sample import Sample, generate
@@ -42,3 +44,39 @@ def minimal_ds(sample: Sample) -> Dataset:
         "order_items": t["order_items"][["order_id", "product_id", "quantity", "unit_price"]],
     }
     return Dataset.from_frames(frames, name="minimal", kind="upload")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A throwaway real PostgreSQL cluster for the whole run: ``.url`` (superuser), ``.reader_url`` (read-only)."""
+    with start_postgres(tmp_path_factory.mktemp("pg")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """``streamlit run app.py`` on a free port for the whole run: ``.url``, ``.log_tail()``."""
+    with start_streamlit("app.py") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium through Playwright (module scope: a live sync Playwright blocks asyncio.run)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test (own cookies and storage), Chinese locale, run tracking on."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    track_script_runs(page)
+    yield page
+    context.close()

@@ -291,3 +291,9 @@ def test_load_or_create_key_from_env(tmp_path, monkeypatch):
     monkeypatch.setenv(privacy.KEY_ENV, "not hex at all, sorry")
     with pytest.raises(ValueError):
         load_or_create_key(tmp_path)
+
+
+def test_mask_frame_with_duplicate_and_numeric_headers():
+    df = pd.DataFrame([["13812345678", "13912345678", 5]], columns=["tel", "tel", 0])
+    out = mask_frame(df)
+    assert out.iloc[0].tolist() == ["138****5678", "139****5678", 5]

@@ -126,6 +126,8 @@ _APP = """
     st.write(f"probe={st.query_params.get('probe', 'none')}")
     if st.query_params.get("boom") == "1":
         raise RuntimeError("planted failure for the harness self-test")
+    if st.query_params.get("complain") == "1":
+        st.error("planted message: column 数量 is missing")
     if st.button("slow rerun"):
         time.sleep(1.0)
         st.write("rerun finished")
@@ -181,6 +183,13 @@ def test_streamlit_page_renders_in_chromium(tmp_path):
             # The planted traceback reaches the message through the server log, whatever the page shows.
             with pytest.raises(AssertionError, match=r"(?s)exception box.*planted failure for the harness self-test"):
                 assert_no_exception(page, server)
+
+            # app.py shows caught exceptions as st.error: those fail too, unless the test expects them.
+            page.goto(f"{server.url}/?complain=1")
+            wait_for_streamlit(page)
+            with pytest.raises(AssertionError, match="error message: planted message: column 数量 is missing"):
+                assert_no_exception(page)
+            assert_no_exception(page, allow_error_messages=True)
         finally:
             browser.close()
         port, pid = server.port, server.pid

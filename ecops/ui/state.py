@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import runpy
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ecops import i18n
 from ecops.dataset import Dataset, Filters
@@ -28,6 +32,39 @@ SAMPLE_ORDERS = 50_000
 SAMPLE_SEED = 7
 
 T = TypeVar("T")
+
+# Streamlit treats an app with a ``pages/`` folder beside its entry point as a legacy (v1)
+# multipage app until st.navigation has run once in the process (and AppTest resets that
+# before every run): a deep link such as /pricing then executes the page file without
+# app.py — no sidebar, no URL state. ecops registers its pages explicitly, so a page that
+# finds itself started that way runs the real shell (app.py) in its place.
+PagesManager.uses_pages_directory = False
+_SHELL = "ecops.shell_running"
+
+
+def require_shell() -> None:
+    """Run app.py instead when Streamlit's legacy routing started a page file directly."""
+    ctx = get_script_run_ctx()
+    if ctx is None or st.session_state.get(_SHELL):
+        return
+    main = Path(ctx.pages_manager.main_script_path)
+    if main.name != "app.py":
+        return  # a page run on its own (AppTest of a single page): no shell to draw
+    # Resolve the page by its URL name in app.py's navigation, not by the legacy page hash.
+    page_name = ctx.pages_manager.intended_page_name or ""
+    ctx.pages_manager.set_script_intent("", page_name)
+    runpy.run_path(str(main), run_name="__main__")
+    st.stop()
+
+
+class shell_running:
+    """Context manager app.py wraps the page run in, so pages know the shell drew the sidebar."""
+
+    def __enter__(self) -> None:
+        st.session_state[_SHELL] = True
+
+    def __exit__(self, *exc: object) -> None:
+        st.session_state[_SHELL] = False
 
 
 def _url0() -> dict[str, str]:
@@ -46,11 +83,12 @@ def url_value(key: str) -> str | None:
 
 def set_global(key: str, value: str | None) -> None:
     """Record a global URL value (filters, lang, cur, ds); ``None`` removes it."""
-    glob = st.session_state.setdefault(_GLOBALS, {k: v for k, v in _url0().items() if k in GLOBAL_KEYS})
+    glob = dict(st.session_state.get(_GLOBALS, {k: v for k, v in _url0().items() if k in GLOBAL_KEYS}))
     if value in (None, ""):
         glob.pop(key, None)
     else:
         glob[key] = str(value)
+    st.session_state[_GLOBALS] = glob  # assigned, not mutated in place, so every runtime persists it
 
 
 # ------------------------------------------------------------------- dataset
@@ -70,6 +108,7 @@ def sample_dataset() -> Dataset:
 
 def dataset() -> Dataset:
     """The dataset this browser session is looking at: its upload / connection / shared link, else the sample."""
+    require_shell()
     ds = st.session_state.get(DATASET_KEY)
     if ds is None:
         token = url_value("ds")
@@ -131,6 +170,7 @@ def lang() -> str:
 
 def translator() -> Callable[..., str]:
     """``t(key, **fmt)`` bound to the current language."""
+    require_shell()
     current = lang()
 
     def t(key: str, **fmt: Any) -> str:
@@ -182,18 +222,18 @@ def param(name: str, default: T, options: Sequence[Any] | None = None) -> T:
     Use it as a widget's initial value and record the widget's result with :func:`set_param`;
     the ``ui`` widget helpers do both.
     """
-    params = st.session_state.setdefault(_PARAMS, {})
+    params = st.session_state.get(_PARAMS, {})
     if name in params:
         return _coerce(params[name], default, options)
     raw = _url0().get(name)
     value = default if raw is None else _coerce(raw, default, options)
-    params[name] = _encode(value)
+    set_param(name, value)
     return value
 
 
 def set_param(name: str, value: Any) -> None:
     """Record the current value of a page parameter for the URL."""
-    st.session_state.setdefault(_PARAMS, {})[name] = _encode(value)
+    st.session_state[_PARAMS] = {**st.session_state.get(_PARAMS, {}), name: _encode(value)}
 
 
 def begin_page(page: str) -> None:

@@ -89,7 +89,7 @@ def start_streamlit(
         app = REPO_ROOT / app
     log_dir = Path(tempfile.mkdtemp(prefix="ecops-streamlit-"))
     log_path = log_dir / "server.log"
-    full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     attempts = 1 if port is not None else 3
     for attempt in range(attempts):
         chosen = port if port is not None else free_port()
@@ -112,10 +112,11 @@ def start_streamlit(
         try:
             if _wait_healthy(server, proc):
                 break
-            port_taken = "already in use" in server.log_tail()
+            log = server.log_tail()
+            port_taken = "is not available" in log or "already in use" in log
             if not port_taken or attempt == attempts - 1:
                 raise RuntimeError(f"streamlit run {app} exited with code {proc.returncode} before it became "
-                                   f"healthy:\n{server.log_tail()}")
+                                   f"healthy:\n{log}")
         except BaseException:
             _stop(proc)
             shutil.rmtree(log_dir, ignore_errors=True)
@@ -149,7 +150,7 @@ def launch_chromium(playwright, **kwargs):
     return playwright.chromium.launch(**options)
 
 
-def wait_for_streamlit(page, timeout_ms: float = 30_000) -> None:
+def wait_for_streamlit(page, timeout_ms: float = 60_000) -> None:
     """Wait until the page is connected and its script run has finished, after ``page.goto``.
 
     Uses the attributes Streamlit puts on ``stApp`` for its own end-to-end tests: the script state is
@@ -207,7 +208,7 @@ def track_script_runs(page) -> None:
 
 
 @contextlib.contextmanager
-def expect_script_run(page, timeout_ms: float = 30_000) -> Iterator[None]:
+def expect_script_run(page, timeout_ms: float = 60_000) -> Iterator[None]:
     """Wrap an interaction that makes the app rerun; on exit, wait until that rerun has finished.
 
     ``with expect_script_run(page): page.get_by_role("button", name="Go").click()``. Needs
@@ -229,25 +230,29 @@ def expect_script_run(page, timeout_ms: float = 30_000) -> Iterator[None]:
     wait_for_streamlit(page, timeout_ms)
 
 
-def assert_no_exception(page, server: StreamlitServer | None = None) -> None:
-    """Fail when the page shows a Streamlit exception box or has lost its server.
+def assert_no_exception(page, server: StreamlitServer | None = None, *, allow_error_messages: bool = False) -> None:
+    """Fail when the page shows an exception box, an ``st.error`` message, or has lost its server.
 
-    The repo's config hides error details from users (``client.showErrorDetails``), so the box says
-    little: pass ``server`` to have the server log, which holds the traceback, in the failure message.
+    app.py turns a page's exception into a friendly ``st.error``, so an error message counts as a
+    failure unless ``allow_error_messages`` (for tests that feed bad input on purpose). Error details
+    are hidden from users (``client.showErrorDetails``): pass ``server`` to get the server log, which
+    holds the traceback, into the failure message.
     """
-    problem = None
-    boxes = page.locator('[data-testid="stException"]')
-    if boxes.count():
-        texts = "\n---\n".join(boxes.nth(i).inner_text() for i in range(boxes.count()))
-        problem = f"page {page.url} shows {boxes.count()} exception box(es):\n{texts}"
-    else:
-        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
-        if state not in (None, "CONNECTED"):
-            problem = f"page {page.url} is not connected to its server (state {state})"
-    if problem is not None:
+    problems = []
+    for what, selector in (("exception box", '[data-testid="stException"]'),
+                           ("error message", '[data-testid="stAlertContentError"]')):
+        if what == "error message" and allow_error_messages:
+            continue
+        found = page.locator(selector)
+        problems += [f"{what}: {found.nth(i).inner_text()}" for i in range(found.count())]
+    state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
+    if state not in (None, "CONNECTED"):
+        problems.append(f"not connected to its server (state {state})")
+    if problems:
+        message = f"page {page.url} shows:\n" + "\n---\n".join(problems)
         if server is not None:
-            problem += f"\n--- streamlit server log ---\n{server.log_tail()}"
-        raise AssertionError(problem)
+            message += f"\n--- streamlit server log ---\n{server.log_tail()}"
+        raise AssertionError(message)
 
 
 def screenshot(page, name: str) -> Path:
@@ -257,7 +262,8 @@ def screenshot(page, name: str) -> Path:
     screenshot would cut at the window height: the viewport is grown to the content for the shot.
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOT_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_') or 'page'}.png"
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("_") or "page"  # keeps Chinese page names readable
+    path = SCREENSHOT_DIR / f"{stem}.png"
     viewport = page.viewport_size
     content_height = page.evaluate(
         """() => Math.max(0, ...Array.from(document.querySelectorAll(

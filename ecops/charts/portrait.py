@@ -1,0 +1,177 @@
+"""Figures of the user-portrait page: pure functions from :mod:`ecops.portrait` results to plotly figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecops.i18n import t
+from ecops.portrait import (
+    NEW_ENTRANT,
+    SEGMENTS,
+    ClusterResult,
+    ClvBacktest,
+    CohortResult,
+    PurchaseTimes,
+    RfmResult,
+    segment_label,
+)
+
+_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+_BLUE, _ORANGE = "#2E86C1", "#E67E22"
+
+
+def rfm_segments_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
+    """Share of buyers vs share of GMV per named segment (horizontal bars, best segment on top)."""
+    seg = res.segments.iloc[::-1]
+    names = [segment_label(s, lang) for s in seg["segment"]]
+    fig = go.Figure([
+        go.Bar(y=names, x=seg["customer_share"], orientation="h", name=t("portrait.rfm.chart.customers", lang),
+               marker_color=_BLUE, text=[f"{v:.0%}" for v in seg["customer_share"]], textposition="outside"),
+        go.Bar(y=names, x=seg["revenue_share"], orientation="h", name=t("portrait.rfm.chart.revenue", lang),
+               marker_color=_ORANGE, text=[f"{v:.0%}" for v in seg["revenue_share"]], textposition="outside"),
+    ])
+    fig.update_layout(barmode="group", height=460, margin=_MARGIN, xaxis_tickformat=".0%",
+                      legend={"orientation": "h", "y": 1.08})
+    return fig
+
+
+def rfm_grid(res: RfmResult) -> pd.DataFrame:
+    """Buyers per (R score, FM score) cell — the table behind :func:`rfm_grid_figure`."""
+    c = res.customers
+    if c.empty:
+        return pd.DataFrame()
+    bins = range(1, res.bins + 1)
+    grid = pd.crosstab(c["r"], c["fm"]).reindex(index=bins, columns=bins, fill_value=0).iloc[::-1]
+    grid.index = [f"R {r}" for r in grid.index]
+    grid.columns = [f"FM {c}" for c in grid.columns]
+    return grid.rename_axis("R \\ FM")
+
+
+def rfm_grid_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
+    """Heat map of buyers by R score (rows, most recent on top) and FM score (columns)."""
+    g = rfm_grid(res)
+    fig = go.Figure(go.Heatmap(z=g.to_numpy(), x=list(g.columns), y=list(g.index),
+                               colorscale="Blues", text=g.to_numpy(), texttemplate="%{text}",
+                               colorbar={"title": t("portrait.axis.customers", lang)}))
+    fig.update_layout(height=380, margin=_MARGIN, yaxis_autorange="reversed")
+    return fig
+
+
+def transitions_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
+    """Sankey of buyers from their segment at the previous snapshot (left) to now (right)."""
+    tr = res.transitions
+    left = [NEW_ENTRANT, *SEGMENTS]
+    right = list(SEGMENTS)
+    labels = ([f"{segment_label(s, lang)} · {t('portrait.moves.from', lang)}" for s in left]
+              + [f"{segment_label(s, lang)} · {t('portrait.moves.to', lang)}" for s in right])
+    li = {s: i for i, s in enumerate(left)}
+    ri = {s: len(left) + i for i, s in enumerate(right)}
+    fig = go.Figure(go.Sankey(
+        node={"label": labels, "pad": 12, "thickness": 14},
+        link={"source": [li[s] for s in tr["from_segment"]], "target": [ri[s] for s in tr["to_segment"]],
+              "value": tr["customers"].astype(int).tolist()},
+    ))
+    fig.update_layout(height=520, margin=_MARGIN)
+    return fig
+
+
+def silhouette_figure(res: ClusterResult, lang: str = "zh") -> go.Figure:
+    """Silhouette score for every k tried, the chosen k highlighted."""
+    s = res.silhouette
+    colors = [_ORANGE if int(k) == res.k else _BLUE for k in s["k"]]
+    fig = go.Figure(go.Bar(x=s["k"].astype(int), y=s["silhouette"], marker_color=colors,
+                           text=[f"{v:.3f}" for v in s["silhouette"]], textposition="outside"))
+    fig.update_layout(height=300, margin=_MARGIN, xaxis_title="k", yaxis_title=t("portrait.axis.silhouette", lang))
+    return fig
+
+
+def persona_value_figure(res: ClusterResult, lang: str = "zh") -> go.Figure:
+    """Share of buyers vs share of GMV per persona."""
+    names = [f"{p.cluster + 1}. {p.name(lang)}" for p in res.personas]
+    fig = go.Figure([
+        go.Bar(x=names, y=[p.customer_share for p in res.personas], name=t("portrait.rfm.chart.customers", lang),
+               marker_color=_BLUE),
+        go.Bar(x=names, y=[p.revenue_share for p in res.personas], name=t("portrait.rfm.chart.revenue", lang),
+               marker_color=_ORANGE),
+    ])
+    fig.update_layout(barmode="group", height=360, margin=_MARGIN, yaxis_tickformat=".0%",
+                      legend={"orientation": "h", "y": 1.1})
+    return fig
+
+
+def cohort_figure(res: CohortResult, value: str = "retention", lang: str = "zh") -> go.Figure:
+    """Cohort × months-since-first-order heat map of retention (%) or GMV."""
+    m = res.matrix(value)
+    z = m.to_numpy(dtype=float)
+    if value == "retention":
+        text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.0%}")(np.nan_to_num(z)))
+        # Month 0 is 100 % by definition and would flatten the colour scale.
+        zc = z.copy()
+        if zc.shape[1]:
+            zc[:, 0] = np.nan
+    else:
+        text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:,.0f}")(np.nan_to_num(z)))
+        zc = z
+    fig = go.Figure(go.Heatmap(z=zc, x=[str(c) for c in m.columns], y=[d.strftime("%Y-%m") for d in m.index],
+                               text=text, texttemplate="%{text}", colorscale="YlGnBu", hoverongaps=False))
+    fig.update_layout(height=max(320, 22 * len(m) + 80), margin=_MARGIN,
+                      xaxis_title=t("portrait.cohort.month", lang), yaxis_title=t("portrait.cohort.cohort", lang),
+                      yaxis_autorange="reversed")
+    return fig
+
+
+def p_alive_figure(bands: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Buyers per P(alive) band."""
+    fig = go.Figure(go.Bar(x=bands["band"], y=bands["customers"], marker_color=_BLUE,
+                           text=[f"{int(v):,}" for v in bands["customers"]], textposition="outside"))
+    fig.update_layout(height=300, margin=_MARGIN, xaxis_title="P(alive)", yaxis_title=t("portrait.axis.customers", lang))
+    return fig
+
+
+def clv_segment_figure(by_segment: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Expected value per RFM segment."""
+    fig = go.Figure(go.Bar(x=[segment_label(s, lang) for s in by_segment["segment"]], y=by_segment["clv"],
+                           marker_color=_ORANGE, text=[f"{v:.0%}" for v in by_segment["clv_share"]],
+                           textposition="outside"))
+    fig.update_layout(height=340, margin=_MARGIN, yaxis_title=t("portrait.axis.gmv", lang))
+    return fig
+
+
+def backtest_figure(bt: ClvBacktest, lang: str = "zh") -> go.Figure:
+    """Mean holdout purchases per buyer by calibration repeat purchases: predicted vs actual."""
+    x = [str(int(v)) + ("+" if int(v) == 7 else "") for v in bt.by_frequency["frequency"]]
+    fig = go.Figure([
+        go.Scatter(x=x, y=bt.by_frequency["actual"], mode="lines+markers", name=t("portrait.backtest.actual", lang),
+                   line={"color": _BLUE}),
+        go.Scatter(x=x, y=bt.by_frequency["predicted"], mode="lines+markers",
+                   name=t("portrait.backtest.predicted", lang), line={"color": _ORANGE, "dash": "dash"}),
+    ])
+    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.backtest.x", lang),
+                      yaxis_title=t("portrait.backtest.y", lang), legend={"orientation": "h", "y": 1.1})
+    return fig
+
+
+def demographics_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Share of buyers and of GMV per value of one demographic attribute."""
+    fig = go.Figure([
+        go.Bar(x=table["value"], y=table["customer_share"], name=t("portrait.rfm.chart.customers", lang),
+               marker_color=_BLUE),
+        go.Bar(x=table["value"], y=table["revenue_share"], name=t("portrait.rfm.chart.revenue", lang),
+               marker_color=_ORANGE),
+    ])
+    fig.update_layout(barmode="group", height=340, margin=_MARGIN, yaxis_tickformat=".0%",
+                      legend={"orientation": "h", "y": 1.1})
+    return fig
+
+
+def times_figure(res: PurchaseTimes, lang: str = "zh") -> go.Figure:
+    """Weekday × hour heat map of orders."""
+    m = res.matrix("orders")
+    days = [t(f"portrait.weekday.{i}", lang) for i in m.index]
+    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=[f"{h:02d}" for h in m.columns], y=days, colorscale="Blues",
+                               colorbar={"title": t("portrait.axis.orders", lang)}))
+    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.axis.hour", lang),
+                      yaxis_autorange="reversed")
+    return fig

@@ -1,0 +1,171 @@
+"""Figures of the satisfaction page: result dataclasses of :mod:`ecops.satisfaction` in, plotly figures out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecops import i18n
+from ecops.satisfaction import DriverResult, LatenessResult, RepurchaseResult, ReturnsResult, ScoreSummary
+from ecops.text import WordFrequencies
+
+_STAR_COLOURS = {1: "#C0392B", 2: "#E67E22", 3: "#F1C40F", 4: "#7DBB5A", 5: "#27AE60"}
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": 360}
+
+
+def _t(key: str, lang: str, **fmt) -> str:
+    return i18n.t(f"satisfaction.{key}", lang, **fmt)
+
+
+def distribution_figure(s: ScoreSummary, lang: str = "zh") -> go.Figure:
+    """Reviews per star, coloured from red (1) to green (5), with the share on each bar."""
+    d = s.distribution
+    fig = go.Figure(go.Bar(
+        x=[f"{int(k)}★" for k in d["score"]], y=d["n"], marker_color=[_STAR_COLOURS[int(k)] for k in d["score"]],
+        text=[f"{v * 100:.1f}%" for v in d["share"]], textposition="outside",
+        hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.reviews", lang), showlegend=False)
+    return fig
+
+
+def trend_figure(s: ScoreSummary, lang: str = "zh") -> go.Figure:
+    """Monthly average score with its 95% band, and CSAT / NPS-style shares on the right axis."""
+    tr = s.trend
+    fig = go.Figure()
+    if len(tr):
+        fig.add_trace(go.Scatter(x=list(tr["month"]) + list(tr["month"][::-1]),
+                                 y=list(tr["avg_high"]) + list(tr["avg_low"][::-1]), fill="toself",
+                                 fillcolor="rgba(36,113,163,0.15)", line={"width": 0}, hoverinfo="skip",
+                                 name=_t("legend.ci", lang), showlegend=False))
+        fig.add_trace(go.Scatter(x=tr["month"], y=tr["avg_score"], mode="lines+markers", name=_t("kpi.avg", lang),
+                                 line={"color": "#2471A3", "width": 2}))
+        fig.add_trace(go.Scatter(x=tr["month"], y=tr["csat"] * 100, mode="lines", name="CSAT %", yaxis="y2",
+                                 line={"color": "#27AE60", "dash": "dot"}))
+        fig.add_trace(go.Scatter(x=tr["month"], y=tr["nps"] * 100, mode="lines", name="NPS", yaxis="y2",
+                                 line={"color": "#8E44AD", "dash": "dash"}))
+    fig.update_layout(**_LAYOUT, yaxis={"title": _t("axis.avg_score", lang)},
+                      yaxis2={"title": "CSAT % / NPS", "overlaying": "y", "side": "right", "showgrid": False},
+                      legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    return fig
+
+
+def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
+    """Forest plot: % change in the odds of a better score per unit of each driver, with 95% intervals."""
+    e = d.effects.iloc[::-1]
+    labels = [driver_label(v, u, lang) for v, u in zip(e["variable"], e["unit"], strict=True)]
+    colours = ["#C0392B" if p < 0 else "#27AE60" for p in e["pct"]]
+    fig = go.Figure(go.Scatter(
+        x=e["pct"] * 100, y=labels, mode="markers", marker={"size": 10, "color": colours},
+        error_x={"type": "data", "symmetric": False, "array": (e["pct_high"] - e["pct"]) * 100,
+                 "arrayminus": (e["pct"] - e["pct_low"]) * 100},
+        hovertemplate="%{y}: %{x:+.1f}%<extra></extra>"))
+    fig.add_vline(x=0, line_color="#888", line_dash="dot")
+    fig.update_layout(**{**_LAYOUT, "height": max(300, 34 * len(e) + 80)}, xaxis_title=_t("axis.odds_change", lang),
+                      showlegend=False)
+    return fig
+
+
+def driver_label(variable: str, unit: str, lang: str = "zh") -> str:
+    """Readable name of a driver row (category dummies read "category: 服饰")."""
+    if variable.startswith("category="):
+        return _t("driver.category", lang, level=variable.split("=", 1)[1])
+    return _t(f"driver.{variable}", lang)
+
+
+def lateness_figure(lt: LatenessResult, lang: str = "zh") -> go.Figure:
+    """Average score by days late (on time first), with 95% intervals and the count per bucket."""
+    b = lt.by_bucket
+    names = [_t("bucket.on_time", lang) if k == 0 else _t("bucket.late", lang, label=lab)
+             for k, lab in zip(b["bucket"], b["label"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=names, y=b["avg_score"], marker_color=["#27AE60"] + ["#E67E22"] * (len(b) - 1) if len(b) else None,
+        error_y={"type": "data", "symmetric": False, "array": b["high"] - b["avg_score"],
+                 "arrayminus": b["avg_score"] - b["low"]},
+        text=[f"n={n:,}" for n in b["n"]], textposition="inside", insidetextanchor="start",
+        hovertemplate="%{x}: %{y:.2f}<extra></extra>"))
+    fig.update_layout(**_LAYOUT, yaxis={"title": _t("axis.avg_score", lang), "range": [1, 5]}, showlegend=False)
+    return fig
+
+
+def returns_reason_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
+    """Returns per reason (bars) with refunds in the hover."""
+    d = r.by_reason.iloc[::-1]
+    refund = d["refund"].fillna(0) if "refund" in d else pd.Series(0.0, index=d.index)
+    fig = go.Figure(go.Bar(
+        x=d["returns"], y=d["reason"].astype(str), orientation="h", marker_color="#E67E22",
+        customdata=refund, text=[f"{s * 100:.0f}%" for s in d["share"]], textposition="outside",
+        hovertemplate=f"%{{y}}: %{{x:,}} · {currency}%{{customdata:,.0f}}<extra></extra>"))
+    fig.update_layout(**{**_LAYOUT, "height": max(260, 40 * len(d) + 80)}, xaxis_title=_t("axis.returns", lang),
+                      showlegend=False)
+    return fig
+
+
+def returns_category_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
+    """Return rate per category (orders containing the category that had a return)."""
+    d = r.by_category
+    fig = go.Figure(go.Bar(x=d["category"].astype(str), y=d["return_rate"] * 100, marker_color="#C0392B",
+                           customdata=d["refund"].fillna(0),
+                           hovertemplate=f"%{{x}}: %{{y:.1f}}% · {currency}%{{customdata:,.0f}}<extra></extra>"))
+    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.return_rate", lang), showlegend=False)
+    return fig
+
+
+def returns_month_figure(r: ReturnsResult, lang: str = "zh") -> go.Figure:
+    """Monthly refunds (bars) and return rate (line, right axis)."""
+    d = r.by_month
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=d["month"], y=d["refund"].fillna(0), name=_t("axis.refund", lang),
+                         marker_color="rgba(230,126,34,0.6)"))
+    fig.add_trace(go.Scatter(x=d["month"], y=d["return_rate"] * 100, name=_t("axis.return_rate", lang),
+                             yaxis="y2", mode="lines+markers", line={"color": "#C0392B"}))
+    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.refund", lang),
+                      yaxis2={"title": _t("axis.return_rate", lang), "overlaying": "y", "side": "right",
+                              "showgrid": False}, legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    return fig
+
+
+def rate_by_score_figure(frame: pd.DataFrame, rate: str, axis_key: str, lang: str = "zh") -> go.Figure:
+    """A rate (return or repeat) per review score with Wilson 95% intervals."""
+    fig = go.Figure(go.Bar(
+        x=[f"{int(s)}★" for s in frame["score"]], y=frame[rate] * 100,
+        marker_color=[_STAR_COLOURS.get(int(s), "#888") for s in frame["score"]],
+        error_y={"type": "data", "symmetric": False, "array": (frame["high"] - frame[rate]) * 100,
+                 "arrayminus": (frame[rate] - frame["low"]) * 100},
+        hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    fig.update_layout(**_LAYOUT, yaxis_title=_t(axis_key, lang), showlegend=False)
+    return fig
+
+
+def return_by_score_figure(r: ReturnsResult, lang: str = "zh") -> go.Figure:
+    return rate_by_score_figure(r.by_score, "return_rate", "axis.return_rate", lang)
+
+
+def repurchase_figure(rp: RepurchaseResult, lang: str = "zh") -> go.Figure:
+    return rate_by_score_figure(rp.by_score, "repeat_rate", "axis.repeat_rate", lang)
+
+
+def themes_figure(wf: WordFrequencies, lang: str = "zh") -> go.Figure:
+    """Words of low-score comments ranked by the share of comments using them (largest on top)."""
+    d = wf.words.iloc[::-1]
+    fig = go.Figure(go.Bar(x=d["share"] * 100, y=d["word"], orientation="h", marker_color="#8E44AD",
+                           customdata=d["comments"],
+                           hovertemplate="%{y}: %{x:.1f}% (%{customdata:,})<extra></extra>"))
+    fig.update_layout(**{**_LAYOUT, "height": max(300, 22 * len(d) + 80)},
+                      xaxis_title=_t("axis.share_comments", lang), showlegend=False)
+    return fig
+
+
+def describe_effects(d: DriverResult, lang: str = "zh") -> list[str]:
+    """One plain-language sentence per driver: how it changes the odds of a better review, with its interval."""
+    out = []
+    for row in d.effects.itertuples(index=False):  # one row per model term (a dozen at most)
+        name = driver_label(row.variable, row.unit, lang)
+        pct, lo, hi = f"{abs(row.pct) * 100:.1f}%", f"{row.pct_low * 100:+.1f}%", f"{row.pct_high * 100:+.1f}%"
+        if row.kind == "category":
+            out.append(_t("drivers.sentence_cat", lang, name=name, pct=f"{row.pct * 100:+.1f}%",
+                          ref=d.reference or "", lo=lo, hi=hi))
+        else:
+            out.append(_t("drivers.sentence", lang, name=name, dir=_t("dir.lowers" if row.pct < 0 else "dir.raises",
+                                                                          lang),
+                          pct=pct, unit=_t(f"unit.{row.unit}", lang), lo=lo, hi=hi))
+    return out

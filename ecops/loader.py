@@ -1,0 +1,531 @@
+"""Loading uploaded files into canonical DuckDB tables.
+
+:func:`load_files` reads every file into a raw table (:mod:`ecops.ingest`), maps it
+(:mod:`ecops.mapping`, suggested or given), converts each mapped column in SQL, checks
+the values that could not be read, and creates the canonical tables of
+:mod:`ecops.schema` — deriving orders, order lines, products and customers from a flat
+order-line export. All of it runs inside DuckDB; Python only sees samples and counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ecops import schema
+from ecops.ingest import (
+    MAX_BYTES,
+    ColumnProfile,
+    IngestError,
+    Notice,
+    Parse,
+    RawTable,
+    _file_name,
+    choose_parse,
+    conv_sql,
+    date_format_label,
+    profile_frame,
+    raw_sql,
+    read_file,
+)
+from ecops.mapping import (
+    FLAT,
+    IGNORE,
+    ColumnMapping,
+    Mapping,
+    SourceMapping,
+    SourceTable,
+    _suggest_source,
+    candidates_for,
+    missing_required,
+    suggest_mapping,
+    target_column,
+)
+
+Progress = Callable[[str, float], None]
+
+_SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "time": "TIMESTAMP", "date": "DATE",
+              "number": "DOUBLE", "integer": "BIGINT"}
+
+
+def sql_type(kind: str) -> str:
+    """DuckDB type of a canonical column kind."""
+    return _SQL_TYPES[kind]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A loaded dataset: the DuckDB connection holding the canonical tables, and what happened.
+
+    Attributes
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection with the canonical tables (external access disabled, configuration locked).
+    mapping : Mapping
+        The mapping actually applied (suggested or given, with the parse rules used).
+    tables : tuple of str
+        Canonical tables created, in schema order.
+    fingerprint : str
+        SHA-256 over the full bytes of every file and the mapping JSON — the cache key.
+    notes : tuple of Notice
+        Facts: encodings, delimiters, rows read, derivations.
+    warnings : tuple of Notice
+        Things to look at: values left empty, negative quantities, renamed headers.
+    rows : dict
+        Row count per created table.
+    """
+
+    con: duckdb.DuckDBPyConnection = field(repr=False)
+    mapping: Mapping
+    tables: tuple[str, ...]
+    fingerprint: str
+    notes: tuple[Notice, ...] = ()
+    warnings: tuple[Notice, ...] = ()
+    rows: dict[str, int] = field(default_factory=dict, hash=False)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _v(target: str) -> str:
+    """Staging column name of a target ('orders.order_time' → v_orders__order_time)."""
+    return "v_" + target.replace(".", "__")
+
+
+class _Notes:
+    def __init__(self) -> None:
+        self.items: list[Notice] = []
+
+    def add(self, code: str, file: str = "", severity: str = "info", **params) -> None:
+        self.items.append(Notice.make(code, file, severity, **params))  # type: ignore[arg-type]
+
+    def extend(self, notices: Sequence[Notice]) -> None:
+        self.items.extend(notices)
+
+
+# --------------------------------------------------------------------------------------
+# Mapping against the files actually read
+# --------------------------------------------------------------------------------------
+
+
+def _apply_mapping(given: Mapping, raws: list[RawTable], samples: dict, profiles: dict, notes: _Notes) -> Mapping:
+    """The given mapping checked against the real columns, with parse rules from the real values."""
+    out: list[SourceMapping] = []
+    for raw in raws:
+        prof = profiles[raw.source]
+        if raw.source not in given:
+            sm, _ = _suggest_source(raw.source, list(raw.columns), prof)
+            out.append(sm)
+            continue
+        gm = given.source(raw.source)
+        cols_in_file = set(raw.columns)
+        for cm in gm.columns:
+            if cm.target and cm.column not in cols_in_file:
+                raise IngestError(raw.source, "mapping_column_missing", column=cm.column,
+                                  available=", ".join(raw.columns[:30]))
+        by_col = {cm.column: cm for cm in gm.columns}
+        extra = [c for c in raw.columns if c not in by_col]
+        if extra:
+            notes.add("extra_columns", raw.source, "info", names=", ".join(extra[:20]))
+        cols = []
+        for c in raw.columns:
+            p = prof.get(c) or ColumnProfile()
+            cm = by_col.get(c)
+            if cm is None or not cm.target or gm.table == IGNORE:
+                cols.append(ColumnMapping(c, None, 0.0, Parse(), p))
+                continue
+            try:
+                col = target_column(gm.table, cm.target)
+            except KeyError as e:
+                raise IngestError(raw.source, "bad_mapping_target", target=cm.target, table=gm.table) from e
+            cols.append(ColumnMapping(c, cm.target, cm.confidence, choose_parse(p, col.kind, c, cm.target), p))
+        out.append(SourceMapping(raw.source, gm.table, gm.confidence, tuple(cols)))
+    return Mapping(tuple(out), given.version)
+
+
+def _check_required(mapping: Mapping) -> None:
+    for sm in mapping.sources:
+        miss = missing_required(sm)
+        if miss:
+            target = miss[0]
+            cands = candidates_for(sm, target) or [c.column for c in sm.columns if c.target is None][:5]
+            table = sm.table if sm.table != FLAT else target.split(".")[0]
+            raise IngestError(sm.source, "missing_required", table=table, target=target.split(".")[-1],
+                              candidates=", ".join(cands) if cands else "—")
+    tables = {s.table for s in mapping.sources}
+    has_orders = FLAT in tables or "orders" in tables
+    if not has_orders:
+        closest = "; ".join(f"{s.source} → {s.table}" for s in mapping.sources) or "—"
+        raise IngestError(mapping.sources[0].source if mapping.sources else "?", "no_core_table", closest=closest)
+
+
+def _is_required(table: str, target: str) -> bool:
+    if table == FLAT:
+        return target in ("orders.order_time", "order_items.quantity", "order_items.unit_price")
+    if table == IGNORE:
+        return False
+    t = schema.table(table)
+    return target in t.required
+
+
+# --------------------------------------------------------------------------------------
+# Staging: typed columns per source, with bad-value checks
+# --------------------------------------------------------------------------------------
+
+
+def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: _Notes) -> set[str]:
+    """Create ``stage`` with ``_rec`` and one typed column per mapped target; report unreadable values."""
+    idx = {c: i for i, c in enumerate(raw.columns)}
+    inner, mid, outer, flags = ["rowid AS _rec"], ["_rec"], ["_rec"], []
+    targets: set[str] = set()
+    for cm in sm.columns:
+        if not cm.target:
+            continue
+        i = idx[cm.column]
+        duck = raw.types[i]
+        v = _v(cm.target)
+        r = f"r{i}"
+        inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS {r}")
+        conv = conv_sql(r, cm.parse, duck)
+        targets.add(cm.target)
+        if conv == r:
+            mid.append(f"{r} AS {v}")
+            outer.append(v)
+            continue
+        mid.append(f"{conv} AS {v}")
+        mid.append(r)
+        outer.append(v)
+        outer.append(f"({r} IS NOT NULL AND {v} IS NULL) AS b{i}")
+        flags.append((cm, i))
+    con.execute(
+        f"CREATE TEMP TABLE {stage} AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(mid)} FROM "
+        f"(SELECT {', '.join(inner)} FROM {raw.table}))"
+    )
+    if flags:
+        aggs = ", ".join(f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in flags)
+        res = con.execute(f"SELECT count(*), {aggs} FROM {stage}").fetchone()
+        total = res[0]
+        for k, (cm, i) in enumerate(flags):
+            bad, first = res[1 + 2 * k], res[2 + 2 * k]
+            kind = target_column(sm.table, cm.target).kind
+            if cm.parse.type in ("number", "integer", "time", "date"):
+                kind = cm.parse.type
+            if bad:
+                value = con.execute(f"SELECT CAST(c{i} AS VARCHAR) FROM {raw.table} WHERE rowid = ?",
+                                    [first]).fetchone()[0]
+                row = raw.locate(con, first)
+                if _is_required(sm.table, cm.target):
+                    code = {"number": "not_a_number", "integer": "not_an_integer"}.get(kind, "not_a_date")
+                    raise IngestError(raw.source, code, row=row, column=cm.column, value=value, count=bad)
+                notes.add("values_nulled", raw.source, "warning", column=cm.column, target=cm.target, count=bad,
+                          kind=kind, row=row, value=str(value)[:40])
+                if total and bad / total > 0.5:
+                    notes.add("many_nulled", raw.source, "warning", column=cm.column, target=cm.target,
+                              share=bad / total, kind=kind)
+        for cm, _ in flags:
+            if cm.parse.scale != 1.0:
+                notes.add("unit_scaled", raw.source, "info", column=cm.column, target=cm.target, scale=cm.parse.scale)
+            if cm.parse.percent:
+                notes.add("percent", raw.source, "info", column=cm.column)
+            if cm.parse.type in ("time", "date") and raw.types[idx[cm.column]] == "VARCHAR":
+                notes.add("date_format", raw.source, "info", column=cm.column,
+                          format=date_format_label(cm.parse.date_format))
+            if cm.parse.type in ("number", "integer") and cm.parse.decimal == ",":
+                notes.add("decimal_comma", raw.source, "info", column=cm.column)
+    return targets
+
+
+# --------------------------------------------------------------------------------------
+# Canonical tables
+# --------------------------------------------------------------------------------------
+
+
+def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: list[str]) -> set[str]:
+    """Columns whose value differs between lines of the same order (line amounts rather than order amounts)."""
+    if not cols:
+        return set()
+    aggs = ", ".join(f"min({c}) IS DISTINCT FROM max({c}) AS d{i}" for i, c in enumerate(cols))
+    anys = ", ".join(f"bool_or(d{i})" for i in range(len(cols)))
+    row = con.execute(f"SELECT {anys} FROM (SELECT {aggs} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid})"
+                      ).fetchone()
+    return {c for c, varies in zip(cols, row, strict=True) if varies}
+
+
+def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
+                notes: _Notes) -> dict[str, str]:
+    """SELECT statements deriving orders, order_items, products and customers from a flat staging table."""
+
+    def v(target: str) -> str:
+        return _v(target)
+
+    source = sm.source
+    header = sm.targets
+
+    if "orders.order_id" in t:
+        oid = v("orders.order_id")
+    else:
+        oid = (f"({v('orders.customer_id')} || '|' || strftime({v('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
+        notes.add("derived_order_id", source, "warning")
+    cust = v("orders.customer_id")
+    has_q, has_p, has_total = "order_items.quantity" in t, "order_items.unit_price" in t, "orders.total_amount" in t
+    has_prod = "order_items.product_id" in t
+    total_is_line = False
+    if has_p:
+        price = v("order_items.unit_price")
+        qty = v("order_items.quantity") if has_q else "1.0"
+        if not has_q:
+            notes.add("derived_quantity", source, "info")
+    elif has_total and has_q:
+        price = f"({v('orders.total_amount')} / NULLIF({v('order_items.quantity')}, 0))"
+        qty = v("order_items.quantity")
+        total_is_line = True
+        notes.add("derived_unit_price", source, "info")
+    else:
+        price = v("orders.total_amount")
+        qty = "1.0"
+        total_is_line = True
+        notes.add("derived_total_line", source, "info")
+    prod = v("order_items.product_id") if has_prod else "'ALL'"
+    if not has_prod and (has_p or has_q):
+        notes.add("derived_product_all", source, "info")
+
+    parts: dict[str, str] = {}
+    # order lines
+    item_cols = [f"{oid} AS order_id", f"{prod} AS product_id", f"{qty} AS quantity", f"{price} AS unit_price"]
+    for c in schema.ORDER_ITEMS.columns:
+        tg = f"order_items.{c.name}"
+        if c.name not in ("order_id", "product_id", "quantity", "unit_price") and tg in t:
+            item_cols.append(f"{v(tg)} AS {c.name}")
+    parts["order_items"] = f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
+    # orders: one row per order id; the first non-empty value in file order, earliest time
+    ord_cols = [f"{oid} AS order_id", f"arg_min({cust}, _rec) AS customer_id",
+                f"min({v('orders.order_time')}) AS order_time"]
+    numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t]
+    varying = _varying_within_orders(con, stage, oid, [v(tg) for tg in numeric])
+    for c in schema.ORDERS.columns:
+        tg = f"orders.{c.name}"
+        if c.name in ("order_id", "customer_id", "order_time") or tg not in t:
+            continue
+        if c.kind == "number":
+            line_level = (c.name == "total_amount" and total_is_line) or v(tg) in varying
+            if line_level:
+                ord_cols.append(f"sum({v(tg)}) AS {c.name}")
+                if not (c.name == "total_amount" and total_is_line):
+                    notes.add("order_sum", source, "info", column=header.get(tg, tg), target=c.name)
+                continue
+        ord_cols.append(f"arg_min({v(tg)}, _rec) AS {c.name}")
+    parts["orders"] = f"SELECT {', '.join(ord_cols)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}"
+    # products: attributes only (price statistics are not product attributes)
+    prod_attrs = [c.name for c in schema.PRODUCTS.columns if f"products.{c.name}" in t]
+    if has_prod:
+        cols = ["product_id"] + [f"arg_min({v('products.' + a)}, _rec) AS {a}" for a in prod_attrs]
+        parts["products"] = (f"SELECT {prod} AS product_id{''.join(', ' + x for x in cols[1:])} FROM {stage} "
+                             f"WHERE {prod} IS NOT NULL GROUP BY {prod}")
+    # customers
+    cust_attrs = [c.name for c in schema.CUSTOMERS.columns if f"customers.{c.name}" in t]
+    cols = [f"arg_min({v('customers.' + a)}, _rec) AS {a}" for a in cust_attrs]
+    parts["customers"] = (f"SELECT {cust} AS customer_id{''.join(', ' + x for x in cols)} FROM {stage} "
+                          f"WHERE {cust} IS NOT NULL GROUP BY {cust}")
+    # facts worth a warning
+    n_null_oid = con.execute(f"SELECT count(*) FROM {stage} WHERE {oid} IS NULL").fetchone()[0]
+    if n_null_oid:
+        notes.add("null_keys", source, "warning", count=n_null_oid, target="order id")
+    n_null_c = con.execute(f"SELECT count(*) FROM {stage} WHERE {cust} IS NULL AND {oid} IS NOT NULL").fetchone()[0]
+    if n_null_c:
+        notes.add("null_customers", source, "warning", count=n_null_c)
+    return parts
+
+
+def _table_part(stage: str, table: str, t: set[str], source: str, notes: _Notes) -> str:
+    cols = [f"{_v(tg)} AS {tg}" for tg in sorted(t)]
+    if table == "order_items" and "quantity" not in t:
+        cols.append("1.0 AS quantity")
+        notes.add("derived_quantity", source, "info")
+    return f"SELECT {', '.join(cols)} FROM {stage}"
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[str, str]]],
+                   notes: _Notes) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for name in schema.TABLE_ORDER:
+        plist = parts.get(name)
+        if not plist:
+            continue
+        t = schema.table(name)
+        # the columns each part provides, from a zero-row probe
+        present: set[str] = set()
+        for sql, _ in plist:
+            present |= {d[0] for d in con.execute(f"DESCRIBE {sql}").fetchall()}
+        cols = [c for c in t.columns if c.name in present]
+        union = " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in plist)
+        sel = ", ".join(f"CAST({_q(c.name)} AS {sql_type(c.kind)}) AS {_q(c.name)}" for c in cols)
+        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {sel} FROM ({union})")
+        n = con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+        rows[name] = int(n)
+        notes.add("table_from_source", "", "info", table=name, rows=int(n),
+                  sources=", ".join(dict.fromkeys(s for _, s in plist)))
+    return rows
+
+
+def _fingerprint(digests: list[tuple[str, str]], mapping: Mapping) -> str:
+    h = hashlib.sha256()
+    for name, d in digests:
+        h.update(name.encode("utf-8") + b"\0" + d.encode("ascii") + b"\n")
+    h.update(mapping.to_json().encode("utf-8"))
+    return h.hexdigest()
+
+
+def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping | None = None, *,
+               con: duckdb.DuckDBPyConnection | None = None, max_bytes: int = MAX_BYTES,
+               progress: Progress | None = None) -> LoadResult:
+    """Load uploaded files into the canonical tables of :mod:`ecops.schema`.
+
+    Parameters
+    ----------
+    files : sequence of path or (name, bytes)
+        CSV (any of comma/tab/semicolon/pipe/spaces; UTF-8, GB18030, UTF-16), Excel .xlsx
+        (every non-empty sheet) or Parquet files. Content decides the format, not the name.
+    mapping : Mapping, optional
+        Mapping to apply (validated against the actual columns; parse rules are re-detected
+        from the values). Suggested with :func:`ecops.mapping.suggest_mapping` when absent.
+    con : duckdb.DuckDBPyConnection, optional
+        Connection to create the tables in; a fresh in-memory database by default. A given
+        connection is changed inside one transaction, so a failed load leaves it as it was.
+    max_bytes : int
+        Size limit per file (default 200 MB).
+    progress : callable(message, fraction), optional
+        Called as work proceeds, with fractions from 0 to 1.
+
+    Returns
+    -------
+    LoadResult
+        The connection with the canonical tables (orders, order_items, … — only mapped
+        columns, canonical names and types; a flat file yields orders, order_items,
+        products and customers), the applied mapping, the fingerprint (SHA-256 of the full
+        bytes of every file plus the mapping JSON) and notes/warnings.
+
+    Raises
+    ------
+    IngestError
+        For unusable input; its ``message(lang)`` names file, row and column and says what
+        to do. Nothing already loaded elsewhere is touched.
+    """
+    report = progress or (lambda message, fraction: None)
+    files = list(files)
+    if not files:
+        raise ValueError("no files to load")
+    names = [_file_name(f) for f in files]
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise IngestError(n, "duplicate_source")
+        seen.add(n)
+    own = con is None
+    con = duckdb.connect() if own else con
+    notes = _Notes()
+    staged: list[str] = []
+    raws: list[RawTable] = []
+    try:
+        if not own:
+            con.execute("BEGIN TRANSACTION")
+        with tempfile.TemporaryDirectory(prefix="ecops_ingest_") as workdir:
+            for k, f in enumerate(files):
+                report(f"reading {names[k]}", 0.05 + 0.45 * k / len(files))
+                got = read_file(con, f, table=f"_ecops_raw{k}", workdir=workdir, max_bytes=max_bytes)
+                for raw in got:
+                    notes.extend(raw.notices)
+                raws.extend(got)
+            report("recognising columns", 0.5)
+            samples = {raw.source: raw.sample(con) for raw in raws}
+            profiles = {raw.source: profile_frame(samples[raw.source]) for raw in raws}
+            if mapping is None:
+                used = suggest_mapping([SourceTable(r.source, r.columns, samples[r.source], profiles[r.source])
+                                        for r in raws])
+            else:
+                used = _apply_mapping(mapping, raws, samples, profiles, notes)
+            del samples
+            _check_required(used)
+            report("converting values", 0.6)
+            stage_targets: dict[str, tuple[str, set[str]]] = {}
+            for k, raw in enumerate(raws):
+                sm = used.source(raw.source)
+                if sm.table == IGNORE:
+                    notes.add("ignored_source", raw.source, "warning")
+                else:
+                    stage = f"_ecops_stage{k}"
+                    stage_targets[raw.source] = (stage, _stage(con, raw, sm, stage, notes))
+                    staged.append(stage)
+                con.execute(f"DROP TABLE IF EXISTS {raw.table}")
+                report(f"converted {raw.source}", 0.6 + 0.25 * (k + 1) / len(raws))
+        report("building tables", 0.88)
+        parts: dict[str, list[tuple[str, str]]] = {}
+        dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
+        for sm in used.sources:
+            if sm.source not in stage_targets:
+                continue
+            stage, t = stage_targets[sm.source]
+            if sm.table == FLAT:
+                for table, sql in _flat_parts(con, stage, sm, t, notes).items():
+                    if table in ("products", "customers") and table in dedicated:
+                        others = ", ".join(s.source for s in used.sources_for(table))
+                        notes.add("table_replaced", "", "info", table=table, sources=others)
+                        continue
+                    parts.setdefault(table, []).append((sql, sm.source))
+            else:
+                parts.setdefault(sm.table, []).append((_table_part(stage, sm.table, t, sm.source, notes),
+                                                       sm.source))
+        if "order_items" not in parts and "orders" in parts:
+            has_total = any("total_amount" in stage_targets[s.source][1] for s in used.sources_for("orders")
+                            if s.source in stage_targets)
+            if not has_total:
+                src = used.sources_for("orders")[0].source
+                raise IngestError(src, "missing_required", table="order_items", target="unit_price",
+                                  candidates="—")
+        rows = _create_tables(con, parts, notes)
+        if "order_items" not in rows and "orders" in rows:
+            con.execute("CREATE TABLE order_items AS SELECT order_id, CAST('ALL' AS VARCHAR) AS product_id, "
+                        "CAST(1.0 AS DOUBLE) AS quantity, total_amount AS unit_price FROM orders "
+                        "WHERE total_amount IS NOT NULL")
+            rows["order_items"] = con.execute("SELECT count(*) FROM order_items").fetchone()[0]
+            notes.add("lines_from_orders", "", "info")
+        neg_q, neg_p = con.execute(
+            "SELECT count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE unit_price < 0) FROM order_items"
+        ).fetchone()
+        src_items = ", ".join(dict.fromkeys(s for _, s in parts.get("order_items", []))) or "orders"
+        if neg_q:
+            notes.add("negative_quantity", src_items, "warning", count=neg_q)
+        if neg_p:
+            notes.add("negative_price", src_items, "warning", count=neg_p)
+        for stage in staged:
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+        staged.clear()
+        if not own:
+            con.execute("COMMIT")
+        digests: list[tuple[str, str]] = []
+        for raw in raws:
+            if (raw.file, raw.sha256) not in digests:
+                digests.append((raw.file, raw.sha256))
+        fingerprint = _fingerprint(digests, used)
+        # uploaded data must not reach the file system or the network from now on
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        report("done", 1.0)
+    except BaseException:
+        if not own:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        else:
+            con.close()
+        raise
+    tables = tuple(t for t in schema.TABLE_ORDER if t in rows)
+    notes_info = tuple(n for n in notes.items if n.severity == "info")
+    warnings = tuple(n for n in notes.items if n.severity == "warning")
+    return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables})

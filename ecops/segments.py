@@ -1,0 +1,558 @@
+"""Market segments (市场细分): size, value, margin and growth of customer segments, and baskets.
+
+A *cut* splits the period's buyers by one dimension and reports, per segment: customers,
+orders, GMV, AOV, GMV per customer (with a 95 % interval), repeat rate (with a Wilson
+interval), gross margin and 90-day growth (GMV in the last 90 days of the period against
+the 90 days before). Dimensions come in four groups:
+
+- geographic: region (province), city — from the order's address, else the customer's;
+- demographic: gender, age band, member level (customers table);
+- behavioural: RFM segment and behavioural cluster (:mod:`ecops.portrait`), purchase
+  channel, acquisition channel, price sensitivity (share of spend given as discounts),
+  favourite category;
+- psychographic: lifestyle / interest / value attributes from a survey or CRM, when mapped.
+
+Attribute cuts are aggregated in SQL (segment × customer, then segment). Behavioural labels
+are computed in Python from the per-customer aggregate of :func:`ecops.portrait.customer_features`
+and grouped there (one row per customer, never per order). Any two segments of a cut can be
+compared side by side (:func:`compare`); a segment's customers can be listed for a campaign
+(:func:`customer_list`); :mod:`ecops.basket` adds association rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from scipy import stats
+
+from ecops import basket, portrait
+from ecops.dataset import Dataset, Filters
+from ecops.i18n import t as _t
+
+Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
+
+#: Customer columns that would carry psychographic attributes (survey or CRM tags). The data
+#: contract has none yet; any that a dataset provides is offered as a cut.
+PSYCHOGRAPHIC_COLUMNS: tuple[str, ...] = ("lifestyle", "interests", "values", "personality", "attitude")
+
+GROWTH_DAYS = 90
+#: Price-sensitivity bands by the share of spend given back as order discounts.
+PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("full_price", -1.0, 1e-9), ("low", 1e-9, 0.05), ("medium", 0.05, 0.15), ("high", 0.15, 2.0),
+)
+
+METRIC_COLUMNS = ["segment", "customers", "customer_share", "orders", "gmv", "gmv_share", "aov", "orders_per_customer",
+                  "gmv_per_customer", "gmv_per_customer_lower", "gmv_per_customer_upper", "repeat_rate",
+                  "repeat_rate_lower", "repeat_rate_upper", "margin", "gmv_recent", "gmv_before", "growth"]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One way of cutting customers into segments."""
+
+    key: str
+    group: Group
+    source: Literal["order", "customer", "label"]  # where the segment value comes from
+
+
+def available_dimensions(ds: Dataset) -> tuple[Dimension, ...]:
+    """The cuts this dataset supports, in display order."""
+    dims: list[Dimension] = []
+    for key in ("region", "city"):
+        if ds.has("orders", key):
+            dims.append(Dimension(key, "geographic", "order"))
+        elif ds.has("customers", key):
+            dims.append(Dimension(key, "geographic", "customer"))
+    if ds.has("customers", "gender"):
+        dims.append(Dimension("gender", "demographic", "customer"))
+    if ds.has("customers", "birth_year") or ds.has("customers", "age"):
+        dims.append(Dimension("age", "demographic", "customer"))
+    if ds.has("customers", "member_level"):
+        dims.append(Dimension("member_level", "demographic", "customer"))
+    dims += [Dimension("rfm_segment", "behavioural", "label"), Dimension("cluster", "behavioural", "label")]
+    if ds.has("orders", "channel"):
+        dims.append(Dimension("channel", "behavioural", "order"))
+    if ds.has("customers", "acquisition_channel"):
+        dims.append(Dimension("acquisition_channel", "behavioural", "customer"))
+    if ds.has("orders", "discount_amount"):
+        dims.append(Dimension("price_sensitivity", "behavioural", "label"))
+    if ds.has("products", "category"):
+        dims.append(Dimension("favourite_category", "behavioural", "label"))
+    for key in PSYCHOGRAPHIC_COLUMNS:
+        if ds.has("customers", key):
+            dims.append(Dimension(key, "psychographic", "customer"))
+    return tuple(dims)
+
+
+def missing_dimensions(ds: Dataset) -> tuple[str, ...]:
+    """Columns to map for cuts the dataset cannot offer yet (``group:column`` items)."""
+    out = []
+    if not (ds.has("orders", "region") or ds.has("customers", "region")):
+        out.append("geographic:region")
+    for col in ("gender", "birth_year", "member_level"):
+        if not ds.has("customers", col) and not (col == "birth_year" and ds.has("customers", "age")):
+            out.append(f"demographic:{col}")
+    if not any(ds.has("customers", c) for c in PSYCHOGRAPHIC_COLUMNS):
+        out.append("psychographic:" + "/".join(PSYCHOGRAPHIC_COLUMNS))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class SegmentCut:
+    """Customers, value, margin and growth per segment of one dimension.
+
+    Attributes
+    ----------
+    dimension : Dimension
+    table : DataFrame
+        One row per segment (columns :data:`METRIC_COLUMNS`), largest GMV first. ``segment`` holds
+        the raw value (RFM segment key, cluster number "C1"…, price band key, or the attribute);
+        use :meth:`label` for display. ``growth`` is GMV in the last ``growth_days`` days of the
+        period over the ``growth_days`` before − 1 (None when the period is too short).
+    as_of : date
+        Last day of the period.
+    growth_days : int
+    personas : tuple
+        Persona cards behind cluster numbers (cluster cuts only).
+    """
+
+    dimension: Dimension
+    table: pd.DataFrame
+    as_of: dt.date
+    growth_days: int
+    personas: tuple = ()
+
+    def label(self, value: str, lang: str = "zh") -> str:
+        """Display name of a segment value in ``lang``."""
+        return segment_label(self.dimension.key, value, lang, self.personas)
+
+    @property
+    def total_gmv(self) -> float:
+        """GMV of the period (every order line falls in exactly one segment)."""
+        return float(self.table["gmv"].sum())
+
+    def display_table(self, lang: str = "zh") -> pd.DataFrame:
+        """The segment table with a display-name column after the raw value."""
+        out = self.table.copy()
+        out.insert(1, "name", [self.label(str(v), lang) for v in out["segment"]])
+        return out
+
+    def largest(self) -> pd.Series:
+        """The segment with the most GMV."""
+        return self.table.loc[self.table["gmv"].idxmax()]
+
+    def row(self, value: str) -> pd.Series | None:
+        hit = self.table[self.table["segment"] == value]
+        return None if hit.empty else hit.iloc[0]
+
+    def headline(self, lang: str = "zh") -> str:
+        """One-line takeaway: the segment with the most GMV and the fastest-growing sizeable segment."""
+        tab = self.table
+        if tab.empty:
+            return _t("segments.cut.empty", lang)
+        top = self.largest()
+        text = _t("segments.cut.takeaway", lang, seg=self.label(str(top["segment"]), lang),
+                  cust=f"{top['customer_share']:.0%}", gmv=f"{top['gmv_share']:.0%}")
+        big = tab[(tab["gmv_share"] >= 0.05) & tab["growth"].notna()]
+        if not big.empty:
+            g = big.loc[big["growth"].astype(float).idxmax()]
+            text += _t("segments.cut.growth", lang, seg=self.label(str(g["segment"]), lang), g=f"{g['growth']:+.0%}",
+                       days=self.growth_days)
+        return text
+
+
+def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple = ()) -> str:
+    """Display name of a segment value (translates RFM segments, price bands and cluster numbers)."""
+    if dimension == "rfm_segment":
+        return portrait.segment_label(value, lang)
+    if dimension == "price_sensitivity":
+        return _t(f"segments.price.{value}", lang)
+    if dimension == "cluster" and value.startswith("C"):
+        try:
+            i = int(value[1:]) - 1
+        except ValueError:
+            return value
+        for p in personas:
+            if p.cluster == i:
+                return f"{value} {p.name(lang)}"
+    return value
+
+
+def _as_of(ds: Dataset, f: Filters) -> dt.date:
+    return portrait.reference_date(ds, f)
+
+
+def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
+    """Derived metrics and intervals from per-segment sums (customers, orders, gmv, gmv_sq, repeaters …)."""
+    if raw.empty:
+        return pd.DataFrame(columns=METRIC_COLUMNS)
+    t = raw.copy()
+    for c in ("customers", "orders", "repeaters"):
+        t[c] = pd.to_numeric(t[c]).fillna(0).astype("int64")
+    for c in ("gmv", "gmv_sq", "cost", "costed_gmv", "gmv_recent", "gmv_before"):
+        t[c] = pd.to_numeric(t[c], errors="coerce").astype(float)
+    n = t["customers"].to_numpy(float)
+    t["segment"] = t["segment"].astype(str)
+    t["customer_share"] = n / n.sum()
+    t["gmv_share"] = t["gmv"] / t["gmv"].sum()
+    t["aov"] = t["gmv"] / t["orders"].where(t["orders"] > 0)
+    t["orders_per_customer"] = t["orders"] / n
+    mean = t["gmv"].to_numpy(float) / n
+    var = np.where(n > 1, (t["gmv_sq"].to_numpy(float) - n * mean ** 2) / np.maximum(n - 1, 1), np.nan)
+    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * np.sqrt(np.clip(var, 0, None) / n)
+    t["gmv_per_customer"] = mean
+    t["gmv_per_customer_lower"] = mean - half
+    t["gmv_per_customer_upper"] = mean + half
+    lo, hi = wilson(t["repeaters"].to_numpy(float), n)
+    t["repeat_rate"] = t["repeaters"] / n
+    t["repeat_rate_lower"], t["repeat_rate_upper"] = lo, hi
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t["margin"] = np.where(t["costed_gmv"] > 0, 1 - t["cost"] / t["costed_gmv"], np.nan)
+        t["growth"] = np.where(growth_ok & (t["gmv_before"] > 0), t["gmv_recent"] / t["gmv_before"] - 1, np.nan)
+    t["margin"] = t["margin"].astype(float)
+    t["growth"] = t["growth"].astype(float)
+    return t.sort_values(["gmv", "segment"], ascending=[False, True])[METRIC_COLUMNS].reset_index(drop=True)
+
+
+def wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion k/n."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        den = 1 + z * z / n
+        mid = (p + z * z / (2 * n)) / den
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return mid - half, mid + half
+
+
+def _dimension(ds: Dataset, key: str) -> Dimension:
+    for d in available_dimensions(ds):
+        if d.key == key:
+            return d
+    raise ValueError(f"dimension {key!r} is not available in this dataset")
+
+
+def _attribute_expr(ds: Dataset, dim: Dimension, lines: sa.Subquery, as_of: dt.date) -> tuple[Any, Any]:
+    """The SQL expression of an attribute dimension and the FROM clause it needs."""
+    if dim.source == "order":
+        return lines.c[dim.key], lines
+    cu = ds.table("customers")
+    src = lines.outerjoin(cu, cu.c.customer_id == lines.c.customer_id)
+    if dim.key == "age":
+        age = (as_of.year - cu.c.birth_year) if "birth_year" in cu.c else cu.c.age
+        return portrait._age_band_expr(age), src
+    return cu.c[dim.key], src
+
+
+def _sql_cut(ds: Dataset, f: Filters, dim: Dimension, as_of: dt.date, days: int) -> pd.DataFrame:
+    lines = ds.lines(f)
+    seg, src = _attribute_expr(ds, dim, lines, as_of)
+    seg = sa.func.coalesce(sa.cast(seg, sa.String), "(unknown)")
+    recent_from = dt.datetime.combine(as_of - dt.timedelta(days=days - 1), dt.time())
+    before_from = dt.datetime.combine(as_of - dt.timedelta(days=2 * days - 1), dt.time())
+    t = lines.c.order_time
+    has_cost = "cost" in lines.c
+    cost = lines.c.cost if has_cost else sa.cast(sa.null(), sa.Float)
+    pc = (sa.select(
+        seg.label("segment"), lines.c.customer_id,
+        sa.func.count(sa.distinct(lines.c.order_id)).label("orders"),
+        sa.func.sum(lines.c.amount).label("gmv"),
+        sa.func.sum(cost).label("cost"),
+        sa.func.sum(sa.case((cost.is_not(None), lines.c.amount), else_=0.0)).label("costed_gmv"),
+        sa.func.sum(sa.case((t >= recent_from, lines.c.amount), else_=0.0)).label("gmv_recent"),
+        sa.func.sum(sa.case(((t >= before_from) & (t < recent_from), lines.c.amount), else_=0.0)).label("gmv_before"),
+    ).select_from(src).group_by(seg, lines.c.customer_id)).subquery("pc")
+    stmt = sa.select(
+        pc.c.segment, sa.func.count().label("customers"), sa.func.sum(pc.c.orders).label("orders"),
+        sa.func.sum(pc.c.gmv).label("gmv"), sa.func.sum(pc.c.gmv * pc.c.gmv).label("gmv_sq"),
+        sa.func.sum(sa.case((pc.c.orders >= 2, 1), else_=0)).label("repeaters"),
+        sa.func.sum(pc.c.cost).label("cost"), sa.func.sum(pc.c.costed_gmv).label("costed_gmv"),
+        sa.func.sum(pc.c.gmv_recent).label("gmv_recent"), sa.func.sum(pc.c.gmv_before).label("gmv_before"),
+    ).group_by(pc.c.segment).order_by(pc.c.segment)
+    return ds.query(stmt)
+
+
+def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int = 0
+                    ) -> tuple[portrait.CustomerFeatures, np.ndarray, tuple]:
+    """Per-customer aggregate and each customer's segment value for a behavioural (label) dimension."""
+    f = filters or Filters()
+    feats = portrait.customer_features(ds, f, snapshot_days=GROWTH_DAYS)
+    fr = feats.frame
+    personas: tuple = ()
+    if dimension == "rfm_segment":
+        labels = portrait.score_customers(feats)["segment"].to_numpy(object)
+    elif dimension == "cluster":
+        cl = portrait.clusters(feats, k=k or None)
+        lab = pd.Series(cl.labels["cluster"].to_numpy(), index=cl.labels["customer_id"].astype(str))
+        labels = ("C" + (lab.reindex(fr["customer_id"]).fillna(-1).astype(int) + 1).astype(str)).to_numpy(object)
+        personas = cl.personas
+    elif dimension == "price_sensitivity":
+        share = (fr["discount"] / fr["revenue"].where(fr["revenue"] > 0)).fillna(0.0).to_numpy()
+        labels = np.full(len(fr), "full_price", dtype=object)
+        for key, lo, hi in PRICE_BANDS:
+            labels[(share > lo) & (share <= hi)] = key
+    elif dimension == "favourite_category":
+        cats = [c for c in fr.columns if c.startswith("cat_")]
+        if not cats:
+            labels = np.full(len(fr), "(unknown)", dtype=object)
+        else:
+            names = np.array(feats.categories, dtype=object)
+            mix = fr[cats].to_numpy(float)
+            labels = np.where(mix.max(1) > 0, names[mix.argmax(1)], "(unknown)").astype(object)
+    else:
+        raise ValueError(f"{dimension!r} is not a behavioural label dimension")
+    return feats, labels, personas
+
+
+def _label_cut(feats: portrait.CustomerFeatures, labels: np.ndarray) -> pd.DataFrame:
+    fr = feats.frame
+    g = pd.DataFrame({
+        "segment": labels, "orders": fr["orders"].to_numpy(), "gmv": fr["revenue"].to_numpy(float),
+        "gmv_sq": fr["revenue"].to_numpy(float) ** 2, "repeaters": (fr["orders"] >= 2).to_numpy(int),
+        "cost": fr["cost"].to_numpy(float),
+        "costed_gmv": np.where(fr["cost"].notna(), fr["revenue"].to_numpy(float), 0.0),
+        "gmv_recent": (fr["revenue"] - fr.get("prev_revenue", fr["revenue"])).to_numpy(float),
+        "gmv_before": (fr.get("prev_revenue", 0.0) - fr.get("prev2_revenue", 0.0)),
+    })
+    out = g.groupby("segment").agg(
+        customers=("orders", "size"), orders=("orders", "sum"), gmv=("gmv", "sum"), gmv_sq=("gmv_sq", "sum"),
+        repeaters=("repeaters", "sum"), cost=("cost", lambda s: s.sum(min_count=1)), costed_gmv=("costed_gmv", "sum"),
+        gmv_recent=("gmv_recent", "sum"), gmv_before=("gmv_before", "sum"))
+    return out.reset_index()
+
+
+def segment_cut(ds: Dataset, filters: Filters | None = None, dimension: str = "region", k: int = 0) -> SegmentCut:
+    """Customers, orders, GMV, AOV, GMV per customer, repeat rate, margin and growth per segment.
+
+    Parameters
+    ----------
+    dimension : str
+        A key of :func:`available_dimensions`.
+    k : int
+        Number of clusters for the ``cluster`` cut (0 = chosen by silhouette).
+    """
+    f = filters or Filters()
+    dim = _dimension(ds, dimension)
+    as_of = _as_of(ds, f)
+    days = GROWTH_DAYS
+    start = f.start or ds.date_bounds()[0]
+    growth_ok = (as_of - start).days + 1 >= 2 * days
+    personas: tuple = ()
+    if dim.source == "label":
+        feats, labels, personas = customer_labels(ds, f, dimension, k)
+        raw = _label_cut(feats, labels)
+    else:
+        raw = _sql_cut(ds, f, dim, as_of, days)
+    table = _finish(raw, growth_ok)
+    if dimension in ("rfm_segment", "price_sensitivity", "cluster", "age"):
+        order = {"rfm_segment": list(portrait.SEGMENTS), "price_sensitivity": [b[0] for b in PRICE_BANDS],
+                 "age": [b[0] for b in portrait.AGE_BANDS]}.get(dimension)
+        if order is None:
+            order = sorted(table["segment"], key=lambda v: int(v[1:]) if v[1:].isdigit() else 999)
+        rank = {v: i for i, v in enumerate(order)}
+        table = table.sort_values("segment", key=lambda s: s.map(rank).fillna(999)).reset_index(drop=True)
+    return SegmentCut(dim, table, as_of, days, personas)
+
+
+# --------------------------------------------------------------------------- comparison
+@dataclass(frozen=True)
+class SegmentComparison:
+    """Two segments side by side.
+
+    ``table`` has one row per metric: ``metric, a, b, difference`` (b − a), ``lower``, ``upper``
+    (95 % interval of the difference where one exists: GMV per customer by Welch's t, repeat
+    rate by Newcombe's hybrid Wilson method) and ``significant``.
+    """
+
+    dimension: str
+    a: str
+    b: str
+    table: pd.DataFrame
+
+    def headline(self, lang: str = "zh", label_a: str | None = None, label_b: str | None = None) -> str:
+        row = self.table.set_index("metric").loc["gmv_per_customer"]
+        key = "segments.compare.sig" if bool(row["significant"]) else "segments.compare.nosig"
+        ratio = row["b"] / row["a"] if row["a"] else float("nan")
+        return _t(key, lang, a=label_a or self.a, b=label_b or self.b, ratio=f"{ratio:.2f}",
+                  lo=f"{row['lower']:,.0f}", hi=f"{row['upper']:,.0f}")
+
+
+def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComparison:
+    """Compare segments ``a`` and ``b`` of a cut metric by metric, with intervals of the differences."""
+    ra, rb = cut.row(a), cut.row(b)
+    if ra is None or rb is None:
+        raise ValueError("both segments must be in the cut")
+    rows = []
+    for metric in ("customers", "customer_share", "orders", "gmv", "gmv_share", "aov", "orders_per_customer",
+                   "gmv_per_customer", "repeat_rate", "margin", "growth"):
+        va, vb = _float(ra[metric]), _float(rb[metric])
+        lo = hi = None
+        if metric == "gmv_per_customer":
+            lo, hi = _welch(ra, rb)
+        elif metric == "repeat_rate":
+            lo, hi = _newcombe(ra, rb, z)
+        diff = None if va is None or vb is None else vb - va
+        sig = None if lo is None or hi is None else bool(lo > 0 or hi < 0)
+        rows.append({"metric": metric, "a": va, "b": vb, "difference": diff, "lower": lo, "upper": hi,
+                     "significant": sig})
+    return SegmentComparison(cut.dimension.key, a, b, pd.DataFrame(rows))
+
+
+def _float(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _welch(ra: pd.Series, rb: pd.Series) -> tuple[float | None, float | None]:
+    def moments(r: pd.Series) -> tuple[float, float, float]:
+        n = float(r["customers"])
+        m = float(r["gmv_per_customer"])
+        # Back out the variance from the interval half-width (t quantile × sd / √n).
+        half = float(r["gmv_per_customer_upper"]) - m
+        q = stats.t.ppf(0.975, max(n - 1, 1))
+        return n, m, (half / q) ** 2 * n if q else float("nan")
+
+    na, ma, va = moments(ra)
+    nb, mb, vb = moments(rb)
+    if na < 2 or nb < 2 or not (math.isfinite(va) and math.isfinite(vb)):
+        return None, None
+    se2 = va / na + vb / nb
+    if se2 <= 0:
+        return mb - ma, mb - ma
+    dof = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+    half = stats.t.ppf(0.975, dof) * math.sqrt(se2)
+    return mb - ma - half, mb - ma + half
+
+
+def _newcombe(ra: pd.Series, rb: pd.Series, z: float) -> tuple[float | None, float | None]:
+    pa, pb = float(ra["repeat_rate"]), float(rb["repeat_rate"])
+    la, ua = float(ra["repeat_rate_lower"]), float(ra["repeat_rate_upper"])
+    lb, ub = float(rb["repeat_rate_lower"]), float(rb["repeat_rate_upper"])
+    if not all(math.isfinite(v) for v in (pa, pb, la, ua, lb, ub)):
+        return None, None
+    d = pb - pa
+    return d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2), d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+
+
+# --------------------------------------------------------------------------- customer list
+CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "address")
+
+
+def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = "region", value: str = "",
+                  k: int = 0, limit: int = 200_000) -> pd.DataFrame:
+    """The customers of one segment, for a campaign: metrics, RFM segment and contact fields.
+
+    Columns: ``customer_id, orders, revenue, recency_days, rfm_segment`` plus the customers
+    table's region/city/member level and personal contact fields where mapped. Personal fields
+    come back in clear: mask them on display and export (:func:`ecops.export.to_csv_bytes`
+    masks by default). Sorted by revenue, at most ``limit`` rows.
+    """
+    f = filters or Filters()
+    dim = _dimension(ds, dimension)
+    feats = portrait.customer_features(ds, f, snapshot_days=GROWTH_DAYS)
+    fr = feats.frame
+    if dim.source == "label":
+        _, labels, _ = customer_labels(ds, f, dimension, k)
+        ids = fr["customer_id"].to_numpy()[labels == value]
+    else:
+        as_of = _as_of(ds, f)
+        lines = ds.lines(f)
+        seg, src = _attribute_expr(ds, dim, lines, as_of)
+        seg = sa.func.coalesce(sa.cast(seg, sa.String), "(unknown)")
+        got = ds.query(sa.select(lines.c.customer_id).select_from(src).where(seg == value).distinct())
+        ids = got["customer_id"].astype(str).to_numpy()
+    scored = portrait.score_customers(feats)
+    out = pd.DataFrame({"customer_id": fr["customer_id"], "orders": fr["orders"], "revenue": fr["revenue"].round(2),
+                        "recency_days": fr["last_age"], "rfm_segment": scored["segment"]})
+    out = out[out["customer_id"].isin(set(ids))].sort_values(["revenue", "customer_id"], ascending=[False, True])
+    out = out.head(limit).reset_index(drop=True)
+    if ds.has("customers") and not out.empty:
+        cu = ds.table("customers")
+        cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if c in cu.c]
+        if cols:
+            extra = _customer_columns(ds, out["customer_id"].tolist(), cols)
+            out = out.merge(extra, on="customer_id", how="left")
+    return out
+
+
+def _customer_columns(ds: Dataset, ids: list[str], cols: list[str], chunk: int = 5_000) -> pd.DataFrame:
+    """Customers-table columns for the given ids, fetched in chunks (bounded IN lists)."""
+    cu = ds.table("customers")
+    parts = [ds.query(sa.select(cu.c.customer_id, *(cu.c[c] for c in cols))
+                      .where(cu.c.customer_id.in_(ids[i:i + chunk])))
+             for i in range(0, len(ids), chunk)]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["customer_id", *cols])
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    return frame.drop_duplicates("customer_id")
+
+
+# --------------------------------------------------------------------------- page
+VIEWS: tuple[str, ...] = ("cuts", "basket")
+
+
+@dataclass(frozen=True)
+class SegmentsResult:
+    """What the market-segments page shows for one section (``view``): a cut with a comparison, or basket rules."""
+
+    view: str
+    dimensions: tuple[Dimension, ...]
+    missing: tuple[str, ...]
+    cut: SegmentCut | None = None
+    comparison: SegmentComparison | None = None
+    basket: basket.BasketResult | None = None
+
+
+def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "cuts", dimension: str = "region",
+                 compare_a: str = "", compare_b: str = "", k: int = 0, level: str = "product",
+                 min_support: float = 0.0005, min_confidence: float = 0.0, min_lift: float = 1.0, max_len: int = 2,
+                 max_basket: int = 20) -> SegmentsResult:
+    """What the market-segments page shows: the ``dimension`` cut with a comparison (``view="cuts"``), the
+    association rules (``view="basket"``), or both (``view="all"``).
+
+    Unknown or unavailable dimensions fall back to the first available one; the comparison
+    defaults to the two segments with the most GMV.
+    """
+    f = filters or Filters()
+    dims = available_dimensions(ds)
+    keys = [d.key for d in dims]
+    out: dict[str, Any] = {"view": view, "dimensions": dims, "missing": missing_dimensions(ds)}
+    if view in ("cuts", "all"):
+        dimension = dimension if dimension in keys else keys[0]
+        cut = segment_cut(ds, f, dimension, k=k)
+        segs = cut.table["segment"].tolist()  # already sorted by GMV (or by the dimension's natural order)
+        by_gmv = cut.table.sort_values("gmv", ascending=False)["segment"].tolist()
+        a = compare_a if compare_a in segs else (by_gmv[0] if by_gmv else "")
+        b = compare_b if compare_b in segs and compare_b != a else next((s for s in by_gmv if s != a), "")
+        out["cut"] = cut
+        out["comparison"] = compare(cut, a, b) if a and b else None
+    if view in ("basket", "all"):
+        out["basket"] = basket.association_rules(
+            ds, f, level="category" if level == "category" else "product", min_support=min_support,
+            min_confidence=min_confidence, min_lift=min_lift, max_len=max_len, max_basket=max_basket)
+    return SegmentsResult(**out)
+
+
+def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
+    """``python -m ecops report`` section: the ten association rules with the highest lift."""
+    rules = basket.association_rules(ds, filters).top(10)
+    return {"top_rules": [
+        {"antecedent": str(r.antecedent), "consequent": str(r.consequent), "support": round(float(r.support), 6),
+         "confidence": round(float(r.confidence), 6), "lift": round(float(r.lift), 4)}
+        for r in rules.itertuples()
+    ]}
+
+
+__all__ = [
+    "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions", "compare",
+    "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
+    "segment_label", "wilson",
+]

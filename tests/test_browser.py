@@ -1,0 +1,69 @@
+"""End to end in a real headless Chromium against ``streamlit run app.py``: every page renders, URL state."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from support.browser import assert_no_exception, expect_script_run, screenshot, wait_for_streamlit
+
+from ecops import overview
+from ecops.dataset import Filters
+
+pytestmark = pytest.mark.browser
+
+#: url_path → a text the page must show (zh, the browser's locale in these tests).
+#: The default page (overview) lives at the root URL.
+PAGES = {
+    "": "经营概览",
+}
+
+
+def _goto(page, server, path: str) -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_for_streamlit(page)
+
+
+def test_overview_shows_kpis(page, streamlit_server, sample_ds):
+    _goto(page, streamlit_server, "")
+    assert_no_exception(page, streamlit_server)
+    k = overview.kpis(sample_ds)
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() >= 6
+    text = " ".join(metrics.all_inner_texts())
+    assert f"{k.orders:,}" in text and f"{k.customers:,}" in text
+    screenshot(page, "overview")
+
+
+@pytest.mark.parametrize("path,expected", PAGES.items())
+def test_every_page_renders(page, streamlit_server, path, expected):
+    _goto(page, streamlit_server, path)
+    assert_no_exception(page, streamlit_server)
+    assert expected in page.locator('[data-testid="stMain"]').inner_text()
+    assert not page.evaluate("() => document.getElementById('root').hasAttribute('inert')"), "a dialog is open"
+    screenshot(page, f"page_{path or 'overview'}")
+
+
+def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds):
+    _goto(page, streamlit_server, "?lang=en")
+    region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    with expect_script_run(page):
+        region.click()
+        page.get_by_role("option", name="广东").click()
+    with expect_script_run(page):
+        page.get_by_text("year", exact=False).first.click()  # compare with same period last year
+    page.keyboard.press("Escape")
+    url = page.url
+    params = parse_qs(urlparse(url).query)
+    assert params.get("region") == ["广东"] and params.get("lang") == ["en"]
+    assert params.get("compare") == ["yoy"]
+
+    # A teammate opens the copied link in a fresh browser context.
+    other = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
+    other.goto(url)
+    wait_for_streamlit(other)
+    assert_no_exception(other, streamlit_server)
+    k = overview.kpis(sample_ds, Filters(regions=("广东",)))
+    text = " ".join(other.locator('[data-testid="stMetric"]').all_inner_texts())
+    assert f"{k.orders:,}" in text and "Orders" in text
+    assert "广东" in other.locator('[data-testid="stSidebar"]').inner_text()
+    screenshot(other, "overview_from_shared_link")
+    other.context.close()

@@ -1,0 +1,122 @@
+"""Demand forecasting: the smoother against statsmodels, Croston/SBA, baselines, intervals, planted seasonality."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecops import forecast as fc
+from ecops.dataset import Filters
+
+
+def _weeks(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("2023-01-02", periods=n, freq="7D")
+
+
+def test_ses_fit_matches_statsmodels_ets_ann():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        y = 50 + np.cumsum(rng.normal(0, 2, 120)) + rng.normal(0, 5, 120)
+        level, alpha, sigma = fc.ses_fit(y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = ETSModel(y, error="add").fit(disp=False)
+        assert alpha == pytest.approx(float(ref.smoothing_level), abs=0.01)
+        assert level == pytest.approx(float(np.asarray(ref.level)[-1]), rel=0.01)
+        assert sigma == pytest.approx(float(np.sqrt(ref.mse)), rel=0.01)
+
+
+def test_croston_sba_on_a_regular_intermittent_series():
+    # 4 units every 4th week: Croston's rate is 4 / 4 = 1 per week; SBA multiplies by (1 − α/2).
+    y = np.tile([0.0, 0.0, 0.0, 4.0], 25)
+    rate, sigma = fc.croston_sba(y, alpha=0.1)
+    assert rate == pytest.approx(0.95)
+    assert sigma > 0
+    assert fc.croston_sba(np.zeros(10)) == (0.0, 0.0)
+
+
+def test_seasonal_naive_and_wape_by_hand():
+    hist = np.arange(60, dtype=float)[None, :]
+    # 52 weeks back from the end of a 60-week history is week 8 onward.
+    assert fc.seasonal_naive(hist, 3).tolist() == [[8.0, 9.0, 10.0]]
+    assert fc.seasonal_naive(np.array([[1.0, 2.0, 5.0]]), 2).tolist() == [[5.0, 5.0]]
+    assert fc.wape(np.array([10.0, 0.0, 30.0]), np.array([12.0, 1.0, 27.0])) == pytest.approx(6 / 40)
+    assert fc.wape(np.zeros(3), np.ones(3)) is None
+
+
+def test_seasonal_index_carries_a_yearly_peak_into_the_forecast():
+    # Shop-wide demand doubles in week 45 of every year; a SKU follows the shop at a tenth of it.
+    n = 100
+    idx = np.ones(n)
+    idx[[45, 97]] = 2.0
+    total = 1000.0 * idx
+    sku = pd.DataFrame([100.0 * idx[:90]], index=["S1"], columns=_weeks(90))
+    model = fc.DemandForecaster(horizon=10).fit(sku, total[:90])
+    mean, lo, hi = model.predict_array()
+    assert model.seasonal_
+    # Step 8 from week 89 is week 97, the planted peak one year after week 45.
+    assert mean[0, 7] == pytest.approx(200.0, rel=0.1)
+    assert mean[0, 0] == pytest.approx(100.0, rel=0.1)
+    assert (lo <= mean).all() and (hi >= mean).all()
+
+
+def test_intervals_cover_their_nominal_share_when_the_model_is_right():
+    # Local-level series (random walk + noise) are exactly ETS(A,N,N). The calibrated 80% intervals of the final
+    # forecast must hold about 80% of the truly unseen next weeks.
+    rng = np.random.default_rng(11)
+    n, h, k = 56, 8, 200
+    level = 100 + np.cumsum(rng.normal(0, 2, (k, n + h)), axis=1)
+    y = level + rng.normal(0, 6, (k, n + h))
+    demand = pd.DataFrame(y[:, :n], index=[f"S{i}" for i in range(k)], columns=_weeks(n))
+    res = fc.forecast_series(demand, np.ones(n), horizon=h, level=0.8)
+    assert not res.seasonal  # 56 weeks: too short for a yearly index
+    future = y[:, n:].ravel()
+    f = res.forecasts
+    inside = (future >= f["lower"].to_numpy()) & (future <= f["upper"].to_numpy())
+    assert inside.mean() == pytest.approx(0.8, abs=0.05)
+    # The normal-theory interval is about right here, so calibration barely moves it.
+    assert res.coverage == pytest.approx(0.8, abs=0.08)
+    assert res.interval_scale == pytest.approx(1.2816, abs=0.3)
+
+
+def test_intermittent_series_use_sba():
+    rng = np.random.default_rng(5)
+    y = np.where(rng.random(80) < 0.25, rng.integers(1, 6, 80), 0).astype(float)
+    res = fc.forecast_series(pd.DataFrame([y], index=["slow"], columns=_weeks(80)), horizon=6)
+    assert res.accuracy["method"].iloc[0] == "sba"
+    assert (res.forecasts["lower"] >= 0).all()
+
+
+def test_week_window_keeps_complete_weeks(sample_ds):
+    # The sample runs Sat 2023-07-01 … Mon 2025-06-30: the first full week starts Mon 2023-07-03 and the last
+    # one ends Sun 2025-06-29.
+    assert fc.week_window(sample_ds) == (dt.date(2023, 7, 3), dt.date(2025, 6, 30))
+    f = Filters(start=dt.date(2024, 1, 3), end=dt.date(2024, 2, 4))
+    assert fc.week_window(sample_ds, f) == (dt.date(2024, 1, 8), dt.date(2024, 2, 5))
+
+
+def test_weekly_units_match_the_raw_lines(sample, sample_ds):
+    t = sample.tables
+    lines = t["order_items"].merge(t["orders"][["order_id", "order_time", "status"]], on="order_id")
+    lines = lines[(lines["status"] != "cancelled") & (lines["product_id"] == "SKU0025")]
+    wk = lines["order_time"].dt.to_period("W-SUN").dt.start_time
+    expected = lines.groupby(wk)["quantity"].sum()
+    got = fc.weekly_units(sample_ds, None, "sku", ["SKU0025"]).loc["SKU0025"]
+    assert got.index[0] == pd.Timestamp("2023-07-03") and got.index[-1] == pd.Timestamp("2025-06-23")
+    assert got.to_numpy() == pytest.approx(expected.reindex(got.index, fill_value=0).to_numpy())
+
+
+def test_forecast_demand_beats_seasonal_naive_on_the_sample(sample_ds):
+    res = fc.forecast_demand(sample_ds, top_n=20, horizon=12)
+    assert res.seasonal and res.n_weeks == 104
+    assert res.wape < res.baseline_wape
+    assert len(res.forecasts) == 20 * 12
+    cat = fc.forecast_demand(sample_ds, by="category", top_n=8, horizon=12)
+    assert set(cat.accuracy["key"]) == {"服饰", "美妆", "数码", "家居", "食品", "母婴", "运动", "图书"}
+    assert cat.wape < cat.baseline_wape

@@ -1,0 +1,287 @@
+"""Tests for ecops.loader: canonical tables from files, flat-file derivation, fingerprints, safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ecops import schema
+from ecops.ingest import IngestError
+from ecops.loader import load_files, sql_type
+from ecops.mapping import FLAT, Mapping
+
+DATA = Path(__file__).parent / "data"
+GOOD = DATA / "good"
+CDNOW = Path("/work/shared/datasets/cdnow/CDNOW_master.txt")
+
+
+def _one(con, sql):
+    return con.execute(sql).fetchone()[0]
+
+
+def _check_types(res):
+    for name in res.tables:
+        t = schema.table(name)
+        for col, typ, *_ in res.con.execute(f"DESCRIBE {name}").fetchall():
+            assert typ == sql_type(t.column(col).kind), (name, col, typ)
+        names = [r[0] for r in res.con.execute(f"DESCRIBE {name}").fetchall()]
+        assert names == [c for c in t.column_names if c in names]  # schema order
+        assert set(t.required) <= set(names)
+
+
+def test_flat_file_derivation_hand_computed():
+    res = load_files([GOOD / "flat_20.csv"])
+    con = res.con
+    assert res.tables == ("orders", "order_items", "customers", "products")
+    assert res.rows == {"orders": 12, "order_items": 20, "customers": 7, "products": 6}
+    # GMV: sum of quantity x unit price over the 20 lines, computed by hand = 3941.50
+    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(3941.5)
+    assert _one(con, "SELECT count(*) FROM order_items WHERE quantity < 0") == 1  # the return is kept
+    assert any(w.code == "negative_quantity" and w.get("count") == 1 for w in res.warnings)
+    per_cust = dict(con.execute("SELECT customer_id, count(*) FROM orders GROUP BY 1").fetchall())
+    assert per_cust == {"C1": 3, "C2": 3, "C3": 2, "C4": 1, "C5": 1, "C6": 1, "C7": 1}
+    o12 = con.execute("SELECT customer_id, order_time, region FROM orders WHERE order_id = 'O12'").fetchone()
+    assert o12 == ("C2", dt.datetime(2024, 3, 9, 18, 0), "浙江")
+    cats = dict(con.execute("SELECT product_id, category FROM products").fetchall())
+    assert cats == {"S1": "Books", "S2": "Toys", "S3": "Food", "S4": "Books", "S5": "Toys", "S6": "Food"}
+    assert [r[0] for r in con.execute("DESCRIBE products").fetchall()] == ["product_id", "category"]
+    assert _one(con, "SELECT max(unit_price) FROM order_items") == 1200.0  # "1,200.00"
+    _check_types(res)
+
+
+def test_gb18030_taobao_export():
+    res = load_files([GOOD / "taobao_gbk.csv"])
+    assert any(n.code == "encoding" and n.get("encoding") == "GB18030/GBK" for n in res.notes)
+    con = res.con
+    assert res.rows["orders"] == 6 and res.rows["customers"] == 4 and res.rows["order_items"] == 8
+    # ¥59×2 + ¥1,299 + ¥59 + ¥399.5 + ¥59×3 + ¥1,299 + ¥2,000 − ¥399.5 = 4,952.00
+    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(4952.0)
+    assert _one(con, "SELECT order_time FROM orders WHERE order_id = 'T1001'") == dt.datetime(2024, 3, 5, 14, 3)
+    assert _one(con, "SELECT phone FROM customers WHERE customer_id = '小明tb'") == "138****1234"
+    assert _one(con, "SELECT name FROM products WHERE product_id = 'G02'") == "牛仔裤"
+
+
+def test_uci_online_retail_sample():
+    res = load_files([GOOD / "uci_online_retail_sample.csv"])
+    con = res.con
+    assert res.rows == {"orders": 12, "order_items": 20, "customers": 6, "products": 19}
+    assert _one(con, "SELECT count(*) FROM order_items WHERE quantity < 0") == 2  # 'C' invoices kept
+    assert _one(con, "SELECT count(*) FROM orders WHERE customer_id IS NULL") == 2
+    assert any(w.code == "null_customers" and w.get("count") == 3 for w in res.warnings)
+    assert sorted(r[0] for r in con.execute("SELECT customer_id FROM customers").fetchall())[:2] == ["12583", "13047"]
+    assert _one(con, "SELECT order_time FROM orders WHERE order_id = '536365'") == dt.datetime(2010, 12, 1, 8, 26)
+
+
+def test_olist_like_multi_file_export():
+    files = sorted((GOOD / "olist_mini").glob("*.csv"))
+    res = load_files(files)
+    con = res.con
+    assert res.tables == ("orders", "order_items", "customers", "products", "reviews")
+    assert res.rows["order_items"] == 7
+    assert _one(con, "SELECT sum(quantity) FROM order_items") == 7.0  # one unit per row, derived
+    assert any(n.code == "derived_quantity" for n in res.notes)
+    assert _one(con, "SELECT weight_kg FROM products WHERE product_id = 'p1'") == pytest.approx(0.225)
+    assert _one(con, "SELECT count(*) FROM orders WHERE delivered_time IS NULL") == 1
+    assert _one(con, "SELECT avg(score) FROM reviews") == pytest.approx(3.4)
+    ignored = {w.file for w in res.warnings if w.code == "ignored_source"}
+    assert ignored == {"olist_order_payments_dataset.csv", "product_category_name_translation.csv"}
+    _check_types(res)
+
+
+@pytest.mark.skipif(not CDNOW.exists(), reason="CDNOW reference data not present")
+def test_cdnow_master_whitespace_file():
+    res = load_files([CDNOW])
+    con = res.con
+    # README: 69,659 rows, 23,570 customers, total $2,500,315.63
+    assert res.rows["order_items"] == 69_659
+    assert res.rows["customers"] == 23_570
+    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(2_500_315.63, abs=0.01)
+    assert _one(con, "SELECT sum(total_amount) FROM orders") == pytest.approx(2_500_315.63, abs=0.01)
+    assert _one(con, "SELECT min(order_time) FROM orders") == dt.datetime(1997, 1, 1)
+    assert any(w.code == "derived_order_id" for w in res.warnings)
+
+
+def test_only_order_totals_give_one_line_per_order(tmp_path):
+    path = tmp_path / "totals.csv"
+    path.write_text("订单号,客户,下单时间,实付金额\nA,c1,2024-01-01,100\nB,c2,2024-01-02,50.5\nC,c1,2024-01-03,20\n",
+                    encoding="utf-8")
+    res = load_files([path])
+    rows = res.con.execute("SELECT order_id, product_id, quantity, unit_price FROM order_items ORDER BY 1").fetchall()
+    assert rows == [("A", "ALL", 1.0, 100.0), ("B", "ALL", 1.0, 50.5), ("C", "ALL", 1.0, 20.0)]
+    assert _one(res.con, "SELECT sum(total_amount) FROM orders") == pytest.approx(170.5)
+
+
+def test_orders_file_alone_derives_lines_from_total(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_time,status,total_amount\n1,a,2024-01-01,paid,10\n2,b,2024-01-02,paid,"
+                    "5\n", encoding="utf-8")
+    res = load_files([path])
+    assert res.mapping.source("orders.csv").table == "orders"
+    assert res.rows["order_items"] == 2
+    assert any(n.code == "lines_from_orders" for n in res.notes)
+
+
+def test_order_level_amounts_repeated_on_lines_are_not_double_counted(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("订单号,用户ID,下单时间,商品ID,数量,单价,运费,优惠金额\n"
+                    "A,u,2024-01-01,p1,1,10,8,1\nA,u,2024-01-01,p2,2,5,8,2\nB,v,2024-01-02,p1,1,10,0,0\n",
+                    encoding="utf-8")
+    res = load_files([path])
+    got = dict(res.con.execute("SELECT order_id, shipping_fee FROM orders").fetchall())
+    assert got == {"A": 8.0, "B": 0.0}  # repeated per line: taken once
+    disc = dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall())
+    assert disc == {"A": 3.0, "B": 0.0}  # differs between lines: summed
+    assert any(n.code == "order_sum" for n in res.notes)
+
+
+def test_excel_flat_file_with_serial_dates():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "客户ID", "下单日期", "商品编码", "数量", "单价"])
+    for i in range(1, 9):
+        ws.append([f"X{i}", 100 + i % 3, 45356 + i, 555000 + i % 2, 1, 9.5])  # serial dates stored as numbers
+    buf = io.BytesIO()
+    wb.save(buf)
+    res = load_files([("orders.xlsx", buf.getvalue())])
+    assert _one(res.con, "SELECT min(order_time) FROM orders") == dt.datetime(2024, 3, 6)
+    assert _one(res.con, "SELECT min(customer_id) FROM customers") == "100"
+    assert _one(res.con, "SELECT min(product_id) FROM products") == "555000"
+
+
+def test_parquet_typed_source(tmp_path):
+    path = tmp_path / "lines.parquet"
+    pq.write_table(pa.table({
+        "order_id": [1, 1, 2], "customer_id": [7.0, 7.0, 8.0],
+        "order_time": pa.array([dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)]),
+        "product_id": ["a", "b", "a"], "quantity": [1, 2, 3], "unit_price": [1.5, 2.5, 1.5],
+    }), path)
+    res = load_files([path])
+    assert res.rows["orders"] == 2
+    assert _one(res.con, "SELECT min(customer_id) FROM orders") == "7"
+    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(11.0)
+    _check_types(res)
+
+
+# ---------------------------------------------------------------- mapping, fingerprint, safety
+
+
+def test_given_mapping_is_applied_and_fingerprint_is_stable(tmp_path):
+    first = load_files([GOOD / "flat_20.csv"])
+    path = tmp_path / "m.json"
+    first.mapping.save(path)
+    again = load_files([GOOD / "flat_20.csv"], Mapping.load(path))
+    assert again.fingerprint == first.fingerprint
+    assert again.rows == first.rows
+    # a user edit changes the mapping and therefore the fingerprint
+    edited = first.mapping.with_column("flat_20.csv", "province", None)
+    third = load_files([GOOD / "flat_20.csv"], edited)
+    assert third.fingerprint != first.fingerprint
+    assert "region" not in [r[0] for r in third.con.execute("DESCRIBE orders").fetchall()]
+
+
+def test_fingerprint_hashes_every_byte(tmp_path):
+    data = (GOOD / "flat_20.csv").read_bytes()
+    a = load_files([("f.csv", data)]).fingerprint
+    # change the last value only (a sampled hash would miss it)
+    assert data.endswith("浙江\n".encode())
+    b = load_files([("f.csv", data[:-7] + "江苏\n".encode())]).fingerprint
+    assert a != b
+    assert load_files([("f.csv", data)]).fingerprint == a
+
+
+def test_mapping_for_another_file_is_refused():
+    res = load_files([GOOD / "flat_20.csv"])
+    m = Mapping.from_json(res.mapping.to_json().replace('"column": "price"', '"column": "unit price (EUR)"'))
+    with pytest.raises(IngestError) as ei:
+        load_files([GOOD / "flat_20.csv"], m)
+    assert ei.value.code == "mapping_column_missing" and ei.value.column == "unit price (EUR)"
+    assert "price" in ei.value.params["available"]
+
+
+def test_user_mapping_to_table_and_flat_targets():
+    res = load_files([GOOD / "flat_20.csv"])
+    m = res.mapping.with_column("flat_20.csv", "province", "customers.region")
+    res2 = load_files([GOOD / "flat_20.csv"], m)
+    assert _one(res2.con, "SELECT region FROM customers WHERE customer_id = 'C3'") == "北京"
+    assert res2.mapping.source("flat_20.csv").table == FLAT
+
+
+def test_external_access_is_disabled_after_load(tmp_path):
+    res = load_files([GOOD / "flat_20.csv"])
+    with pytest.raises(duckdb.Error):
+        res.con.execute(f"SELECT * FROM read_csv('{GOOD / 'flat_20.csv'}')").fetchall()
+    with pytest.raises(duckdb.Error):
+        res.con.execute("SET enable_external_access = true")
+    assert _one(res.con, "SELECT count(*) FROM orders") == 12
+
+
+def test_failed_load_leaves_given_connection_untouched():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE keep AS SELECT 42 AS x")
+    with pytest.raises(IngestError):
+        load_files([GOOD / "flat_20.csv", DATA / "broken" / "bad_number.csv"], con=con)
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["keep"]
+    assert _one(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == 0
+    res = load_files([GOOD / "flat_20.csv"], con=con)
+    assert res.con is con and _one(con, "SELECT x FROM keep") == 42 and res.rows["orders"] == 12
+
+
+def test_duplicate_file_names_are_refused():
+    data = (GOOD / "flat_20.csv").read_bytes()
+    with pytest.raises(IngestError) as ei:
+        load_files([("a.csv", data), ("a.csv", data)])
+    assert ei.value.code == "duplicate_source"
+
+
+def test_progress_is_reported_up_to_one():
+    seen: list[tuple[str, float]] = []
+    load_files([GOOD / "flat_20.csv"], progress=lambda msg, f: seen.append((msg, f)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) >= 4
+
+
+def test_speed_smoke(tmp_path):
+    """Not a timed assertion: prints rows/s for a generated 200k-line export."""
+    path = tmp_path / "export.csv"
+    duckdb.execute(f"""
+        COPY (SELECT 'SO' || lpad(CAST(i // 3 AS VARCHAR), 8, '0') AS 订单号,
+                     'U' || CAST(i // 3 % 20000 AS VARCHAR) AS 用户ID,
+                     strftime(TIMESTAMP '2024-01-01' + to_seconds(i // 3 * 60), '%Y-%m-%d %H:%M:%S') AS 下单时间,
+                     'SKU' || CAST(i * 7 % 3000 AS VARCHAR) AS 商品ID, 1 + i % 4 AS 数量,
+                     '¥' || CAST(round(5 + i % 997 / 7.0, 2) AS VARCHAR) AS 单价,
+                     ['广东省', '浙江省', '北京市'][1 + i % 3] AS 省份
+              FROM range(200000) t(i)) TO '{path}' (HEADER)""")
+    t0 = time.perf_counter()
+    res = load_files([path], max_bytes=2**30)
+    secs = time.perf_counter() - t0
+    assert res.rows["order_items"] == 200_000 and res.rows["orders"] == 66_667
+    print(f"\ningest speed: {200_000 / secs:,.0f} rows/s ({secs:.2f} s for 200,000 lines)")
+
+
+def test_built_in_sample_round_trips_through_csv_and_parquet(tmp_path):
+    from ecops.sample import generate
+
+    tables = generate(1500, seed=3).tables
+    paths = []
+    for i, (name, frame) in enumerate(tables.items()):
+        # half as CSV, half as Parquet: both must map back onto the same canonical tables
+        path = tmp_path / (f"{name}.csv" if i % 2 == 0 else f"{name}.parquet")
+        frame.to_csv(path, index=False) if path.suffix == ".csv" else frame.to_parquet(path, index=False)
+        paths.append(path)
+    res = load_files(paths)
+    assert {s.source: s.table for s in res.mapping.sources} == {p.name: p.stem for p in paths}
+    for name, frame in tables.items():
+        cols = [r[0] for r in res.con.execute(f"DESCRIBE {name}").fetchall()]
+        assert cols == [c for c in schema.table(name).column_names if c in frame.columns], name
+        assert res.rows[name] == len(frame), name
+    gmv = float((tables["order_items"]["quantity"] * tables["order_items"]["unit_price"]).sum())
+    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(gmv)
+    _check_types(res)

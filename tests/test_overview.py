@@ -1,0 +1,103 @@
+"""Overview KPIs against an independent pandas computation; anomaly detection on known series."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecops import overview
+from ecops.dataset import Filters
+
+
+def _pandas_kpis(tables, start, end):
+    o = tables["orders"]
+    o = o[(o["status"] != "cancelled") & (o["order_time"] >= pd.Timestamp(start))
+          & (o["order_time"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
+    li = tables["order_items"].merge(o[["order_id"]], on="order_id")
+    gmv = (li["quantity"] * li["unit_price"]).sum()
+    cost = (li["quantity"] * li["unit_cost"]).sum()
+    per_cust = o.groupby("customer_id")["order_id"].nunique()
+    return gmv, len(o), per_cust.size, (per_cust >= 2).mean(), 1 - cost / gmv
+
+
+@pytest.mark.parametrize("start,end", [(dt.date(2023, 7, 1), dt.date(2025, 6, 30)),
+                                       (dt.date(2024, 10, 1), dt.date(2024, 12, 31))])
+def test_kpis_equal_pandas(sample, sample_ds, start, end):
+    k = overview.kpis(sample_ds, Filters(start, end))
+    gmv, orders, customers, repeat, margin = _pandas_kpis(sample.tables, start, end)
+    assert k.gmv == pytest.approx(gmv, rel=1e-9)
+    assert (k.orders, k.customers) == (orders, customers)
+    assert k.aov == pytest.approx(gmv / orders)
+    assert k.repeat_customer_rate == pytest.approx(repeat)
+    assert k.gross_margin == pytest.approx(margin)
+    assert k.cost_coverage == pytest.approx(1.0)
+
+
+def test_period_over_period(sample, sample_ds):
+    cmp = overview.compare_kpis(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
+    assert cmp.previous.start == dt.date(2024, 10, 2) and cmp.previous.end == dt.date(2024, 10, 31)
+    gmv_prev = _pandas_kpis(sample.tables, dt.date(2024, 10, 2), dt.date(2024, 10, 31))[0]
+    assert cmp.change("gmv") == pytest.approx(cmp.current.gmv / gmv_prev - 1)
+    assert cmp.change("gmv") > 0.3  # 双11 with a planted 100% intensity lift
+    yoy = overview.compare_kpis(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)), "yoy")
+    assert yoy.previous.start == dt.date(2023, 11, 1)
+    # The whole data range has no comparable earlier period: no fake growth figure.
+    assert overview.compare_kpis(sample_ds).previous is None
+    assert overview.compare_kpis(sample_ds).change("gmv") is None
+
+
+def test_minimal_dataset_has_no_margin(minimal_ds):
+    k = overview.kpis(minimal_ds)
+    assert k.orders > 0 and k.gross_margin is None
+
+
+def test_trend_weeks_and_completeness(sample, sample_ds):
+    f = Filters(dt.date(2024, 1, 3), dt.date(2024, 3, 31))
+    tr = overview.trend(sample_ds, f, "week")
+    assert tr["period"].dt.weekday.eq(0).all()
+    assert not tr["complete"].iloc[0]  # the week of 1 January is cut by the start on the 3rd
+    assert tr["complete"].iloc[1:-1].all()
+    assert tr["gmv"].sum() == pytest.approx(_pandas_kpis(sample.tables, f.start, f.end)[0])
+    months = overview.trend(sample_ds, f, "month")
+    assert list(months["period"].dt.month) == [1, 2, 3]
+
+
+def test_describe_trend():
+    frame = pd.DataFrame({"gmv": [100.0, 100, 100, 100, 150], "complete": [True] * 5})
+    line = overview.describe_trend(frame, "gmv")
+    assert line.last == 150 and line.change == pytest.approx(0.5) and line.n_before == 4
+    assert overview.describe_trend(frame.iloc[:1], "gmv").change is None
+
+
+def _series(values, start="2024-01-01"):
+    days = pd.date_range(start, periods=len(values), freq="D")
+    return pd.DataFrame({"day": days, "gmv": values, "orders": np.asarray(values) / 100})
+
+
+def test_anomaly_flags_a_planted_spike_and_drop_only():
+    rng = np.random.default_rng(0)
+    weekly = np.tile([1.0, 1.0, 1.0, 1.0, 1.1, 1.3, 1.2], 20)
+    values = 10_000 * weekly * rng.normal(1, 0.03, weekly.size)
+    values[120] *= 2.0
+    values[130] *= 0.4
+    alerts = overview.detect_anomalies(_series(values), metrics=("gmv",), recent_days=None)
+    days = {(a.day, a.direction) for a in alerts}
+    start = dt.date(2024, 1, 1)
+    assert (start + dt.timedelta(days=120), "spike") in days
+    assert (start + dt.timedelta(days=130), "drop") in days
+    assert len(alerts) <= 3  # weekly seasonality alone is not an anomaly
+
+
+def test_anomaly_quiet_on_plain_noise():
+    rng = np.random.default_rng(1)
+    alerts = overview.detect_anomalies(_series(rng.normal(5000, 100, 140)), metrics=("gmv",), recent_days=None)
+    assert len(alerts) <= 1
+
+
+def test_report_section_is_json_ready(sample_ds):
+    import json
+
+    section = overview.report_section(sample_ds)
+    assert json.loads(json.dumps(section)) == section
+    assert section["period_start"] == "2023-07-01" and section["period_end"] == "2025-06-30"

@@ -1,0 +1,86 @@
+"""The profit-model page under AppTest: KPIs equal the analysis, assumptions live in the URL and are labelled."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ecops import i18n
+from ecops import profit as P
+from ecops.ui.state import DATASET_KEY
+
+
+def _run(ds, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file("../pages/profit.py", default_timeout=180)
+    at.session_state[DATASET_KEY] = ds
+    if params:
+        at.query_params.update(params)
+    return at.run()
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _money_en(x: float, digits: int = 0) -> str:
+    """The page's English money format (¥, millions above 1e6)."""
+    return f"¥{x / 1e6:,.2f}M" if abs(x) >= 1e6 else f"¥{x:,.{digits}f}"
+
+
+def _no_section_failed(at, lang: str) -> None:
+    failed = i18n.t("core.error.generic", lang, error="")[:12]
+    assert not [w for w in at.warning if failed in w.value]
+
+
+def test_sample_kpis_and_takeaways(sample_ds):
+    at = _run(sample_ds, {"lang": "en"})
+    assert not at.exception
+    _no_section_failed(at, "en")
+    res = P.compute_page(sample_ds)
+    m = _metrics(at)
+    assert m["GMV"] == _money_en(res.totals["gmv"])
+    assert m["Contribution margin (incl. assumption)"] == _money_en(res.contribution_margin)
+    assert m["CM per order"] == _money_en(res.contribution_margin / res.totals["orders"], 1)
+    text = " ".join(md.value for md in at.markdown)
+    best = P.best_ltv_channel(res)
+    assert f"{best['acquisition']} has the best LTV/CAC: {best['ltv_cac']:.1f}×" in text
+    be = P.break_even(res)
+    assert f"{be.orders:,.0f} orders" in text
+    # The only assumptions on the full sample are the fee rates, and the page says so.
+    banner = " ".join(i.value for i in at.info)
+    assert "Platform fee" in banner and "Cost ratio" not in banner
+    assert len(at.tabs) == 5
+
+
+def test_assumptions_come_from_the_url_and_are_labelled(flat_ds):
+    at = _run(flat_ds, {"lang": "en", "cost_ratio": "50", "dim": "channel"})
+    assert not at.exception
+    _no_section_failed(at, "en")
+    res = P.compute_page(flat_ds, cost_ratio=0.5)
+    assert _metrics(at)["Contribution margin (incl. assumption)"] == _money_en(res.contribution_margin)
+    banner = " ".join(i.value for i in at.info)
+    assert "Cost ratio (COGS % of GMV, for lines without unit cost) = 50.00%" in banner
+    assert "Logistics cost per order" in banner
+    assert at.number_input(key="w.cost_ratio").value == 50.0
+    assert "Contribution margin by channel" in [h.value for h in at.subheader]
+    # Recorded for the URL (app.py writes these page parameters back to the address bar).
+    assert at.session_state["ecops.params"]["cost_ratio"] == "50.0"
+
+
+def test_scenario_controls_change_the_numbers(sample_ds):
+    at = _run(sample_ds, {"lang": "en", "s_price": "10", "s_elast": "-1.0", "s_measured": "false"})
+    assert not at.exception
+    res = P.compute_page(sample_ds)
+    sim = P.simulate(res, P.Scenario(price=0.10), {}, -1.0)
+    change = sim.contribution_margin - sim.base_contribution_margin
+    text = " ".join(md.value for md in at.markdown)
+    assert f"This scenario changes contribution margin by {_money_en(change)}" in text
+
+
+@pytest.mark.parametrize("name", ["flat_ds", "minimal_ds"])
+def test_thin_datasets_render_with_assumptions(request, name):
+    at = _run(request.getfixturevalue(name))
+    assert not at.exception
+    _no_section_failed(at, "zh")
+    notes = " ".join(i.value for i in at.info)
+    assert "成本率" in notes  # the cost-ratio assumption is named
+    assert "marketing_spend" in notes  # what to map for CAC / LTV
+    assert "GMV" in _metrics(at)

@@ -1,0 +1,82 @@
+"""The warehouse page under AppTest: the sample, a flat export and a dataset without inventory."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ecops import warehouse
+from ecops.ui.state import DATASET_KEY
+
+
+def _run(ds, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file("../pages/warehouse.py", default_timeout=120)
+    at.session_state[DATASET_KEY] = ds
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def test_sample_shows_the_analysis_numbers(sample_ds):
+    res = warehouse.compute_page(sample_ds)
+    at = _run(sample_ds)
+    m = _metrics(at)
+    assert m["A 类 SKU"] == str(res.abc_xyz.counts()["A"])
+    assert m["滞销/积压 SKU"] == str(res.slow.count) == "8"
+    assert m["需立即补货"] == str(len(res.policy.reorder))
+    assert m["预测误差 WAPE"] == f"{res.forecast.wape * 100:.1f}%"
+    text = _text(at)
+    # Forecast takeaway: the method's and the baseline's back-test WAPE side by side.
+    assert f"{res.forecast.wape * 100:.1f}%" in text and f"{res.forecast.baseline_wape * 100:.1f}%" in text
+    assert "8 个 SKU 积压或滞销" in text
+    assert "没有库存快照" not in text
+    assert len(at.tabs) == 6
+
+
+def test_english(sample_ds):
+    at = _run(sample_ds, "en")
+    m = _metrics(at)
+    assert "Slow movers / overstock" in m and m["SKUs sold"] == "96"
+    assert "Stocking rule of thumb" in {c for df in at.dataframe for c in df.value.columns}
+
+
+def test_flat_export_without_inventory(flat_ds):
+    res = warehouse.compute_page(flat_ds)
+    at = _run(flat_ds)
+    m = _metrics(at)
+    assert m["在售 SKU"] == "96"
+    assert "库存金额" not in m and "需立即补货" not in m
+    text = _text(at)
+    assert "映射 `inventory` 表" in text
+    assert "按售价的 60% 估算" in text  # no unit cost in a flat export: the assumption is stated
+    assert m["预测误差 WAPE"] == f"{res.forecast.wape * 100:.1f}%"
+
+
+def test_minimal_dataset(minimal_ds):
+    at = _run(minimal_ds, "en")
+    text = _text(at)
+    assert "map an `inventory` table" in text
+    assert _metrics(at)["SKUs sold"] == "96"
+
+
+def test_url_parameters_reproduce_the_view(sample_ds):
+    at = AppTest.from_file("../pages/warehouse.py", default_timeout=120)
+    at.session_state[DATASET_KEY] = sample_ds
+    at.query_params.update({"lang": "en", "by": "category", "horizon": "8", "service": "0.99",
+                            "extra": "数码|食品"})
+    at.run()
+    assert not at.exception, at.exception
+    res = warehouse.compute_page(sample_ds, forecast_by="category", horizon=8, service_level=0.99,
+                                 forecast_keys=("数码", "食品"))
+    assert list(res.forecast.accuracy["key"]) == ["数码", "食品"]
+    assert _metrics(at)["Forecast WAPE"] == f"{res.forecast.wape * 100:.1f}%"
+    assert "z = Φ⁻¹(service level) = 2.326" in _text(at)

@@ -1,0 +1,287 @@
+"""User portrait analyses: hand-computed aggregates, RFM rules, and the sample's planted truths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from ecops import clv, portrait
+from ecops.dataset import Dataset, Filters
+
+
+# --------------------------------------------------------------------------- a tiny shop, computed by hand
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    """Three customers, known to the cent.
+
+    A: 2024-01-01 two orders (¥100 food + ¥50 books; ¥10 discount, App), 2024-01-15 one order (¥30 food, 小程序),
+       2024-03-30 one order (¥70 books, App).
+    B: 2024-02-10 one order (¥200 digital, PC) and a cancelled order the same day.
+    C: 2024-03-31 one order (¥40 food, App) — first seen on the reference day.
+    """
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3", "o4", "o5", "o6", "o7"],
+        "customer_id": ["A", "A", "A", "A", "B", "B", "C"],
+        "order_time": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 20:00", "2024-01-15 10:00",
+                                      "2024-03-30 12:00", "2024-02-10 08:00", "2024-02-10 09:00",
+                                      "2024-03-31 22:00"]),
+        "status": ["completed"] * 5 + ["cancelled", "completed"],
+        "channel": ["App", "App", "小程序", "App", "PC", "PC", "App"],
+        "discount_amount": [10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    })
+    items = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3", "o4", "o5", "o6", "o7"],
+        "product_id": ["F1", "K1", "F1", "K1", "D1", "D1", "F1"],
+        "quantity": [2, 1, 1, 1, 1, 5, 1],
+        "unit_price": [50.0, 50.0, 30.0, 70.0, 200.0, 200.0, 40.0],
+    })
+    products = pd.DataFrame({"product_id": ["F1", "K1", "D1"], "category": ["食品", "图书", "数码"],
+                             "unit_cost": [25.0, 35.0, 150.0]})
+    return Dataset.from_frames({"orders": orders, "order_items": items, "products": products}, name="tiny")
+
+
+def test_customer_features_by_hand(tiny):
+    feats = portrait.customer_features(tiny, Filters(), snapshot_days=30)
+    assert feats.as_of == dt.date(2024, 3, 31)
+    fr = feats.frame.set_index("customer_id")
+    a, b, c = fr.loc["A"], fr.loc["B"], fr.loc["C"]
+    assert (a["orders"], a["days"], a["first_age"], a["last_age"]) == (4, 3, 90, 1)
+    assert a["revenue"] == pytest.approx(250.0)
+    assert a["first_value"] == pytest.approx(150.0) and a["repeat_value"] == pytest.approx(100.0)
+    assert a["discount"] == pytest.approx(10.0)
+    assert a["cost"] == pytest.approx(2 * 25 + 35 + 25 + 35)
+    # The cancelled order of B is excluded everywhere.
+    assert (b["orders"], b["days"], b["revenue"], b["repeat_value"]) == (1, 1, 200.0, 0.0)
+    assert (c["first_age"], c["last_age"]) == (0, 0)
+    cats = dict(zip(feats.categories, range(len(feats.categories)), strict=True))
+    assert a[f"cat_{cats['食品']}"] == pytest.approx(130.0) and a[f"cat_{cats['图书']}"] == pytest.approx(120.0)
+    chans = dict(zip(feats.channels, range(len(feats.channels)), strict=True))
+    assert a[f"ch_{chans['App']}"] == 3 and a[f"ch_{chans['小程序']}"] == 1
+    # Snapshot 30 days earlier (2024-03-01): A had 3 orders and last bought 46 days before it; C did not exist.
+    assert (a["prev_orders"], a["prev_last_age"], a["prev_revenue"]) == (3, 46, 180.0)
+    assert np.isnan(c["prev_last_age"]) and c["prev_orders"] == 0
+    assert a["prev2_revenue"] == pytest.approx(180.0)  # everything of A before 2024-01-31
+
+
+def test_btyd_summary_by_hand_and_drops_customers_first_seen_on_the_last_day(tiny):
+    summary = portrait.btyd_summary(portrait.customer_features(tiny, Filters())).set_index("customer_id")
+    assert "C" not in summary.index
+    a = summary.loc["A"]
+    assert a["frequency"] == 2
+    assert a["recency"] == pytest.approx(89 / 7) and a["T"] == pytest.approx(90 / 7)
+    assert a["monetary_value"] == pytest.approx(50.0)
+
+
+def test_btyd_summary_matches_the_reference_pandas_summary(sample, sample_ds):
+    end = dt.date(2024, 12, 31)
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    oi = sample.tables["order_items"]
+    amount = (oi["quantity"] * oi["unit_price"]).groupby(oi["order_id"]).sum()
+    ref = clv.rfm_summary(o.assign(amount=o["order_id"].map(amount)), "customer_id", "order_time", "amount",
+                          observation_end=end)
+    ref = ref[ref["T"] > 0].set_index("customer_id").sort_index()
+    mine = portrait.btyd_summary(portrait.customer_features(sample_ds, Filters(end=end), mix=False,
+                                                            snapshot_days=0)).set_index("customer_id").sort_index()
+    assert list(mine.index) == list(ref.index)
+    for col in ("frequency", "recency", "T", "monetary_value"):
+        np.testing.assert_allclose(mine[col].to_numpy(float), ref[col].to_numpy(float), atol=1e-6)
+
+
+# --------------------------------------------------------------------------- RFM
+def test_quantile_scores_share_ties_and_follow_direction():
+    np.testing.assert_array_equal(portrait.quantile_score([1, 2, 3, 4, 5], 5), [1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(portrait.quantile_score([1, 1, 1, 2, 3], 5), [1, 1, 1, 4, 5])
+    np.testing.assert_array_equal(portrait.quantile_score([10, 0, 5], 3, higher_is_better=False), [1, 3, 2])
+
+
+@pytest.mark.parametrize(("r", "fm", "bins", "segment"), [
+    (5, 5, 5, "champions"), (5, 1, 5, "new"), (4, 1, 5, "promising"), (5, 2, 5, "potential_loyalists"),
+    (4, 4, 5, "loyal"), (3, 2, 5, "need_attention"), (2, 4, 5, "at_risk"), (1, 5, 5, "cant_lose"),
+    (2, 1, 5, "hibernating"), (1, 2, 5, "lost"), (3, 3, 3, "champions"), (1, 1, 3, "lost"), (10, 1, 10, "new"),
+])
+def test_rfm_grid(r, fm, bins, segment):
+    assert portrait.rfm_segment(np.array([r]), np.array([fm]), bins)[0] == segment
+
+
+def test_rfm_on_the_sample(sample, sample_ds):
+    res = portrait.rfm(sample_ds, step_days=90)
+    seg = res.segments.set_index("segment")
+    assert list(res.segments["segment"]) == list(portrait.SEGMENTS)
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    assert seg["customers"].sum() == o["customer_id"].nunique() == res.n
+    oi = sample.tables["order_items"]
+    gmv = (oi["quantity"] * oi["unit_price"]).groupby(oi["order_id"]).sum().reindex(o["order_id"]).sum()
+    assert seg["revenue"].sum() == pytest.approx(gmv)
+    # Champions: recent, frequent, valuable — far more revenue than their headcount.
+    assert seg.loc["champions", "revenue_share"] > 2.5 * seg.loc["champions", "customer_share"]
+    assert seg.loc["lost", "revenue_share"] < seg.loc["lost", "customer_share"]
+    champ = res.customers[res.customers["segment"] == "champions"]
+    assert champ["r"].min() >= 4 and champ["fm"].min() >= 4
+    # Movement: every customer once; new entrants are exactly those whose first order is after the snapshot.
+    assert res.previous_as_of == dt.date(2025, 4, 1)
+    assert res.transitions["customers"].sum() == res.n
+    first = o.groupby("customer_id")["order_time"].min()
+    new = int((first >= pd.Timestamp("2025-04-02")).sum())
+    moved = res.transitions.set_index(["from_segment", "to_segment"])["customers"]
+    assert moved.loc[portrait.NEW_ENTRANT].sum() == new
+    assert "Champions" in res.headline("en") and "重要价值客户" in res.headline("zh")
+
+
+def test_rfm_respects_filters(sample, sample_ds):
+    f = Filters(regions=("广东",), start=dt.date(2024, 7, 1))
+    res = portrait.rfm(sample_ds, f)
+    o = sample.tables["orders"]
+    o = o[(o["status"] != "cancelled") & (o["region"] == "广东") & (o["order_time"] >= "2024-07-01")]
+    assert res.n == o["customer_id"].nunique()
+    assert set(res.customers["customer_id"]) == set(o["customer_id"])
+
+
+# --------------------------------------------------------------------------- clusters
+def test_clusters_recover_the_planted_personas(sample, sample_ds):
+    res = portrait.clusters(portrait.customer_features(sample_ds))
+    truth = sample.truth.customer_persona.reindex(res.labels["customer_id"]).to_numpy()
+    ari = adjusted_rand_score(truth, res.labels["cluster"])
+    assert ari >= 0.5, f"ARI {ari:.3f}"
+    assert 2 <= res.k <= 8 and res.chosen_by_silhouette
+    assert res.silhouette_of(res.k) == pytest.approx(res.silhouette["silhouette"].max())
+    assert sum(p.customers for p in res.personas) == len(res.labels)
+    # The 精致宝妈 persona (70 % 母婴 spend) must show up as a 母婴-led cluster in words.
+    assert any(t.feature == "cat:母婴" and t.high for p in res.personas for t in p.traits[:2])
+    assert any("母婴" in p.name("zh") for p in res.personas)
+
+
+def test_cluster_k_override(sample_ds):
+    res = portrait.clusters(portrait.customer_features(sample_ds), k=3)
+    assert res.k == 3 and len(res.personas) == 3 and not res.chosen_by_silhouette
+    sizes = [p.customers for p in res.personas]
+    assert sizes == sorted(sizes, reverse=True)  # renumbered by size
+
+
+# --------------------------------------------------------------------------- CLV
+def test_clv_holdout_prediction_within_15_percent(sample, sample_ds):
+    bt = portrait.clv_backtest(sample_ds, holdout_start=sample.truth.holdout_start)
+    assert bt is not None and bt.calibration_end == sample.truth.holdout_start - dt.timedelta(days=1)
+    # Actual: distinct purchase days in the holdout of customers acquired before it (and not on its eve,
+    # when T = 0 carries no information), by hand.
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    day = o["order_time"].dt.normalize()
+    before = set(o.loc[day < pd.Timestamp(bt.calibration_end), "customer_id"])
+    hold = o[(day >= pd.Timestamp(sample.truth.holdout_start)) & o["customer_id"].isin(before)]
+    actual = hold.assign(day=hold["order_time"].dt.normalize()).drop_duplicates(["customer_id", "day"]).shape[0]
+    assert bt.actual == actual
+    assert abs(bt.predicted / actual - 1) <= 0.15, f"predicted {bt.predicted:.0f} vs actual {actual}"
+    assert bt.predicted_lower < bt.predicted < bt.predicted_upper
+
+
+def test_lifetime_value_totals_and_intervals(sample_ds):
+    s = portrait.lifetime_value(sample_ds, horizon_months=6)
+    r = s.result
+    assert r is not None and r.n_customers == s.n_scored
+    assert r.total_purchases == pytest.approx(r.customers["expected_purchases"].sum())
+    assert r.total_purchases_lower < r.total_purchases < r.total_purchases_upper
+    assert ((r.customers["p_alive"] >= 0) & (r.customers["p_alive"] <= 1)).all()
+    assert s.p_alive_bands["customers"].sum() == r.n_customers
+    assert (s.top["clv_lower"] <= s.top["clv"] + 1e-9).all() and (s.top["clv"] <= s.top["clv_upper"] + 1e-9).all()
+    longer = portrait.lifetime_value(sample_ds, horizon_months=12, n_draws=0)
+    assert longer.result.total_purchases > r.total_purchases
+
+
+# --------------------------------------------------------------------------- cohorts, demographics, times
+def test_cohorts_by_hand(tiny):
+    co = portrait.cohorts(tiny)
+    sizes = co.sizes.set_index("cohort")["size"]
+    assert sizes[pd.Timestamp("2024-01-01")] == 1 and sizes[pd.Timestamp("2024-02-01")] == 1
+    m = co.matrix("retention")
+    assert m.loc[pd.Timestamp("2024-01-01"), 0] == 1.0 and m.loc[pd.Timestamp("2024-01-01"), 2] == 1.0
+    assert np.isnan(m.loc[pd.Timestamp("2024-01-01"), 1])
+    rev = co.matrix("revenue")
+    assert rev.loc[pd.Timestamp("2024-01-01"), 0] == pytest.approx(180.0)
+
+
+def test_cohorts_on_the_sample(sample, sample_ds):
+    co = portrait.cohorts(sample_ds)
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"].assign(month=lambda d: d["order_time"].dt.to_period("M"))
+    first = o.groupby("customer_id")["month"].min()
+    assert co.sizes["size"].sum() == len(first)
+    assert (co.table.loc[co.table["month"] == 0, "retention"] == 1.0).all()
+    # Month-1 retention of the 2024-03 cohort, by hand.
+    members = set(first[first == pd.Period("2024-03", "M")].index)
+    back = o[(o["month"] == pd.Period("2024-04", "M")) & o["customer_id"].isin(members)]["customer_id"].nunique()
+    got = co.matrix().loc[pd.Timestamp("2024-03-01"), 1]
+    assert got == pytest.approx(back / len(members))
+    assert 0.05 < co.retention_at(1) < 0.6
+
+
+def test_demographics_match_the_customers_table(sample, sample_ds):
+    d = portrait.demographics(sample_ds)
+    assert d.missing == ()
+    o = sample.tables["orders"]
+    buyers = set(o.loc[o["status"] != "cancelled", "customer_id"])
+    cu = sample.tables["customers"]
+    cu = cu[cu["customer_id"].isin(buyers)]
+    gender = d.get("gender").set_index("value")["customers"]
+    assert gender.to_dict() == cu["gender"].value_counts().to_dict()
+    age = d.get("age").set_index("value")["customers"]
+    ages = 2025 - cu["birth_year"]
+    assert age["25-34"] == int(((ages >= 25) & (ages <= 34)).sum())
+    assert list(d.get("age")["value"]) == ["<25", "25-34", "35-44", "45-54", "55+"]
+
+
+def test_demographics_missing_without_customer_attributes(flat_ds, minimal_ds):
+    for ds in (flat_ds, minimal_ds):
+        d = portrait.demographics(ds)
+        assert d.tables == () and set(d.missing) == set(portrait.DEMOGRAPHIC_COLUMNS)
+
+
+def test_purchase_times(sample, sample_ds):
+    pt = portrait.purchase_times(sample_ds)
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    hand = o.groupby([o["order_time"].dt.weekday, o["order_time"].dt.hour]).size()
+    m = pt.matrix()
+    assert m.loc[5, 21] == hand.loc[(5, 21)] and m.to_numpy().sum() == len(o)
+    assert pt.has_hours
+    # Evening peak planted in the sample (20–23 h).
+    assert pt.grid.groupby("hour")["orders"].sum().idxmax() in (20, 21, 22)
+
+
+def test_purchase_times_without_time_of_day(tiny):
+    frames = {"orders": pd.DataFrame({"order_id": ["a", "b"], "customer_id": ["x", "y"],
+                                      "order_time": pd.to_datetime(["2024-01-01", "2024-01-02"])}),
+              "order_items": pd.DataFrame({"order_id": ["a", "b"], "product_id": ["p", "p"], "quantity": [1, 1],
+                                           "unit_price": [1.0, 2.0]})}
+    assert not portrait.purchase_times(Dataset.from_frames(frames, name="dates")).has_hours
+
+
+# --------------------------------------------------------------------------- page and report
+def test_compute_page_all_sections_on_minimal_data(minimal_ds):
+    res = portrait.compute_page(minimal_ds, view="all")
+    assert res.kpis.customers > 0 and res.rfm is not None and res.clusters.k >= 2
+    assert res.demographics.tables == ()
+    assert res.clv.clv.result is not None
+
+
+def test_compute_page_on_an_empty_period(sample_ds):
+    res = portrait.compute_page(sample_ds, Filters(start=dt.date(2030, 1, 1), end=dt.date(2030, 2, 1)))
+    assert res.kpis.customers == 0 and res.rfm is None
+
+
+def test_report_section(sample, sample_ds):
+    sec = portrait.report_section(sample_ds)
+    json.dumps(sec)
+    assert set(sec) == {"rfm_segments", "clusters", "clv_expected_purchases_6m"}
+    assert [s["segment"] for s in sec["rfm_segments"]] == list(portrait.SEGMENTS)
+    o = sample.tables["orders"]
+    assert sum(s["customers"] for s in sec["rfm_segments"]) == o.loc[o["status"] != "cancelled",
+                                                                       "customer_id"].nunique()
+    assert 2 <= sec["clusters"] <= 8
+    assert sec["clv_expected_purchases_6m"] > 0

@@ -1,0 +1,264 @@
+"""Profit model: exact waterfall, hand-computed P&L lines, planted CAC, allocations, scenarios, assumptions."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecops import profit as P
+from ecops.dataset import Filters
+
+FEES = 0.05 + 0.006  # default platform + payment fee rates
+
+
+@pytest.fixture(scope="module")
+def res(sample_ds):
+    return P.compute_page(sample_ds)
+
+
+@pytest.fixture(scope="module")
+def hand(sample):
+    """P&L lines computed directly from the generated tables."""
+    t = sample.tables
+    o = t["orders"][t["orders"]["status"] != "cancelled"]
+    lines = t["order_items"][t["order_items"]["order_id"].isin(o["order_id"])]
+    ship = t["shipments"][t["shipments"]["order_id"].isin(o["order_id"])]
+    ret = t["returns"][t["returns"]["order_id"].isin(o["order_id"])]
+    gmv = (lines["quantity"] * lines["unit_price"]).sum()
+    disc = o["discount_amount"].sum()
+    logistics = ship[["transport_cost", "warehousing_cost", "delivery_cost", "packaging_cost"]].sum().sum()
+    promos = t["promotions"]
+    return {
+        "gmv": gmv, "discounts": disc, "refunds": ret["refund_amount"].sum(),
+        "cogs": (lines["quantity"] * lines["unit_cost"]).sum(),
+        "logistics": logistics - o["shipping_fee"].sum(),
+        "marketing": t["marketing_spend"]["spend"].sum() + promos["cost"].sum(),
+        "fees": FEES * (gmv - disc),
+        "orders": len(o), "customers": o["customer_id"].nunique(),
+    }
+
+
+def _steps(result) -> dict[str, float]:
+    return dict(zip(result.waterfall["step"], result.waterfall["amount"], strict=True))
+
+
+def _assert_exact_sum(result) -> None:
+    v = {k: Decimal(str(x)) for k, x in _steps(result).items()}
+    assert v["gmv"] + v["discounts"] + v["refunds"] == v["net_revenue"]
+    assert v["net_revenue"] + v["cogs"] + v["logistics"] + v["marketing"] + v["fees"] == v["contribution_margin"]
+    assert all(x == x.quantize(Decimal("0.01")) for x in v.values())  # whole cents
+    assert Decimal(str(result.contribution_margin)) == v["contribution_margin"]
+
+
+# --------------------------------------------------------------------------- waterfall
+def test_waterfall_sums_exactly(res, sample_ds, flat_ds, minimal_ds):
+    _assert_exact_sum(res)
+    _assert_exact_sum(P.compute_page(flat_ds))
+    _assert_exact_sum(P.compute_page(minimal_ds, cost_ratio=0.55, logistics_per_order=7.5))
+    _assert_exact_sum(P.compute_page(sample_ds, Filters(categories=("服饰",), regions=("广东", "浙江"))))
+
+
+def test_waterfall_steps_match_hand_computation(res, hand):
+    v = _steps(res)
+    assert list(v) == list(P.STEPS)
+    for step in ("gmv",):
+        assert v[step] == pytest.approx(hand[step], abs=0.01)
+    for step in ("discounts", "refunds", "cogs", "logistics", "marketing", "fees"):
+        assert v[step] == pytest.approx(-hand[step], abs=0.01), step
+    assert res.totals["orders"] == hand["orders"] and res.totals["customers"] == hand["customers"]
+    basis = dict(zip(res.waterfall["step"], res.waterfall["basis"], strict=True))
+    assert basis["cogs"] == "data" and basis["refunds"] == "data" and basis["fees"] == "assumption"
+    assert set(res.assumed) == {"platform_fee_rate", "payment_fee_rate"}
+
+
+def test_dimension_tables_add_up_to_the_total(res):
+    for dim in ("category", "channel", "region", "segment", "promotion", "month", "acquisition"):
+        table = res.by_dim[dim]
+        assert table["gmv"].sum() == pytest.approx(res.totals["gmv"], abs=0.05), dim
+        assert table["cm"].sum() == pytest.approx(res.cm_before_marketing, abs=0.05), dim
+        assert table["refunds"].sum() == pytest.approx(res.totals["refunds"], abs=0.05), dim
+    assert res.by_dim["channel"]["orders"].sum() == res.totals["orders"]
+
+
+def test_category_allocation_matches_pandas(res, sample):
+    """Order-level amounts split over categories by each line's share of the order's value."""
+    t = sample.tables
+    o = t["orders"][t["orders"]["status"] != "cancelled"].set_index("order_id")
+    li = t["order_items"][t["order_items"]["order_id"].isin(o.index)].copy()
+    li["category"] = li["product_id"].map(t["products"].set_index("product_id")["category"])
+    li["amount"] = li["quantity"] * li["unit_price"]
+    li["share"] = li["amount"] / li.groupby("order_id")["amount"].transform("sum")
+    li["discount"] = li["share"] * li["order_id"].map(o["discount_amount"])
+    expected = li.groupby("category")["discount"].sum()
+    got = res.by_dim["category"].set_index("category")["discount"]
+    np.testing.assert_allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=1e-9)
+    # Refunds follow the returned product's category.
+    ret = t["returns"][t["returns"]["order_id"].isin(o.index)]
+    by_cat = ret.groupby(ret["product_id"].map(t["products"].set_index("product_id")["category"]))[
+        "refund_amount"].sum()
+    got_ref = res.by_dim["category"].set_index("category")["refunds"]
+    np.testing.assert_allclose(got_ref.reindex(by_cat.index).to_numpy(), by_cat.to_numpy(), rtol=1e-9)
+
+
+def test_segments_follow_the_stated_rfm_rules(res, sample):
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    ref = pd.Timestamp(o["order_time"].max().date() + dt.timedelta(days=1))
+    per = o.groupby("customer_id").agg(n=("order_id", "size"), last=("order_time", "max"))
+    rec = (ref - per["last"]).dt.total_seconds() / 86400
+    seg = np.select([(per["n"] >= 4) & (rec <= 90), (per["n"] >= 2) & (rec <= 180), (per["n"] == 1) & (rec <= 90),
+                     per["n"] >= 2], ["champions", "loyal", "new", "at_risk"], "lapsed")
+    expected = pd.Series(seg).value_counts()
+    got = res.by_dim["segment"].set_index("segment")["customers"]
+    assert got.reindex(expected.index).astype(int).to_dict() == expected.to_dict()
+
+
+# --------------------------------------------------------------------------- unit economics, LTV, CAC
+def test_cac_per_channel_recovers_the_planted_cost(res, sample):
+    cac = res.ltv.set_index("acquisition")["cac"]
+    for channel, truth in sample.truth.cac.items():
+        assert cac[channel] == pytest.approx(truth, rel=0.10), channel
+    assert cac["自然流量"] == 0.0
+
+
+def test_ltv_first_month_matches_pandas(res, sample):
+    """Month-0 contribution per acquired customer of one channel, from per-order P&L in pandas."""
+    t = sample.tables
+    o = t["orders"][t["orders"]["status"] != "cancelled"].copy()
+    li = t["order_items"].assign(amount=lambda d: d["quantity"] * d["unit_price"],
+                                 cost=lambda d: d["quantity"] * d["unit_cost"])
+    per = li.groupby("order_id")[["amount", "cost"]].sum()
+    ship = t["shipments"].set_index("order_id")[["transport_cost", "warehousing_cost", "delivery_cost",
+                                                 "packaging_cost"]].sum(axis=1)
+    refund = t["returns"].groupby("order_id")["refund_amount"].sum()
+    o = o0 = o.join(per, on="order_id")
+    o["cm"] = (o["amount"] - o["discount_amount"] - o["order_id"].map(refund).fillna(0) - o["cost"]
+               - (o["order_id"].map(ship).fillna(0) - o["shipping_fee"]) - FEES * (o["amount"] - o["discount_amount"]))
+    first = o.groupby("customer_id")["order_time"].transform("min")
+    o = o[o["order_time"].dt.to_period("M") == first.dt.to_period("M")]
+    acq = t["customers"].set_index("customer_id")["acquisition_channel"]
+    channel = "直播达人"
+    mine = o[o["customer_id"].map(acq) == channel]
+    # Cohorts are customers with a first (non-cancelled) order: that is when they were acquired.
+    customers = (acq[acq.index.isin(o0["customer_id"])] == channel).sum()
+    curve = res.ltv_curves[res.ltv_curves["acquisition"] == channel].set_index("month_index")
+    assert curve.loc[0, "cum_cm_per_customer"] == pytest.approx(mine["cm"].sum() / customers, rel=1e-9)
+    assert curve["cum_cm_per_customer"].is_monotonic_increasing
+    row = res.ltv.set_index("acquisition").loc[channel]
+    assert row["ltv"] == pytest.approx(curve.loc[11, "cum_cm_per_customer"])
+    assert row["ltv_cac"] == pytest.approx(row["ltv"] / row["cac"])
+    assert row["payback_months"] == curve.index[curve["cum_cm_per_customer"] >= row["cac"]][0] + 1
+
+
+def test_unit_economics(res, hand):
+    ue = res.unit_economics.set_index("metric")
+    assert ue.loc["aov", "per_order"] == pytest.approx(hand["gmv"] / hand["orders"])
+    assert ue.loc["contribution_margin", "per_customer"] == pytest.approx(
+        res.contribution_margin / hand["customers"])
+    assert ue.loc["orders", "per_customer"] == pytest.approx(hand["orders"] / hand["customers"])
+
+
+def test_revenue_models(res, sample):
+    rm = res.revenue_models.set_index("model")
+    assert rm.loc["self_operated", "revenue"] == pytest.approx(res.totals["net_revenue"] - res.totals["cogs"])
+    assert rm.loc["self_operated", "basis"] == "data"
+    assert rm.loc["commission", "basis"] == "what-if"
+    assert rm.loc["commission", "revenue"] == pytest.approx(0.05 * res.totals["gmv"])
+    # Members: active customers above the most common level, × 88 per year over the two-year period.
+    c = sample.tables["customers"].set_index("customer_id")["member_level"]
+    active = c[c.index.isin(sample.tables["orders"].query("status != 'cancelled'")["customer_id"])]
+    paying = (active != active.value_counts().index[0]).sum()
+    years = ((res.period[1] - res.period[0]).days + 1) / 365.25
+    assert rm.loc["membership", "revenue"] == pytest.approx(paying * 88 * years)
+
+
+# --------------------------------------------------------------------------- assumptions
+def test_missing_costs_use_labelled_assumptions(flat_ds, minimal_ds):
+    a = P.compute_page(flat_ds, cost_ratio=0.5)
+    v = _steps(a)
+    basis = dict(zip(a.waterfall["step"], a.waterfall["basis"], strict=True))
+    assert v["cogs"] == pytest.approx(-0.5 * v["gmv"], abs=0.01)
+    assert basis["cogs"] == "assumption" and basis["logistics"] == "assumption"
+    assert basis["refunds"] == "assumption" and basis["marketing"] == "assumption"
+    assert {"cost_ratio", "logistics_per_order", "refund_rate", "marketing_ratio"} <= set(a.assumed)
+    assert v["logistics"] == pytest.approx(-(10.0 * a.totals["orders"] - a.totals["shipping_income"]), abs=0.01)
+    b = P.compute_page(flat_ds, cost_ratio=0.6)
+    assert _steps(b)["cogs"] - v["cogs"] == pytest.approx(-0.1 * v["gmv"], abs=0.02)
+    m = P.compute_page(minimal_ds)
+    assert dict(zip(m.waterfall["step"], m.waterfall["basis"], strict=True))["discounts"] == "missing"
+    assert _steps(m)["discounts"] == 0.0
+
+
+def test_filters_allocate_marketing_by_gmv_share(sample_ds, res):
+    f = Filters(regions=("广东",))
+    part = P.compute_page(sample_ds, f)
+    share = part.totals["gmv"] / res.totals["gmv"]
+    assert part.marketing == pytest.approx(res.marketing * share)
+    assert dict(zip(part.waterfall["step"], part.waterfall["basis"], strict=True))["marketing"] == "allocated"
+
+
+# --------------------------------------------------------------------------- scenarios
+def test_zero_scenario_reproduces_the_current_pnl(res):
+    sim = P.simulate(res, P.Scenario())
+    assert (sim.waterfall["change"].abs() <= 0.05).all()
+
+
+def test_price_scenario_with_unit_elasticity(res):
+    sim = P.simulate(res, P.Scenario(price=0.10), default_elasticity=-1.0)
+    w = sim.waterfall.set_index("step")
+    # Units fall by 1/1.1 and price rises by 1.1: GMV unchanged, costs per unit shrink with volume.
+    assert w.loc["gmv", "scenario"] == pytest.approx(w.loc["gmv", "base"], abs=0.05)
+    assert w.loc["cogs", "scenario"] == pytest.approx(w.loc["cogs", "base"] / 1.1, abs=0.05)
+    assert w.loc["logistics", "scenario"] == pytest.approx(w.loc["logistics", "base"] / 1.1, abs=0.05)
+    assert w.loc["marketing", "scenario"] == w.loc["marketing", "base"]
+    assert sim.orders == pytest.approx(res.totals["orders"] / 1.1)
+
+
+def test_measured_elasticities_are_used_per_category(res):
+    sim = P.simulate(res, P.Scenario(price=0.10), {"数码": -2.0}, default_elasticity=-1.0)
+    by = sim.by_category.set_index("category")
+    assert by.loc["数码", "elasticity_source"] == "measured" and by.loc["食品", "elasticity_source"] == "assumed"
+    assert by.loc["数码", "volume_factor"] == pytest.approx(1.1 ** -2.0)
+    assert by.loc["食品", "volume_factor"] == pytest.approx(1.1 ** -1.0)
+    frame = pd.DataFrame({"category": ["数码", "食品"], "elasticity": [-2.1, np.nan]})
+    assert P._as_elasticity_map(frame) == {"数码": -2.1}
+
+
+def test_tornado_and_break_even(res):
+    tor = P.tornado(res)
+    assert tor["swing"].is_monotonic_decreasing
+    unit_cost = tor.set_index("lever").loc["unit_cost"]
+    assert unit_cost["swing"] == pytest.approx(2 * 0.05 * res.totals["cogs"], abs=0.05)
+    conv = tor.set_index("lever").loc["conversion"]
+    assert conv["swing"] == pytest.approx(2 * 0.10 * res.cm_before_marketing, abs=0.05)
+    be = P.break_even(res)
+    per_order = res.cm_before_marketing / res.totals["orders"]
+    assert be.orders == pytest.approx(res.marketing / per_order)
+    sim = P.simulate(res, P.Scenario())
+    assert sim.break_even_orders == pytest.approx(be.orders, rel=1e-6)
+
+
+# --------------------------------------------------------------------------- report
+def test_report_section(sample_ds, res, minimal_ds):
+    rep = P.report_section(sample_ds)
+    assert set(rep) == {"waterfall", "contribution_margin"}
+    json.dumps(rep, allow_nan=False)
+    assert [s["step"] for s in rep["waterfall"]] == list(P.STEPS)
+    assert rep["contribution_margin"] == res.contribution_margin
+    assert all(type(s["amount"]) is float for s in rep["waterfall"])
+    json.dumps(P.report_section(minimal_ds), allow_nan=False)
+
+
+def test_html_report_sections(sample_ds, res):
+    secs = P.html_sections(sample_ds, None, "en")
+    assert secs[0].takeaway.startswith(f"Of ¥{res.totals['gmv']:,.0f} GMV, ¥{res.contribution_margin:,.0f}")
+    assert [s for s in secs if "LTV" in s.heading] and secs[-1].notes
+
+
+def test_measured_elasticities_default_depends_on_size(sample_ds, monkeypatch):
+    assert P.measure_elasticities_by_default(sample_ds)  # 50k orders: cheap enough to measure at once
+    monkeypatch.setattr(P, "MEASURE_BY_DEFAULT_MAX_ORDERS", 10_000)
+    assert not P.measure_elasticities_by_default(sample_ds)

@@ -1,0 +1,169 @@
+"""Market segments: cuts against hand computations on the raw sample, comparisons, campaign lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ecops import export, portrait, segments
+from ecops.dataset import Filters
+
+
+@pytest.fixture(scope="module")
+def lines(sample) -> pd.DataFrame:
+    """Non-cancelled order lines of the sample with order and customer attributes (the hand reference)."""
+    t = sample.tables
+    o = t["orders"][t["orders"]["status"] != "cancelled"]
+    li = t["order_items"].merge(o, on="order_id")
+    li["amount"] = li["quantity"] * li["unit_price"]
+    li["cost"] = li["quantity"] * li["unit_cost"]
+    return li.merge(t["customers"][["customer_id", "gender", "member_level"]], on="customer_id")
+
+
+def test_region_cut_by_hand(sample_ds, lines):
+    cut = segments.segment_cut(sample_ds, dimension="region")
+    tab = cut.table.set_index("segment")
+    gd = lines[lines["region"] == "广东"]
+    row = tab.loc["广东"]
+    assert row["customers"] == gd["customer_id"].nunique()
+    assert row["orders"] == gd["order_id"].nunique()
+    assert row["gmv"] == pytest.approx(gd["amount"].sum())
+    assert row["aov"] == pytest.approx(gd["amount"].sum() / gd["order_id"].nunique())
+    assert row["margin"] == pytest.approx(1 - gd["cost"].sum() / gd["amount"].sum())
+    per = gd.groupby("customer_id").agg(gmv=("amount", "sum"), orders=("order_id", "nunique"))
+    assert row["repeat_rate"] == pytest.approx((per["orders"] >= 2).mean())
+    ci = stats.t.interval(0.95, len(per) - 1, loc=per["gmv"].mean(), scale=stats.sem(per["gmv"]))
+    assert (row["gmv_per_customer_lower"], row["gmv_per_customer_upper"]) == pytest.approx(ci, rel=1e-6)
+    # Growth: the last 90 days of the data (to 2025-06-30) against the 90 days before.
+    t = gd["order_time"]
+    recent = gd.loc[t >= "2025-04-02", "amount"].sum()
+    before = gd.loc[(t >= "2025-01-02") & (t < "2025-04-02"), "amount"].sum()
+    assert row["growth"] == pytest.approx(recent / before - 1)
+    assert tab["gmv"].sum() == pytest.approx(lines["amount"].sum())
+    assert list(cut.table["gmv"]) == sorted(cut.table["gmv"], reverse=True)
+
+
+def test_demographic_cut_uses_the_customers_table(sample_ds, lines):
+    tab = segments.segment_cut(sample_ds, dimension="member_level").table.set_index("segment")
+    hand = lines.groupby("member_level").agg(customers=("customer_id", "nunique"), gmv=("amount", "sum"))
+    assert tab["customers"].to_dict() == hand["customers"].to_dict()
+    assert tab["gmv"].to_dict() == pytest.approx(hand["gmv"].to_dict())
+
+
+def test_rfm_cut_matches_the_portrait_segments(sample_ds):
+    cut = segments.segment_cut(sample_ds, dimension="rfm_segment")
+    rfm = portrait.rfm(sample_ds).segments.set_index("segment")
+    tab = cut.table.set_index("segment")
+    for seg in tab.index:
+        assert tab.loc[seg, "customers"] == rfm.loc[seg, "customers"]
+        assert tab.loc[seg, "gmv"] == pytest.approx(rfm.loc[seg, "revenue"])
+    assert list(cut.table["segment"]) == [s for s in portrait.SEGMENTS if s in tab.index]
+    assert cut.label("champions", "zh") == "重要价值客户"
+
+
+def test_price_sensitivity_bands_by_hand(sample, sample_ds, lines):
+    tab = segments.segment_cut(sample_ds, dimension="price_sensitivity").table.set_index("segment")
+    o = sample.tables["orders"]
+    o = o[o["status"] != "cancelled"]
+    share = o.groupby("customer_id")["discount_amount"].sum() / lines.groupby("customer_id")["amount"].sum()
+    assert tab.loc["full_price", "customers"] == int((share == 0).sum())
+    assert tab.loc["high", "customers"] == int((share > 0.15).sum())
+
+
+def test_compare_two_segments(sample_ds, lines):
+    cut = segments.segment_cut(sample_ds, dimension="gender")
+    cmp = segments.compare(cut, "男", "女")
+    row = cmp.table.set_index("metric").loc["gmv_per_customer"]
+    per = lines.groupby(["gender", "customer_id"])["amount"].sum()
+    w = stats.ttest_ind(per.loc["女"], per.loc["男"], equal_var=False).confidence_interval(0.95)
+    assert (row["lower"], row["upper"]) == pytest.approx((w.low, w.high), rel=1e-6)
+    assert row["difference"] == pytest.approx(per.loc["女"].mean() - per.loc["男"].mean())
+    rr = cmp.table.set_index("metric").loc["repeat_rate"]
+    assert rr["lower"] < rr["difference"] < rr["upper"]
+    with pytest.raises(ValueError):
+        segments.compare(cut, "男", "nobody")
+
+
+def test_wilson_interval_known_values():
+    lo, hi = segments.wilson(np.array([8.0]), np.array([10.0]))
+    # Wilson 95 % for 8/10 (textbook value 0.490–0.943).
+    assert lo[0] == pytest.approx(0.4902, abs=1e-3) and hi[0] == pytest.approx(0.9433, abs=1e-3)
+
+
+def test_customer_list_for_a_campaign(sample_ds, lines):
+    people = segments.customer_list(sample_ds, dimension="region", value="广东")
+    assert set(people["customer_id"]) == set(lines.loc[lines["region"] == "广东", "customer_id"])
+    assert {"phone", "name", "email", "rfm_segment"} <= set(people.columns)
+    assert list(people["revenue"]) == sorted(people["revenue"], reverse=True)
+    masked = export.to_csv_bytes(people.head(5), table="customers").decode("utf-8-sig")
+    clear = export.to_csv_bytes(people.head(5), mask=False, table="customers").decode("utf-8-sig")
+    phone = str(people["phone"].iloc[0])
+    assert phone in clear and phone not in masked
+    champions = segments.customer_list(sample_ds, dimension="rfm_segment", value="champions")
+    assert len(champions) == portrait.rfm(sample_ds).segments.set_index("segment").loc["champions", "customers"]
+
+
+def test_dimensions_and_missing_notes(sample_ds, flat_ds, minimal_ds):
+    assert {d.key for d in segments.available_dimensions(sample_ds)} >= {
+        "region", "gender", "age", "member_level", "rfm_segment", "cluster", "channel", "price_sensitivity"}
+    flat = {d.key for d in segments.available_dimensions(flat_ds)}
+    assert "region" in flat and "gender" not in flat
+    assert "demographic:gender" in segments.missing_dimensions(flat_ds)
+    assert [d.key for d in segments.available_dimensions(minimal_ds)] == ["rfm_segment", "cluster"]
+    assert any(m.startswith("psychographic:") for m in segments.missing_dimensions(sample_ds))
+
+
+def test_compute_page_defaults_and_fallbacks(minimal_ds, sample_ds):
+    res = segments.compute_page(minimal_ds, view="all", dimension="region")
+    assert res.cut.dimension.key == "rfm_segment" and res.basket is not None
+    res = segments.compute_page(sample_ds, Filters(start=dt.date(2025, 1, 1)), dimension="channel")
+    assert res.comparison is not None and res.comparison.a == res.cut.table.iloc[0]["segment"]
+    assert res.basket is None
+
+
+def test_report_section(sample, sample_ds):
+    sec = segments.report_section(sample_ds)
+    json.dumps(sec)
+    assert set(sec) == {"top_rules"} and len(sec["top_rules"]) == 10
+    assert set(sec["top_rules"][0]) == {"antecedent", "consequent", "support", "confidence", "lift"}
+    top = {(r["antecedent"], r["consequent"]) for r in sec["top_rules"]}
+    assert set(sample.truth.product_pairs) <= top
+
+
+@pytest.mark.postgres
+def test_same_numbers_on_postgresql(pg_server):
+    """Cuts, RFM, cohorts and rules computed by PostgreSQL equal DuckDB's (portable SQL only)."""
+    import sqlalchemy as sa
+
+    from ecops import basket
+    from ecops.dataset import Dataset
+    from ecops.sample import generate
+
+    s = generate(5_000, seed=11)
+    duck = Dataset.from_frames(s.tables, name="s")
+    eng = sa.create_engine(pg_server.url)
+    for name in ("orders", "order_items", "products", "customers"):
+        s.tables[name].to_sql(f"{name}", eng, index=False, if_exists="replace")
+    pg = Dataset.from_url(pg_server.url)
+
+    def both(fn):
+        portrait.clear_memo()
+        a = fn(duck)
+        portrait.clear_memo()
+        return a, fn(pg)
+
+    for dim in ("region", "age", "rfm_segment", "price_sensitivity"):
+        a, b = both(lambda ds, d=dim: segments.segment_cut(ds, dimension=d).table)
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9)
+    a, b = both(lambda ds: portrait.rfm(ds))
+    pd.testing.assert_frame_equal(a.segments, b.segments, check_dtype=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(a.transitions, b.transitions, check_dtype=False)
+    a, b = both(lambda ds: portrait.cohorts(ds).table)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9)
+    a, b = both(lambda ds: basket.association_rules(ds, max_len=3).rules)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9)
