@@ -1385,12 +1385,12 @@ def clv_segment_headline(by_segment: pd.DataFrame, lang: str = "zh") -> str:
               share=f"{top['clv_share']:.0%}")
 
 
-def clv_by_segment(clv_summary: ClvSummary, rfm_result: RfmResult) -> pd.DataFrame:
-    """Mean P(alive), expected purchases and CLV per RFM segment."""
-    if clv_summary.result is None or rfm_result.customers.empty:
+def clv_by_segment(clv_summary: ClvSummary, scored: pd.DataFrame) -> pd.DataFrame:
+    """Mean P(alive), expected purchases and CLV per RFM segment (``scored`` from :func:`score_customers`)."""
+    if clv_summary.result is None or scored.empty:
         return pd.DataFrame(columns=["segment", "customers", "p_alive", "expected_purchases", "clv", "clv_share"])
-    cust = clv_summary.result.customers.merge(rfm_result.customers[["customer_id", "segment"]], on="customer_id")
-    out = cust.groupby("segment").agg(customers=("customer_id", "size"), p_alive=("p_alive", "mean"),
+    cust = clv_summary.result.customers.merge(scored[["customer_id", "segment"]], on="customer_id")
+    out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), p_alive=("p_alive", "mean"),
                                       expected_purchases=("expected_purchases", "sum"), clv=("clv", "sum"))
     out = out.reindex([s for s in SEGMENTS if s in out.index]).rename_axis("segment").reset_index()
     out["clv_share"] = out["clv"] / (out["clv"].sum() or 1.0)
@@ -1403,8 +1403,7 @@ def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 
     f = filters or Filters()
     feats = customer_features(ds, f, snapshot_days=step_days)
     c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
-    return ClvView(c, clv_backtest(ds, f, features=feats),
-                   clv_by_segment(c, rfm(ds, f, step_days=step_days, features=feats)))
+    return ClvView(c, clv_backtest(ds, f, features=feats), clv_by_segment(c, score_customers(feats)))
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm", bins: int = 5, step_days: int = 90,

@@ -134,8 +134,11 @@ def sku_period_cells(ds: Dataset, filters: Filters | None = None, period_days: i
 def _complete_grid(cells: pd.DataFrame) -> pd.DataFrame:
     """Every SKU × period between the SKU's first and last sale; unsold cells get 0 units.
 
-    The shelf price of an unsold cell is unobserved: it is carried from the nearest earlier
-    observed period (else the next later one) — the price the SKU was last seen at.
+    The shelf price of an unsold cell is unobserved. Between two sold periods at the same price
+    it is that price; between two different prices it is their geometric mean (the cell may
+    have been at either: carrying the earlier price would systematically put a zero that a
+    price rise caused at the old, lower price, and bias the elasticity towards zero). At the
+    ends of a SKU's range the nearest observed price is used.
     """
     span = cells.groupby("product_id")["period"].agg(["min", "max"])
     lengths = (span["max"] - span["min"] + 1).to_numpy()
@@ -144,8 +147,10 @@ def _complete_grid(cells: pd.DataFrame) -> pd.DataFrame:
     grid = pd.DataFrame({"product_id": sku, "period": np.repeat(span["min"].to_numpy(), lengths) + offsets})
     full = grid.merge(cells[["product_id", "period", "units", "price"]], on=["product_id", "period"], how="left")
     full["units"] = full["units"].fillna(0.0)
-    full["price"] = full.groupby("product_id")["price"].ffill()
-    full["price"] = full.groupby("product_id")["price"].bfill()
+    prev = full.groupby("product_id")["price"].ffill()
+    nxt = full.groupby("product_id")["price"].bfill()
+    prev, nxt = prev.fillna(nxt), nxt.fillna(prev)
+    full["price"] = full["price"].fillna(np.sqrt(prev * nxt))
     return full
 
 

@@ -14,6 +14,15 @@ pytestmark = pytest.mark.browser
 #: The default page (overview) lives at the root URL.
 PAGES = {
     "": "经营概览",
+    "portrait": "用户画像",
+    "segments": "市场细分",
+    "pricing": "价格",
+    "promotions": "促销",
+    "warehouse": "仓储",
+    "logistics": "物流",
+    "satisfaction": "满意度",
+    "profit": "盈利",
+    "data": "数据管理",
 }
 
 

@@ -75,7 +75,8 @@ def _simulate_cells(e: float, n_sku: int = 10, n_per: int = 30, seed: int = 0, s
     rng = np.random.default_rng(seed)
     pop = rng.lognormal(0, 0.6, n_sku)
     season = np.exp(0.4 * np.sin(np.arange(n_per) / 4))
-    price = rng.choice([0.7, 0.85, 1.0, 1.15, 1.3], size=(n_sku, n_per)) * 100
+    # a new shelf price every three periods, as shops re-price in steps (the sample: every four weeks)
+    price = np.repeat(rng.choice([0.7, 0.85, 1.0, 1.15, 1.3], size=(n_sku, -(-n_per // 3))), 3, axis=1)[:, :n_per] * 100
     mu = scale * pop[:, None] * season[None, :] * (price / 100) ** e
     units = rng.poisson(mu)
     sku, per = np.meshgrid(np.arange(n_sku), np.arange(n_per), indexing="ij")
@@ -89,7 +90,7 @@ def test_poisson_with_zero_cells_recovers_elasticity_where_log_ols_is_biased():
     # Low volumes: many unsold cells. Poisson PML on the completed grid stays centred; OLS of log(units) on the
     # sold cells only is biased towards zero (the high-price cells that sold nothing are missing).
     est, ols = [], []
-    for seed in range(6):
+    for seed in range(8):  # about a quarter of the cells sold nothing
         cells = _simulate_cells(-2.0, seed=seed, scale=1.5)
         m = pricing.ElasticityModel(per_sku=False).fit(cells)
         est.append(m.groups_["elasticity"].iloc[0])
@@ -98,8 +99,8 @@ def test_poisson_with_zero_cells_recovers_elasticity_where_log_ols_is_biased():
         x.insert(0, "lp", c["lp"])
         x.insert(0, "const", 1.0)
         ols.append(np.linalg.lstsq(x.to_numpy(), c["lu"].to_numpy(), rcond=None)[0][1])
-    assert abs(np.mean(est) + 2.0) < 0.1
-    assert np.mean(ols) > -1.7  # clearly attenuated
+    assert abs(np.mean(est) + 2.0) < 0.15
+    assert np.mean(ols) > -1.6  # clearly attenuated
 
 
 def test_complete_grid_fills_zero_units_and_carries_price():
@@ -108,7 +109,7 @@ def test_complete_grid_fills_zero_units_and_carries_price():
     full = pricing._complete_grid(cells).sort_values(["product_id", "period"]).reset_index(drop=True)
     assert list(full["period"]) == [0, 1, 2, 3, 1]  # B only in its active range
     assert list(full["units"]) == [5.0, 0.0, 2.0, 1.0, 4.0]
-    assert full.loc[1, "price"] == 10.0  # carried from the last seen price
+    assert full.loc[1, "price"] == pytest.approx(math.sqrt(10.0 * 12.0))  # between two prices: geometric mean
 
 
 def test_insufficient_group_reported_not_estimated():
@@ -142,7 +143,7 @@ def test_price_bands_and_distribution_by_hand():
     cells = _cells_two_skus()
     cells["revenue"] = cells["units"] * cells["price"]
     bands = pricing.price_bands(cells).set_index("band")
-    assert bands.loc["10–20", "units"] == 30  # A at 12 (A at exactly 10 too: 10 sits in 10–20)
+    assert bands.loc["10–20", "units"] == 40  # A at 12 and at exactly 10 (a band includes its lower edge)
     assert bands.loc["10–20", "unit_share"] == pytest.approx(40 / 80)
     assert bands.loc["50–100", "units"] == 20 and bands.loc["100–200", "units"] == 20
     dist = pricing.price_distribution(cells).iloc[0]

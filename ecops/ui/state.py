@@ -123,7 +123,7 @@ def dataset() -> Dataset:
 
 def _open_shared(token: str) -> Dataset | None:
     try:
-        from ecops.sharing import open_shared
+        from ecops.ui.datasource import open_shared
     except ImportError:
         return None
     try:
