@@ -1082,8 +1082,9 @@ def lifetime_value(ds: Dataset, filters: Filters | None = None, horizon_months: 
              .agg(customers=("customer_id", "size"), expected_purchases=("expected_purchases", "sum"),
                   clv=("clv", "sum")).rename_axis("band").reset_index())
     bands["band"] = bands["band"].astype(str)
-    top_ids = cust.sort_values(["clv", "customer_id"], ascending=[False, True]).head(200)["customer_id"]
-    top_summary = summary.set_index("customer_id").loc[top_ids].reset_index()
+    # nlargest keeps the first of tied values, so the top list is deterministic without a string sort.
+    top_rows = cust["clv"].fillna(-np.inf).nlargest(200).index
+    top_summary = summary.iloc[top_rows].reset_index(drop=True)
     with threadpool_limits(1):
         top = clv_models.predict_clv(bg, gg, top_summary, horizon, margin=margin, n_draws=max(n_draws, 0),
                                      random_state=random_state).customers
@@ -1385,11 +1386,14 @@ def clv_segment_headline(by_segment: pd.DataFrame, lang: str = "zh") -> str:
               share=f"{top['clv_share']:.0%}")
 
 
-def clv_by_segment(clv_summary: ClvSummary, scored: pd.DataFrame) -> pd.DataFrame:
-    """Mean P(alive), expected purchases and CLV per RFM segment (``scored`` from :func:`score_customers`)."""
-    if clv_summary.result is None or scored.empty:
+def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
+    """Mean P(alive), expected purchases and CLV per RFM segment.
+
+    ``segment`` holds each scored customer's RFM segment, row-aligned with ``clv_summary.result.customers``.
+    """
+    if clv_summary.result is None or len(segment) == 0:
         return pd.DataFrame(columns=["segment", "customers", "p_alive", "expected_purchases", "clv", "clv_share"])
-    cust = clv_summary.result.customers.merge(scored[["customer_id", "segment"]], on="customer_id")
+    cust = clv_summary.result.customers.assign(segment=np.asarray(segment))
     out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), p_alive=("p_alive", "mean"),
                                       expected_purchases=("expected_purchases", "sum"), clv=("clv", "sum"))
     out = out.reindex([s for s in SEGMENTS if s in out.index]).rename_axis("segment").reset_index()
@@ -1403,7 +1407,9 @@ def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 
     f = filters or Filters()
     feats = customer_features(ds, f, snapshot_days=step_days)
     c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
-    return ClvView(c, clv_backtest(ds, f, features=feats), clv_by_segment(c, score_customers(feats)))
+    # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
+    segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
+    return ClvView(c, clv_backtest(ds, f, features=feats), clv_by_segment(c, segment))
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm", bins: int = 5, step_days: int = 90,

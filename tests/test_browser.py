@@ -31,13 +31,19 @@ def _goto(page, server, path: str) -> None:
     wait_for_streamlit(page)
 
 
+def _wait_metrics(page, n: int = 6) -> str:
+    """Wait until the KPI row is rendered (the first load also builds the sample)."""
+    page.wait_for_function(f"() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= {n}",
+                           timeout=90_000)
+    wait_for_streamlit(page)
+    return " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
+
+
 def test_overview_shows_kpis(page, streamlit_server, sample_ds):
     _goto(page, streamlit_server, "")
     assert_no_exception(page, streamlit_server)
     k = overview.kpis(sample_ds)
-    metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() >= 6
-    text = " ".join(metrics.all_inner_texts())
+    text = _wait_metrics(page)
     assert f"{k.orders:,}" in text and f"{k.customers:,}" in text
     screenshot(page, "overview")
 
@@ -53,6 +59,7 @@ def test_every_page_renders(page, streamlit_server, path, expected):
 
 def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds):
     _goto(page, streamlit_server, "?lang=en")
+    _wait_metrics(page)
     region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     with expect_script_run(page):
         region.click()
@@ -71,7 +78,7 @@ def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds)
     wait_for_streamlit(other)
     assert_no_exception(other, streamlit_server)
     k = overview.kpis(sample_ds, Filters(regions=("广东",)))
-    text = " ".join(other.locator('[data-testid="stMetric"]').all_inner_texts())
+    text = _wait_metrics(other)
     assert f"{k.orders:,}" in text and "Orders" in text
     assert "广东" in other.locator('[data-testid="stSidebar"]').inner_text()
     screenshot(other, "overview_from_shared_link")

@@ -285,3 +285,14 @@ def test_report_section(sample, sample_ds):
                                                                        "customer_id"].nunique()
     assert 2 <= sec["clusters"] <= 8
     assert sec["clv_expected_purchases_6m"] > 0
+
+
+def test_clv_by_segment_aligns_customers(sample_ds):
+    view = portrait.clv_view(sample_ds)
+    scored = portrait.score_customers(portrait.customer_features(sample_ds))
+    cust = view.clv.result.customers.merge(scored[["customer_id", "segment"]], on="customer_id")
+    hand = cust.groupby("segment", observed=True)["clv"].sum()
+    got = view.by_segment.set_index("segment")["clv"]
+    assert got.to_dict() == pytest.approx(hand.to_dict())
+    assert view.by_segment["customers"].sum() == view.clv.n_scored
+    assert view.clv.top["clv"].is_monotonic_decreasing and len(view.clv.top) == 200

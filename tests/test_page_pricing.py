@@ -1,0 +1,84 @@
+"""The pricing page under AppTest: the sample, a flat export and a minimal dataset; URL state of the what-if."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ecops import pricing
+from ecops.ui.state import DATASET_KEY
+
+
+def _run(ds, **params) -> AppTest:
+    at = AppTest.from_file("../pages/pricing.py", default_timeout=120)
+    at.session_state[DATASET_KEY] = ds
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+@pytest.fixture(scope="module")
+def res(sample_ds):
+    return pricing.compute_page(sample_ds)
+
+
+def test_sample_shows_the_analysis_numbers(sample_ds, res):
+    at = _run(sample_ds)
+    m = _metrics(at)
+    est = res.elasticity.estimated
+    assert m["已估计品类数"][0] == "8 / 8"
+    assert m["弹性中位数"][0] == f"{est['elasticity'].median():.2f}"
+    assert m["显著富有弹性 (ε < −1)"][0] == str(int((est["ci_high"] < -1).sum()))
+    # the default what-if: +5% on every estimated category
+    w = pricing.what_if(res.elasticity.categories, res.baseline, pricing.ALL_PRODUCTS, 0.05)
+    assert m["销量 / 30 天"] == (f"{w.units:,.0f}", f"{(w.units / w.units_now - 1) * 100:+.1f}%")
+    text = _text(at)
+    digital = est.set_index("category").loc["数码"]
+    assert f"数码 对价格最敏感：涨价 10% 约损失 {-digital['units_change_10pct']:.0%}" in text
+    assert f"**数码**：ε = {digital['elasticity']:.2f}" in text  # the plain-language reading per category
+    assert "毛利最优价格" in text and "缺乏弹性（ε ≥ −1）" in text  # optimum and the inelastic guard
+    assert "没有单位成本" not in text
+
+
+def test_what_if_inputs_come_from_the_url(sample_ds, res):
+    at = _run(sample_ds, lang="en", wi_cat="数码", wi_pct="-10")
+    assert at.slider(key="w.wi_pct").value == -10.0
+    assert at.selectbox(key="w.wi_cat").value == "数码"
+    w = pricing.what_if(res.elasticity.categories, res.baseline, "数码", -0.10)
+    m = _metrics(at)
+    assert m["Units / 30 days"][0] == f"{w.units:,.0f}"
+    assert w.units > w.units_now  # a price cut on an elastic category sells more
+    assert "A -10% price change" in _text(at)
+
+
+def test_changing_the_what_if_updates_the_numbers(sample_ds, res):
+    at = _run(sample_ds, lang="en")
+    at.slider(key="w.wi_pct").set_value(10.0).run()
+    assert not at.exception
+    w = pricing.what_if(res.elasticity.categories, res.baseline, pricing.ALL_PRODUCTS, 0.10)
+    assert _metrics(at)["Units / 30 days"][0] == f"{w.units:,.0f}"
+
+
+def test_flat_export_says_costs_are_missing(flat_ds):
+    at = _run(flat_ds, lang="en")
+    text = _text(at)
+    assert "No unit costs" in text and "`unit_cost`" in text
+    assert _metrics(at)["Gross margin"][0] == "—"
+    assert "Gross profit / 30 days" not in _metrics(at)
+
+
+def test_minimal_dataset_pools_and_says_what_to_map(minimal_ds):
+    at = _run(minimal_ds)
+    text = _text(at)
+    assert "数据中没有商品品类" in text and "`category`" in text
+    assert _metrics(at)["已估计品类数"][0] == "1 / 1"
