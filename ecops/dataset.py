@@ -311,6 +311,11 @@ class Dataset:
         """
         if not isinstance(stmt, sa.Select | sa.CompoundSelect):
             raise DatasetError("only SELECT statements built by ecops may run")
+        if self.engine.dialect.name == "duckdb":
+            frame = self._duckdb_frame(stmt)
+            if len(frame) > self.row_cap:
+                raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
+            return frame
         with self.engine.connect() as con:
             result = con.execute(stmt)
             rows = result.fetchmany(self.row_cap + 1)
@@ -319,6 +324,17 @@ class Dataset:
             raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
         # Plain tuples: building a frame from SQLAlchemy Row objects is ~6× slower.
         return pd.DataFrame.from_records([tuple(r) for r in rows], columns=keys)
+
+    def _duckdb_frame(self, stmt: sa.Executable) -> pd.DataFrame:
+        # DuckDB hands back a columnar frame directly; going through Python row objects costs
+        # seconds per few hundred thousand rows (per-customer aggregates at 1M orders).
+        compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
+        if compiled.positional:
+            params: Any = [compiled.params[k] for k in compiled.positiontup]
+        else:
+            params = compiled.params
+        with self.engine.connect() as con:
+            return con.connection.dbapi_connection.execute(str(compiled), params).fetch_df()
 
     def scalar(self, stmt: sa.Select) -> Any:
         """Run a one-value SELECT."""

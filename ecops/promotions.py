@@ -192,68 +192,111 @@ def campaign_windows(ds: Dataset, filters: Filters | None = None, daily: pd.Data
 
 
 # --------------------------------------------------------------------------- SQL aggregates
-def _first_orders(ds: Dataset) -> sa.Subquery:
-    """Each customer's first non-cancelled order time (over the whole dataset, not the filter)."""
-    o = ds.orders(None)
-    return (sa.select(o.c.customer_id, sa.func.min(o.c.order_time).label("first_time"))
-            .group_by(o.c.customer_id).subquery("first_orders"))
-
-
-def _order_frame(ds: Dataset, f: Filters, with_new: bool = True) -> sa.Subquery:
-    """Filtered orders with their line totals (subtotal = shelf-price GMV, units, cost) and a first-order flag."""
-    o = ds.orders(f)
+def _order_subtotals(ds: Dataset, f: Filters) -> sa.Subquery:
+    """Per filtered order: its time and subtotal (shelf-price GMV of its lines), from the lines alone."""
     lines = ds.lines(f)
-    lcols = [lines.c.order_id, sa.func.sum(sa.cast(lines.c.amount, sa.Float)).label("subtotal"),
-             sa.func.sum(sa.cast(lines.c.quantity, sa.Float)).label("units")]
-    if "cost" in lines.c:
-        lcols += [sa.func.sum(sa.case((lines.c.cost.is_not(None), sa.cast(lines.c.amount, sa.Float)),
-                                      else_=0.0)).label("costed_gmv"),
-                  sa.func.sum(sa.cast(lines.c.cost, sa.Float)).label("cost")]
-    sub = sa.select(*lcols).group_by(lines.c.order_id).subquery("order_subtotals")
-    cols = [o.c.order_id, o.c.customer_id, o.c.order_time, sa.func.coalesce(sub.c.subtotal, 0.0).label("subtotal"),
-            sa.func.coalesce(sub.c.units, 0.0).label("units")]
-    if "cost" in lines.c:
-        cols += [sa.func.coalesce(sub.c.costed_gmv, 0.0).label("costed_gmv"),
-                 sa.func.coalesce(sub.c.cost, 0.0).label("cost")]
-    join = o.outerjoin(sub, sub.c.order_id == o.c.order_id)
-    if with_new:
-        fo = _first_orders(ds)
-        cols.append(sa.case((o.c.order_time == fo.c.first_time, 1), else_=0).label("is_new"))
-        join = join.outerjoin(fo, fo.c.customer_id == o.c.customer_id)
-    if "discount_amount" in o.c:
-        cols.append(sa.func.coalesce(sa.cast(o.c.discount_amount, sa.Float), 0.0).label("discount"))
-    if "promotion_id" in o.c:
-        cols.append(sa.case((o.c.promotion_id == "", None), else_=o.c.promotion_id).label("promotion_id"))
-    return sa.select(*cols).select_from(join).subquery("orders_with_subtotal")
+    return (sa.select(lines.c.order_id, sa.func.min(lines.c.order_time).label("order_time"),
+                      sa.func.sum(sa.cast(lines.c.amount, sa.Float)).label("subtotal"))
+            .group_by(lines.c.order_id).subquery("order_subtotals"))
+
+
+def _blank_to_null(col: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.case((col == "", None), else_=col)
 
 
 def order_aggregates(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
     """Per day and promotion id (NULL = none): orders, new-buyer orders, units, GMV, costs and discounts.
 
-    One SQL aggregate over orders joined to their line totals and each buyer's first order;
-    everything daily and per campaign (except distinct buyers) is summed from it. Columns:
-    ``day, promotion_id, orders, new_orders, units, gmv, costed_gmv, cost, discount,
-    discounted_orders, discounted_gmv`` (promotion_id None and discounts 0 where the columns are missing).
+    Everything daily and per campaign (except distinct buyers) is summed from this frame. Two SQL
+    aggregates, each over one of the Dataset's filtered sets and never joining an aggregated
+    subquery to it (planners without table statistics turn such joins into nested loops):
+
+    - lines: units, GMV and costs per day and promotion id;
+    - orders: counts, discounts and first-ever orders. "First ever" is a window minimum of
+      ``order_time`` per customer over all non-cancelled orders, and the filter is applied as
+      ``order_id IN (filtered orders)``, so a buyer's first order counts only if it passes the filters.
+
+    Columns: ``day, promotion_id, orders, new_orders, units, gmv, costed_gmv, cost, discount,
+    discounted_orders, discounted_gmv``.
     """
-    of = _order_frame(ds, filters or Filters())
-    day = dialect.to_date(of.c.order_time).label("day")
-    keys = [day] + ([of.c.promotion_id] if "promotion_id" in of.c else [])
-    cols = [*keys, sa.func.count().label("orders"), sa.func.sum(of.c.is_new).label("new_orders"),
-            sa.func.sum(of.c.units).label("units"), sa.func.sum(of.c.subtotal).label("gmv")]
-    if "cost" in of.c:
-        cols += [sa.func.sum(of.c.costed_gmv).label("costed_gmv"), sa.func.sum(of.c.cost).label("cost")]
-    if "discount" in of.c:
-        cols += [sa.func.sum(of.c.discount).label("discount"),
-                 sa.func.sum(sa.case((of.c.discount > 0, 1), else_=0)).label("discounted_orders"),
-                 sa.func.sum(sa.case((of.c.discount > 0, of.c.subtotal), else_=0.0)).label("discounted_gmv")]
-    frame = ds.query(sa.select(*cols).group_by(*keys).order_by(*keys))
+    f = filters or Filters()
+    lines = ds.lines(f)
+    lday = dialect.to_date(lines.c.order_time).label("day")
+    lkeys = [lday] + ([_blank_to_null(lines.c.promotion_id).label("promotion_id")] if "promotion_id" in lines.c else [])
+    amount = sa.cast(lines.c.amount, sa.Float)
+    lcols = [*lkeys, sa.func.sum(sa.cast(lines.c.quantity, sa.Float)).label("units"),
+             sa.func.sum(amount).label("gmv")]
+    if "cost" in lines.c:
+        lcols += [sa.func.sum(sa.case((lines.c.cost.is_not(None), amount), else_=0.0)).label("costed_gmv"),
+                  sa.func.sum(sa.cast(lines.c.cost, sa.Float)).label("cost")]
+    if "discount_amount" in lines.c:
+        lcols.append(sa.func.sum(sa.case((sa.cast(lines.c.discount_amount, sa.Float) > 0, amount),
+                                         else_=0.0)).label("discounted_gmv"))
+    by_line = ds.query(sa.select(*lcols).group_by(*lkeys).order_by(*lkeys))
+
+    allo = ds.orders(None)
+    first = sa.func.min(allo.c.order_time).over(partition_by=allo.c.customer_id)
+    rcols = [allo.c.order_id, allo.c.order_time, (allo.c.order_time == first).label("is_first")]
+    if "promotion_id" in allo.c:
+        rcols.append(_blank_to_null(allo.c.promotion_id).label("promotion_id"))
+    if "discount_amount" in allo.c:
+        rcols.append(sa.func.coalesce(sa.cast(allo.c.discount_amount, sa.Float), 0.0).label("discount"))
+    ranked = sa.select(*rcols).subquery("ranked_orders")
+    oday = dialect.to_date(ranked.c.order_time).label("day")
+    okeys = [oday] + ([ranked.c.promotion_id] if "promotion_id" in ranked.c else [])
+    ocols = [*okeys, sa.func.count().label("orders"),
+             sa.func.sum(sa.case((ranked.c.is_first, 1), else_=0)).label("new_orders")]
+    if "discount" in ranked.c:
+        ocols += [sa.func.sum(ranked.c.discount).label("discount"),
+                  sa.func.sum(sa.case((ranked.c.discount > 0, 1), else_=0)).label("discounted_orders")]
+    ostmt = sa.select(*ocols)
+    if f != Filters():
+        fo = ds.orders(f)
+        ostmt = ostmt.where(ranked.c.order_id.in_(sa.select(fo.c.order_id)))
+    by_order = ds.query(ostmt.group_by(*okeys).order_by(*okeys))
+
+    keys = ["day"] + (["promotion_id"] if "promotion_id" in by_order else [])
+    frame = by_order.merge(by_line, on=keys, how="outer") if not by_order.empty else by_line
     frame["day"] = pd.to_datetime(frame["day"])
     if "promotion_id" not in frame:
         frame["promotion_id"] = None
     frame["promotion_id"] = frame["promotion_id"].astype(object).where(frame["promotion_id"].notna(), None)
     for c in _AGG_COLUMNS:
         frame[c] = pd.to_numeric(frame[c], errors="coerce").fillna(0.0).astype(float) if c in frame else 0.0
-    return frame[["day", "promotion_id", *_AGG_COLUMNS]]
+    return frame[["day", "promotion_id", *_AGG_COLUMNS]].sort_values(["day"], kind="stable").reset_index(drop=True)
+
+
+def _add_discounted_gmv(ds: Dataset, f: Filters, agg: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``discounted_gmv`` of :func:`order_aggregates` when the lines do not carry the order discount.
+
+    Needed only when campaigns are detected from discounts (their promoted GMV); one more SQL aggregate.
+    """
+    if agg["discounted_gmv"].sum() > 0 or agg["discounted_orders"].sum() == 0:
+        return agg
+    extra = _discounted_gmv(ds, f)
+    if extra.empty:
+        return agg
+    extra["day"] = pd.to_datetime(extra["day"])
+    if "promotion_id" not in extra:
+        extra["promotion_id"] = None
+    extra["promotion_id"] = extra["promotion_id"].astype(object).where(extra["promotion_id"].notna(), None)
+    out = agg.drop(columns="discounted_gmv").merge(extra, on=["day", "promotion_id"], how="left")
+    out["discounted_gmv"] = pd.to_numeric(out["discounted_gmv"], errors="coerce").fillna(0.0).astype(float)
+    return out[agg.columns]
+
+
+def _discounted_gmv(ds: Dataset, f: Filters) -> pd.DataFrame:
+    """GMV of discounted orders per day (and promotion id) when the lines do not carry the order discount."""
+    o = ds.orders(f)
+    sub = _order_subtotals(ds, f)
+    keys = [dialect.to_date(o.c.order_time).label("day")]
+    if "promotion_id" in o.c:
+        keys.append(_blank_to_null(o.c.promotion_id).label("promotion_id"))
+    stmt = (sa.select(*keys, sa.func.sum(sub.c.subtotal).label("discounted_gmv"))
+            .select_from(o.join(sub, sub.c.order_id == o.c.order_id))
+            .where(sa.cast(o.c.discount_amount, sa.Float) > 0).group_by(*keys).order_by(*keys))
+    out = ds.query(stmt)
+    return out
 
 
 _AGG_COLUMNS = ["orders", "new_orders", "units", "gmv", "costed_gmv", "cost", "discount", "discounted_orders",
@@ -346,7 +389,7 @@ def threshold_bunching(ds: Dataset, filters: Filters | None, windows: CampaignWi
     thresholds = sorted(with_t["threshold"].unique())[:5]
     if not thresholds:
         return pd.DataFrame(columns=hist_cols), pd.DataFrame(columns=sum_cols)
-    of = _order_frame(ds, filters or Filters(), with_new=False)
+    of = _order_subtotals(ds, filters or Filters())
     key = _window_case(of.c.order_time, w)
     key_col = sa.func.coalesce(key, "none").label("k")
     bins = []
@@ -635,6 +678,8 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, post_days: int 
     agg = order_aggregates(ds, filters)
     daily = daily_series(ds, filters, agg)
     windows = campaign_windows(ds, filters, daily)
+    if windows.source == "discount":
+        agg = _add_discounted_gmv(ds, filters or Filters(), agg)
     costed = float(daily["costed_gmv"].sum())
     measured = costed > 0 and float(daily["costed_gmv"].sum()) >= 0.5 * float(daily["gmv"].sum())
     margin = 1 - float(daily["cost"].sum()) / costed if measured else float(assumed_margin)

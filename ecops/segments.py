@@ -137,6 +137,19 @@ class SegmentCut:
         """GMV of the period (every order line falls in exactly one segment)."""
         return float(self.table["gmv"].sum())
 
+    def growth_headline(self, lang: str = "zh") -> str:
+        """One-line takeaway of the growth chart: the fastest- and slowest-growing segments (≥ 2 % of GMV)."""
+        ext = _growth_extremes(self.table)
+        if ext is None:
+            return _t("segments.cut.growth_takeaway", lang, days=self.growth_days)
+        hi, lo = ext
+        return _t("segments.cut.growth_range", lang, hi=self.label(str(hi["segment"]), lang), g_hi=f"{hi['growth']:+.0%}",
+                  lo=self.label(str(lo["segment"]), lang), g_lo=f"{lo['growth']:+.0%}", days=self.growth_days)
+
+    def growth_table(self, lang: str = "zh") -> pd.DataFrame:
+        """The numbers behind the growth chart: GMV of the two windows and the growth per segment."""
+        return self.display_table(lang)[["segment", "name", "gmv_before", "gmv_recent", "growth"]]
+
     def display_table(self, lang: str = "zh") -> pd.DataFrame:
         """The segment table with a display-name column after the raw value."""
         out = self.table.copy()
@@ -165,6 +178,14 @@ class SegmentCut:
             text += _t("segments.cut.growth", lang, seg=self.label(str(g["segment"]), lang), g=f"{g['growth']:+.0%}",
                        days=self.growth_days)
         return text
+
+
+def _growth_extremes(tab: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    big = tab[(tab["gmv_share"] >= 0.02) & tab["growth"].notna()]
+    if len(big) < 2:
+        return None
+    g = big["growth"].astype(float)
+    return big.loc[g.idxmax()], big.loc[g.idxmin()]
 
 
 def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple = ()) -> str:

@@ -41,8 +41,9 @@ if view == "cuts":
         ui.chart(charts.cut_figure(cut, lang), cut.headline(lang), cut.display_table(lang), name=f"segments_{dim}")
         st.subheader(t("segments.cut.growth_title", days=cut.growth_days))
         if tab["growth"].notna().any():
-            ui.chart(charts.growth_figure(cut, lang), t("segments.cut.growth_takeaway", days=cut.growth_days), None,
+            ui.chart(charts.growth_figure(cut, lang), cut.growth_headline(lang), cut.growth_table(lang),
                      name=f"growth_{dim}")
+            st.caption(t("segments.cut.growth_takeaway", days=cut.growth_days))
         else:
             ui.missing(t("segments.cut.no_growth", days=cut.growth_days))
     for item in res.missing:

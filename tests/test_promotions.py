@@ -194,7 +194,7 @@ def test_detect_discount_windows_by_hand():
 
 
 # --------------------------------------------------------------------------- other dataset shapes
-def test_flat_export_detects_the_campaigns_from_discounts(flat_ds, truth):
+def test_flat_export_detects_the_campaigns_from_discounts(flat_ds, truth, sample):
     res = promotions.compute_page(flat_ds)
     assert res.source == "discount"
     got = sorted(zip(res.campaigns["start"], res.campaigns["end"], strict=True))
@@ -202,6 +202,15 @@ def test_flat_export_detects_the_campaigns_from_discounts(flat_ds, truth):
     assert not res.margin_measured and res.margin == pytest.approx(0.35)
     assert res.bunching.empty and not res.has_thresholds
     assert (res.campaigns["orders_lift_low"] > 0).all()
+    # without a promotion id, "promoted" = discounted orders inside the window
+    o, lines = sample.tables["orders"], sample.tables["order_items"]
+    o = o[o["status"] != "cancelled"]
+    r = res.campaigns[res.campaigns["start"] == truth["P008"].start].iloc[0]
+    day = o["order_time"].dt.date
+    used = o[(day >= r["start"]) & (day <= r["end"]) & (o["discount_amount"] > 0)]
+    subtotal = (lines["quantity"] * lines["unit_price"]).groupby(lines["order_id"]).sum()
+    assert r["promoted_orders"] == len(used)
+    assert r["discount_depth"] == pytest.approx(used["discount_amount"].sum() / subtotal[used["order_id"]].sum())
 
 
 def test_promotion_id_only_dataset(sample, truth):

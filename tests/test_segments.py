@@ -44,6 +44,7 @@ def test_region_cut_by_hand(sample_ds, lines):
     recent = gd.loc[t >= "2025-04-02", "amount"].sum()
     before = gd.loc[(t >= "2025-01-02") & (t < "2025-04-02"), "amount"].sum()
     assert row["growth"] == pytest.approx(recent / before - 1)
+    assert "增长最快" in cut.growth_headline("zh") and "grew fastest" in cut.growth_headline("en")
     assert tab["gmv"].sum() == pytest.approx(lines["amount"].sum())
     assert list(cut.table["gmv"]) == sorted(cut.table["gmv"], reverse=True)
 

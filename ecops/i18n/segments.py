@@ -74,6 +74,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Growth compares GMV in the last {days} days of the period with the {days} days before.",
         "zh": "增长率 = 本期最后 {days} 天的成交额 ÷ 此前 {days} 天的成交额 − 1。",
     },
+    "segments.cut.growth_range": {
+        "en": "Over the last {days} days vs the {days} before, “{hi}” grew fastest ({g_hi}) and “{lo}” slowest ({g_lo}).",
+        "zh": "近 {days} 天较此前 {days} 天，「{hi}」增长最快（{g_hi}），「{lo}」最慢（{g_lo}）。",
+    },
     "segments.cut.no_growth": {
         "en": "The period is shorter than {days} days, so there is no growth comparison.",
         "zh": "时间段短于 {days} 天，无法计算增长。",
