@@ -617,6 +617,22 @@ class PricingPage:
     def empty(self) -> bool:
         return self.n_lines == 0
 
+    @property
+    def latest_index(self) -> float | None:
+        """The shop-wide price index of the latest period (the only group's when not by category)."""
+        if self.index.empty:
+            return None
+        cats = set(self.index["category"])
+        line = self.index[self.index["category"] == (ALL_PRODUCTS if ALL_PRODUCTS in cats else min(cats))]
+        return float(line.sort_values("period")["index"].iloc[-1])
+
+    @property
+    def gross_margin(self) -> float | None:
+        """(Revenue − cost) / revenue over the analysed lines, None without unit costs."""
+        if not self.has_cost or self.baseline.empty:
+            return None
+        return float(1 - self.baseline["cost"].sum() / self.baseline["revenue"].sum())
+
 
 def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: int = 28, whatif_category: str = "",
                  whatif_pct: float = 5.0) -> PricingPage:

@@ -511,7 +511,7 @@ class CampaignLiftModel:
                 for pid, st in status.items()}
         baseline = pd.DataFrame({"day": pd.to_datetime(daily["day"]) if n else pd.Series(dtype="datetime64[ns]")})
         self.dispersion_ = {}
-        if n == 0 or ordinary.sum() < max(28, base.shape[1] + 7):
+        if n == 0 or ordinary.sum() < max(28, base.shape[1] + 7) or not daily[self.metrics[0]].sum() > 0:
             for pid in camp_cols:
                 rows[pid]["status"] = "insufficient"
             camp_cols, post_cols = {}, {}
@@ -526,7 +526,9 @@ class CampaignLiftModel:
             baseline[f"{m}_baseline"] = np.nan
             if not camp_cols:
                 continue
-            scale = float(y_raw.mean()) or 1.0
+            scale = float(y_raw.mean())
+            if not scale > 0:  # nothing sold in the period: no baseline to speak of
+                continue
             y = y_raw / scale
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -664,8 +666,27 @@ class PromotionsPage:
         return self.campaigns.empty
 
     @property
+    def n_orders(self) -> int:
+        """Orders in the analysed period (after filters)."""
+        return int(self.daily["orders"].sum()) if "orders" in self.daily else 0
+
+    @property
     def evaluated(self) -> pd.DataFrame:
+        """Campaigns with a baseline estimate."""
         return self.campaigns[self.campaigns["status"] == "ok"] if not self.empty else self.campaigns
+
+    @property
+    def kpis(self) -> dict[str, float]:
+        """Headline figures over evaluated campaigns: ``evaluated, total, net_incremental_gmv, paid,
+        with_roi, total_cost, dips`` (campaigns that paid back / have an ROI / show a detected dip)."""
+        ev = self.evaluated
+        if ev.empty:
+            return {"evaluated": 0, "total": len(self.campaigns), "net_incremental_gmv": 0.0, "paid": 0,
+                    "with_roi": 0, "total_cost": 0.0, "dips": 0}
+        return {"evaluated": len(ev), "total": len(self.campaigns),
+                "net_incremental_gmv": float(ev["net_incremental_gmv"].sum()), "paid": int((ev["roi"] > 0).sum()),
+                "with_roi": int(ev["roi"].notna().sum()), "total_cost": float(ev["total_cost"].sum()),
+                "dips": int(ev["orders_dip_detected"].sum())}
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, *, post_days: int = 14,

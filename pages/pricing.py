@@ -38,16 +38,13 @@ if res.empty:
 el = res.elasticity
 est = el.estimated
 tk = pricing.takeaways(res)
-overall = res.index[res.index["category"] == pricing.ALL_PRODUCTS] if el.by_category else res.index
-latest_index = overall.sort_values("period")["index"].iloc[-1] if len(overall) else None
-margin = (1 - res.baseline["cost"].sum() / res.baseline["revenue"].sum()) if res.has_cost else None
 ui.kpis([
     ui.Kpi(t("pricing.kpi.categories"), f"{len(est)} / {len(el.categories)}"),
     ui.Kpi(t("pricing.kpi.median_e"), f"{est['elasticity'].median():.2f}" if len(est) else "—",
            help=t("pricing.kpi.median_e_help")),
     ui.Kpi(t("pricing.kpi.elastic"), ui.num((est["ci_high"] < -1).sum())),
-    ui.Kpi(t("pricing.kpi.index"), ui.num(latest_index, 1)),
-    ui.Kpi(t("pricing.kpi.margin"), ui.pct(margin)),
+    ui.Kpi(t("pricing.kpi.index"), ui.num(res.latest_index, 1)),
+    ui.Kpi(t("pricing.kpi.margin"), ui.pct(res.gross_margin)),
 ])
 st.caption(t("pricing.caption", lines=ui.num(res.n_lines), skus=ui.num(res.n_skus), period=el.period_days))
 if not el.by_category:

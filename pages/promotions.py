@@ -35,6 +35,9 @@ with st.spinner(t("promotions.fitting")):
 if res.source == "none":
     ui.missing(t("promotions.need_promotions"))
     st.stop()
+if res.n_orders == 0:
+    st.warning(t("core.empty_period"))
+    st.stop()
 st.caption(t(f"promotions.source.{res.source}", n=len(res.campaigns)))
 if res.empty:
     st.info(t("promotions.source.none_in_period"))
@@ -42,13 +45,13 @@ if res.empty:
 
 ev = res.evaluated
 tk = promotions.takeaways(res)
+k = res.kpis
 ui.kpis([
-    ui.Kpi(t("promotions.kpi.campaigns"), f"{len(ev)} / {len(res.campaigns)}"),
-    ui.Kpi(t("promotions.kpi.incremental"), ui.money(ev["net_incremental_gmv"].sum()),
-           help=t("promotions.kpi.incremental_help")),
-    ui.Kpi(t("promotions.kpi.paid"), f"{int((ev['roi'] > 0).sum())} / {int(ev['roi'].notna().sum())}"),
-    ui.Kpi(t("promotions.kpi.cost"), ui.money(ev["total_cost"].sum())),
-    ui.Kpi(t("promotions.kpi.dips"), ui.num(ev["orders_dip_detected"].sum())),
+    ui.Kpi(t("promotions.kpi.campaigns"), f"{k['evaluated']} / {k['total']}"),
+    ui.Kpi(t("promotions.kpi.incremental"), ui.money(k["net_incremental_gmv"]), help=t("promotions.kpi.incremental_help")),
+    ui.Kpi(t("promotions.kpi.paid"), f"{k['paid']} / {k['with_roi']}"),
+    ui.Kpi(t("promotions.kpi.cost"), ui.money(k["total_cost"])),
+    ui.Kpi(t("promotions.kpi.dips"), ui.num(k["dips"])),
 ])
 st.caption(t("promotions.margin_measured" if res.margin_measured else "promotions.margin_assumed",
              margin=ui.pct(res.margin)))
@@ -116,7 +119,7 @@ with tabs[2], ui.guard("depth"):
 with tabs[3], ui.guard("threshold"):
     st.subheader(t("promotions.h.bunching"))
     if res.bunching.empty:
-        ui.missing(t("promotions.need_threshold"))
+        ui.missing(t("promotions.bunching_no_reference" if res.has_thresholds else "promotions.need_threshold"))
     else:
         thresholds = [float(x) for x in res.bunching["threshold"]]
         best = float(res.bunching.loc[res.bunching["above_diff"].idxmax(), "threshold"])

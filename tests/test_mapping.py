@@ -78,7 +78,7 @@ def test_uci_online_retail_headers():
     assert _targets(m, "Online Retail.xlsx") == {
         "InvoiceNo": "orders.order_id", "StockCode": "order_items.product_id", "Description": "products.name",
         "Quantity": "order_items.quantity", "InvoiceDate": "orders.order_time", "UnitPrice": "order_items.unit_price",
-        "CustomerID": "orders.customer_id", "Country": None,
+        "CustomerID": "orders.customer_id", "Country": "orders.region",  # country is the region of a cross-border shop
     }
     assert sm.column_mapping("InvoiceDate").parse.date_format == "mdy_slash"
     assert sm.column_mapping("CustomerID").parse.strip_zero_decimal

@@ -23,6 +23,7 @@ def _copy_frames(url: str, frames) -> None:
             buf.seek(0)
             cols = ", ".join(f'"{c}"' for c in frame.columns)
             con.connection.cursor().copy_expert(f'COPY "{name}" ({cols}) FROM STDIN WITH CSV', buf)
+            con.exec_driver_sql(f'ANALYZE "{name}"')  # plan with statistics, like a real warehouse
     engine.dispose()
 
 

@@ -207,8 +207,8 @@ Per category, a Poisson pseudo-maximum-likelihood regression (statsmodels GLM) o
 effect per SKU and one per period: `E[units] = exp(α_SKU + γ_period + ε · log price)`. The period effects absorb
 seasonality, traffic, campaigns and every shop-wide promotion (they move all SKUs of the category together); the
 SKU effects absorb popularity. ε is identified by a SKU's price moving against its siblings'. The regression uses
-the complete SKU × period grid *including periods with zero sales* (price carried from the nearest observed
-period); OLS of log(units) has to drop those cells and is biased towards zero. Promotion controls: campaign
+the complete SKU × period grid *including periods with zero sales* (price: the SKU's price before and after
+when they agree, else their geometric mean); OLS of log(units) has to drop those cells and is biased towards zero. Promotion controls: campaign
 periods are absorbed by the period effects; a SKU-level "promoted share" is deliberately *not* used as a control,
 because under threshold and coupon rules whether an order qualifies depends on the prices themselves.
 
@@ -232,7 +232,7 @@ a direction and test them.""",
         "zh": """**价格弹性。** 在数据库中按 SKU 和 {period} 天周期汇总销量与收入。对每个品类，用泊松伪极大似然回归
 （statsmodels GLM）估计销量对对数价格的弹性，含 SKU 固定效应和周期固定效应：`E[销量] = exp(α_SKU + γ_周期 + ε · log 价格)`。
 周期效应吸收季节性、流量、大促和所有全店促销（它们让品类内所有 SKU 同涨同跌）；SKU 效应吸收商品热度。ε 由某 SKU 相对同品类
-其他 SKU 的价格变动识别。回归使用完整的 SKU × 周期网格，*包括零销量周期*（价格取最近观测周期的价格）；对 log(销量) 做 OLS
+其他 SKU 的价格变动识别。回归使用完整的 SKU × 周期网格，*包括零销量周期*（前后观测价格相同时取该价格，否则取两者的几何平均）；对 log(销量) 做 OLS
 必须丢弃这些格子，会使弹性偏向零。促销控制：活动周期由周期效应吸收；刻意*不*把 SKU 层面的"促销订单占比"作为控制变量，
 因为在满减和优惠券规则下，订单是否享受优惠本身取决于价格。
 

@@ -50,6 +50,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "bunching.",
         "zh": "未知满减门槛：请在活动表中映射 `threshold_amount`（门槛）以查看满减凑单效应。",
     },
+    "promotions.bunching_no_reference": {
+        "en": "Threshold campaigns ran, but the period holds no ordinary days (or no threshold-campaign days) to "
+              "compare basket sizes with. Widen the period.",
+        "zh": "有满减活动，但所选时段内没有可对比的平日（或满减活动日），无法比较订单金额分布。请扩大时间范围。",
+    },
     "promotions.need_cost": {
         "en": "No campaign costs: ROI counts only the discounts given. Map `cost` in a promotions table to include "
               "fees and budgets.",
