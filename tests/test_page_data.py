@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from support.apptest import run_page
 
 from ecops.dataset import Dataset
 from ecops.loader import load_files
@@ -12,10 +13,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def test_sample_quality_report(sample_ds):
-    at = AppTest.from_file("../pages/data.py", default_timeout=120)
-    at.session_state[DATASET_KEY] = sample_ds
-    at.run()
-    assert not at.exception
+    at = run_page("data", sample_ds)
     assert any("sample" in m.value for m in at.markdown)
     # The mapping belongs to an upload: with the sample the page says so instead of an empty editor.
     assert any("Upload files first" in i.value or "请先上传文件" in i.value for i in at.info)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import metrics as _metrics
+from support.apptest import page_text as _text
 
 from ecops import logistics
 from ecops.dataset import Dataset
@@ -18,14 +20,6 @@ def _run(ds, lang: str | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
+from support.apptest import metrics as _metrics
+from support.apptest import page_text as _text
 
 from ecops import portrait
 from ecops.ui.state import DATASET_KEY
@@ -16,14 +18,6 @@ def _run(ds, **params: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
 def test_rfm_section_on_the_sample(sample_ds):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import page_text as _text
 
 from ecops import pricing
 from ecops.ui.state import DATASET_KEY
@@ -21,10 +22,6 @@ def _run(ds, **params) -> AppTest:
 
 def _metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
-
-
-def _text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import metrics as _metrics
 
 from ecops import promotions
 from ecops.ui.state import DATASET_KEY
@@ -17,10 +18,6 @@ def _run(ds, **params) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def _text(at: AppTest) -> str:
