@@ -303,6 +303,39 @@ class Dataset:
             cond.append(p.c.category.in_(f.categories))
         return sa.select(*cols).select_from(join).where(*cond).subquery("f_lines")
 
+    def order_totals(self, filters: Filters | None = None) -> sa.Subquery:
+        """One row per filtered order: order_id, customer_id, order_time, ``amount`` (GMV of its lines).
+
+        Also ``cost`` and ``costed_amount`` (GMV of the lines whose unit cost is known) when a cost
+        exists. Lines are summed per order before the join with orders, which is much cheaper than
+        counting distinct orders over joined lines; the category filter applies at line level.
+        """
+        f = filters or Filters()
+        oi = self.table("order_items")
+        p = self.sources.get("products")
+        src: sa.FromClause = oi
+        unit_cost = oi.c.unit_cost if "unit_cost" in oi.c else None
+        needs_products = p is not None and (
+            (f.categories and "category" in p.c) or ("unit_cost" in p.c))
+        cond: list[Any] = []
+        if needs_products:
+            src = oi.outerjoin(p, p.c.product_id == oi.c.product_id)
+            if "unit_cost" in p.c:
+                unit_cost = p.c.unit_cost if unit_cost is None else sa.func.coalesce(unit_cost, p.c.unit_cost)
+            if f.categories and "category" in p.c:
+                cond.append(p.c.category.in_(f.categories))
+        amount = oi.c.quantity * oi.c.unit_price
+        cols: list[Any] = [oi.c.order_id, sa.func.sum(amount).label("amount")]
+        if unit_cost is not None:
+            cols += [sa.func.sum(oi.c.quantity * unit_cost).label("cost"),
+                     sa.func.sum(sa.case((unit_cost.is_not(None), amount), else_=0.0)).label("costed_amount")]
+        per_order = sa.select(*cols).select_from(src).where(*cond).group_by(oi.c.order_id).subquery("per_order")
+        o = self.orders(replace(f, categories=()))
+        out = [o.c.order_id, o.c.customer_id, o.c.order_time, per_order.c.amount]
+        if unit_cost is not None:
+            out += [per_order.c.cost, per_order.c.costed_amount]
+        return sa.select(*out).join(per_order, per_order.c.order_id == o.c.order_id).subquery("f_order_totals")
+
     # ----------------------------------------------------------------- query
     def query(self, stmt: sa.Executable) -> pd.DataFrame:
         """Run a SELECT that ecops built and return the (small, aggregated) result as a frame.

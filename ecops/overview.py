@@ -103,35 +103,33 @@ def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
     f = filters or Filters()
     start, end = _period(ds, f)
     f = replace(f, start=start, end=end)
-    lines = ds.lines(f)
-    has_cost = "cost" in lines.c
-    cols = [sa.func.coalesce(sa.func.sum(lines.c.amount), 0.0).label("gmv")]
+    ot = ds.order_totals(f)
+    has_cost = "cost" in ot.c
+    cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv")]
     if has_cost:
-        cols += [
-            sa.func.sum(lines.c.cost).label("cost"),
-            sa.func.sum(sa.case((lines.c.cost.is_not(None), lines.c.amount), else_=0.0)).label("costed_gmv"),
-        ]
-    money = ds.query(sa.select(*cols)).iloc[0]
-
-    o = ds.orders(f)
-    per_customer = sa.select(o.c.customer_id, sa.func.count(sa.distinct(o.c.order_id)).label("n")) \
-        .group_by(o.c.customer_id).subquery()
-    counts = ds.query(sa.select(
+        cols += [sa.func.sum(ot.c.cost).label("cost"), sa.func.sum(ot.c.costed_amount).label("costed_gmv")]
+    per_customer = sa.select(*cols).group_by(ot.c.customer_id).subquery()
+    totals = [
+        sa.func.coalesce(sa.func.sum(per_customer.c.gmv), 0.0).label("gmv"),
         sa.func.coalesce(sa.func.sum(per_customer.c.n), 0).label("orders"),
         sa.func.count().label("customers"),
         sa.func.sum(sa.case((per_customer.c.n >= 2, 1), else_=0)).label("repeaters"),
-    )).iloc[0]
-    gmv = float(money["gmv"] or 0.0)
-    n_orders = int(counts["orders"] or 0)
-    n_cust = int(counts["customers"] or 0)
+    ]
+    if has_cost:
+        totals += [sa.func.sum(per_customer.c.cost).label("cost"),
+                   sa.func.sum(per_customer.c.costed_gmv).label("costed_gmv")]
+    row = {k: (0.0 if pd.isna(v) else float(v)) for k, v in ds.query(sa.select(*totals)).iloc[0].items()}
+    gmv = row["gmv"]
+    n_orders = int(row["orders"])
+    n_cust = int(row["customers"])
     margin = coverage = None
-    if has_cost and money["costed_gmv"] and float(money["costed_gmv"]) > 0:
-        margin = 1 - float(money["cost"]) / float(money["costed_gmv"])
-        coverage = float(money["costed_gmv"]) / gmv if gmv else None
+    if has_cost and row["costed_gmv"] > 0:
+        margin = 1 - row["cost"] / row["costed_gmv"]
+        coverage = row["costed_gmv"] / gmv if gmv else None
     return Kpis(
         start=start, end=end, gmv=gmv, orders=n_orders, customers=n_cust,
         aov=gmv / n_orders if n_orders else None,
-        repeat_customer_rate=int(counts["repeaters"] or 0) / n_cust if n_cust else None,
+        repeat_customer_rate=row["repeaters"] / n_cust if n_cust else None,
         gross_margin=margin, cost_coverage=coverage,
     )
 
@@ -163,13 +161,13 @@ def _shift_year(d: dt.date) -> dt.date:
 def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") -> pd.DataFrame:
     """GMV, orders, customers and AOV per day / week (Monday) / month, aggregated in SQL."""
     f = filters or Filters()
-    lines = ds.lines(f)
-    period = dialect.date_trunc(grain, lines.c.order_time).label("period")
+    ot = ds.order_totals(f)
+    period = dialect.date_trunc(grain, ot.c.order_time).label("period")
     stmt = (sa.select(
         period,
-        sa.func.sum(lines.c.amount).label("gmv"),
-        sa.func.count(sa.distinct(lines.c.order_id)).label("orders"),
-        sa.func.count(sa.distinct(lines.c.customer_id)).label("customers"),
+        sa.func.sum(ot.c.amount).label("gmv"),
+        sa.func.count().label("orders"),
+        sa.func.count(sa.distinct(ot.c.customer_id)).label("customers"),
     ).group_by(period).order_by(period))
     frame = ds.query(stmt)
     if frame.empty:
@@ -245,10 +243,9 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
 
 def daily(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
     """Daily GMV and orders (SQL aggregate), the input of anomaly detection."""
-    lines = ds.lines(filters or Filters())
-    day = dialect.to_date(lines.c.order_time).label("day")
-    frame = ds.query(sa.select(day, sa.func.sum(lines.c.amount).label("gmv"),
-                               sa.func.count(sa.distinct(lines.c.order_id)).label("orders"))
+    ot = ds.order_totals(filters or Filters())
+    day = dialect.to_date(ot.c.order_time).label("day")
+    frame = ds.query(sa.select(day, sa.func.sum(ot.c.amount).label("gmv"), sa.func.count().label("orders"))
                      .group_by(day).order_by(day))
     frame["day"] = pd.to_datetime(frame["day"])
     frame["gmv"] = frame["gmv"].astype(float)
