@@ -14,19 +14,19 @@ with state.shell_running():
     # Pages are registered explicitly (DESIGN §6): url_path keys the page in shared links.
     PAGES = {
         t("core.nav.group.analysis"): [
-            st.Page("pages/overview.py", title=t("core.nav.overview"), icon="📈", url_path="overview",
+            st.Page("pages/overview.py", title=t("core.nav.overview"), icon=":material/insights:", url_path="overview",
                     default=True),
-            st.Page("pages/portrait.py", title=t("core.nav.portrait"), icon="👥", url_path="portrait"),
-            st.Page("pages/segments.py", title=t("core.nav.segments"), icon="🧩", url_path="segments"),
-            st.Page("pages/pricing.py", title=t("core.nav.pricing"), icon="🏷️", url_path="pricing"),
-            st.Page("pages/promotions.py", title=t("core.nav.promotions"), icon="🎯", url_path="promotions"),
-            st.Page("pages/warehouse.py", title=t("core.nav.warehouse"), icon="🏬", url_path="warehouse"),
-            st.Page("pages/logistics.py", title=t("core.nav.logistics"), icon="🚚", url_path="logistics"),
-            st.Page("pages/satisfaction.py", title=t("core.nav.satisfaction"), icon="😊", url_path="satisfaction"),
-            st.Page("pages/profit.py", title=t("core.nav.profit"), icon="💰", url_path="profit"),
+            st.Page("pages/portrait.py", title=t("core.nav.portrait"), icon=":material/groups:", url_path="portrait"),
+            st.Page("pages/segments.py", title=t("core.nav.segments"), icon=":material/donut_small:", url_path="segments"),
+            st.Page("pages/pricing.py", title=t("core.nav.pricing"), icon=":material/sell:", url_path="pricing"),
+            st.Page("pages/promotions.py", title=t("core.nav.promotions"), icon=":material/campaign:", url_path="promotions"),
+            st.Page("pages/warehouse.py", title=t("core.nav.warehouse"), icon=":material/warehouse:", url_path="warehouse"),
+            st.Page("pages/logistics.py", title=t("core.nav.logistics"), icon=":material/local_shipping:", url_path="logistics"),
+            st.Page("pages/satisfaction.py", title=t("core.nav.satisfaction"), icon=":material/sentiment_satisfied:", url_path="satisfaction"),
+            st.Page("pages/profit.py", title=t("core.nav.profit"), icon=":material/account_balance:", url_path="profit"),
         ],
         t("core.nav.group.data"): [
-            st.Page("pages/data.py", title=t("core.nav.data"), icon="🗂️", url_path="data"),
+            st.Page("pages/data.py", title=t("core.nav.data"), icon=":material/database:", url_path="data"),
         ],
     }
     page = st.navigation(PAGES)

@@ -54,6 +54,9 @@ def test_every_page_renders(page, streamlit_server, path, expected):
     assert_no_exception(page, streamlit_server)
     assert expected in page.locator('[data-testid="stMain"]').inner_text()
     assert not page.evaluate("() => document.getElementById('root').hasAttribute('inert')"), "a dialog is open"
+    if path != "data":  # every analysis page draws at least one chart, and it must really render
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg')"
+                               ".length > 0", timeout=60_000)
     screenshot(page, f"page_{path or 'overview'}")
 
 

@@ -120,6 +120,8 @@ def money(x: Any, digits: int = 0) -> str:
     x = float(x)
     if abs(x) >= 1e8 and state.lang() == "zh":
         return f"{cur}{x / 1e8:,.2f}亿"
+    if abs(x) >= 1e7 and state.lang() == "zh":
+        return f"{cur}{x / 1e4:,.0f}万"
     if abs(x) >= 1e4 and state.lang() == "zh":
         return f"{cur}{x / 1e4:,.1f}万"
     if abs(x) >= 1e6:
