@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import runpy
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +29,8 @@ _PARAMS = "ecops.params"  # page parameters in use on this run
 _GLOBALS = "ecops.globals"  # global URL keys (filters, lang, currency, ds)
 FILTER_KEYS = ("from", "to", "region", "channel", "category")
 GLOBAL_KEYS = (*FILTER_KEYS, "lang", "cur", "ds")
-SAMPLE_ORDERS = 50_000
+# The built-in sample size; larger only for load tests and demos (ECOPS_SAMPLE_ORDERS=1000000).
+SAMPLE_ORDERS = int(os.environ.get("ECOPS_SAMPLE_ORDERS", "50000"))
 SAMPLE_SEED = 7
 
 T = TypeVar("T")
