@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
+from support.apptest import run_page
 
 from ecops import logistics
 from ecops.dataset import Dataset
@@ -13,13 +14,7 @@ from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file("../pages/logistics.py", default_timeout=120)
-    at.session_state[DATASET_KEY] = ds
-    if lang:
-        at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("logistics", ds, **({"lang": lang} if lang else {}))
 
 
 @pytest.fixture(scope="module")

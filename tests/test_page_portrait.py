@@ -5,19 +5,13 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
+from support.apptest import run_page
 
 from ecops import portrait
-from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, **params: str) -> AppTest:
-    at = AppTest.from_file("../pages/portrait.py", default_timeout=180)
-    at.session_state[DATASET_KEY] = ds
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("portrait", ds, **params)
 
 
 def test_rfm_section_on_the_sample(sample_ds):

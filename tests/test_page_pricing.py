@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import page_text as _text
+from support.apptest import run_page
 
 from ecops import pricing
-from ecops.ui.state import DATASET_KEY
 
 
-def _run(ds, **params) -> AppTest:
-    at = AppTest.from_file("../pages/pricing.py", default_timeout=120)
-    at.session_state[DATASET_KEY] = ds
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def _run(ds, **params: str) -> AppTest:
+    return run_page("pricing", ds, **params)
 
 
 def _metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:

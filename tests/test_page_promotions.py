@@ -5,19 +5,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
+from support.apptest import run_page
 
 from ecops import promotions
 from ecops.ui.state import DATASET_KEY
 
 
-def _run(ds, **params) -> AppTest:
-    at = AppTest.from_file("../pages/promotions.py", default_timeout=120)
-    at.session_state[DATASET_KEY] = ds
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def _run(ds, **params: str) -> AppTest:
+    return run_page("promotions", ds, **params)
 
 
 def _text(at: AppTest) -> str:

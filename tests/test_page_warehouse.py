@@ -5,19 +5,14 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
+from support.apptest import run_page
 
 from ecops import warehouse
 from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file("../pages/warehouse.py", default_timeout=120)
-    at.session_state[DATASET_KEY] = ds
-    if lang:
-        at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("warehouse", ds, **({"lang": lang} if lang else {}))
 
 
 def test_sample_shows_the_analysis_numbers(sample_ds):
