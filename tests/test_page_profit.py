@@ -2,22 +2,17 @@
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import metrics as _metrics
+from support.apptest import run_page
 
 from ecops import i18n
 from ecops import profit as P
-from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file("../pages/profit.py", default_timeout=180)
-    at.session_state[DATASET_KEY] = ds
-    if params:
-        at.query_params.update(params)
-    return at.run()
+    return run_page("profit", ds, **(params or {}))
 
 
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def _money_en(x: float, digits: int = 0) -> str:

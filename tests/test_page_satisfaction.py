@@ -2,22 +2,17 @@
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import metrics as _metrics
+from support.apptest import run_page
 
 from ecops import i18n
 from ecops import satisfaction as S
-from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file("../pages/satisfaction.py", default_timeout=180)
-    at.session_state[DATASET_KEY] = ds
-    if params:
-        at.query_params.update(params)
-    return at.run()
+    return run_page("satisfaction", ds, **(params or {}))
 
 
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def _no_section_failed(at, lang: str = "zh") -> None:
