@@ -81,13 +81,22 @@ _WEAK_NAME_HEADERS = frozenset({"name", "名称"})
 
 # Canonical columns that are known not to be personal: their headers switch off
 # value-based detection, so an 11-digit order number is never taken for a phone.
+# Keys of a person (customer_id and its synonyms: 用户, 买家, buyer id …) are the exception:
+# shops often key customers by their phone number or e-mail, so those values stay checked.
+_PERSON_KEY_HEADERS: frozenset[str] = frozenset(
+    normalise_name(s)
+    for t in TABLES.values()
+    for c in t.columns
+    if c.name == "customer_id"
+    for s in (c.name, *c.synonyms)
+)
 _NON_PERSONAL_HEADERS: frozenset[str] = frozenset(
     normalise_name(s)
     for t in TABLES.values()
     for c in t.columns
     if not c.personal and c.name != "name"
     for s in (c.name, *c.synonyms)
-)
+) - _PERSON_KEY_HEADERS
 
 _PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
               "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
@@ -327,7 +336,8 @@ def detect_personal(
     data : a DataFrame, a mapping of column name → sample values, or just column names.
     table : canonical table name when the columns are already mapped; its personal columns
         (``schema.personal_columns``) are reported with confidence 1 and its other canonical
-        columns (e.g. ``products.name``) are never reported.
+        columns (e.g. ``products.name``) are never reported — except ``customer_id``, whose
+        values are still checked.
     sample_size : rows sampled per column for the value test.
     min_share : share of sampled values that must match a kind when the header says nothing.
 
@@ -339,8 +349,10 @@ def detect_personal(
     mobiles ``1[3-9]\\d{9}`` with optional +86, international numbers, e-mails, Chinese and
     Western street addresses, GB 11643 ID numbers with valid checksum, names starting with
     a common Chinese surname or a common Western given name / surname). Headers of
-    non-personal canonical columns (order id, customer id, SKU …) switch the phone and ID
-    value tests off, so 11-digit order numbers are not taken for phones. Short Han strings
+    non-personal canonical columns (order id, SKU …) switch the phone and ID value tests
+    off, so 11-digit order numbers are not taken for phones; customer keys (``customer_id``,
+    用户, 买家 …) keep every value test, because shops often key customers by their phone
+    number or e-mail. Short Han strings
     that repeat (categories, brands, provinces) are not taken for names.
     """
     canonical = TABLES[table] if table is not None else None
@@ -351,7 +363,10 @@ def detect_personal(
             if col.personal:
                 kind: PersonalKind = col.name if col.name in KINDS else "other"  # type: ignore[assignment]
                 found.append(PersonalColumn(column, kind, 1.0, "schema"))
-            continue
+                continue
+            if normalise_name(column) not in _PERSON_KEY_HEADERS:
+                continue
+            # A customer key may be a phone number or an e-mail: its values decide (below).
         sample = None
         if values is not None:
             sample = values.dropna()

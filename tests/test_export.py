@@ -282,3 +282,11 @@ def test_html_report_english_and_row_cap():
     assert '<html lang="en">' in doc
     assert "first 10 of 30 rows" in doc
     assert "plotly.js v" not in doc  # no figure, no library
+
+
+def test_export_masks_customer_ids_that_are_phone_numbers():
+    df = pd.DataFrame({"customer_id": ["13812345678", "13912345678"], "orders": [3, 1]})
+    for table in (None, "customers"):
+        assert read_csv_cells(to_csv_bytes(df, table=table))[1] == ["138****5678", "3"]
+        assert [c.value for c in read_xlsx(to_xlsx_bytes(df, table=table))[1]] == ["138****5678", 3]
+    assert read_csv_cells(to_csv_bytes(df, mask=False))[1] == ["13812345678", "3"]

@@ -297,3 +297,20 @@ def test_mask_frame_with_duplicate_and_numeric_headers():
     df = pd.DataFrame([["13812345678", "13912345678", 5]], columns=["tel", "tel", 0])
     out = mask_frame(df)
     assert out.iloc[0].tolist() == ["138****5678", "139****5678", 5]
+
+
+@pytest.mark.parametrize("table", [None, "customers", "orders"])
+def test_customer_id_holding_phones_or_emails_is_masked(table):
+    # Shops often key customers by phone number or e-mail: a known ID header must not switch the value test off.
+    phones = pd.DataFrame({"customer_id": [13812345678, 13912345678, 15012345678], "gmv": [1.0, 2.0, 3.0]})
+    assert [(p.column, p.kind) for p in detect_personal(phones, table=table)] == [("customer_id", "phone")]
+    assert mask_frame(phones, table=table)["customer_id"].tolist() == ["138****5678", "139****5678", "150****5678"]
+    mails = pd.DataFrame({"customer_id": ["zhang@example.com", "li@example.com"]})
+    assert mask_frame(mails, table=table)["customer_id"].tolist() == ["z***@example.com", "l***@example.com"]
+    for header in ("买家", "用户ID", "buyer id"):  # synonyms of customer_id too
+        assert mask_frame(phones.rename(columns={"customer_id": header}))[header].iloc[0] == "138****5678"
+
+
+def test_plain_customer_ids_and_phone_like_order_ids_stay_clear():
+    df = pd.DataFrame({"customer_id": ["C000001", "C000002"], "order_id": [13900000000, 13900000001]})
+    assert detect_personal(df) == () and detect_personal(df, table="orders") == ()
