@@ -77,8 +77,9 @@ if view == "cuts":
     with ui.guard("export"):
         st.subheader(t("segments.export.title"))
         value = ui.select(t("segments.export.segment"), "seg", values, values[0], format_func=lambda v: cut.label(v, lang))
-        reveal = st.toggle(t("segments.export.reveal"), value=False, key="segments.reveal",
-                           help=t("segments.export.reveal_help"))
+        # Same operator permission as the sidebar switch: without it no toggle, and exports stay masked.
+        reveal = ui.reveal_toggle(t("segments.export.reveal"), key="segments.reveal",
+                                  help=t("segments.export.reveal_help"))
         people = state.cached(segments.customer_list, ds, f, dimension=dim, value=value)
         shown = people.head(200)
         st.caption(t("segments.export.count", n=ui.num(len(people)), seg=cut.label(value, lang), shown=len(shown)))

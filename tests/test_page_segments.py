@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
+from support.apptest import PAGES, run_page
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
-from support.apptest import run_page
 
 from ecops import basket, segments
+from ecops.ui.state import DATASET_KEY
 
 
 def _run(ds, **params: str) -> AppTest:
@@ -59,3 +64,53 @@ def test_minimal_dataset_without_customers_or_products(minimal_ds):
     assert _metrics(at)["Largest segment"] == "Champions"
     at = _run(minimal_ds, view="basket", lang="en")
     assert "Buyers of" in _text(at)
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """file name → callable of every deferred download button drawn (AppTest drops its media manager after a run)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return seen
+
+
+def _customer_csv(downloads) -> pd.DataFrame:
+    name = next(n for n in downloads if n and n.startswith("customers_") and n.endswith(".csv"))
+    return pd.read_csv(io.BytesIO(downloads[name]()), dtype=str, encoding="utf-8-sig")
+
+
+def _segments_with_reveal_forced(ds) -> AppTest:
+    at = AppTest.from_file(str(PAGES / "segments.py"), default_timeout=180)
+    at.session_state[DATASET_KEY] = ds
+    at.session_state["segments.reveal"] = True  # as if the switch had been turned on
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_without_permission_no_reveal_toggle_and_export_masked(sample, sample_ds, monkeypatch, deferred_downloads):
+    monkeypatch.delenv("ECOPS_ALLOW_REVEAL", raising=False)
+    at = _segments_with_reveal_forced(sample_ds)
+    assert [tg.key for tg in at.toggle if tg.key == "segments.reveal"] == []
+    people = _customer_csv(deferred_downloads)
+    clear_phones = set(sample.tables["customers"]["phone"].astype(str))
+    assert len(people) > 0 and "phone" in people.columns
+    assert people["phone"].str.fullmatch(r"1\d\d\*{4}\d{4}").all()
+    assert not clear_phones & set(people["phone"])
+    assert not people["email"].isin(sample.tables["customers"]["email"]).any()
+
+
+def test_with_permission_the_toggle_reveals_the_export(sample, sample_ds, monkeypatch, deferred_downloads):
+    monkeypatch.setenv("ECOPS_ALLOW_REVEAL", "1")
+    at = _segments_with_reveal_forced(sample_ds)
+    assert [tg.key for tg in at.toggle if tg.key == "segments.reveal"] == ["segments.reveal"]
+    people = _customer_csv(deferred_downloads)
+    assert people["phone"].isin(sample.tables["customers"]["phone"].astype(str)).all()

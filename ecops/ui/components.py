@@ -6,8 +6,10 @@ reproduces what the user set.
 
 from __future__ import annotations
 
+import html
 import logging
 import math
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +51,45 @@ def kpis(items: Sequence[Kpi], per_row: int = 6) -> None:
             col.metric(k.label, k.value, k.delta, help=k.help, delta_color=k.delta_color)
 
 
+REVEAL_ENV = "ECOPS_ALLOW_REVEAL"
+_REVEAL_KEY = "ecops.reveal_personal"
+
+
+def reveal_allowed() -> bool:
+    """Whether the operator lets people see personal fields in clear (env ``ECOPS_ALLOW_REVEAL`` or secrets).
+
+    Off by default. Every place that can show or export clear personal data asks this one
+    function; without permission no "show in clear" switch is drawn and everything is masked.
+    """
+    if os.environ.get(REVEAL_ENV, "").strip().lower() in ("1", "true", "yes"):
+        return True
+    try:
+        return bool(st.secrets.get("ecops", {}).get("allow_reveal", False))
+    except Exception:  # no secrets file is the normal case
+        return False
+
+
+def reveal_toggle(label: str, key: str = _REVEAL_KEY, help: str | None = None) -> bool:
+    """A "show personal fields in clear" switch, drawn only where :func:`reveal_allowed`; else False."""
+    if not reveal_allowed():
+        st.session_state.pop(key, None)  # a switch left on before permission was withdrawn does not count
+        return False
+    return bool(st.toggle(label, key=key, help=help))
+
+
+def reveal_personal() -> bool:
+    """True only when the operator allows it and the user switched clear personal fields on in the sidebar."""
+    return reveal_allowed() and bool(st.session_state.get(_REVEAL_KEY, False))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
+
+
+def md_escape(text: object) -> str:
+    """User-supplied text (a file name, a dataset name) made inert for st.markdown: no HTML, links or styling."""
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", str(text)), quote=False)
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-]+", "_", name).strip("_") or "table"
 
@@ -58,7 +99,7 @@ def downloads(df: pd.DataFrame, name: str) -> None:
     from ecops import export
 
     t = state.translator()
-    reveal = bool(st.session_state.get("ecops.reveal_personal", False))
+    reveal = reveal_personal()
     c1, c2, _ = st.columns([1, 1, 4])
     slug = _slug(name)
     # Files are built only when clicked (callables): building xlsx for every table on every rerun
@@ -78,8 +119,7 @@ def table(df: pd.DataFrame, name: str, *, height: int | None = None, downloadabl
 def _show_table(df: pd.DataFrame, name: str, *, height: int | None = None, downloadable: bool = True) -> None:
     from ecops import privacy
 
-    reveal = bool(st.session_state.get("ecops.reveal_personal", False))
-    shown = df if reveal else privacy.mask_frame(df)
+    shown = df if reveal_personal() else privacy.mask_frame(df)
     st.dataframe(shown, width="stretch", hide_index=True, height=height or "auto")
     if downloadable:
         downloads(df, name)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from ecops.dataset import Filters
-from ecops.ui import state
+from ecops.ui import components, state
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -29,7 +27,8 @@ def render() -> None:
         st.rerun()
     state.set_global("lang", choice)
 
-    sb.markdown(f"**{t('core.sidebar.dataset')}:** {ds.name}  \n"
+    # The name comes from an uploaded file (and travels with shared datasets): never markup.
+    sb.markdown(f"**{t('core.sidebar.dataset')}:** {components.md_escape(ds.name)}  \n"
                 f"<small>{t('core.sidebar.kind.' + ds.kind)}</small>", unsafe_allow_html=True)
     if ds.kind != "sample" and sb.button(t("core.sidebar.back_to_sample"), key="flt.back"):
         state.set_dataset(state.sample_dataset())
@@ -71,18 +70,12 @@ def render() -> None:
     with sb.expander("⚙️", expanded=False):
         cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4, key="flt.cur")
         state.set_global("cur", cur if cur != ds.currency else None)
-        if _reveal_allowed():
-            st.toggle(t("core.sidebar.reveal"), key="ecops.reveal_personal", help=t("core.sidebar.reveal_help"))
+        components.reveal_toggle(t("core.sidebar.reveal"), help=t("core.sidebar.reveal_help"))
     sb.caption(t("core.sidebar.share_hint"))
 
 
 def _reveal_allowed() -> bool:
-    """Clear personal fields only where the operator enabled it (env or secrets)."""
-    if os.environ.get("ECOPS_ALLOW_REVEAL", "").lower() in ("1", "true", "yes"):
-        return True
-    try:
-        return bool(st.secrets.get("ecops", {}).get("allow_reveal", False))
-    except Exception:  # no secrets file is the normal case
-        return False
+    """Clear personal fields only where the operator enabled it (env or secrets): see components.reveal_allowed."""
+    return components.reveal_allowed()
 
 

@@ -1,0 +1,48 @@
+"""The shared sidebar under AppTest: the uploaded file name is never markup, the reveal switch needs permission."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ecops.dataset import Dataset
+from ecops.ui.state import DATASET_KEY
+
+SCRIPT = """
+from ecops.ui import sidebar
+sidebar.render()
+"""
+
+
+def _sidebar(tmp_path, ds) -> AppTest:
+    script = tmp_path / "sidebar_app.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.session_state[DATASET_KEY] = ds
+    at.session_state["ecops.reveal_personal"] = True  # as if the switch had been turned on
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("name", ['<img src=x onerror="alert(1)">.csv', "<b>bold</b>[link](https://evil.example).csv"])
+def test_dataset_name_is_escaped(tmp_path, sample_ds, name, monkeypatch):
+    monkeypatch.delenv("ECOPS_ALLOW_REVEAL", raising=False)
+    ds = Dataset(sample_ds.engine, sample_ds.sources, name, sample_ds.fingerprint, "upload")
+    at = _sidebar(tmp_path, ds)
+    shown = next(m.value for m in at.sidebar.markdown if "upload" in m.value or "上传" in m.value)
+    assert "<img" not in shown and "<b>" not in shown and "](" not in shown
+    assert "&lt;" in shown  # still visible as text
+
+
+def test_reveal_switch_only_with_permission(tmp_path, sample_ds, monkeypatch):
+    from ecops.ui import components
+
+    monkeypatch.delenv("ECOPS_ALLOW_REVEAL", raising=False)
+    at = _sidebar(tmp_path, sample_ds)
+    assert [t.key for t in at.toggle] == []
+    assert "ecops.reveal_personal" not in at.session_state  # a switch left on does not count any more
+    monkeypatch.setenv("ECOPS_ALLOW_REVEAL", "1")
+    at = _sidebar(tmp_path, sample_ds)
+    assert [t.key for t in at.toggle] == ["ecops.reveal_personal"]
+    assert components.reveal_allowed()
