@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import re
 import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -33,9 +36,98 @@ CANCELLED_STATUSES: tuple[str, ...] = (
 
 DEFAULT_ROW_CAP = 2_000_000
 
+#: Operator switch: file-based databases (DuckDB, SQLite files on the server) may be connected.
+ALLOW_FILE_DATABASES_ENV = "ECOPS_ALLOW_FILE_DATABASES"
+#: Database servers reached over the network: the only dialects accepted by default.
+NETWORK_DIALECTS: frozenset[str] = frozenset({
+    "postgresql", "mysql", "mariadb", "mssql", "oracle", "clickhouse", "clickhousedb", "trino", "presto",
+    "snowflake", "bigquery", "redshift", "databricks", "awsathena", "hive", "cockroachdb", "vertica",
+    "teradatasql", "hana", "exa", "db2", "ibm_db_sa", "singlestoredb", "starrocks", "doris",
+})
+#: Databases that are files on the server: only with ``ECOPS_ALLOW_FILE_DATABASES``, and read-only.
+FILE_DIALECTS: frozenset[str] = frozenset({"duckdb", "sqlite"})
+#: A URL without a driver gets one that ecops ships (SQLAlchemy 2.1 picks psycopg 3 for postgresql://).
+_DEFAULT_DRIVERS = {"postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2"}
+
 
 class DatasetError(Exception):
     """A dataset cannot answer: a table or column the analysis needs is missing, or a query failed."""
+
+
+_URL_MESSAGES = {
+    "unparsable": ("this is not a database URL; write it as dialect://user:password@host:port/database "
+                   "(e.g. postgresql://reader:password@db.example.com:5432/shop)",
+                   "这不是数据库连接串；格式为 方言://用户:密码@主机:端口/库名"
+                   "（如 postgresql://reader:password@db.example.com:5432/shop）"),
+    "dialect": ("'{dialect}' databases are not supported here; connect a database server such as PostgreSQL, "
+                "MySQL, SQL Server, Oracle, ClickHouse, Trino, Snowflake or BigQuery",
+                "不支持“{dialect}”类型的数据库；请连接 PostgreSQL、MySQL、SQL Server、Oracle、ClickHouse、Trino、"
+                "Snowflake 或 BigQuery 等数据库服务器"),
+    "file": ("'{dialect}' databases are files on the server and are switched off; connect a database server, "
+             "upload the data as files, or ask the operator to set " + ALLOW_FILE_DATABASES_ENV + "=1",
+             "“{dialect}”数据库是服务器上的文件，默认不允许连接；请连接数据库服务器、以文件形式上传数据，"
+             "或请管理员设置 " + ALLOW_FILE_DATABASES_ENV + "=1"),
+    "file_path": ("a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
+                  "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db"),
+}
+
+
+class DatabaseURLError(DatasetError):
+    """A database URL ecops refuses to open, with the reason in English and Chinese.
+
+    Attributes
+    ----------
+    code : ``unparsable``, ``dialect`` (not a known database server), ``file`` (a file
+        database while the operator has not allowed them) or ``file_path`` (no file named).
+    dialect : the URL's dialect (never any other part of the URL).
+    """
+
+    def __init__(self, code: str, dialect: str = "") -> None:
+        self.code = code
+        self.dialect = dialect
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        en, zh = _URL_MESSAGES[self.code]
+        return (zh if lang.lower().startswith("zh") else en).format(dialect=self.dialect)
+
+
+def file_databases_allowed() -> bool:
+    """Whether the operator allows file-based databases (``ECOPS_ALLOW_FILE_DATABASES=1``)."""
+    return os.environ.get(ALLOW_FILE_DATABASES_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def checked_url(url: str | sa.URL, *, allow_files: bool | None = None) -> sa.URL:
+    """The URL ecops will open, or :class:`DatabaseURLError`.
+
+    Network database servers (:data:`NETWORK_DIALECTS`) are accepted; file databases
+    (DuckDB, SQLite) only when ``allow_files`` (default: the ``ECOPS_ALLOW_FILE_DATABASES``
+    switch), and then rewritten to open an existing file read-only (their URL options are
+    dropped). ``postgresql://`` without a driver becomes ``postgresql+psycopg2://``.
+    """
+    try:
+        parsed = sa.engine.make_url(url) if isinstance(url, str) else url
+        backend = parsed.get_backend_name()
+    except Exception:  # noqa: BLE001 - never echo the URL in the message
+        raise DatabaseURLError("unparsable") from None
+    if parsed.drivername in _DEFAULT_DRIVERS:
+        parsed = parsed.set(drivername=_DEFAULT_DRIVERS[parsed.drivername])
+        backend = parsed.get_backend_name()
+    dialect = backend if re.fullmatch(r"[a-z0-9_]{1,40}", backend or "") else "?"
+    if backend in NETWORK_DIALECTS:
+        return parsed
+    if backend not in FILE_DIALECTS:
+        raise DatabaseURLError("dialect", dialect)
+    if not (file_databases_allowed() if allow_files is None else allow_files):
+        raise DatabaseURLError("file", dialect)
+    path = (parsed.database or "").removeprefix("file:").split("?", 1)[0]
+    if not path or path == ":memory:" or re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", path) and not re.match(
+            r"^[A-Za-z]:[\\/]", path):
+        raise DatabaseURLError("file_path", dialect)
+    if backend == "sqlite":
+        # A URI filename opened with mode=ro: the file must exist and cannot be written.
+        return parsed.set(database=f"file:{urllib.parse.quote(path)}", query={"mode": "ro", "uri": "true"})
+    return parsed.set(database=path, query={})
 
 
 @dataclass(frozen=True)
@@ -166,15 +258,19 @@ class Dataset:
     def from_url(
         cls, url: str, *, name: str | None = None, table_map: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
         db_schema: str | None = None, statement_timeout_s: int = 30, row_cap: int = DEFAULT_ROW_CAP,
-        currency: str = "¥",
+        currency: str = "¥", allow_file_databases: bool | None = None,
     ) -> Dataset:
         """Connect read-only to a database that SQLAlchemy reaches.
 
         ``table_map`` maps a canonical table to ``(source_table, {canonical_column: source_column})``;
         tables already named canonically are used as they are. Writes are impossible from ecops: the
         session is read-only where the dialect supports it, and ecops only executes SELECTs it built.
+
+        Only database servers are accepted by default; DuckDB and SQLite files on the server only
+        when ``allow_file_databases`` (default: ``ECOPS_ALLOW_FILE_DATABASES=1``), opened read-only.
+        Raises :class:`DatabaseURLError` for a refused URL (see :func:`checked_url`).
         """
-        engine = _readonly_engine(url, statement_timeout_s)
+        engine = _readonly_engine(checked_url(url, allow_files=allow_file_databases), statement_timeout_s)
         insp = sa.inspect(engine)
         present = set(insp.get_table_names(schema=db_schema)) | set(insp.get_view_names(schema=db_schema))
         md = sa.MetaData(schema=db_schema)
@@ -344,6 +440,9 @@ class Dataset:
         """
         if not isinstance(stmt, sa.Select | sa.CompoundSelect):
             raise DatasetError("only SELECT statements built by ecops may run")
+        # The database stops after cap + 1 rows: no driver downloads (psycopg2's default cursor
+        # fetches the whole result) or materialises (DuckDB's fetch_df) more than that.
+        stmt = _capped(stmt, self.row_cap + 1)
         if self.engine.dialect.name == "duckdb":
             frame = self._duckdb_frame(stmt)
             if len(frame) > self.row_cap:
@@ -411,6 +510,17 @@ class Dataset:
         return (self.fingerprint, filters or Filters(), tuple(sorted(params.items())))
 
 
+def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.CompoundSelect:
+    """``stmt`` returning at most ``n`` rows (same rows and order whenever it returns fewer)."""
+    if stmt._limit_clause is None:
+        return stmt.limit(n)
+    try:
+        limit = stmt._limit  # an int for literal limits; other expressions raise
+    except sa.exc.CompileError:
+        return sa.select(stmt.subquery("capped")).limit(n)
+    return stmt if limit is not None and limit <= n else stmt.limit(n)
+
+
 def _canonical_sources(rows: Iterable[tuple[str, str, str]]) -> dict[str, sa.FromClause]:
     by_table: dict[str, list[tuple[str, str]]] = {}
     for tname, col, dtype in rows:
@@ -436,8 +546,13 @@ def _cast_to_kind(col: sa.ColumnElement, kind: str) -> sa.ColumnElement:
     return sa.cast(col, target)
 
 
-def _readonly_engine(url: str, statement_timeout_s: int) -> sa.Engine:
-    engine = sa.create_engine(url, pool_pre_ping=True)
+def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
+    url = sa.engine.make_url(url) if isinstance(url, str) else url
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "duckdb":
+        # Opened read-only, and no file outside the database can be read, written or attached.
+        connect_args = {"read_only": True, "config": {"enable_external_access": False}}
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     backend = engine.dialect.name
 
     @sa.event.listens_for(engine, "connect")
@@ -450,6 +565,8 @@ def _readonly_engine(url: str, statement_timeout_s: int) -> sa.Engine:
             elif backend == "mysql":
                 cur.execute("SET SESSION TRANSACTION READ ONLY")
                 cur.execute(f"SET SESSION MAX_EXECUTION_TIME = {int(statement_timeout_s) * 1000}")
+            elif backend == "sqlite":
+                cur.execute("PRAGMA query_only = ON")
         finally:
             cur.close()
         if backend == "postgresql":

@@ -101,3 +101,122 @@ def test_fingerprint_depends_on_every_row(sample):
     changed.loc[len(changed) - 1, "discount_amount"] += 0.01  # one cell in the last row
     assert frames_fingerprint({"orders": changed}) != a
     assert frames_fingerprint({"orders": t["orders"].copy()}) == a
+
+
+def test_row_cap_bounds_what_is_fetched(sample_ds, monkeypatch):
+    fetched = []
+    original = Dataset._duckdb_frame
+
+    def spy(self, stmt):
+        frame = original(self, stmt)
+        fetched.append(len(frame))
+        return frame
+
+    monkeypatch.setattr(Dataset, "_duckdb_frame", spy)
+    small = Dataset(sample_ds.engine, sample_ds.sources, "capped", "x", row_cap=10)
+    with pytest.raises(DatasetError, match="more than 10"):
+        small.query(sa.select(small.table("orders").c.order_id))
+    assert fetched == [11]  # the database stopped after cap + 1 rows, not 50,000
+    # A statement's own smaller limit, order and offset are kept; a larger one is lowered to the cap.
+    o = small.table("orders")
+    got = small.query(sa.select(o.c.order_id).order_by(o.c.order_id).limit(3).offset(2))
+    assert got["order_id"].tolist() == ["O00000003", "O00000004", "O00000005"]
+    with pytest.raises(DatasetError):
+        small.query(sa.select(o.c.order_id).limit(1000))
+    assert fetched[-1] == 11
+    assert len(small.query(sa.union_all(sa.select(o.c.order_id).limit(4), sa.select(o.c.order_id).limit(5)))) == 9
+
+
+def _sqlite_file(path):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE orders (order_id TEXT, customer_id TEXT, order_time TIMESTAMP)")
+    con.executemany("INSERT INTO orders VALUES (?, ?, ?)",
+                    [(f"o{i}", f"c{i % 7}", f"2024-01-{1 + i % 28:02d} 10:00:00") for i in range(50)])
+    con.commit()
+    con.close()
+
+
+def test_row_cap_is_in_the_sql_sent_to_other_databases(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOPS_ALLOW_FILE_DATABASES", "1")
+    _sqlite_file(tmp_path / "shop.db")
+    ds = Dataset.from_url(f"sqlite:///{tmp_path / 'shop.db'}", row_cap=10)
+    sent = []
+    sa.event.listen(ds.engine, "before_cursor_execute", lambda *a: sent.append((a[2], a[3])))
+    with pytest.raises(DatasetError, match="more than 10"):
+        ds.query(sa.select(ds.table("orders").c.order_id))
+    statement, params = sent[-1]
+    assert "LIMIT" in statement.upper() and 11 in tuple(params)
+
+
+@pytest.mark.parametrize("url", [
+    "duckdb:///{tmp}/new.duckdb", "duckdb:////{tmp}/new.duckdb", "sqlite:///{tmp}/new.db", "sqlite:///file:{tmp}/x.db?mode=rwc&uri=true",
+])
+def test_file_databases_refused_by_default_and_nothing_is_created(tmp_path, monkeypatch, url):
+    from ecops.dataset import DatabaseURLError
+
+    monkeypatch.delenv("ECOPS_ALLOW_FILE_DATABASES", raising=False)
+    with pytest.raises(DatabaseURLError) as ei:
+        Dataset.from_url(url.format(tmp=tmp_path))
+    assert ei.value.code == "file"
+    assert "ECOPS_ALLOW_FILE_DATABASES" in ei.value.message("en") and "服务器上的文件" in ei.value.message("zh")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("url", "code"), [
+    ("access:///x.mdb", "dialect"), ("firebird://u:p@h/x", "dialect"), ("not a url", "unparsable"),
+    ("gsheets://u:s3cret@sheets/x", "dialect"),
+])
+def test_unknown_dialects_and_garbage_are_refused(url, code):
+    from ecops.dataset import DatabaseURLError, checked_url
+
+    with pytest.raises(DatabaseURLError) as ei:
+        checked_url(url)
+    assert ei.value.code == code
+    assert "s3cret" not in ei.value.message("en") + ei.value.message("zh")
+
+
+def test_network_urls_pass_and_plain_postgresql_uses_psycopg2():
+    from ecops.dataset import checked_url
+
+    assert checked_url("postgresql://u:p@db.example.com/shop").drivername == "postgresql+psycopg2"
+    assert checked_url("postgres://u:p@db.example.com/shop").drivername == "postgresql+psycopg2"
+    assert checked_url("postgresql+psycopg2://u@h/x").drivername == "postgresql+psycopg2"
+    for url in ("mysql+pymysql://u:p@h/x", "mssql+pyodbc://u:p@dsn", "clickhouse://h/x", "trino://u@h:8080/c"):
+        assert checked_url(url).get_backend_name() in ("mysql", "mssql", "clickhouse", "trino")
+    # psycopg (3) is not installed: without the mapping creating the engine would fail to import it.
+    from ecops.dataset import _readonly_engine
+
+    assert _readonly_engine(checked_url("postgresql://u:p@127.0.0.1:1/x"), 5).dialect.driver == "psycopg2"
+
+
+def test_allowed_file_databases_open_read_only(tmp_path, monkeypatch, sample):
+    import duckdb
+
+    monkeypatch.setenv("ECOPS_ALLOW_FILE_DATABASES", "1")
+    path = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(path))
+    for name in ("orders", "order_items"):
+        con.register("f", sample.tables[name].head(200))
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM f')
+    con.close()
+    ds = Dataset.from_url(f"duckdb:///{path}?access_mode=read_write")  # URL options are dropped
+    assert ds.scalar(sa.select(sa.func.count()).select_from(ds.table("orders"))) == 200
+    with ds.engine.connect() as c:
+        with pytest.raises(sa.exc.DBAPIError):
+            c.execute(sa.text("DELETE FROM orders"))
+        with pytest.raises(sa.exc.DBAPIError):
+            c.execute(sa.text("SELECT * FROM read_csv('/etc/passwd')"))  # no other file on the server
+    with pytest.raises(Exception):  # noqa: B017 - a missing file is an error, never a new database
+        Dataset.from_url(f"duckdb:///{tmp_path}/missing.duckdb")
+    _sqlite_file(tmp_path / "shop.db")
+    lite = Dataset.from_url(f"sqlite:///{tmp_path / 'shop.db'}")
+    assert lite.scalar(sa.select(sa.func.count()).select_from(lite.table("orders"))) == 50
+    with lite.engine.connect() as c:
+        assert c.execute(sa.text("PRAGMA query_only")).scalar() == 1
+        with pytest.raises(sa.exc.DBAPIError):
+            c.execute(sa.text("DELETE FROM orders"))
+    with pytest.raises(Exception):  # noqa: B017
+        Dataset.from_url(f"sqlite:///{tmp_path}/missing.db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.db", "shop.duckdb"]
