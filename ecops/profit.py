@@ -7,14 +7,18 @@ The page's P&L runs from GMV to contribution margin::
         = contribution margin
 
 Everything is aggregated in one SQL statement over order lines with ``GROUPING SETS``
-(total, category, channel, region, customer segment, promotion, month, acquisition channel,
-acquisition cohort × months since first order). Order-level amounts (discounts, shipping fees,
+(total, category, channel, region, customer, promotion, month, acquisition channel,
+acquisition cohort × months since first order); the per-customer sums are then added up per
+customer segment — the user-portrait page's RFM segments (:func:`rfm_segments`), so a customer is
+in the same segment on both pages. Order-level amounts (discounts, shipping fees,
 logistics cost, refunds without a product) are allocated to lines in proportion to the line's
 share of the order's goods value; refunds with a product go to that product's line. The SQL
 result does not depend on any assumption: costs the data lack are filled in afterwards from
 :class:`Assumptions` (cost ratio, fee rates, logistics per order, refund rate, marketing ratio),
 which are linear, so every figure is exact and every step of the waterfall sums to the cent.
-Every number an assumption touches carries ``basis = "assumption"`` (or ``"mixed"``).
+Every number an assumption touches carries ``basis = "assumption"`` (or ``"mixed"``): the waterfall
+steps, each row of the by-dimension tables and the unit economics; display tables
+(:meth:`ProfitResult.waterfall_table` …) translate bases, notes and placeholders at render time.
 
 Marketing = paid acquisition spend (``marketing_spend``) + campaign costs (``promotions.cost``,
 taken as costs *beyond* the discounts already in the discounts step) within the period; with
@@ -42,8 +46,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import dialect
+from ecops import dialect, portrait
 from ecops.dataset import Dataset, Filters
+from ecops.i18n import t as _t
 
 __all__ = [
     "Assumptions",
@@ -53,14 +58,20 @@ __all__ = [
     "ScenarioResult",
     "assemble",
     "base_aggregates",
+    "basis_label",
+    "basis_mark",
     "best_ltv_channel",
     "break_even",
     "compute_page",
     "dimension_summary",
+    "label",
+    "ltv_curve_summary",
     "measure_elasticities_by_default",
     "measured_elasticities",
     "report_section",
+    "rfm_segments",
     "simulate",
+    "table_basis",
     "top_cost",
     "tornado",
 ]
@@ -70,8 +81,12 @@ STEPS: tuple[str, ...] = ("gmv", "discounts", "refunds", "net_revenue", "cogs", 
                           "contribution_margin")
 SUBTOTALS = frozenset({"gmv", "net_revenue", "contribution_margin"})
 DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition")
-SEGMENTS: tuple[str, ...] = ("champions", "loyal", "new", "at_risk", "lapsed")
+#: Customer segments: the user-portrait page's ten RFM segments (best first).
+SEGMENTS: tuple[str, ...] = portrait.SEGMENTS
 NONE = "(none)"
+#: The blended row of the LTV / CAC table, and the acquisition (or category) key when the data has none.
+ALL = "(all)"
+EVERYONE = "all"
 
 
 @dataclass(frozen=True)
@@ -283,23 +298,15 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
                 .select_from(rj.join(fo, fo.c.order_id == rt.c.order_id)) \
                 .where(is_prod, in_filter).group_by(rcat)
 
-    # --- customer segment (RFM-style on the filtered orders) and acquisition cohort (first order ever)
-    ref = _ts(end + dt.timedelta(days=1))
+    # --- customer segment: the user-portrait page's RFM segments (:func:`ecops.portrait.score_customers`,
+    # computed in _finish while the main statement runs), joined in pandas to a per-customer grouping set;
+    # acquisition cohort = month of the first order ever.
     allo = ds.orders(None)
     unfiltered = f == Filters()
-    per_c = sa.select(fo.c.customer_id, sa.func.count().label("n"), sa.func.max(fo.c.order_time).label("last"),
-                      sa.func.min(fo.c.order_time).label("first_time")).group_by(fo.c.customer_id).subquery("cs_in")
-    rec = dialect.days_between(sa.literal(ref, sa.DateTime), per_c.c.last)
-    seg_case = sa.case(
-        (sa.and_(per_c.c.n >= 4, rec <= 90), "champions"),
-        (sa.and_(per_c.c.n >= 2, rec <= 180), "loyal"),
-        (sa.and_(per_c.c.n == 1, rec <= 90), "new"),
-        (per_c.c.n >= 2, "at_risk"),
-        else_="lapsed",
-    )
-    cs = sa.select(per_c.c.customer_id, seg_case.label("segment"), per_c.c.first_time).subquery("cs")
-    join = join.outerjoin(cs, cs.c.customer_id == fo.c.customer_id)
+    cs = sa.select(fo.c.customer_id, sa.func.min(fo.c.order_time).label("first_time")) \
+        .group_by(fo.c.customer_id).subquery("cs")
     if unfiltered:  # one pass over orders serves both
+        join = join.outerjoin(cs, cs.c.customer_id == fo.c.customer_id)
         first_time: Any = cs.c.first_time
         cf = sa.select(cs.c.customer_id, cs.c.first_time).subquery("cf")
     else:
@@ -318,13 +325,13 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         join = join.outerjoin(ca, ca.c.customer_id == fo.c.customer_id)
         acq: Any = _s(ca.c.acquisition_channel)
     else:
-        acq = sa.literal_column("'all'", sa.String)
+        acq = sa.literal_column(f"'{EVERYONE}'", sa.String)
 
     share = sa.func.coalesce(sa.cast(ol.c.gmv, sa.Float) / sa.func.nullif(order_total, 0), 0.0)
     dims: dict[str, Any] = {
         "channel": _s(fo.c.channel) if "channel" in o_cols else None,
         "region": _s(fo.c.region) if "region" in o_cols else None,
-        "segment": _s(cs.c.segment),
+        "customer": _s(fo.c.customer_id),  # summed per RFM segment in _finish
         "promotion": _s(fo.c.promotion_id) if "promotion_id" in o_cols else None,
         "month": dialect.date_trunc("month", fo.c.order_time),
         "acquisition": acq,
@@ -417,41 +424,40 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
     # --- per-customer counts in one grouping-sets query: customers in total / per segment / per acquisition
     # channel / per member level (filtered orders), cohort sizes and customers acquired in the period (first
     # order ever — the same cohorts the LTV curves follow).
-    acq_c = _s(ca.c.acquisition_channel) if flags["acquisition"] else sa.literal_column("'all'", sa.String)
+    acq_c = _s(ca.c.acquisition_channel) if flags["acquisition"] else sa.literal_column(f"'{EVERYONE}'", sa.String)
     if unfiltered:
         src: Any = cs
         if ca is not None:
             src = src.outerjoin(ca, ca.c.customer_id == cs.c.customer_id)
-        seg_col: Any = _s(cs.c.segment)
         first_col: Any = cs.c.first_time
-    else:  # cohorts count every customer's first order ever; segments only the filtered ones
+    else:  # cohorts count every customer's first order ever; "active" only the filtered ones
         src = cf.outerjoin(cs, cs.c.customer_id == cf.c.customer_id)
         if ca is not None:
             src = src.outerjoin(ca, ca.c.customer_id == cf.c.customer_id)
-        seg_col = sa.func.coalesce(cs.c.segment, sa.literal_column("'(inactive)'", sa.String))
         first_col = cf.c.first_time
     cmon = dialect.date_trunc("month", first_col)
     in_period = sa.case((sa.and_(first_col >= p_start, first_col < p_end), 1), else_=0)
     active = sa.case((cs.c.customer_id.is_not(None), 1), else_=0)  # has orders passing the filters
     lvl = _s(ca.c.member_level) if flags["member_level"] else sa.literal_column(f"'{NONE}'", sa.String)
-    cdims = {"segment": seg_col.label("d_segment"), "acquisition": acq_c.label("d_acquisition"),
-             "member_level": lvl.label("d_member_level"), "cohort_month": cmon.label("d_cohort_month")}
-    csets = [sa.tuple_(), sa.tuple_(seg_col), sa.tuple_(lvl), sa.tuple_(acq_c), sa.tuple_(acq_c, cmon)]
+    cdims = {"acquisition": acq_c.label("d_acquisition"), "member_level": lvl.label("d_member_level"),
+             "cohort_month": cmon.label("d_cohort_month")}
+    csets = [sa.tuple_(), sa.tuple_(lvl), sa.tuple_(acq_c), sa.tuple_(acq_c, cmon)]
     if not flags["acquisition"]:  # grouping by a constant is not allowed everywhere
-        csets = [sa.tuple_(), sa.tuple_(seg_col), sa.tuple_(lvl), sa.tuple_(cmon)]
+        csets = [sa.tuple_(), sa.tuple_(lvl), sa.tuple_(cmon)]
     if not flags["member_level"]:
-        csets = [c for c in csets if c is not csets[2]]
+        csets = [c for c in csets if c is not csets[1]]
     craw = ds.query(sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
                               sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired"))
                     .select_from(src).group_by(sa.func.grouping_sets(*csets)))
     extra = ds.query(rt_cat).set_index("category")["refund"].astype(float) if rt_cat is not None else None
-    groups = _label_groups(main.result(), ("category", *dims))
+    segment_of = rfm_segments(ds, f)
+    groups = _segment_groups(_label_groups(main.result(), ("category", *dims)), segment_of)
     if extra is not None and (groups["dim"] == "category").any():
         # Product-level refunds per category (by the returned product's category), added to the allocation.
         m = groups["dim"] == "category"
         groups.loc[m, "refund"] += groups.loc[m, "key"].map(extra).fillna(0.0).to_numpy()
     craw["customers"] = pd.to_numeric(craw["customers"]).fillna(0).astype(float)
-    has = craw[["d_segment", "d_acquisition", "d_member_level", "d_cohort_month"]].notna()
+    has = craw[["d_acquisition", "d_member_level", "d_cohort_month"]].notna()
     if not flags["acquisition"]:
         has["d_acquisition"] = False
     if not flags["member_level"]:
@@ -460,13 +466,12 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
     groups["customers"] = np.nan
     total_customers = float(craw.loc[none, "customers"].sum())
     groups.loc[groups["dim"] == "total", "customers"] = total_customers
-    seg_rows = craw[has["d_segment"] & ~has["d_cohort_month"]]
-    seg_map = dict(zip(seg_rows["d_segment"].astype(str), seg_rows["customers"], strict=True))
     m = groups["dim"] == "segment"
-    groups.loc[m, "customers"] = groups.loc[m, "key"].map(seg_map).to_numpy()
+    groups.loc[m, "customers"] = groups.loc[m, "segment_customers"].to_numpy()
+    groups = groups.drop(columns="segment_customers")
     coh = craw[has["d_cohort_month"]]
     cohort_sizes = pd.DataFrame({
-        "acquisition": coh["d_acquisition"].astype(str) if flags["acquisition"] else "all",
+        "acquisition": coh["d_acquisition"].astype(str) if flags["acquisition"] else EVERYONE,
         "cohort_month": pd.to_datetime(coh["d_cohort_month"]),
         "customers": pd.to_numeric(coh["cohort"]).astype(float)}).sort_values(["acquisition", "cohort_month"])
     if flags["acquisition"]:
@@ -477,7 +482,7 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
         m = groups["dim"] == "acquisition"
         groups.loc[m, "customers"] = groups.loc[m, "key"].map(act).to_numpy()
     else:
-        acquired = pd.DataFrame({"acquisition": ["all"],
+        acquired = pd.DataFrame({"acquisition": [EVERYONE],
                                  "new_customers": [float(pd.to_numeric(craw.loc[none, "acquired"]).sum())]})
         groups.loc[groups["dim"] == "acquisition", "customers"] = total_customers
     acquired = acquired.sort_values("acquisition").reset_index(drop=True)
@@ -497,6 +502,38 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
         fgmv = float(tot["gmv"].iloc[0]) if len(tot) else 0.0
         mshare = fgmv / period_gmv if period_gmv > 0 else 0.0
     return ProfitBase(groups, marketing, campaigns, acquired, cohort_sizes, members, mshare, (start, end), flags)
+
+
+def rfm_segments(ds: Dataset, filters: Filters | None = None) -> pd.Series:
+    """Each buying customer's RFM segment, exactly as the user-portrait page names it (default quintiles).
+
+    Uses :func:`ecops.portrait.customer_features` (memoised, so the portrait and segments pages share the
+    aggregate) and :func:`ecops.portrait.score_customers`. Index: customer_id as text; values: keys of
+    :data:`ecops.portrait.SEGMENTS`.
+    """
+    feats = portrait.customer_features(ds, filters or Filters())
+    scored = portrait.score_customers(feats)
+    return pd.Series(scored["segment"].astype(str).to_numpy(), index=scored["customer_id"].astype(str).to_numpy(),
+                     name="segment")
+
+
+def _segment_groups(groups: pd.DataFrame, segment_of: pd.Series) -> pd.DataFrame:
+    """Replace the per-customer rows (``dim == "customer"``) by their sums per RFM segment.
+
+    Adds ``segment_customers`` (buyers per segment; NaN on other rows). A buyer the portrait did not
+    score (none expected: both count customers with filtered order lines) falls under :data:`NONE`.
+    """
+    per = groups["dim"] == "customer"
+    cust = groups[per]
+    seg = cust["key"].map(segment_of).fillna(NONE)
+    sums = cust.groupby(seg.to_numpy(), sort=True)[list(_MEASURES)].sum()
+    rows = pd.DataFrame({"dim": "segment", "key": sums.index.astype(str), "cohort_month": pd.NaT,
+                         "month_index": np.nan})
+    for m in _MEASURES:
+        rows[m] = sums[m].to_numpy(float)
+    rows["segment_customers"] = seg.value_counts().reindex(sums.index).to_numpy(float)
+    out = pd.concat([groups[~per], rows], ignore_index=True)
+    return out.sort_values(["dim", "key", "cohort_month", "month_index"]).reset_index(drop=True)
 
 
 def _label_groups(raw: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
@@ -582,6 +619,7 @@ class ProfitResult:
     period: tuple[dt.date, dt.date]
     flags: dict[str, Any] = field(default_factory=dict)
     category_base: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
     def basis(self, step: str) -> str:
         """Where a waterfall step's number comes from: data, assumption, mixed, allocated, estimated, missing."""
@@ -595,7 +633,7 @@ class ProfitResult:
     @property
     def blended_cac(self) -> float | None:
         """All acquisition spend over all customers acquired in the period (organic included)."""
-        row = self.ltv[self.ltv["acquisition"] == "(all)"]
+        row = self.ltv[self.ltv["acquisition"] == ALL]
         return _opt(row["cac"].iloc[0]) if len(row) else None
 
     @property
@@ -608,6 +646,91 @@ class ProfitResult:
         """Revenue of one of the seed's revenue models (self_operated, commission, advertising, membership)."""
         row = self.revenue_models[self.revenue_models["model"] == model]
         return _opt(row["revenue"].iloc[0]) if len(row) else None
+
+    @property
+    def cm_rate(self) -> float | None:
+        """Contribution margin as a share of net revenue (same basis as the contribution margin)."""
+        n = self.totals["net_revenue"]
+        return self.contribution_margin / n if n else None
+
+    @property
+    def cm_per_order(self) -> float | None:
+        """Contribution margin per order (same basis as the contribution margin)."""
+        n = self.totals["orders"]
+        return self.contribution_margin / n if n else None
+
+    def note(self, key: str, lang: str = "zh", currency: str = "¥") -> str:
+        """The explanation of a waterfall step (or ``model.<name>`` of a revenue model) in ``lang``."""
+        k, values = self.notes.get(key, ("", {}))
+        return _t(k, lang, cur=currency, **values) if k else ""
+
+    def waterfall_table(self, lang: str = "zh", currency: str = "¥") -> pd.DataFrame:
+        """The waterfall for display and download: step, name, amount, basis and note, all in ``lang``."""
+        w = self.waterfall
+        return pd.DataFrame({
+            "step": w["step"], "name": [_t(f"profit.step.{s}", lang) for s in w["step"]], "amount": w["amount"],
+            "basis": [basis_label(b, lang) for b in w["basis"]],
+            "note": [self.note(s, lang, currency) for s in w["step"]]})
+
+    def unit_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Unit economics for display: the metric's name and basis in ``lang``."""
+        u = self.unit_economics.copy()
+        u.insert(1, "name", [_t(f"profit.unit.{m}", lang) for m in u["metric"]])
+        u["basis"] = [basis_label(b, lang) for b in u["basis"]]
+        return u
+
+    def dimension_table(self, dim: str, lang: str = "zh") -> pd.DataFrame:
+        """A by-dimension table for display: members and basis translated (segment names, placeholders)."""
+        d = self.by_dim[dim].copy()
+        d.insert(1, "name", [label(dim, v, lang) for v in d[dim].astype(str)])
+        d["basis"] = [basis_label(b, lang) for b in d["basis"]]
+        return d
+
+    def revenue_models_table(self, lang: str = "zh", currency: str = "¥") -> pd.DataFrame:
+        """Revenue models for display: name, basis and note in ``lang``."""
+        r = self.revenue_models
+        return pd.DataFrame({
+            "model": r["model"], "name": [_t(f"profit.model.{m}", lang) for m in r["model"]],
+            "revenue": r["revenue"], "basis": [basis_label(b, lang) for b in r["basis"]],
+            "note": [self.note(f"model.{m}", lang, currency) for m in r["model"]]})
+
+    def ltv_table(self, lang: str = "zh") -> pd.DataFrame:
+        """The LTV / CAC table with the blended row and placeholder channels named in ``lang``."""
+        out = self.ltv.copy()
+        out["acquisition"] = [label("acquisition", v, lang) for v in out["acquisition"].astype(str)]
+        return out
+
+
+#: Placeholder members of this module's tables → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {NONE: "profit.placeholder.none", ALL: "profit.placeholder.all",
+                                EVERYONE: "profit.placeholder.everyone"}
+
+
+def label(dim: str, value: str, lang: str = "zh") -> str:
+    """Display name of a member of a profit dimension: RFM segment names and placeholders translated."""
+    if dim == "segment" and value in SEGMENTS:
+        return portrait.segment_label(value, lang)
+    if value in PLACEHOLDERS:
+        return _t(PLACEHOLDERS[value], lang)
+    return value
+
+
+def basis_label(basis: str, lang: str = "zh") -> str:
+    """Where a number comes from, in words (measured, assumed, partly assumed, estimated, allocated …)."""
+    return _t("profit.basis." + basis.replace("-", "_").replace("+", "_"), lang)
+
+
+def basis_mark(basis: str, lang: str = "zh") -> str:
+    """The short mark appended to a label whose number rests on an assumption ("" for measured numbers)."""
+    if basis in ("assumption", "mixed", "estimated", "allocated", "missing"):
+        return _t(f"profit.basis.mark.{basis}", lang)
+    return ""
+
+
+def table_basis(table: pd.DataFrame) -> str:
+    """One basis for a whole by-dimension table: ``assumption`` / ``data`` when every row agrees, else ``mixed``."""
+    kinds = set(table["basis"]) if "basis" in table and len(table) else {"data"}
+    return kinds.pop() if len(kinds) == 1 else "mixed"
 
 
 def _round(x: float) -> float:
@@ -656,20 +779,23 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
     basis["contribution_margin"] = "mixed" if derived_from_assumption else "data"
     if basis["refunds"] != "data":
         basis["net_revenue"] = "mixed"
-    notes = {
-        "discounts": "" if disc_basis == "data" else "no discount column: taken as 0",
-        "refunds": {"data": "", "estimated": "returned lines fully refunded",
-                    "assumption": f"refund rate {a.refund_rate:.1%}"}[refund_basis],
-        "cogs": "" if cogs_basis == "data" else f"cost ratio {a.cost_ratio:.0%} on {1 - (coverage or 0):.0%} of GMV",
-        "logistics": ("net of shipping fees charged" if flags["shipments"] else
-                      f"{a.logistics_per_order:g} per order, net of shipping fees charged"),
-        "marketing": {"data": "acquisition spend + campaign costs",
-                      "allocated": f"allocated by GMV share {base.marketing_share:.1%}",
-                      "assumption": f"marketing ratio {a.marketing_ratio:.1%} of GMV"}[m_basis],
-        "fees": f"platform {a.platform_fee_rate:.1%} + payment {a.payment_fee_rate:.2%} of paid value",
+    # Notes are i18n keys with their values, translated when shown (:meth:`ProfitResult.waterfall_table`).
+    notes: dict[str, tuple[str, dict[str, str]]] = {
+        "discounts": ("", {}) if disc_basis == "data" else ("profit.note.no_discount", {}),
+        "refunds": {"data": ("", {}), "estimated": ("profit.note.refunds_estimated", {}),
+                    "assumption": ("profit.note.refund_rate", {"rate": f"{a.refund_rate:.1%}"})}[refund_basis],
+        "cogs": ("", {}) if cogs_basis == "data" else (
+            "profit.note.cost_ratio", {"ratio": f"{a.cost_ratio:.0%}", "share": f"{1 - (coverage or 0):.0%}"}),
+        "logistics": (("profit.note.logistics_data", {}) if flags["shipments"] else
+                      ("profit.note.logistics_assumed", {"per_order": f"{a.logistics_per_order:g}"})),
+        "marketing": {"data": ("profit.note.marketing_data", {}),
+                      "allocated": ("profit.note.marketing_allocated", {"share": f"{base.marketing_share:.1%}"}),
+                      "assumption": ("profit.note.marketing_ratio", {"ratio": f"{a.marketing_ratio:.1%}"})}[m_basis],
+        "fees": ("profit.note.fees", {"platform": f"{a.platform_fee_rate:.1%}",
+                                      "payment": f"{a.payment_fee_rate:.2%}"}),
     }
     waterfall = pd.DataFrame({"step": list(STEPS), "amount": [v[s] for s in STEPS],
-                              "basis": [basis[s] for s in STEPS], "note": [notes.get(s, "") for s in STEPS]})
+                              "basis": [basis[s] for s in STEPS]})
     cm = v["contribution_margin"]
     cm_before = round(cm - v["marketing"], 2)
 
@@ -681,6 +807,7 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         if part.empty or (d == "acquisition" and not flags.get("acquisition")):
             continue
         table = part[["key", *keep]].rename(columns={"key": d}).reset_index(drop=True)
+        table["basis"] = _row_basis(part, basis).to_numpy()
         cm_total = float(table["cm"].sum())
         table["cm_share"] = table["cm"] / cm_total if cm_total else np.nan
         table = table.sort_values(d) if d == "month" else table.sort_values("cm", ascending=False)
@@ -700,22 +827,50 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         ("logistics", float(t["logistics_net"])), ("fees", float(t["fees"])),
         ("cm_before_marketing", cm_before), ("marketing", marketing), ("contribution_margin", cm),
     ]
+    before_marketing = [s for s in STEPS if s not in SUBTOTALS and s != "marketing"]
+    ue_basis = {"aov": basis["gmv"], "discounts": basis["discounts"], "refunds": basis["refunds"],
+                "net_revenue": basis["net_revenue"], "cogs": basis["cogs"], "logistics": basis["logistics"],
+                "fees": basis["fees"], "marketing": basis["marketing"], "contribution_margin": basis["contribution_margin"],
+                "cm_before_marketing": "mixed" if any(basis[s] in _ASSUMED for s in before_marketing) else "data"}
     unit_economics = pd.DataFrame({"metric": [r[0] for r in ue_rows],
                                    "per_order": [r[1] / orders for r in ue_rows],
-                                   "per_customer": [r[1] / customers for r in ue_rows]})
-    unit_economics.loc[len(unit_economics)] = ["orders", 1.0, float(t["orders"]) / customers]
+                                   "per_customer": [r[1] / customers for r in ue_rows],
+                                   "basis": [ue_basis[r[0]] for r in ue_rows]})
+    unit_economics.loc[len(unit_economics)] = ["orders", 1.0, float(t["orders"]) / customers, "data"]
 
     ltv, curves = _ltv(base, g, a, ltv_months)
-    revenue_models = _revenue_models(base, t, a)
+    revenue_models, model_notes = _revenue_models(base, t, a)
+    notes.update({f"model.{k}": v for k, v in model_notes.items()})
     cat = g[g["dim"] == "category"].copy()
     if cat.empty:
         cat = tot.copy()
-        cat["key"] = "all"
+        cat["key"] = EVERYONE
     totals = {k: float(t[k]) for k in ("orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue",
                                         "cogs", "logistics_cost", "shipping_income", "logistics_net", "fees", "cm")}
     return ProfitResult(waterfall, cm, cm_before, marketing, m_parts, totals, by_dim, unit_economics, ltv, curves,
                         ltv_months, revenue_models, coverage, a, tuple(assumed), base.period, flags,
-                        cat.reset_index(drop=True))
+                        cat.reset_index(drop=True), notes)
+
+
+#: Bases that mean an assumption (or an estimate) went into a number.
+_ASSUMED: frozenset[str] = frozenset({"assumption", "mixed", "estimated"})
+
+
+def _row_basis(part: pd.DataFrame, basis: Mapping[str, str]) -> pd.Series:
+    """Where each by-dimension row's contribution comes from: ``data``, ``mixed`` or ``assumption``.
+
+    ``assumption`` when the row has no unit cost at all (its margin is then essentially the entered cost
+    ratio); ``mixed`` when part of its COGS or any other cost step (fees, logistics, refunds) is assumed
+    or estimated; ``data`` otherwise.
+    """
+    gmv = part["gmv"].to_numpy(float)
+    no_cost = part["amount_no_cost"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        uncosted = np.where(gmv > 0, no_cost / gmv, 0.0)
+    others = any(basis[s] in _ASSUMED for s in ("refunds", "logistics", "fees"))
+    out = np.where(uncosted >= 0.9999, "assumption",
+                   np.where((uncosted > 1e-4) | others, "mixed", "data"))
+    return pd.Series(out, index=part.index, dtype=object)
 
 
 def _ltv(base: ProfitBase, g: pd.DataFrame, a: Assumptions, months: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -774,40 +929,47 @@ def _ltv(base: ProfitBase, g: pd.DataFrame, a: Assumptions, months: int) -> tupl
     if len(acquired):
         total_new = float(acquired.sum())
         total_spend = float(spend.sum()) if len(spend) else np.nan
-        rows.append({"acquisition": "(all)", "spend": total_spend, "new_customers": total_new,
+        rows.append({"acquisition": ALL, "spend": total_spend, "new_customers": total_new,
                      "cac": total_spend / total_new if total_new else np.nan, "ltv": np.nan, "ltv_months": 0,
                      "ltv_cac": np.nan, "payback_months": np.nan})
     return pd.DataFrame(rows, columns=["acquisition", "spend", "new_customers", "cac", "ltv", "ltv_months",
                                        "ltv_cac", "payback_months"]), curves_df
 
 
-def _revenue_models(base: ProfitBase, t: pd.Series, a: Assumptions) -> pd.DataFrame:
-    """The seed's revenue models: self-operated margin, commission, advertising, membership fees."""
+def _revenue_models(base: ProfitBase, t: pd.Series, a: Assumptions
+                    ) -> tuple[pd.DataFrame, dict[str, tuple[str, dict[str, str]]]]:
+    """The seed's revenue models: self-operated margin, commission, advertising, membership fees.
+
+    Returns the table (model, basis, revenue) and, per model, the i18n key and values of its note.
+    """
     years = max(1.0, ((base.period[1] - base.period[0]).days + 1)) / 365.25
     gmv = float(t["gmv"])
     rows = [{"model": "self_operated", "basis": "data" if base.flags.get("cost_column") else "assumption",
-             "revenue": float(t["net_revenue"] - t["cogs"]), "note": "net revenue − COGS"}]
+             "revenue": float(t["net_revenue"] - t["cogs"])}]
+    notes: dict[str, tuple[str, dict[str, str]]] = {"self_operated": ("profit.model_note.self_operated", {})}
     if base.flags.get("seller") and float(t["seller_gmv"]) > 0:
         rows.append({"model": "commission", "basis": "data+assumption",
-                     "revenue": a.commission_rate * float(t["seller_gmv"]),
-                     "note": f"{a.commission_rate:.1%} of third-party sellers' GMV"})
+                     "revenue": a.commission_rate * float(t["seller_gmv"])})
+        notes["commission"] = ("profit.model_note.commission_sellers", {"rate": f"{a.commission_rate:.1%}"})
     else:
-        rows.append({"model": "commission", "basis": "what-if", "revenue": a.commission_rate * gmv,
-                     "note": f"{a.commission_rate:.1%} of GMV if sold by third-party sellers"})
-    rows.append({"model": "advertising", "basis": "what-if", "revenue": a.ad_rate * gmv,
-                 "note": f"ad revenue {a.ad_rate:.1%} of GMV"})
+        rows.append({"model": "commission", "basis": "what-if", "revenue": a.commission_rate * gmv})
+        notes["commission"] = ("profit.model_note.commission_whatif", {"rate": f"{a.commission_rate:.1%}"})
+    rows.append({"model": "advertising", "basis": "what-if", "revenue": a.ad_rate * gmv})
+    notes["advertising"] = ("profit.model_note.advertising", {"rate": f"{a.ad_rate:.1%}"})
     if len(base.members) >= 2:
         free = str(base.members.iloc[0]["member_level"])  # most common level taken as the free tier
         paying = float(base.members["customers"].iloc[1:].sum())
-        rows.append({"model": "membership", "basis": "data+assumption", "revenue": paying * a.membership_fee * years,
-                     "note": f"{int(paying)} members above '{free}' × {a.membership_fee:g}/year"})
+        rows.append({"model": "membership", "basis": "data+assumption", "revenue": paying * a.membership_fee * years})
+        notes["membership"] = ("profit.model_note.membership_levels",
+                               {"n": f"{int(paying):,}", "free": free, "fee": f"{a.membership_fee:g}"})
     else:
         active = float(t["customers"])
         rows.append({"model": "membership", "basis": "what-if",
-                     "revenue": active * a.membership_take_up * a.membership_fee * years,
-                     "note": f"{a.membership_take_up:.0%} of {int(active)} active customers × "
-                             f"{a.membership_fee:g}/year"})
-    return pd.DataFrame(rows)
+                     "revenue": active * a.membership_take_up * a.membership_fee * years})
+        notes["membership"] = ("profit.model_note.membership_whatif",
+                               {"take_up": f"{a.membership_take_up:.0%}", "n": f"{int(active):,}",
+                                "fee": f"{a.membership_fee:g}"})
+    return pd.DataFrame(rows), notes
 
 
 @dataclass(frozen=True)
@@ -819,6 +981,7 @@ class DimensionSummary:
     top_margin: float | None
     worst: str
     worst_margin: float | None
+    basis: str = "data"  # of the table's margins (see :func:`table_basis`)
 
 
 def dimension_summary(table: pd.DataFrame, dim: str) -> DimensionSummary | None:
@@ -829,7 +992,45 @@ def dimension_summary(table: pd.DataFrame, dim: str) -> DimensionSummary | None:
     with_margin = table[table["margin"].notna()]
     worst = with_margin.loc[with_margin["margin"].idxmin()] if len(with_margin) else top
     return DimensionSummary(str(top[dim]), _opt(top["cm_share"]), _opt(top["margin"]), str(worst[dim]),
-                            _opt(worst["margin"]))
+                            _opt(worst["margin"]), table_basis(table))
+
+
+@dataclass(frozen=True)
+class LtvCurveSummary:
+    """Headline of the LTV curves: what a new customer brings over ``months``, best and worst channel.
+
+    ``ltv``: cumulative contribution per acquired customer at ``months`` over all curves (weighted by the
+    customers behind each curve's last month); ``first_month_share``: the part of it earned in the first
+    month. ``top`` / ``bottom``: the acquisition channels with the highest / lowest LTV at their horizon
+    (equal when there is one curve).
+    """
+
+    months: int
+    ltv: float
+    first_month_share: float | None
+    top: str
+    top_ltv: float
+    bottom: str
+    bottom_ltv: float
+    channels: int
+
+
+def ltv_curve_summary(result: ProfitResult) -> LtvCurveSummary | None:
+    """The takeaway numbers of the LTV-curve chart, or ``None`` when no cohort was observed long enough."""
+    curves = result.ltv_curves
+    if curves.empty:
+        return None
+    months = int(min(result.ltv_months, curves.groupby("acquisition")["month_index"].max().min() + 1))
+    at = curves[curves["month_index"] == months - 1]
+    first = curves[curves["month_index"] == 0].set_index("acquisition")
+    w = at["customers"].to_numpy(float)
+    ltv = float(np.average(at["cum_cm_per_customer"], weights=w)) if w.sum() > 0 else float(
+        at["cum_cm_per_customer"].mean())
+    m0 = first.reindex(at["acquisition"])["cum_cm_per_customer"].to_numpy(float)
+    month0 = float(np.average(m0, weights=w)) if w.sum() > 0 else float(np.mean(m0))
+    by = at.set_index("acquisition")["cum_cm_per_customer"]
+    return LtvCurveSummary(months, ltv, month0 / ltv if ltv > 0 else None, str(by.idxmax()), float(by.max()),
+                           str(by.idxmin()), float(by.min()), int(len(by)))
 
 
 def top_cost(result: ProfitResult, exclude: tuple[str, ...] = ("cogs",)) -> tuple[str, float]:
@@ -842,7 +1043,7 @@ def top_cost(result: ProfitResult, exclude: tuple[str, ...] = ("cogs",)) -> tupl
 
 def best_ltv_channel(result: ProfitResult) -> pd.Series | None:
     """The acquisition channel with the highest LTV / CAC (paid channels only), or ``None``."""
-    paid = result.ltv[result.ltv["ltv_cac"].notna() & (result.ltv["acquisition"] != "(all)")]
+    paid = result.ltv[result.ltv["ltv_cac"].notna() & (result.ltv["acquisition"] != ALL)]
     if paid.empty:
         return None
     return paid.loc[paid["ltv_cac"].idxmax()]
@@ -881,6 +1082,14 @@ class ScenarioResult:
     break_even_orders: float | None
     orders: float
     cm_per_order: float | None = None  # contribution before marketing per order
+
+    def category_table(self, lang: str = "zh") -> pd.DataFrame:
+        """``by_category`` for display: categories and elasticity sources in ``lang``."""
+        out = self.by_category.copy()
+        out["category"] = [label("category", c, lang) for c in out["category"].astype(str)]
+        out["elasticity_source"] = [basis_label("data" if s == "measured" else "assumption", lang)
+                                    for s in out["elasticity_source"]]
+        return out
 
 
 def _scenario_pnl(cat: pd.DataFrame, sc: Scenario, elasticity: Mapping[str, float], default_e: float,
@@ -1110,29 +1319,34 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         heading=t("h.waterfall"),
         takeaway=t("take.waterfall", gmv=money(gmv), cm=money(res.contribution_margin),
                    rate=pct(res.contribution_margin / gmv if gmv else None), big=t(f"step.{big}"), amt=money(amt)),
-        figures=(charts.waterfall_figure(res, lang, ds.currency),), tables=(res.waterfall,))]
+        figures=(charts.waterfall_figure(res, lang, ds.currency),), tables=(res.waterfall_table(lang, ds.currency),))]
     for dim in ("category", "channel", "segment"):
         table = res.by_dim.get(dim)
         summ = dimension_summary(table, dim) if table is not None else None
         if summ is None:
             continue
+        take = t("take.by_dim", top=label(dim, summ.top, lang), share=pct(summ.top_share), margin=pct(summ.top_margin),
+                 worst=label(dim, summ.worst, lang), wm=pct(summ.worst_margin))
+        if summ.basis in ("assumption", "mixed"):
+            take += " " + t(f"by_dim.basis.{summ.basis}", ratio=pct(res.assumptions.cost_ratio))
         out.append(ReportSection(
-            heading=t("h.by_dim", dim=t(f"dim.{dim}")),
-            takeaway=t("take.by_dim", top=summ.top, share=pct(summ.top_share), margin=pct(summ.top_margin),
-                       worst=summ.worst, wm=pct(summ.worst_margin)),
-            figures=(charts.dimension_figure(table, dim, lang, ds.currency),), tables=(table,)))
+            heading=t("h.by_dim", dim=t(f"dim.{dim}")), takeaway=take,
+            figures=(charts.dimension_figure(table, dim, lang, ds.currency),),
+            tables=(res.dimension_table(dim, lang),)))
     best = best_ltv_channel(res)
     if best is not None:
         out.append(ReportSection(
             heading=t("h.ltv"),
-            takeaway=t("take.ltv", best=best["acquisition"], ratio=f"{best['ltv_cac']:.1f}×", ltv=money(best["ltv"]),
-                       m=int(best["ltv_months"]), cac=money(best["cac"]), pb=f"{best['payback_months']:.0f}"),
-            figures=(charts.ltv_figure(res, lang, ds.currency), charts.ltv_cac_figure(res, lang)), tables=(res.ltv,)))
+            takeaway=t("take.ltv", best=label("acquisition", best["acquisition"], lang),
+                       ratio=f"{best['ltv_cac']:.1f}×", ltv=money(best["ltv"]), m=int(best["ltv_months"]),
+                       cac=money(best["cac"]), pb=f"{best['payback_months']:.0f}"),
+            figures=(charts.ltv_figure(res, lang, ds.currency), charts.ltv_cac_figure(res, lang)),
+            tables=(res.ltv_table(lang),)))
     out.append(ReportSection(
         heading=t("h.models"),
         takeaway=t("take.models", self=money(res.model_revenue("self_operated")),
                    comm=money(res.model_revenue("commission")), ad=money(res.model_revenue("advertising")),
                    mem=money(res.model_revenue("membership"))),
-        figures=(charts.revenue_models_figure(res, lang, ds.currency),), tables=(res.revenue_models,),
-        notes=t("method", months=res.ltv_months)))
+        figures=(charts.revenue_models_figure(res, lang, ds.currency),),
+        tables=(res.revenue_models_table(lang, ds.currency),), notes=t("method", months=res.ltv_months)))
     return out

@@ -41,20 +41,24 @@ if res.totals["orders"] == 0:
     st.warning(t("profit.empty"))
     st.stop()
 
-mark = {b: t(f"profit.basis.mark.{b}") for b in ("assumption", "mixed", "estimated", "allocated", "missing")}
 if res.assumed:
     items = ", ".join(f"{t(f'profit.a.{k}')} = "
                       + (ui.pct(getattr(a, k), 2) if k in PCT else ui.money(getattr(a, k), 2)) for k in res.assumed)
     st.info(t("profit.assumptions.in_use", items=items), icon="✍️")
-cm_basis = res.basis("contribution_margin")
+cm_mark = profit.basis_mark(res.basis("contribution_margin"), lang)
 totals = res.totals
+
+
+def marked(label: str, mark: str) -> str:
+    return f"{label} {mark}" if mark else label
+
+
 ui.kpis([
     ui.Kpi(t("profit.kpi.gmv"), ui.money(totals["gmv"])),
     ui.Kpi(t("profit.kpi.net_revenue"), ui.money(totals["net_revenue"])),
-    ui.Kpi(t("profit.kpi.cm") + " " + mark.get(cm_basis, ""), ui.money(res.contribution_margin)),
-    ui.Kpi(t("profit.kpi.cm_rate"), ui.pct(res.contribution_margin / totals["net_revenue"]
-                                           if totals["net_revenue"] else None)),
-    ui.Kpi(t("profit.kpi.cm_order"), ui.money(res.contribution_margin / totals["orders"], 1)),
+    ui.Kpi(marked(t("profit.kpi.cm"), cm_mark), ui.money(res.contribution_margin)),
+    ui.Kpi(marked(t("profit.kpi.cm_rate"), cm_mark), ui.pct(res.cm_rate)),
+    ui.Kpi(marked(t("profit.kpi.cm_order"), cm_mark), ui.money(res.cm_per_order, 1)),
     ui.Kpi(t("profit.kpi.cac"), ui.money(res.blended_cac, 1)),
 ])
 
@@ -65,7 +69,7 @@ with tabs[0], ui.guard("pnl"):
     big, amt = profit.top_cost(res)
     take = t("profit.take.waterfall", gmv=ui.money(totals["gmv"]), cm=ui.money(res.contribution_margin),
              rate=ui.pct(res.contribution_margin / totals["gmv"]), big=t(f"profit.step.{big}"), amt=ui.money(amt))
-    ui.chart(charts.waterfall_figure(res, lang, cur), take, res.waterfall, name="pnl_waterfall")
+    ui.chart(charts.waterfall_figure(res, lang, cur), take, res.waterfall_table(lang, cur), name="pnl_waterfall")
     if res.cost_coverage is not None and res.cost_coverage <= 0:
         ui.missing(t("profit.need_costs"))
     elif res.cost_coverage is not None and res.cost_coverage < 0.9999:
@@ -78,29 +82,44 @@ with tabs[1], ui.guard("structure"):
     table = res.by_dim[dim]
     st.subheader(t("profit.h.by_dim", dim=t(f"profit.dim.{dim}")))
     summ = profit.dimension_summary(table, dim)
-    label = (lambda k: t(f"profit.segment.{k}")) if dim == "segment" else str
-    take = t("profit.take.by_dim", top=label(summ.top), share=ui.pct(summ.top_share), margin=ui.pct(summ.top_margin),
-             worst=label(summ.worst), wm=ui.pct(summ.worst_margin)) if summ else None
-    ui.chart(charts.dimension_figure(table, dim, lang, cur), take, table, name=f"profit_by_{dim}")
+    take = None
+    if summ:
+        take = t("profit.take.by_dim", top=profit.label(dim, summ.top, lang), share=ui.pct(summ.top_share),
+                 margin=ui.pct(summ.top_margin), worst=profit.label(dim, summ.worst, lang),
+                 wm=ui.pct(summ.worst_margin))
+        if summ.basis in ("assumption", "mixed"):
+            take += " " + t(f"profit.by_dim.basis.{summ.basis}", ratio=ui.pct(a.cost_ratio, 0))
+    ui.chart(charts.dimension_figure(table, dim, lang, cur), take, res.dimension_table(dim, lang),
+             name=f"profit_by_{dim}")
 
 with tabs[2], ui.guard("unit"):
     st.subheader(t("profit.h.unit"))
     st.markdown("**" + t("profit.take.unit", aov=ui.money(res.unit("aov"), 1),
-                         cm=ui.money(res.unit("contribution_margin"), 1),
+                         cm=marked(ui.money(res.unit("contribution_margin"), 1), cm_mark),
                          n=ui.num(res.unit("orders", "customer"), 2)) + "**")
-    ui.table(res.unit_economics, name="unit_economics")
+    ui.table(res.unit_table(lang), name="unit_economics")
     st.subheader(t("profit.h.ltv"))
-    best = profit.best_ltv_channel(res)
-    if best is not None:
-        take = t("profit.take.ltv", best=best["acquisition"], ratio=f"{best['ltv_cac']:.1f}×",
-                 ltv=ui.money(best["ltv"]), m=int(best["ltv_months"]), cac=ui.money(best["cac"], 1),
-                 pb=ui.num(best["payback_months"]))
+    curve = profit.ltv_curve_summary(res)
+    if curve is None:
+        take = t("profit.take.ltv_curve_none")
+    elif curve.channels > 1:
+        take = t("profit.take.ltv_curve", top=profit.label("acquisition", curve.top, lang),
+                 top_ltv=ui.money(curve.top_ltv), bottom=profit.label("acquisition", curve.bottom, lang),
+                 bottom_ltv=ui.money(curve.bottom_ltv), m=curve.months, ltv=ui.money(curve.ltv),
+                 share=ui.pct(curve.first_month_share))
     else:
+        take = t("profit.take.ltv_curve_one", ltv=ui.money(curve.ltv), m=curve.months,
+                 share=ui.pct(curve.first_month_share))
+    ui.chart(charts.ltv_figure(res, lang, cur), take, res.ltv_curves, name="ltv_curves")
+    best = profit.best_ltv_channel(res)
+    if best is None:
         ui.missing(t("profit.need_marketing"))
-        take = t("profit.take.ltv_nocac", ltv=ui.money(res.ltv_overall), m=res.ltv_months)
-    ui.chart(charts.ltv_figure(res, lang, cur), take, res.ltv, name="ltv_cac_by_channel")
-    if best is not None:
-        ui.chart(charts.ltv_cac_figure(res, lang), None, res.ltv_curves, name="ltv_curves")
+    else:
+        st.subheader(t("profit.h.ltv_cac"))
+        take = t("profit.take.ltv", best=profit.label("acquisition", best["acquisition"], lang),
+                 ratio=f"{best['ltv_cac']:.1f}×", ltv=ui.money(best["ltv"]), m=int(best["ltv_months"]),
+                 cac=ui.money(best["cac"], 1), pb=ui.num(best["payback_months"]))
+        ui.chart(charts.ltv_cac_figure(res, lang), take, res.ltv_table(lang), name="ltv_cac_by_channel")
 
 with tabs[3], ui.guard("scenario"):
     c = st.columns(3)
@@ -126,7 +145,7 @@ with tabs[3], ui.guard("scenario"):
              t("profit.take.scenario", change=ui.money(change), cm=ui.money(sim.contribution_margin),
                pct=ui.pct(change / abs(sim.base_contribution_margin) if sim.base_contribution_margin else None,
                           signed=True)), sim.waterfall, name="scenario_pnl")
-    ui.table(sim.by_category, name="scenario_by_category")
+    ui.table(sim.category_table(lang), name="scenario_by_category")
     st.subheader(t("profit.h.tornado"))
     tor = profit.tornado(res, sc, measured, e_user)
     top = next(tor.itertuples(index=False))
@@ -147,6 +166,7 @@ with tabs[4], ui.guard("models"):
     ui.chart(charts.revenue_models_figure(res, lang, cur),
              t("profit.take.models", self=ui.money(res.model_revenue("self_operated")),
                comm=ui.money(res.model_revenue("commission")), ad=ui.money(res.model_revenue("advertising")),
-               mem=ui.money(res.model_revenue("membership"))), res.revenue_models, name="revenue_models")
+               mem=ui.money(res.model_revenue("membership"))), res.revenue_models_table(lang, cur),
+             name="revenue_models")
 
 ui.method_notes(t("profit.method", months=res.ltv_months))

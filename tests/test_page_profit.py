@@ -33,10 +33,17 @@ def test_sample_kpis_and_takeaways(sample_ds):
     m = _metrics(at)
     assert m["GMV"] == _money_en(res.totals["gmv"])
     assert m["Contribution margin (incl. assumption)"] == _money_en(res.contribution_margin)
-    assert m["CM per order"] == _money_en(res.contribution_margin / res.totals["orders"], 1)
+    # Every KPI derived from the contribution margin carries its mark (the fee rates are assumed).
+    assert m["CM per order (incl. assumption)"] == _money_en(res.contribution_margin / res.totals["orders"], 1)
+    assert m["CM % of net revenue (incl. assumption)"] == f"{res.cm_rate * 100:.1f}%"
     text = " ".join(md.value for md in at.markdown)
     best = P.best_ltv_channel(res)
     assert f"{best['acquisition']} has the best LTV/CAC: {best['ltv_cac']:.1f}×" in text
+    # The LTV curves have their own takeaway, from ltv_curve_summary.
+    curve = P.ltv_curve_summary(res)
+    assert (f"A customer acquired through {curve.top} brings {_money_en(curve.top_ltv)} of contribution in "
+            f"{curve.months} months") in text
+    assert "Margins include assumed figures" in text  # the category table's margins use the assumed fee rates
     be = P.break_even(res)
     assert f"{be.orders:,.0f} orders" in text
     # The only assumptions on the full sample are the fee rates, and the page says so.
@@ -56,6 +63,9 @@ def test_assumptions_come_from_the_url_and_are_labelled(flat_ds):
     assert "Logistics cost per order" in banner
     assert at.number_input(key="w.cost_ratio").value == 50.0
     assert "Contribution margin by channel" in [h.value for h in at.subheader]
+    # On a flat file every margin is the assumed cost ratio, and the takeaway says so.
+    text = " ".join(md.value for md in at.markdown)
+    assert "These margins rest on the assumed cost ratio (50%)" in text
     # Recorded for the URL (app.py writes these page parameters back to the address bar).
     assert at.session_state["ecops.params"]["cost_ratio"] == "50.0"
 
@@ -79,3 +89,18 @@ def test_thin_datasets_render_with_assumptions(request, name):
     assert "成本率" in notes  # the cost-ratio assumption is named
     assert "marketing_spend" in notes  # what to map for CAC / LTV
     assert "GMV" in _metrics(at)
+
+
+def test_chinese_page_shows_translated_notes_and_segments(flat_ds):
+    """Waterfall notes, bases and RFM segment names are in Chinese on the Chinese page."""
+    at = _run(flat_ds, {"dim": "segment", "cost_ratio": "50"})
+    frames = [df.value for df in at.dataframe]
+    waterfall = next(f for f in frames if "note" in f.columns and "step" in f.columns)
+    notes = " ".join(waterfall["note"].astype(str))
+    assert "100% 的 GMV 按成本率 50% 计算" in notes and "cost ratio" not in notes
+    assert set(waterfall["basis"]) <= {"实测", "假设", "部分假设", "无数据", "估算", "分摊"}
+    segments = next(f for f in frames if "segment" in f.columns and "name" in f.columns)
+    assert "重要价值客户" in set(segments["name"])
+    text = " ".join(md.value for md in at.markdown)
+    assert "这些利润率基于假设的成本率（50%）" in text
+    assert "champions" not in text

@@ -103,17 +103,37 @@ def test_category_allocation_matches_pandas(res, sample):
     np.testing.assert_allclose(got_ref.reindex(by_cat.index).to_numpy(), by_cat.to_numpy(), rtol=1e-9)
 
 
-def test_segments_follow_the_stated_rfm_rules(res, sample):
-    o = sample.tables["orders"]
-    o = o[o["status"] != "cancelled"]
-    ref = pd.Timestamp(o["order_time"].max().date() + dt.timedelta(days=1))
-    per = o.groupby("customer_id").agg(n=("order_id", "size"), last=("order_time", "max"))
-    rec = (ref - per["last"]).dt.total_seconds() / 86400
-    seg = np.select([(per["n"] >= 4) & (rec <= 90), (per["n"] >= 2) & (rec <= 180), (per["n"] == 1) & (rec <= 90),
-                     per["n"] >= 2], ["champions", "loyal", "new", "at_risk"], "lapsed")
-    expected = pd.Series(seg).value_counts()
+@pytest.mark.parametrize("filters", [Filters(), Filters(regions=("广东", "浙江")), Filters(categories=("服饰",)),
+                                     Filters(start=dt.date(2025, 1, 1), channels=("App",))],
+                         ids=["all", "regions", "category", "period+channel"])
+def test_segments_are_the_portrait_rfm_segments(sample_ds, filters):
+    """A customer is in the same segment on the profit page as on the user-portrait page."""
+    from ecops import portrait
+
+    res = P.compute_page(sample_ds, filters)
+    rfm = portrait.rfm(sample_ds, filters).segments.set_index("segment")["customers"]
     got = res.by_dim["segment"].set_index("segment")["customers"]
-    assert got.reindex(expected.index).astype(int).to_dict() == expected.to_dict()
+    assert set(got.index) <= set(portrait.SEGMENTS)
+    assert got.astype(int).sort_index().to_dict() == rfm[rfm > 0].sort_index().to_dict()
+    assert got.sum() == res.totals["customers"]
+
+
+def test_segment_gmv_follows_each_customers_portrait_segment(res, sample, sample_ds):
+    """Per-customer GMV summed by the portrait's segment (pandas) equals the profit table's segment GMV."""
+    from ecops import portrait
+
+    t = sample.tables
+    o = t["orders"][t["orders"]["status"] != "cancelled"]
+    li = t["order_items"][t["order_items"]["order_id"].isin(o["order_id"])]
+    per_customer = (li["quantity"] * li["unit_price"]).groupby(li["order_id"].map(o.set_index("order_id")[
+        "customer_id"])).sum()
+    scored = portrait.score_customers(portrait.customer_features(sample_ds))
+    seg = scored.set_index("customer_id")["segment"].astype(str)
+    expected = per_customer.groupby(per_customer.index.map(seg)).sum()
+    got = res.by_dim["segment"].set_index("segment")["gmv"]
+    np.testing.assert_allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=1e-9)
+    assert P.label("segment", "cant_lose", "zh") == "重要挽留客户" and P.label("segment", "champions", "en") == \
+        "Champions"
 
 
 # --------------------------------------------------------------------------- unit economics, LTV, CAC
@@ -262,3 +282,97 @@ def test_measured_elasticities_default_depends_on_size(sample_ds, monkeypatch):
     assert P.measure_elasticities_by_default(sample_ds)  # 50k orders: cheap enough to measure at once
     monkeypatch.setattr(P, "MEASURE_BY_DEFAULT_MAX_ORDERS", 10_000)
     assert not P.measure_elasticities_by_default(sample_ds)
+
+
+# --------------------------------------------------------------------------- where numbers come from
+def test_flat_file_margins_are_marked_as_the_assumed_cost_ratio(flat_ds):
+    """Without unit costs a category's margin is just the cost ratio: every row says so."""
+    res = P.compute_page(flat_ds, cost_ratio=0.5)
+    cat = res.by_dim["category"]
+    assert set(cat["basis"]) == {"assumption"}
+    assert P.dimension_summary(cat, "category").basis == "assumption"
+    np.testing.assert_allclose(cat["cogs"], 0.5 * cat["gmv"], rtol=1e-9)  # COGS is the assumption, row by row
+    ue = res.unit_economics.set_index("metric")["basis"]
+    assert ue["cogs"] == "assumption" and ue["aov"] == "data" and ue["cm_before_marketing"] == "mixed"
+    assert res.basis("contribution_margin") == "mixed"
+    assert P.basis_mark(res.basis("contribution_margin"), "zh") == "（含假设）"
+    assert P.basis_mark("data", "en") == ""
+
+
+def test_sample_margins_are_measured_except_for_the_fee_rates(res, sample_ds):
+    assert set(res.by_dim["category"]["basis"]) == {"mixed"}  # measured costs, assumed fee rates
+    free = P.compute_page(sample_ds, platform_fee_rate=0.0, payment_fee_rate=0.0)
+    # Fee rates are always entered figures, so contribution stays "mixed" even at 0 % …
+    assert set(free.by_dim["channel"]["basis"]) == {"mixed"}
+    ue = res.unit_economics.set_index("metric")["basis"]
+    assert ue["cogs"] == "data" and ue["fees"] == "assumption" and ue["contribution_margin"] == "mixed"
+
+
+def test_partly_costed_categories_are_told_apart(sample):
+    """Products with a unit cost give measured COGS; a category without any gets the "assumption" mark."""
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    products = t["products"].copy()
+    products.loc[products["category"] == "图书", "unit_cost"] = np.nan
+    ds = Dataset.from_frames({"orders": t["orders"], "order_items": t["order_items"].drop(columns="unit_cost"),
+                              "products": products, "shipments": t["shipments"], "returns": t["returns"]},
+                             name="partly costed")
+    res = P.compute_page(ds)
+    basis = res.by_dim["category"].set_index("category")["basis"]
+    assert basis["图书"] == "assumption" and basis["数码"] == "mixed"
+    assert P.table_basis(res.by_dim["category"]) == "mixed"
+    assert res.basis("cogs") == "mixed"
+
+
+def test_waterfall_notes_are_translated(flat_ds):
+    res = P.compute_page(flat_ds, cost_ratio=0.5, logistics_per_order=7.5)
+    assert "note" not in res.waterfall.columns  # raw results carry no language
+    zh = res.waterfall_table("zh", "¥").set_index("step")
+    en = res.waterfall_table("en", "$").set_index("step")
+    assert zh.loc["cogs", "note"] == "100% 的 GMV 按成本率 50% 计算"
+    assert en.loc["cogs", "note"] == "cost ratio 50% on 100% of GMV"
+    assert en.loc["logistics", "note"] == "$7.5 per order, net of shipping fees charged"
+    assert zh.loc["fees", "note"] == "平台 5.0% + 支付 0.60%（占实付金额）"
+    assert zh.loc["cogs", "basis"] == "假设" and en.loc["gmv", "basis"] == "measured"
+    assert zh.loc["cogs", "name"] == "商品成本"
+    models = res.revenue_models_table("zh").set_index("model")
+    assert models.loc["advertising", "note"] == "广告收入占 GMV 的 2.0%"
+    assert models.loc["advertising", "basis"] == "假设测算"
+
+
+def test_cm_rate_and_per_order(res, hand):
+    assert res.cm_rate == pytest.approx(res.contribution_margin / (hand["gmv"] - hand["discounts"]
+                                                                   - hand["refunds"]))
+    assert res.cm_per_order == pytest.approx(res.contribution_margin / hand["orders"])
+
+
+def test_ltv_curve_summary(res):
+    s = P.ltv_curve_summary(res)
+    c = res.ltv_curves
+    at = c[c["month_index"] == s.months - 1].set_index("acquisition")
+    assert s.months == 12 and s.channels == c["acquisition"].nunique() == 5
+    assert s.top == at["cum_cm_per_customer"].idxmax() and s.bottom == at["cum_cm_per_customer"].idxmin()
+    assert s.top_ltv > s.bottom_ltv
+    weighted = (at["cum_cm_per_customer"] * at["customers"]).sum() / at["customers"].sum()
+    assert s.ltv == pytest.approx(weighted)
+    first = c[c["month_index"] == 0].set_index("acquisition").reindex(at.index)
+    assert s.first_month_share == pytest.approx((first["cum_cm_per_customer"] * at["customers"]).sum()
+                                                / at["customers"].sum() / weighted)
+    assert 0 < s.first_month_share < 1
+
+
+def test_placeholders_are_translated_when_shown(sample):
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    orders = t["orders"].copy()
+    orders.loc[orders.index % 7 == 0, "channel"] = None
+    ds = Dataset.from_frames({"orders": orders, "order_items": t["order_items"]}, name="gaps")
+    res = P.compute_page(ds)
+    assert P.NONE in set(res.by_dim["channel"]["channel"])
+    zh = res.dimension_table("channel", "zh")
+    assert "（未记录）" in set(zh["name"]) and P.NONE not in set(zh["name"])
+    assert set(res.ltv_table("zh")["acquisition"]) == {"全部客户", "（全部渠道）"}
+    by_cat = P.simulate(res, P.Scenario()).category_table("en")
+    assert list(by_cat["category"]) == ["all customers"] and set(by_cat["elasticity_source"]) == {"assumed"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops import i18n
+from ecops import i18n, profit
 from ecops.profit import SUBTOTALS, ProfitResult, ScenarioResult
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": 380}
@@ -44,18 +44,27 @@ def waterfall_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") 
 
 def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: str = "¥", top: int = 20
                      ) -> go.Figure:
-    """Contribution margin (before marketing) per member of a dimension, with the margin % in the hover."""
+    """Contribution margin (before marketing) per member of a dimension, with the margin % in the hover.
+
+    Members are named in ``lang`` (RFM segments, placeholders); bars whose margin rests on the assumed cost
+    ratio are hatched and every bar's hover says where its number comes from; the axis title carries the
+    table's mark ("(assumption)", "(incl. assumption)").
+    """
     d = table.sort_values(dim) if dim == "month" else table.head(top)
-    label_keys = d[dim].astype(str)
-    if dim == "segment":
-        label_keys = [_t(f"segment.{k}", lang) for k in label_keys]
-    elif dim == "promotion" and "name" in d:
-        label_keys = [n or k for k, n in zip(d[dim].astype(str), d["name"].astype(str), strict=True)]
+    labels = [profit.label(dim, k, lang) for k in d[dim].astype(str)]
+    if dim == "promotion" and "name" in d:
+        labels = [n or k for k, n in zip(labels, d["name"].fillna("").astype(str), strict=True)]
     colours = ["#27AE60" if v >= 0 else "#C0392B" for v in d["cm"]]
-    fig = go.Figure(go.Bar(x=list(label_keys), y=d["cm"], marker_color=colours,
-                           customdata=(d["margin"].fillna(0) * 100),
-                           hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}} · %{{customdata:.1f}}%<extra></extra>"))
-    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.cm_before_marketing", lang, cur=currency), showlegend=False)
+    basis = d["basis"] if "basis" in d else pd.Series("data", index=d.index)
+    marks = [profit.basis_mark(b, lang) for b in basis]
+    fig = go.Figure(go.Bar(x=labels, y=d["cm"], marker_color=colours,
+                           marker_pattern_shape=["/" if b == "assumption" else "" for b in basis],
+                           customdata=list(zip(d["margin"].fillna(0) * 100, marks, strict=True)),
+                           hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}} · %{{customdata[0]:.1f}}% "
+                                         "%{customdata[1]}<extra></extra>"))
+    title = _t("axis.cm_before_marketing", lang, cur=currency)
+    mark = profit.basis_mark(profit.table_basis(d), lang)
+    fig.update_layout(**_LAYOUT, yaxis_title=f"{title} {mark}".strip(), showlegend=False)
     return fig
 
 
@@ -68,7 +77,7 @@ def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.
     for i, (acq, cur) in enumerate(res.ltv_curves.groupby("acquisition", sort=True)):
         colour = palette[i % len(palette)]
         fig.add_trace(go.Scatter(x=cur["month_index"] + 1, y=cur["cum_cm_per_customer"], mode="lines+markers",
-                                 name=str(acq), line={"color": colour}))
+                                 name=profit.label("acquisition", str(acq), lang), line={"color": colour}))
         c = cac.get(acq)
         if c is not None and pd.notna(c) and c > 0:
             fig.add_hline(y=float(c), line_dash="dot", line_color=colour, opacity=0.6)
@@ -80,7 +89,8 @@ def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.
 def ltv_cac_figure(res: ProfitResult, lang: str = "zh") -> go.Figure:
     """LTV / CAC per paid acquisition channel (3 is a common healthy threshold)."""
     d = res.ltv[res.ltv["ltv_cac"].notna()]
-    fig = go.Figure(go.Bar(x=d["acquisition"].astype(str), y=d["ltv_cac"], marker_color="#2471A3",
+    fig = go.Figure(go.Bar(x=[profit.label("acquisition", a, lang) for a in d["acquisition"].astype(str)],
+                           y=d["ltv_cac"], marker_color="#2471A3",
                            text=[f"{v:.1f}×" for v in d["ltv_cac"]], textposition="outside"))
     fig.add_hline(y=3, line_dash="dot", line_color="#888")
     fig.update_layout(**_LAYOUT, yaxis_title="LTV / CAC", showlegend=False)

@@ -81,11 +81,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.dim.promotion": {"en": "promotion", "zh": "促销活动"},
     "profit.dim.month": {"en": "month", "zh": "月份"},
     "profit.dim.acquisition": {"en": "acquisition channel", "zh": "获客渠道"},
-    "profit.segment.champions": {"en": "Champions", "zh": "核心忠诚客户"},
-    "profit.segment.loyal": {"en": "Loyal", "zh": "活跃复购客户"},
-    "profit.segment.new": {"en": "New", "zh": "新客"},
-    "profit.segment.at_risk": {"en": "At risk", "zh": "流失风险客户"},
-    "profit.segment.lapsed": {"en": "Lapsed one-timers", "zh": "沉睡一次性客户"},
     # takeaways
     "profit.take.waterfall": {
         "en": "Of {gmv} GMV, {cm} ({rate}) remains as contribution margin; the largest cost after COGS is "
@@ -102,11 +97,74 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.take.ltv": {
         "en": "{best} has the best LTV/CAC: {ratio} ({ltv} over {m} months vs CAC {cac}, payback in {pb} month(s)).",
         "zh": "{best}的 LTV/CAC 最高：{ratio}（{m} 个月 LTV {ltv}，CAC {cac}，{pb} 个月回本）。"},
-    "profit.take.ltv_nocac": {
-        "en": "A new customer brings {ltv} of contribution margin in the first {m} months. Map `marketing_spend` "
-              "and customers' `acquisition_channel` to compare it with CAC.",
-        "zh": "新客在前 {m} 个月带来贡献利润 {ltv}。映射 `marketing_spend` 投放表和客户 `acquisition_channel` 获客渠道后，"
-              "即可与获客成本对比。"},
+    "profit.take.ltv_curve": {
+        "en": "A customer acquired through {top} brings {top_ltv} of contribution in {m} months, against {bottom_ltv} "
+              "through {bottom}; {share} of a new customer's {ltv} comes in the first month.",
+        "zh": "通过{top}获取的客户在 {m} 个月内带来贡献利润 {top_ltv}，通过{bottom}获取的仅 {bottom_ltv}；新客 {ltv} 的贡献中有 "
+              "{share} 来自首月。"},
+    "profit.take.ltv_curve_one": {
+        "en": "A new customer brings {ltv} of contribution in the first {m} months; {share} of it in the first month.",
+        "zh": "新客在前 {m} 个月带来贡献利润 {ltv}，其中 {share} 来自首月。"},
+    "profit.take.ltv_curve_none": {
+        "en": "No acquisition cohort has been watched for a full month in this period yet.",
+        "zh": "本期内还没有观察满一个月的获客同期群。"},
+    "profit.by_dim.basis.assumption": {
+        "en": "These margins rest on the assumed cost ratio ({ratio}), not on measured costs: map `unit_cost` on "
+              "products or order lines to measure them.",
+        "zh": "这些利润率基于假设的成本率（{ratio}），并非实测成本：映射商品或订单明细的 `unit_cost` 即可得到实测利润率。"},
+    "profit.by_dim.basis.mixed": {
+        "en": "Margins include assumed figures (listed under the assumptions above).",
+        "zh": "利润率包含假设参数（见上方的假设说明）。"},
+    # where a number comes from, in words
+    "profit.basis.data": {"en": "measured", "zh": "实测"},
+    "profit.basis.assumption": {"en": "assumed", "zh": "假设"},
+    "profit.basis.mixed": {"en": "partly assumed", "zh": "部分假设"},
+    "profit.basis.estimated": {"en": "estimated", "zh": "估算"},
+    "profit.basis.allocated": {"en": "allocated", "zh": "分摊"},
+    "profit.basis.missing": {"en": "no data", "zh": "无数据"},
+    "profit.basis.what_if": {"en": "what-if", "zh": "假设测算"},
+    "profit.basis.data_assumption": {"en": "data × assumed rate", "zh": "数据 × 假设费率"},
+    # placeholders shown in tables and charts
+    "profit.placeholder.none": {"en": "(not recorded)", "zh": "（未记录）"},
+    "profit.placeholder.all": {"en": "(all channels)", "zh": "（全部渠道）"},
+    "profit.placeholder.everyone": {"en": "all customers", "zh": "全部客户"},
+    # waterfall notes
+    "profit.note.no_discount": {"en": "no discount column: taken as 0", "zh": "无优惠字段：按 0 计"},
+    "profit.note.refunds_estimated": {"en": "returned lines counted as fully refunded",
+                                      "zh": "退货商品行按全额退款估算"},
+    "profit.note.refund_rate": {"en": "refund rate {rate} of paid value", "zh": "退款率 {rate}（占实付金额）"},
+    "profit.note.cost_ratio": {"en": "cost ratio {ratio} on {share} of GMV", "zh": "{share} 的 GMV 按成本率 {ratio} 计算"},
+    "profit.note.logistics_data": {"en": "shipment costs, net of shipping fees charged",
+                                   "zh": "运单成本，已扣除向客户收取的运费"},
+    "profit.note.logistics_assumed": {"en": "{cur}{per_order} per order, net of shipping fees charged",
+                                      "zh": "每单 {cur}{per_order}，已扣除向客户收取的运费"},
+    "profit.note.marketing_data": {"en": "acquisition spend + campaign costs", "zh": "获客投放 + 活动成本"},
+    "profit.note.marketing_allocated": {"en": "acquisition spend + campaign costs, allocated by GMV share {share}",
+                                        "zh": "获客投放 + 活动成本，按 GMV 占比 {share} 分摊"},
+    "profit.note.marketing_ratio": {"en": "marketing ratio {ratio} of GMV", "zh": "营销费用率 {ratio}（占 GMV）"},
+    "profit.note.fees": {"en": "platform {platform} + payment {payment} of paid value",
+                         "zh": "平台 {platform} + 支付 {payment}（占实付金额）"},
+    "profit.model_note.self_operated": {"en": "net revenue − COGS", "zh": "净收入 − 商品成本"},
+    "profit.model_note.commission_sellers": {"en": "{rate} of third-party sellers' GMV", "zh": "第三方商家 GMV 的 {rate}"},
+    "profit.model_note.commission_whatif": {"en": "{rate} of GMV if sold by third-party sellers",
+                                            "zh": "若由第三方商家销售，按 GMV 的 {rate}"},
+    "profit.model_note.advertising": {"en": "ad revenue {rate} of GMV", "zh": "广告收入占 GMV 的 {rate}"},
+    "profit.model_note.membership_levels": {"en": "{n} members above “{free}” × {cur}{fee}/year",
+                                            "zh": "“{free}”以上等级会员 {n} 人 × 每年 {cur}{fee}"},
+    "profit.model_note.membership_whatif": {"en": "{take_up} of {n} active customers × {cur}{fee}/year",
+                                            "zh": "{n} 名活跃客户的 {take_up} × 每年 {cur}{fee}"},
+    # unit economics
+    "profit.unit.aov": {"en": "GMV (average order value)", "zh": "GMV（客单价）"},
+    "profit.unit.discounts": {"en": "Discounts", "zh": "优惠折扣"},
+    "profit.unit.refunds": {"en": "Returns/refunds", "zh": "退货退款"},
+    "profit.unit.net_revenue": {"en": "Net revenue", "zh": "净收入"},
+    "profit.unit.cogs": {"en": "COGS", "zh": "商品成本"},
+    "profit.unit.logistics": {"en": "Logistics (net)", "zh": "物流（净额）"},
+    "profit.unit.fees": {"en": "Platform & payment fees", "zh": "平台与支付费用"},
+    "profit.unit.cm_before_marketing": {"en": "Contribution before marketing", "zh": "营销前贡献利润"},
+    "profit.unit.marketing": {"en": "Marketing", "zh": "营销"},
+    "profit.unit.contribution_margin": {"en": "Contribution margin", "zh": "贡献利润"},
+    "profit.unit.orders": {"en": "Orders", "zh": "订单数"},
     "profit.take.scenario": {
         "en": "This scenario changes contribution margin by {change} to {cm} ({pct}).",
         "zh": "该情景下贡献利润变化 {change}，达到 {cm}（{pct}）。"},
@@ -190,8 +248,9 @@ subtotals are built from the rounded steps, so the waterfall sums exactly.
 over the order's lines by their share of the order's goods value; refunds with a product go to that product's
 line. Tables by dimension show contribution *before* marketing.
 
-**Segments.** RFM-style, computed in SQL on the filtered orders: champions (≥4 orders, last within 90 days), loyal
-(≥2, within 180 days), new (1 order within 90 days), at risk (≥2, older), lapsed one-timers (1, older).
+**Segments.** The user-portrait page's RFM segments (quintile scores of recency, frequency and revenue of the
+filtered orders, named on the R × FM grid), so both pages put every customer in the same segment. Their
+contribution is summed per customer in SQL and grouped by segment.
 
 **LTV, CAC, payback.** CAC = spend of a channel ÷ customers it acquired in the period (first non-cancelled order in
 the period; customers' `acquisition_channel`). LTV = cumulative contribution before marketing per acquired customer by month since the first order,
@@ -219,8 +278,8 @@ when member levels exist; annualised over the period).
 **分摊。** 订单级金额（优惠、运费收入、物流成本、未指明商品的退款）按商品行占订单商品金额的比例分摊；指明商品的退款计入
 该商品行。各维度表显示扣除营销*前*的贡献利润。
 
-**客群。** 类 RFM 分群，在 SQL 中基于筛选后的订单计算：核心忠诚（≥4 单，最近 90 天内下单）、活跃复购（≥2 单，180 天内）、
-新客（1 单，90 天内）、流失风险（≥2 单，更早）、沉睡一次性客户（1 单，更早）。
+**客群。** 与用户画像页相同的 RFM 分层（按筛选后订单的最近购买、频次与金额五分位打分，按 R × FM 网格命名），两页中
+每位客户所属分层一致。贡献利润先在 SQL 中按客户汇总，再按分层合计。
 
 **LTV、CAC、回本周期。** CAC = 渠道投放金额 ÷ 期间内该渠道获取的客户数（首个未取消订单落在期间内；按客户的 `acquisition_channel`）。LTV = 每位新客
 自首单起按月累计的营销前贡献利润，按观察期足够长的月度同期群平均（仅含期间内开始的同期群），取 {months} 个月。
