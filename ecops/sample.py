@@ -158,18 +158,39 @@ class Sample:
     truth: Truth
 
 
-def generate(n_orders: int = 50_000, seed: int = 7) -> Sample:
+def generate(n_orders: int = 50_000, seed: int = 7, *, psychographic: bool = False) -> Sample:
     """Generate the sample shop with about ``n_orders`` orders (deterministic for a seed).
 
     Orders come out within a few percent of ``n_orders``: the customer count is set from a
     small pilot run of the same process. Scales linearly (1M orders in well under a minute).
+    ``psychographic`` adds a ``lifestyle`` column to the customers (:data:`LIFESTYLES`, correlated
+    with the personas); it draws from its own random stream, so every other table is unchanged.
     """
     pilot = _simulate_customers(np.random.default_rng(seed + 1), 4000)
     per_customer = pilot["n_orders"] / 4000
     n_customers = max(50, int(round(n_orders / per_customer)))
     rng = np.random.default_rng(seed)
     sim = _simulate_customers(rng, n_customers)
-    return _build(rng, sim, n_orders, seed)
+    out = _build(rng, sim, n_orders, seed)
+    if psychographic:
+        persona = out.truth.customer_persona.reindex(out.tables["customers"]["customer_id"]).to_numpy()
+        out.tables["customers"]["lifestyle"] = lifestyle(persona, seed)
+    return out
+
+
+#: Lifestyle (生活方式) survey answer most typical of each persona, in :data:`PERSONAS` order.
+LIFESTYLES: tuple[str, ...] = ("精打细算", "品质生活", "居家实用", "潮流社交", "育儿家庭")
+#: Share of customers whose lifestyle answer is their persona's typical one (the rest answer at random).
+LIFESTYLE_FIT = 0.7
+
+
+def lifestyle(persona: np.ndarray, seed: int) -> np.ndarray:
+    """A lifestyle answer per customer: the persona's typical one with probability :data:`LIFESTYLE_FIT`."""
+    rng = np.random.default_rng(seed + 101)
+    persona = np.asarray(persona, dtype=int)
+    other = rng.integers(0, len(LIFESTYLES), persona.size)
+    pick = np.where(rng.random(persona.size) < LIFESTYLE_FIT, persona, other)
+    return np.array(LIFESTYLES, dtype=object)[pick]
 
 
 # --------------------------------------------------------------------------- time

@@ -75,6 +75,19 @@ _CATEGORY = ("category", "product category", "product_category_name", "category 
 _PROMO_ID = ("promotion", "promotion id", "promo", "promo id", "campaign", "campaign id", "coupon id",
              "活动id", "促销id", "活动", "促销活动", "优惠券id", "活动编号")
 
+_ATTR = "psychographic attribute (survey answer or CRM tag)"
+#: Optional psychographic customer attributes, in display order.
+PSYCHOGRAPHIC: tuple[Column, ...] = (
+    _c("lifestyle", "category", "lifestyle", "life style", "lifestyle segment", "lifestyle tag", "生活方式",
+       "生活形态", "生活方式标签", doc=_ATTR),
+    _c("interests", "category", "interests", "interest", "hobby", "hobbies", "interest tag", "兴趣", "兴趣爱好",
+       "爱好", "兴趣标签", doc=_ATTR),
+    _c("values", "category", "values", "personal values", "value orientation", "价值观", "价值取向", doc=_ATTR),
+    _c("personality", "category", "personality", "personality type", "性格", "个性", "性格类型", doc=_ATTR),
+    _c("attitude", "category", "attitude", "price attitude", "shopping attitude", "brand attitude", "态度",
+       "消费态度", "价格态度", "购物态度", doc=_ATTR),
+)
+
 TABLES: dict[str, Table] = {}
 
 
@@ -156,6 +169,9 @@ CUSTOMERS = _register(Table(
            "等级", "会员级别"),
         _c("acquisition_channel", "category", "acquisition channel", "utm source", "source channel",
            "获客渠道", "注册渠道", "拉新渠道"),
+        # Psychographic attributes (survey answers or CRM tags), optional: each one mapped is a cut
+        # on the market-segments page (see ecops.segments.PSYCHOGRAPHIC_COLUMNS).
+        *PSYCHOGRAPHIC,
         _c("name", "text", "name", "customer name", "full name", "姓名", "收货人", "客户姓名", "买家姓名",
            personal=True),
         _c("phone", "text", "phone", "mobile", "telephone", "tel", "手机", "手机号", "电话", "联系电话",

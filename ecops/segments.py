@@ -31,15 +31,19 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
-from ecops import basket, portrait
+from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
 from ecops.i18n import t as _t
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
 
-#: Customer columns that would carry psychographic attributes (survey or CRM tags). The data
-#: contract has none yet; any that a dataset provides is offered as a cut.
-PSYCHOGRAPHIC_COLUMNS: tuple[str, ...] = ("lifestyle", "interests", "values", "personality", "attitude")
+#: Customer columns that carry psychographic attributes (survey answers or CRM tags): optional columns
+#: of the data contract (:data:`ecops.schema.PSYCHOGRAPHIC`); each one a dataset provides is offered as a cut.
+PSYCHOGRAPHIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in schema.PSYCHOGRAPHIC)
+#: Segment of customers whose attribute is empty (translated when shown, see :func:`segment_label`).
+UNKNOWN = "(unknown)"
+#: Placeholder segment values → their i18n keys.
+PLACEHOLDERS: dict[str, str] = {UNKNOWN: "segments.placeholder.unknown"}
 
 GROWTH_DAYS = 90
 #: Price-sensitivity bands by the share of spend given back as order discounts.
@@ -189,7 +193,9 @@ def _growth_extremes(tab: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
 
 
 def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple = ()) -> str:
-    """Display name of a segment value (translates RFM segments, price bands and cluster numbers)."""
+    """Display name of a segment value (translates RFM segments, price bands, cluster numbers, placeholders)."""
+    if value in PLACEHOLDERS:
+        return _t(PLACEHOLDERS[value], lang)
     if dimension == "rfm_segment":
         return portrait.segment_label(value, lang)
     if dimension == "price_sensitivity":
@@ -274,7 +280,7 @@ def _attribute_expr(ds: Dataset, dim: Dimension, lines: sa.Subquery, as_of: dt.d
 def _sql_cut(ds: Dataset, f: Filters, dim: Dimension, as_of: dt.date, days: int) -> pd.DataFrame:
     lines = ds.lines(f)
     seg, src = _attribute_expr(ds, dim, lines, as_of)
-    seg = sa.func.coalesce(sa.cast(seg, sa.String), "(unknown)")
+    seg = sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN)
     recent_from = dt.datetime.combine(as_of - dt.timedelta(days=days - 1), dt.time())
     before_from = dt.datetime.combine(as_of - dt.timedelta(days=2 * days - 1), dt.time())
     t = lines.c.order_time
@@ -321,11 +327,11 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
     elif dimension == "favourite_category":
         cats = [c for c in fr.columns if c.startswith("cat_")]
         if not cats:
-            labels = np.full(len(fr), "(unknown)", dtype=object)
+            labels = np.full(len(fr), UNKNOWN, dtype=object)
         else:
             names = np.array(feats.categories, dtype=object)
             mix = fr[cats].to_numpy(float)
-            labels = np.where(mix.max(1) > 0, names[mix.argmax(1)], "(unknown)").astype(object)
+            labels = np.where(mix.max(1) > 0, names[mix.argmax(1)], UNKNOWN).astype(object)
     else:
         raise ValueError(f"{dimension!r} is not a behavioural label dimension")
     return feats, labels, personas
@@ -488,7 +494,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
         as_of = _as_of(ds, f)
         lines = ds.lines(f)
         seg, src = _attribute_expr(ds, dim, lines, as_of)
-        seg = sa.func.coalesce(sa.cast(seg, sa.String), "(unknown)")
+        seg = sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN)
         got = ds.query(sa.select(lines.c.customer_id).select_from(src).where(seg == value).distinct())
         ids = got["customer_id"].astype(str).to_numpy()
     scored = portrait.score_customers(feats)

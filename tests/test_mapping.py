@@ -258,3 +258,15 @@ def test_unrecognisable_only_source_is_given_the_closest_core_table():
     m = suggest_mapping([_src("weird.csv", {"foo": ["1", "2"], "bar": ["x", "y"]})])
     assert m.source("weird.csv").table in (FLAT, "orders")
     assert missing_required(m.source("weird.csv"))
+
+
+def test_flat_export_maps_psychographic_attributes_to_customers():
+    data = dict(TAOBAO)
+    data["生活方式"] = ["品质生活", "品质生活", "精打细算", "潮流社交"]
+    data["性格"] = ["外向", "外向", "内向", "外向"]
+    m = suggest_mapping([_src("淘宝导出.csv", data)])
+    sm = m.source("淘宝导出.csv")
+    assert sm.table == FLAT
+    t = _targets(m, "淘宝导出.csv")
+    assert t["生活方式"] == "customers.lifestyle" and t["性格"] == "customers.personality"
+    assert t["品类"] == "products.category" and t["省份"] == "orders.region"  # nothing else moved

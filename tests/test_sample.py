@@ -64,3 +64,21 @@ def test_personas_and_holdout(sample):
     assert truth.customer_persona.index.equals(pd.Index(sample.tables["customers"]["customer_id"]))
     assert (truth.end - truth.holdout_start).days == 180
     assert len(truth.product_pairs) == 5 and len(truth.overstocked_skus) == 8
+
+
+def test_psychographic_option_adds_a_lifestyle_tied_to_personas():
+    from ecops.sample import LIFESTYLE_FIT, LIFESTYLES
+
+    plain = generate(3_000, seed=5)
+    rich = generate(3_000, seed=5, psychographic=True)
+    # Its own random stream: every other table and column is exactly as without it.
+    assert frames_fingerprint({k: v for k, v in rich.tables.items() if k != "customers"}) == frames_fingerprint(
+        {k: v for k, v in plain.tables.items() if k != "customers"})
+    pd.testing.assert_frame_equal(rich.tables["customers"].drop(columns="lifestyle"), plain.tables["customers"])
+    assert "lifestyle" in schema.CUSTOMERS.column_names
+    persona = rich.truth.customer_persona.reindex(rich.tables["customers"]["customer_id"]).to_numpy()
+    typical = np.array(LIFESTYLES, dtype=object)[persona]
+    match = (rich.tables["customers"]["lifestyle"].to_numpy() == typical).mean()
+    expected = LIFESTYLE_FIT + (1 - LIFESTYLE_FIT) / len(LIFESTYLES)
+    assert match == pytest.approx(expected, abs=0.03)
+    assert "lifestyle" not in plain.tables["customers"]

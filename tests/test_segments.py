@@ -168,3 +168,66 @@ def test_same_numbers_on_postgresql(pg_server):
     pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9)
     a, b = both(lambda ds: basket.association_rules(ds, max_len=3).rules)
     pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- psychographic cuts from uploads
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def _upload(files):
+    from ecops.dataset import Dataset
+    from ecops.loader import load_files
+
+    res = load_files(files)
+    return Dataset.from_duckdb(res.con, name="upload", fingerprint=res.fingerprint, kind="upload")
+
+
+@pytest.fixture(scope="module")
+def attr_sample():
+    from ecops.sample import generate
+
+    return generate(4_000, seed=11, psychographic=True)
+
+
+def _hand_lifestyle(t) -> pd.Series:
+    o = t["orders"][t["orders"]["status"] != "cancelled"]
+    buyers = o.loc[o["order_id"].isin(t["order_items"]["order_id"]), "customer_id"].unique()
+    cu = t["customers"].set_index("customer_id")["lifestyle"]
+    return cu.reindex(buyers).value_counts()
+
+
+def test_customers_upload_with_a_lifestyle_column_gives_a_psychographic_cut(attr_sample):
+    t = attr_sample.tables
+    orders = t["orders"][["order_id", "customer_id", "order_time", "status"]].rename(columns={
+        "order_id": "订单号", "customer_id": "用户ID", "order_time": "下单时间", "status": "订单状态"})
+    items = t["order_items"][["order_id", "product_id", "quantity", "unit_price"]].rename(columns={
+        "order_id": "订单号", "product_id": "商品ID", "quantity": "数量", "unit_price": "单价"})
+    customers = t["customers"][["customer_id", "gender", "lifestyle"]].rename(columns={
+        "customer_id": "用户ID", "gender": "性别", "lifestyle": "生活方式"})
+    ds = _upload([("订单.csv", _csv(orders)), ("订单明细.csv", _csv(items)), ("客户.csv", _csv(customers))])
+    assert ds.has("customers", "lifestyle")
+    dims = {d.key: d.group for d in segments.available_dimensions(ds)}
+    assert dims["lifestyle"] == "psychographic"
+    assert not any(m.startswith("psychographic:") for m in segments.missing_dimensions(ds))
+    cut = segments.segment_cut(ds, dimension="lifestyle")
+    got = cut.table.set_index("segment")["customers"]
+    assert got.to_dict() == _hand_lifestyle(t).to_dict()
+    # The planted persona shows through: 品质生活 (mostly the high-value loyal persona) spends the most per buyer.
+    assert cut.table.loc[cut.table["gmv_per_customer"].idxmax(), "segment"] == "品质生活"
+    assert cut.label("品质生活", "en") == "品质生活"
+
+
+def test_flat_upload_with_a_lifestyle_column(attr_sample):
+    from ecops.sample import flat_export
+
+    t = attr_sample.tables
+    flat = flat_export(t).merge(t["customers"][["customer_id", "lifestyle"]], on="customer_id")
+    flat = flat.rename(columns={"lifestyle": "生活方式"})
+    flat.loc[flat["customer_id"] == flat["customer_id"].iloc[0], "生活方式"] = None
+    ds = _upload([("export.csv", _csv(flat))])
+    cut = segments.segment_cut(ds, dimension="lifestyle")
+    assert segments.UNKNOWN in set(cut.table["segment"])  # the customer without an answer
+    assert cut.label(segments.UNKNOWN, "zh") == "（未记录）" and cut.label(segments.UNKNOWN, "en") == "(not recorded)"
+    assert segments.UNKNOWN not in " ".join(cut.display_table("zh")["name"])
+    assert cut.table["customers"].sum() == flat.loc[flat["status"] != "cancelled", "customer_id"].nunique()

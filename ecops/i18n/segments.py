@@ -37,7 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "segments.dim.lifestyle": {"en": "lifestyle", "zh": "生活方式"},
     "segments.dim.interests": {"en": "interests", "zh": "兴趣"},
     "segments.dim.values": {"en": "values", "zh": "价值观"},
-    "segments.dim.personality": {"en": "personality", "zh": "个性"},
+    "segments.dim.personality": {"en": "personality", "zh": "性格"},
     "segments.dim.attitude": {"en": "attitude", "zh": "态度"},
     "segments.price.full_price": {"en": "full price only", "zh": "只买原价"},
     "segments.price.low": {"en": "low (discounts < 5% of GMV)", "zh": "低（优惠 < 成交额 5%）"},
@@ -45,11 +45,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "segments.price.high": {"en": "high (≥ 15%)", "zh": "高（≥ 15%）"},
     "segments.missing.psychographic": {
         "en": "Psychographic cuts need attitude data per customer — e.g. survey answers or CRM tags for lifestyle, "
-              "interests, values or price attitude — mapped to a customers column ({cols}). Until then, the "
-              "behavioural proxies *price sensitivity* and *favourite category* stand in for attitudes.",
-        "zh": "心理细分需要每位客户的态度数据，例如问卷结果或 CRM 标签（生活方式、兴趣、价值观、价格态度），并映射到"
-              "客户表字段（{cols}）。在此之前，可用行为代理指标「价格敏感度」和「偏好品类」近似。",
+              "interests, values, personality or price attitude — mapped to a customers column ({cols}); headers "
+              "such as lifestyle, interests, 生活方式, 兴趣, 价值观, 性格 or 态度 are recognised on upload. Until "
+              "then, the behavioural proxies *price sensitivity* and *favourite category* stand in for attitudes.",
+        "zh": "心理细分需要每位客户的态度数据，例如问卷结果或 CRM 标签（生活方式、兴趣、价值观、性格、价格态度），并映射到"
+              "客户表字段（{cols}）；上传时可自动识别“生活方式”“兴趣”“价值观”“性格”“态度”等列名。在此之前，可用行为代理"
+              "指标「价格敏感度」和「偏好品类」近似。",
     },
+    "segments.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
     "segments.missing.geographic": {
         "en": "Map orders.region (province/state) or customers.region for geographic cuts.",
         "zh": "映射 orders.region（省份）或 customers.region 即可按地理细分。",
