@@ -94,8 +94,62 @@ def test_select_only_role_works_and_statement_timeout_is_set(pg_server, pg_ds):
         assert con.execute(sa.text("SHOW transaction_read_only")).scalar() == "on"
 
 
-def test_credentials_never_in_fingerprint_or_name(pg_server, pg_ds):
-    assert "postgres" not in pg_ds.fingerprint
+def test_credentials_never_in_name_or_fingerprint(pg_server):
     url = sa.engine.make_url(pg_server.url).set(password="s3cret-pw")
-    ds = Dataset.from_url(url.render_as_string(hide_password=False))
-    assert "s3cret" not in ds.name and "s3cret" not in ds.fingerprint
+    ds = Dataset.from_url(url.render_as_string(hide_password=False))  # trust auth: the password is not checked
+    assert ds.name == url.database
+    other = Dataset.from_url(url.set(password="other-pw").render_as_string(hide_password=False))
+    assert ds.fingerprint == other.fingerprint  # the cache key is derived from the URL without its password
+
+
+_CONNECT = """
+import streamlit as st
+from ecops.ui import datasource
+st.write("switched" if datasource.connect({url!r}) else "kept")
+"""
+
+
+def _connect_messages(tmp_path, url: str) -> str:
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "connect.py"
+    script.write_text(_CONNECT.format(url=url), encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(m.value == "kept" for m in at.markdown)
+    return "\n".join(e.value for e in at.error)
+
+
+def _pieces(text: str, n: int = 3) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+@pytest.mark.parametrize(("user", "password", "reason"), [
+    ("ecops_reader", "s3cr@et-pw", "host name could not be resolved"),  # unencoded '@': the tail becomes the host
+    ("nosuchrole", "s3cret-pw", "login was refused"),  # the server names the role in its message
+])
+def test_failed_connection_message_has_no_part_of_the_credentials(tmp_path, pg_server, user, password, reason):
+    real = sa.engine.make_url(pg_server.url)
+    url = f"postgresql://{user}:{password}@{real.host}:{real.port}/{real.database}"
+    shown = _connect_messages(tmp_path, url)
+    assert reason in shown and "postgresql" in shown
+    leaked = {p for p in _pieces(password) | _pieces(user, 4) | {real.host, str(real.port)} if p in shown}
+    assert not leaked, shown
+
+
+def test_row_cap_limits_what_postgresql_sends(pg_ds):
+    capped = Dataset(pg_ds.engine, pg_ds.sources, "capped", "x", "database", row_cap=10)
+    returned = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        returned.append(cursor.rowcount)  # psycopg2's default cursor has downloaded every row by now
+
+    sa.event.listen(pg_ds.engine, "after_cursor_execute", count)
+    try:
+        with pytest.raises(DatasetError, match="more than 10"):
+            capped.query(sa.select(capped.table("order_items").c.order_id))
+    finally:
+        sa.event.remove(pg_ds.engine, "after_cursor_execute", count)
+    assert returned == [11]

@@ -49,6 +49,23 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "data.connect_failed": {"en": "Could not connect: {error}. Check the address, user and network.",
                             "zh": "连接失败：{error}。请检查地址、账号和网络。"},
+    "data.connect_error": {"en": "{dialect} database — {reason} ({error})", "zh": "{dialect} 数据库——{reason}（{error}）"},
+    "data.connect_reason.driver": {"en": "the server has no driver for this database",
+                                   "zh": "服务器未安装此类数据库的驱动"},
+    "data.connect_reason.auth": {"en": "the login was refused (user or password)", "zh": "登录被拒绝（账号或密码）"},
+    "data.connect_reason.permission": {"en": "the user may not read these tables", "zh": "该账号无权读取这些表"},
+    "data.connect_reason.host": {"en": "the host name could not be resolved", "zh": "无法解析主机名"},
+    "data.connect_reason.refused": {"en": "the server could not be reached (refused or unreachable)",
+                                    "zh": "无法连接到服务器（被拒绝或不可达）"},
+    "data.connect_reason.timeout": {"en": "the connection timed out", "zh": "连接超时"},
+    "data.connect_reason.database": {"en": "the database does not exist", "zh": "数据库不存在"},
+    "data.connect_reason.ssl": {"en": "the encrypted (SSL) connection failed", "zh": "加密（SSL）连接失败"},
+    "data.connect_reason.other": {"en": "the connection failed", "zh": "连接失败"},
+    "data.connect_url_hint": {
+        "en": "Special characters in the user or password (@ : / ? #) must be URL-encoded, e.g. @ as %40.",
+        "zh": "账号或密码中的特殊字符（@ : / ? #）需要 URL 编码，例如 @ 写作 %40。",
+    },
+    "data.connect_refused": {"en": "This database cannot be connected: {reason}.", "zh": "无法连接此数据库：{reason}。"},
     "data.connect_no_tables": {
         "en": "Connected, but no `orders` and `order_items` tables were found (found: {tables}). "
               "Create views with the canonical names, or load exports through Upload.",

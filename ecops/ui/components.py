@@ -240,8 +240,87 @@ def guard(section: str = "") -> Iterator[None]:
         st.warning(state.translator()("core.error.generic", error=friendly_error(exc)))
 
 
-def friendly_error(exc: BaseException) -> str:
-    """A one-line description of an error with no traceback, paths or credentials."""
+def url_secrets(url: Any) -> list[str]:
+    """Every part of a database URL that must never be shown: user, password, host and the raw
+    authority split on ``@`` and ``:`` — so a password with an unencoded ``@`` (parsed as part of
+    the host) is covered too. Longest first, for replacement."""
+    parts: set[str] = set()
+    text = url.render_as_string(hide_password=False) if hasattr(url, "render_as_string") else str(url or "")
+    rest = text.split("://", 1)[1] if "://" in text else text
+    at = rest.rfind("@")  # user:password@ ends at the last '@'; the host runs to the next '/' or '?'
+    host = re.split(r"[/?]", rest[at + 1:], maxsplit=1)[0]
+    authority = rest[:at + 1] + host
+    parts.update((authority, host, *rest[:max(at, 0)].split(":", 1)))  # user, and the password with any '@'
+    parts.update(re.split(r"[@:]", authority))
+    parts.update(authority.split("@"))
+    try:
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(text)
+        parts.update(str(v) for v in (parsed.username, parsed.password, parsed.host) if v)
+    except Exception:  # noqa: BLE001 - unparsable URLs still have their raw parts scrubbed
+        pass
+    from urllib.parse import unquote
+
+    parts.update({unquote(p) for p in parts})
+    return sorted((p for p in parts if len(p) >= 2), key=len, reverse=True)
+
+
+def _session_url_secrets() -> list[str]:
+    ds = st.session_state.get(state.DATASET_KEY)
+    if ds is None or getattr(ds, "kind", None) != "database":
+        return []
+    return url_secrets(ds.engine.url)
+
+
+def friendly_error(exc: BaseException, url: Any = None) -> str:
+    """A one-line description of an error with no traceback, paths or credentials.
+
+    Connection strings are replaced by ``<url>``, and every part of ``url`` (and of the
+    session's connected database) that could identify or open it — user, password, host — by ``***``.
+    """
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     text = re.sub(r"\w+://\S+", "<url>", text)  # never echo a connection string
+    secrets = (url_secrets(url) if url is not None else []) + _session_url_secrets()
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
     return text[:300]
+
+
+_CONNECT_REASONS = (  # (reason key, lower-case fragments of driver messages); the message itself is never shown
+    ("driver", ("no module named", "can't load plugin", "nosuchmoduleerror", "is not installed")),
+    ("auth", ("password authentication failed", "authentication failed", "access denied", "login failed",
+              "no password supplied", "invalid password", "role ")),
+    ("permission", ("permission denied", "insufficient privilege", "not authorized")),
+    ("host", ("could not translate host name", "name or service not known", "nodename nor servname",
+              "getaddrinfo", "unknown host", "temporary failure in name resolution", "unknown mysql server host")),
+    ("refused", ("connection refused", "can't connect", "could not connect", "no route to host",
+                 "network is unreachable")),
+    ("timeout", ("timeout", "timed out")),
+    ("database", ("does not exist", "unknown database", "cannot open database")),
+    ("ssl", ("ssl", "certificate")),
+)
+
+
+def connection_error(exc: BaseException, url: Any) -> str:
+    """Why connecting to ``url`` failed, without any part of the URL or of the driver's message.
+
+    Names the dialect, a reason in the user's language (host unknown, refused, login failed …)
+    and the error class: driver messages echo host names, and a password with an unencoded
+    ``@`` ends up in the host name.
+    """
+    from ecops.dataset import DatabaseURLError
+
+    t = state.translator()
+    if isinstance(exc, DatabaseURLError):
+        return exc.message(state.lang())
+    match = re.match(r"\s*([A-Za-z][A-Za-z0-9_]{0,30})(?:\+[A-Za-z0-9_]{1,30})?://", str(url or ""))
+    dialect = match.group(1).lower() if match else "?"
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    haystack = " ".join(f"{type(e).__name__} {e}" for e in chain).lower()
+    reason = next((key for key, words in _CONNECT_REASONS if any(w in haystack for w in words)), "other")
+    return t("data.connect_error", dialect=dialect, reason=t(f"data.connect_reason.{reason}"),
+             error=type(exc).__name__)

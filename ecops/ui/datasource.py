@@ -16,7 +16,7 @@ import streamlit as st
 
 from ecops.dataset import Dataset
 from ecops.ui import state
-from ecops.ui.components import friendly_error
+from ecops.ui.components import connection_error, friendly_error
 
 _LOAD = "ecops.load"  # (paths, LoadResult) of the session's last successful upload
 _log = logging.getLogger(__name__)
@@ -86,16 +86,31 @@ def load_paths(paths: list[Path], mapping=None) -> bool:
 
 
 def connect(url: str) -> bool:
-    """Connect read-only to a database URL; the message on failure never shows credentials."""
+    """Connect read-only to a database URL; the message on failure never shows any part of the URL.
+
+    Only database servers are accepted unless the operator allows file databases
+    (``ECOPS_ALLOW_FILE_DATABASES``); a refused URL gets a message saying why.
+    """
+    from ecops.dataset import DatabaseURLError
+
     t = state.translator()
     try:
         ds = Dataset.from_url(url)
         if not ds.has("orders") or not ds.has("order_items"):
+            ds.engine.dispose()
             st.error(t("data.connect_no_tables", tables=", ".join(ds.tables) or "—"))
             return False
+    except DatabaseURLError as err:
+        st.error(t("data.connect_refused", reason=err.message(state.lang())))
+        return False
     except Exception as exc:
-        _log.warning("connection failed: %s", type(exc).__name__)
-        st.error(t("data.connect_failed", error=friendly_error(exc)))
+        # Driver messages echo host names (and a password with an unencoded '@' becomes part of
+        # the host): users and logs get the dialect, a reason and the error class only.
+        message = connection_error(exc, url)
+        _log.warning("connection failed: %s", message)
+        st.error(t("data.connect_failed", error=message))
+        if url.split("?", 1)[0].count("@") > 1:
+            st.info(t("data.connect_url_hint"))
         return False
     state.set_dataset(ds)
     st.session_state.pop(_LOAD, None)
