@@ -39,8 +39,11 @@ from scipy import stats
 
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
+from ecops.i18n import t as _t
 
 __all__ = [
+    "PLACEHOLDERS",
+    "UNKNOWN",
     "BreakEvenResult",
     "CostStructure",
     "DeliveryPerformance",
@@ -50,6 +53,8 @@ __all__ = [
     "cost_structure",
     "delivery_performance",
     "html_sections",
+    "label",
+    "localise",
     "logistics_frame",
     "recalculate",
     "report_section",
@@ -65,6 +70,28 @@ _BINS_PER_DAY = 4
 _MAX_BIN = 60 * _BINS_PER_DAY  # deliveries beyond 60 days share the last bin
 DIMENSIONS: tuple[str, ...] = ("region", "carrier", "warehouse", "month")
 _MISSING = "(unknown)"
+#: Public name of the member for orders without a region / carrier / warehouse.
+UNKNOWN = _MISSING
+#: Placeholder members → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {_MISSING: "logistics.placeholder.unknown"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
+    key = PLACEHOLDERS.get(str(value))
+    return _t(key, lang) if key else value
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh",
+             columns: tuple[str, ...] = ("region", "carrier", "warehouse", "warehouse_id", "key")) -> pd.DataFrame:
+    """A copy of ``frame`` for display with placeholder members of ``columns`` translated (index too)."""
+    out = frame.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = [label(v, lang) for v in out[c]]
+    if out.index.name in columns:
+        out.index = pd.Index([label(v, lang) for v in out.index], name=out.index.name)
+    return out
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float | None, float | None]:
@@ -786,17 +813,19 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
                 t("logistics.take.hist_no_promise", p50=f"{dlv.p50_days:.1f}", p90=f"{dlv.p90_days:.1f}"))
         out.append(ReportSection(heading=t("logistics.h.hist"), takeaway=take,
                                  figures=(charts.histogram_figure(dlv, lang),),
-                                 tables=(dlv.by_region,) if dlv.by_region is not None else ()))
+                                 tables=(localise(dlv.by_region, lang),) if dlv.by_region is not None else ()))
     if sc is not None and "per_order" in sc and "on_time_rate" in sc:
         sm = scorecard_summary(sc)
         best, cheap = sm["best"], sm["cheap"]
-        take = t("logistics.take.scorecard", best=best["carrier"], best_rate=pct(best["on_time_rate"]),
-                 best_cost=money(best["per_order"]), cheap=cheap["carrier"], cheap_cost=money(cheap["per_order"]),
+        take = t("logistics.take.scorecard", best=label(best["carrier"], lang), best_rate=pct(best["on_time_rate"]),
+                 best_cost=money(best["per_order"]), cheap=label(cheap["carrier"], lang),
+                 cheap_cost=money(cheap["per_order"]),
                  cheap_rate=pct(cheap["on_time_rate"]))
         if sm["dominated"]:
-            take += t("logistics.take.dominated", names=", ".join(sm["dominated"]))
+            take += t("logistics.take.dominated", names=", ".join(label(n, lang) for n in sm["dominated"]))
         out.append(ReportSection(heading=t("logistics.h.scorecard"), takeaway=take,
-                                 figures=(charts.scorecard_figure(sc, lang, ds.currency),), tables=(sc,)))
+                                 figures=(charts.scorecard_figure(sc, lang, ds.currency),),
+                                 tables=(localise(sc, lang),)))
     if not out:
         out.append(ReportSection(heading=t("logistics.title"), takeaway=t("logistics.need_cost")))
     last = out[-1]

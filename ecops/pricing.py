@@ -45,9 +45,12 @@ from threadpoolctl import threadpool_limits
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.i18n import t as _t
 
 __all__ = [
     "ALL_PRODUCTS",
+    "NO_CATEGORY",
+    "PLACEHOLDERS",
     "ElasticityModel",
     "ElasticityResult",
     "PricingPage",
@@ -55,6 +58,8 @@ __all__ = [
     "baseline",
     "compute_page",
     "estimate_elasticities",
+    "label",
+    "localise",
     "optimal_prices",
     "price_bands",
     "price_distribution",
@@ -74,9 +79,24 @@ REPORT_SECTION = "pricing"
 ALL_PRODUCTS = "(all products)"
 #: Label of SKUs whose category is unknown.
 NO_CATEGORY = "(uncategorised)"
+#: Placeholder categories → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {ALL_PRODUCTS: "pricing.all_products", NO_CATEGORY: "pricing.placeholder.uncategorised"}
 #: Days per 30-day month, the unit of baselines and what-ifs.
 _MONTH_DAYS = 30.0
 _BAND_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
+
+
+def label(category: str, lang: str = "zh") -> str:
+    """Display name of a category: the placeholders (all products, uncategorised) translated, others as they are."""
+    key = PLACEHOLDERS.get(str(category))
+    return _t(key, lang) if key else category
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh", column: str = "category") -> pd.DataFrame:
+    """A copy of ``frame`` for display, with the placeholder values of ``column`` translated."""
+    if column not in frame.columns:
+        return frame
+    return frame.assign(**{column: [label(c, lang) for c in frame[column]]})
 
 
 # --------------------------------------------------------------------------- data
@@ -345,6 +365,17 @@ class ElasticityResult:
     def estimated(self) -> pd.DataFrame:
         """Only the categories with an estimate."""
         return self.categories[self.categories["status"] == "ok"]
+
+    @property
+    def median_elasticity(self) -> float | None:
+        """Median elasticity over the estimated categories (None when none could be estimated)."""
+        est = self.estimated
+        return float(est["elasticity"].median()) if len(est) else None
+
+    @property
+    def clearly_elastic(self) -> int:
+        """Estimated categories whose whole interval lies below −1 (demand surely more than proportional)."""
+        return int((self.estimated["ci_high"] < -1).sum())
 
 
 def estimate_elasticities(ds: Dataset, filters: Filters | None = None, *, period_days: int = 28,

@@ -8,6 +8,7 @@ from ecops.ui import components as ui
 from ecops.ui import state
 
 t = state.translator()
+lang = state.lang()
 ds = state.dataset()
 f = state.filters()
 cur = state.currency(ds)
@@ -15,7 +16,7 @@ ui.header(t("pricing.title"), t("pricing.intro"))
 
 
 def lab(value):
-    return t("pricing.all_products") if value == pricing.ALL_PRODUCTS else value
+    return pricing.label(value, lang)
 
 
 def say(item) -> str | None:
@@ -40,9 +41,8 @@ est = el.estimated
 tk = pricing.takeaways(res)
 ui.kpis([
     ui.Kpi(t("pricing.kpi.categories"), f"{len(est)} / {len(el.categories)}"),
-    ui.Kpi(t("pricing.kpi.median_e"), f"{est['elasticity'].median():.2f}" if len(est) else "—",
-           help=t("pricing.kpi.median_e_help")),
-    ui.Kpi(t("pricing.kpi.elastic"), ui.num((est["ci_high"] < -1).sum())),
+    ui.Kpi(t("pricing.kpi.median_e"), ui.num(el.median_elasticity, 2), help=t("pricing.kpi.median_e_help")),
+    ui.Kpi(t("pricing.kpi.elastic"), ui.num(el.clearly_elastic)),
     ui.Kpi(t("pricing.kpi.index"), ui.num(res.latest_index, 1)),
     ui.Kpi(t("pricing.kpi.margin"), ui.pct(res.gross_margin)),
 ])
@@ -58,7 +58,7 @@ with tabs[0], ui.guard("elasticity"):
     st.subheader(t("pricing.h.elasticity"))
     ui.chart(charts.elasticity_figure(est.assign(category=[lab(c) for c in est["category"]]),
                                       {"x": t("pricing.axis.elasticity")}),
-             say(tk.get("elasticity")), el.categories, name="price_elasticity")
+             say(tk.get("elasticity")), pricing.localise(el.categories, lang), name="price_elasticity")
     st.subheader(t("pricing.h.reading"))
     for r in el.categories.itertuples(index=False):
         if r.status != "ok":
@@ -83,15 +83,16 @@ with tabs[1], ui.guard("prices"):
     st.subheader(t("pricing.h.distribution"))
     ui.chart(charts.distribution_figure(res.distribution.assign(category=[lab(c) for c in res.distribution["category"]]),
                                         cur, {"y": t("pricing.axis.price")}),
-             say(tk.get("distribution")), res.distribution, name="price_distribution")
+             say(tk.get("distribution")), pricing.localise(res.distribution, lang), name="price_distribution")
     st.subheader(t("pricing.h.bands"))
     ui.chart(charts.bands_figure(res.bands.assign(category=[lab(c) for c in res.bands["category"]]),
                                  {"x": t("pricing.axis.band")}),
-             say(tk.get("bands")), res.bands, name="price_bands")
+             say(tk.get("bands")), pricing.localise(res.bands, lang), name="price_bands")
     st.subheader(t("pricing.h.index"))
-    ui.chart(charts.index_figure(res.index, t("pricing.all_products"), pricing.ALL_PRODUCTS,
+    ui.chart(charts.index_figure(pricing.localise(res.index, lang), t("pricing.all_products"),
+                                 pricing.label(pricing.ALL_PRODUCTS, lang),
                                  {"y": t("pricing.axis.index")}),
-             say(tk.get("index")), res.index, name="price_index")
+             say(tk.get("index")), pricing.localise(res.index, lang), name="price_index")
 
 with tabs[2], ui.guard("optimal"):
     st.subheader(t("pricing.h.optimal"))
@@ -101,7 +102,7 @@ with tabs[2], ui.guard("optimal"):
         ui.chart(charts.optimal_figure(res.optimal.assign(category=[lab(c) for c in res.optimal["category"]]),
                                        {"now": t("pricing.axis.now"), "optimal": t("pricing.axis.optimal"),
                                         "y": t("pricing.axis.price")}),
-                 say(tk.get("optimal")), res.optimal, name="optimal_price")
+                 say(tk.get("optimal")), pricing.localise(res.optimal, lang), name="optimal_price")
         for r in res.optimal.itertuples(index=False):
             if r.status in ("ok", "uncertain"):
                 hi = t("pricing.optimal.unbounded") if r.optimal_high == float("inf") else f"{cur}{r.optimal_high:,.2f}"
@@ -122,7 +123,7 @@ with tabs[3], ui.guard("whatif"):
         with c1:
             options = [pricing.ALL_PRODUCTS, *est["category"]]
             wcat = ui.select(t("pricing.param.whatif_cat"), "wi_cat", options, pricing.ALL_PRODUCTS,
-                             format_func=lambda c: t("pricing.whatif.all") if c == pricing.ALL_PRODUCTS else c)
+                             format_func=lambda c: t("pricing.whatif.all") if c == pricing.ALL_PRODUCTS else lab(c))
         with c2:
             wpct = ui.slider(t("pricing.param.whatif_pct"), "wi_pct", -30.0, 30.0, 5.0, 1.0)
         w = pricing.what_if(el.categories, res.baseline, wcat, wpct / 100.0, el.ci_level)

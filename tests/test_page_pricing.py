@@ -30,6 +30,10 @@ def test_sample_shows_the_analysis_numbers(sample_ds, res):
     assert m["已估计品类数"][0] == "8 / 8"
     assert m["弹性中位数"][0] == f"{est['elasticity'].median():.2f}"
     assert m["显著富有弹性 (ε < −1)"][0] == str(int((est["ci_high"] < -1).sum()))
+    # …the numbers come from the result, not from sums on the page
+    el = res.elasticity
+    assert el.median_elasticity == pytest.approx(float(est["elasticity"].median()))
+    assert el.clearly_elastic == sum(1 for hi in est["ci_high"] if hi < -1) > 0
     # the default what-if: +5% on every estimated category
     w = pricing.what_if(res.elasticity.categories, res.baseline, pricing.ALL_PRODUCTS, 0.05)
     assert m["销量 / 30 天"] == (f"{w.units:,.0f}", f"{(w.units / w.units_now - 1) * 100:+.1f}%")
@@ -73,3 +77,30 @@ def test_minimal_dataset_pools_and_says_what_to_map(minimal_ds):
     text = _text(at)
     assert "数据中没有商品品类" in text and "`category`" in text
     assert _metrics(at)["已估计品类数"][0] == "1 / 1"
+
+
+def test_elasticity_summary_properties_by_hand(res):
+    el = res.elasticity
+    values = sorted(float(e) for e, status in zip(el.categories["elasticity"], el.categories["status"], strict=True)
+                    if status == "ok")
+    mid = len(values) // 2
+    assert el.median_elasticity == pytest.approx(values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2)
+    none = pricing.ElasticityResult(el.categories.iloc[0:0], el.skus, el.period_days, el.ci_level, True)
+    assert none.median_elasticity is None and none.clearly_elastic == 0
+
+
+def test_uncategorised_products_are_named_in_chinese(sample):
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    products = t["products"].copy()
+    products.loc[products["category"] == "图书", "category"] = None
+    ds = Dataset.from_frames({"orders": t["orders"], "order_items": t["order_items"], "products": products},
+                             name="gaps", kind="upload")
+    assert pricing.NO_CATEGORY in set(pricing.compute_page(ds).elasticity.categories["category"])
+    at = _run(ds)
+    text = _text(at)
+    assert "（未分类）" in text and pricing.NO_CATEGORY not in text
+    shown = [df.value for df in at.dataframe if "category" in df.value.columns]
+    assert shown and all(pricing.NO_CATEGORY not in set(df["category"].astype(str)) for df in shown)
+    assert any("（未分类）" in set(df["category"].astype(str)) for df in shown)

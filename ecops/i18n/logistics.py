@@ -1,6 +1,7 @@
 """Strings of the logistics-cost page (物流成本)."""
 
 STRINGS: dict[str, dict[str, str]] = {
+    "logistics.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
     "logistics.title": {"en": "Logistics cost", "zh": "物流成本"},
     "logistics.intro": {
         "en": "What fulfilment costs (transport, warehousing, last mile, packaging), how reliably parcels arrive, "

@@ -16,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "当前筛选条件下没有单价和数量为正的订单明细。",
     },
     "pricing.all_products": {"en": "(all products)", "zh": "（全部商品）"},
+    "pricing.placeholder.uncategorised": {"en": "(no category)", "zh": "（未分类）"},
     "pricing.caption": {
         "en": "{lines} order lines · {skus} SKUs · SKU prices and units aggregated per {period}-day period.",
         "zh": "{lines} 条订单明细 · {skus} 个 SKU · 按 {period} 天为一个周期汇总 SKU 价格与销量。",
