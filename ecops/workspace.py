@@ -20,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,10 @@ META_TABLE = "_ecops_meta"
 FORMAT_VERSION = 1
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP = timedelta(days=1)
+#: How often :meth:`Workspace.purge_if_due` really scans a folder (per process).
+PURGE_EVERY = timedelta(minutes=5)
+_LAST_PURGE: dict[str, datetime] = {}
+_PURGE_LOCK = threading.Lock()
 
 _MESSAGES = {
     "malformed": ("This link is not valid.", "链接无效。"),
@@ -291,6 +296,21 @@ class Workspace:
     def delete(self, token: str) -> bool:
         """Delete the saved dataset behind ``token``; True if there was one. The link stops working."""
         return self._remove(self._path(token))
+
+    def purge_if_due(self, every: timedelta = PURGE_EVERY) -> int:
+        """:meth:`purge_expired`, at most once per ``every`` for this folder in this process.
+
+        The app calls it whenever it opens the workspace, so expired datasets disappear without
+        a separate job, while a busy server does not scan the folder on every page view.
+        """
+        key = str(self.root.resolve())
+        now = self._now()
+        with _PURGE_LOCK:
+            last = _LAST_PURGE.get(key)
+            if last is not None and now - last < every:
+                return 0
+            _LAST_PURGE[key] = now
+        return self.purge_expired()
 
     def purge_expired(self) -> int:
         """Delete every saved dataset past its expiry (and stale unfinished saves).

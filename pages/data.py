@@ -36,6 +36,7 @@ with upload:
             st.rerun()
     if st.button(t("data.back_to_sample"), key="data.sample", disabled=ds.kind == "sample"):
         state.set_dataset(state.sample_dataset())
+        datasource.forget_upload()
         st.rerun()
     if ds.notes:
         with st.expander(t("data.notes"), expanded=False):

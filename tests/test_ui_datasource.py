@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ecops.ui.components import friendly_error, url_secrets
+from ecops.ui.datasource import upload_digest
 
 CONNECT = """
 import streamlit as st
@@ -68,3 +69,92 @@ def test_friendly_error_scrubs_every_part_of_the_url():
     assert "could not translate host name" in text
     assert "s3cr@et-pw" in url_secrets(url) and "shopadmin" in url_secrets(url)
     assert re.sub(r"\w+://\S+", "", friendly_error(Exception(f"bad {url}"))) == friendly_error(Exception(f"bad {url}"))
+
+
+# ------------------------------------------------------------------ uploads on disk
+UPLOADS = """
+import pathlib
+import streamlit as st
+from ecops.ui import datasource
+
+class Up:
+    def __init__(self, name, data):
+        self.name, self._data = name, data
+    def getvalue(self):
+        return self._data
+
+data = pathlib.Path({good!r}).read_bytes()
+runs = st.session_state.setdefault("runs", [])
+step = len(runs)
+if step == 0:
+    ok = datasource.load_upload([Up("a.csv", data)])
+elif step == 1:  # same first 4 KB, different ending
+    ok = datasource.load_upload([Up("a.csv", data + b"\\n")])
+elif step == 2:
+    ok = datasource.load_upload([Up("broken.csv", pathlib.Path({broken!r}).read_bytes())])
+else:
+    datasource.forget_upload()
+    ok = None
+folder = st.session_state.get("ecops.upload_dir")
+runs.append((ok, str(folder.path) if folder else None, datasource.upload_digest([Up("a.csv", data)])))
+"""
+
+
+def test_upload_folders_are_removed_when_replaced_failed_or_left(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    script = tmp_path / "uploads.py"
+    script.write_text(UPLOADS.format(good=str(data / "good" / "flat_20.csv"),
+                                     broken=str(data / "broken" / "ragged.csv")), encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.query_params["lang"] = "en"
+    for _ in range(4):
+        at.run()
+        assert not at.exception, at.exception
+    runs = at.session_state["runs"]
+    (ok1, first, digest), (ok2, second, _), (ok3, third, _), (_, fourth, _) = runs
+    assert ok1 and ok2 and ok3 is False
+    assert Path(first).name.startswith(f"ecops-upload-{digest[:16]}-")  # named by a hash of the full content
+    assert first != second  # the same first 4 KB does not share (or overwrite) the earlier folder
+    assert not Path(first).exists()  # replaced by the second upload
+    assert third == second  # a failed load keeps the current upload …
+    broken = upload_digest([_Up("broken.csv", (data / "broken" / "ragged.csv").read_bytes())])
+    assert not list(Path(second).parent.glob(f"ecops-upload-{broken[:16]}-*"))  # … and its folder is gone
+    assert fourth is None and not Path(second).exists()  # … and leaving the upload removes its files
+
+
+class _Up:
+    def __init__(self, name, data):
+        self.name, self._data = name, data
+
+    def getvalue(self):
+        return self._data
+
+
+def test_upload_digest_covers_the_full_content():
+    head = b"x" * 10_000
+    assert upload_digest([_Up("a.csv", head + b"1")]) != upload_digest([_Up("a.csv", head + b"2")])
+    assert upload_digest([_Up("a.csv", head)]) == upload_digest([_Up("a.csv", head)])
+
+
+def test_opening_the_workspace_purges_expired_datasets(tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    import duckdb
+
+    from ecops.ui import datasource
+    from ecops.workspace import Workspace, WorkspaceError
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE orders AS SELECT 1 AS order_id")
+    past = Workspace(tmp_path, ttl=timedelta(days=1), clock=lambda: datetime.now(UTC) - timedelta(days=2))
+    old = past.save(con, mapping_json="{}", meta={})
+    live = Workspace(tmp_path, ttl=timedelta(days=1)).save(con, mapping_json="{}", meta={})
+    assert len(list(tmp_path.glob("*.duckdb"))) == 2
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path))
+    ws = datasource.workspace()
+    assert len(list(tmp_path.glob("*.duckdb"))) == 1  # the expired file is gone from disk
+    with pytest.raises(WorkspaceError):
+        ws.open(old)
+    ws.open(live).close()

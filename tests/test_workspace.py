@@ -227,3 +227,23 @@ def test_corrupt_file_is_reported(ws, session):
     with pytest.raises(WorkspaceError) as exc:
         ws.open(token)
     assert exc.value.code == "corrupt"
+
+
+def test_purge_if_due_runs_at_most_once_per_interval(tmp_path, session):
+    clock = FakeClock(T0)
+    ws = Workspace(tmp_path, ttl=timedelta(days=1), clock=clock)
+    a = ws.save(session, mapping_json="{}", meta={})
+    clock.now = T0 + timedelta(minutes=2)
+    b = ws.save(session, mapping_json="{}", meta={})
+    clock.now = T0 + timedelta(days=1)
+    assert ws.purge_if_due(timedelta(minutes=5)) == 1  # a expired
+    clock.now = T0 + timedelta(days=1, minutes=4)  # b has expired too, but the last scan was 4 minutes ago
+    assert ws.purge_if_due(timedelta(minutes=5)) == 0
+    assert len(list(tmp_path.glob("*.duckdb"))) == 1
+    clock.now = T0 + timedelta(days=1, minutes=6)
+    # another Workspace object on the same folder shares the per-process schedule
+    assert Workspace(tmp_path, ttl=timedelta(days=1), clock=clock).purge_if_due(timedelta(minutes=5)) == 1
+    assert not list(tmp_path.glob("*.duckdb"))
+    for token in (a, b):
+        with pytest.raises(WorkspaceError):
+            ws.open(token)

@@ -6,9 +6,12 @@ failed upload or connection never loses what was loaded before.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import tempfile
+import weakref
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,16 +22,25 @@ from ecops.ui import state
 from ecops.ui.components import connection_error, friendly_error
 
 _LOAD = "ecops.load"  # (paths, LoadResult) of the session's last successful upload
+_UPLOAD_DIR = "ecops.upload_dir"  # the UploadFolder holding those paths
 _log = logging.getLogger(__name__)
 
 
 def workspace():
-    """The saved-dataset store (a folder of DuckDB files); location and lifetime configurable."""
+    """The saved-dataset store (a folder of DuckDB files); location and lifetime configurable.
+
+    Opening it also deletes expired saved datasets (at most once every few minutes per process).
+    """
     from ecops.workspace import Workspace
 
     root = Path(os.environ.get("ECOPS_WORKSPACE_DIR", "data/workspace"))
     days = float(os.environ.get("ECOPS_SHARE_DAYS", "30"))
-    return Workspace(root, ttl=timedelta(days=days))
+    ws = Workspace(root, ttl=timedelta(days=days))
+    try:
+        ws.purge_if_due()
+    except OSError:  # a read-only or vanished folder must not stop anyone opening a link
+        _log.warning("could not purge expired saved datasets", exc_info=True)
+    return ws
 
 
 def last_load():
@@ -36,26 +48,65 @@ def last_load():
     return st.session_state.get(_LOAD)
 
 
-def _session_dir() -> Path:
-    # Uploaded bytes are written once to a private temp folder (kept for re-mapping) and
-    # dropped from memory; the folder dies with the process.
-    path = st.session_state.get("ecops.upload_dir")
-    if not path:
-        path = tempfile.mkdtemp(prefix="ecops-upload-")
-        st.session_state["ecops.upload_dir"] = path
-    return Path(path)
+class UploadFolder:
+    """A private temp folder (0700) holding one upload's files, kept only for re-mapping.
+
+    Removed when a new upload replaces it, when the session leaves the upload (sample,
+    database), when the session ends (the object is dropped with the session state) or at
+    exit. Its name carries a hash of the full content of every file.
+    """
+
+    def __init__(self, digest: str) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=f"ecops-upload-{digest[:16]}-"))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.path), ignore_errors=True)
+
+    def remove(self) -> None:
+        self._finalizer()
+
+
+def upload_digest(uploaded: list) -> str:
+    """SHA-256 over the name, size and full bytes of every uploaded file."""
+    h = hashlib.sha256()
+    for f in uploaded:
+        data = f.getvalue()
+        h.update(f"{Path(f.name).name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def load_upload(uploaded: list, mapping=None) -> bool:
-    """Load uploaded files (Streamlit UploadedFile objects); True when the session switched to them."""
-    folder = _session_dir() / state.bytes_key(b"".join(f.getvalue()[:4096] for f in uploaded))[:12]
-    folder.mkdir(parents=True, exist_ok=True)
+    """Load uploaded files (Streamlit UploadedFile objects); True when the session switched to them.
+
+    The bytes go to a fresh private folder for the loader (and a later re-mapping); a failed
+    load removes it at once, a successful one removes the previous upload's folder.
+    """
+    folder = UploadFolder(upload_digest(uploaded))
     paths = []
-    for f in uploaded:
-        target = folder / Path(f.name).name
-        target.write_bytes(f.getvalue())
-        paths.append(target)
-    return load_paths(paths, mapping)
+    try:
+        for f in uploaded:
+            target = folder.path / (Path(f.name).name or "upload")
+            target.write_bytes(f.getvalue())
+            paths.append(target)
+        ok = load_paths(paths, mapping)
+    except BaseException:
+        folder.remove()
+        raise
+    if not ok:
+        folder.remove()
+        return False
+    previous = st.session_state.get(_UPLOAD_DIR)
+    st.session_state[_UPLOAD_DIR] = folder
+    if isinstance(previous, UploadFolder):
+        previous.remove()
+    return True
+
+
+def forget_upload() -> None:
+    """The session leaves its upload (back to the sample, a database): drop it and its files."""
+    st.session_state.pop(_LOAD, None)
+    folder = st.session_state.pop(_UPLOAD_DIR, None)
+    if isinstance(folder, UploadFolder):
+        folder.remove()
 
 
 def load_paths(paths: list[Path], mapping=None) -> bool:
@@ -113,7 +164,7 @@ def connect(url: str) -> bool:
             st.info(t("data.connect_url_hint"))
         return False
     state.set_dataset(ds)
-    st.session_state.pop(_LOAD, None)
+    forget_upload()
     return True
 
 

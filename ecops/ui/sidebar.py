@@ -31,7 +31,10 @@ def render() -> None:
     sb.markdown(f"**{t('core.sidebar.dataset')}:** {components.md_escape(ds.name)}  \n"
                 f"<small>{t('core.sidebar.kind.' + ds.kind)}</small>", unsafe_allow_html=True)
     if ds.kind != "sample" and sb.button(t("core.sidebar.back_to_sample"), key="flt.back"):
+        from ecops.ui import datasource
+
         state.set_dataset(state.sample_dataset())
+        datasource.forget_upload()
         st.rerun()
 
     sb.subheader(t("core.sidebar.filters"))
