@@ -59,6 +59,7 @@ __all__ = [
     "CampaignLiftModel",
     "CampaignWindows",
     "PromotionsPage",
+    "bunching_takeaway",
     "campaign_daily",
     "campaign_windows",
     "compute_page",
@@ -66,6 +67,7 @@ __all__ = [
     "daily_takeaway",
     "detect_discount_windows",
     "evaluate",
+    "method_values",
     "order_aggregates",
     "report_section",
     "summary",
@@ -642,6 +644,8 @@ class PromotionsPage:
         Gross margin used in ROI; whether measured from unit costs (else assumed).
     post_days : int
         Post-campaign window for the pull-forward.
+    knot_days : float
+        Spacing (days) of the knots of the baseline's trend spline, as the model was fitted.
     dispersion : dict
         Model dispersion per metric.
     has_thresholds, has_costs : bool
@@ -660,6 +664,7 @@ class PromotionsPage:
     dispersion: dict = field(default_factory=dict)
     has_thresholds: bool = False
     has_costs: bool = False
+    knot_days: float = 56.0  # spacing of the baseline trend's spline knots (the fitted model's)
 
     @property
     def empty(self) -> bool:
@@ -688,6 +693,46 @@ class PromotionsPage:
                 "with_roi": int(ev["roi"].notna().sum()), "total_cost": float(ev["total_cost"].sum()),
                 "dips": int(ev["orders_dip_detected"].sum())}
 
+    @property
+    def skipped_names(self) -> tuple[str, ...]:
+        """Names of the campaigns that could not be evaluated (no baseline estimate)."""
+        if self.empty:
+            return ()
+        return tuple(str(n) for n in self.campaigns.loc[self.campaigns["status"] != "ok", "name"])
+
+    @property
+    def campaign_names(self) -> dict[str, str]:
+        """promotion_id → name of the evaluated campaigns, in table order."""
+        ev = self.evaluated
+        return {str(p): str(n) for p, n in zip(ev["promotion_id"], ev["name"], strict=True)} if len(ev) else {}
+
+    @property
+    def top_campaign(self) -> str | None:
+        """promotion_id of the evaluated campaign with the largest incremental GMV (the default to look at)."""
+        ev = self.evaluated
+        if ev.empty or not ev["gmv_incremental"].notna().any():
+            return None
+        return str(ev.loc[ev["gmv_incremental"].idxmax(), "promotion_id"])
+
+    @property
+    def thresholds(self) -> tuple[float, ...]:
+        """The spend-X-save-Y thresholds with a bunching estimate, in table order."""
+        return tuple(float(x) for x in self.bunching["threshold"]) if len(self.bunching) else ()
+
+    def bunching_histogram(self, threshold: float) -> pd.DataFrame:
+        """The rows of :attr:`bunching_hist` of one threshold (the table behind its chart)."""
+        h = self.bunching_hist
+        if h.empty:
+            return h
+        return h[np.isclose(h["threshold"].astype(float), float(threshold))].reset_index(drop=True)
+
+    @property
+    def strongest_threshold(self) -> float | None:
+        """The threshold with the largest rise of orders just above it (the default to look at)."""
+        if self.bunching.empty or not self.bunching["above_diff"].notna().any():
+            return None
+        return float(self.bunching.loc[self.bunching["above_diff"].idxmax(), "threshold"])
+
 
 def compute_page(ds: Dataset, filters: Filters | None = None, *, post_days: int = 14,
                  assumed_margin: float = 0.35, knot_days: int = 56) -> PromotionsPage:
@@ -713,7 +758,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, post_days: int 
     hist, bunch = threshold_bunching(ds, filters, windows)
     return PromotionsPage(windows.source, table, model.baseline_, hist, bunch, margin, measured, post_days,
                           model.ci_level, model.dispersion_, bool((windows.frame["threshold"].fillna(0) > 0).any()),
-                          bool(windows.frame["cost"].notna().any()))
+                          bool(windows.frame["cost"].notna().any()), float(model.knot_days))
 
 
 # --------------------------------------------------------------------------- words
@@ -800,12 +845,20 @@ def takeaways(page: PromotionsPage) -> dict[str, tuple[str, dict]]:
         nb = t.loc[t["new_buyer_share"].idxmax()]
         out["buyers"] = ("promotions.take.buyers", {"name": nb["name"], "share": nb["new_buyer_share"],
                                                     "base": nb["baseline_new_share"]})
-    if not page.bunching.empty:
-        b = page.bunching.loc[page.bunching["above_diff"].idxmax()]
-        key = "promotions.take.bunching" if b["bunching"] else "promotions.take.bunching_none"
-        out["bunching"] = (key, {"t": b["threshold"], "below": -b["below_change"],
-                                                        "above": 100 * b["above_diff"]})
+    strongest = page.strongest_threshold
+    if strongest is not None:
+        out["bunching"] = bunching_takeaway(page, strongest)
     return out
+
+
+def bunching_takeaway(page: PromotionsPage, threshold: float) -> tuple[str, dict]:
+    """Takeaway of the bunching chart at one threshold: the fall just below it and the rise just above it."""
+    hit = page.bunching[np.isclose(page.bunching["threshold"].astype(float), float(threshold))]
+    if hit.empty:
+        raise ValueError(f"no bunching estimate at threshold {threshold!r}")
+    b = hit.iloc[0]
+    key = "promotions.take.bunching" if b["bunching"] else "promotions.take.bunching_none"
+    return key, {"t": float(b["threshold"]), "below": -float(b["below_change"]), "above": 100 * float(b["above_diff"])}
 
 
 def campaign_daily(page: PromotionsPage, promotion_id: str, margin_days: int = 21) -> pd.DataFrame:
@@ -822,6 +875,11 @@ def campaign_daily(page: PromotionsPage, promotion_id: str, margin_days: int = 2
                           np.where((dd > r["end"]) & (dd <= r["end"] + dt.timedelta(days=page.post_days)), "post",
                                    "ordinary"))
     return d.reset_index(drop=True)
+
+
+def method_values(page: PromotionsPage) -> dict[str, str | int]:
+    """Values of the method notes (``promotions.method``): the model's knot spacing and post window."""
+    return {"knot": f"{page.knot_days:g}", "post": int(page.post_days)}
 
 
 def daily_takeaway(page: PromotionsPage, promotion_id: str, metric: str = "orders") -> tuple[str, dict] | None:

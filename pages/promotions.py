@@ -57,9 +57,8 @@ st.caption(t("promotions.margin_measured" if res.margin_measured else "promotion
              margin=ui.pct(res.margin)))
 if not res.has_costs:
     ui.missing(t("promotions.need_cost"))
-skipped = res.campaigns[res.campaigns["status"] != "ok"]
-if len(skipped):
-    st.caption(t("promotions.not_evaluated", names=sep.join(skipped["name"])))
+if res.skipped_names:
+    st.caption(t("promotions.not_evaluated", names=sep.join(res.skipped_names)))
 
 tabs = st.tabs([t(f"promotions.tab.{k}") for k in ("eval", "campaigns", "depth", "threshold", "buyers")])
 table = res.campaigns.assign(verdict_text=[t(f"promotions.verdict.{v}") for v in res.campaigns["verdict"]])
@@ -83,12 +82,11 @@ with tabs[1], ui.guard("lift"):
              say(tk.get("lift")), table, name="campaign_lift")
     if len(ev):
         st.subheader(t("promotions.h.daily"))
-        ids = list(ev["promotion_id"])
-        names = dict(zip(ev["promotion_id"], ev["name"], strict=True))
-        top = ev.loc[ev["gmv_incremental"].idxmax(), "promotion_id"]
+        names = res.campaign_names
         c1, c2 = st.columns(2)
         with c1:
-            pid = ui.select(t("promotions.param.campaign"), "campaign", ids, top, format_func=names.get)
+            pid = ui.select(t("promotions.param.campaign"), "campaign", list(names), res.top_campaign,
+                            format_func=names.get)
         with c2:
             metric = ui.radio(t("promotions.param.metric"), "metric", list(promotions.METRICS), "orders",
                               horizontal=True, format_func=lambda m: t(f"promotions.metric.{m}"))
@@ -121,17 +119,13 @@ with tabs[3], ui.guard("threshold"):
     if res.bunching.empty:
         ui.missing(t("promotions.bunching_no_reference" if res.has_thresholds else "promotions.need_threshold"))
     else:
-        thresholds = [float(x) for x in res.bunching["threshold"]]
-        best = float(res.bunching.loc[res.bunching["above_diff"].idxmax(), "threshold"])
-        thr = ui.select(t("promotions.param.threshold"), "threshold", thresholds, best,
+        thr = ui.select(t("promotions.param.threshold"), "threshold", list(res.thresholds), res.strongest_threshold,
                         format_func=lambda x: f"{cur}{x:,.0f}")
-        row = res.bunching[res.bunching["threshold"] == thr].iloc[0]
-        key = "promotions.take.bunching" if row["bunching"] else "promotions.take.bunching_none"
         ui.chart(charts.bunching_figure(res.bunching_hist, thr, {
             "campaign": t("promotions.axis.campaign"), "reference": t("promotions.axis.reference"),
             "x": t("promotions.axis.subtotal"), "y": t("promotions.axis.share")}),
-            say((key, {"t": thr, "below": -row["below_change"], "above": 100 * row["above_diff"]})),
-            res.bunching_hist[res.bunching_hist["threshold"] == thr], name=f"threshold_bunching_{thr:.0f}")
+            say(promotions.bunching_takeaway(res, thr)), res.bunching_histogram(thr),
+            name=f"threshold_bunching_{thr:.0f}")
         ui.table(res.bunching.assign(campaigns=[sep.join(c) for c in res.bunching["campaigns"]]),
                  name="threshold_summary")
 
@@ -143,4 +137,4 @@ with tabs[4], ui.guard("buyers"):
              say(tk.get("buyers")), table[["promotion_id", "name", "buyers", "new_buyers", "new_buyer_share",
                                            "baseline_new_share"]], name="new_vs_returning")
 
-ui.method_notes(t("promotions.method", knot=56, post=res.post_days))
+ui.method_notes(t("promotions.method", **promotions.method_values(res)))

@@ -68,3 +68,38 @@ def test_dataset_without_promotions_says_what_to_map(minimal_ds):
     text = _text(at)
     assert "No promotions in this dataset" in text and "`orders.promotion_id`" in text
     assert not at.metric
+
+
+def test_page_helpers_match_the_campaign_table(res):
+    ev, c, b = res.evaluated, res.campaigns, res.bunching
+    assert res.top_campaign == ev.sort_values("gmv_incremental").iloc[-1]["promotion_id"]
+    assert list(res.campaign_names) == list(ev["promotion_id"])
+    assert res.campaign_names[res.top_campaign] == ev.set_index("promotion_id").loc[res.top_campaign, "name"]
+    assert res.skipped_names == tuple(c.loc[c["status"] != "ok", "name"]) == ()
+    assert set(res.thresholds) == {99.0, 199.0, 300.0}
+    assert res.strongest_threshold == b.sort_values("above_diff").iloc[-1]["threshold"] == 300.0
+    key, vals = promotions.bunching_takeaway(res, 300)
+    row = b[b["threshold"] == 300].iloc[0]
+    assert key == "promotions.take.bunching" and vals == {"t": 300.0, "below": -row["below_change"],
+                                                         "above": 100 * row["above_diff"]}
+    assert promotions.takeaways(res)["bunching"] == (key, vals)
+    assert promotions.bunching_takeaway(res, 99)[0] == "promotions.take.bunching_none"
+    hist = res.bunching_histogram(300)
+    assert len(hist) and set(hist["threshold"]) == {300} and len(hist) < len(res.bunching_hist)
+    with pytest.raises(ValueError):
+        promotions.bunching_takeaway(res, 123)
+
+
+def test_method_notes_use_the_fitted_models_knots(sample_ds, res):
+    assert promotions.method_values(res) == {"knot": "56", "post": 14}
+    coarse = promotions.compute_page(sample_ds, knot_days=28, post_days=10)
+    assert coarse.knot_days == 28.0 and promotions.method_values(coarse) == {"knot": "28", "post": 10}
+    at = _run(sample_ds, lang="en")
+    notes = " ".join(e.value for e in at.expander[-1].markdown) if at.expander else ""
+    assert "one knot per 56 days" in notes
+
+
+def test_empty_page_helpers(minimal_ds):
+    page = promotions.compute_page(minimal_ds)
+    assert page.empty and page.top_campaign is None and page.thresholds == () and page.skipped_names == ()
+    assert page.strongest_threshold is None and page.campaign_names == {}
