@@ -124,7 +124,11 @@ with tabs[2], ui.guard("forecast"):
                      level=ui.pct(fr.level, 0)))
         if fr.wape is not None:
             st.subheader(t("warehouse.h.accuracy"))
-            ui.chart(charts.accuracy_figure(fr, lang), None, fr.accuracy, name="forecast_backtest")
+            values = dict(n=n, wape=ui.pct(fr.wape), base=ui.pct(fr.baseline_wape))
+            take = (t("warehouse.take.accuracy", level=ui.pct(fr.level, 0), cov=ui.pct(fr.coverage), **values)
+                    if fr.coverage is not None
+                    else t("warehouse.take.accuracy_nocov", **values))
+            ui.chart(charts.accuracy_figure(fr, lang), take, fr.accuracy, name="forecast_backtest")
         if not extra and res.forecast_total > n:
             st.caption(t("warehouse.forecast.limited", n=n, total=res.forecast_total))
 
@@ -142,7 +146,14 @@ with tabs[3], ui.guard("policy"):
         else:
             st.success(t("warehouse.reorder.none"))
         st.subheader(t("warehouse.h.risk"))
-        ui.chart(charts.risk_figure(pol, lang), None, pol.skus, name="stockout_risk")
+        risk_vals = dict(lead=ui.num(pol.lead_time_weeks, 1), level=ui.pct(pol.service_level))
+        if len(pol.reorder):
+            first = pol.reorder.iloc[0]
+            take = t("warehouse.take.risk", n=len(pol.reorder), sku=first["product_id"],
+                     risk=ui.pct(first["stockout_risk"]), **risk_vals)
+        else:
+            take = t("warehouse.take.risk_none", **risk_vals)
+        ui.chart(charts.risk_figure(pol, lang), take, pol.skus, name="stockout_risk")
     st.subheader(t("warehouse.h.policy"))
     st.markdown("**" + t("warehouse.take.policy", level=ui.pct(pol.service_level),
                          ss=ui.num(pol.skus["safety_stock"].sum()),

@@ -69,3 +69,22 @@ def test_url_parameters_reproduce_the_view(sample_ds):
     assert list(res.forecast.accuracy["key"]) == ["数码", "食品"]
     assert _metrics(at)["Forecast WAPE"] == f"{res.forecast.wape * 100:.1f}%"
     assert "z = Φ⁻¹(service level) = 2.326" in _text(at)
+
+
+def test_backtest_and_stockout_charts_have_takeaways(sample_ds):
+    """Every chart has a takeaway: the back-test per series and the stock-out risk chart too."""
+    res = warehouse.compute_page(sample_ds)
+    fr, pol = res.forecast, res.policy
+    text = _text(run_page("warehouse", sample_ds, lang="en"))
+    assert (f"Pooled over {len(fr.accuracy)} series the forecast missed by {fr.wape * 100:.1f}% against "
+            f"{fr.baseline_wape * 100:.1f}% for seasonal-naive; the model's raw 80% interval held "
+            f"{fr.coverage * 100:.1f}% of the held-out weeks") in text
+    top = pol.reorder.iloc[0]
+    assert (f"Red bars are the {len(pol.reorder)} SKUs whose chance of running out within the 2.0-week lead time "
+            f"is already more than a 95.0% service level allows ({top['product_id']} the highest, "
+            f"{top['stockout_risk'] * 100:.1f}%)") in text
+    # The red bars are exactly the SKUs whose risk exceeds 1 − service level (reorder point = μ_L + z·σ_L).
+    flagged = pol.skus[pol.skus["reorder"]]
+    assert (flagged["stockout_risk"] >= 1 - pol.service_level - 1e-9).all()
+    calm = pol.skus[~pol.skus["reorder"] & (pol.skus["demand_week"] > 0)]
+    assert (calm["stockout_risk"] < 1 - pol.service_level + 1e-9).all()

@@ -141,6 +141,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "warehouse.forecast.baseline": {"en": "Seasonal-naive", "zh": "季节朴素法"},
     "warehouse.forecast.units": {"en": "Units per week", "zh": "周销量（件）"},
     "warehouse.h.accuracy": {"en": "Back-test per series", "zh": "各序列回测误差"},
+    "warehouse.take.accuracy": {
+        "en": "Pooled over {n} series the forecast missed by {wape} against {base} for seasonal-naive; the model's "
+              "raw {level} interval held {cov} of the held-out weeks.",
+        "zh": "{n} 个序列合计，预测误差 WAPE 为 {wape}，季节朴素法为 {base}；模型未校准的 {level} 区间覆盖了 {cov} 的留出周。",
+    },
+    "warehouse.take.accuracy_nocov": {
+        "en": "Pooled over {n} series the forecast missed by {wape} against {base} for seasonal-naive; bars show "
+              "each series' error side by side.",
+        "zh": "{n} 个序列合计，预测误差 WAPE 为 {wape}，季节朴素法为 {base}；柱状图逐个序列对比两者误差。",
+    },
     "warehouse.forecast.limited": {
         "en": "Forecasting the top {n} of {total} by revenue; pick others above to forecast them on request.",
         "zh": "按销售额预测前 {n} 个（共 {total} 个）；可在上方指定其他对象按需预测。",
@@ -163,6 +173,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "warehouse.reorder.none": {"en": "No SKU is at its reorder point.", "zh": "暂无 SKU 到达补货点。"},
     "warehouse.h.risk": {"en": "Stock-out risk over the lead time", "zh": "提前期内断货风险"},
+    "warehouse.take.risk": {
+        "en": "Red bars are the {n} SKUs whose chance of running out within the {lead}-week lead time is already "
+              "more than a {level} service level allows ({sku} the highest, {risk}); grey bars are still covered.",
+        "zh": "红色为 {n} 个在 {lead} 周提前期内断货概率已超出 {level} 服务水平容许范围的 SKU（最高为 {sku}，{risk}）；"
+              "灰色仍在保障范围内。",
+    },
+    "warehouse.take.risk_none": {
+        "en": "Every SKU's stock still covers the {lead}-week lead time at a {level} service level; the bars show "
+              "the closest calls.",
+        "zh": "按 {level} 服务水平，所有 SKU 的库存仍可覆盖 {lead} 周提前期；图中为最接近补货点的 SKU。",
+    },
     "warehouse.risk.axis": {"en": "P(stock-out before replenishment)", "zh": "补货到达前断货概率"},
     "warehouse.h.policy": {"en": "Safety stock, reorder point and EOQ per SKU", "zh": "各 SKU 安全库存、补货点与 EOQ"},
     "warehouse.take.policy": {
