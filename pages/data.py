@@ -5,7 +5,6 @@ import os
 import pandas as pd
 import streamlit as st
 
-from ecops import quality
 from ecops.ui import components as ui
 from ecops.ui import datasource, state
 
@@ -13,13 +12,14 @@ t = state.translator()
 ds = state.dataset()
 lang = state.lang()
 ui.header(t("data.title"), t("data.intro"))
-st.markdown(t("data.current", name=ds.name, kind=t(f"core.sidebar.kind.{ds.kind}"), tables=", ".join(ds.tables)))
+st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"), tables=", ".join(ds.tables)))
 
 upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
     [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"), t("data.tab.share")])
 
 with upload:
-    files = st.file_uploader(t("data.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"],
+    # .xls is listed so that ecops (not the browser) can say how to convert an old workbook.
+    files = st.file_uploader(t("data.upload"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
                              accept_multiple_files=True, help=t("data.upload_help"), key="data.files")
     mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key="data.mapping_file")
     if st.button(t("data.load"), type="primary", disabled=not files, key="data.load"):
@@ -80,7 +80,7 @@ with mapping_tab:
                            "application/json", key="map.dl")
 
 with quality_tab, ui.guard("quality"):
-    report = state.cached(quality.quality_report, ds, None)
+    report = state.cached(datasource.quality_report, ds, None)
     if report.findings.empty:
         st.success(t("data.quality_ok"))
     else:
@@ -112,8 +112,11 @@ with share_tab:
         if token is None and st.button(t("data.share_save"), type="primary", key="share.save"):
             token = datasource.save_shared()
         if token:
+            link, absolute = datasource.share_url(token)
             st.success(t("data.share_link"))
-            st.code(f"?ds={token}", language=None)
+            st.code(link, language=None)
+            if not absolute:
+                st.caption(t("data.share_relative"))
             if st.button(t("data.share_delete"), key="share.delete"):
                 datasource.workspace().delete(token)
                 state.set_global("ds", None)

@@ -459,3 +459,23 @@ def test_fuzz_formatted_numbers_round_trip(value, symbol, parens):
     text = (f"({text})" if parens else f"-{text}") if v < 0 else text
     [got] = convert_values([text], Parse("number"))
     assert got == pytest.approx(v, abs=1e-6)
+
+
+def test_streamlit_lets_a_slightly_too_large_file_through_to_ecops_message(tmp_path):
+    import tomllib
+
+    from ecops.ingest import MAX_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text("utf-8"))
+    streamlit_limit = config["server"]["maxUploadSize"] * 2**20  # Streamlit counts MB of 2**20 bytes
+    assert streamlit_limit >= MAX_BYTES * 1.1  # else Streamlit's generic error would pre-empt ecops's message
+    # A file between the two limits reaches ecops and is refused with the file name and what to do.
+    path = tmp_path / "订单导出.csv"
+    with open(path, "wb") as fh:  # sparse: no 200 MB actually written
+        fh.truncate(MAX_BYTES + 1)
+    assert path.stat().st_size < streamlit_limit
+    with pytest.raises(IngestError) as ei:
+        load_files([path])
+    assert ei.value.code == "too_large"
+    for lang in ("en", "zh"):
+        assert "订单导出.csv" in ei.value.message(lang) and "Parquet" in ei.value.message(lang)

@@ -83,6 +83,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Saved. Share this link (the address bar holds it too); anyone with it can read this dataset:",
         "zh": "已保存。分享此链接（地址栏中也已包含）；持有链接的人可读取该数据集：",
     },
+    "data.share_relative": {
+        "en": "Add this to the end of the app's address (e.g. https://ecops.example.com/data?ds=…).",
+        "zh": "请将其添加到应用地址之后（如 https://ecops.example.com/data?ds=…）。",
+    },
     "data.share_only_upload": {"en": "Only uploaded data can be saved; the sample and databases are shared by link already.",
                                "zh": "只能保存上传的数据；示例数据和数据库本身即可通过链接共享。"},
     "data.share_delete": {"en": "Delete the saved dataset", "zh": "删除已保存的数据集"},

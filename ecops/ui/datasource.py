@@ -183,6 +183,33 @@ def save_shared() -> str | None:
     return token
 
 
+def quality_report(ds: Dataset, filters=None):
+    """:func:`ecops.quality.quality_report` in the ``(dataset, filters)`` shape :func:`state.cached` calls.
+
+    The report covers the whole dataset, so the filters are not used.
+    """
+    from ecops import quality
+
+    return quality.quality_report(ds)
+
+
+def share_url(token: str) -> tuple[str, bool]:
+    """The link to a saved dataset: (link, whether it is a full address).
+
+    The full address is the current page's URL (``st.context.url``, which the browser sends)
+    with ``?ds=<token>``; where the browser did not send it, a relative link ``?ds=<token>``
+    that the user appends to the app's address.
+    """
+    try:
+        base = st.context.url
+    except Exception:  # noqa: BLE001 - older runtimes, bare mode
+        base = None
+    if isinstance(base, str) and base.lower().startswith(("http://", "https://")):
+        base = base.split("#", 1)[0].split("?", 1)[0]
+        return f"{base}?ds={token}", True
+    return f"?ds={token}", False
+
+
 def open_shared(token: str) -> Dataset:
     """The saved dataset behind a link token (read-only); raises with a user message otherwise."""
     from ecops.workspace import WorkspaceError
