@@ -228,9 +228,11 @@ class Dataset:
     ) -> Dataset:
         """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`)."""
         # Each pooled SQLAlchemy connection is a cursor on the same in-process database, so
-        # Streamlit's script threads can query concurrently without sharing one cursor.
+        # Streamlit's script threads can query concurrently without sharing one cursor. DuckDB
+        # already spreads one query over every core, so more concurrent queries add no throughput:
+        # a busy server queues them (for minutes if need be) instead of failing after 30 s.
         engine = sa.create_engine("duckdb://", creator=con.cursor, poolclass=sa.pool.QueuePool,
-                                  pool_size=4, max_overflow=8)
+                                  pool_size=4, max_overflow=4, pool_timeout=600)
         rows = con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import os
 import runpy
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -96,11 +98,9 @@ def set_global(key: str, value: str | None) -> None:
 # ------------------------------------------------------------------- dataset
 @st.cache_resource(show_spinner=False)
 def _sample_dataset(n_orders: int, seed: int) -> Dataset:
-    from ecops.sample import generate
+    from ecops import sample_store
 
-    sample = generate(n_orders, seed=seed)
-    return Dataset.from_frames(sample.tables, name="sample", fingerprint=f"sample-{n_orders}-{seed}-v1",
-                               kind="sample")
+    return sample_store.sample_dataset(n_orders, seed)
 
 
 def sample_dataset() -> Dataset:
@@ -258,13 +258,18 @@ def write_url() -> None:
 
 
 # ------------------------------------------------------------------- caching
+# Page computations that missed the cache run a few at a time. Each one already uses every core
+# (DuckDB parallelises a query), so twenty sessions computing at once only interleave: all of them
+# finish late together. Taking turns lets the first finish first, and bounds memory at peaks.
+_COMPUTE_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
 def _cached_call(fn_path: str, fingerprint: str, filters_: Filters | None, params: tuple, _ds: Dataset) -> Any:
     module, _, name = fn_path.rpartition(":")
-    import importlib
-
     fn = getattr(importlib.import_module(module), name)
-    return fn(_ds, filters_, **dict(params))
+    with _COMPUTE_SLOTS:
+        return fn(_ds, filters_, **dict(params))
 
 
 def cached(fn: Callable[..., T], ds: Dataset, filters_: Filters | None, **params: Any) -> T:

@@ -1,0 +1,76 @@
+"""The built-in sample kept as a DuckDB file, so a server start opens it instead of regenerating it.
+
+Generating the sample costs seconds at the default size and tens of seconds at a million orders
+(the size of load tests and demos). Every server process, and every restart, would pay that again,
+while all its visitors wait behind one lock. The file is named by the sample's size, seed and a hash
+of the generator's source, so a changed generator never serves stale data; it is written to a
+temporary name and renamed into place, so two processes building it at once cannot corrupt it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from ecops import sample as sample_module
+from ecops import schema
+from ecops.dataset import Dataset
+
+#: Folder of the cached sample files (gitignored); ``ECOPS_CACHE_DIR`` overrides it.
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
+
+
+def cache_dir() -> Path:
+    """Where sample files live: ``ECOPS_CACHE_DIR``, else ``data/cache`` in the checkout."""
+    return Path(os.environ.get("ECOPS_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+
+def generator_version() -> str:
+    """Hash of the generator's source: part of the file name, so a code change means a new file."""
+    return hashlib.sha256(Path(sample_module.__file__).read_bytes()).hexdigest()[:12]
+
+
+def sample_path(n_orders: int, seed: int, folder: Path | None = None) -> Path:
+    """The file that holds the sample of this size and seed."""
+    return (folder or cache_dir()) / f"sample-{n_orders}-{seed}-{generator_version()}.duckdb"
+
+
+def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = None) -> Dataset:
+    """The built-in sample as a read-only :class:`Dataset` over its cached DuckDB file.
+
+    Built once (``ecops.sample.generate`` written table by table into DuckDB), then opened
+    read-only by every later call and process. When the folder cannot be written (a read-only
+    checkout), the sample is generated into memory instead.
+    """
+    path = sample_path(n_orders, seed, folder)
+    fingerprint = f"sample-{n_orders}-{seed}-{generator_version()}"
+    if not path.exists():
+        try:
+            _build(path, n_orders, seed)
+        except OSError:
+            sample = sample_module.generate(n_orders, seed=seed)
+            return Dataset.from_frames(sample.tables, name="sample", fingerprint=fingerprint, kind="sample")
+    con = duckdb.connect(str(path), read_only=True)
+    return Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
+
+
+def _build(path: Path, n_orders: int, seed: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
+    tables = sample_module.generate(n_orders, seed=seed).tables
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            for name in schema.TABLE_ORDER:
+                if name in tables:
+                    con.register("_frame", tables[name])
+                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                    con.unregister("_frame")
+            con.execute("CHECKPOINT")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)

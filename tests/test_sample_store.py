@@ -1,0 +1,49 @@
+"""The sample's DuckDB file: built once, reopened read-only, equal to the generated sample."""
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+from ecops import overview, sample_store
+from ecops.dataset import Dataset
+
+
+def test_file_holds_the_generated_sample_and_is_reused(tmp_path, monkeypatch, sample):
+    ds = sample_store.sample_dataset(50_000, 7, folder=tmp_path)
+    path = sample_store.sample_path(50_000, 7, tmp_path)
+    assert path.exists() and list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+    for name, frame in sample.tables.items():
+        assert ds.scalar(sa.select(sa.func.count()).select_from(ds.table(name))) == len(frame), name
+    fresh = Dataset.from_frames(sample.tables, name="sample")
+    got, want = overview.kpis(ds), overview.kpis(fresh)
+    assert (got.orders, got.customers, got.start, got.end) == (want.orders, want.customers, want.start, want.end)
+    assert got.gmv == pytest.approx(want.gmv, rel=1e-12)
+    assert got.gross_margin == pytest.approx(want.gross_margin, rel=1e-12)
+
+    def no_generation(*args, **kwargs):
+        raise AssertionError("the cached file should have been opened, not regenerated")
+
+    monkeypatch.setattr(sample_store.sample_module, "generate", no_generation)
+    again = sample_store.sample_dataset(50_000, 7, folder=tmp_path)
+    assert again.fingerprint == ds.fingerprint
+    assert overview.kpis(again).gmv == pytest.approx(overview.kpis(fresh).gmv)
+
+
+def test_file_is_opened_read_only(tmp_path):
+    ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
+    with ds.engine.connect() as con, pytest.raises(duckdb.Error, match="read-only"):
+        con.connection.dbapi_connection.execute("DELETE FROM orders")
+
+
+def test_file_name_changes_with_size_seed_and_generator(tmp_path, monkeypatch):
+    a = sample_store.sample_path(2_000, 3, tmp_path)
+    assert a != sample_store.sample_path(2_001, 3, tmp_path) != sample_store.sample_path(2_000, 4, tmp_path)
+    monkeypatch.setattr(sample_store, "generator_version", lambda: "changed")
+    assert sample_store.sample_path(2_000, 3, tmp_path) != a
+
+
+def test_unwritable_folder_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    ds = sample_store.sample_dataset(2_000, 3, folder=blocker / "cache")
+    assert ds.kind == "sample" and overview.kpis(ds).orders > 1_000
