@@ -9,8 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
+import re
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
 
 from ecops.dataset import Dataset, Filters
 
@@ -23,13 +29,54 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(date(args.start), date(args.end), split(args.region), split(args.channel), split(args.category))
 
 
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line message for the user (no traceback) and exit with ``code``."""
+    print(message, file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN/±inf (float or numpy) and missing values as ``None``: strict JSON, no ``NaN``."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(_json_safe(value), ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def _load(files: list[str], mapping_path: str | None, lang: str):
     """Load files into a Dataset; returns (dataset, LoadResult) or exits 2 with the user message."""
     from ecops.ingest import IngestError
     from ecops.loader import load_files
     from ecops.mapping import Mapping
 
-    mapping = Mapping.load(mapping_path) if mapping_path else None
+    mapping = None
+    if mapping_path:
+        try:
+            mapping = Mapping.load(mapping_path)
+        except FileNotFoundError:
+            _fail(f"{mapping_path}: mapping file not found")
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as err:
+            # json.JSONDecodeError is a ValueError; a wrong structure surfaces as KeyError/TypeError.
+            detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+            _fail(f"{mapping_path}: not a mapping file saved by ecops ({detail}). "
+                  "Write one with `python -m ecops check FILES --save-mapping mapping.json` or download it from "
+                  "the data page, then pass it with --mapping.")
     try:
         result = load_files(files, mapping)
     except IngestError as err:
@@ -77,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "warnings": [n.message(args.lang) for n in result.warnings],
         "quality": {"summary": report.summary, "findings": report.findings.to_dict(orient="records")},
     }
-    print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    print(_dumps(out))
     return 1 if report.summary == "errors" else 0
 
 
@@ -91,7 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ecops import report
 
     if args.url:
-        ds = Dataset.from_url(args.url)
+        ds = _connect(args.url)
     elif args.files:
         ds, _ = _load(args.files, args.mapping, args.lang)
     else:
@@ -102,7 +149,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     f = _filters(args)
     rep = report.build_report(ds, f, args.sections.split(",") if args.sections else None,
                               progress=lambda s: print(f"… {s}", file=sys.stderr))
-    text = rep.to_json() if args.format == "json" else report.to_html(rep, ds, f, args.lang)
+    # Round-tripped so that a NaN anywhere in a section is written as null (strict JSON).
+    text = _dumps(json.loads(rep.to_json())) if args.format == "json" else report.to_html(rep, ds, f, args.lang)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
@@ -110,7 +158,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(text)
     for name, err in rep.errors.items():
         print(f"section {name} failed: {err}", file=sys.stderr)
-    return 0
+    # The other sections were written; a failed one still fails the run (for schedulers and CI).
+    return 1 if rep.errors else 0
+
+
+def _connect(url: str) -> Dataset:
+    """Connect read-only; on failure exit 2 naming the dialect and error class, never the URL's parts.
+
+    The command line is the operator's own tool: DuckDB/SQLite files are allowed here (read-only).
+    """
+    from ecops.dataset import DatabaseURLError
+
+    try:
+        return Dataset.from_url(url, allow_file_databases=True)
+    except DatabaseURLError as err:
+        _fail(f"--url: {err.message('en')}")
+    except Exception as exc:  # noqa: BLE001 - driver messages can echo the host and parts of the password
+        scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9_]{0,30})", url)
+        _fail(f"--url: could not connect to the {scheme.group(1) if scheme else '?'} database "
+              f"({type(exc).__name__}); check the address, user, password (URL-encode @ : / as %40 %3A %2F) "
+              "and network.")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -146,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="headline metrics of every page (JSON or HTML)")
     r.add_argument("files", nargs="*", help="data files; none = the built-in sample")
     r.add_argument("--mapping")
-    r.add_argument("--url", help="a SQLAlchemy database URL, used read-only")
+    r.add_argument("--url", help="a SQLAlchemy database URL, used read-only (DuckDB/SQLite files too)")
     r.add_argument("--format", choices=["json", "html"], default="json")
     r.add_argument("--out")
     r.add_argument("--sections", help="comma-separated subset, e.g. overview,pricing")

@@ -68,3 +68,77 @@ def test_bench_agrees_with_pandas(tmp_path):
     assert res["ecops_overview"] == res["pandas_overview"]
     assert res["ingest_s"] > 0 and "overview" in res["pages_flat_upload"]
     assert all("error" not in v for v in res["pages_full_sample"].values()), res["pages_full_sample"]
+
+
+def _strict_json(text: str):
+    def refuse(token):
+        raise ValueError(f"not valid JSON: {token}")
+
+    return json.loads(text, parse_constant=refuse)  # NaN, Infinity and -Infinity are not JSON
+
+
+@pytest.mark.parametrize("name", ["flat_20.csv", "uci_online_retail_sample.csv"])
+def test_check_writes_valid_json_with_null_for_missing_numbers(capsys, name):
+    assert main(["check", str(DATA / "good" / name)]) in (0, 1)
+    out = capsys.readouterr().out
+    report = _strict_json(out)
+    assert "NaN" not in out and report["quality"]["findings"]
+    assert any(v is None for f in report["quality"]["findings"] for v in f.values())
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"sources": [{"x": 1}]}', "[]", ""])
+def test_check_with_a_malformed_mapping_exits_2_with_a_message(tmp_path, content):
+    bad = tmp_path / "mapping.json"
+    bad.write_text(content, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ecops", "check", str(DATA / "good" / "flat_20.csv"),
+                           "--mapping", str(bad)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "mapping.json" in proc.stderr and "--save-mapping" in proc.stderr
+    missing = subprocess.run([sys.executable, "-m", "ecops", "check", str(DATA / "good" / "flat_20.csv"),
+                              "--mapping", str(tmp_path / "nope.json")], capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "nope.json" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_report_exits_1_naming_the_failed_section_and_writes_the_others(tmp_path, capsys, monkeypatch):
+    from ecops import report
+
+    real = report.build_report
+
+    def one_section_fails(ds, f, sections=None, progress=None):
+        rep = real(ds, f, sections, progress=progress)
+        rep.sections.pop("pricing", None)
+        rep.errors["pricing"] = "ValueError: boom"
+        return rep
+
+    monkeypatch.setattr(report, "build_report", one_section_fails)
+    out = tmp_path / "r.json"
+    code = main(["report", "--orders", "3000", "--sections", "overview,pricing", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "section pricing failed" in err
+    data = _strict_json(out.read_text(encoding="utf-8"))
+    assert "overview" in data and data["overview"]["orders"] > 0
+
+
+def test_report_url_refused_or_unreachable_exits_2_without_credentials(tmp_path):
+    for url in ("gsheets://admin:s3cret@sheets/x", "postgresql://admin:s3cr@et@127.0.0.1:1/shop"):
+        proc = subprocess.run([sys.executable, "-m", "ecops", "report", "--url", url], capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr and "s3cr" not in proc.stderr and "admin" not in proc.stderr
+
+
+def test_report_json_is_strict_json_even_with_nan_in_a_section(tmp_path, monkeypatch):
+    from ecops import report
+
+    real = report.build_report
+
+    def with_nan(ds, f, sections=None, progress=None):
+        rep = real(ds, f, sections, progress=progress)
+        rep.sections["overview"]["made_up"] = float("nan")
+        return rep
+
+    monkeypatch.setattr(report, "build_report", with_nan)
+    out = tmp_path / "r.json"
+    assert main(["report", "--orders", "3000", "--sections", "overview", "--out", str(out)]) == 0
+    assert _strict_json(out.read_text(encoding="utf-8"))["overview"]["made_up"] is None
