@@ -1,0 +1,57 @@
+"""ecops.ui.components.table: personal columns masked on screen and in its downloads, unless permitted."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+SCRIPT = """
+import pandas as pd
+from ecops.ui import components as ui
+ui.table(pd.DataFrame({"customer_id": ["13812345678", "13912345678"], "orders": [3, 1]}), name="buyers")
+"""
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return seen
+
+
+def _run(tmp_path, reveal_switch: bool) -> AppTest:
+    script = tmp_path / "table.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.session_state["ecops.reveal_personal"] = reveal_switch
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_customer_id_phone_numbers_are_masked_on_screen_and_in_the_download(tmp_path, monkeypatch,
+                                                                            deferred_downloads):
+    monkeypatch.delenv("ECOPS_ALLOW_REVEAL", raising=False)
+    at = _run(tmp_path, reveal_switch=True)  # a switch without permission changes nothing
+    assert at.dataframe[0].value["customer_id"].tolist() == ["138****5678", "139****5678"]
+    csv = pd.read_csv(io.BytesIO(deferred_downloads["buyers.csv"]()), dtype=str, encoding="utf-8-sig")
+    assert csv["customer_id"].tolist() == ["138****5678", "139****5678"]
+
+
+def test_with_permission_and_the_switch_on_values_are_clear(tmp_path, monkeypatch, deferred_downloads):
+    monkeypatch.setenv("ECOPS_ALLOW_REVEAL", "1")
+    at = _run(tmp_path, reveal_switch=True)
+    assert at.dataframe[0].value["customer_id"].tolist() == ["13812345678", "13912345678"]
+    at = _run(tmp_path, reveal_switch=False)
+    assert at.dataframe[0].value["customer_id"].tolist() == ["138****5678", "139****5678"]
