@@ -17,6 +17,9 @@ Method (see :class:`DemandForecaster`):
 - **Intervals** — normal-theory widths from the fitted one-step error variance
   (ETS(A,N,N): σ²·(1 + (h−1)·α²)), re-scaled by split-conformal calibration: the factor
   is the ``level`` quantile of |error| / σ over all series' back-test errors.
+- **Totals over the horizon** — the interval of a series' total units is computed from the
+  model's variance of the sum (:meth:`DemandForecaster.sigma_total`), not from the weekly
+  bounds: weekly errors share the smoothed level, so they are correlated.
 - **Back-test** — the last ``horizon`` weeks are held out, the model is fitted on the
   weeks before them and scored by WAPE (Σ|actual − forecast| / Σ actual, pooled over
   series) beside the seasonal-naive baseline (same week last year; the last week's
@@ -39,13 +42,18 @@ from scipy import stats
 
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc
+from ecops.i18n import t as _t
 
 __all__ = [
+    "NO_CATEGORY",
+    "PLACEHOLDERS",
     "DemandForecaster",
     "ForecastResult",
     "croston_sba",
     "forecast_demand",
     "forecast_series",
+    "label",
+    "localise",
     "seasonal_index",
     "seasonal_naive",
     "ses_fit",
@@ -60,6 +68,21 @@ ADI_CUTOFF = 1.32  # Syntetos & Boylan (2005): above it demand is intermittent /
 _MIN_SEASON_HISTORY = SEASON + 8  # a seasonal index needs a year plus a few weeks to anchor it
 
 By = Literal["sku", "category"]
+#: Series key of the lines whose product has no category (category forecasts).
+NO_CATEGORY = "(none)"
+#: Placeholder keys → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"}
+
+
+def label(key: str, lang: str = "zh") -> str:
+    """Display name of a series key: the "(none)" category placeholder translated, SKUs and categories as they are."""
+    name = PLACEHOLDERS.get(str(key))
+    return _t(name, lang) if name else key
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("key", "category")) -> pd.DataFrame:
+    """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
+    return frame.assign(**{c: [label(v, lang) for v in frame[c]] for c in columns if c in frame.columns})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -125,7 +148,7 @@ def _key_column(lines: sa.Subquery, by: By) -> sa.ColumnElement:
         return lines.c.product_id
     if "category" not in lines.c:
         raise ValueError("category forecasts need products.category")
-    return sa.func.coalesce(lines.c.category, "(none)")
+    return sa.func.coalesce(lines.c.category, NO_CATEGORY)
 
 
 def wape(actual: np.ndarray, forecast: np.ndarray) -> float | None:
@@ -306,6 +329,23 @@ class DemandForecaster:
         idx = np.where(self.methods_[:, None] == "ets", self.future_index_[None, :], 1.0)
         return self.sigma_[:, None] * growth * idx
 
+    def sigma_total(self) -> np.ndarray:
+        """Standard deviation of each series' *total* units over the horizon, in units.
+
+        Under ETS(A,N,N) on the deseasonalised series (s_j = seasonal index of future week j, ε
+        the one-step errors, sd σ) y_{n+j} = s_j·(ℓ_n + α·Σ_{i<j} ε_{n+i} + ε_{n+j}), so the total's
+        error is Σ_i ε_{n+i}·(s_i + α·Σ_{j>i} s_j) and its variance σ²·Σ_i (s_i + α·Σ_{j>i} s_j)².
+        The weekly errors share the level, so they are positively correlated: the variance of the
+        total is more than the sum of the weekly variances (independence) and less than the square
+        of the summed weekly standard deviations (adding the weekly bounds). SBA series use the same
+        form with s = 1 and α = ``croston_alpha``, the assumption behind their weekly widths
+        (:meth:`sigma_h`); zero series have none.
+        """
+        s = np.where(self.methods_[:, None] == "ets", self.future_index_[None, :], 1.0)
+        after = np.cumsum(s[:, ::-1], axis=1)[:, ::-1] - s  # Σ_{j>i} s_j
+        weight = s + self.alpha_[:, None] * after
+        return self.sigma_ * np.sqrt((weight ** 2).sum(axis=1))
+
     def predict_array(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Point forecast, lower and upper bound as (series × horizon) arrays."""
         idx = np.where(self.methods_[:, None] == "ets", self.future_index_[None, :], 1.0)
@@ -358,6 +398,13 @@ class ForecastResult:
         Whether the shop-wide seasonal index was applied (needs ≥ 60 weeks).
     n_weeks : int
         Weeks of history.
+    total_sd : Series or None
+        Per series key: standard deviation of the total units over the horizon under the fitted
+        model (:meth:`DemandForecaster.sigma_total`); gives :attr:`totals` its interval.
+    total_scale : float or None
+        σ-multiplier of the totals' intervals: the ``level`` quantile of |held-out total − forecast
+        total| / ``total_sd`` over the back-test's series when at least 30 had one, else
+        ``interval_scale`` (None: ``interval_scale``).
     """
 
     forecasts: pd.DataFrame
@@ -372,6 +419,8 @@ class ForecastResult:
     level: float
     seasonal: bool
     n_weeks: int
+    total_sd: pd.Series | None = None
+    total_scale: float | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -381,6 +430,35 @@ class ForecastResult:
     def series(self, key: str) -> pd.DataFrame:
         """The forecast rows of one series."""
         return self.forecasts[self.forecasts["key"] == key]
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Units each series is expected to sell over the whole horizon, with a ``level`` interval.
+
+        ``key, forecast, lower, upper``, one row per series in :attr:`keys` order. ``forecast`` is
+        the sum of the weekly forecasts. The interval is that of the *total*: forecast ±
+        ``total_scale`` × :attr:`total_sd`, lower bound at least 0. It is neither the sum of the
+        weekly bounds (too wide: as if every week missed by its most on the same side) nor their
+        mean (the range of an average week, not of the total), nor built from the weekly
+        variances alone (too narrow: weekly errors share the smoothed level). With fewer than 30
+        series the multiplier is the weekly one, which leaves out the uncertainty of the fitted
+        α and σ: on short histories such intervals hold somewhat less than ``level``.
+        NaN bounds when the result has no ``total_sd``.
+        """
+        f = self.forecasts
+        total = f["forecast"].groupby(f["key"].astype(str), sort=False).sum().reindex(self.keys, fill_value=0.0)
+        sd = (self.total_sd.reindex(total.index) if self.total_sd is not None
+              else pd.Series(np.nan, index=total.index))
+        scale = self.interval_scale if self.total_scale is None else self.total_scale
+        half = scale * sd.to_numpy(dtype=float)
+        mean = total.to_numpy(dtype=float)
+        return pd.DataFrame({"key": list(total.index), "forecast": mean,
+                             "lower": np.maximum(mean - half, 0.0), "upper": mean + half})
+
+    def total(self, key: str) -> tuple[float, float, float]:
+        """Total units of one series over the horizon and its interval: (forecast, lower, upper)."""
+        row = self.totals.set_index("key").loc[key]
+        return float(row["forecast"]), float(row["lower"]), float(row["upper"])
 
     @property
     def improvement(self) -> float | None:
@@ -410,7 +488,7 @@ def forecast_series(
     nz = (y > 0).sum(axis=1)
     first = np.where(nz > 0, (y > 0).argmax(1), n)
     acc["adi"] = np.where(nz > 0, (n - first) / np.maximum(nz, 1), np.nan)
-    wape_m = wape_b = coverage = None
+    wape_m = wape_b = coverage = total_scale = None
     scale = z
     if n >= horizon + 8 and len(demand):
         train = demand.iloc[:, : n - horizon]
@@ -424,6 +502,12 @@ def forecast_series(
         ok = sig > 0
         if ok.sum() >= 30:
             scale = float(np.quantile(np.abs(actual - mean)[ok] / sig[ok], level))
+        sig_total = model.sigma_total()
+        ok_total = sig_total > 0
+        if ok_total.sum() >= 30:
+            # Totals calibrated alike: one held-out horizon total per series.
+            miss = np.abs(actual.sum(axis=1) - mean.sum(axis=1))
+            total_scale = float(np.quantile(miss[ok_total] / sig_total[ok_total], level))
         acc["method"] = model.methods_
         acc["wape"] = [wape(actual[i], mean[i]) for i in range(len(demand))]
         acc["baseline_wape"] = [wape(actual[i], base[i]) for i in range(len(demand))]
@@ -448,6 +532,8 @@ def forecast_series(
         accuracy=acc[["key", "method", "units", "wape", "baseline_wape", "adi"]],
         wape=wape_m, baseline_wape=wape_b, coverage=coverage, interval_scale=scale, horizon=horizon,
         level=level, seasonal=final.seasonal_, n_weeks=n,
+        total_sd=pd.Series(final.sigma_total(), index=[str(k) for k in final.keys_], name="total_sd"),
+        total_scale=scale if total_scale is None else total_scale,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import warnings
 
@@ -83,6 +84,71 @@ def test_intervals_cover_their_nominal_share_when_the_model_is_right():
     # The normal-theory interval is about right here, so calibration barely moves it.
     assert res.coverage == pytest.approx(0.8, abs=0.08)
     assert res.interval_scale == pytest.approx(1.2816, abs=0.3)
+    # The interval of each series' 8-week total holds about 80% of the unseen totals too.
+    tot = res.totals
+    truth = y[:, n:].sum(axis=1)
+    assert list(tot["key"]) == res.keys
+    assert ((truth >= tot["lower"]) & (truth <= tot["upper"])).mean() == pytest.approx(0.8, abs=0.06)
+    # The total's spread lies between the weekly spreads added (as if every week missed alike) and the weekly
+    # variances added (as if the weeks were independent).
+    weekly_sd = (f["upper"] - f["forecast"]).to_numpy().reshape(k, h) / res.interval_scale
+    sd = res.total_sd.reindex(res.keys).to_numpy()
+    assert (np.sqrt((weekly_sd ** 2).sum(axis=1)) < sd).all() and (sd < weekly_sd.sum(axis=1)).all()
+
+
+def _model(method: str, alpha: float, sigma: float, index: list[float]) -> fc.DemandForecaster:
+    m = fc.DemandForecaster(horizon=len(index))
+    m.methods_ = np.array([method], dtype=object)
+    m.alpha_, m.sigma_ = np.array([alpha]), np.array([sigma])
+    m.future_index_, m.horizon_ = np.array(index, dtype=float), len(index)
+    return m
+
+
+def test_sigma_of_the_horizon_total_by_hand():
+    # ETS(A,N,N), α = 0.5, σ = 2, three flat weeks: the total's error is ε1·(1 + 2α) + ε2·(1 + α) + ε3,
+    # variance 4 · (2² + 1.5² + 1²) = 29.
+    assert _model("ets", 0.5, 2.0, [1, 1, 1]).sigma_total()[0] == pytest.approx(np.sqrt(29))
+    # With a seasonal index (1, 2, 1): weights 1 + 0.5·(2 + 1) = 2.5, 2 + 0.5·1 = 2.5 and 1 → 4 · 13.5.
+    assert _model("ets", 0.5, 2.0, [1, 2, 1]).sigma_total()[0] == pytest.approx(np.sqrt(54))
+    # SBA series are not seasonal: the index is ignored. Zero series have no spread.
+    assert _model("sba", 0.5, 2.0, [1, 2, 1]).sigma_total()[0] == pytest.approx(np.sqrt(29))
+    assert _model("zero", 0.0, 0.0, [1, 1, 1]).sigma_total()[0] == 0.0
+    # Neither the weekly variances added (√(4 · (1 + 1.25 + 1.5)) = √15) nor the weekly sds added.
+    m = _model("ets", 0.5, 2.0, [1, 1, 1])
+    weekly = m.sigma_h()[0]
+    assert np.sqrt((weekly ** 2).sum()) == pytest.approx(np.sqrt(15))
+    assert np.sqrt(15) < m.sigma_total()[0] < weekly.sum()
+
+
+def test_sigma_of_the_horizon_total_matches_simulated_paths():
+    # Simulate the ETS(A,N,N) model itself from a known level and sum each path over the horizon.
+    alpha, sigma, index = 0.4, 3.0, np.array([1.0, 1.0, 2.0, 1.0, 1.0, 0.5, 1.0, 1.0])
+    rng = np.random.default_rng(0)
+    eps = rng.normal(0.0, sigma, (200_000, index.size))
+    level = np.full(eps.shape[0], 50.0)
+    total = np.zeros(eps.shape[0])
+    for j in range(index.size):
+        total += index[j] * (level + eps[:, j])
+        level = level + alpha * eps[:, j]
+    assert _model("ets", alpha, sigma, list(index)).sigma_total()[0] == pytest.approx(total.std(), rel=0.01)
+
+
+def test_totals_by_hand():
+    weeks = _weeks(3)
+    forecasts = pd.DataFrame({"key": ["A"] * 3 + ["B"] * 3, "week": list(weeks) * 2,
+                              "forecast": [10.0, 12.0, 14.0, 1.0, 1.0, 1.0], "lower": 0.0, "upper": 0.0,
+                              "method": ["ets"] * 3 + ["sba"] * 3})
+    accuracy = pd.DataFrame({"key": ["A", "B"], "method": ["ets", "sba"], "units": [500.0, 20.0], "wape": None,
+                             "baseline_wape": None, "adi": [1.0, 3.0]})
+    res = fc.ForecastResult(forecasts, pd.DataFrame(), pd.DataFrame(), accuracy, None, None, None, 1.5, 3, 0.8,
+                            False, 30, total_sd=pd.Series({"A": 4.0, "B": 2.0}))
+    # A: 36 ± 1.5·4; B: 3 − 1.5·2 = 0 stays at 0.
+    assert res.totals.to_dict("list") == {"key": ["A", "B"], "forecast": [36.0, 3.0], "lower": [30.0, 0.0],
+                                          "upper": [42.0, 6.0]}
+    assert res.total("B") == (3.0, 0.0, 6.0)
+    # A calibrated multiplier for totals replaces the weekly one.
+    wider = dataclasses.replace(res, total_scale=2.0)
+    assert wider.total("A") == (36.0, 28.0, 44.0)
 
 
 def test_intermittent_series_use_sba():
@@ -120,3 +186,13 @@ def test_forecast_demand_beats_seasonal_naive_on_the_sample(sample_ds):
     cat = fc.forecast_demand(sample_ds, by="category", top_n=8, horizon=12)
     assert set(cat.accuracy["key"]) == {"服饰", "美妆", "数码", "家居", "食品", "母婴", "运动", "图书"}
     assert cat.wape < cat.baseline_wape
+    # Fewer than 30 series: the totals use the weekly multiplier.
+    assert cat.total_scale == cat.interval_scale and len(cat.totals) == 8
+
+
+def test_category_placeholder_is_translated_when_shown():
+    assert fc.label(fc.NO_CATEGORY, "zh") == "（未分类）" and fc.label(fc.NO_CATEGORY, "en") == "(no category)"
+    assert fc.label("服饰", "en") == "服饰"
+    frame = pd.DataFrame({"key": [fc.NO_CATEGORY, "数码"], "forecast": [1.0, 2.0]})
+    assert list(fc.localise(frame, "zh")["key"]) == ["（未分类）", "数码"]
+    assert list(frame["key"]) == [fc.NO_CATEGORY, "数码"]

@@ -2,6 +2,7 @@
 
 STRINGS: dict[str, dict[str, str]] = {
     "warehouse.title": {"en": "Warehouse", "zh": "仓储管理"},
+    "warehouse.placeholder.no_category": {"en": "(no category)", "zh": "（未分类）"},
     "warehouse.intro": {
         "en": "What to stock and how much: ABC × XYZ classes, turnover, demand forecast, reorder points, "
               "overstock and slotting.",
