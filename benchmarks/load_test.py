@@ -32,12 +32,14 @@ from ecops.dataset import Dataset, Filters  # noqa: E402
 from ecops.sample import generate  # noqa: E402
 
 
-def _watch_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
+def _watch_server(pid: int, stop: threading.Event, peak: list[float]) -> None:
+    """Record the server's peak RSS (MB) in ``peak[0]`` and its CPU seconds so far in ``peak[1]``."""
     proc = psutil.Process(pid)
     while not stop.is_set():
         try:
-            rss = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
-            peak[0] = max(peak[0], rss / 2**20)
+            procs = [proc, *proc.children(recursive=True)]
+            peak[0] = max(peak[0], sum(p.memory_info().rss for p in procs) / 2**20)
+            peak[1] = sum(sum(p.cpu_times()[:2]) for p in procs)
         except psutil.Error:
             pass
         time.sleep(0.2)
@@ -50,18 +52,39 @@ async def _session(browser, url: str, region: str, expected_orders: str, timeout
     result: dict = {"region": region}
     try:
         await page.goto(f"{url}/?lang=en&region={region}", timeout=timeout_s * 1000)
+        # Polled every 250 ms, not on every animation frame: twenty pages checking 60 times a second
+        # would spend the very CPU the measurement is about.
+        await page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                                     timeout=timeout_s * 1000)
+        result["connected_s"] = round(time.perf_counter() - t0, 2)
         await page.wait_for_function(
             "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 6",
-            timeout=timeout_s * 1000)
+            timeout=timeout_s * 1000, polling=250)
         result["seconds"] = time.perf_counter() - t0
         text = " ".join(await page.locator('[data-testid="stMetric"]').all_inner_texts())
         result["leak"] = expected_orders not in text
         result["error"] = await page.locator('[data-testid="stException"]').count() > 0
     except Exception as exc:  # a timeout is a failed session, reported, not a crash of the test
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        result["after_s"] = round(time.perf_counter() - t0, 1)
+        result["page"] = await _describe(page)
     finally:
         await ctx.close()
     return result
+
+
+async def _describe(page) -> dict:
+    """What a failed session's page showed: connection and script state, and the start of its text."""
+    try:
+        app = page.locator('[data-testid="stApp"]')
+        return {
+            "connection": await app.get_attribute("data-test-connection-state", timeout=5000),
+            "script": await app.get_attribute("data-test-script-state", timeout=5000),
+            "metrics": await page.locator('[data-testid="stMetric"]').count(),
+            "text": (await page.locator("body").inner_text(timeout=5000))[:300],
+        }
+    except Exception as exc:  # the page may be gone altogether
+        return {"unreadable": f"{type(exc).__name__}"}
 
 
 async def _drive(url: str, jobs: list[tuple[str, str]], timeout_s: float) -> list[dict]:
@@ -86,24 +109,31 @@ def run(sessions: int = 20, orders: int = 1_000_000, timeout_s: float = 300) -> 
         jobs.append((region, f"{overview.kpis(ds, Filters(regions=(region,))).orders:,}"))
     del sample, ds
     with start_streamlit(ROOT / "app.py", env={"ECOPS_SAMPLE_ORDERS": str(orders)}) as server:
-        stop, peak = threading.Event(), [0.0]
-        watcher = threading.Thread(target=_watch_rss, args=(server.pid, stop, peak), daemon=True)
+        stop, peak = threading.Event(), [0.0, 0.0]
+        watcher = threading.Thread(target=_watch_server, args=(server.pid, stop, peak), daemon=True)
         watcher.start()
         t0 = time.perf_counter()
         results = asyncio.run(_drive(server.url, jobs, timeout_s))
         wall = time.perf_counter() - t0
         stop.set()
         watcher.join()
+        log_tail = server.log_tail(40) if any(r.get("error") for r in results) else ""
     times = sorted(r["seconds"] for r in results if "seconds" in r)
+    connected = [r["connected_s"] for r in results if "connected_s" in r]
     q = statistics.quantiles(times, n=20) if len(times) >= 2 else times * 19
 
     return {
         "sessions": sessions, "orders": orders, "wall_s": round(wall, 2),
         "p50_s": round(statistics.median(times), 2) if times else None,
         "p95_s": round(q[18], 2) if times else None,
+        # Time until the page's websocket is up: the browser's own share (loading the front end).
+        "connected_p50_s": round(statistics.median(connected), 2) if connected else None,
         "server_peak_rss_mb": round(peak[0]),
+        # CPU the server used (the rest of the machine's time went to the browsers and the client).
+        "server_cpu_s": round(peak[1], 1),
         "errors": [r for r in results if r.get("error")],
         "leaks": [r for r in results if r.get("leak")],
+        "server_log_tail": log_tail,
     }
 
 

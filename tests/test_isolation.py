@@ -11,9 +11,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def two_files(tmp_path_factory):
-    """Two large exports identical except for a few rows at the very end."""
+    """Two large exports identical except for a few rows at the very end.
+
+    Over 50,000 rows: past that size Streamlit hashes a DataFrame from a sample of its rows, so a
+    cache keyed on the frame instead of the full bytes would mix these two files up.
+    """
     folder = tmp_path_factory.mktemp("iso")
-    flat = flat_export(generate(6000, seed=21).tables)
+    flat = flat_export(generate(34_000, seed=21).tables)
+    assert len(flat) > 50_000
     a = folder / "export_a.csv"
     flat.to_csv(a, index=False)
     b_frame = flat.copy()
@@ -69,6 +74,13 @@ def test_uploads_are_private_to_each_session(browser, streamlit_server, two_file
     wait_for_streamlit(third)
     third.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 6",
                             timeout=120_000)
-    assert "built-in sample" in third.locator('[data-testid="stSidebar"]').inner_text()
+    sidebar = third.locator('[data-testid="stSidebar"]')
+    try:
+        third.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                                ".innerText.includes('built-in sample')", timeout=30_000)
+    except Exception:
+        raise AssertionError(f"a new session's sidebar does not show the sample:\n{sidebar.inner_text()}\n"
+                             f"--- server log ---\n{streamlit_server.log_tail()}") from None
+    assert not any(f[0].name in sidebar.inner_text() for f in two_files.values())
     for page in (*pages.values(), third):
         page.context.close()
