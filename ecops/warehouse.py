@@ -44,8 +44,11 @@ from scipy import stats
 from ecops import forecast as fc
 from ecops.dataset import Dataset, DatasetError, Filters
 from ecops.dialect import date_trunc
+from ecops.i18n import t as _t
 
 __all__ = [
+    "NO_CATEGORY",
+    "PLACEHOLDERS",
     "AbcXyzResult",
     "InventoryResult",
     "PolicyResult",
@@ -60,6 +63,8 @@ __all__ = [
     "html_sections",
     "inventory_frame",
     "inventory_status",
+    "label",
+    "localise",
     "replenishment",
     "report_section",
     "safety_stock",
@@ -77,6 +82,22 @@ _POLICY_WEEKS = 26
 _DEAD_WEEKS = 8
 MAX_SKUS = 20_000  # SKUs kept when the SKU-week table would exceed the dataset's row cap
 DEFAULT_COST_RATIO = 0.6  # unit cost assumed as 60% of price when the data has no cost
+#: Category of SKUs without one, where results group by category (turnover, category forecasts).
+#: Equal to ``forecast.NO_CATEGORY``: category forecasts of either module share their keys.
+NO_CATEGORY = "(none)"
+#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a category or forecast key: the "(none)" placeholder translated, others as they are."""
+    key = PLACEHOLDERS.get(str(value))
+    return _t(key, lang) if key else value
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("category", "key")) -> pd.DataFrame:
+    """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
+    return frame.assign(**{c: [label(v, lang) for v in frame[c]] for c in columns if c in frame.columns})
 
 
 # --------------------------------------------------------------------------- pure building blocks
@@ -361,6 +382,23 @@ class PolicyResult:
     holding_rate: float
     cost_assumed: bool  # unit cost taken as a share of price (no cost in the data)
 
+    @property
+    def total_safety_stock(self) -> float:
+        """Units of safety stock summed over every SKU: the buffer the shop holds at this service level.
+
+        Each SKU's safety stock protects its own cycle service level; the sum is what is held in
+        total (in units, so large-volume SKUs dominate), not a pooled buffer for the whole shop.
+        """
+        return float(self.skus["safety_stock"].sum())
+
+    @property
+    def total_orders_per_year(self) -> float:
+        """Replenishment orders a year if every SKU is ordered on its own in EOQ lots: Σ 52·d / EOQ.
+
+        SKUs without demand or without an EOQ (no holding cost known) place none.
+        """
+        return float(self.skus["orders_per_year"].sum())
+
 
 @dataclass(frozen=True)
 class SlowMoverResult:
@@ -522,12 +560,12 @@ def inventory_status(demand: Demand, inv: pd.DataFrame, unit_cost: pd.Series) ->
                                      np.nan)
     out = out.reset_index().rename(columns={"index": "product_id"})
     out["recent_daily"] = recent_daily.to_numpy()
-    cat = out.assign(category=out["category"].fillna("(none)")).groupby("category", sort=True).agg(
+    cat = out.assign(category=out["category"].fillna(NO_CATEGORY)).groupby("category", sort=True).agg(
         skus=("product_id", "size"), stock_value=("stock_value", "sum"), avg_value=("avg_value", "sum"),
         cogs=("cogs", "sum"), avg_on_hand=("avg_on_hand", "sum"), on_hand=("on_hand", "sum"),
         recent_daily=("recent_daily", "sum"))
     out = out.drop(columns="recent_daily")
-    cat_units = units.groupby(skus["category"].reindex(idx).fillna("(none)")).sum().reindex(cat.index)
+    cat_units = units.groupby(skus["category"].reindex(idx).fillna(NO_CATEGORY)).sum().reindex(cat.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         if value_based:
             cat["turnover"] = cat["cogs"] / cat["avg_value"].where(cat["avg_value"] > 0)
@@ -721,7 +759,7 @@ def _forecast(demand: Demand, by: str, keys: list[str], top_n: int, horizon: int
     if by == "category":
         if demand.skus["category"].isna().all():
             return None, []
-        cat = demand.skus.set_index("product_id")["category"].fillna("(none)").astype(str)
+        cat = demand.skus.set_index("product_id")["category"].fillna(NO_CATEGORY).astype(str)
         weekly = demand.weekly.groupby(cat.reindex(demand.weekly.index).to_numpy()).sum()
         rank = rank.groupby(cat.reindex(rank.index).to_numpy()).sum()
     else:
@@ -784,13 +822,13 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
             takeaway=t(key, h=fr.horizon, wape=pct(fr.wape), base=pct(fr.baseline_wape), better=pct(fr.improvement),
                        n=len(fr.accuracy)),
             figures=(charts.forecast_figure(fr, fr.keys[0], lang), charts.accuracy_figure(fr, lang)),
-            tables=(fr.accuracy,)))
+            tables=(localise(fr.accuracy, lang),)))
     if slow.count:
         take = (t("warehouse.take.slow_inv", n=slow.count, days=f"{slow.overstock_days:.0f}",
                   excess=money(slow.excess_value), excess_avg=money(slow.excess_avg_value))
                 if slow.basis == "inventory" else t("warehouse.take.slow_demand", n=slow.count))
         out.append(ReportSection(heading=t("warehouse.h.slow"), takeaway=take,
-                                 figures=(charts.slow_figure(slow, lang),), tables=(slow.skus,)))
+                                 figures=(charts.slow_figure(slow, lang),), tables=(localise(slow.skus, lang),)))
     out[-1] = ReportSection(heading=out[-1].heading, takeaway=out[-1].takeaway, figures=out[-1].figures,
                             tables=out[-1].tables, notes=t("warehouse.method"))
     return out

@@ -50,7 +50,8 @@ if base.n_skus == 0:
     st.stop()
 options = base.forecast_options
 with c[3]:
-    extra = ui.multiselect(t("warehouse.param.extra"), "extra", options, [])
+    extra = ui.multiselect(t("warehouse.param.extra"), "extra", options, [],
+                           format_func=lambda k: warehouse.label(k, lang))
 res = base if not extra else state.cached(warehouse.compute_page, ds, f, forecast_keys=tuple(extra), **params)
 
 ax, inv, pol, slow, fr, slot = res.abc_xyz, res.inventory, res.policy, res.slow, res.forecast, res.slotting
@@ -98,8 +99,9 @@ with tabs[1], ui.guard("stock"):
         st.subheader(t("warehouse.h.turnover"))
         slow_cat, slow_days = inv.slowest_category() or ("—", None)
         take = t("warehouse.take.turnover", turnover=ui.num(inv.turnover, 1), days=ui.num(inv.days_inventory),
-                 slow=slow_cat, slow_days=ui.num(slow_days))
-        ui.chart(charts.turnover_figure(inv, lang), take, inv.categories, name="turnover_by_category")
+                 slow=warehouse.label(slow_cat, lang), slow_days=ui.num(slow_days))
+        ui.chart(charts.turnover_figure(inv, lang), take, warehouse.localise(inv.categories, lang),
+                 name="turnover_by_category")
         st.caption(t("warehouse.snapshot", date=inv.snapshot_date, n=inv.n_snapshots))
         st.subheader(t("warehouse.h.sku_stock"))
         ui.table(inv.skus, name="stock_per_sku")
@@ -116,19 +118,21 @@ with tabs[2], ui.guard("forecast"):
             key = "warehouse.take.forecast" if (fr.improvement or 0) > 0 else "warehouse.take.forecast_worse"
             take = t(key, h=fr.horizon, wape=ui.pct(fr.wape), base=ui.pct(fr.baseline_wape),
                      better=ui.pct(fr.improvement), n=n)
-        series = ui.select(t("warehouse.param.series"), "series", fr.keys, fr.keys[0])
-        ui.chart(charts.forecast_figure(fr, series, lang), take, fr.forecasts, name=f"forecast_{res.forecast_by}")
-        one = fr.series(series)
-        st.caption(t("warehouse.forecast.next", name=series, total=ui.num(one["forecast"].sum()), h=fr.horizon,
-                     lo=ui.num(one["lower"].mean()), hi=ui.num(one["upper"].mean()),
-                     level=ui.pct(fr.level, 0)))
+        series = ui.select(t("warehouse.param.series"), "series", fr.keys, fr.keys[0],
+                           format_func=lambda k: warehouse.label(k, lang))
+        ui.chart(charts.forecast_figure(fr, series, lang), take, warehouse.localise(fr.forecasts, lang),
+                 name=f"forecast_{res.forecast_by}")
+        total, lo, hi = fr.total(series)
+        st.caption(t("warehouse.forecast.next", name=warehouse.label(series, lang), total=ui.num(total), h=fr.horizon,
+                     lo=ui.num(lo), hi=ui.num(hi), level=ui.pct(fr.level, 0)))
         if fr.wape is not None:
             st.subheader(t("warehouse.h.accuracy"))
             values = dict(n=n, wape=ui.pct(fr.wape), base=ui.pct(fr.baseline_wape))
             take = (t("warehouse.take.accuracy", level=ui.pct(fr.level, 0), cov=ui.pct(fr.coverage), **values)
                     if fr.coverage is not None
                     else t("warehouse.take.accuracy_nocov", **values))
-            ui.chart(charts.accuracy_figure(fr, lang), take, fr.accuracy, name="forecast_backtest")
+            ui.chart(charts.accuracy_figure(fr, lang), take, warehouse.localise(fr.accuracy, lang),
+                     name="forecast_backtest")
         if not extra and res.forecast_total > n:
             st.caption(t("warehouse.forecast.limited", n=n, total=res.forecast_total))
 
@@ -155,9 +159,8 @@ with tabs[3], ui.guard("policy"):
             take = t("warehouse.take.risk_none", **risk_vals)
         ui.chart(charts.risk_figure(pol, lang), take, pol.skus, name="stockout_risk")
     st.subheader(t("warehouse.h.policy"))
-    st.markdown("**" + t("warehouse.take.policy", level=ui.pct(pol.service_level),
-                         ss=ui.num(pol.skus["safety_stock"].sum()),
-                         orders=ui.num(pol.skus["orders_per_year"].sum())) + "**")
+    st.markdown("**" + t("warehouse.take.policy", level=ui.pct(pol.service_level), ss=ui.num(pol.total_safety_stock),
+                         orders=ui.num(pol.total_orders_per_year)) + "**")
     ui.table(pol.skus, name="reorder_policy")
 
 with tabs[4], ui.guard("slow"):

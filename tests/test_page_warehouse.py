@@ -88,3 +88,38 @@ def test_backtest_and_stockout_charts_have_takeaways(sample_ds):
     assert (flagged["stockout_risk"] >= 1 - pol.service_level - 1e-9).all()
     calm = pol.skus[~pol.skus["reorder"] & (pol.skus["demand_week"] > 0)]
     assert (calm["stockout_risk"] < 1 - pol.service_level + 1e-9).all()
+    # The forecast caption gives the interval of the 12-week total, not averaged weekly bounds.
+    key = fr.keys[0]
+    total, lo, hi = fr.total(key)
+    one = fr.series(key)
+    assert lo < total < hi and (lo, hi) != (one["lower"].mean(), one["upper"].mean())
+    assert (f"{key}: about {total:,.0f} units over the next 12 weeks (80% interval of the total: "
+            f"{lo:,.0f}–{hi:,.0f} units)") in text
+    assert "per week at" not in text
+    # The policy takeaway's totals come from the result.
+    assert (f"the shop needs {pol.total_safety_stock:,.0f} units of safety stock in total; ordering in EOQ lots "
+            f"means about {pol.total_orders_per_year:,.0f} orders a year") in text
+
+
+def test_missing_categories_are_named_in_chinese(sample):
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    products = t["products"].copy()
+    products.loc[products["category"] == "图书", "category"] = None
+    ds = Dataset.from_frames({**t, "products": products}, name="gaps", kind="upload")
+    res = warehouse.compute_page(ds, forecast_by="category")
+    assert warehouse.NO_CATEGORY in res.forecast.keys
+    assert warehouse.NO_CATEGORY in set(res.inventory.categories["category"])
+    at = run_page("warehouse", ds, by="category", series=warehouse.NO_CATEGORY)
+    text = _text(at)
+    total, lo, hi = res.forecast.total(warehouse.NO_CATEGORY)
+    assert f"（未分类）：未来 12 周预计共约 {total:,.0f} 件（合计的 80% 预测区间：{lo:,.0f}–{hi:,.0f} 件）" in text
+    assert warehouse.NO_CATEGORY not in text
+    assert "（未分类）" in at.selectbox(key="w.series").options
+    shown = [df.value for df in at.dataframe]
+    for col in ("key", "category"):
+        with_col = [df[col].astype(str) for df in shown if col in df.columns]
+        assert with_col and all(warehouse.NO_CATEGORY not in set(c) for c in with_col)
+    assert any("（未分类）" in set(df["key"].astype(str)) for df in shown if "key" in df.columns)
+    assert any("（未分类）" in set(df["category"].astype(str)) for df in shown if "category" in df.columns)

@@ -186,3 +186,42 @@ def test_html_report_sections(sample_ds, wres):
                                          "Slow movers and overstock (库存积压)"]
     assert f"{wres.forecast.wape * 100:.1f}%" in secs[1].takeaway
     assert secs[2].takeaway.startswith("8 SKUs are overstocked") and secs[-1].notes
+
+
+# ------------------------------------------------------------------ policy totals and placeholders by hand
+
+
+def test_policy_totals_by_hand():
+    # 26 weeks: A alternates 6 and 14 units (mean 10, sd 4·√(26/25) with ddof 1), B sells 5 every week, C nothing,
+    # D 10 a week but without a unit cost (so no EOQ).
+    weeks = pd.date_range("2024-01-01", periods=26, freq="7D")
+    weekly = pd.DataFrame([[6.0, 14.0] * 13, [5.0] * 26, [0.0] * 26, [10.0] * 26],
+                          index=pd.Index(["A", "B", "C", "D"], name="product_id"), columns=weeks)
+    skus = pd.DataFrame({"product_id": ["A", "B", "C", "D"], "category": ["x", "x", None, "y"]})
+    demand = wh.Demand(weekly, skus, weekly.sum(axis=0), dt.date(2024, 1, 1), dt.date(2024, 6, 30), True)
+    # Holding 25% a year: A costs 10.4 (H = 2.6) and B 20.8 (H = 5.2), so with S = 100
+    # EOQ_A = √(2·520·100 / 2.6) = 200 and EOQ_B = √(2·260·100 / 5.2) = 100: 2.6 orders a year each.
+    cost = pd.Series({"A": 10.4, "B": 20.8, "C": 5.0, "D": np.nan})
+    pol = wh.replenishment(demand, None, cost, False, service_level=0.95, lead_time_weeks=4.0, order_cost=100.0,
+                           holding_rate=0.25)
+    assert pol.total_orders_per_year == pytest.approx(2.6 + 2.6)
+    # Only A varies: SS = z·σ·√L = 1.644854 · 4·√(26/25) · 2; B, C and D (constant demand) hold none.
+    assert pol.total_safety_stock == pytest.approx(1.6448536 * 4 * np.sqrt(26 / 25) * 2, rel=1e-6)
+    # With a lead-time spread of one week every selling SKU needs a buffer: z·d·σ_L for B (5) and D (10).
+    spread = wh.replenishment(demand, None, cost, False, service_level=0.95, lead_time_weeks=4.0,
+                              lead_time_sd_weeks=1.0, order_cost=100.0, holding_rate=0.25)
+    a = 1.6448536 * np.sqrt(4 * 16 * 26 / 25 + 100)
+    assert spread.total_safety_stock == pytest.approx(a + 1.6448536 * 5 + 1.6448536 * 10, rel=1e-6)
+
+
+def test_missing_categories_are_named_in_the_chosen_language():
+    from ecops import forecast as fc
+
+    # Category forecasts built here and in ecops.forecast share their key for "no category".
+    assert wh.NO_CATEGORY == fc.NO_CATEGORY
+    assert wh.label(wh.NO_CATEGORY, "zh") == "（未分类）" and wh.label(wh.NO_CATEGORY, "en") == "(no category)"
+    assert wh.label("数码", "zh") == "数码"
+    frame = pd.DataFrame({"category": [wh.NO_CATEGORY, "数码"], "key": ["数码", wh.NO_CATEGORY]})
+    shown = wh.localise(frame, "zh")
+    assert list(shown["category"]) == ["（未分类）", "数码"] and list(shown["key"]) == ["数码", "（未分类）"]
+    assert list(frame["category"]) == [wh.NO_CATEGORY, "数码"]

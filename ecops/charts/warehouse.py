@@ -8,7 +8,16 @@ import plotly.graph_objects as go
 
 from ecops import i18n
 from ecops.forecast import ForecastResult
-from ecops.warehouse import ABC, XYZ, AbcXyzResult, InventoryResult, PolicyResult, SlottingResult, SlowMoverResult
+from ecops.warehouse import (
+    ABC,
+    XYZ,
+    AbcXyzResult,
+    InventoryResult,
+    PolicyResult,
+    SlottingResult,
+    SlowMoverResult,
+    label,
+)
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _ZONE_COLOURS = {"A": "#1E8449", "B": "#D4AC0D", "C": "#922B21"}
@@ -31,7 +40,7 @@ def turnover_figure(inv: InventoryResult, lang: str = "zh") -> go.Figure:
     """Annual turnover per category (bars) with days of inventory as hover text."""
     c = inv.categories.sort_values("turnover", na_position="first")
     fig = go.Figure(go.Bar(
-        x=c["turnover"], y=c["category"].astype(str), orientation="h", marker_color="#2471A3",
+        x=c["turnover"], y=[str(label(v, lang)) for v in c["category"]], orientation="h", marker_color="#2471A3",
         text=[f"{d:.0f}d" if np.isfinite(d) else "—" for d in c["days_inventory"].astype(float)],
         textposition="outside"))
     fig.update_layout(margin=_MARGIN, height=max(260, 28 * len(c) + 80),
@@ -68,10 +77,11 @@ def forecast_figure(fr: ForecastResult, key: str, lang: str = "zh", history_week
 def accuracy_figure(fr: ForecastResult, lang: str = "zh") -> go.Figure:
     """Back-test WAPE per series: forecast beside seasonal-naive."""
     a = fr.accuracy.dropna(subset=["wape"]).sort_values("units", ascending=False)
+    keys = [str(label(k, lang)) for k in a["key"]]
     fig = go.Figure([
-        go.Bar(x=a["key"].astype(str), y=a["wape"], name=i18n.t("warehouse.forecast.forecast", lang),
+        go.Bar(x=keys, y=a["wape"], name=i18n.t("warehouse.forecast.forecast", lang),
                marker_color="#2471A3"),
-        go.Bar(x=a["key"].astype(str), y=a["baseline_wape"], name=i18n.t("warehouse.forecast.baseline", lang),
+        go.Bar(x=keys, y=a["baseline_wape"], name=i18n.t("warehouse.forecast.baseline", lang),
                marker_color="#CA6F1E"),
     ])
     fig.update_layout(margin=_MARGIN, height=320, barmode="group", yaxis_tickformat=".0%", yaxis_title="WAPE",

@@ -132,8 +132,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "历史太短（{weeks} 周），无法回测；预测结果未经准确性检验。",
     },
     "warehouse.forecast.next": {
-        "en": "{name}: about {total} units over the next {h} weeks ({lo}–{hi} per week at {level} coverage).",
-        "zh": "{name}：未来 {h} 周预计约 {total} 件（每周 {lo}–{hi}，{level} 预测区间）。",
+        "en": "{name}: about {total} units over the next {h} weeks ({level} interval of the total: {lo}–{hi} "
+              "units).",
+        "zh": "{name}：未来 {h} 周预计共约 {total} 件（合计的 {level} 预测区间：{lo}–{hi} 件）。",
     },
     "warehouse.forecast.history": {"en": "History", "zh": "历史"},
     "warehouse.forecast.forecast": {"en": "Forecast", "zh": "预测"},
@@ -242,7 +243,10 @@ shop-wide seasonal index (total weekly units over their centred 13-week average)
 a year earlier is multiplied back, so recurring peaks (618, 11.11) are anticipated. Intermittent series
 (average interval between sales > 1.32 weeks) use Croston's method with the Syntetos–Boylan correction.
 Intervals: normal-theory widths re-scaled so that the chosen share of back-test errors falls inside
-(split-conformal calibration). Back-test: the last *horizon* weeks are held out and scored by WAPE
+(split-conformal calibration). The interval of a series' total over the horizon comes from the model's variance
+of that sum — weekly errors share the smoothed level, so they are correlated and the weekly bounds cannot simply
+be added or averaged — re-scaled on the back-test's held-out totals when at least 30 series are forecast.
+Back-test: the last *horizon* weeks are held out and scored by WAPE
 (Σ|actual − forecast| / Σ actual) beside seasonal-naive (same week a year earlier). Only the top N series by
 revenue are forecast by default; pick others to forecast them on request.
 
@@ -270,7 +274,9 @@ exist: lower is better for a front slot.""",
 
 **预测。** 将各序列除以全店季节指数（全店周销量 / 其居中 13 周均值）后，用极大似然拟合指数平滑 ETS(A,N,N)，再乘回
 去年同周的指数，从而提前反映每年重复的大促（618、双11）。间歇性需求（平均销售间隔 > 1.32 周）采用 Croston 法并做
-Syntetos–Boylan 偏差修正。预测区间：正态宽度按回测误差重新标定，使设定比例的回测误差落在区间内（分割共形校准）。
+Syntetos–Boylan 偏差修正。预测区间：正态宽度按回测误差重新标定，使设定比例的回测误差落在区间内（分割共形校准）。未来若干周合计销量的区间由模型
+对合计值的方差得出——各周误差共享平滑水平而相互相关，不能把每周区间直接相加或取平均——预测序列不少于 30 个时再按回测
+留出期合计误差标定。
 回测：留出最近"预测周数"周，以 WAPE（Σ|实际−预测| / Σ实际）评估，并与季节朴素法（去年同周）对比。默认只预测销售额
 前 N 的序列，其余可按需指定。
 
