@@ -7,7 +7,8 @@ from support.browser import launch_chromium, start_streamlit, track_script_runs
 from support.postgres import start_postgres
 
 from ecops.dataset import Dataset
-from ecops.sample import Sample, generate
+from ecops.loader import load_files
+from ecops.sample import Sample, flat_export, generate
 
 
 @pytest.fixture(scope="session")
@@ -22,17 +23,16 @@ def sample_ds(sample: Sample) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def flat_ds(sample: Sample) -> Dataset:
-    """What one flat order-line export yields: orders, lines, product categories, customer ids."""
-    t = sample.tables
-    frames = {
-        "orders": t["orders"][["order_id", "customer_id", "order_time", "status", "channel", "region", "city",
-                               "discount_amount", "shipping_fee"]],
-        "order_items": t["order_items"][["order_id", "product_id", "quantity", "unit_price"]],
-        "products": t["products"][["product_id", "category", "name"]],
-        "customers": t["customers"][["customer_id"]],
-    }
-    return Dataset.from_frames(frames, name="flat", kind="upload")
+def flat_ds(sample: Sample, tmp_path_factory) -> Dataset:
+    """The sample's one-file order-line export, written as CSV and loaded the way an upload is.
+
+    Orders, order lines, products (category, name) and customers (ids) are derived from it by
+    the loader, with its auto-mapping: the shape most shop exports have.
+    """
+    path = tmp_path_factory.mktemp("flat") / "order_lines.csv"
+    flat_export(sample.tables).to_csv(path, index=False)
+    loaded = load_files([path])
+    return Dataset.from_duckdb(loaded.con, name=path.name, fingerprint=loaded.fingerprint, kind="upload")
 
 
 @pytest.fixture(scope="session")
