@@ -39,8 +39,12 @@ from scipy import special, stats
 
 from ecops import dialect, text
 from ecops.dataset import Dataset, Filters
+from ecops.i18n import t as _t
 
 __all__ = [
+    "NO_CATEGORY",
+    "PLACEHOLDERS",
+    "UNKNOWN",
     "DriverResult",
     "LatenessResult",
     "OrderedLogit",
@@ -51,7 +55,9 @@ __all__ = [
     "ThemesResult",
     "compute_page",
     "drivers",
+    "label",
     "lateness",
+    "localise",
     "low_score_themes",
     "review_facts",
     "repurchase",
@@ -65,6 +71,42 @@ Z95 = float(stats.norm.ppf(0.975))
 #: Days-late buckets: (upper bound in days, bucket id); bucket 0 is "on time".
 LATE_BUCKETS: tuple[tuple[float, int], ...] = ((0.0, 0), (1.0, 1), (2.0, 2), (3.0, 3), (5.0, 4))
 LATE_BUCKET_LABELS: dict[int, str] = {0: "0", 1: "0–1", 2: "1–2", 3: "2–3", 4: "3–5", 5: ">5"}
+#: Return reason / kind of returns that do not record one.
+UNKNOWN = "(unknown)"
+#: Category of products without one (returns by category, driver-model category dummies).
+NO_CATEGORY = "(none)"
+#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {UNKNOWN: "satisfaction.placeholder.unknown",
+                                NO_CATEGORY: "satisfaction.placeholder.no_category"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a return reason, kind or category: the placeholders translated, others as they are."""
+    key = PLACEHOLDERS.get(str(value))
+    return _t(key, lang) if key else value
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh",
+             columns: tuple[str, ...] = ("reason", "kind", "category")) -> pd.DataFrame:
+    """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept).
+
+    Driver effects name category levels inside ``variable`` (``category=(none)``) and ``unit``
+    (``vs (none)``); placeholders there are translated too.
+    """
+    out = frame.assign(**{c: [label(v, lang) for v in frame[c]] for c in columns if c in frame.columns})
+    for c in ("variable", "unit"):
+        if c in out.columns:
+            out[c] = [_swap_placeholders(v, lang) for v in out[c]]
+    return out
+
+
+def _swap_placeholders(value: Any, lang: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    for raw in PLACEHOLDERS:
+        if value.endswith(raw):
+            return value[: -len(raw)] + label(raw, lang)
+    return value
 
 
 # --------------------------------------------------------------------------- helpers
@@ -552,7 +594,7 @@ def design_matrix(rows: pd.DataFrame, min_category_n: int = 30) -> tuple[pd.Data
     for c in ("days_late", "delivery_days"):
         if c in rows:
             X[c] = pd.to_numeric(rows[c], errors="coerce")
-    cat = rows["category"].astype("str").fillna("(none)") if "category" in rows else None
+    cat = rows["category"].fillna(NO_CATEGORY).astype("str") if "category" in rows else None
     if "gmv" in rows and "units" in rows:
         gmv = pd.to_numeric(rows["gmv"], errors="coerce")
         units = pd.to_numeric(rows["units"], errors="coerce")
@@ -663,6 +705,11 @@ def _rates_low_top(frame: pd.DataFrame, hits: str) -> tuple[float | None, float 
     return (float(low[hits].sum()) / n_low if n_low else None, float(top[hits].sum()) / n_top if n_top else None)
 
 
+def _sql_text(value: str) -> sa.ColumnElement:
+    """A constant string inlined in the SQL (bound parameters in GROUP BY / GROUPING SETS are rejected by DuckDB)."""
+    return sa.literal_column("'" + value.replace("'", "''") + "'")
+
+
 def _returned_orders(ds: Dataset) -> sa.Subquery:
     rt = ds.table("returns")
     refund = sa.func.sum(rt.c.refund_amount) if "refund_amount" in rt.c else sa.literal(None, sa.Float)
@@ -702,13 +749,13 @@ def returns(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | N
     split_cols: dict[str, Any] = {}
     for col in ("reason", "kind"):
         if col in rt.c:
-            split_cols[col] = sa.func.coalesce(sa.cast(rt.c[col], sa.String), sa.literal_column("'(unknown)'"))
+            split_cols[col] = sa.func.coalesce(sa.cast(rt.c[col], sa.String), _sql_text(UNKNOWN))
     with_cat = "product_id" in rt.c and ds.has("products", "category") and ds.has("order_items")
     cond: list[Any] = []
     if with_cat:
         p = ds.table("products")
         joined = joined.outerjoin(p, p.c.product_id == rt.c.product_id)
-        split_cols["category"] = sa.func.coalesce(p.c.category, sa.literal_column("'(none)'"))
+        split_cols["category"] = sa.func.coalesce(p.c.category, _sql_text(NO_CATEGORY))
         if f.categories:
             cond.append(p.c.category.in_(f.categories))
     frames: dict[str, pd.DataFrame] = {}
@@ -730,7 +777,7 @@ def returns(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | N
     by_category = pd.DataFrame(columns=["category", "returns", "refund", "lines", "return_rate"])
     if with_cat and "category" in frames:
         lines = ds.lines(f)
-        lcat = sa.func.coalesce(lines.c.category, sa.literal_column("'(none)'")).label("category")
+        lcat = sa.func.coalesce(lines.c.category, _sql_text(NO_CATEGORY)).label("category")
         per_cat = ds.query(sa.select(lcat, sa.func.count().label("lines")).group_by(lcat))
         by_category = frames["category"].drop(columns="share").merge(per_cat, on="category", how="left")
         by_category["return_rate"] = by_category["returns"] / by_category["lines"]
@@ -948,7 +995,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         take = t("take.drivers", verb=t("verb.lowers" if row["pct"] < 0 else "verb.raises"), pct=pct(abs(row["pct"])),
                  lo=pct(row["pct_low"], True), hi=pct(row["pct_high"], True), n=f"{d.n:,}") if row else ""
         out.append(ReportSection(heading=t("h.drivers"), takeaway=take, figures=(charts.drivers_figure(d, lang),),
-                                 tables=(d.effects,)))
+                                 tables=(localise(d.effects, lang),)))
     if lt is not None and lt.n_late + lt.n_on_time:
         out.append(ReportSection(
             heading=t("h.lateness"),
@@ -964,7 +1011,8 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         refund = "—" if rt.refund_total is None else f"{ds.currency}{rt.refund_total:,.0f}"
         out.append(ReportSection(heading=t("tab.returns"),
                                  takeaway=t("take.month", rate=pct(rt.return_rate), refund=refund),
-                                 figures=tuple(figs), tables=(rt.by_reason, rt.by_category)))
+                                 figures=tuple(figs),
+                                 tables=(localise(rt.by_reason, lang), localise(rt.by_category, lang))))
     if th is not None and th.words is not None and not th.words.words.empty:
         w = th.words.words.head(3)
         words = ", ".join(f"“{x}” ({pct(s)})" for x, s in zip(w["word"], w["share"], strict=True))

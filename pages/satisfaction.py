@@ -93,7 +93,7 @@ with tabs[1], ui.guard("drivers"):
                      hi=ui.pct(row["pct_high"], signed=True), n=ui.num(d.n))
         else:
             take = sentences[0]
-        ui.chart(charts.drivers_figure(d, lang), take, d.effects, name="score_drivers")
+        ui.chart(charts.drivers_figure(d, lang), take, satisfaction.localise(d.effects, lang), name="score_drivers")
         st.markdown("\n".join(f"- {s}" for s in sentences))
         if d.subsampled:
             st.caption(t("satisfaction.drivers.subsampled", n=ui.num(d.n), total=ui.num(d.n_available)))
@@ -118,17 +118,19 @@ with tabs[3], ui.guard("returns"):
             st.subheader(t("satisfaction.h.reason"))
             top_reason = rt.by_reason.iloc[0]
             ui.chart(charts.returns_reason_figure(rt, lang, cur),
-                     t("satisfaction.take.reason", reason=top_reason["reason"], share=ui.pct(top_reason["share"]),
-                       refund=ui.money(top_reason["refund"])), rt.by_reason, name="returns_by_reason")
+                     t("satisfaction.take.reason", reason=satisfaction.label(top_reason["reason"], lang),
+                       share=ui.pct(top_reason["share"]), refund=ui.money(top_reason["refund"])),
+                     satisfaction.localise(rt.by_reason, lang), name="returns_by_reason")
         if len(rt.by_kind):
             st.subheader(t("satisfaction.h.kind"))
-            ui.table(rt.by_kind, name="returns_by_kind")
+            ui.table(satisfaction.localise(rt.by_kind, lang), name="returns_by_kind")
         if len(rt.by_category):
             st.subheader(t("satisfaction.h.category"))
             worst = rt.by_category.iloc[0]
             ui.chart(charts.returns_category_figure(rt, lang, cur),
-                     t("satisfaction.take.category", category=worst["category"], rate=ui.pct(worst["return_rate"]),
-                       overall=ui.pct(rt.return_rate)), rt.by_category, name="returns_by_category")
+                     t("satisfaction.take.category", category=satisfaction.label(worst["category"], lang),
+                       rate=ui.pct(worst["return_rate"]), overall=ui.pct(rt.return_rate)),
+                     satisfaction.localise(rt.by_category, lang), name="returns_by_category")
         st.subheader(t("satisfaction.h.month"))
         ui.chart(charts.returns_month_figure(rt, lang),
                  t("satisfaction.take.month", rate=ui.pct(rt.return_rate), refund=ui.money(rt.refund_total)),

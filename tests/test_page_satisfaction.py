@@ -81,3 +81,29 @@ def test_scores_only_dataset_names_what_to_map(sample):
     notes = " ".join(i.value for i in at.info)
     assert "`promised_time`" in notes and "`comment`" in notes and "`returns`" in notes
     assert "Average score" in _metrics(at)
+
+
+def test_missing_reasons_and_categories_are_named_in_chinese(sample):
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    products = t["products"].copy()
+    products.loc[products["category"] == "服饰", "category"] = None
+    returns = t["returns"].copy()
+    returns.loc[returns.index % 2 == 0, "reason"] = None
+    ds = Dataset.from_frames({**t, "products": products, "returns": returns}, name="gaps", kind="upload")
+    res = S.compute_page(ds)
+    # Planted: clothing returns most, so the unnamed category leads the table, and half the reasons are missing.
+    assert res.returns.by_reason.iloc[0]["reason"] == S.UNKNOWN
+    assert res.returns.by_category.iloc[0]["category"] == S.NO_CATEGORY
+    assert f"category={S.NO_CATEGORY}" in res.drivers.variables
+    at = _run(ds)
+    _no_section_failed(at)
+    text = " ".join(md.value for md in at.markdown)
+    assert "（未记录）" in text and "（未分类）" in text and "品类：（未分类）" in text
+    assert S.UNKNOWN not in text and S.NO_CATEGORY not in text
+    tables = [df.value for df in at.dataframe]
+    for raw in (S.UNKNOWN, S.NO_CATEGORY):
+        assert not [df for df in tables if df.astype(str).apply(lambda c, r=raw: c.str.contains(r, regex=False)).any().any()]
+    assert any("（未记录）" in set(df["reason"]) for df in tables if "reason" in df.columns)
+    assert any("（未分类）" in set(df["category"]) for df in tables if "category" in df.columns)

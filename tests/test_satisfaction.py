@@ -246,3 +246,47 @@ def test_html_report_sections(sample_ds, page):
     drivers = next(s for s in secs if "ordered logit" in s.heading)
     assert f"{abs(page.drivers.effect('days_late')['pct']) * 100:.1f}%" in drivers.takeaway
     assert all(s.figures for s in secs) and secs[-1].notes
+
+
+# --------------------------------------------------------------------------- placeholders
+@pytest.fixture(scope="module")
+def gaps(sample):
+    """The sample with every other return's reason and the clothing category left empty."""
+    from ecops.dataset import Dataset
+
+    t = sample.tables
+    products = t["products"].copy()
+    products.loc[products["category"] == "服饰", "category"] = None
+    returns = t["returns"].copy()
+    returns.loc[returns.index % 2 == 0, "reason"] = None
+    return Dataset.from_frames({**t, "products": products, "returns": returns}, name="gaps", kind="upload"), returns
+
+
+def test_missing_reasons_and_categories_get_placeholders_translated_when_shown(gaps, sample):
+    ds, returns = gaps
+    t = sample.tables
+    kept = t["orders"].loc[t["orders"]["status"] != "cancelled", "order_id"]
+    ret = returns[returns["order_id"].isin(kept)]
+    r = S.returns(ds, by_score=False)
+    reasons = r.by_reason.set_index("reason")["returns"]
+    assert reasons[S.UNKNOWN] == ret["reason"].isna().sum()
+    clothing = set(t["products"].loc[t["products"]["category"] == "服饰", "product_id"])
+    cats = r.by_category.set_index("category")["returns"]
+    assert cats[S.NO_CATEGORY] == ret["product_id"].isin(clothing).sum()
+    shown = S.localise(r.by_reason, "zh")
+    assert "（未记录）" in set(shown["reason"]) and S.UNKNOWN not in set(shown["reason"])
+    assert S.UNKNOWN in set(r.by_reason["reason"])  # the result itself keeps the placeholder
+    assert list(S.localise(r.by_category, "en")["category"]).count("(no category)") == 1
+    assert S.label("七天无理由", "en") == "七天无理由"
+
+
+def test_driver_categories_name_the_missing_category():
+    rows = pd.DataFrame({"score": [5] * 75, "category": ["a"] * 40 + [None] * 35})
+    X, reference = S.design_matrix(rows)
+    assert reference == "a" and list(X.columns) == [f"category={S.NO_CATEGORY}"]
+    assert X[f"category={S.NO_CATEGORY}"].sum() == 35
+    effects = pd.DataFrame({"variable": [f"category={S.NO_CATEGORY}", "days_late"],
+                            "unit": [f"vs {S.NO_CATEGORY}", "1 day"]})
+    shown = S.localise(effects, "zh")
+    assert list(shown["variable"]) == ["category=（未分类）", "days_late"]
+    assert list(shown["unit"]) == ["vs （未分类）", "1 day"]

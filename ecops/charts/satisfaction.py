@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.satisfaction import DriverResult, LatenessResult, RepurchaseResult, ReturnsResult, ScoreSummary
+from ecops.satisfaction import DriverResult, LatenessResult, RepurchaseResult, ReturnsResult, ScoreSummary, label
 from ecops.text import WordFrequencies
 
 _STAR_COLOURS = {1: "#C0392B", 2: "#E67E22", 3: "#F1C40F", 4: "#7DBB5A", 5: "#27AE60"}
@@ -68,7 +68,7 @@ def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
 def driver_label(variable: str, unit: str, lang: str = "zh") -> str:
     """Readable name of a driver row (category dummies read "category: 服饰")."""
     if variable.startswith("category="):
-        return _t("driver.category", lang, level=variable.split("=", 1)[1])
+        return _t("driver.category", lang, level=label(variable.split("=", 1)[1], lang))
     return _t(f"driver.{variable}", lang)
 
 
@@ -92,7 +92,7 @@ def returns_reason_figure(r: ReturnsResult, lang: str = "zh", currency: str = "�
     d = r.by_reason.iloc[::-1]
     refund = d["refund"].fillna(0) if "refund" in d else pd.Series(0.0, index=d.index)
     fig = go.Figure(go.Bar(
-        x=d["returns"], y=d["reason"].astype(str), orientation="h", marker_color="#E67E22",
+        x=d["returns"], y=[str(label(v, lang)) for v in d["reason"]], orientation="h", marker_color="#E67E22",
         customdata=refund, text=[f"{s * 100:.0f}%" for s in d["share"]], textposition="outside",
         hovertemplate=f"%{{y}}: %{{x:,}} · {currency}%{{customdata:,.0f}}<extra></extra>"))
     fig.update_layout(**{**_LAYOUT, "height": max(260, 40 * len(d) + 80)}, xaxis_title=_t("axis.returns", lang),
@@ -103,7 +103,8 @@ def returns_reason_figure(r: ReturnsResult, lang: str = "zh", currency: str = "�
 def returns_category_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
     """Return rate per category (orders containing the category that had a return)."""
     d = r.by_category
-    fig = go.Figure(go.Bar(x=d["category"].astype(str), y=d["return_rate"] * 100, marker_color="#C0392B",
+    fig = go.Figure(go.Bar(x=[str(label(v, lang)) for v in d["category"]], y=d["return_rate"] * 100,
+                           marker_color="#C0392B",
                            customdata=d["refund"].fillna(0),
                            hovertemplate=f"%{{x}}: %{{y:.1f}}% · {currency}%{{customdata:,.0f}}<extra></extra>"))
     fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.return_rate", lang), showlegend=False)
@@ -163,7 +164,7 @@ def describe_effects(d: DriverResult, lang: str = "zh") -> list[str]:
         pct, lo, hi = f"{abs(row.pct) * 100:.1f}%", f"{row.pct_low * 100:+.1f}%", f"{row.pct_high * 100:+.1f}%"
         if row.kind == "category":
             out.append(_t("drivers.sentence_cat", lang, name=name, pct=f"{row.pct * 100:+.1f}%",
-                          ref=d.reference or "", lo=lo, hi=hi))
+                          ref=label(d.reference, lang) if d.reference else "", lo=lo, hi=hi))
         else:
             out.append(_t("drivers.sentence", lang, name=name, dir=_t("dir.lowers" if row.pct < 0 else "dir.raises",
                                                                           lang),

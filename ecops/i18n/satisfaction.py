@@ -2,6 +2,8 @@
 
 STRINGS: dict[str, dict[str, str]] = {
     "satisfaction.title": {"en": "Customer satisfaction", "zh": "客户满意度"},
+    "satisfaction.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
+    "satisfaction.placeholder.no_category": {"en": "(no category)", "zh": "（未分类）"},
     "satisfaction.intro": {
         "en": "How happy customers are, what drives low scores, what comes back as returns, and whether "
               "happy customers buy again.",
