@@ -67,6 +67,11 @@ _URL_MESSAGES = {
              "upload the data as files, or ask the operator to set " + ALLOW_FILE_DATABASES_ENV + "=1",
              "“{dialect}”数据库是服务器上的文件，默认不允许连接；请连接数据库服务器、以文件形式上传数据，"
              "或请管理员设置 " + ALLOW_FILE_DATABASES_ENV + "=1"),
+    "option": ("the URL option '{option}' is not accepted from this box: it reaches files or sockets on the server "
+               "or runs commands when connecting; ask the operator to configure the connection in "
+               ".streamlit/secrets.toml",
+               "此处不接受连接串选项“{option}”：它会访问服务器上的文件或套接字，或在连接时执行命令；"
+               "请管理员在 .streamlit/secrets.toml 中配置该连接"),
     "file_path": ("a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
                   "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db"),
 }
@@ -82,14 +87,15 @@ class DatabaseURLError(DatasetError):
     dialect : the URL's dialect (never any other part of the URL).
     """
 
-    def __init__(self, code: str, dialect: str = "") -> None:
+    def __init__(self, code: str, dialect: str = "", option: str = "") -> None:
         self.code = code
         self.dialect = dialect
+        self.option = option
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
         en, zh = _URL_MESSAGES[self.code]
-        return (zh if lang.lower().startswith("zh") else en).format(dialect=self.dialect)
+        return (zh if lang.lower().startswith("zh") else en).format(dialect=self.dialect, option=self.option)
 
 
 def file_databases_allowed() -> bool:
@@ -97,13 +103,24 @@ def file_databases_allowed() -> bool:
     return os.environ.get(ALLOW_FILE_DATABASES_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def checked_url(url: str | sa.URL, *, allow_files: bool | None = None) -> sa.URL:
+#: URL options that make a driver read files or sockets on the server, or run statements at connect
+#: (libpq, MySQL, ODBC spellings). Refused in URLs typed by a user; operator connections may use them.
+UNSAFE_URL_OPTIONS: frozenset[str] = frozenset({
+    "host", "hostaddr", "passfile", "service", "servicefile", "sslkey", "sslcert", "sslrootcert", "sslcrl",
+    "sslcrldir", "sslpassword", "options", "unix_socket", "read_default_file", "read_default_group",
+    "local_infile", "init_command", "odbc_connect", "plugin_dir", "ssl_key", "ssl_cert", "ssl_ca",
+})
+
+
+def checked_url(url: str | sa.URL, *, allow_files: bool | None = None, trusted: bool = False) -> sa.URL:
     """The URL ecops will open, or :class:`DatabaseURLError`.
 
     Network database servers (:data:`NETWORK_DIALECTS`) are accepted; file databases
     (DuckDB, SQLite) only when ``allow_files`` (default: the ``ECOPS_ALLOW_FILE_DATABASES``
     switch), and then rewritten to open an existing file read-only (their URL options are
-    dropped). ``postgresql://`` without a driver becomes ``postgresql+psycopg2://``.
+    dropped). ``postgresql://`` without a driver becomes ``postgresql+psycopg2://``. Unless
+    ``trusted`` (a connection the operator configured), a server URL may not carry the options
+    in :data:`UNSAFE_URL_OPTIONS` nor name a host that is a socket path.
     """
     try:
         parsed = sa.engine.make_url(url) if isinstance(url, str) else url
@@ -115,6 +132,12 @@ def checked_url(url: str | sa.URL, *, allow_files: bool | None = None) -> sa.URL
         backend = parsed.get_backend_name()
     dialect = backend if re.fullmatch(r"[a-z0-9_]{1,40}", backend or "") else "?"
     if backend in NETWORK_DIALECTS:
+        if not trusted:
+            for key in parsed.query:
+                if key.lower() in UNSAFE_URL_OPTIONS:
+                    raise DatabaseURLError("option", dialect, key.lower())
+            if (parsed.host or "").startswith(("/", "@")):
+                raise DatabaseURLError("option", dialect, "host")
         return parsed
     if backend not in FILE_DIALECTS:
         raise DatabaseURLError("dialect", dialect)
@@ -260,7 +283,7 @@ class Dataset:
     def from_url(
         cls, url: str, *, name: str | None = None, table_map: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
         db_schema: str | None = None, statement_timeout_s: int = 30, row_cap: int = DEFAULT_ROW_CAP,
-        currency: str = "¥", allow_file_databases: bool | None = None,
+        currency: str = "¥", allow_file_databases: bool | None = None, trusted: bool = False,
     ) -> Dataset:
         """Connect read-only to a database that SQLAlchemy reaches.
 
@@ -270,9 +293,11 @@ class Dataset:
 
         Only database servers are accepted by default; DuckDB and SQLite files on the server only
         when ``allow_file_databases`` (default: ``ECOPS_ALLOW_FILE_DATABASES=1``), opened read-only.
-        Raises :class:`DatabaseURLError` for a refused URL (see :func:`checked_url`).
+        Raises :class:`DatabaseURLError` for a refused URL (see :func:`checked_url`; ``trusted``
+        for connections the operator configured, whose URL options are not restricted).
         """
-        engine = _readonly_engine(checked_url(url, allow_files=allow_file_databases), statement_timeout_s)
+        engine = _readonly_engine(checked_url(url, allow_files=allow_file_databases, trusted=trusted),
+                                  statement_timeout_s)
         insp = sa.inspect(engine)
         present = set(insp.get_table_names(schema=db_schema)) | set(insp.get_view_names(schema=db_schema))
         md = sa.MetaData(schema=db_schema)

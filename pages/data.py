@@ -99,7 +99,7 @@ with connect_tab:
     named = st.selectbox(t("data.connect_secret"), [""] + sorted(secrets), key="data.secret") if secrets else ""
     if st.button(t("data.connect"), key="data.connect", disabled=not (url or named)):
         target = url or secrets[named].get("url", "")
-        if datasource.connect(target):
+        if datasource.connect(target, trusted=not url):  # secrets.toml connections are the operator's
             st.rerun()
 
 with share_tab:

@@ -191,6 +191,29 @@ def test_network_urls_pass_and_plain_postgresql_uses_psycopg2():
     assert _readonly_engine(checked_url("postgresql://u:p@127.0.0.1:1/x"), 5).dialect.driver == "psycopg2"
 
 
+@pytest.mark.parametrize("url,option", [
+    ("postgresql://u:p@db.example.com/shop?passfile=/etc/shadow", "passfile"),
+    ("postgresql://u:p@/shop?host=/var/run/postgresql", "host"),
+    ("postgresql://u:p@db.example.com/shop?sslkey=/root/.ssh/id_rsa", "sslkey"),
+    ("postgresql://u:p@db.example.com/shop?options=-c%20default_transaction_read_only%3Doff", "options"),
+    ("mysql+pymysql://u:p@db.example.com/shop?local_infile=1", "local_infile"),
+    ("mysql+pymysql://u:p@db.example.com/shop?init_command=DROP%20TABLE%20orders", "init_command"),
+    ("mssql+pyodbc:///?odbc_connect=DRIVER%3D%7BSQLite%7D", "odbc_connect"),
+])
+def test_typed_urls_may_not_reach_server_files_sockets_or_run_statements(url, option):
+    from ecops.dataset import DatabaseURLError, checked_url
+
+    with pytest.raises(DatabaseURLError) as ei:
+        checked_url(url)
+    assert ei.value.code == "option" and ei.value.option == option
+    assert option in ei.value.message("zh") and "secrets.toml" in ei.value.message("en")
+    # The operator's own connection (secrets.toml) may need such options.
+    assert checked_url(url, trusted=True).get_backend_name() in ("postgresql", "mysql", "mssql")
+    # Harmless options stay allowed.
+    assert checked_url("postgresql://u:p@db.example.com/shop?sslmode=require&connect_timeout=5").query == {
+        "sslmode": "require", "connect_timeout": "5"}
+
+
 def test_allowed_file_databases_open_read_only(tmp_path, monkeypatch, sample):
     import duckdb
 
@@ -220,3 +243,23 @@ def test_allowed_file_databases_open_read_only(tmp_path, monkeypatch, sample):
     with pytest.raises(Exception):  # noqa: B017
         Dataset.from_url(f"sqlite:///{tmp_path}/missing.db")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.db", "shop.duckdb"]
+
+
+def test_busy_duckdb_pool_queues_queries_instead_of_failing(sample_ds):
+    """Twenty sessions at once once hit 'QueuePool limit … timeout 30': a query waits its turn now."""
+    import threading
+    import time
+
+    pool = sample_ds.engine.pool
+    assert pool.timeout() >= 300
+    held = [sample_ds.engine.connect() for _ in range(pool.size() + pool._max_overflow)]
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(int(sample_ds.scalar(sa.select(sa.literal(1))))))
+    worker.start()
+    time.sleep(1.0)
+    assert not done  # every cursor is taken: the query waits …
+    held.pop().close()
+    worker.join(timeout=30)
+    assert done == [1]  # … and runs as soon as one is free
+    for con in held:
+        con.close()

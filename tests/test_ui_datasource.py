@@ -61,6 +61,13 @@ def test_file_database_is_refused_with_a_clear_message(tmp_path, monkeypatch):
     assert "服务器上的文件" in at.error[0].value and not target.exists()
 
 
+def test_typed_url_with_a_server_file_option_is_refused(tmp_path):
+    at = _connect(tmp_path, "postgresql://u:p@db.example.com/shop?passfile=/etc/shadow")
+    shown = _shown(at)
+    assert "kept" in shown and "passfile" in at.error[0].value and "secrets.toml" in at.error[0].value
+    assert "/etc/shadow" not in shown
+
+
 def test_friendly_error_scrubs_every_part_of_the_url():
     url = f"postgresql+psycopg2://shopadmin:{PASSWORD}@db.example.com:5432/shop"
     exc = Exception('could not translate host name "et-pw@db.example.com" to address (user shopadmin, s3cr)')

@@ -136,17 +136,18 @@ def load_paths(paths: list[Path], mapping=None) -> bool:
     return True
 
 
-def connect(url: str) -> bool:
+def connect(url: str, *, trusted: bool = False) -> bool:
     """Connect read-only to a database URL; the message on failure never shows any part of the URL.
 
     Only database servers are accepted unless the operator allows file databases
-    (``ECOPS_ALLOW_FILE_DATABASES``); a refused URL gets a message saying why.
+    (``ECOPS_ALLOW_FILE_DATABASES``); a refused URL gets a message saying why. ``trusted`` for a
+    connection from the operator's secrets, whose URL options are not restricted.
     """
     from ecops.dataset import DatabaseURLError
 
     t = state.translator()
     try:
-        ds = Dataset.from_url(url)
+        ds = Dataset.from_url(url, trusted=trusted)
         if not ds.has("orders") or not ds.has("order_items"):
             ds.engine.dispose()
             st.error(t("data.connect_no_tables", tables=", ".join(ds.tables) or "—"))
