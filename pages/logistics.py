@@ -22,6 +22,16 @@ if res.orders == 0:
 cost, dlv, sc = res.cost, res.delivery, res.scorecard
 
 
+def lab(value: str) -> str:
+    """A region / carrier / warehouse as shown: the "(unknown)" placeholder in the page's language."""
+    return logistics.label(value, lang)
+
+
+def shown(frame):
+    """A table for display, placeholder members translated."""
+    return logistics.localise(frame, lang)
+
+
 def delta(name: str) -> str | None:
     ch = res.change(name)
     if ch is None:
@@ -82,9 +92,9 @@ with tabs[0], ui.guard("cost"):
             take = t("logistics.take.by_month", first=ui.money(ext[0][1], 2), m0=ext[0][0],
                      last=ui.money(ext[1][1], 2), m1=ext[1][0], s0=ui.pct(shares[0], 2), s1=ui.pct(shares[1], 2))
         else:
-            take = t("logistics.take.by", lo=ui.money(ext[0][1], 2), lo_name=ext[0][0], hi=ui.money(ext[1][1], 2),
-                     hi_name=ext[1][0], dim=t(f"logistics.dim.{dim}"))
-        ui.chart(charts.by_dimension_figure(cost, dim, lang), take, cost.by[dim], name=f"cost_by_{dim}")
+            take = t("logistics.take.by", lo=ui.money(ext[0][1], 2), lo_name=lab(ext[0][0]), hi=ui.money(ext[1][1], 2),
+                     hi_name=lab(ext[1][0]), dim=t(f"logistics.dim.{dim}"))
+        ui.chart(charts.by_dimension_figure(cost, dim, lang), take, shown(cost.by[dim]), name=f"cost_by_{dim}")
 
 with tabs[1], ui.guard("delivery"):
     if dlv is None:
@@ -96,15 +106,15 @@ with tabs[1], ui.guard("delivery"):
                      on_time=ui.pct(dlv.on_time_rate), lo=ui.pct(dlv.on_time_ci[0]), hi=ui.pct(dlv.on_time_ci[1]))
         else:
             take = t("logistics.take.hist_no_promise", p50=ui.num(dlv.p50_days, 1), p90=ui.num(dlv.p90_days, 1))
-        ui.chart(charts.histogram_figure(dlv, lang), take, dlv.histogram, name="delivery_days_histogram")
+        ui.chart(charts.histogram_figure(dlv, lang), take, shown(dlv.histogram), name="delivery_days_histogram")
         if dlv.basis == "date":
             st.caption(t("logistics.basis.date"))
         ext = dlv.region_extremes()
         if ext is not None:
             st.subheader(t("logistics.h.region"))
-            take = t("logistics.take.region", slow=ext[0][0], slow_days=ui.num(ext[0][1], 2), fast=ext[1][0],
+            take = t("logistics.take.region", slow=lab(ext[0][0]), slow_days=ui.num(ext[0][1], 2), fast=lab(ext[1][0]),
                      fast_days=ui.num(ext[1][1], 2))
-            ui.chart(charts.region_figure(dlv, lang), take, dlv.by_region, name="delivery_by_region")
+            ui.chart(charts.region_figure(dlv, lang), take, shown(dlv.by_region), name="delivery_by_region")
         ch = dlv.month_change()
         if ch is not None:
             st.subheader(t("logistics.h.month"))
@@ -120,22 +130,23 @@ with tabs[2], ui.guard("carriers"):
         sm = logistics.scorecard_summary(sc)
         best, worst, cheap, dear = (sm.get(k) for k in ("best", "worst", "cheap", "dear"))
         if best and cheap:
-            take = t("logistics.take.scorecard", best=best["carrier"], best_rate=ui.pct(best["on_time_rate"]),
-                     best_cost=ui.money(best["per_order"], 2), cheap=cheap["carrier"],
+            take = t("logistics.take.scorecard", best=lab(best["carrier"]), best_rate=ui.pct(best["on_time_rate"]),
+                     best_cost=ui.money(best["per_order"], 2), cheap=lab(cheap["carrier"]),
                      cheap_cost=ui.money(cheap["per_order"], 2), cheap_rate=ui.pct(cheap["on_time_rate"]))
             if sm["dominated"]:
-                take += t("logistics.take.dominated", names=("、" if lang == "zh" else ", ").join(sm["dominated"]))
-            ui.chart(charts.scorecard_figure(sc, lang, cur), take, sc, name="carrier_scorecard")
+                take += t("logistics.take.dominated",
+                          names=("、" if lang == "zh" else ", ").join(lab(n) for n in sm["dominated"]))
+            ui.chart(charts.scorecard_figure(sc, lang, cur), take, shown(sc), name="carrier_scorecard")
         else:
             if cheap:
-                st.markdown("**" + t("logistics.take.scorecard_cost", cheap=cheap["carrier"],
-                                     cheap_cost=ui.money(cheap["per_order"], 2), dear=dear["carrier"],
+                st.markdown("**" + t("logistics.take.scorecard_cost", cheap=lab(cheap["carrier"]),
+                                     cheap_cost=ui.money(cheap["per_order"], 2), dear=lab(dear["carrier"]),
                                      dear_cost=ui.money(dear["per_order"], 2)) + "**")
             elif best:
-                st.markdown("**" + t("logistics.take.scorecard_time", best=best["carrier"],
-                                     best_rate=ui.pct(best["on_time_rate"]), worst=worst["carrier"],
+                st.markdown("**" + t("logistics.take.scorecard_time", best=lab(best["carrier"]),
+                                     best_rate=ui.pct(best["on_time_rate"]), worst=lab(worst["carrier"]),
                                      worst_rate=ui.pct(worst["on_time_rate"])) + "**")
-            ui.table(sc, name="carrier_scorecard")
+            ui.table(shown(sc), name="carrier_scorecard")
 
 with tabs[3], ui.guard("calculator"):
     st.subheader(t("logistics.h.calculator"))

@@ -104,3 +104,29 @@ def test_carriers_with_only_cost_or_only_times(sample, shape):
         assert res.cost is None and "per_order" not in res.scorecard
         assert f"Most punctual carrier: {summary['best']['carrier']}" in text
         assert summary["best"]["carrier"] == "顺丰" and summary["worst"]["carrier"] == "邮政EMS"
+
+
+def test_missing_carrier_is_named_in_chinese(sample):
+    # The carrier of every 顺丰 order left empty in orders and shipments: those orders form the "(unknown)" carrier,
+    # the dearest per order (顺丰's planted rates), so the by-carrier takeaway names it.
+    t = sample.tables
+    orders, ships = t["orders"].copy(), t["shipments"].copy()
+    gone = orders["carrier"] == "顺丰"
+    orders.loc[gone, "carrier"] = None
+    ships.loc[ships["order_id"].isin(orders.loc[gone, "order_id"]), "carrier"] = None
+    ds = Dataset.from_frames({**t, "orders": orders, "shipments": ships}, name="no-carrier", kind="upload")
+    res = logistics.compute_page(ds)
+    assert res.cost.extremes("carrier")[1][0] == logistics.UNKNOWN
+    assert logistics.UNKNOWN in set(res.delivery.histogram["carrier"])
+    at = _run(ds)
+    at.radio(key="w.dim").set_value("carrier").run()
+    assert not at.exception, at.exception
+    text = _text(at)
+    assert "（未记录）" in text and logistics.UNKNOWN not in text
+    tables = [df.value for df in at.dataframe]
+    carriers = [set(df["carrier"].astype(str)) for df in tables if "carrier" in df.columns]
+    assert any("（未记录）" in c for c in carriers) and not any(logistics.UNKNOWN in c for c in carriers)
+    # Chart labels too: the by-carrier bars and the histogram legend.
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert specs and any("（未记录）" in s for s in specs)
+    assert not any(logistics.UNKNOWN in s for s in specs)

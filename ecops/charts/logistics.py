@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.logistics import BreakEvenResult, CostStructure, DeliveryPerformance
+from ecops.logistics import BreakEvenResult, CostStructure, DeliveryPerformance, label
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _COLOURS = {"transport": "#2471A3", "warehousing": "#D4AC0D", "delivery": "#1E8449", "packaging": "#884EA0",
@@ -34,7 +34,7 @@ def by_dimension_figure(cost: CostStructure, dim: str, lang: str = "zh", top: in
     comps = list(cost.components["component"])
     if dim != "month":
         g = g.head(top)
-    x = g[dim].dt.strftime("%Y-%m") if dim == "month" else g[dim].astype(str)
+    x = list(g[dim].dt.strftime("%Y-%m")) if dim == "month" else [str(label(v, lang)) for v in g[dim]]
     costed = g["costed"].where(g["costed"] > 0)
     fig = go.Figure([go.Bar(x=x, y=g[c] / costed, name=_label(c, lang), marker_color=_COLOURS.get(c, "#7F8C8D"))
                      for c in comps])
@@ -54,7 +54,8 @@ def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 1
     h = d.histogram.copy()
     h["day"] = h["day"].clip(upper=max_days)
     h = h.groupby(["carrier", "day"], as_index=False)["orders"].sum()
-    fig = go.Figure([go.Bar(x=g["day"], y=g["orders"], name=str(c)) for c, g in h.groupby("carrier", sort=True)])
+    fig = go.Figure([go.Bar(x=g["day"], y=g["orders"], name=str(label(c, lang)))
+                     for c, g in h.groupby("carrier", sort=True)])
     for q, dash in ((d.p50_days, "dash"), (d.p90_days, "dot")):
         if q is not None:
             fig.add_vline(x=q, line_dash=dash, line_color="#17202A")
@@ -67,12 +68,13 @@ def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 1
 def region_figure(d: DeliveryPerformance, lang: str = "zh") -> go.Figure:
     """Average delivery days (bars) and on-time rate (markers) per region."""
     r = d.by_region.sort_values("avg_days")
-    fig = go.Figure(go.Bar(x=r["region"].astype(str), y=r["avg_days"], name=i18n.t("logistics.axis.days", lang),
+    regions = [str(label(v, lang)) for v in r["region"]]
+    fig = go.Figure(go.Bar(x=regions, y=r["avg_days"], name=i18n.t("logistics.axis.days", lang),
                            marker_color="#85C1E9"))
     if "on_time_rate" in r:
         err = {"type": "data", "symmetric": False, "array": r["ci_high"] - r["on_time_rate"],
                "arrayminus": r["on_time_rate"] - r["ci_low"]}
-        fig.add_trace(go.Scatter(x=r["region"].astype(str), y=r["on_time_rate"], mode="markers", yaxis="y2",
+        fig.add_trace(go.Scatter(x=regions, y=r["on_time_rate"], mode="markers", yaxis="y2",
                                  error_y=err, marker={"color": "#C0392B", "size": 8},
                                  name=i18n.t("logistics.axis.on_time", lang)))
     fig.update_layout(margin=_MARGIN, height=360, yaxis_title=i18n.t("logistics.axis.days", lang),
@@ -103,7 +105,8 @@ def scorecard_figure(sc: pd.DataFrame, lang: str = "zh", currency: str = "¥") -
         err = {"type": "data", "symmetric": False, "array": sc["ci_high"] - sc["on_time_rate"],
                "arrayminus": sc["on_time_rate"] - sc["ci_low"]}
     colours = ["#C0392B" if d else "#2471A3" for d in sc.get("dominated", pd.Series(False, index=sc.index))]
-    fig = go.Figure(go.Scatter(x=sc["per_order"], y=sc["on_time_rate"], mode="markers+text", text=sc["carrier"],
+    fig = go.Figure(go.Scatter(x=sc["per_order"], y=sc["on_time_rate"], mode="markers+text",
+                               text=[str(label(c, lang)) for c in sc["carrier"]],
                                textposition="top center", error_y=err,
                                marker={"size": size, "color": colours, "opacity": 0.75}))
     fig.update_layout(margin=_MARGIN, height=380, xaxis_title=f"{i18n.t('logistics.axis.per_order', lang)} "
