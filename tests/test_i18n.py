@@ -96,3 +96,8 @@ def test_placeholder_labels_translate_when_shown():
     assert profit.label("region", profit.NONE, "zh") == "（未记录）"
     assert profit.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
     assert segments.segment_label("lifestyle", segments.UNKNOWN, "zh") == "（未记录）"
+    from ecops import forecast, satisfaction, warehouse
+
+    assert forecast.label(forecast.NO_CATEGORY, "zh") == warehouse.label(warehouse.NO_CATEGORY, "zh") == "（未分类）"
+    assert satisfaction.label(satisfaction.UNKNOWN, "zh") == "（未记录）"
+    assert satisfaction.label(satisfaction.NO_CATEGORY, "en") == "(no category)"
