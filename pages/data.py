@@ -117,7 +117,9 @@ with share_tab:
             st.code(link, language=None)
             if not absolute:
                 st.caption(t("data.share_relative"))
-            if st.button(t("data.share_delete"), key="share.delete"):
+            if not datasource.saved_here(token):
+                st.caption(t("data.share_not_owner", days=days))
+            elif st.button(t("data.share_delete"), key="share.delete"):
                 datasource.workspace().delete(token)
                 state.set_global("ds", None)
                 st.info(t("data.share_deleted"))

@@ -3,10 +3,18 @@
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from support.browser import assert_no_exception, expect_script_run, screenshot, wait_for_streamlit
+from support.browser import (
+    assert_no_exception,
+    expect_script_run,
+    screenshot,
+    track_script_runs,
+    upload_on_data_page,
+    wait_for_streamlit,
+)
 
 from ecops import overview
 from ecops.dataset import Filters
+from ecops.sample import flat_export, generate
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +94,59 @@ def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds)
     assert "广东" in other.locator('[data-testid="stSidebar"]').inner_text()
     screenshot(other, "overview_from_shared_link")
     other.context.close()
+
+
+def test_saved_dataset_opens_from_its_link_with_filters_and_only_its_owner_deletes_it(browser, streamlit_server,
+                                                                                       tmp_path):
+    flat = flat_export(generate(3000, seed=33).tables)
+    path = tmp_path / "shop_export_share.csv"
+    flat.to_csv(path, index=False)
+    region = flat["region"].value_counts().index[0]
+    ok = flat[(flat["status"] != "cancelled") & (flat["region"] == region)]
+    expected_orders = f"{ok['order_id'].nunique():,}"
+
+    def new_page():
+        page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US").new_page()
+        page.set_default_timeout(60_000)
+        track_script_runs(page)
+        return page
+
+    owner = new_page()
+    upload_on_data_page(owner, streamlit_server, path)
+    owner.get_by_role("tab", name="Save & share").click()
+    with expect_script_run(owner):
+        owner.get_by_role("button", name="Save and create link").click()
+    link = owner.locator('[data-testid="stCode"]').first.inner_text().strip()
+    token = parse_qs(urlparse(link).query)["ds"][0]
+    assert len(token) >= 22 and link.startswith(streamlit_server.url), link  # ≥128 bits, a full address
+    assert owner.get_by_role("button", name="Delete the saved dataset").count() == 1
+
+    # A teammate opens the overview of the shared dataset with a region filter.
+    mate = new_page()
+    mate.goto(f"{streamlit_server.url}/?ds={token}&region={region}&lang=en")
+    wait_for_streamlit(mate)
+    assert_no_exception(mate, streamlit_server)
+    text = _wait_metrics(mate)
+    assert expected_orders in text, (expected_orders, text)
+    sidebar = mate.locator('[data-testid="stSidebar"]').inner_text()
+    assert "shared dataset" in sidebar and path.name in sidebar and region in sidebar
+    screenshot(mate, "overview_of_shared_dataset")
+    # … and cannot delete it.
+    mate.goto(f"{streamlit_server.url}/data?ds={token}&lang=en")
+    wait_for_streamlit(mate)
+    mate.get_by_role("tab", name="Save & share").click()
+    assert mate.get_by_role("button", name="Delete the saved dataset").count() == 0
+    assert "Only the person who saved" in mate.locator('[data-testid="stMain"]').inner_text()
+
+    # The owner deletes it: the link stops working and shows the sample with a message.
+    with expect_script_run(owner):
+        owner.get_by_role("button", name="Delete the saved dataset").click()
+    late = new_page()
+    late.goto(f"{streamlit_server.url}/?ds={token}&lang=en")
+    wait_for_streamlit(late)
+    _wait_metrics(late)
+    main = late.locator('[data-testid="stMain"]').inner_text()
+    assert late.locator('[data-testid="stAlertContentWarning"]').count() >= 1, main
+    assert "built-in sample" in late.locator('[data-testid="stSidebar"]').inner_text()
+    for page in (owner, mate, late):
+        page.context.close()

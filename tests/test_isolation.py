@@ -2,7 +2,13 @@
 
 import pandas as pd
 import pytest
-from support.browser import assert_no_exception, expect_script_run, track_script_runs, wait_for_streamlit
+from support.browser import (
+    assert_no_exception,
+    expect_script_run,
+    track_script_runs,
+    upload_on_data_page,
+    wait_for_streamlit,
+)
 
 from ecops.sample import flat_export, generate
 
@@ -34,17 +40,6 @@ def _gmv_text(frame: pd.DataFrame) -> str:
     return f"¥{(ok['quantity'] * ok['unit_price']).sum() / 1e6:,.2f}M"
 
 
-def _upload(page, server, path) -> None:
-    page.goto(f"{server.url}/data?lang=en")
-    wait_for_streamlit(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    page.wait_for_function("() => document.body.innerText.includes('" + path.name + "')", timeout=60_000)
-    with expect_script_run(page, timeout_ms=120_000):
-        page.get_by_role("button", name="Load", exact=True).click()
-    page.wait_for_function("() => document.body.innerText.includes('" + path.name + "') && "
-                           "document.body.innerText.includes('uploaded files')", timeout=120_000)
-
-
 def test_uploads_are_private_to_each_session(browser, streamlit_server, two_files):
     expected = {who: _gmv_text(frame) for who, (_, frame) in two_files.items()}
     assert expected["a"] != expected["b"]  # the files differ in three rows only
@@ -54,7 +49,7 @@ def test_uploads_are_private_to_each_session(browser, streamlit_server, two_file
         pages[who] = ctx.new_page()
         pages[who].set_default_timeout(60_000)
         track_script_runs(pages[who])
-        _upload(pages[who], streamlit_server, two_files[who][0])
+        upload_on_data_page(pages[who], streamlit_server, two_files[who][0])
     for who, page in pages.items():
         # Navigate inside the app (a reload would start a new Streamlit session).
         with expect_script_run(page, timeout_ms=120_000):

@@ -90,5 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.share_only_upload": {"en": "Only uploaded data can be saved; the sample and databases are shared by link already.",
                                "zh": "只能保存上传的数据；示例数据和数据库本身即可通过链接共享。"},
     "data.share_delete": {"en": "Delete the saved dataset", "zh": "删除已保存的数据集"},
+    "data.share_not_owner": {
+        "en": "Only the person who saved this dataset can delete it; otherwise it expires {days} days after saving.",
+        "zh": "只有保存该数据集的人可以删除它；否则它在保存 {days} 天后自动过期。",
+    },
     "data.share_deleted": {"en": "Deleted: the link no longer works.", "zh": "已删除：链接已失效。"},
 }

@@ -21,6 +21,7 @@ from ecops.dataset import Dataset
 from ecops.ui import state
 from ecops.ui.components import connection_error, friendly_error
 
+_SAVED = "ecops.saved_tokens"  # tokens of datasets this session saved
 _LOAD = "ecops.load"  # (paths, LoadResult) of the session's last successful upload
 _UPLOAD_DIR = "ecops.upload_dir"  # the UploadFolder holding those paths
 _log = logging.getLogger(__name__)
@@ -179,9 +180,16 @@ def save_shared() -> str | None:
     token = workspace().save(result.con, mapping_json=result.mapping.to_json(),
                              meta={"name": ds.name, "fingerprint": ds.fingerprint, "currency": state.currency(ds)})
     state.set_global("ds", token)
+    # Only the session that saved a dataset may delete it: whoever merely holds the link can read it.
+    st.session_state[_SAVED] = {*st.session_state.get(_SAVED, ()), token}
     st.session_state[state.DATASET_KEY] = Dataset.from_duckdb(
         result.con, name=ds.name, fingerprint=ds.fingerprint, kind="saved", notes=ds.notes)
     return token
+
+
+def saved_here(token: str) -> bool:
+    """Whether this browser session saved the dataset behind ``token`` (and so may delete it)."""
+    return token in st.session_state.get(_SAVED, ())
 
 
 def quality_report(ds: Dataset, filters=None):

@@ -37,6 +37,7 @@ __all__ = [
     "screenshot",
     "start_streamlit",
     "track_script_runs",
+    "upload_on_data_page",
     "wait_for_streamlit",
 ]
 
@@ -228,6 +229,22 @@ def expect_script_run(page, timeout_ms: float = 60_000) -> Iterator[None]:
     # The message has reached the browser; give its handlers a moment to render it.
     page.wait_for_timeout(100)
     wait_for_streamlit(page, timeout_ms)
+
+
+def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: float = 120_000) -> None:
+    """Open the Data page in English, upload ``path`` and load it; returns once the session shows it.
+
+    The page must have been set up with ``track_script_runs`` before.
+    """
+    page.goto(f"{server.url}/data?lang=en")
+    wait_for_streamlit(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    # The uploader lists the file once its bytes reached the server (long names are shortened there).
+    page.wait_for_selector('[data-testid="stFileChip"]', timeout=60_000)
+    with expect_script_run(page, timeout_ms=timeout_ms):
+        page.get_by_role("button", name="Load", exact=True).click()
+    page.wait_for_function("() => document.body.innerText.includes('" + path.name + "') && "
+                           "document.body.innerText.includes('uploaded files')", timeout=timeout_ms)
 
 
 def assert_no_exception(page, server: StreamlitServer | None = None, *, allow_error_messages: bool = False) -> None:
