@@ -19,9 +19,12 @@ upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
 
 with upload:
     # .xls is listed so that ecops (not the browser) can say how to convert an old workbook.
+    # The uploader holds the bytes for as long as it shows them: a fresh widget after each load
+    # lets them go once they are in DuckDB.
+    gen = st.session_state.get("data.upload_gen", 0)
     files = st.file_uploader(t("data.upload"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
-                             accept_multiple_files=True, help=t("data.upload_help"), key="data.files")
-    mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key="data.mapping_file")
+                             accept_multiple_files=True, help=t("data.upload_help"), key=f"data.files.{gen}")
+    mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key=f"data.mapping_file.{gen}")
     if st.button(t("data.load"), type="primary", disabled=not files, key="data.load"):
         given = None
         if mapping_file is not None:
@@ -33,6 +36,7 @@ with upload:
                 st.error(t("data.mapping_bad", file=mapping_file.name, error=ui.friendly_error(exc)))
                 st.stop()
         if datasource.load_upload(files, given):
+            st.session_state["data.upload_gen"] = gen + 1
             st.rerun()
     if st.button(t("data.back_to_sample"), key="data.sample", disabled=ds.kind == "sample"):
         state.set_dataset(state.sample_dataset())

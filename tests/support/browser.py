@@ -245,6 +245,11 @@ def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: f
         page.get_by_role("button", name="Load", exact=True).click()
     page.wait_for_function("() => document.body.innerText.includes('" + path.name + "') && "
                            "document.body.innerText.includes('uploaded files')", timeout=timeout_ms)
+    # Once loaded into DuckDB the bytes are dropped: the uploader starts empty again.
+    try:
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stFileChip\"]')", timeout=15_000)
+    except Exception:
+        raise AssertionError("the uploader still holds the file after it was loaded") from None
 
 
 def assert_no_exception(page, server: StreamlitServer | None = None, *, allow_error_messages: bool = False) -> None:
