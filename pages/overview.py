@@ -49,8 +49,7 @@ ui.kpis([
 if prev is not None:
     st.caption(t("overview.period_caption", start=cur.start, end=cur.end, pstart=prev.start, pend=prev.end))
 else:
-    st.caption(t("overview.period_caption", start=cur.start, end=cur.end, pstart="—", pend="—") + " "
-               + t("overview.no_compare", start="—", end="—"))
+    st.caption(t("overview.period_only", start=cur.start, end=cur.end) + " " + t("overview.no_compare"))
 if cur.gross_margin is None:
     ui.missing(t("overview.kpi.margin_missing"))
 elif cur.cost_coverage is not None and cur.cost_coverage < 0.999:

@@ -1,5 +1,6 @@
 """End to end in a real headless Chromium against ``streamlit run app.py``: every page renders, URL state."""
 
+import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -150,3 +151,20 @@ def test_saved_dataset_opens_from_its_link_with_filters_and_only_its_owner_delet
     assert "built-in sample" in late.locator('[data-testid="stSidebar"]').inner_text()
     for page in (owner, mate, late):
         page.context.close()
+
+
+def test_quick_period_gives_the_kpis_a_comparison(page, streamlit_server, sample_ds):
+    _goto(page, streamlit_server, "?lang=en")
+    _wait_metrics(page)
+    assert page.locator('[data-testid="stMetricDelta"]').count() == 0  # the whole data: nothing before it
+    with expect_script_run(page):
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="Last 90 days").click()
+    lo, hi = sample_ds.date_bounds()
+    start = hi - dt.timedelta(days=89)
+    assert parse_qs(urlparse(page.url).query).get("from") == [start.isoformat()]
+    k = overview.compare_kpis(sample_ds, Filters(start=start))
+    text = _wait_metrics(page)
+    assert f"{k.current.orders:,}" in text
+    assert page.locator('[data-testid="stMetricDelta"]').count() >= 5
+    screenshot(page, "overview_last_90_days")

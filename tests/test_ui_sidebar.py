@@ -46,3 +46,23 @@ def test_reveal_switch_only_with_permission(tmp_path, sample_ds, monkeypatch):
     at = _sidebar(tmp_path, sample_ds)
     assert [t.key for t in at.toggle] == ["ecops.reveal_personal"]
     assert components.reveal_allowed()
+
+
+def test_quick_period_sets_the_last_days_of_the_data(tmp_path, sample_ds):
+    import datetime as dt
+
+    from ecops.ui.sidebar import quick_period
+
+    lo, hi = sample_ds.date_bounds()
+    assert quick_period("90", lo, hi) == (hi - dt.timedelta(days=89), hi)
+    assert quick_period("all", lo, hi) == (lo, hi)
+    assert quick_period("365", hi - dt.timedelta(days=10), hi) == (hi - dt.timedelta(days=10), hi)  # not before the data
+
+    at = _sidebar(tmp_path, sample_ds)
+    at.sidebar.selectbox(key="flt.quick").set_value("90").run()
+    assert not at.exception, at.exception
+    assert tuple(at.session_state["flt.period"]) == (hi - dt.timedelta(days=89), hi)
+    # The period becomes the global filter (and so the URL); the end is the data's last day: not written.
+    assert at.session_state["ecops.globals"].get("from") == (hi - dt.timedelta(days=89)).isoformat()
+    assert "to" not in at.session_state["ecops.globals"]
+    assert at.sidebar.selectbox(key="flt.quick").value is None  # ready for the next choice

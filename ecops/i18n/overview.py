@@ -28,9 +28,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.compare.previous": {"en": "previous period", "zh": "上一周期（环比）"},
     "overview.compare.yoy": {"en": "same period last year", "zh": "去年同期（同比）"},
     "overview.no_compare": {
-        "en": "No comparison: the data do not cover the whole comparison period ({start} – {end}).",
-        "zh": "无法对比：数据未完整覆盖对比周期（{start} – {end}）。",
+        "en": "No comparison: the data do not cover a whole period before this one. Pick a shorter period in "
+              "the sidebar (e.g. Last 90 days) to see changes.",
+        "zh": "无法对比：数据未完整覆盖上一个同长度周期。请在侧栏选择更短的时间范围（如“近 90 天”）以查看变化。",
     },
+    "overview.period_only": {"en": "Period {start} – {end}.", "zh": "统计周期 {start} – {end}。"},
     "overview.period_caption": {
         "en": "Period {start} – {end}, compared with {pstart} – {pend}.",
         "zh": "统计周期 {start} – {end}，对比周期 {pstart} – {pend}。",

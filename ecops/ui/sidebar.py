@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from ecops.dataset import Filters
@@ -45,6 +47,9 @@ def render() -> None:
     if "flt.period" not in st.session_state:
         st.session_state["flt.period"] = (start, end)
     period = sb.date_input(t("core.sidebar.period"), min_value=lo, max_value=hi, key="flt.period")
+    sb.selectbox(t("core.sidebar.quick"), QUICK_PERIODS, index=None, key="flt.quick",
+                 placeholder=t("core.sidebar.quick.placeholder"), label_visibility="collapsed",
+                 format_func=lambda v: t(f"core.sidebar.quick.{v}"), on_change=_apply_quick, args=(lo, hi))
     if isinstance(period, tuple | list) and len(period) == 2:
         start, end = period
     opts = _options(ds.fingerprint, ds)
@@ -75,6 +80,25 @@ def render() -> None:
         state.set_global("cur", cur if cur != ds.currency else None)
         components.reveal_toggle(t("core.sidebar.reveal"), help=t("core.sidebar.reveal_help"))
     sb.caption(t("core.sidebar.share_hint"))
+
+
+#: Quick periods: days ending at the data's last day ("all" = the whole range).
+QUICK_PERIODS = ("30", "90", "365", "all")
+
+
+def quick_period(choice: str, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a quick choice stands for: the last N days of the data (never before its start)."""
+    if choice == "all":
+        return lo, hi
+    return max(lo, hi - dt.timedelta(days=int(choice) - 1)), hi
+
+
+def _apply_quick(lo: dt.date, hi: dt.date) -> None:
+    # A callback runs before the rerun, the only time the period widget's value may be set.
+    choice = st.session_state.get("flt.quick")
+    if choice:
+        st.session_state["flt.period"] = quick_period(choice, lo, hi)
+    st.session_state["flt.quick"] = None
 
 
 def _reveal_allowed() -> bool:
