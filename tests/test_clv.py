@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import integrate, special
+from support import in_ci
 
 from ecops.clv import (
     BetaGeoModel,
@@ -22,7 +23,9 @@ from ecops.clv import (
 )
 
 CDNOW = Path(os.environ.get("ECOPS_CDNOW_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cdnow"))
-needs_cdnow = pytest.mark.skipif(not (CDNOW / "cdnow_customers_summary.csv").exists(),
+# Skipped on a developer machine without ../shared; in CI (shared/ always beside the clone) a
+# missing file fails the known-answer tests instead of silently skipping them.
+needs_cdnow = pytest.mark.skipif(not (CDNOW / "cdnow_customers_summary.csv").exists() and not in_ci(),
                                  reason=f"CDNOW reference data not found in {CDNOW}")
 
 # Fader, Hardie & Lee (2005), Marketing Science 24(2), BG/NBD on the CDNOW 1/10 sample.
