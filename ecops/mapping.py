@@ -16,6 +16,7 @@ can be saved and reused (``--mapping FILE``).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping as MappingABC
@@ -307,8 +308,14 @@ def name_score(header: str, col: Column) -> float:
     1.0 for the canonical name, 0.95 for a listed synonym (after folding case and
     separators and dropping bracketed units), 0.5–0.9 for a synonym contained as whole
     tokens or as a Chinese substring, scaled by how much of the header it covers, and a
-    damped difflib ratio for near-misspellings.
+    damped difflib ratio for near-misspellings. Cached: suggesting a mapping scores every
+    header against the same columns once per candidate table.
     """
+    return _name_score(str(header), col)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _name_score(header: str, col: Column) -> float:
     cleaned = _clean_header(header)
     h = normalise_name(cleaned)
     h_nounit = normalise_name(_UNIT_SUFFIX.sub("", cleaned))
@@ -331,10 +338,13 @@ def name_score(header: str, col: Column) -> float:
             score = 0.45 + 0.3 * len(h) / len(s)
         elif not cjk and len(s) >= 5 and s in h:
             score = 0.45 + 0.4 * len(s) / len(h)
-        if len(s) >= 4 and len(h) >= 4:
-            r = difflib.SequenceMatcher(None, h, s).ratio()
-            if r >= 0.85:
-                score = max(score, 0.9 * r)
+        if len(s) >= 4 and len(h) >= 4 and 2 * min(len(s), len(h)) >= 0.85 * (len(s) + len(h)):
+            # the length bound skips pairs whose ratio cannot reach 0.85 (most of them)
+            sm = difflib.SequenceMatcher(None, h, s)
+            if sm.quick_ratio() >= 0.85:
+                r = sm.ratio()
+                if r >= 0.85:
+                    score = max(score, 0.9 * r)
         best = max(best, score)
     return min(best, 0.9)
 
