@@ -391,9 +391,22 @@ def estimate_elasticities(ds: Dataset, filters: Filters | None = None, *, period
 
 
 # --------------------------------------------------------------------------- prices
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float, rel_tol: float = 1e-9) -> float:
+    """Weighted quantile, interpolating between the mid-points of each distinct value's weight.
+
+    Values equal within ``rel_tol`` are one value carrying their summed weight. Otherwise the
+    order of tied values (which one engine's float sums leave 1e-15 apart and another's not)
+    would move the quantile: with ties left separate, their cumulative mid-points depend on
+    which tied cell sorts first.
+    """
     order = np.argsort(values, kind="stable")
     v, w = values[order], weights[order]
+    if len(v) > 1:
+        new = np.empty(len(v), dtype=bool)
+        new[0] = True
+        new[1:] = np.diff(v) > rel_tol * np.maximum(np.abs(v[1:]), 1.0)
+        starts = np.flatnonzero(new)
+        v, w = v[starts], np.add.reduceat(w, starts)
     cum = np.cumsum(w) - 0.5 * w
     return float(np.interp(q * w.sum(), cum, v))
 
