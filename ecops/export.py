@@ -396,7 +396,11 @@ class ReportSection:
     """One section of an HTML report: heading, one-sentence takeaway, charts and tables.
 
     ``figures`` are plotly figures (or figure dicts); ``tables`` are DataFrames, shown
-    masked and HTML-escaped; ``notes`` is a method note printed under the tables.
+    masked and HTML-escaped; ``bullets`` are sentences listed under the takeaway (readings
+    in words); ``notes`` is a method note printed under the tables. Takeaway, bullets and
+    notes may use ``**bold**``, ``*italic*``, ```code``` and ``- `` lists (escaped first, so
+    nothing else becomes markup). ``level`` is the heading level: 2 for a section, 3 for a
+    sub-section (the report of several pages heads each page at 2 and its charts at 3).
     """
 
     heading: str
@@ -404,16 +408,20 @@ class ReportSection:
     figures: tuple[Any, ...] = field(default=())
     tables: tuple[pd.DataFrame, ...] = field(default=())
     notes: str = ""
+    bullets: tuple[str, ...] = field(default=())
+    level: int = 2
 
     def __post_init__(self) -> None:
         # Accept lists (or a single item) but keep the dataclass immutable.
-        for name in ("figures", "tables"):
+        for name in ("figures", "tables", "bullets"):
             value = getattr(self, name)
             # a plotly Figure iterates over its property names, a DataFrame over its columns
             single = isinstance(value, pd.DataFrame | dict | str) or hasattr(value, "to_plotly_json")
             if single or not isinstance(value, Iterable):
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
+        if self.level not in (2, 3):
+            raise ValueError(f"section level must be 2 or 3, not {self.level!r}")
 
 
 _CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -427,7 +435,33 @@ margin-top:2.5rem}.meta{color:#666;font-size:.9rem}.takeaway{font-size:1.05rem;f
 .figure{margin:1rem 0}table.report-table{border-collapse:collapse;font-size:.85rem;margin:1rem 0}
 table.report-table th,table.report-table td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
 table.report-table th{background:#f5f5f5}.note{color:#555;font-size:.85rem}
+h3{font-size:1.1rem;margin-top:1.8rem}h4{font-size:.95rem}section.page>h2{font-size:1.5rem;margin-top:3rem}
+nav.toc ul{columns:2;font-size:.95rem}code{background:#f5f5f5;padding:0 .2rem}
 """
+
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC_RE = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![*\w])")
+_CODE_RE = re.compile(r"`([^`]+)`")
+
+
+def _md_inline(text: str) -> str:
+    """Escaped text with **bold**, *italic* and `code` turned into tags (nothing else becomes markup)."""
+    out = _CODE_RE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+    out = _BOLD_RE.sub(r"<strong>\1</strong>", out)
+    return _ITALIC_RE.sub(r"<em>\1</em>", out)
+
+
+def _md_block(text: str, css: str) -> str:
+    """Paragraphs (blank-line separated) and ``- `` lists of light markdown, escaped."""
+    parts = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in para.splitlines() if line.strip()]
+        if lines and all(line.startswith(("- ", "* ")) for line in lines):
+            items = "".join(f"<li>{_md_inline(line[2:])}</li>" for line in lines)
+            parts.append(f'<ul class="{css}">{items}</ul>')
+        elif lines:
+            parts.append(f'<p class="{css}">{_md_inline(" ".join(lines))}</p>')
+    return "".join(parts)
 
 
 def _format_float(x: float) -> str:
@@ -436,13 +470,14 @@ def _format_float(x: float) -> str:
     return f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4g}"
 
 
-def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str) -> str:
+def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str, caption_level: int = 3) -> str:
     frame = _with_index(df)
     if mask:
         frame = mask_frame(frame)
     shown = frame.head(max_rows)
     caption = df.index.name if _is_default_index(df.index) and isinstance(df.index.name, str) else ""
-    body = f"<h3>{html.escape(caption)}</h3>" if caption else ""
+    h = f"h{caption_level}"
+    body = f"<{h}>{html.escape(caption)}</{h}>" if caption else ""
     body += shown.to_html(index=False, escape=True, border=0, classes="report-table", na_rep="",
                          float_format=_format_float)
     if len(frame) > max_rows:
@@ -452,18 +487,20 @@ def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str) -> st
     return body
 
 
-def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "zh-CN", subtitle: str = "",
-                mask: bool = True, max_rows: int = 500) -> str:
+def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "zh-CN", subtitle: str | Sequence[str] = "",
+                mask: bool = True, max_rows: int = 500, toc: str = "") -> str:
     """A standalone HTML report: one file, opens offline, safe to e-mail.
 
     Parameters
     ----------
     title : report title.
-    sections : ReportSection items, rendered in order.
+    sections : ReportSection items, rendered in order; a level-2 section followed by level-3
+        ones heads them (one page of the app and its charts).
     lang : language tag for ``<html lang>`` (``zh-CN`` or ``en``).
-    subtitle : a line under the title (period, filters, data source …).
+    subtitle : a line under the title (period, filters, data source …), or several lines.
     mask : mask personal columns in tables (default True).
     max_rows : rows shown per table.
+    toc : when given, a table of contents of the level-2 sections under this heading.
 
     Returns
     -------
@@ -486,23 +523,34 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
         "<body>",
         f"<h1>{html.escape(title)}</h1>",
     ]
-    if subtitle:
-        parts.append(f'<p class="meta">{html.escape(subtitle)}</p>')
+    for line in [subtitle] if isinstance(subtitle, str) else subtitle:
+        if line:
+            parts.append(f'<p class="meta">{html.escape(line)}</p>')
+    nested = any(s.level == 3 for s in sections)
+    if toc:
+        items = "".join(f'<li><a href="#s{i}">{html.escape(s.heading)}</a></li>'
+                        for i, s in enumerate(sections) if s.level == 2)
+        parts.append(f'<nav class="toc"><h2>{html.escape(toc)}</h2><ul>{items}</ul></nav>')
     plotly_embedded = False
-    for section in sections:
-        parts.append("<section>")
-        parts.append(f"<h2>{html.escape(section.heading)}</h2>")
+    for i, section in enumerate(sections):
+        h = f"h{section.level}"
+        page = section.level == 2 and nested
+        parts.append(f'<section id="s{i}" class="{"page" if page else "part"}">')
+        parts.append(f"<{h}>{html.escape(section.heading)}</{h}>")
         if section.takeaway:
-            parts.append(f'<p class="takeaway">{html.escape(section.takeaway)}</p>')
+            parts.append(f'<p class="takeaway">{_md_inline(section.takeaway)}</p>')
+        if section.bullets:
+            parts.append("<ul>" + "".join(f"<li>{_md_inline(b)}</li>" for b in section.bullets if b) + "</ul>")
         for fig in section.figures:
             div = pio.to_html(fig, include_plotlyjs=not plotly_embedded, full_html=False, default_height="450px",
                               default_width="100%", config={"displaylogo": False, "responsive": True})
             plotly_embedded = True
             parts.append(f'<div class="figure">{div}</div>')
         for table in section.tables:
-            parts.append(_table_html(table, mask=mask, max_rows=max_rows, lang=lang))
+            parts.append(_table_html(table, mask=mask, max_rows=max_rows, lang=lang,
+                                     caption_level=section.level + 1))
         if section.notes:
-            parts.append(f'<p class="note">{html.escape(section.notes)}</p>')
+            parts.append(_md_block(section.notes, "note"))
         parts.append("</section>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts)

@@ -258,7 +258,7 @@ def test_html_report_is_standalone_and_escaped():
     assert "<title>电商报告 &lt;script&gt;</title>" in doc
     assert "迟到订单评分低 1.7 星 &amp; more" in doc
     assert "138****5678" in doc and "13812345678" not in doc  # masked by default
-    assert doc.count("<section>") == 2 and "方法说明" in doc
+    assert doc.count("<section ") == 2 and "方法说明" in doc
 
 
 def test_report_section_accepts_single_figure_and_table():
@@ -290,3 +290,22 @@ def test_export_masks_customer_ids_that_are_phone_numbers():
         assert read_csv_cells(to_csv_bytes(df, table=table))[1] == ["138****5678", "3"]
         assert [c.value for c in read_xlsx(to_xlsx_bytes(df, table=table))[1]] == ["138****5678", 3]
     assert read_csv_cells(to_csv_bytes(df, mask=False))[1] == ["13812345678", "3"]
+
+
+def test_html_report_light_markdown_levels_bullets_and_contents():
+    sections = [
+        ReportSection("Page <one>", "**Bold** takeaway & *it* `code`", level=2),
+        ReportSection("Chart", "t", bullets=["**What worked:** <b>A</b>", ""], notes="**Data.** one\nline\n\n- a\n- b",
+                      tables=pd.DataFrame({"x": [1]}).rename_axis("cap"), level=3),
+        ReportSection("Page two", level=2),
+    ]
+    doc = html_report("R", sections, lang="en", subtitle=["line one", "line <two>"], toc="Contents")
+    assert '<p class="takeaway"><strong>Bold</strong> takeaway &amp; <em>it</em> <code>code</code></p>' in doc
+    assert "<li><strong>What worked:</strong> &lt;b&gt;A&lt;/b&gt;</li>" in doc and "<li></li>" not in doc
+    assert '<p class="note"><strong>Data.</strong> one line</p><ul class="note"><li>a</li><li>b</li></ul>' in doc
+    assert "<h3>Chart</h3>" in doc and "<h4>cap</h4>" in doc and doc.count('class="page"') == 2
+    assert '<nav class="toc"><h2>Contents</h2><ul><li><a href="#s0">Page &lt;one&gt;</a></li>' in doc
+    assert '<a href="#s2">Page two</a>' in doc and 'href="#s1"' not in doc
+    assert '<p class="meta">line one</p>' in doc and '<p class="meta">line &lt;two&gt;</p>' in doc
+    with pytest.raises(ValueError):
+        ReportSection("bad", level=4)
