@@ -169,4 +169,16 @@ def year(expr: Any) -> ColumnElement:
     return sa.cast(sa.extract("year", expr), sa.Integer)
 
 
-__all__ = ["date_trunc", "days_between", "weekday", "hour", "to_date", "percentile", "safe_div", "year"]
+#: Dialects that accept ``WITH name AS MATERIALIZED (...)``: the CTE is computed once and read by every
+#: reference (DuckDB and PostgreSQL 12+ would otherwise be free to inline it into each reference).
+MATERIALIZING_DIALECTS: frozenset[str] = frozenset({"duckdb", "postgresql"})
+
+
+def materialized_cte(stmt: sa.Select, name: str, dialect_name: str) -> sa.CTE:
+    """``stmt`` as a CTE computed once however often the query reads it (a plain CTE where the dialect has no hint)."""
+    cte = stmt.cte(name)
+    return cte.prefix_with("MATERIALIZED") if dialect_name in MATERIALIZING_DIALECTS else cte
+
+
+__all__ = ["date_trunc", "days_between", "weekday", "hour", "to_date", "percentile", "safe_div", "year",
+           "materialized_cte", "MATERIALIZING_DIALECTS"]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -98,13 +99,8 @@ def _period(ds: Dataset, f: Filters) -> tuple[dt.date, dt.date]:
     return (f.start or lo, f.end or hi)
 
 
-def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
-    """Headline KPIs for the filtered period, computed as SQL aggregates in the engine."""
-    f = filters or Filters()
-    start, end = _period(ds, f)
-    f = replace(f, start=start, end=end)
-    ot = ds.order_totals(f)
-    has_cost = "cost" in ot.c
+def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
+    """One-row KPI sums over order totals: per customer first (orders, GMV, cost), then across customers."""
     cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv")]
     if has_cost:
         cols += [sa.func.sum(ot.c.cost).label("cost"), sa.func.sum(ot.c.costed_amount).label("costed_gmv")]
@@ -118,7 +114,12 @@ def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
     if has_cost:
         totals += [sa.func.sum(per_customer.c.cost).label("cost"),
                    sa.func.sum(per_customer.c.costed_gmv).label("costed_gmv")]
-    row = {k: (0.0 if pd.isna(v) else float(v)) for k, v in ds.query(sa.select(*totals)).iloc[0].items()}
+    return sa.select(*totals)
+
+
+def _kpis_of(row: Mapping[str, Any], start: dt.date, end: dt.date, has_cost: bool) -> Kpis:
+    """:class:`Kpis` from the sums of :func:`_totals` (NULL sums count as zero)."""
+    row = {k: (0.0 if v is None or pd.isna(v) else float(v)) for k, v in row.items()}
     gmv = row["gmv"]
     n_orders = int(row["orders"])
     n_cust = int(row["customers"])
@@ -134,21 +135,37 @@ def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
     )
 
 
-def compare_kpis(ds: Dataset, filters: Filters | None = None, compare: Compare = "previous") -> KpiComparison:
-    """KPIs of the period and of the comparison period (the same length just before, or a year before)."""
+def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
+    """Headline KPIs for the filtered period, computed as SQL aggregates in the engine."""
     f = filters or Filters()
     start, end = _period(ds, f)
-    current = kpis(ds, replace(f, start=start, end=end))
+    ot = ds.order_totals(replace(f, start=start, end=end))
+    has_cost = "cost" in ot.c
+    row = ds.query(_totals(ot, has_cost)).iloc[0]
+    return _kpis_of(row.to_dict(), start, end, has_cost)
+
+
+def _comparison_filters(ds: Dataset, f: Filters, compare: Compare) -> Filters | None:
+    """Filters of the comparison period, or None when the data does not cover all of it.
+
+    A comparison period that only partly overlaps the data would fake a huge growth rate.
+    """
+    start, end = _period(ds, f)
     if compare == "yoy":
         prev_f = replace(f, start=_shift_year(start), end=_shift_year(end))
     else:
         prev_f = replace(f, start=start, end=end).previous_period(ds.date_bounds())
     lo, _ = ds.date_bounds()
-    previous = kpis(ds, prev_f) if prev_f.end and prev_f.end >= lo else None
-    # A comparison period that only partly overlaps the data would fake a huge growth rate.
-    if previous is not None and prev_f.start and prev_f.start < lo:
-        previous = None
-    return KpiComparison(current, previous, compare)
+    return prev_f if prev_f.start and prev_f.start >= lo else None
+
+
+def compare_kpis(ds: Dataset, filters: Filters | None = None, compare: Compare = "previous") -> KpiComparison:
+    """KPIs of the period and of the comparison period (the same length just before, or a year before)."""
+    f = filters or Filters()
+    start, end = _period(ds, f)
+    current = kpis(ds, replace(f, start=start, end=end))
+    prev_f = _comparison_filters(ds, f, compare)
+    return KpiComparison(current, kpis(ds, prev_f) if prev_f is not None else None, compare)
 
 
 def _shift_year(d: dt.date) -> dt.date:
@@ -169,20 +186,24 @@ def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") ->
         sa.func.count().label("orders"),
         sa.func.count(sa.distinct(ot.c.customer_id)).label("customers"),
     ).group_by(period).order_by(period))
-    frame = ds.query(stmt)
+    return _trend_frame(ds.query(stmt), grain, *_period(ds, f))
+
+
+def _trend_frame(frame: pd.DataFrame, grain: Grain, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Typed trend rows (period, gmv, orders, customers) with AOV and whether each period is complete."""
     if frame.empty:
         return pd.DataFrame(columns=["period", "gmv", "orders", "customers", "aov", "complete"])
+    frame = frame[["period", "gmv", "orders", "customers"]].copy()
     frame["period"] = pd.to_datetime(frame["period"])
     frame["gmv"] = frame["gmv"].astype(float)
     frame["orders"] = frame["orders"].astype(int)
     frame["customers"] = frame["customers"].astype(int)
     frame["aov"] = frame["gmv"] / frame["orders"].where(frame["orders"] > 0)
-    start, end = _period(ds, f)
     step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}[grain]
     # A period cut by the start or end of the selection is not comparable with full ones.
     frame["complete"] = (frame["period"] >= pd.Timestamp(start)) & (
         frame["period"] + step <= pd.Timestamp(end) + pd.Timedelta(days=1))
-    return frame
+    return frame.reset_index(drop=True)
 
 
 def describe_trend(trend_frame: pd.DataFrame, metric: str, n_before: int = 4) -> TrendLine:
@@ -231,7 +252,8 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
             mad = np.nanmedian(np.abs(lagged - med[:, None]), axis=1) * 1.4826
         # A floor on the scale stops near-constant series from flagging tiny wobbles.
         scale = np.maximum(mad, 0.05 * np.abs(med))
-        z = (series.to_numpy() - med) / scale
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 on empty stretches: no alert
+            z = (series.to_numpy() - med) / scale
         for i in np.flatnonzero(np.abs(np.nan_to_num(z)) > threshold):
             alerts.append(Alert(full[i].date(), metric, float(series.iloc[i]), float(med[i]), float(z[i]),
                                 "spike" if z[i] > 0 else "drop"))
@@ -247,19 +269,80 @@ def daily(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
     day = dialect.to_date(ot.c.order_time).label("day")
     frame = ds.query(sa.select(day, sa.func.sum(ot.c.amount).label("gmv"), sa.func.count().label("orders"))
                      .group_by(day).order_by(day))
+    return _daily_frame(frame)
+
+
+def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[["day", "gmv", "orders"]].copy()
     frame["day"] = pd.to_datetime(frame["day"])
     frame["gmv"] = frame["gmv"].astype(float)
     frame["orders"] = frame["orders"].astype(float)
     frame["aov"] = frame["gmv"] / frame["orders"].where(frame["orders"] > 0)
-    return frame
+    return frame.reset_index(drop=True)
+
+
+def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict | None, bool]:
+    """Daily series, trend and KPIs (and the comparison period's KPIs) in one statement.
+
+    The filtered order totals — the expensive part: order lines summed per order and joined to the
+    orders — are a materialised CTE read by three aggregates (per day, per trend period, per customer
+    then in total) joined by UNION ALL; the comparison period's totals are a fourth branch over its
+    own order totals. Each branch is the same SQL aggregate as :func:`daily`, :func:`trend` and
+    :func:`kpis`, so the figures are the same; the engine reads orders and lines once instead of
+    three or four times. Returns (daily, raw trend, current totals, comparison totals or None, has_cost).
+    """
+    ot_sub = ds.order_totals(f)
+    has_cost = "cost" in ot_sub.c
+    ot = dialect.materialized_cte(sa.select(ot_sub), "ov_totals", ds.engine.dialect.name)
+    day = dialect.to_date(ot.c.order_time)
+    period = dialect.date_trunc(grain, ot.c.order_time)
+    null_day, null_period = sa.cast(sa.null(), sa.Date), sa.cast(sa.null(), sa.DateTime)
+    null_int, null_float = sa.cast(sa.null(), sa.BigInteger), sa.cast(sa.null(), sa.Float)
+
+    def kind(k: str) -> Any:
+        return sa.literal_column(f"'{k}'", sa.String).label("kind")
+
+    def totals(src: Any, k: str) -> sa.Select:
+        t = _totals(src, has_cost).subquery()
+        return sa.select(kind(k), null_day.label("day"), null_period.label("period"), t.c.gmv, t.c.orders,
+                         t.c.customers, t.c.repeaters, t.c.cost if has_cost else null_float.label("cost"),
+                         t.c.costed_gmv if has_cost else null_float.label("costed_gmv"))
+
+    branches = [
+        sa.select(kind("d"), day.label("day"), null_period.label("period"), sa.func.sum(ot.c.amount).label("gmv"),
+                  sa.func.count().label("orders"), null_int.label("customers"), null_int.label("repeaters"),
+                  null_float.label("cost"), null_float.label("costed_gmv")).group_by(day),
+        sa.select(kind("p"), null_day, period, sa.func.sum(ot.c.amount), sa.func.count(),
+                  sa.func.count(sa.distinct(ot.c.customer_id)), null_int, null_float, null_float).group_by(period),
+        totals(ot, "t"),
+    ]
+    if prev_f is not None:
+        branches.append(totals(ds.order_totals(prev_f), "q"))
+    raw = ds.query(sa.union_all(*branches))
+    by_kind = {k: raw[raw["kind"] == k] for k in ("d", "p", "t", "q")}
+    daily_frame = _daily_frame(by_kind["d"].sort_values("day"))
+    trend_raw = by_kind["p"].sort_values("period")
+    current = by_kind["t"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict()
+    previous = by_kind["q"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict() if prev_f is not None else None
+    return daily_frame, trend_raw, current, previous, has_cost
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "week",
                  compare: Compare = "previous") -> OverviewResult:
-    """Everything the overview page shows."""
+    """Everything the overview page shows, from one SQL statement (see :func:`_page_query`).
+
+    Same figures as :func:`compare_kpis`, :func:`trend` and :func:`daily` called one by one.
+    """
     f = filters or Filters()
-    d = daily(ds, f)
-    return OverviewResult(compare_kpis(ds, f, compare), trend(ds, f, grain), d, detect_anomalies(d), grain)
+    start, end = _period(ds, f)
+    prev_f = _comparison_filters(ds, f, compare)
+    d, trend_raw, current, previous, has_cost = _page_query(ds, replace(f, start=start, end=end), grain, prev_f)
+    prev = None
+    if prev_f is not None and previous is not None:
+        prev = _kpis_of(previous, *_period(ds, prev_f), has_cost)
+    cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
+    return OverviewResult(cmp, _trend_frame(trend_raw, grain, start, end), d, detect_anomalies(d), grain)
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
@@ -275,3 +358,92 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "period_start": k.start.isoformat(),
         "period_end": k.end.isoformat(),
     }
+
+
+def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
+    """Sections of the standalone HTML report: headline KPIs with their change, the weekly GMV trend, KPI alerts."""
+    from ecops.charts import overview as charts
+    from ecops.export import ReportSection
+    from ecops.i18n import t as _t
+
+    def t(key: str, **fmt) -> str:
+        return _t(key, lang, **fmt)
+
+    def money(x: float | None, digits: int = 0) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.{digits}f}"
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
+
+    def num(x: float | None) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{x:,.0f}"
+
+    res = compute_page(ds, filters)  # the page's defaults: weekly trend, against the previous period
+    cur, prev = res.kpis.current, res.kpis.previous
+    if cur.orders == 0:
+        return [ReportSection(heading=t("overview.h.kpis"), takeaway=t("core.empty_period"))]
+
+    def change(name: str) -> str:
+        ch = res.kpis.change(name)
+        if ch is None:
+            return "—"
+        return f"{ch * 100:+.1f} pp" if name in ("repeat_customer_rate", "gross_margin") else f"{ch * 100:+.1f}%"
+
+    shown = {"gmv": money, "orders": num, "customers": num, "aov": lambda x: money(x, 1),
+             "repeat_customer_rate": pct, "gross_margin": pct}
+    names = {"gmv": "overview.kpi.gmv", "orders": "overview.kpi.orders", "customers": "overview.kpi.customers",
+             "aov": "overview.kpi.aov", "repeat_customer_rate": "overview.kpi.repeat",
+             "gross_margin": "overview.kpi.margin"}
+    kpis = pd.DataFrame({
+        t("overview.col.kpi"): [t(names[k]) for k in shown],
+        t("overview.col.current"): [fmt(getattr(cur, k)) for k, fmt in shown.items()],
+        t("overview.col.previous"): [fmt(getattr(prev, k)) if prev is not None else "—" for k, fmt in shown.items()],
+        t("overview.col.change"): [change(k) for k in shown],
+    })
+    values = {"gmv": money(cur.gmv), "orders": num(cur.orders), "customers": num(cur.customers), "aov": money(cur.aov, 1),
+              "repeat": pct(cur.repeat_customer_rate)}
+    if prev is not None:
+        take = t("overview.take.kpis", gmv_change=change("gmv"), orders_change=change("orders"), pstart=prev.start,
+                 pend=prev.end, **values)
+        caption = t("overview.period_caption", start=cur.start, end=cur.end, pstart=prev.start, pend=prev.end)
+    else:
+        take = t("overview.take.kpis_no_compare", **values)
+        caption = t("overview.period_only", start=cur.start, end=cur.end) + " " + t("overview.no_compare")
+    notes = [caption]
+    if cur.gross_margin is None:
+        notes.append(t("overview.kpi.margin_missing"))
+    elif cur.cost_coverage is not None and cur.cost_coverage < 0.999:
+        notes.append(t("overview.margin_coverage", share=pct(cur.cost_coverage)))
+    out = [ReportSection(heading=t("overview.h.kpis"), takeaway=take, tables=(kpis,), notes="\n\n".join(notes))]
+
+    metric, label, grain = "gmv", t("overview.kpi.gmv"), t(f"overview.grain.{res.grain}")
+    line = describe_trend(res.trend, metric)
+    out.append(ReportSection(
+        heading=t("overview.trend.title", metric=label, grain=grain),
+        takeaway=(t("overview.trend.takeaway", metric=label, grain=grain, last=money(line.last),
+                    change="—" if line.change is None else f"{line.change * 100:+.1f}%", n=line.n_before)
+                  if line.change is not None else t("overview.trend.takeaway_short")),
+        figures=(charts.trend_figure(res.trend, metric, label),), tables=(res.trend,)))
+
+    labels = {m: t(names[m]) for m in ("gmv", "orders", "aov")}
+    if not res.alerts:
+        out.append(ReportSection(heading=t("overview.alerts.title"), takeaway=t("overview.alerts.none")))
+    else:
+        latest = res.alerts[0]
+        items = []
+        for a in res.alerts[:8]:
+            fmt = money if a.metric in ("gmv", "aov") else num
+            items.append(t("overview.alerts.item", day=a.day, metric=labels[a.metric],
+                           direction=t(f"overview.alerts.{a.direction}"), value=fmt(a.value), expected=fmt(a.expected),
+                           z=f"{a.z:+.1f}"))
+        out.append(ReportSection(
+            heading=t("overview.alerts.title"),
+            takeaway=t("overview.alerts.takeaway", n=len(res.alerts), day=latest.day, metric=labels[latest.metric],
+                       direction=t(f"overview.alerts.{latest.direction}")),
+            bullets=tuple(items),
+            figures=(charts.alerts_figure(res.daily, res.alerts, latest.metric, labels[latest.metric]),),
+            tables=(alerts_frame(res.alerts),)))
+    last = out[-1]
+    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
+                            bullets=last.bullets, notes=t("overview.method"))
+    return out

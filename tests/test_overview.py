@@ -101,3 +101,91 @@ def test_report_section_is_json_ready(sample_ds):
     section = overview.report_section(sample_ds)
     assert json.loads(json.dumps(section)) == section
     assert section["period_start"] == "2023-07-01" and section["period_end"] == "2025-06-30"
+
+
+def _assert_kpis_close(got, want):
+    assert (got.start, got.end, got.orders, got.customers) == (want.start, want.end, want.orders, want.customers)
+    for name in ("gmv", "aov", "repeat_customer_rate", "gross_margin", "cost_coverage"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert (a is None) == (b is None) and (a is None or a == pytest.approx(b, rel=1e-9)), name
+
+
+PAGE_CASES = [Filters(), Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)),
+              Filters(regions=("广东", "浙江"), categories=("数码",))]
+
+
+@pytest.mark.parametrize("f", PAGE_CASES, ids=["all", "november", "region-category"])
+@pytest.mark.parametrize("grain,compare", [("week", "previous"), ("day", "yoy"), ("month", "previous")])
+def test_page_from_one_statement_equals_the_separate_queries(sample_ds, f, grain, compare):
+    res = overview.compute_page(sample_ds, f, grain, compare)
+    ref = overview.compare_kpis(sample_ds, f, compare)
+    _assert_kpis_close(res.kpis.current, ref.current)
+    assert (res.kpis.previous is None) == (ref.previous is None)
+    if ref.previous is not None:
+        _assert_kpis_close(res.kpis.previous, ref.previous)
+    pd.testing.assert_frame_equal(res.trend, overview.trend(sample_ds, f, grain), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(res.daily, overview.daily(sample_ds, f), check_exact=False, rtol=1e-9)
+
+
+def test_page_reads_the_data_once(sample_ds, monkeypatch):
+    # Daily series, trend, KPIs and the comparison period's KPIs: one statement, not one per figure.
+    sample_ds.date_bounds()
+    calls = []
+    real = type(sample_ds).query
+    monkeypatch.setattr(type(sample_ds), "query", lambda self, stmt: calls.append(stmt) or real(self, stmt))
+    res = overview.compute_page(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
+    assert res.kpis.previous is not None and len(calls) == 1
+
+
+def test_yoy_without_a_full_year_before_runs_no_comparison_query(sample_ds, monkeypatch):
+    sample_ds.date_bounds()
+    calls = []
+    real = type(sample_ds).query
+    monkeypatch.setattr(type(sample_ds), "query", lambda self, stmt: calls.append(stmt) or real(self, stmt))
+    assert overview.compare_kpis(sample_ds, compare="yoy").previous is None
+    assert len(calls) == 1
+
+
+def test_page_on_a_dataset_without_costs(minimal_ds):
+    res = overview.compute_page(minimal_ds)
+    _assert_kpis_close(res.kpis.current, overview.kpis(minimal_ds))
+    assert res.kpis.current.gross_margin is None and not res.trend.empty and not res.daily.empty
+
+
+@pytest.fixture(scope="module")
+def pg_overview_ds(pg_server, sample):
+    import io
+
+    import sqlalchemy as sa
+
+    from ecops.dataset import Dataset
+
+    engine = sa.create_engine(pg_server.url)
+    with engine.begin() as con:
+        for name in ("orders", "order_items", "products", "customers"):
+            frame = sample.tables[name]
+            frame.head(0).to_sql(f"ov_{name}", con, index=False, if_exists="replace")
+            buf = io.StringIO()
+            frame.to_csv(buf, index=False, header=False)
+            buf.seek(0)
+            cols = ", ".join(f'"{c}"' for c in frame.columns)
+            con.connection.cursor().copy_expert(f'COPY "ov_{name}" ({cols}) FROM STDIN WITH CSV', buf)
+    engine.dispose()
+    table_map = {name: (f"ov_{name}", {}) for name in ("orders", "order_items", "products", "customers")}
+    return Dataset.from_url(pg_server.url, name="pg-overview", table_map=table_map)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.parametrize("f", PAGE_CASES, ids=["all", "november", "region-category"])
+def test_page_statement_matches_duckdb_on_postgresql(sample_ds, pg_overview_ds, f):
+    for grain, compare in (("week", "previous"), ("month", "yoy")):
+        duck = overview.compute_page(sample_ds, f, grain, compare)
+        pg = overview.compute_page(pg_overview_ds, f, grain, compare)
+        _assert_kpis_close(pg.kpis.current, duck.kpis.current)
+        assert (pg.kpis.previous is None) == (duck.kpis.previous is None)
+        if duck.kpis.previous is not None:
+            _assert_kpis_close(pg.kpis.previous, duck.kpis.previous)
+        # Drivers differ in datetime resolution (PostgreSQL dates come back as seconds): values must match.
+        for got, want in ((pg.trend, duck.trend), (pg.daily, duck.daily)):
+            pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
