@@ -108,6 +108,10 @@ class ColumnMapping:
     parse: Parse = Parse()
     profile: ColumnProfile = ColumnProfile()
 
+    def __post_init__(self) -> None:
+        # kept to the 4 decimals JSON stores, so a saved mapping reads back equal
+        object.__setattr__(self, "confidence", round(float(self.confidence), 4))
+
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "target": self.target, "confidence": round(self.confidence, 4),
                 "parse": self.parse.to_dict(), "profile": self.profile.to_dict()}
@@ -126,6 +130,9 @@ class SourceMapping:
     table: str
     confidence: float
     columns: tuple[ColumnMapping, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "confidence", round(float(self.confidence), 4))
 
     @property
     def targets(self) -> dict[str, str]:

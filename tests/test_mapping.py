@@ -270,3 +270,15 @@ def test_flat_export_maps_psychographic_attributes_to_customers():
     t = _targets(m, "淘宝导出.csv")
     assert t["生活方式"] == "customers.lifestyle" and t["性格"] == "customers.personality"
     assert t["品类"] == "products.category" and t["省份"] == "orders.region"  # nothing else moved
+
+
+def test_partial_match_confidences_survive_json_exactly():
+    # found by the property test: a partial header match scored 0.7285714…, JSON kept 4 decimals,
+    # so a saved mapping read back unequal (and a UI comparing them saw an edit that never happened)
+    m = suggest_mapping([_src("a.csv", {"订单号": ["A1", "A2"], "客户": ["c", "d"],
+                                        "下单时间": ["2024-01-01", "2024-01-02"], "商品编号xyz": ["p", "q"],
+                                        "数量": ["1", "2"], "单价": ["1.5", "2"], "customer cityy": ["x", "y"]})])
+    cm = m.source("a.csv").column_mapping("商品编号xyz")
+    assert cm.target == "order_items.product_id" and cm.confidence == 0.7286
+    back = Mapping.from_json(m.to_json())
+    assert back == m and back.to_json() == m.to_json()
