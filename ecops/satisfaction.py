@@ -583,7 +583,8 @@ def driver_rows(ds: Dataset, filters: Filters | None = None, max_rows: int = 30_
     return frame.drop(columns=["rn"]), n_available
 
 
-def design_matrix(rows: pd.DataFrame, min_category_n: int = 30) -> tuple[pd.DataFrame, str | None]:
+def design_matrix(rows: pd.DataFrame, min_category_n: int = 30,
+                  min_varying: int = 10) -> tuple[pd.DataFrame, str | None]:
     """Covariates of the driver model from :func:`driver_rows` output, and the reference category.
 
     log_rel_price = log(average unit price paid / median of that over the category's orders); with
@@ -611,9 +612,12 @@ def design_matrix(rows: pd.DataFrame, min_category_n: int = 30) -> tuple[pd.Data
         if freight is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 X["freight_share"] = freight.fillna(0) / (gmv + freight.fillna(0))
-    # Drop constant columns (e.g. no late orders at all): they are not identified.
+    # Drop columns that (almost) never vary — no late orders at all, or freight on one order in
+    # hundreds: they are not identified, and a fit would return a wild coefficient with an interval
+    # so wide that its odds ratio overflows. At least ``min_varying`` rows must differ from the mode.
     for c in list(X.columns):
-        if X[c].nunique(dropna=True) < 2:
+        values = X[c].dropna()
+        if values.nunique() < 2 or int((values != values.mode().iloc[0]).sum()) < min_varying:
             X = X.drop(columns=c)
     reference = None
     if cat is not None:
@@ -624,6 +628,11 @@ def design_matrix(rows: pd.DataFrame, min_category_n: int = 30) -> tuple[pd.Data
             for level in sorted(keep.index[1:]):
                 X[f"category={level}"] = (cat == level).astype(float)
     return X, reference
+
+
+def _exp(x: float) -> float:
+    """exp that saturates at infinity instead of raising (an unidentified term's interval bound)."""
+    return math.inf if x > 709 else math.exp(x)
 
 
 def drivers(ds: Dataset, filters: Filters | None = None, max_rows: int = 30_000,
@@ -656,9 +665,9 @@ def drivers(ds: Dataset, filters: Filters | None = None, max_rows: int = 30_000,
         z = coef / se if se > 0 else float("nan")
         out.append({
             "variable": var, "kind": kind, "unit": unit, "coef": coef, "se": se, "coef_low": lo, "coef_high": hi,
-            "odds_ratio": math.exp(coef * mult), "or_low": math.exp(lo * mult), "or_high": math.exp(hi * mult),
-            "pct": math.exp(coef * mult) - 1, "pct_low": math.exp(lo * mult) - 1,
-            "pct_high": math.exp(hi * mult) - 1, "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else None,
+            "odds_ratio": _exp(coef * mult), "or_low": _exp(lo * mult), "or_high": _exp(hi * mult),
+            "pct": _exp(coef * mult) - 1, "pct_low": _exp(lo * mult) - 1,
+            "pct_high": _exp(hi * mult) - 1, "p_value": float(2 * stats.norm.sf(abs(z))) if se > 0 else None,
         })
     effects = pd.DataFrame(out)
     dl = effects[effects["variable"] == "days_late"]

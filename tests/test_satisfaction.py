@@ -290,3 +290,28 @@ def test_driver_categories_name_the_missing_category():
     shown = S.localise(effects, "zh")
     assert list(shown["variable"]) == ["category=（未分类）", "days_late"]
     assert list(shown["unit"]) == ["vs （未分类）", "1 day"]
+
+
+def test_drivers_leave_out_a_variable_that_almost_never_varies():
+    # One order in 385 with a freight charge once gave a coefficient of 234 ± 7e5 and an
+    # OverflowError in its odds ratio (satisfaction page under a narrow filter).
+    rng = np.random.default_rng(3)
+    n = 385
+    rows = pd.DataFrame({"score": rng.integers(1, 6, n), "days_late": rng.poisson(1.0, n).astype(float),
+                         "gmv": rng.uniform(50, 500, n), "units": 1.0, "shipping_fee": 0.0})
+    rows.loc[7, "shipping_fee"] = 12.0
+    X, _ = S.design_matrix(rows)
+    assert "freight_share" not in X.columns and "days_late" in X.columns
+    rows.loc[:30, "shipping_fee"] = 12.0  # charged on 31 orders: estimable, kept
+    assert "freight_share" in S.design_matrix(rows)[0].columns
+
+
+def test_drivers_under_a_narrow_filter_give_finite_effects(sample_ds):
+    import datetime as dt
+
+    from ecops.dataset import Filters
+
+    f = Filters(dt.date(2024, 7, 1), dt.date(2024, 12, 31), regions=("广东", "浙江", "山东"),
+                channels=("App", "小程序"), categories=("数码", "服饰"))
+    res = S.drivers(sample_ds, f)
+    assert res.effects.empty or np.isfinite(res.effects[["odds_ratio", "or_low", "or_high"]].to_numpy()).all()
