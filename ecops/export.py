@@ -437,6 +437,7 @@ table.report-table th,table.report-table td{border:1px solid #ddd;padding:.25rem
 table.report-table th{background:#f5f5f5}.note{color:#555;font-size:.85rem}
 h3{font-size:1.1rem;margin-top:1.8rem}h4{font-size:.95rem}section.page>h2{font-size:1.5rem;margin-top:3rem}
 nav.toc ul{columns:2;font-size:.95rem}code{background:#f5f5f5;padding:0 .2rem}
+details>summary{cursor:pointer;color:#2471A3;margin:.5rem 0}
 """
 
 _BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -488,7 +489,7 @@ def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str, capti
 
 
 def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "zh-CN", subtitle: str | Sequence[str] = "",
-                mask: bool = True, max_rows: int = 500, toc: str = "") -> str:
+                mask: bool = True, max_rows: int = 500, toc: str = "", tables_label: str = "") -> str:
     """A standalone HTML report: one file, opens offline, safe to e-mail.
 
     Parameters
@@ -501,6 +502,8 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
     mask : mask personal columns in tables (default True).
     max_rows : rows shown per table.
     toc : when given, a table of contents of the level-2 sections under this heading.
+    tables_label : when given, the tables of a section with figures fold under this label
+        (``<details>``, like the app's "table behind this chart"); tables alone stay open.
 
     Returns
     -------
@@ -546,9 +549,14 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
                               default_width="100%", config={"displaylogo": False, "responsive": True})
             plotly_embedded = True
             parts.append(f'<div class="figure">{div}</div>')
+        fold = bool(tables_label and section.figures and section.tables)
+        if fold:
+            parts.append(f"<details><summary>{html.escape(tables_label)}</summary>")
         for table in section.tables:
             parts.append(_table_html(table, mask=mask, max_rows=max_rows, lang=lang,
                                      caption_level=section.level + 1))
+        if fold:
+            parts.append("</details>")
         if section.notes:
             parts.append(_md_block(section.notes, "note"))
         parts.append("</section>")

@@ -309,3 +309,12 @@ def test_html_report_light_markdown_levels_bullets_and_contents():
     assert '<p class="meta">line one</p>' in doc and '<p class="meta">line &lt;two&gt;</p>' in doc
     with pytest.raises(ValueError):
         ReportSection("bad", level=4)
+
+
+def test_html_report_folds_the_tables_behind_a_chart_and_still_masks_them():
+    fig = go.Figure(go.Bar(x=[1], y=[2]))
+    phones = pd.DataFrame({"手机号": ["13812345678"]})
+    doc = html_report("R", [ReportSection("Chart", figures=fig, tables=phones),
+                            ReportSection("Table only", tables=phones)], tables_label="Table behind <this>")
+    assert doc.count("<details><summary>Table behind &lt;this&gt;</summary>") == 1  # the table alone stays open
+    assert doc.count("138****5678") == 2 and "13812345678" not in doc
