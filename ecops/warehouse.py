@@ -464,6 +464,9 @@ def _weekly_stats(weekly: pd.DataFrame) -> pd.DataFrame:
     """Mean, standard deviation and CV of weekly units from each SKU's first sale on (zeros included)."""
     y = weekly.to_numpy(dtype=float)
     n = y.shape[1]
+    if n == 0:  # no complete week in the period: every SKU is without demand history
+        return pd.DataFrame({"weeks": 0, "mean_week": 0.0, "sd_week": np.nan, "cv": np.nan,
+                             "weeks_since_sale": 0}, index=weekly.index)
     sold = y > 0
     first = np.where(sold.any(1), sold.argmax(1), n)
     mask = np.arange(n)[None, :] >= first[:, None]
