@@ -1,9 +1,11 @@
 """Headline metrics of every page, as JSON or a standalone HTML report.
 
 Each analysis module contributes a section through ``report_section(ds, filters) -> dict``
-(section name = module name, or its ``REPORT_SECTION``); modules may also offer
-``html_sections(ds, filters, lang) -> list[ReportSection]`` with figures for the HTML
-report. A section that fails is reported as an error, never a crash of the whole report.
+(section name = module name, or its ``REPORT_SECTION``) and
+``html_sections(ds, filters, lang) -> list[ReportSection]`` with the page's takeaways, figures
+and tables for the HTML report (:func:`html_document`: one page or all of them, headed by the
+page's translated name, the dataset and the filters in words). A section that fails is
+reported as an error, never a crash of the whole report.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -94,24 +96,133 @@ def build_report(ds: Dataset, filters: Filters | None = None, sections: Sequence
     return Report(meta, (filters or Filters()).to_params(), out, errors, seconds)
 
 
-def to_html(report: Report, ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> str:
-    """A standalone HTML report: each section's figures where the module offers them, else its tables."""
-    from ecops import export
+def section_title(name: str, lang: str = "zh") -> str:
+    """Readable heading of a report section: the page's name in the app's navigation, translated."""
+    from ecops import i18n
 
+    key = f"core.nav.{name}"
+    text = i18n.t(key, lang)
+    return text if text != key else name.replace("_", " ").strip().capitalize()
+
+
+def describe_filters(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list[str]:
+    """The report's header lines in words: dataset (name and kind), period, region / channel / category filters."""
+    from ecops import i18n
+
+    def t(key: str, **fmt: Any) -> str:
+        return i18n.t(key, lang, **fmt)
+
+    f = filters or Filters()
+    sep = "、" if lang == "zh" else ", "
+    colon = "：" if lang == "zh" else ": "
+    kind = t(f"core.sidebar.kind.{ds.kind}")
+    paren = "（{}）" if lang == "zh" else " ({})"
+    dataset = f"{t('core.sidebar.dataset')}{colon}{ds.name}" + (paren.format(kind) if not kind.startswith("core.") else "")
+    try:
+        lo, hi = ds.date_bounds()
+    except Exception:  # an empty dataset has no bounds; say what the filter says
+        lo = hi = None
+    start, end = f.start or lo, f.end or hi
+    period = f"{start or '…'} – {end or '…'}"
+    if f.start is None and f.end is None:
+        period += " " + t("core.report.whole_period")
+    words = [f"{t('core.sidebar.period')}{colon}{period}"]
+    for key, values in (("region", f.regions), ("channel", f.channels), ("category", f.categories)):
+        words.append(f"{t(f'core.sidebar.{key}')}{colon}{sep.join(values) if values else t('core.sidebar.all')}")
+    generated = t("core.report.generated", when=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    return [f"{dataset} · {generated}", " · ".join(words)]
+
+
+def _ordered(names: Sequence[str] | None) -> list[str] | None:
+    """Section names in page order (unknown names after the known ones, as given)."""
+    if names is None:
+        return None
+    known = [n for n in SECTION_MODULES if n in names]
+    return known + [n for n in names if n not in known]
+
+
+def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh", sections: Sequence[str] | None = None,
+                  *, mask: bool = True, data: dict[str, dict[str, Any]] | None = None,
+                  errors: dict[str, str] | None = None, progress: Callable[[str], None] | None = None) -> str:
+    """The standalone HTML report of one page or of several (default: every page), in ``lang``.
+
+    Parameters
+    ----------
+    ds, filters : what the report describes; the header states both in words.
+    lang : ``zh`` or ``en`` — headings, takeaways, chart labels and notes.
+    sections : section (page) names; None for all pages in page order.
+    mask : mask personal columns in every table (default True; False only where clear data are permitted).
+    data : ``report_section`` results already computed (a :class:`Report`'s sections), used only when a
+        module has no figures to offer.
+    errors : sections already known to have failed (name → message): reported as failed, not recomputed.
+    progress : called with each section name before it is computed.
+
+    Returns
+    -------
+    The HTML document. Each page's sections come from its module's ``html_sections`` (translated
+    headings, takeaways, figures, tables, method notes); a page that fails says so under its heading
+    and the rest of the report is complete. With several pages, each page is a level-2 heading with
+    its charts beneath, and a table of contents opens the report.
+    """
+    from ecops import export, i18n
+
+    def t(key: str, **fmt: Any) -> str:
+        return i18n.t(key, lang, **fmt)
+
+    mods = section_modules(_ordered(sections))
+    several = len(mods) != 1
     blocks: list[export.ReportSection] = []
-    modules = dict(section_modules(list(report.sections)))
-    for name, data in report.sections.items():
-        module = modules.get(name)
-        if module is not None and hasattr(module, "html_sections"):
-            try:
-                blocks.extend(module.html_sections(ds, filters, lang))
-                continue
-            except Exception:  # fall back to the plain tables
-                _log.exception("html section %s failed", name)
-        blocks.append(export.ReportSection(heading=name, tables=_section_tables(data)))
-    title = f"ecops — {ds.name}"
-    return export.html_report(title, blocks, lang="zh-CN" if lang == "zh" else "en",
-                              subtitle=json.dumps(report.filters, ensure_ascii=False) if report.filters else "")
+    for name, module in mods:
+        if progress:
+            progress(name)
+        heading = section_title(name, lang)
+        secs, failure = _page_sections(name, module, ds, filters, lang, (data or {}).get(name), (errors or {}).get(name))
+        note = t("core.report.failed", error=failure) if failure else ""
+        if several:
+            blocks.append(export.ReportSection(heading=heading, takeaway=note, level=2))
+            blocks.extend(replace(s, level=3) for s in secs)
+        else:
+            if note or not secs:
+                blocks.append(export.ReportSection(heading=heading, takeaway=note or t("core.report.empty")))
+            blocks.extend(replace(s, level=2) for s in secs)
+    if several:
+        title = t("core.report.title_all", name=ds.name)
+    else:
+        title = t("core.report.title_page", page=section_title(mods[0][0], lang) if mods else "", name=ds.name)
+    lines = describe_filters(ds, filters, lang)
+    lines.append(t("core.report.basis") + " " + t("core.report.masked" if mask else "core.report.clear"))
+    return export.html_report(title, blocks, lang="zh-CN" if lang == "zh" else "en", subtitle=lines, mask=mask,
+                              toc=t("core.report.contents") if several else "", tables_label=t("core.table_behind"))
+
+
+def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None, lang: str,
+                   data: dict[str, Any] | None, error: str | None) -> tuple[list, str | None]:
+    """A module's report sections and, if it failed, the error class (never its message: paths, URLs)."""
+    from ecops import export, i18n
+
+    if error is not None:
+        return [], error.split(":", 1)[0]
+    failure = None
+    if hasattr(module, "html_sections"):
+        try:
+            secs = list(module.html_sections(ds, filters, lang))
+            if secs:
+                return secs, None
+        except Exception as exc:  # one failing page must not take the report down
+            _log.exception("html section %s failed", name)
+            failure = type(exc).__name__
+    try:  # no figures to offer: the headline metrics as tables
+        values = data if data is not None else module.report_section(ds, filters)
+    except Exception as exc:
+        _log.exception("report section %s failed", name)
+        return [], failure or type(exc).__name__
+    return [export.ReportSection(heading=i18n.t("core.report.metrics", lang), tables=_section_tables(values))], failure
+
+
+def to_html(report: Report, ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> str:
+    """A standalone HTML report of ``report``'s sections (see :func:`html_document`)."""
+    names = [*report.sections, *(n for n in report.errors if n not in report.sections)]
+    return html_document(ds, filters, lang, names, data=report.sections, errors=report.errors)
 
 
 def _section_tables(data: dict[str, Any]) -> tuple[pd.DataFrame, ...]:

@@ -142,3 +142,15 @@ def test_report_json_is_strict_json_even_with_nan_in_a_section(tmp_path, monkeyp
     out = tmp_path / "r.json"
     assert main(["report", "--orders", "3000", "--sections", "overview", "--out", str(out)]) == 0
     assert _strict_json(out.read_text(encoding="utf-8"))["overview"]["made_up"] is None
+
+
+def test_report_html_in_chinese_has_page_headings_and_the_filters_in_words(tmp_path):
+    out = tmp_path / "r.html"
+    assert main(["report", "--orders", "3000", "--sections", "pricing,overview", "--format", "html", "--lang", "zh",
+                 "--region", "广东,北京", "--start", "2024-01-01", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<h2>经营概览</h2>" in html and "<h2>价格策略</h2>" in html  # page order, translated
+    assert html.index("<h2>经营概览</h2>") < html.index("<h2>价格策略</h2>")
+    assert "<h2>overview</h2>" not in html and "<h2>pricing</h2>" not in html
+    assert "<h3>核心指标</h3>" in html and "<h3>各品类自价格弹性（95% 置信区间）</h3>" in html
+    assert "地区：广东、北京" in html and "时间范围：2024-01-01 – " in html and "数据集：sample" in html

@@ -50,6 +50,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.download_xlsx": {"en": "Download Excel", "zh": "下载 Excel"},
     "core.table_behind": {"en": "Table behind this chart", "zh": "图表数据明细"},
     "core.method_notes": {"en": "Method notes", "zh": "方法说明"},
+    "core.report.download_page": {"en": "Download HTML report", "zh": "下载 HTML 报告"},
+    "core.report.download_all": {"en": "HTML report of all pages", "zh": "全部页面 HTML 报告"},
+    "core.report.help_page": {
+        "en": "One standalone file with this page's charts, takeaways and tables for the current dataset, filters "
+              "and language; it opens offline. Built when you click, which can take a few seconds.",
+        "zh": "一个独立的 HTML 文件，包含本页在当前数据集、筛选和语言下的图表、结论和数据表，可离线打开。点击后生成，可能需要几秒钟。",
+    },
+    "core.report.help_all": {
+        "en": "Every analysis page in one standalone file, for the current dataset, filters and language. Built when "
+              "you click; computing every page can take a while.",
+        "zh": "所有分析页面合并为一个独立的 HTML 文件，使用当前数据集、筛选和语言。点击后生成，计算全部页面可能需要一些时间。",
+    },
+    "core.report.title_all": {"en": "E-commerce operations report — {name}", "zh": "电商精细化运营分析报告 — {name}"},
+    "core.report.title_page": {"en": "{page} — {name}", "zh": "{page} — {name}"},
+    "core.report.contents": {"en": "Contents", "zh": "目录"},
+    "core.report.generated": {"en": "generated {when}", "zh": "生成于 {when}"},
+    "core.report.whole_period": {"en": "(all data)", "zh": "（全部数据）"},
+    "core.report.failed": {
+        "en": "This page could not be computed ({error}); the rest of the report is complete.",
+        "zh": "该页面无法计算（{error}）；报告其余部分完整。",
+    },
+    "core.report.empty": {"en": "Nothing to show for this page with the current data and filters.",
+                          "zh": "当前数据和筛选条件下，该页面没有可展示的内容。"},
+    "core.report.metrics": {"en": "Headline figures", "zh": "核心指标"},
+    "core.report.basis": {"en": "Each page with its default settings, on the filters above.",
+                          "zh": "各页面按默认设置、在上述筛选条件下计算。"},
+    "core.report.masked": {"en": "Personal fields are masked.", "zh": "个人信息已脱敏。"},
+    "core.report.clear": {"en": "Personal fields are shown in clear (permitted by the operator).",
+                          "zh": "个人信息以明文显示（已获授权）。"},
     "core.error.generic": {
         "en": "This part of the page could not be computed: {error}. The rest of the app keeps working.",
         "zh": "页面此部分无法计算：{error}。应用其余部分可正常使用。",
