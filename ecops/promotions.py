@@ -912,3 +912,108 @@ def _num(x: float | None, digits: int = 4) -> float | None:
     except (TypeError, ValueError):
         return None
     return round(v, digits) if math.isfinite(v) else None
+
+
+def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
+    """Sections of the standalone HTML report: the campaign evaluation in words (活动评估) with the campaign table,
+    ROI, incremental GMV, actual vs baseline around the top campaign, discount depth, redemption, threshold
+    bunching and new vs returning buyers — each with the page's takeaway, figure and table."""
+    from ecops.charts import promotions as charts
+    from ecops.export import ReportSection
+    from ecops.i18n import t as _t
+
+    def t(key: str, **fmt) -> str:
+        return _t(key, lang, **fmt)
+
+    cur = ds.currency
+    sep = "、" if lang == "zh" else ", "
+
+    def say(item: tuple[str, dict] | None, **extra) -> str:
+        if item is None:
+            return ""
+        key, values = item
+        return t(key, cur=cur, **extra, **{k: sep.join(v) if isinstance(v, tuple) else v for k, v in values.items()})
+
+    res = compute_page(ds, filters)
+    if res.source == "none":
+        return [ReportSection(heading=t("promotions.title"), takeaway=t("promotions.need_promotions"))]
+    if res.n_orders == 0 or res.empty:
+        why = "core.empty_period" if res.n_orders == 0 else "promotions.source.none_in_period"
+        return [ReportSection(heading=t("promotions.title"), takeaway=t(why))]
+    ev, tk, k = res.evaluated, takeaways(res), res.kpis
+    table = res.campaigns.assign(verdict_text=[t(f"promotions.verdict.{v}") for v in res.campaigns["verdict"]])
+    context = [t(f"promotions.source.{res.source}", n=len(res.campaigns)),
+               t("promotions.margin_measured" if res.margin_measured else "promotions.margin_assumed",
+                 margin=f"{res.margin:.1%}")]
+    if not res.has_costs:
+        context.append(t("promotions.need_cost"))
+    if res.skipped_names:
+        context.append(t("promotions.not_evaluated", names=sep.join(res.skipped_names)))
+    kpis = pd.DataFrame({"metric": [t("promotions.kpi.campaigns"), t("promotions.kpi.incremental"),
+                                    t("promotions.kpi.paid"), t("promotions.kpi.cost"), t("promotions.kpi.dips")],
+                         "value": [f"{k['evaluated']} / {k['total']}", f"{cur}{k['net_incremental_gmv']:,.0f}",
+                                   f"{k['paid']} / {k['with_roi']}", f"{cur}{k['total_cost']:,.0f}", str(k["dips"])]})
+    items = [say(item) for item in summary(res)]
+    out = [ReportSection(heading=t("promotions.h.summary"), takeaway=items[0] if items else "",
+                         bullets=tuple(items[1:]), tables=(kpis, table.rename_axis(t("promotions.h.table"))),
+                         notes="\n\n".join(context))]
+    if ev["roi"].notna().any():
+        out.append(ReportSection(
+            heading=t("promotions.h.roi"), takeaway=say(tk.get("roi")),
+            figures=(charts.roi_figure(ev, {"x": t("promotions.axis.roi")}),),
+            tables=(table[["promotion_id", "name", "verdict_text", "roi", "roi_low", "roi_high", "incremental_profit",
+                           "discount_cost", "campaign_cost", "total_cost"]],)))
+    if len(ev):
+        out.append(ReportSection(
+            heading=t("promotions.h.lift"), takeaway=say(tk.get("lift")),
+            figures=(charts.lift_figure(ev, {"incremental": t("promotions.axis.incremental"),
+                                             "pullforward": t("promotions.axis.pullforward"),
+                                             "y": t("promotions.axis.gmv")}),),
+            tables=(table[["promotion_id", "name", "verdict_text", "gmv_incremental", "gmv_incremental_low",
+                           "gmv_incremental_high", "gmv_pullforward", "net_incremental_gmv"]],)))
+    pid = res.top_campaign
+    if pid is not None:
+        around = campaign_daily(res, pid)
+        metric = t("promotions.metric.orders")
+        out.append(ReportSection(
+            heading=f"{t('promotions.h.daily')} · {res.campaign_names.get(pid, pid)}",
+            takeaway=say(daily_takeaway(res, pid, "orders"), metric=metric),
+            figures=(charts.daily_figure(around, "orders", {"actual": t("promotions.axis.actual"),
+                                                            "baseline": t("promotions.axis.baseline"),
+                                                            "y": metric}),),
+            tables=(around,)))
+    if ev["discount_depth"].notna().any():
+        out.append(ReportSection(
+            heading=t("promotions.h.depth"), takeaway=say(tk.get("depth")),
+            figures=(charts.depth_figure(ev, {"x": t("promotions.axis.depth"), "y": t("promotions.axis.lift")}),),
+            tables=(table[["promotion_id", "name", "kind", "discount_depth", "orders_lift", "orders_lift_low",
+                           "orders_lift_high", "verdict_text"]],)))
+    if res.campaigns["redemption_rate"].notna().any():
+        out.append(ReportSection(
+            heading=t("promotions.h.redemption"), takeaway=say(tk.get("redemption")),
+            figures=(charts.redemption_figure(res.campaigns, {"y": t("promotions.axis.redemption")}),),
+            tables=(table[["promotion_id", "name", "kind", "window_orders", "promoted_orders", "redemption_rate",
+                           "discount_cost", "discount_depth"]],)))
+    thr = res.strongest_threshold
+    if thr is not None:
+        out.append(ReportSection(
+            heading=t("promotions.h.bunching"), takeaway=say(bunching_takeaway(res, thr)),
+            figures=(charts.bunching_figure(res.bunching_hist, thr, {
+                "campaign": t("promotions.axis.campaign"), "reference": t("promotions.axis.reference"),
+                "x": t("promotions.axis.subtotal"), "y": t("promotions.axis.share")}),),
+            tables=(res.bunching.assign(campaigns=[sep.join(c) for c in res.bunching["campaigns"]]),
+                    res.bunching_histogram(thr))))
+    elif res.has_thresholds:
+        out.append(ReportSection(heading=t("promotions.h.bunching"), takeaway=t("promotions.bunching_no_reference")))
+    if (res.campaigns["buyers"].fillna(0) > 0).any():
+        out.append(ReportSection(
+            heading=t("promotions.h.buyers"), takeaway=say(tk.get("buyers")),
+            figures=(charts.buyers_figure(res.campaigns, {"new": t("promotions.axis.new"),
+                                                          "returning": t("promotions.axis.returning"),
+                                                          "y": t("promotions.axis.buyers")}),),
+            tables=(table[["promotion_id", "name", "buyers", "new_buyers", "new_buyer_share", "baseline_new_share"]],)))
+    last = out[-1]
+    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
+                            bullets=last.bullets, notes="\n\n".join(filter(None, [
+                                last.notes, t("promotions.method", **method_values(res))])))
+    return out
