@@ -183,3 +183,4 @@ with tabs[3], ui.guard("calculator"):
     ui.table(be.monthly, name="break_even_by_month")
 
 ui.method_notes(t("logistics.method"))
+ui.report_download("logistics")

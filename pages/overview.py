@@ -87,3 +87,4 @@ with ui.guard("alerts"):
                  overview.alerts_frame(res.alerts), name="alerts")
 
 ui.method_notes(t("overview.method"))
+ui.report_download("overview")

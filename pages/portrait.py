@@ -169,3 +169,4 @@ elif view == "demographics" and res.demographics is not None:
         else:
             ui.chart(charts.times_figure(tm, lang), tm.headline(lang), tm.grid, name="purchase_times")
     ui.method_notes(t("portrait.demo.method"))
+ui.report_download("portrait")

@@ -142,3 +142,4 @@ with tabs[3], ui.guard("whatif"):
         st.caption(t("pricing.whatif.basis"))
 
 ui.method_notes(t("pricing.method", period=el.period_days, ci=f"{el.ci_level:.0%}"))
+ui.report_download("pricing")

@@ -170,3 +170,4 @@ with tabs[4], ui.guard("models"):
              name="revenue_models")
 
 ui.method_notes(t("profit.method", months=res.ltv_months))
+ui.report_download("profit")

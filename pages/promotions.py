@@ -138,3 +138,4 @@ with tabs[4], ui.guard("buyers"):
                                            "baseline_new_share"]], name="new_vs_returning")
 
 ui.method_notes(t("promotions.method", **promotions.method_values(res)))
+ui.report_download("promotions")

@@ -170,3 +170,4 @@ with tabs[5], ui.guard("themes"):
                                                            words=words), th.words.words, name="low_score_words")
 
 ui.method_notes(t("satisfaction.method", max_rows=model_rows, window=window, low_max=low_max))
+ui.report_download("satisfaction")

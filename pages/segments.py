@@ -130,3 +130,4 @@ else:
             st.markdown(f"**{t('segments.basket.chart')}**")
             ui.chart(charts.rules_figure(rules, lang), rules.headline(lang), rules.rules, name=f"rules_{level}")
     ui.method_notes(t("segments.basket.method"))
+ui.report_download("segments")

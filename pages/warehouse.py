@@ -187,3 +187,4 @@ with tabs[5], ui.guard("slotting"):
              name="slotting_zones")
 
 ui.method_notes(t("warehouse.method"))
+ui.report_download("warehouse")

@@ -104,3 +104,52 @@ def test_uncategorised_products_are_named_in_chinese(sample):
     shown = [df.value for df in at.dataframe if "category" in df.value.columns]
     assert shown and all(pricing.NO_CATEGORY not in set(df["category"].astype(str)) for df in shown)
     assert any("（未分类）" in set(df["category"].astype(str)) for df in shown)
+
+
+# --------------------------------------------------------------------------- HTML report downloads
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """file name → the callable a download button runs when clicked (Streamlit's deferred data)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return seen
+
+
+def test_report_downloads_are_built_on_click_with_the_current_view(sample_ds, deferred_downloads, monkeypatch):
+    import datetime as dt
+
+    from ecops import report
+    from ecops.dataset import Filters
+
+    calls = []
+    real = report.html_document
+
+    def spy(*args, **kw):
+        calls.append((args, kw))
+        return real(*args, **kw) if args[3] == ("pricing",) else "<!DOCTYPE html><p>all</p>"
+
+    monkeypatch.setattr(report, "html_document", spy)
+    at = _run(sample_ds, lang="en", region="广东|北京", **{"from": "2025-01-01"}, cur="$")
+    buttons = {b.label: b for b in at.download_button}
+    assert {"Download HTML report", "HTML report of all pages"} <= set(buttons)
+    assert not calls  # nothing is built until a click
+    page = deferred_downloads["ecops_pricing_sample.html"]
+    data = page()  # what Streamlit runs when the button is clicked (AppTest cannot fetch the file)
+    assert isinstance(data, bytes) and data.startswith(b"<!DOCTYPE html>")
+    doc = data.decode("utf-8")
+    assert "<title>Pricing — sample</title>" in doc and '<html lang="en">' in doc
+    assert "Region: 广东, 北京" in doc and "Period: 2025-01-01 – 2025-06-30" in doc
+    assert "<h2>Own-price elasticity per category (95% interval)</h2>" in doc and "$" in doc.split("<h2>", 3)[2]
+    assert deferred_downloads["ecops_report_sample.html"]() == b"<!DOCTYPE html><p>all</p>"
+    (ds, f, lang, sections), kw = calls[-1]
+    assert sections is None and lang == "en" and kw == {"mask": True}
+    assert f == Filters(start=dt.date(2025, 1, 1), regions=("广东", "北京"))
+    assert ds.fingerprint == sample_ds.fingerprint and ds.currency == "$"

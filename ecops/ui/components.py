@@ -111,6 +111,51 @@ def downloads(df: pd.DataFrame, name: str) -> None:
                        on_click="ignore")
 
 
+def report_builder(ds: Any, filters: Any, lang: str, sections: Sequence[str] | None, mask: bool = True
+                   ) -> Callable[[], bytes]:
+    """The function a report button calls on click: the standalone HTML report as UTF-8 bytes.
+
+    ``sections`` are page names (None: every page). Everything is captured now, so the click
+    builds exactly the view the user was looking at (the callable runs outside the script run).
+    """
+
+    def build() -> bytes:
+        from ecops import report
+
+        # A report computes several pages: it takes its turn with the pages' own computations.
+        with state._COMPUTE_SLOTS:
+            return report.html_document(ds, filters, lang, sections, mask=mask).encode("utf-8")
+
+    return build
+
+
+def report_download(section: str) -> None:
+    """Buttons for the standalone HTML report of this page (``section``) and of all pages.
+
+    Built only when clicked, with the session's dataset, filters, language and currency as they
+    are now; personal fields masked as in every export unless the user may and chose to see them.
+    """
+    from dataclasses import replace
+
+    from ecops import export
+
+    t = state.translator()
+    ds = state.dataset()
+    cur = state.currency(ds)
+    if cur and cur != ds.currency:
+        ds = replace(ds, currency=cur)  # the same tables; only the symbol shown differs
+    f, lang, mask = state.filters(), state.lang(), not reveal_personal()
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button(t("core.report.download_page"), report_builder(ds, f, lang, (section,), mask),
+                       export.safe_filename(f"ecops_{section}_{ds.name}", "html"), export.HTML_MIME,
+                       key="dl.report.page", help=t("core.report.help_page"), on_click="ignore",
+                       icon=":material/description:")
+    c2.download_button(t("core.report.download_all"), report_builder(ds, f, lang, None, mask),
+                       export.safe_filename(f"ecops_report_{ds.name}", "html"), export.HTML_MIME,
+                       key="dl.report.all", help=t("core.report.help_all"), on_click="ignore",
+                       icon=":material/library_books:")
+
+
 def table(df: pd.DataFrame, name: str, *, height: int | None = None, downloadable: bool = True) -> None:
     """A sortable table with downloads; personal columns masked unless the user is allowed to see them."""
     _show_table(df, name, height=height, downloadable=downloadable)
