@@ -88,6 +88,21 @@ STRINGS: dict[str, dict[str, str]] = {
             "- 所有数字均在数据库引擎中以 SQL 聚合计算，筛选条件也编译进 SQL。"
         ),
     },
+    "overview.h.kpis": {"en": "Headline KPIs", "zh": "核心指标"},
+    "overview.take.kpis": {
+        "en": "GMV {gmv} ({gmv_change}), {orders} orders ({orders_change}), {customers} customers, AOV {aov}, "
+              "repeat-customer rate {repeat} — changes against {pstart} – {pend}.",
+        "zh": "GMV {gmv}（{gmv_change}），订单 {orders} 单（{orders_change}），下单客户 {customers} 人，客单价 {aov}，"
+              "复购率 {repeat}——变化对比 {pstart} – {pend}。",
+    },
+    "overview.take.kpis_no_compare": {
+        "en": "GMV {gmv}, {orders} orders, {customers} customers, AOV {aov}, repeat-customer rate {repeat}.",
+        "zh": "GMV {gmv}，订单 {orders} 单，下单客户 {customers} 人，客单价 {aov}，复购率 {repeat}。",
+    },
+    "overview.col.kpi": {"en": "KPI", "zh": "指标"},
+    "overview.col.current": {"en": "this period", "zh": "本期"},
+    "overview.col.previous": {"en": "comparison period", "zh": "对比期"},
+    "overview.col.change": {"en": "change", "zh": "变化"},
     "overview.margin_coverage": {
         "en": "Margin covers {share} of GMV (lines with a known cost).",
         "zh": "毛利率覆盖 {share} 的 GMV（有成本的明细行）。",
