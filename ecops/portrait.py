@@ -25,7 +25,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -102,6 +102,9 @@ class CustomerFeatures:
     has_discount: bool
     snapshot_days: int = 0
     holdout_days: int = 0
+    #: The memo key this aggregate was computed under (None when built by hand): lets results derived
+    #: from it (clusters) be shared between callers too.
+    key: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -124,9 +127,10 @@ _PACK = 10**10
 
 
 def clear_memo() -> None:
-    """Forget the per-customer aggregates kept between calls (benchmarks time cold runs with it)."""
+    """Forget the per-customer aggregates and clusterings kept between calls (benchmarks time cold runs with it)."""
     with _MEMO_LOCK:
         _MEMO.clear()
+        _CLUSTER_MEMO.clear()
 
 
 def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.date | None = None,
@@ -160,12 +164,31 @@ def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    feats = _customer_features(ds, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels)
+    feats = replace(_customer_features(ds, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels),
+                    key=key)
     with _MEMO_LOCK:
         _MEMO[key] = feats
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     return feats
+
+
+def rfm_features(ds: Dataset, filters: Filters | None = None) -> CustomerFeatures:
+    """Per-customer recency, orders and revenue of the period — all that RFM scoring needs.
+
+    Any memoised aggregate of the same dataset, filters and reference day serves (they all carry these
+    columns, from the same SQL); otherwise the lean variant without category/channel mix, snapshot and
+    holdout columns is computed (and memoised), at about half the cost of the full one. Pages that only
+    name customers' RFM segments (profit by segment, campaign lists) start here.
+    """
+    f = filters or Filters()
+    as_of = reference_date(ds, f)
+    with _MEMO_LOCK:
+        for key in reversed(_MEMO):
+            if key[:3] == (ds.fingerprint, f, as_of):
+                _MEMO.move_to_end(key)
+                return _MEMO[key]
+    return customer_features(ds, f, as_of=as_of, mix=False, snapshot_days=0, holdout_days=0)
 
 
 def _categories(ds: Dataset, f: Filters, limit: int) -> list[str]:
@@ -187,9 +210,8 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
     has_discount = ds.has("orders", "discount_amount")
     step = int(snapshot_days)
 
-    as_of_ts = sa.literal(dt.datetime.combine(as_of, dt.time()), sa.DateTime)
-    day = sa.cast(dialect.to_date(lines.c.order_time), sa.DateTime)
-    age = sa.cast(sa.func.round(dialect.days_between(as_of_ts, day)), sa.BigInteger).label("age")
+    # Whole days from each purchase day to the reference day (native date subtraction where the engine has it).
+    age = dialect.day_diff(sa.literal(as_of, sa.Date), dialect.to_date(lines.c.order_time)).label("age")
     day_cols: list[Any] = [lines.c.customer_id, age, sa.func.sum(lines.c.amount).label("amount"),
                            sa.func.sum(lines.c.quantity).label("units")]
     if has_cost:
@@ -225,13 +247,10 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
                  sa.func.min(sa.case((cal, cd.c.age), else_=sa.null())).label("cal_last_age"),
                  sa.func.sum(sa.case((cal, cd.c.amount), else_=0.0)).label("cal_revenue")]
     cols += [sa.func.sum(cd.c[f"cat_{i}"]).label(f"cat_{i}") for i in range(n_cat)]
-    frame = ds.query(sa.select(*cols).group_by(cd.c.customer_id))  # sorted below, after the merge
-    frame["customer_id"] = frame["customer_id"].astype(str)
-    pack = pd.to_numeric(frame.pop("first_pack")).astype("int64")
-    frame["first_value"] = (pack % _PACK).astype(float) / 100.0
+    per_day = sa.select(*cols).group_by(cd.c.customer_id).subquery("per_day")
 
     # Order counts and order-level habits (discounts, channels) from the orders alone: counting
-    # distinct orders among the lines would cost more than this second, join-free pass.
+    # distinct orders among the lines would cost more than this second, join-free aggregate.
     o = ds.orders(f)
     channels: list[str] = []
     if mix and "channel" in o.c:
@@ -245,10 +264,21 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
     if has_discount:
         ocols.append(sa.func.sum(sa.func.coalesce(o.c.discount_amount, 0.0)).label("discount"))
     ocols += [sa.func.sum(sa.case((o.c.channel == ch, 1), else_=0)).label(f"ch_{i}") for i, ch in enumerate(channels)]
-    extra = ds.query(sa.select(*ocols).group_by(o.c.customer_id))
-    extra["customer_id"] = extra["customer_id"].astype(str)
-    # Inner join: a customer whose orders have no lines has no revenue to analyse.
-    frame = extra.merge(frame, on="customer_id", how="inner").sort_values("customer_id", ignore_index=True)
+    per_order = sa.select(*ocols).group_by(o.c.customer_id).subquery("per_order")
+    # Both per-customer aggregates joined in the engine (inner: a customer whose orders have no lines has
+    # no revenue to analyse) — one statement and one transfer instead of two frames merged in pandas.
+    stmt = sa.select(*(per_order.c[c.name] for c in ocols),
+                     *(per_day.c[c.name] for c in cols if c.name != "customer_id")) \
+        .join_from(per_order, per_day, per_day.c.customer_id == per_order.c.customer_id)
+    native_order = ds.engine.dialect.name == "duckdb"
+    if native_order:  # DuckDB compares text byte-wise, i.e. in the same order as Python's str
+        stmt = stmt.order_by(sa.cast(per_order.c.customer_id, sa.String))
+    frame = ds.query(stmt)
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    if not native_order:
+        frame = frame.sort_values("customer_id", ignore_index=True)
+    pack = pd.to_numeric(frame.pop("first_pack")).astype("int64")
+    frame["first_value"] = (pack % _PACK).astype(float) / 100.0
     for c in frame.columns:
         if c == "customer_id":
             continue
@@ -754,6 +784,9 @@ def _interpretable(features: CustomerFeatures, X: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_CLUSTER_MEMO: OrderedDict[tuple, ClusterResult] = OrderedDict()
+
+
 def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[int, int] = (2, 8),
              fit_sample: int = 20_000, silhouette_sample: int = 2_000, n_traits: int = 3,
              random_state: int = 0) -> ClusterResult:
@@ -763,7 +796,29 @@ def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[in
     random sample of ``fit_sample`` customers). A persona's traits are the features whose
     cluster mean is farthest from the overall mean in standard deviations (category and
     channel shares compete with the other features on the same scale).
+
+    The result is deterministic given the features, so for memoised features (:func:`customer_features`)
+    the last few are kept: the portrait's clusters view, the segments page's cluster cut and its
+    customer list share one clustering instead of fitting k-means × silhouette again each.
     """
+    memo_key = None if features.key is None else (
+        features.key, k or None, tuple(k_range), fit_sample, silhouette_sample, n_traits, random_state)
+    if memo_key is not None:
+        with _MEMO_LOCK:
+            if memo_key in _CLUSTER_MEMO:
+                _CLUSTER_MEMO.move_to_end(memo_key)
+                return _CLUSTER_MEMO[memo_key]
+    result = _clusters(features, k, k_range, fit_sample, silhouette_sample, n_traits, random_state)
+    if memo_key is not None:
+        with _MEMO_LOCK:
+            _CLUSTER_MEMO[memo_key] = result
+            while len(_CLUSTER_MEMO) > _MEMO_SIZE:
+                _CLUSTER_MEMO.popitem(last=False)
+    return result
+
+
+def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int], fit_sample: int,
+              silhouette_sample: int, n_traits: int, random_state: int) -> ClusterResult:
     X = behaviour_matrix(features)
     empty = ClusterResult(0, pd.DataFrame(columns=["k", "silhouette", "inertia"]),
                           pd.DataFrame(columns=["customer_id", "cluster"]), pd.DataFrame(), (), 0, 0,
@@ -1453,3 +1508,131 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "clv_expected_purchases_6m": None if c.result is None else round(float(c.result.total_purchases), 2),
     }
 
+
+
+def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
+    """Sections of the standalone HTML report, every view of the page at its defaults: RFM segments and the
+    R × FM grid, movement between segments, personas, cohorts, CLV with its back-test, demographics and purchase
+    times — each with the page's takeaway, figure and table, and the view's method notes."""
+    from ecops.charts import portrait as charts
+    from ecops.export import ReportSection
+
+    def t(key: str, **fmt) -> str:
+        return _t(key, lang, **fmt)
+
+    def num(x: float | None, digits: int = 0) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
+
+    def money(x: float | None) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.0f}"
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
+
+    def with_notes(secs: list, notes: str) -> list:
+        if secs:
+            s = secs[-1]
+            secs[-1] = ReportSection(heading=s.heading, takeaway=s.takeaway, figures=s.figures, tables=s.tables,
+                                     bullets=s.bullets, notes=notes)
+        return secs
+
+    bins, step_days, horizon = 5, 90, 6  # the page's defaults
+    res = compute_page(ds, filters, view="all", bins=bins, step_days=step_days, horizon_months=horizon)
+    k = res.kpis
+    if k.customers == 0:
+        return [ReportSection(heading=t("portrait.title"), takeaway=t("portrait.empty"))]
+    kpis = pd.DataFrame({"metric": [t("portrait.kpi.customers"), t("portrait.kpi.revenue_per_customer"),
+                                    t("portrait.kpi.orders_per_customer"), t("portrait.kpi.repeat"),
+                                    t("portrait.kpi.days_since")],
+                         "value": [num(k.customers), money(k.revenue_per_customer), num(k.orders_per_customer, 2),
+                                   pct(k.repeat_rate), num(k.median_days_since)]})
+    out: list = []
+
+    r = res.rfm
+    if r is not None:
+        part = [ReportSection(heading=t("portrait.rfm.title"), takeaway=r.headline(lang),
+                              figures=(charts.rfm_segments_figure(r, lang),), tables=(kpis, r.segments_table(lang))),
+                ReportSection(heading=t("portrait.rfm.grid.title"),
+                              takeaway=t("portrait.rfm.grid.takeaway", share=pct(r.top_corner_share())),
+                              figures=(charts.rfm_grid_figure(r, lang),),
+                              tables=(charts.rfm_grid(r).reset_index(), r.score_ranges))]
+        if r.previous_as_of is not None and not r.transitions.empty:
+            part.append(ReportSection(heading=t("portrait.moves.title"), takeaway=r.transition_headline(lang),
+                                      figures=(charts.transitions_figure(r, lang),),
+                                      tables=(r.transitions_table(lang),)))
+        else:
+            part.append(ReportSection(heading=t("portrait.moves.title"), takeaway=t("portrait.moves.none")))
+        out += with_notes(part, t("portrait.rfm.method", bins=r.bins, step=step_days, n=num(r.n)))
+
+    c = res.clusters
+    if c is not None:
+        if not c.personas:
+            part = [ReportSection(heading=t("portrait.clusters.title"), takeaway=t("portrait.clusters.empty"))]
+        else:
+            s = c.silhouette_of(c.k)
+            stop = "。" if lang == "zh" else ". "
+            cards = []
+            for p in c.personas:
+                card = t("portrait.clusters.card", share=pct(p.customer_share), rev=pct(p.revenue_share),
+                         orders=num(p.orders, 1), money=money(p.revenue_per_customer), days=num(p.recency_days))
+                cards.append(f"**{p.cluster + 1}. {p.name(lang)}** — {card}{stop}" + " ".join(p.describe(lang, ds.currency)))
+            part = [ReportSection(heading=t("portrait.clusters.title"), takeaway=c.headline(lang), bullets=tuple(cards),
+                                  figures=(charts.persona_value_figure(c, lang),), tables=(c.profiles_table(lang),)),
+                    ReportSection(heading=t("portrait.clusters.silhouette.title"),
+                                  takeaway=t("portrait.clusters.silhouette.takeaway" if c.chosen_by_silhouette
+                                             else "portrait.clusters.fixed", k=c.k, s="—" if s is None else f"{s:.3f}"),
+                                  figures=(charts.silhouette_figure(c, lang),), tables=(c.silhouette,))]
+        out += with_notes(part, t("portrait.clusters.method", n_fit=num(c.n_fit), n_sil=num(c.n_silhouette)))
+
+    co = res.cohorts
+    if co is not None:
+        if co.table.empty:
+            part = [ReportSection(heading=t("portrait.cohort.title"), takeaway=t("portrait.cohort.empty"))]
+        else:
+            part = [ReportSection(heading=t("portrait.cohort.title"), takeaway=co.headline(lang),
+                                  figures=(charts.cohort_figure(co, "retention", lang),), tables=(co.table,))]
+        out += with_notes(part, t("portrait.cohort.method"))
+
+    cv = res.clv
+    if cv is not None:
+        sm = cv.clv
+        if sm.result is None:
+            part = [ReportSection(heading=t("portrait.clv.title"), takeaway=t("portrait.clv.empty"))]
+        else:
+            part = [ReportSection(heading=t("portrait.clv.title"), takeaway=sm.headline(lang, money),
+                                  figures=(charts.p_alive_figure(sm.p_alive_bands, lang),),
+                                  bullets=(t("portrait.clv.alive.takeaway", share=pct(sm.share_p_alive_below(0.4))),),
+                                  tables=(sm.p_alive_bands, sm.params)),
+                    ReportSection(heading=t("portrait.clv.segment.title"),
+                                  takeaway=clv_segment_headline(cv.by_segment, lang),
+                                  figures=(charts.clv_segment_figure(cv.by_segment, lang),), tables=(cv.by_segment,))]
+        if cv.backtest is None:
+            part.append(ReportSection(heading=t("portrait.backtest.title"), takeaway=t("portrait.backtest.none")))
+        else:
+            part.append(ReportSection(heading=t("portrait.backtest.title"), takeaway=cv.backtest.headline(lang),
+                                      figures=(charts.backtest_figure(cv.backtest, lang),),
+                                      tables=(cv.backtest.by_frequency,)))
+        out += with_notes(part, t("portrait.clv.method", n_fit=num(sm.n_fit), n=num(sm.n_scored),
+                                  draws=num(sm.result.n_draws if sm.result else 0)))
+
+    d, tm = res.demographics, res.times
+    part = []
+    if d is not None:
+        if not d.tables:
+            part.append(ReportSection(heading=t("portrait.demo.title"), takeaway=t("portrait.demo.none")))
+        for dim, table in d.tables:
+            part.append(ReportSection(heading=f"{t('portrait.demo.title')} · {t(f'portrait.dim.{dim}')}",
+                                      takeaway=d.headline(dim, lang),
+                                      figures=(charts.demographics_figure(table, lang),), tables=(table,)))
+        if d.tables and d.missing:
+            part[-1] = ReportSection(heading=part[-1].heading, takeaway=part[-1].takeaway, figures=part[-1].figures,
+                                     tables=part[-1].tables, bullets=(t("portrait.demo.missing", cols=", ".join(
+                                         f"`customers.{m}`" for m in d.missing)),))
+    if tm is not None:
+        if not tm.has_hours:
+            part.append(ReportSection(heading=t("portrait.times.title"), takeaway=t("portrait.times.no_hours")))
+        else:
+            part.append(ReportSection(heading=t("portrait.times.title"), takeaway=tm.headline(lang),
+                                      figures=(charts.times_figure(tm, lang),), tables=(tm.grid,)))
+    out += with_notes(part, t("portrait.demo.method"))
+    return out

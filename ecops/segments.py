@@ -583,3 +583,64 @@ __all__ = [
     "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
     "segment_label", "wilson",
 ]
+
+
+def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
+    """Sections of the standalone HTML report at the page's defaults: the first available cut (region where
+    mapped) with its growth and the comparison of its two largest segments, and the association rules — each with
+    the page's takeaway, figure and table. No customer list: campaign lists are exported on the page only."""
+    from ecops.charts import segments as charts
+    from ecops.export import ReportSection
+
+    def t(key: str, **fmt) -> str:
+        return _t(key, lang, **fmt)
+
+    res = compute_page(ds, filters, view="all")
+    out: list = []
+    cut = res.cut
+    if cut is None or cut.table.empty:
+        out.append(ReportSection(heading=t("segments.title"), takeaway=t("segments.empty")))
+    else:
+        dim = cut.dimension.key
+        missing = []
+        for item in res.missing:
+            group, _, cols = item.partition(":")
+            if group == "psychographic":
+                missing.append(t("segments.missing.psychographic",
+                                 cols=", ".join(f"`customers.{c}`" for c in cols.split("/"))))
+            elif group == "geographic":
+                missing.append(t("segments.missing.geographic"))
+        demo = [i.partition(":")[2] for i in res.missing if i.startswith("demographic:")]
+        if demo:
+            missing.append(t("segments.missing.demographic", cols=", ".join(f"`customers.{c}`" for c in demo)))
+        part = [ReportSection(heading=t("segments.cut.title", dim=t(f"segments.dim.{dim}")), takeaway=cut.headline(lang),
+                              bullets=tuple(missing), figures=(charts.cut_figure(cut, lang),),
+                              tables=(cut.display_table(lang),))]
+        if cut.table["growth"].notna().any():
+            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
+                                      takeaway=cut.growth_headline(lang), figures=(charts.growth_figure(cut, lang),),
+                                      tables=(cut.growth_table(lang),)))
+        else:
+            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
+                                      takeaway=t("segments.cut.no_growth", days=cut.growth_days)))
+        cmp = res.comparison
+        if cmp is None:
+            part.append(ReportSection(heading=t("segments.compare.title"), takeaway=t("segments.compare.need_two")))
+        else:
+            la, lb = cut.label(cmp.a, lang), cut.label(cmp.b, lang)
+            part.append(ReportSection(heading=f"{t('segments.compare.title')} · {la} / {lb}",
+                                      takeaway=cmp.headline(lang, la, lb),
+                                      figures=(charts.comparison_figure(cmp, la, lb, lang),), tables=(cmp.table,)))
+        s = part[-1]
+        part[-1] = ReportSection(heading=s.heading, takeaway=s.takeaway, figures=s.figures, tables=s.tables,
+                                 bullets=s.bullets, notes=t("segments.method", days=cut.growth_days))
+        out += part
+    rules = res.basket
+    if rules is not None and rules.n_baskets:
+        stats_line = t("segments.basket.stats", n=f"{rules.n_baskets:,}", multi=f"{rules.n_multi:,}",
+                       dropped=f"{rules.n_dropped:,}", min=f"{rules.min_count:,}")
+        out.append(ReportSection(
+            heading=t("segments.basket.title"), takeaway=rules.headline(lang), bullets=(stats_line,),
+            figures=() if rules.rules.empty else (charts.rules_figure(rules, lang),),
+            tables=() if rules.rules.empty else (rules.rules,), notes=t("segments.basket.method")))
+    return out

@@ -1,0 +1,308 @@
+"""The standalone HTML report: every page's sections (takeaways, figures, tables) and the report around them.
+
+Each ``html_sections`` is checked against its module's own ``compute_page`` numbers (the sentence holds the
+figure the page shows) and, where cheap, against something independent: the sample's planted truth or a value
+computed by hand from the raw tables with pandas.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from ecops import i18n, overview, portrait, pricing, promotions, report, segments
+from ecops.export import ReportSection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _figure_count(secs) -> int:
+    return sum(len(s.figures) for s in secs)
+
+
+@pytest.fixture(scope="module")
+def raw(sample):
+    """Non-cancelled orders and their lines, by hand (the definitions in ecops.overview)."""
+    t = sample.tables
+    orders = t["orders"][t["orders"]["status"] != "cancelled"]
+    lines = t["order_items"][t["order_items"]["order_id"].isin(orders["order_id"])]
+    return {"orders": orders, "gmv": float((lines["quantity"] * lines["unit_price"]).sum())}
+
+
+# --------------------------------------------------------------------------- pricing
+@pytest.fixture(scope="module")
+def pricing_res(sample_ds):
+    return pricing.compute_page(sample_ds)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pricing_sections(sample_ds, sample, pricing_res, lang):
+    secs = pricing.html_sections(sample_ds, None, lang)
+    keys = ["elasticity", "distribution", "bands", "index", "optimal", "whatif"]
+    assert [s.heading for s in secs] == [i18n.t(f"pricing.h.{k}", lang) for k in keys]
+    assert all(s.figures and s.tables and s.takeaway for s in secs)
+    tk = pricing.takeaways(pricing_res)
+    key, values = tk["elasticity"]
+    assert secs[0].takeaway == i18n.t(key, lang, cur="¥", **values)  # the page's sentence, the page's numbers
+    # independent: the most price-sensitive category named is the planted one, and the figure's points are the
+    # planted elasticities (±0.25)
+    truth = sample.truth.elasticity
+    assert values["most"] == min(truth, key=truth.get) == "数码"
+    fig = secs[0].figures[0]
+    shown = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))
+    assert set(shown) == set(truth) and all(abs(shown[c] - e) <= 0.25 for c, e in truth.items())
+    # the reading in words: a 10% rise loses 1 − 1.1^ε of units, by hand
+    est = pricing_res.elasticity.estimated.set_index("category")
+    e = float(est.loc["数码", "elasticity"])
+    reading = next(b for b in secs[0].bullets if "数码" in b)
+    assert f"{1 - 1.1 ** e:.0%}" in reading and f"{e:.2f}" in reading
+    key, values = tk["optimal"]
+    assert secs[4].takeaway == i18n.t(key, lang, cur="¥", **values)
+    w = pricing_res.whatif  # the page's default what-if: +5% on every estimated category
+    assert f"{w.units / w.units_now - 1:+.1%}" in secs[5].takeaway
+    assert secs[-1].notes.startswith(i18n.t("pricing.method", lang, period=28, ci="95%")[:30])
+
+
+def test_pricing_sections_without_costs_or_categories(flat_ds, minimal_ds):
+    secs = pricing.html_sections(flat_ds, None, "en")
+    optimal = next(s for s in secs if s.heading == i18n.t("pricing.h.optimal", "en"))
+    assert optimal.takeaway == i18n.t("pricing.need_cost", "en") and not optimal.figures
+    secs = pricing.html_sections(minimal_ds, None, "en")
+    assert i18n.t("pricing.need_category", "en") in secs[0].bullets and _figure_count(secs) >= 4
+
+
+# --------------------------------------------------------------------------- promotions
+@pytest.fixture(scope="module")
+def promo_res(sample_ds):
+    return promotions.compute_page(sample_ds)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_promotions_sections(sample_ds, sample, promo_res, lang):
+    secs = promotions.html_sections(sample_ds, None, lang)
+    heads = [s.heading for s in secs]
+    for key in ("summary", "roi", "lift", "depth", "redemption", "bunching", "buyers"):
+        assert i18n.t(f"promotions.h.{key}", lang) in heads
+    assert _figure_count(secs) >= 7 and all(s.tables for s in secs)
+    summary = [i18n.t(k, lang, cur="¥", **{n: ("、" if lang == "zh" else ", ").join(v) if isinstance(v, tuple) else v
+                                          for n, v in vals.items()}) for k, vals in promotions.summary(promo_res)]
+    assert [secs[0].takeaway, *secs[0].bullets] == summary  # 活动评估, sentence by sentence
+    # independent: every planted campaign was evaluated
+    truth = {c.promotion_id: c for c in sample.truth.campaigns}
+    assert summary[0].startswith(f"{len(truth)} " if lang == "en" else f"共评估 {len(truth)} 个活动")
+    key, values = promotions.takeaways(promo_res)["lift"]
+    lift = secs[heads.index(i18n.t("promotions.h.lift", lang))]
+    assert lift.takeaway == i18n.t(key, lang, cur="¥", **values) and f"¥{values['gmv']:,.0f}" in lift.takeaway
+    # the actual-vs-baseline chart of the top campaign: its interval covers the planted lift
+    pid = promo_res.top_campaign
+    row = promo_res.campaigns.set_index("promotion_id").loc[pid]
+    daily = next(s for s in secs if s.heading.startswith(i18n.t("promotions.h.daily", lang)))
+    assert row["name"] in daily.heading and f"{row['orders_lift']:+.0%}" in daily.takeaway
+    assert row["orders_lift_low"] <= truth[pid].lift <= row["orders_lift_high"]
+    # the bunching chart sits at a planted 满减 threshold
+    bunching = secs[heads.index(i18n.t("promotions.h.bunching", lang))]
+    planted = {c.threshold for c in truth.values() if c.kind == "threshold"}
+    assert promo_res.strongest_threshold in planted and f"¥{promo_res.strongest_threshold:,.0f}" in bunching.takeaway
+    assert secs[-1].notes.endswith(i18n.t("promotions.method", lang, **promotions.method_values(promo_res))[-40:])
+
+
+def test_promotions_sections_without_promotions(minimal_ds):
+    (sec,) = promotions.html_sections(minimal_ds, None, "zh")
+    assert sec.heading == "促销分析" and sec.takeaway == i18n.t("promotions.need_promotions", "zh")
+
+
+# --------------------------------------------------------------------------- overview
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_sections(sample_ds, raw, lang):
+    secs = overview.html_sections(sample_ds, None, lang)
+    res = overview.compute_page(sample_ds)
+    k = res.kpis.current
+    assert secs[0].heading == i18n.t("overview.h.kpis", lang)
+    # the page's KPIs, and independently the same GMV and orders counted by hand from the raw tables
+    assert k.orders == len(raw["orders"]) and k.gmv == pytest.approx(raw["gmv"])
+    assert f"¥{raw['gmv']:,.0f}" in secs[0].takeaway and f"{len(raw['orders']):,}" in secs[0].takeaway
+    kpis = secs[0].tables[0]
+    assert kpis.iloc[:, 1].tolist()[:3] == [f"¥{k.gmv:,.0f}", f"{k.orders:,}", f"{k.customers:,}"]
+    assert secs[1].heading == i18n.t("overview.trend.title", lang, metric=i18n.t("overview.kpi.gmv", lang),
+                                     grain=i18n.t("overview.grain.week", lang))
+    line = overview.describe_trend(res.trend, "gmv")
+    assert f"¥{line.last:,.0f}" in secs[1].takeaway and f"{line.change * 100:+.1f}%" in secs[1].takeaway
+    assert secs[1].figures and secs[1].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
+    assert secs[2].heading == i18n.t("overview.alerts.title", lang) and secs[2].figures
+    assert str(res.alerts[0].day) in secs[2].takeaway and len(secs[2].bullets) == min(8, len(res.alerts))
+
+
+def test_overview_section_compares_periods_when_filtered(sample_ds):
+    import datetime as dt
+
+    from ecops.dataset import Filters
+
+    f = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31))
+    sec = overview.html_sections(sample_ds, f, "en")[0]
+    cmp = overview.compute_page(sample_ds, f).kpis
+    assert f"{cmp.change('gmv') * 100:+.1f}%" in sec.takeaway and "2024-10-03 – 2024-12-31" in sec.takeaway
+
+
+# --------------------------------------------------------------------------- portrait
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_portrait_sections(sample_ds, raw, lang):
+    secs = portrait.html_sections(sample_ds, None, lang)
+    res = portrait.compute_page(sample_ds, view="all")
+    heads = [s.heading for s in secs]
+    for key in ("rfm.title", "rfm.grid.title", "moves.title", "clusters.title", "clusters.silhouette.title",
+                "cohort.title", "clv.title", "clv.segment.title", "backtest.title", "times.title"):
+        assert i18n.t(f"portrait.{key}", lang) in heads, key
+    assert _figure_count(secs) >= 12
+    r, c, cv = res.rfm, res.clusters, res.clv
+    assert secs[0].takeaway == r.headline(lang)
+    # independent: the segment table holds every buyer of the period, counted by hand
+    assert secs[0].tables[1]["customers"].sum() == raw["orders"]["customer_id"].nunique() == res.kpis.customers
+    clusters = secs[heads.index(i18n.t("portrait.clusters.title", lang))]
+    assert clusters.takeaway == c.headline(lang) and len(clusters.bullets) == c.k == len(c.personas)
+    clv = secs[heads.index(i18n.t("portrait.clv.title", lang))]
+    assert f"{cv.clv.result.total_purchases:,.0f}" in clv.takeaway
+    bt = secs[heads.index(i18n.t("portrait.backtest.title", lang))]
+    assert bt.takeaway == cv.backtest.headline(lang)
+    assert abs(cv.backtest.predicted / cv.backtest.actual - 1) <= 0.15  # the planted-truth hold-out check
+    assert secs[heads.index(i18n.t("portrait.cohort.title", lang))].takeaway == res.cohorts.headline(lang)
+    assert all(s.notes for s in secs if s.heading in (i18n.t("portrait.moves.title", lang),
+                                                     i18n.t("portrait.cohort.title", lang)))
+
+
+def test_portrait_sections_without_customers_table(minimal_ds):
+    secs = portrait.html_sections(minimal_ds, None, "en")
+    demo = [s for s in secs if s.heading.startswith(i18n.t("portrait.demo.title", "en"))]
+    assert [s.takeaway for s in demo] == [i18n.t("portrait.demo.none", "en")]
+    assert secs[0].figures
+
+
+# --------------------------------------------------------------------------- segments
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_segments_sections(sample_ds, sample, raw, lang):
+    secs = segments.html_sections(sample_ds, None, lang)
+    res = segments.compute_page(sample_ds, view="all")
+    heads = [s.heading for s in secs]
+    assert heads[0] == i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
+    assert secs[0].takeaway == res.cut.headline(lang) and secs[0].figures
+    # independent: every order line falls in exactly one region, so the cut's GMV is the hand-computed total
+    assert secs[0].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
+    cmp = res.comparison
+    la, lb = res.cut.label(cmp.a, lang), res.cut.label(cmp.b, lang)
+    compare = secs[heads.index(f"{i18n.t('segments.compare.title', lang)} · {la} / {lb}")]
+    assert compare.takeaway == cmp.headline(lang, la, lb) and compare.figures
+    rules = secs[-1]
+    assert rules.heading == i18n.t("segments.basket.title", lang) and rules.takeaway == res.basket.headline(lang)
+    top = set(zip(rules.tables[0]["antecedent"].head(10), rules.tables[0]["consequent"].head(10), strict=True))
+    assert set(sample.truth.product_pairs) <= top  # the planted pairs lead the table behind the chart
+    assert rules.notes == i18n.t("segments.basket.method", lang)
+
+
+# --------------------------------------------------------------------------- the whole report
+@pytest.fixture(scope="module")
+def docs(sample_ds):
+    return {lang: report.html_document(sample_ds, None, lang) for lang in ("zh", "en")}
+
+
+def _headings(doc: str, level: int) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf"<h{level}>(.*?)</h{level}>", doc)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_has_a_translated_heading_and_its_own_sections(docs, sample_ds, lang):
+    doc = docs[lang]
+    h2, h3 = _headings(doc, 2), _headings(doc, 3)
+    pages = [i18n.t(f"core.nav.{name}", lang) for name in report.SECTION_MODULES]
+    assert h2 == [i18n.t("core.report.contents", lang), *pages]
+    for name in report.SECTION_MODULES:  # never a raw module name as a heading
+        assert name not in h2 + h3
+    assert ("经营概览" in pages) == (lang == "zh") and ("Profit model" in pages) == (lang == "en")
+    # each page's first chart heading (from its own module) sits under it, in order
+    firsts = [i18n.t(k, lang) for k in ("overview.h.kpis", "portrait.rfm.title", "pricing.h.elasticity",
+                                        "logistics.h.components", "profit.h.waterfall")]
+    positions = [h3.index(f) for f in firsts]
+    assert positions == sorted(positions)
+    assert i18n.t("core.report.failed", lang, error="\0").split("\0")[0] not in doc  # no page failed
+    assert doc.count("plotly.js v") == 1 and doc.count('class="figure"') >= 40
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in doc
+    title = i18n.t("core.report.title_all", lang, name="sample")
+    assert f"<title>{html.escape(title)}</title>" in doc
+
+
+def test_report_header_states_dataset_and_filters_in_words(sample_ds):
+    import datetime as dt
+
+    from ecops.dataset import Filters
+
+    f = Filters(start=dt.date(2025, 1, 1), regions=("广东", "北京"), channels=("App",))
+    lines = report.describe_filters(sample_ds, f, "en")
+    assert lines[0].startswith("Dataset: sample (built-in sample)")
+    assert lines[1] == "Period: 2025-01-01 – 2025-06-30 · Region: 广东, 北京 · Channel: App · Category: All"
+    zh = report.describe_filters(sample_ds, None, "zh")
+    assert zh[0].startswith("数据集：sample（内置示例）")
+    assert zh[1] == "时间范围：2023-07-01 – 2025-06-30 （全部数据） · 地区：全部 · 渠道：全部 · 品类：全部"
+
+
+def test_personal_fields_never_reach_the_report(docs, sample):
+    cu = sample.tables["customers"]
+    for doc in docs.values():
+        numbers = set(re.findall(r"(?<!\d)1\d{10}(?!\d)", doc))
+        assert not numbers & set(cu["phone"].astype(str))
+        assert not set(re.findall(r"[\w.+-]+@example\.com", doc)) & set(cu["email"])
+        assert not set(re.findall(r"[\u4e00-\u9fff]+路\d+号", doc)) & set(cu["address"])
+
+
+def test_tables_with_personal_fields_are_masked_unless_clear_is_permitted(sample_ds, sample, monkeypatch):
+    people = sample.tables["customers"][["customer_id", "name", "phone", "email", "address"]].head(5)
+    monkeypatch.setattr(overview, "html_sections",
+                        lambda ds, f, lang: [ReportSection(heading="Buyers", figures=(), tables=(people,))])
+    doc = report.html_document(sample_ds, None, "en", ["overview"])
+    phone, email, address = (str(people.iloc[0][c]) for c in ("phone", "email", "address"))
+    assert f"{phone[:3]}****{phone[-4:]}" in doc and phone not in doc
+    assert email not in doc and address not in doc and people.iloc[0]["name"] not in doc
+    assert i18n.t("core.report.masked", "en") in doc
+    clear = report.html_document(sample_ds, None, "en", ["overview"], mask=False)
+    assert phone in clear and i18n.t("core.report.clear", "en") in clear
+
+
+def test_a_failing_page_is_reported_under_its_heading_and_the_rest_is_complete(sample_ds, monkeypatch):
+    def boom(ds, f, lang):
+        raise RuntimeError("secret path /srv/data/x.duckdb")
+
+    monkeypatch.setattr(pricing, "html_sections", boom)
+    doc = report.html_document(sample_ds, None, "en", ["overview", "pricing"])
+    assert _headings(doc, 2) == ["Contents", "Overview", "Pricing"]
+    assert i18n.t("core.report.failed", "en", error="RuntimeError") in doc and "/srv/data" not in doc
+    # …its headline figures stand in, under a readable heading, and the overview is whole
+    assert i18n.t("core.report.metrics", "en") in _headings(doc, 3) and "elasticities" in doc
+    assert i18n.t("overview.h.kpis", "en") in _headings(doc, 3)
+
+
+def test_one_page_report_is_headed_by_the_page(sample_ds):
+    doc = report.html_document(sample_ds, None, "zh", ["promotions"])
+    assert "<title>促销分析 — sample</title>" in doc and "<nav" not in doc
+    heads = [s.heading for s in promotions.html_sections(sample_ds, None, "zh")]
+    assert _headings(doc, 2) == heads and heads[0] == "活动评估"  # the page's sections at the top level
+
+
+def test_cli_report_html_uses_translated_headings_and_names_failed_sections(sample_ds, monkeypatch):
+    rep = report.build_report(sample_ds, None, ["overview", "segments"])
+    rep.errors["pricing"] = "ValueError: boom"
+    doc = report.to_html(rep, sample_ds, None, "en")
+    assert _headings(doc, 2) == ["Contents", "Overview", "Market segments", "Pricing"]
+    assert i18n.t("core.report.failed", "en", error="ValueError") in doc
+
+
+@pytest.mark.parametrize("page", report.SECTION_MODULES)
+def test_every_page_offers_its_report(page):
+    text = (ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8")
+    assert text.count(f'ui.report_download("{page}")') == 1
+
+
+def test_section_titles_are_never_raw_names():
+    for name in report.SECTION_MODULES:
+        for lang in ("zh", "en"):
+            assert report.section_title(name, lang) == i18n.t(f"core.nav.{name}", lang) != f"core.nav.{name}"
+    assert report.section_title("new_page", "en") == "New page"
