@@ -268,3 +268,14 @@ def test_price_percentiles_do_not_depend_on_the_order_of_tied_prices():
     a = pricing.price_distribution(cells)[cols].to_numpy()
     for other in (noisy, noisy.iloc[::-1], cells.sample(frac=1.0, random_state=1)):
         np.testing.assert_allclose(pricing.price_distribution(other)[cols].to_numpy(), a, rtol=1e-12)
+
+
+def test_distribution_chart_places_each_category_at_its_own_position():
+    from ecops.charts.pricing import distribution_figure
+
+    dist = pd.DataFrame({"category": ["数码", "服饰", "食品"], "p10": [50, 20, 5], "p25": [80, 30, 8],
+                         "p50": [120, 45, 12], "p75": [200, 60, 15], "p90": [300, 80, 20],
+                         "mean_price": [150, 48, 12]})
+    fig = distribution_figure(dist)
+    positions = [trace.x[0] for trace in fig.data]
+    assert positions == ["食品", "服饰", "数码"]  # one box per category, cheapest first, none stacked at 0

@@ -53,7 +53,8 @@ def distribution_figure(dist: pd.DataFrame, currency: str = "¥", labels: Mappin
     """Unit-weighted price distribution per category as boxes (10th–90th percentile whiskers), log scale."""
     fig = go.Figure()
     for r in dist.sort_values("p50").itertuples(index=False):
-        fig.add_trace(go.Box(name=str(r.category), q1=[r.p25], median=[r.p50], q3=[r.p75], lowerfence=[r.p10],
+        # Precomputed boxes have no data to place them by: each needs its own x, or all sit at 0.
+        fig.add_trace(go.Box(name=str(r.category), x=[str(r.category)], q1=[r.p25], median=[r.p50], q3=[r.p75], lowerfence=[r.p10],
                              upperfence=[r.p90], mean=[r.mean_price], marker_color=_BLUE, showlegend=False))
     fig.update_layout(**_LAYOUT, height=380, yaxis_type="log",
                       yaxis_title=_label(labels, "y", "price") + f" ({currency})")
