@@ -1439,6 +1439,21 @@ def _check_zip(name: str, zf: zipfile.ZipFile, compressed: int, max_bytes: int) 
         raise IngestError(name, "zip_not_xlsx")
 
 
+def _check_zip_crc(name: str, zf: zipfile.ZipFile) -> None:
+    """Unpack every member once, checking its CRC-32 (after the zip-bomb check, so the size is bounded).
+
+    openpyxl's read-only reader stops at the sheet's declared last row without reading the member
+    to its end, so zipfile never compares the checksum: one damaged byte could turn a row number
+    into a larger one and end the sheet early — rows silently missing instead of an error.
+    """
+    try:
+        bad = zf.testzip()
+    except Exception as e:  # zlib.error, EOFError, BadZipFile from a damaged local header …
+        raise IngestError(name, "bad_xlsx", detail=f"the archive is damaged — {type(e).__name__}: {e}"[:200]) from e
+    if bad is not None:
+        raise IngestError(name, "bad_xlsx", detail=f"the archive member '{bad}' is damaged (checksum mismatch)")
+
+
 def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str, max_bytes: int) -> list[RawTable]:
     import openpyxl
 
@@ -1453,6 +1468,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
         _check_zip(name, zf, _size(f), max_bytes)
         if "xl/workbook.xml" not in {i.filename for i in zf.infolist()}:
             raise IngestError(name, "zip_not_xlsx")
+        _check_zip_crc(name, zf)
     if isinstance(data, io.BytesIO):
         data.seek(0)
     try:
@@ -1463,13 +1479,21 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     try:
         sheets = list(wb.worksheets)
         for si, ws in enumerate(sheets):
+            # read-only sheets stop at the row count the file declares (<dimension>); exporters get it
+            # wrong, and rows past it would be dropped without a word — read to the real end instead
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
             rows: list[list[str | None]] = []
             lines: list[int] = []
-            for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in row]
-                if any(c is not None for c in cells):
-                    rows.append(cells)
-                    lines.append(r_idx)
+            try:
+                for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    cells = [_cell_text(v) for v in row]
+                    if any(c is not None for c in cells):
+                        rows.append(cells)
+                        lines.append(r_idx)
+            except Exception as e:  # the sheet XML is unpacked and parsed only now: ParseError, zlib.error, CRC
+                detail = f"sheet '{ws.title}' is damaged after row {len(lines) and lines[-1]:,}: {type(e).__name__}"
+                raise IngestError(name, "bad_xlsx", detail=(detail + (f": {e}" if str(e) else ""))[:200]) from e
             if not rows:
                 continue
             # the header is the first row about as wide as the table (title rows above it are skipped)

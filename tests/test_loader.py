@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -285,3 +286,56 @@ def test_built_in_sample_round_trips_through_csv_and_parquet(tmp_path):
     gmv = float((tables["order_items"]["quantity"] * tables["order_items"]["unit_price"]).sum())
     assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(gmv)
     _check_types(res)
+
+
+# ---------------------------------------------------------------- found by the property tests (test_ingest_properties)
+
+
+def _workbook_bytes(n: int = 10, *, edit=None, stored: bool = False) -> bytes:
+    """A small flat workbook saved by openpyxl (with <dimension>, like Excel); ``edit`` rewrites sheet1.xml."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price"])
+    for i in range(n):
+        ws.append([f"O{i}", f"C{i % 3}", f"2024-01-{i + 1:02d} 10:00:00", f"P{i % 4}", i + 1, 9.5])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml" and edit is not None:
+                body = edit(body)
+            zout.writestr(info.filename, body, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_workbook_rows_past_the_declared_dimension_are_read():
+    # openpyxl's read-only reader stopped at <dimension ref="A1:F4"/>: 7 of 10 rows vanished without a word
+    data = _workbook_bytes(10, edit=lambda b: b.replace(b'ref="A1:F11"', b'ref="A1:F4"'))
+    res = load_files([("dim.xlsx", data)])
+    assert res.rows["order_items"] == 10
+
+
+def test_workbook_with_a_damaged_member_is_refused_not_cut_short():
+    # one changed byte made a row number larger than the declared last row: the sheet ended early and the
+    # member was never read to its end, so its checksum was never compared — 2 of 28 rows loaded, no error
+    data = bytearray(_workbook_bytes(10, stored=True))
+    at = data.index(b'<row r="5"') + len(b'<row r="')
+    data[at] = ord("9")  # still well-formed XML, but not the bytes the archive's CRC-32 was computed on
+    with pytest.raises(IngestError) as ei:
+        load_files([("crc.xlsx", bytes(data))])
+    e = ei.value
+    assert e.code == "bad_xlsx" and "sheet1.xml" in e.message("en") and "checksum" in e.message("en")
+    assert e.message("zh").startswith("crc.xlsx") and "重新保存" in e.message("zh")
+
+
+def test_workbook_sheet_that_breaks_while_streaming_is_refused():
+    # the sheet XML is parsed lazily while rows are read, outside the guarded load_workbook call:
+    # a malformed sheet raised xml.etree.ElementTree.ParseError through load_files
+    data = _workbook_bytes(10, edit=lambda b: b.replace(b'<row r="7"', b'<row r="7"<<', 1))
+    with pytest.raises(IngestError) as ei:
+        load_files([("broken.xlsx", data)])
+    e = ei.value
+    assert e.code == "bad_xlsx"
+    assert "sheet 'Sheet' is damaged after row 6" in e.message("en") and e.message("zh").startswith("broken.xlsx")
