@@ -271,6 +271,12 @@ _NOTICES: dict[str, tuple[str, str]] = {
                        "{file}：未使用（无法识别为已知的表，可在映射页面手动映射）"),
     "extra_columns": ("{file}: columns not in the mapping are ignored: {names}",
                       "{file}：映射中没有的列已忽略：{names}"),
+    "unused_named_column": (
+        "{file}, column {column}: its name says {target}, but only {share:.0%} of its values are {kind}, so it was "
+        "not used — fix the values or map it on the mapping screen",
+        "{file}，列「{column}」：列名对应 {target}，但只有 {share:.0%} 的值是{kind_zh}，因此未使用 —— 请修正这些值，"
+        "或在映射页面手动映射",
+    ),
     "null_customers": ("{file}: {count:,} order lines have no customer id; their orders are kept without a customer",
                        "{file}：有 {count:,} 条明细没有客户ID，对应订单保留但不关联客户"),
 }

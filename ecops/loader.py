@@ -43,8 +43,10 @@ from ecops.mapping import (
     _suggest_source,
     candidates_for,
     missing_required,
+    name_score,
     suggest_mapping,
     target_column,
+    targets_for,
 )
 
 Progress = Callable[[str, float], None]
@@ -147,6 +149,32 @@ def _apply_mapping(given: Mapping, raws: list[RawTable], samples: dict, profiles
             cols.append(ColumnMapping(c, cm.target, cm.confidence, choose_parse(p, col.kind, c, cm.target), p))
         out.append(SourceMapping(raw.source, gm.table, gm.confidence, tuple(cols)))
     return Mapping(tuple(out), given.version)
+
+
+def _note_unused_named(sm: SourceMapping, notes: _Notes) -> None:
+    """Warn about suggested-unmapped columns whose header names a free target exactly (values did not fit).
+
+    Without this a column called ``discount`` whose values are mostly not numbers would vanish
+    from the load without a word.
+    """
+    if sm.table == IGNORE:
+        return
+    taken = set(sm.targets)
+    for cm in sm.columns:
+        if cm.target:
+            continue
+        best: tuple[float, str, str] | None = None  # the target the header names best (first on ties)
+        for target, col in targets_for(sm.table):
+            if target in taken or col.kind not in ("number", "integer", "time", "date"):
+                continue
+            score = name_score(cm.column, col)
+            if score >= 0.95 and (best is None or score > best[0]):
+                best = (score, target, col.kind)
+        if best is not None:
+            _, target, kind = best
+            share = cm.profile.number_share if kind in ("number", "integer") else cm.profile.time_share
+            notes.add("unused_named_column", sm.source, "warning", column=cm.column, target=target, kind=kind,
+                      share=share)
 
 
 def _check_required(mapping: Mapping) -> None:
@@ -450,6 +478,9 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
             else:
                 used = _apply_mapping(mapping, raws, samples, profiles, notes)
             del samples
+            for sm in used.sources:
+                if mapping is None or sm.source not in mapping:
+                    _note_unused_named(sm, notes)
             _check_required(used)
             report("converting values", 0.6)
             stage_targets: dict[str, tuple[str, set[str]]] = {}

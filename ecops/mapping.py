@@ -369,11 +369,17 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
     if kind in ("time", "date"):
         return 1.0 if p.time_share >= 0.9 else 0.6 if p.time_share >= 0.5 else 0.0
     if kind == "number":
-        fit = 1.0 if p.number_share >= 0.95 else 0.7 if p.number_share >= 0.8 else 0.0
+        ns = p.number_share
+        # a column at least half numbers fits only well enough for an exact name (0.95 × 0.55 is above
+        # MIN_CONFIDENCE, 0.9 × 0.55 below): loading then names the values it cannot read, row and
+        # column, instead of the column silently disappearing (a few junk values in a short file)
+        fit = 1.0 if ns >= 0.95 else 0.7 if ns >= 0.8 else 0.55 if ns >= 0.5 else 0.0
         if looks_date:
             fit *= 0.3
-        if col.name == "quantity" and p.number_share >= 0.8:
-            fit *= 1.0 if p.integer_share >= 0.9 else 0.6
+        if col.name == "quantity" and ns >= 0.5:
+            # whole numbers among the numbers: one 'abc' in eight rows must not make quantities look fractional
+            # (the column was then dropped and every line silently counted as 1 unit)
+            fit *= 1.0 if p.integer_share >= 0.9 * ns else 0.6
         return fit
     if kind == "integer":
         if p.number_share < 0.8:

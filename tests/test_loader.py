@@ -339,3 +339,40 @@ def test_workbook_sheet_that_breaks_while_streaming_is_refused():
     e = ei.value
     assert e.code == "bad_xlsx"
     assert "sheet 'Sheet' is damaged after row 6" in e.message("en") and e.message("zh").startswith("broken.xlsx")
+
+
+def test_one_junk_value_in_a_short_file_is_located_not_dropped(tmp_path):
+    # 1 junk value in 8 rows made quantity look fractional (whole numbers were counted over all values):
+    # the column went unmapped and every line silently counted as 1 unit
+    rows = [f"O{i},C{i % 3},2024-01-0{i + 1} 10:00:00,P{i},{i + 2},9.5,{i}.0" for i in range(8)]
+    bad_qty = rows.copy()
+    bad_qty[6] = bad_qty[6].replace(",8,9.5,", ",abc,9.5,")
+    path = tmp_path / "q.csv"
+    path.write_text("order_id,customer_id,order_time,product_id,quantity,unit_price,discount\n"
+                    + "\n".join(bad_qty) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as ei:
+        load_files([path])
+    assert (ei.value.code, ei.value.row, ei.value.column) == ("not_a_number", 8, "quantity")
+    # an optional column with a third of its values junk: kept, the junk reported with its row
+    junk = [r.rsplit(",", 1)[0] + ("," + ("n/a?" if i % 3 == 2 else f"{i}.0")) for i, r in enumerate(rows)]
+    path.write_text("order_id,customer_id,order_time,product_id,quantity,unit_price,discount\n"
+                    + "\n".join(junk) + "\n", encoding="utf-8")
+    res = load_files([path])
+    [w] = [w for w in res.warnings if w.code == "values_nulled"]
+    assert (w.get("column"), w.get("row"), w.get("count")) == ("discount", 4, 2)
+    assert _one(res.con, "SELECT count(discount) FROM order_items") == 6
+
+
+def test_named_column_left_out_for_its_values_is_reported(tmp_path):
+    path = tmp_path / "d.csv"
+    lines = [f"O{i},C{i % 3},2024-01-0{i + 1},P{i},1,9.5,{'free' if i % 4 else '5'}" for i in range(8)]
+    path.write_text("order_id,customer_id,order_time,product_id,quantity,unit_price,discount\n"
+                    + "\n".join(lines) + "\n", encoding="utf-8")
+    res = load_files([path])
+    assert "discount" not in [r[0] for r in res.con.execute("DESCRIBE order_items").fetchall()]
+    [w] = [w for w in res.warnings if w.code == "unused_named_column"]
+    assert w.get("column") == "discount" and w.get("target") == "order_items.discount"
+    assert w.message("en") == ("d.csv, column discount: its name says order_items.discount, but only 25% of its "
+                               "values are numbers, so it was not used — fix the values or map it on the mapping "
+                               "screen")
+    assert "25%" in w.message("zh") and "数字" in w.message("zh")

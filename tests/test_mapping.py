@@ -282,3 +282,18 @@ def test_partial_match_confidences_survive_json_exactly():
     assert cm.target == "order_items.product_id" and cm.confidence == 0.7286
     back = Mapping.from_json(m.to_json())
     assert back == m and back.to_json() == m.to_json()
+
+
+
+def test_exactly_named_number_column_with_some_junk_still_maps():
+    # an exact name keeps a column that is only 2/3 numbers (loading then reports the junk with its row);
+    # a merely similar name does not
+    base = {"订单号": ["A1", "A2", "A3"], "用户ID": ["c", "d", "e"], "下单时间": ["2024-01-01", "2024-01-02", "2024-01-03"],
+            "商品ID": ["p", "q", "r"], "单价": ["1.5", "2", "3"]}
+    t = _targets(suggest_mapping([_src("a.csv", {**base, "数量": ["1", "abc", "2"], "运费": ["5", "x", "6"]})]), "a.csv")
+    assert t["数量"] == "order_items.quantity" and t["运费"] == "orders.shipping_fee"
+    t = _targets(suggest_mapping([_src("b.csv", {**base, "数量": ["1", "2", "3"], "运费x": ["5", "x", "6"]})]), "b.csv")
+    assert t["运费x"] is None
+    # quantity's whole-number test counts whole numbers among the numbers, not among all values
+    nine = {k: v * 3 for k, v in base.items()} | {"数量": ["1", "abc"] + [str(i) for i in range(1, 8)]}
+    assert _targets(suggest_mapping([_src("c.csv", nine)]), "c.csv")["数量"] == "order_items.quantity"
