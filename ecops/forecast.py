@@ -40,9 +40,9 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
+from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc
-from ecops.i18n import t as _t
 
 __all__ = [
     "NO_CATEGORY",
@@ -76,13 +76,12 @@ PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"
 
 def label(key: str, lang: str = "zh") -> str:
     """Display name of a series key: the "(none)" category placeholder translated, SKUs and categories as they are."""
-    name = PLACEHOLDERS.get(str(key))
-    return _t(name, lang) if name else key
+    return i18n.placeholder_label(key, PLACEHOLDERS, lang)
 
 
 def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("key", "category")) -> pd.DataFrame:
     """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
-    return frame.assign(**{c: [label(v, lang) for v in frame[c]] for c in columns if c in frame.columns})
+    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
 
 
 # --------------------------------------------------------------------------- helpers

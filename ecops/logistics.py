@@ -37,9 +37,9 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
+from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
-from ecops.i18n import t as _t
 
 __all__ = [
     "PLACEHOLDERS",
@@ -78,20 +78,13 @@ PLACEHOLDERS: dict[str, str] = {_MISSING: "logistics.placeholder.unknown"}
 
 def label(value: str, lang: str = "zh") -> str:
     """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
-    key = PLACEHOLDERS.get(str(value))
-    return _t(key, lang) if key else value
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def localise(frame: pd.DataFrame, lang: str = "zh",
              columns: tuple[str, ...] = ("region", "carrier", "warehouse", "warehouse_id", "key")) -> pd.DataFrame:
     """A copy of ``frame`` for display with placeholder members of ``columns`` translated (index too)."""
-    out = frame.copy()
-    for c in columns:
-        if c in out.columns:
-            out[c] = [label(v, lang) for v in out[c]]
-    if out.index.name in columns:
-        out.index = pd.Index([label(v, lang) for v in out.index], name=out.index.name)
-    return out
+    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns, index=True)
 
 
 def wilson(k: float, n: float, level: float = 0.95) -> tuple[float | None, float | None]:
@@ -782,7 +775,6 @@ def recalculate(be: BreakEvenResult, *, fixed_self: float, var_self: float, fixe
 
 def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
     """Sections of the standalone HTML report: cost structure, delivery time, carrier scorecard."""
-    from ecops import i18n
     from ecops.charts import logistics as charts
     from ecops.export import ReportSection
 

@@ -43,7 +43,7 @@ import statsmodels.api as sm
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from ecops import dialect
+from ecops import dialect, i18n
 from ecops.dataset import Dataset, Filters
 from ecops.i18n import t as _t
 
@@ -88,15 +88,12 @@ _BAND_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 5
 
 def label(category: str, lang: str = "zh") -> str:
     """Display name of a category: the placeholders (all products, uncategorised) translated, others as they are."""
-    key = PLACEHOLDERS.get(str(category))
-    return _t(key, lang) if key else category
+    return i18n.placeholder_label(category, PLACEHOLDERS, lang)
 
 
 def localise(frame: pd.DataFrame, lang: str = "zh", column: str = "category") -> pd.DataFrame:
     """A copy of ``frame`` for display, with the placeholder values of ``column`` translated."""
-    if column not in frame.columns:
-        return frame
-    return frame.assign(**{column: [label(c, lang) for c in frame[column]]})
+    return i18n.localise_columns(frame, PLACEHOLDERS, lang, (column,))
 
 
 # --------------------------------------------------------------------------- data

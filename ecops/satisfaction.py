@@ -37,9 +37,8 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import special, stats
 
-from ecops import dialect, text
+from ecops import dialect, i18n, text
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
 
 __all__ = [
     "NO_CATEGORY",
@@ -82,8 +81,7 @@ PLACEHOLDERS: dict[str, str] = {UNKNOWN: "satisfaction.placeholder.unknown",
 
 def label(value: str, lang: str = "zh") -> str:
     """Display name of a return reason, kind or category: the placeholders translated, others as they are."""
-    key = PLACEHOLDERS.get(str(value))
-    return _t(key, lang) if key else value
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def localise(frame: pd.DataFrame, lang: str = "zh",
@@ -977,7 +975,6 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
     """Sections of the standalone HTML report: scores, drivers, delivery, returns, complaint themes."""
-    from ecops import i18n
     from ecops.charts import satisfaction as charts
     from ecops.export import ReportSection
 

@@ -42,9 +42,9 @@ import sqlalchemy as sa
 from scipy import stats
 
 from ecops import forecast as fc
+from ecops import i18n
 from ecops.dataset import Dataset, DatasetError, Filters
 from ecops.dialect import date_trunc
-from ecops.i18n import t as _t
 
 __all__ = [
     "NO_CATEGORY",
@@ -91,13 +91,12 @@ PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"
 
 def label(value: str, lang: str = "zh") -> str:
     """Display name of a category or forecast key: the "(none)" placeholder translated, others as they are."""
-    key = PLACEHOLDERS.get(str(value))
-    return _t(key, lang) if key else value
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("category", "key")) -> pd.DataFrame:
     """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
-    return frame.assign(**{c: [label(v, lang) for v in frame[c]] for c in columns if c in frame.columns})
+    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
 
 
 # --------------------------------------------------------------------------- pure building blocks
@@ -797,7 +796,6 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
     """Sections of the standalone HTML report: ABC × XYZ, forecast accuracy, slow movers."""
-    from ecops import i18n
     from ecops.charts import warehouse as charts
     from ecops.export import ReportSection
 

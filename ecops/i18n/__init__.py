@@ -45,3 +45,22 @@ def t(key: str, lang: str = "zh", **fmt: Any) -> str:
 def lang_from_locale(locale: str | None) -> str:
     """Pick the UI language from a browser locale such as ``zh-CN`` or ``en-US``."""
     return "zh" if (locale or "").lower().startswith("zh") else "en"
+
+
+def placeholder_label(value: Any, placeholders: dict[str, str], lang: str = "zh") -> Any:
+    """Display name of a result value: one of an analysis's placeholders ("(unknown)", "(none)" …)
+    translated through its i18n key in ``placeholders``; any other value as it is."""
+    key = placeholders.get(str(value))
+    return t(key, lang) if key else value
+
+
+def localise_columns(frame: Any, placeholders: dict[str, str], lang: str = "zh",
+                     columns: tuple[str, ...] = (), index: bool = False) -> Any:
+    """A copy of ``frame`` for display with the placeholder values of ``columns`` (and of the index,
+    when ``index`` and it is named like one of them) translated; the analysis result stays as it is."""
+    out = frame.assign(**{c: [placeholder_label(v, placeholders, lang) for v in frame[c]]
+                          for c in columns if c in frame.columns})
+    if index and out.index.name in columns:
+        out.index = type(out.index)([placeholder_label(v, placeholders, lang) for v in out.index],
+                                    name=out.index.name)
+    return out
