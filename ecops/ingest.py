@@ -892,8 +892,11 @@ class RawTable:
 
     def sample(self, con: duckdb.DuckDBPyConnection, n: int = SAMPLE_ROWS) -> pd.DataFrame:
         """The first ``n`` rows with the file's column names (raw values)."""
-        sel = ", ".join(f"c{i} AS {_q(c)}" for i, c in enumerate(self.columns))
-        return con.execute(f"SELECT {sel} FROM {self.table} LIMIT {int(n)}").df()
+        # headers are file content: named in pandas, never in SQL (a NUL in one was a parser error)
+        sel = ", ".join(f"c{i}" for i in range(len(self.columns)))
+        df = con.execute(f"SELECT {sel} FROM {self.table} LIMIT {int(n)}").df()
+        df.columns = list(self.columns)
+        return df
 
     def locate(self, con: duckdb.DuckDBPyConnection, rec: int) -> int:
         """1-based row of record ``rec`` (0-based rowid) as the user sees it in the file."""
@@ -1329,6 +1332,8 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     sample_text = sample_bytes.decode("utf-8", errors="ignore")
     if not sample_text.strip().strip("\ufeff").strip():
         raise IngestError(name, "empty_file")
+    if "\x00" in sample_text:  # the no-BOM check sees raw bytes; this one also covers BOM and UTF-16 files
+        raise IngestError(name, "binary")
     dia = sniff(sample_text, truncated)
     if dia.has_header:
         columns, dups, blanks = dedupe_headers(dia.header)

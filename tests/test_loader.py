@@ -376,3 +376,17 @@ def test_named_column_left_out_for_its_values_is_reported(tmp_path):
                                "values are numbers, so it was not used — fix the values or map it on the mapping "
                                "screen")
     assert "25%" in w.message("zh") and "数字" in w.message("zh")
+
+
+_NUL_CSV = "\x00order_id,customer_id,order_time,product_id,quantity,unit_price\n" + "".join(
+    f"O{i},C{i},2024-01-0{i + 1},P{i},1,2.5\n" for i in range(9))  # one NUL: under 1% control bytes
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf" + _NUL_CSV.encode(), _NUL_CSV.encode("utf-16")],
+                         ids=["utf-8-bom", "utf-16"])
+def test_nul_in_a_text_file_with_bom_is_binary_not_a_crash(data):
+    # the NUL check only looked at files without a BOM: a NUL in a header reached the SQL that samples
+    # the raw table as a quoted identifier and raised duckdb.ParserException out of load_files
+    with pytest.raises(IngestError) as ei:
+        load_files([("nul.csv", data)])
+    assert ei.value.code == "binary" and ei.value.message("zh").startswith("nul.csv")
