@@ -370,12 +370,14 @@ def _bgnbd_ce_quad(t, x, tx, tt, r, alpha, a, b) -> float:
     return alive * val
 
 
-def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b):
+def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b, quadrature: bool = True):
     """FHL 2005 eq. 10, E[Y(t) | x, t_x, T], elementwise with broadcasting.
 
     Rewritten with Euler's transformation (1−z)^{r+x} ₂F₁(r+x, b+x; c; z) =
     (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; c; z), c = a+b+x−1, z = t/(α+T+t), with the (a−1) of the
-    prefactor cancelled analytically and the denominator written as P(alive).
+    prefactor cancelled analytically and the denominator written as P(alive). Where the closed
+    form is not finite, adaptive quadrature takes over (about a millisecond per value); with
+    ``quadrature=False`` those values are left NaN instead.
     """
     t, x, tx, tt, r, alpha, a, b = (np.array(v, dtype=float) for v in np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (t, x, tx, tt, r, alpha, a, b))))
@@ -392,6 +394,8 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b):
     out = c * bracket * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
     out = np.where(t > 0, out, 0.0)
     bad = ~np.isfinite(out) | (out < 0)
+    if bad.any() and not quadrature:
+        return np.where(bad, np.nan, out)
     if bad.any():
         # Extreme corners only (z → 1 with rare drop-out); quadrature is accurate to ~1e-5 there.
         with warnings.catch_warnings():
@@ -746,9 +750,12 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
         weight_u = np.bincount(inv, minlength=n_u)
         for s0 in range(0, n_u, chunk):
             sl = slice(s0, s0 + chunk)
+            # A draw far in the tail of the parameters' distribution can leave the closed form's
+            # range for every history; quadrature for each would take minutes, so such values are
+            # NaN and the intervals come from the other draws.
             pr = _bgnbd_conditional_expectation(horizon, ux[None, sl], utx[None, sl], utt[None, sl],
-                                                bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4])
-            pr_lo[sl], pr_hi[sl] = np.percentile(pr, [lo_q, hi_q], axis=0)
+                                                bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4], quadrature=False)
+            pr_lo[sl], pr_hi[sl] = _nanpercentiles(pr, lo_q, hi_q)
             tp_d += np.sum(pr * weight_u[sl], axis=1)
             dp_u[:, sl] = pr * disc_ratio_u[sl]
         frame["expected_purchases_lower"] = pr_lo[inv]
@@ -758,12 +765,12 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
             sl = slice(s0, s0 + chunk)
             sp = _gg_expected_spend(x[None, sl], m[None, sl], gd[:, 0:1], gd[:, 1:2], gd[:, 2:3])
             cl = dp_u[:, inv[sl]] * sp * margin
-            clv_lo[sl], clv_hi[sl] = np.percentile(cl, [lo_q, hi_q], axis=0)
-            tc_d += np.nansum(cl, axis=1)
+            clv_lo[sl], clv_hi[sl] = _nanpercentiles(cl, lo_q, hi_q)
+            tc_d += np.sum(np.where(np.isnan(sp), 0.0, cl), axis=1)  # NaN only where a purchase draw failed
         frame["clv_lower"] = clv_lo
         frame["clv_upper"] = clv_hi
-        totals |= {"tp_lo": float(np.percentile(tp_d, lo_q)), "tp_hi": float(np.percentile(tp_d, hi_q)),
-                   "tc_lo": float(np.percentile(tc_d, lo_q)), "tc_hi": float(np.percentile(tc_d, hi_q))}
+        (tp_lo, tp_hi), (tc_lo, tc_hi) = _nanpercentiles(tp_d, lo_q, hi_q), _nanpercentiles(tc_d, lo_q, hi_q)
+        totals |= {"tp_lo": float(tp_lo), "tp_hi": float(tp_hi), "tc_lo": float(tc_lo), "tc_hi": float(tc_hi)}
     else:
         for c in ("expected_purchases_lower", "expected_purchases_upper", "clv_lower", "clv_upper"):
             frame[c] = np.nan
@@ -777,6 +784,14 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
         total_clv=totals["tc"], total_clv_lower=totals["tc_lo"], total_clv_upper=totals["tc_hi"],
         n_customers=len(frame), n_draws=int(n_draws), ci_level=float(ci_level),
     )
+
+
+def _nanpercentiles(values: np.ndarray, lo_q: float, hi_q: float) -> tuple:
+    """Percentiles over draws (axis 0) ignoring failed (NaN) draws; NaN where every draw failed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: NaN is the honest answer
+        lo, hi = np.nanpercentile(values, [lo_q, hi_q], axis=0)
+    return lo, hi
 
 
 # --------------------------------------------------------------------------- RFM summary
