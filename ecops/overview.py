@@ -225,6 +225,34 @@ def alerts_frame(alerts: tuple[Alert, ...]) -> pd.DataFrame:
                          for a in alerts])
 
 
+#: Days expected to have fewer orders than this get no KPI alerts (too few to tell news from noise).
+MIN_DAILY_ORDERS = 5
+
+
+def _same_weekday_median(series: pd.Series, window_weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Median and robust SD (MAD × 1.4826) of the same weekday over the previous ``window_weeks`` weeks."""
+    lagged = np.column_stack([series.shift(7 * k).to_numpy() for k in range(1, window_weeks + 1)])
+    enough = np.sum(~np.isnan(lagged), axis=1) >= max(3, window_weeks // 2)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows at the start are expected
+        med = np.nanmedian(np.where(enough[:, None], lagged, np.nan), axis=1)
+        mad = np.nanmedian(np.abs(lagged - med[:, None]), axis=1) * 1.4826
+    return med, mad
+
+
+def orders_per_day(daily_frame: pd.DataFrame) -> float:
+    """Median orders per calendar day of the period (days without orders count as 0)."""
+    if daily_frame.empty:
+        return 0.0
+    d = daily_frame.set_index("day")["orders"].astype(float)
+    return float(d.reindex(pd.date_range(d.index.min(), d.index.max(), freq="D"), fill_value=0.0).median())
+
+
+def too_sparse_for_alerts(daily_frame: pd.DataFrame) -> bool:
+    """Whether the period has too few orders per day (median below :data:`MIN_DAILY_ORDERS`) for KPI alerts."""
+    return orders_per_day(daily_frame) < MIN_DAILY_ORDERS
+
+
 def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "orders", "aov"),
                      window_weeks: int = 8, threshold: float = 3.5, recent_days: int | None = 60) -> tuple[Alert, ...]:
     """Days where a KPI is far from what the same weekday looked like in the previous weeks.
@@ -233,6 +261,12 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     previous ``window_weeks`` weeks, and the scale is their median absolute deviation
     (×1.4826, a robust standard deviation). A day is flagged when the robust z-score exceeds
     ``threshold``. Robust statistics keep one past spike from hiding the next one.
+
+    The scale never goes below the sampling noise of a day's total: a sum over n orders
+    varies by about 1/√n of itself (Poisson counts; order values with a coefficient of
+    variation near 1), so the floor is |expected| / √(expected orders). Days expected to
+    have fewer than :data:`MIN_DAILY_ORDERS` orders are not judged at all: one order more or
+    less there is not news (see :func:`too_sparse_for_alerts`).
     """
     if daily.empty:
         return ()
@@ -242,18 +276,17 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     d[["gmv", "orders"]] = d[["gmv", "orders"]].fillna(0.0)
     d["aov"] = d["gmv"] / d["orders"].where(d["orders"] > 0)
     alerts: list[Alert] = []
+    expected_orders, _ = _same_weekday_median(d["orders"].astype(float), window_weeks)
+    judged = expected_orders >= MIN_DAILY_ORDERS
     for metric in metrics:
         series = d[metric].astype(float)
-        lagged = np.column_stack([series.shift(7 * k).to_numpy() for k in range(1, window_weeks + 1)])
-        enough = np.sum(~np.isnan(lagged), axis=1) >= max(3, window_weeks // 2)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows at the start are expected
-            med = np.nanmedian(np.where(enough[:, None], lagged, np.nan), axis=1)
-            mad = np.nanmedian(np.abs(lagged - med[:, None]), axis=1) * 1.4826
-        # A floor on the scale stops near-constant series from flagging tiny wobbles.
-        scale = np.maximum(mad, 0.05 * np.abs(med))
-        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 on empty stretches: no alert
-            z = (series.to_numpy() - med) / scale
+        med, mad = _same_weekday_median(series, window_weeks)
+        # Floors on the scale: near-constant series must not flag tiny wobbles, nor small shops
+        # the sampling noise of a few orders.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            noise = np.abs(med) / np.sqrt(expected_orders)
+            scale = np.fmax(np.fmax(mad, 0.05 * np.abs(med)), noise)
+            z = np.where(judged & (scale > 0), (series.to_numpy() - med) / scale, np.nan)
         for i in np.flatnonzero(np.abs(np.nan_to_num(z)) > threshold):
             alerts.append(Alert(full[i].date(), metric, float(series.iloc[i]), float(med[i]), float(z[i]),
                                 "spike" if z[i] > 0 else "drop"))

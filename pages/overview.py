@@ -70,7 +70,10 @@ with ui.guard("trend"):
 
 with ui.guard("alerts"):
     st.subheader(t("overview.alerts.title"))
-    if not res.alerts:
+    if overview.too_sparse_for_alerts(res.daily):
+        st.info(t("overview.alerts.sparse", n=f"{overview.orders_per_day(res.daily):g}",
+                  min=overview.MIN_DAILY_ORDERS))
+    elif not res.alerts:
         st.success(t("overview.alerts.none"))
     else:
         latest = res.alerts[0]

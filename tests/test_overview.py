@@ -189,3 +189,25 @@ def test_page_statement_matches_duckdb_on_postgresql(sample_ds, pg_overview_ds, 
         # Drivers differ in datetime resolution (PostgreSQL dates come back as seconds): values must match.
         for got, want in ((pg.trend, duck.trend), (pg.daily, duck.daily)):
             pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
+
+
+def test_no_alerts_from_the_noise_of_a_few_orders_a_day():
+    # A small slice: 0–3 orders a day. One order on a day expected to have none once came out as
+    # "Orders spiked, robust z = +inf".
+    rng = np.random.default_rng(4)
+    orders = rng.poisson(1.2, 140).astype(float)
+    frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=140, freq="D"),
+                          "gmv": orders * rng.uniform(80, 400, 140), "orders": orders})
+    assert overview.too_sparse_for_alerts(frame) and overview.orders_per_day(frame) < 5
+    assert overview.detect_anomalies(frame, recent_days=None) == ()
+
+
+def test_small_but_real_volume_flags_only_a_real_spike():
+    rng = np.random.default_rng(5)
+    orders = rng.poisson(20, 140).astype(float)  # 20 a day: Poisson noise of ±4.5 is not news …
+    orders[120] = 60  # … tripling is
+    frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=140, freq="D"), "orders": orders,
+                          "gmv": orders * 250.0})
+    alerts = overview.detect_anomalies(frame, metrics=("orders",), recent_days=None)
+    assert [a.day for a in alerts] == [dt.date(2024, 1, 1) + dt.timedelta(days=120)]
+    assert not overview.too_sparse_for_alerts(frame)

@@ -32,6 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "the sidebar (e.g. Last 90 days) to see changes.",
         "zh": "无法对比：数据未完整覆盖上一个同长度周期。请在侧栏选择更短的时间范围（如“近 90 天”）以查看变化。",
     },
+    "overview.alerts.sparse": {
+        "en": "No daily alerts: this selection has about {n} orders a day, and below {min} a day one order more "
+              "or less is noise, not news. Widen the filters to watch the KPIs day by day.",
+        "zh": "不做每日预警：当前筛选平均每天约 {n} 单；每天少于 {min} 单时，多一单少一单只是随机波动。请放宽筛选以按日监控指标。",
+    },
     "overview.period_only": {"en": "Period {start} – {end}.", "zh": "统计周期 {start} – {end}。"},
     "overview.period_caption": {
         "en": "Period {start} – {end}, compared with {pstart} – {pend}.",
