@@ -74,7 +74,10 @@ def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds)
     _wait_metrics(page)
     region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     with expect_script_run(page):
+        # The region box sits near the bottom of the sidebar: typing opens and filters its list.
+        region.scroll_into_view_if_needed()
         region.click()
+        page.keyboard.type("广东")
         page.get_by_role("option", name="广东").click()
     with expect_script_run(page):
         page.get_by_text("year", exact=False).first.click()  # compare with same period last year
