@@ -296,3 +296,37 @@ def test_clv_by_segment_aligns_customers(sample_ds):
     assert got.to_dict() == pytest.approx(hand.to_dict())
     assert view.by_segment["customers"].sum() == view.clv.n_scored
     assert view.clv.top["clv"].is_monotonic_decreasing and len(view.clv.top) == 200
+
+
+# --------------------------------------------------------------------------- shared per-customer work
+def test_lean_features_score_exactly_like_the_full_ones(sample_ds):
+    f = Filters(regions=("广东", "浙江"))
+    portrait.clear_memo()
+    lean = portrait.rfm_features(sample_ds, f)
+    assert not any(c.startswith(("cat_", "ch_", "prev_", "cal_")) for c in lean.frame.columns)
+    full = portrait.customer_features(sample_ds, f)
+    a, b = portrait.score_customers(lean), portrait.score_customers(full)
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+    # Once the full aggregate is memoised, it is the one handed out.
+    assert portrait.rfm_features(sample_ds, f) is full
+
+
+def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
+    fr = portrait.customer_features(sample_ds, Filters(categories=("数码",))).frame
+    assert fr["customer_id"].tolist() == sorted(fr["customer_id"].tolist())
+
+
+def test_clusters_of_memoised_features_are_shared(sample_ds):
+    portrait.clear_memo()
+    feats = portrait.customer_features(sample_ds)
+    first = portrait.clusters(feats)
+    assert portrait.clusters(portrait.customer_features(sample_ds)) is first
+    assert portrait.clusters(feats, k=3) is not first
+    portrait.clear_memo()
+    again = portrait.clusters(portrait.customer_features(sample_ds))
+    assert again is not first and again.k == first.k
+    pd.testing.assert_frame_equal(again.labels, first.labels)
+    # Features built by hand (no memo key) are clustered afresh each time.
+    loose = portrait.CustomerFeatures(feats.frame, feats.as_of, feats.categories, feats.channels, feats.has_cost,
+                                      feats.has_discount, feats.snapshot_days, feats.holdout_days)
+    assert portrait.clusters(loose) is not portrait.clusters(loose)
