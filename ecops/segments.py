@@ -485,41 +485,61 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     """
     f = filters or Filters()
     dim = _dimension(ds, dimension)
-    feats = portrait.customer_features(ds, f, snapshot_days=GROWTH_DAYS)
-    fr = feats.frame
+    cu = ds.table("customers") if ds.has("customers") else None
+    cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if cu is not None and c in cu.c]
+    contacts: pd.DataFrame | None = None
     if dim.source == "label":
-        _, labels, _ = customer_labels(ds, f, dimension, k)
-        ids = fr["customer_id"].to_numpy()[labels == value]
+        feats, labels, _ = customer_labels(ds, f, dimension, k)
+        ids = feats.frame["customer_id"].to_numpy()[labels == value]
     else:
+        # Orders, revenue and recency need no category mix or snapshots: the lean per-customer aggregate
+        # (or whichever the portrait already holds) is enough to score RFM segments.
+        feats = portrait.rfm_features(ds, f)
         as_of = _as_of(ds, f)
         lines = ds.lines(f)
         seg, src = _attribute_expr(ds, dim, lines, as_of)
         seg = sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN)
-        got = ds.query(sa.select(lines.c.customer_id).select_from(src).where(seg == value).distinct())
-        ids = got["customer_id"].astype(str).to_numpy()
+        members = sa.select(lines.c.customer_id).select_from(src).where(seg == value).distinct()
+        if cols:
+            # The segment's members and their customers-table fields in one statement (no id lists sent back).
+            m = members.subquery("members")
+            got = ds.query(sa.select(m.c.customer_id, cu.c.customer_id.label("_known"), *(cu.c[c] for c in cols))
+                           .select_from(m.outerjoin(cu, cu.c.customer_id == m.c.customer_id)))
+            got["customer_id"] = got["customer_id"].astype(str)
+            ids = got["customer_id"].unique()
+            contacts = got[got["_known"].notna()].drop(columns="_known").drop_duplicates("customer_id")
+        else:
+            ids = ds.query(members)["customer_id"].astype(str).to_numpy()
+    fr = feats.frame
     scored = portrait.score_customers(feats)
     out = pd.DataFrame({"customer_id": fr["customer_id"], "orders": fr["orders"], "revenue": fr["revenue"].round(2),
                         "recency_days": fr["last_age"], "rfm_segment": scored["segment"]})
     out = out[out["customer_id"].isin(set(ids))].sort_values(["revenue", "customer_id"], ascending=[False, True])
     out = out.head(limit).reset_index(drop=True)
-    if ds.has("customers") and not out.empty:
-        cu = ds.table("customers")
-        cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if c in cu.c]
-        if cols:
-            extra = _customer_columns(ds, out["customer_id"].tolist(), cols)
-            out = out.merge(extra, on="customer_id", how="left")
+    if cols and not out.empty:
+        if contacts is None:
+            contacts = _customer_columns(ds, f, out["customer_id"].tolist(), cols)
+        out = out.merge(contacts, on="customer_id", how="left")
     return out
 
 
-def _customer_columns(ds: Dataset, ids: list[str], cols: list[str], chunk: int = 5_000) -> pd.DataFrame:
-    """Customers-table columns for the given ids, fetched in chunks (bounded IN lists)."""
+def _customer_columns(ds: Dataset, f: Filters, ids: list[str], cols: list[str], chunk: int = 5_000) -> pd.DataFrame:
+    """Customers-table columns for the given ids.
+
+    A short list is sent as one bounded IN list; a longer one reads the columns of every customer who
+    ordered in the filtered period (a superset of ``ids``, one statement) and keeps the ids asked for —
+    much cheaper than many thousands of bound parameters.
+    """
     cu = ds.table("customers")
-    parts = [ds.query(sa.select(cu.c.customer_id, *(cu.c[c] for c in cols))
-                      .where(cu.c.customer_id.in_(ids[i:i + chunk])))
-             for i in range(0, len(ids), chunk)]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["customer_id", *cols])
+    select = sa.select(cu.c.customer_id, *(cu.c[c] for c in cols))
+    if len(ids) <= chunk:
+        frame = ds.query(select.where(cu.c.customer_id.in_(ids)))
+    else:
+        o = ds.orders(f)
+        frame = ds.query(select.where(cu.c.customer_id.in_(sa.select(o.c.customer_id))))
     frame["customer_id"] = frame["customer_id"].astype(str)
-    return frame.drop_duplicates("customer_id")
+    frame = frame[frame["customer_id"].isin(set(ids))]
+    return frame.drop_duplicates("customer_id").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- page

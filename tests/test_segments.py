@@ -231,3 +231,38 @@ def test_flat_upload_with_a_lifestyle_column(attr_sample):
     assert cut.label(segments.UNKNOWN, "zh") == "（未记录）" and cut.label(segments.UNKNOWN, "en") == "(not recorded)"
     assert segments.UNKNOWN not in " ".join(cut.display_table("zh")["name"])
     assert cut.table["customers"].sum() == flat.loc[flat["status"] != "cancelled", "customer_id"].nunique()
+
+
+def test_customer_list_of_a_customer_attribute(sample, sample_ds):
+    cu = sample.tables["customers"]
+    women = segments.customer_list(sample_ds, dimension="gender", value="女")
+    o = sample.tables["orders"]
+    buyers = set(o.loc[o["status"] != "cancelled", "customer_id"])
+    assert set(women["customer_id"]) == set(cu.loc[cu["gender"] == "女", "customer_id"]) & buyers
+    assert (women["region"].to_numpy() == women["customer_id"].map(cu.set_index("customer_id")["region"])).all()
+    # The RFM segment shown is the portrait's, whichever per-customer aggregate produced it.
+    portrait.clear_memo()
+    scored = portrait.score_customers(portrait.customer_features(sample_ds)).set_index("customer_id")["segment"]
+    assert (women["rfm_segment"].astype(str).to_numpy() == women["customer_id"].map(scored).astype(str)).all()
+
+
+def test_long_id_lists_read_the_period_buyers_instead_of_bound_parameters(sample_ds):
+    people = segments.customer_list(sample_ds, dimension="rfm_segment", value="lost")
+    ids = people["customer_id"].tolist()
+    cols = ["region", "city", "phone"]
+    short = segments._customer_columns(sample_ds, Filters(), ids, cols)  # one IN list
+    long = segments._customer_columns(sample_ds, Filters(), ids, cols, chunk=10)  # the semijoin path
+    key = ["customer_id"]
+    pd.testing.assert_frame_equal(short.sort_values(key, ignore_index=True), long.sort_values(key, ignore_index=True))
+    assert len(long) == len(ids)
+
+
+def test_cluster_cut_and_its_list_share_one_clustering(sample_ds, monkeypatch):
+    portrait.clear_memo()
+    fits = []
+    real = portrait.BehaviourClusterer.fit
+    monkeypatch.setattr(portrait.BehaviourClusterer, "fit", lambda self, X: fits.append(1) or real(self, X))
+    res = segments.compute_page(sample_ds, dimension="cluster")
+    first = res.cut.table["segment"].iloc[0]
+    people = segments.customer_list(sample_ds, dimension="cluster", value=first)
+    assert len(people) == int(res.cut.table.iloc[0]["customers"]) and len(fits) == 1
