@@ -450,8 +450,13 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
                               sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired"))
                     .select_from(src).group_by(sa.func.grouping_sets(*csets)))
     extra = ds.query(rt_cat).set_index("category")["refund"].astype(float) if rt_cat is not None else None
-    segment_of = rfm_segments(ds, f)
-    groups = _segment_groups(_label_groups(main.result(), ("category", *dims)), segment_of)
+    segment_ids, segment_codes = _segment_codes(ds, f)
+    raw = main.result()
+    # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
+    # only the small grouping sets get labelled row by row.
+    per_customer = raw["d_customer"].notna().to_numpy()
+    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", *dims)), raw[per_customer],
+                             segment_ids, segment_codes)
     if extra is not None and (groups["dim"] == "category").any():
         # Product-level refunds per category (by the returned product's category), added to the allocation.
         m = groups["dim"] == "category"
@@ -507,32 +512,43 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
 def rfm_segments(ds: Dataset, filters: Filters | None = None) -> pd.Series:
     """Each buying customer's RFM segment, exactly as the user-portrait page names it (default quintiles).
 
-    Uses :func:`ecops.portrait.customer_features` (memoised, so the portrait and segments pages share the
-    aggregate) and :func:`ecops.portrait.score_customers`. Index: customer_id as text; values: keys of
-    :data:`ecops.portrait.SEGMENTS`.
+    Scored by :func:`ecops.portrait.score_customers` on :func:`ecops.portrait.rfm_features` (the
+    portrait's memoised per-customer aggregate when there is one, else its lean variant). Index:
+    customer_id as text; values: keys of :data:`ecops.portrait.SEGMENTS`.
     """
-    feats = portrait.customer_features(ds, filters or Filters())
+    ids, codes = _segment_codes(ds, filters or Filters())
+    names = np.asarray(portrait.SEGMENTS, dtype=object)
+    return pd.Series(names[codes], index=ids, name="segment")
+
+
+def _segment_codes(ds: Dataset, f: Filters) -> tuple[pd.Index, np.ndarray]:
+    """Customer ids (text, unique) and their RFM segment as an index into :data:`ecops.portrait.SEGMENTS`."""
+    feats = portrait.rfm_features(ds, f)
     scored = portrait.score_customers(feats)
-    return pd.Series(scored["segment"].astype(str).to_numpy(), index=scored["customer_id"].astype(str).to_numpy(),
-                     name="segment")
+    return pd.Index(scored["customer_id"].astype(str).to_numpy()), scored["segment"].cat.codes.to_numpy()
 
 
-def _segment_groups(groups: pd.DataFrame, segment_of: pd.Series) -> pd.DataFrame:
-    """Replace the per-customer rows (``dim == "customer"``) by their sums per RFM segment.
+def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_ids: pd.Index,
+                    segment_codes: np.ndarray) -> pd.DataFrame:
+    """Add the per-customer grouping set's sums per RFM segment as ``dim == "segment"`` rows.
 
     Adds ``segment_customers`` (buyers per segment; NaN on other rows). A buyer the portrait did not
     score (none expected: both count customers with filtered order lines) falls under :data:`NONE`.
     """
-    per = groups["dim"] == "customer"
-    cust = groups[per]
-    seg = cust["key"].map(segment_of).fillna(NONE)
-    sums = cust.groupby(seg.to_numpy(), sort=True)[list(_MEASURES)].sum()
-    rows = pd.DataFrame({"dim": "segment", "key": sums.index.astype(str), "cohort_month": pd.NaT,
+    pos = segment_ids.get_indexer(per_customer["d_customer"].astype(str).to_numpy())
+    n_seg = len(portrait.SEGMENTS)
+    code = np.where(pos >= 0, segment_codes[np.maximum(pos, 0)], n_seg)  # n_seg = not scored
+    size = np.bincount(code, minlength=n_seg + 1)
+    names = np.asarray((*portrait.SEGMENTS, NONE), dtype=object)
+    present = np.flatnonzero(size)
+    present = present[np.argsort(names[present], kind="stable")]  # keys sorted, as groupby(sort=True)
+    rows = pd.DataFrame({"dim": "segment", "key": names[present].astype(str), "cohort_month": pd.NaT,
                          "month_index": np.nan})
     for m in _MEASURES:
-        rows[m] = sums[m].to_numpy(float)
-    rows["segment_customers"] = seg.value_counts().reindex(sums.index).to_numpy(float)
-    out = pd.concat([groups[~per], rows], ignore_index=True)
+        values = pd.to_numeric(per_customer[m]).astype(float).fillna(0.0).to_numpy()
+        rows[m] = np.bincount(code, weights=values, minlength=n_seg + 1)[present]
+    rows["segment_customers"] = size[present].astype(float)
+    out = pd.concat([groups, rows], ignore_index=True)
     return out.sort_values(["dim", "key", "cohort_month", "month_index"]).reset_index(drop=True)
 
 

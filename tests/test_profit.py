@@ -376,3 +376,20 @@ def test_placeholders_are_translated_when_shown(sample):
     assert set(res.ltv_table("zh")["acquisition"]) == {"全部客户", "（全部渠道）"}
     by_cat = P.simulate(res, P.Scenario()).category_table("en")
     assert list(by_cat["category"]) == ["all customers"] and set(by_cat["elasticity_source"]) == {"assumed"}
+
+
+def test_segment_rows_same_whether_or_not_the_portrait_ran_first(sample_ds):
+    """Cold (lean per-customer aggregate) and after the portrait (its memoised full one): same segment rows."""
+    from ecops import portrait
+
+    f = Filters(start=dt.date(2024, 7, 1))
+    portrait.clear_memo()
+    cold = P.base_aggregates(sample_ds, f).groups
+    portrait.compute_page(sample_ds, f)
+    warm = P.base_aggregates(sample_ds, f).groups
+    pd.testing.assert_frame_equal(cold, warm, check_exact=False, rtol=1e-9)
+    seg = cold[cold["dim"] == "segment"]
+    assert "customer" not in set(cold["dim"]) and seg["customers"].sum() == cold.loc[
+        cold["dim"] == "total", "customers"].sum()
+    assert P.rfm_segments(sample_ds, f).value_counts().sort_index().to_dict() == \
+        seg.set_index("key")["customers"].astype(int).sort_index().to_dict()
