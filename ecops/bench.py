@@ -1,10 +1,23 @@
 """The benchmark behind ``python -m ecops bench``: prints figures, asserts nothing.
 
-Steps: generate the sample at ``--orders`` scale and time every page on all its tables; write
-its flat CSV export and ingest that file through the same loader the app uses (timed); time
-every page again on the uploaded flat file. "Cold" is the first call on a fresh dataset, "warm" (a cache hit, including the pickle round trip ``st.cache_data``
-does); record peak RSS; and compute the overview metrics with a straightforward pandas
-implementation (read the CSV, filter, group) for comparison.
+Steps: generate the sample at ``--orders`` scale and time every page screen on all its tables;
+write its flat CSV export and ingest that file through the same loader the app uses (timed); time
+every screen again on the uploaded flat file; record peak RSS; and compute the overview metrics
+with a straightforward pandas implementation (read the CSV, filter, group) for comparison.
+
+A *screen* is what a user waits for: a page's default screen, or one of its views (the portrait's
+sections, the segments page's basket rules, the profit page's measured elasticities, extra warehouse
+forecasts …). Each screen makes the same ``state.cached(...)`` calls, with the same parameters, as
+its page file in ``pages/`` does, and is reported as its own row (``page`` or ``page:view``):
+
+- ``cold_s``: every cached call of the screen computed from scratch — no result cache and no shared
+  per-customer aggregate (:func:`ecops.portrait.clear_memo`), as for the first visitor or a shared
+  link opened straight onto that view — plus the pickling ``st.cache_data`` does when it stores them
+  and the page's uncached work;
+- ``warm_s``: a rerun with every call a cache hit: unpickling the results plus the page's own
+  uncached work on each rerun (e.g. the profit page's P&L assembly and scenario);
+- ``rss_mb``: the process's peak RSS so far; ``screen_peak_rss_mb``: the peak during this screen
+  alone (Linux, where the peak can be reset; otherwise absent).
 """
 
 from __future__ import annotations
@@ -15,6 +28,8 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +37,7 @@ import pandas as pd
 
 from ecops.dataset import Dataset, Filters
 
-#: (page, module, entry point) timed per page; an entry point that is missing is skipped.
+#: (page, module, entry point) of each page's default computation (kept for callers of this module).
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("overview", "overview", "compute_page"),
     ("portrait", "portrait", "compute_page"),
@@ -35,12 +50,46 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("profit", "profit", "compute_page"),
 )
 
+#: Extra warehouse series a user asks to forecast (the ones ranked just after the default top N).
+EXTRA_FORECASTS = 10
+
+
+# --------------------------------------------------------------------------- peak RSS
+_PEAK_MB = 0.0
+
+
+def _hwm_mb() -> float | None:
+    """This process's peak RSS since start or the last reset (Linux ``VmHWM``), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set size of this process so far, in MB (also across per-screen peak resets)."""
+    global _PEAK_MB
+    now = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, _hwm_mb() or 0.0)
+    _PEAK_MB = max(_PEAK_MB, now)
+    return _PEAK_MB
 
 
+def _reset_peak() -> bool:
+    """Start a new peak-RSS window (Linux ``clear_refs`` 5); the overall peak is kept in ``_PEAK_MB``."""
+    peak_rss_mb()
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- pandas comparison
 def pandas_overview(csv_path: Path) -> dict[str, Any]:
     """Overview metrics the way a notebook would do it: whole file into pandas, then group."""
     df = pd.read_csv(csv_path, usecols=["order_id", "customer_id", "order_time", "status", "quantity", "unit_price"])
@@ -54,7 +103,140 @@ def pandas_overview(csv_path: Path) -> dict[str, Any]:
     }
 
 
-def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None) -> dict[str, Any]:
+# --------------------------------------------------------------------------- screens
+@dataclass(frozen=True)
+class Screen:
+    """One screen of a page: the cached calls its page file makes, and its uncached work per rerun.
+
+    ``calls`` runs the screen's ``state.cached`` calls in page order and returns their results;
+    ``rerun`` (optional) is the page's uncached computation on every rerun, given those results.
+    """
+
+    page: str
+    view: str  # "" = the page's default screen
+    calls: Callable[[Dataset, Filters], list[Any]]
+    rerun: Callable[[Dataset, list[Any]], Any] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.page if not self.view else f"{self.page}:{self.view}"
+
+
+def _mod(name: str) -> Any:
+    return importlib.import_module(f"ecops.{name}")
+
+
+def _overview(**params: Any) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/overview.py
+        return [_mod("overview").compute_page(ds, f, **params)]
+    return calls
+
+
+def _portrait(view: str, **params: Any) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/portrait.py: one section per view
+        p = dict(params)
+        if view == "clv" and (ds.has("order_items", "unit_cost") or ds.has("products", "unit_cost")):
+            p["margin_based"] = False  # the page's margin toggle, off by default
+        return [_mod("portrait").compute_page(ds, f, view=view, **p)]
+    return calls
+
+
+def _segments_cut(dimension: str) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/segments.py, view "cuts": the cut, then the export list
+        segments = _mod("segments")
+        res = segments.compute_page(ds, f, view="cuts", dimension=dimension)
+        if res.cut is None or res.cut.table.empty:
+            return [res]
+        first = str(res.cut.table["segment"].astype(str).iloc[0])
+        return [res, segments.customer_list(ds, f, dimension=dimension, value=first)]
+    return calls
+
+
+def _segments_rerun(ds: Dataset, results: list[Any]) -> Any:
+    res = results[0]
+    if res.cut is not None and res.comparison is not None:  # the page compares two segments on every rerun
+        return _mod("segments").compare(res.cut, res.comparison.a, res.comparison.b)
+    return None
+
+
+def _segments_basket(ds: Dataset, f: Filters) -> list[Any]:
+    # pages/segments.py, view "basket", default controls: product level, 0.05 % support, confidence 0,
+    # lift ≥ 1, itemsets of 2, baskets of at most 20 items.
+    return [_mod("segments").compute_page(ds, f, view="basket", level="product", min_support=0.05 / 100,
+                                          min_confidence=0.0, min_lift=1.0, max_len=2, max_basket=20)]
+
+
+def _single(module: str, **params: Any) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:
+        return [_mod(module).compute_page(ds, f, **params)]
+    return calls
+
+
+#: The warehouse page's default settings (pages/warehouse.py).
+WAREHOUSE_PARAMS: dict[str, Any] = dict(
+    abc_a=0.80, abc_b=0.15, xyz_x=0.5, xyz_y=1.0, service_level=0.95, lead_time_weeks=2.0, lead_time_sd_weeks=0.0,
+    order_cost=200.0, holding_rate=0.25, overstock_days=120.0, horizon=12, top_n=20, forecast_by="sku")
+
+
+def _warehouse_extra(ds: Dataset, f: Filters) -> list[Any]:
+    # The page computes its default screen, then the SKUs the user picked from its forecast options.
+    warehouse = _mod("warehouse")
+    base = warehouse.compute_page(ds, f, **WAREHOUSE_PARAMS)
+    top = WAREHOUSE_PARAMS["top_n"]
+    extra = tuple(base.forecast_options[top:top + EXTRA_FORECASTS]) or tuple(base.forecast_options[:EXTRA_FORECASTS])
+    if not extra:
+        return [base]
+    return [base, warehouse.compute_page(ds, f, forecast_keys=extra, **WAREHOUSE_PARAMS)]
+
+
+def _profit(measured: bool) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/profit.py
+        profit = _mod("profit")
+        out = [profit.base_aggregates(ds, f)]
+        if measured:  # the scenario tab's "use measured elasticities" switch
+            out.append(profit.measured_elasticities(ds, f))
+        return out
+    return calls
+
+
+def _profit_rerun(ds: Dataset, results: list[Any]) -> Any:
+    # Uncached on every rerun: the P&L under the entered assumptions, the default scenario, its tornado,
+    # and the question whether to measure elasticities by default.
+    profit = _mod("profit")
+    res = profit.assemble(results[0], profit.Assumptions())
+    measured = results[1] if len(results) > 1 else {}
+    profit.measure_elasticities_by_default(ds)
+    sc = profit.Scenario(0.0, 0.0, 0.0, 0.0, 0.0)
+    return profit.simulate(res, sc, measured, -1.2), profit.tornado(res, sc, measured, -1.2)
+
+
+SCREENS: tuple[Screen, ...] = (
+    Screen("overview", "", _overview(grain="week", compare="previous")),
+    Screen("overview", "day", _overview(grain="day", compare="previous")),
+    Screen("overview", "yoy", _overview(grain="week", compare="yoy")),
+    Screen("portrait", "", _portrait("rfm", bins=5, step_days=90)),
+    Screen("portrait", "clusters", _portrait("clusters", k=0)),
+    Screen("portrait", "cohorts", _portrait("cohorts")),
+    Screen("portrait", "clv", _portrait("clv", horizon_months=6)),
+    Screen("portrait", "demographics", _portrait("demographics")),
+    Screen("segments", "", _segments_cut("region"), _segments_rerun),
+    Screen("segments", "rfm_segment", _segments_cut("rfm_segment"), _segments_rerun),
+    Screen("segments", "cluster", _segments_cut("cluster"), _segments_rerun),
+    Screen("segments", "basket", _segments_basket),
+    Screen("pricing", "", _single("pricing", period_days=28)),
+    Screen("promotions", "", _single("promotions", post_days=14, assumed_margin=0.35)),
+    Screen("warehouse", "", _single("warehouse", **WAREHOUSE_PARAMS)),
+    Screen("warehouse", "extra_forecasts", _warehouse_extra),
+    Screen("logistics", "", _single("logistics")),
+    Screen("satisfaction", "", _single("satisfaction", max_model_rows=30_000, repeat_window_days=90, low_score_max=2,
+                                       top_words=25)),
+    Screen("profit", "", _profit(False), _profit_rerun),
+    Screen("profit", "measured_elasticities", _profit(True), _profit_rerun),
+)
+
+
+def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
+        screens: tuple[Screen, ...] | None = None) -> dict[str, Any]:
     """Run the benchmark and return its figures as a JSON-ready dict."""
     from ecops.loader import load_files
     from ecops.sample import flat_export, generate
@@ -69,7 +251,7 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None) -
         out["orders"] = sample.truth.n_orders
         # Every table of the sample (inventory, shipments, reviews …): the richest shape.
         full = Dataset.from_frames(sample.tables, name="bench-full", fingerprint=f"bench-{n_orders}-{seed}")
-        out["pages_full_sample"] = _time_pages(full)
+        out["pages_full_sample"] = time_screens(full, screens)
         out["rss_after_full_sample_mb"] = round(peak_rss_mb(), 0)
         csv_path = work / "flat_order_lines.csv"
         flat_export(sample.tables).to_csv(csv_path, index=False)
@@ -83,7 +265,7 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None) -
         out["rss_after_ingest_mb"] = round(peak_rss_mb(), 0)
         ds = Dataset.from_duckdb(loaded.con, name="bench", fingerprint=loaded.fingerprint, kind="upload")
 
-        out["pages_flat_upload"] = _time_pages(ds)
+        out["pages_flat_upload"] = time_screens(ds, screens)
 
         t0 = time.perf_counter()
         out["pandas_overview"] = pandas_overview(csv_path)
@@ -99,34 +281,49 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None) -
     return out
 
 
-def _time_pages(ds: Dataset) -> dict[str, Any]:
+def time_screens(ds: Dataset, screens: tuple[Screen, ...] | None = None) -> dict[str, Any]:
+    """Cold and warm timings of every screen on ``ds``, keyed ``page`` or ``page:view``."""
     # What the sidebar asks before any page computes (date bounds, filter pick lists): in the app a
     # page's computation is never the process's first query, so neither is it here.
     ds.date_bounds()
     ds.filter_options()
-    pages: dict[str, Any] = {}
-    for page, module_name, entry in PAGES:
+    rows: dict[str, Any] = {}
+    for screen in SCREENS if screens is None else screens:
         try:
-            module = importlib.import_module(f"ecops.{module_name}")
+            _mod(screen.page)
         except ModuleNotFoundError:
             continue
-        fn = getattr(module, entry, None)
-        if fn is not None:
-            pages[page] = _time_page(fn, ds)
-    return pages
+        rows[screen.key] = time_screen(screen, ds)
+    return rows
 
 
-def _time_page(fn, ds: Dataset) -> dict[str, Any]:
-    cache: dict[tuple, bytes] = {}
-    key = ds.cache_key(Filters())
+def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, warm_repeats: int = 3) -> dict[str, Any]:
+    """Time one screen cold (nothing cached, results pickled into the cache) and warm (cache hits + rerun work)."""
+    from ecops import portrait
+
+    f = filters or Filters()
     try:
+        portrait.clear_memo()  # no per-customer aggregate left over from an earlier screen
+        windowed = _reset_peak()
         t0 = time.perf_counter()
-        result = fn(ds, Filters())
+        results = screen.calls(ds, f)
+        stored = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]  # st.cache_data's write
+        if screen.rerun is not None:
+            screen.rerun(ds, results)
         cold = time.perf_counter() - t0
-        cache[key] = pickle.dumps(result)
-        t0 = time.perf_counter()
-        pickle.loads(cache[key])  # a cache hit: lookup + deserialise, as st.cache_data does
-        warm = time.perf_counter() - t0
-        return {"cold_s": round(cold, 3), "warm_s": round(warm, 4), "rss_mb": round(peak_rss_mb(), 0)}
-    except Exception as exc:  # report, don't abort the other pages
+        screen_peak = _hwm_mb() if windowed else None
+        warm = float("inf")
+        for _ in range(warm_repeats):
+            t0 = time.perf_counter()
+            hits = [pickle.loads(b) for b in stored]  # cache hits: lookup + deserialise, as st.cache_data does
+            if screen.rerun is not None:
+                screen.rerun(ds, hits)
+            warm = min(warm, time.perf_counter() - t0)
+        row: dict[str, Any] = {"cold_s": round(cold, 3), "warm_s": round(warm, 4), "rss_mb": round(peak_rss_mb(), 0)}
+        if screen_peak is not None:
+            row["screen_peak_rss_mb"] = round(screen_peak, 0)
+        return row
+    except Exception as exc:  # report, don't abort the other screens
         return {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        portrait.clear_memo()

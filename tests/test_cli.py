@@ -67,7 +67,33 @@ def test_bench_agrees_with_pandas(tmp_path):
     res = bench.run(8000, keep_dir=str(tmp_path))
     assert res["ecops_overview"] == res["pandas_overview"]
     assert res["ingest_s"] > 0 and "overview" in res["pages_flat_upload"]
-    assert all("error" not in v for v in res["pages_full_sample"].values()), res["pages_full_sample"]
+    for rows in (res["pages_full_sample"], res["pages_flat_upload"]):
+        assert all("error" not in v for v in rows.values()), rows
+    # Every view a user can open is its own row, not only each page's default screen.
+    full = res["pages_full_sample"]
+    assert {"portrait:clusters", "portrait:cohorts", "portrait:clv", "portrait:demographics", "segments:basket",
+            "segments:cluster", "profit:measured_elasticities", "warehouse:extra_forecasts", "overview:yoy"} <= set(full)
+    assert all(v["cold_s"] > 0 and v["warm_s"] >= 0 for v in full.values())
+    assert res["peak_rss_mb"] >= max(v["rss_mb"] for v in full.values())
+
+
+def test_bench_screens_make_the_pages_calls(sample_ds, monkeypatch):
+    """A screen runs its page's cached calls cold (nothing memoised), and the page's rerun work when warm."""
+    from ecops import bench, portrait, profit
+
+    screens = {s.key: s for s in bench.SCREENS}
+    assert set(screens) >= {page for page, _, _ in bench.PAGES}
+    calls = []
+    real = portrait.customer_features
+    monkeypatch.setattr(portrait, "customer_features", lambda *a, **k: calls.append(k) or real(*a, **k))
+    portrait.customer_features(sample_ds)  # memoised before the screen: the screen must not profit from it
+    row = bench.time_screen(screens["portrait:clusters"], sample_ds)
+    assert "error" not in row and len(calls) == 2, row
+    reruns = []
+    real_assemble = profit.assemble
+    monkeypatch.setattr(profit, "assemble", lambda *a, **k: reruns.append(1) or real_assemble(*a, **k))
+    row = bench.time_screen(screens["profit:measured_elasticities"], sample_ds, warm_repeats=2)
+    assert "error" not in row and len(reruns) == 3  # cold, then each warm rerun
 
 
 def _strict_json(text: str):
