@@ -787,10 +787,26 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
 
 
 def _nanpercentiles(values: np.ndarray, lo_q: float, hi_q: float) -> tuple:
-    """Percentiles over draws (axis 0) ignoring failed (NaN) draws; NaN where every draw failed."""
+    """Percentiles over draws (axis 0) ignoring failed (NaN) draws; NaN where every draw failed.
+
+    ``np.nanpercentile`` over a 2-D array goes column by column in Python (apply_along_axis: ~20k
+    calls for one CLV page at a million orders), NaN or not; only the columns holding a NaN take that
+    path here, the rest one vectorised ``np.percentile`` — the same linear interpolation, so the same
+    numbers bit for bit.
+    """
+    values = np.asarray(values, dtype=float)
+    nan = np.isnan(values)
+    if not nan.any():
+        lo, hi = np.percentile(values, [lo_q, hi_q], axis=0)
+        return lo, hi
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: NaN is the honest answer
-        lo, hi = np.nanpercentile(values, [lo_q, hi_q], axis=0)
+        if values.ndim < 2:
+            lo, hi = np.nanpercentile(values, [lo_q, hi_q], axis=0)
+            return lo, hi
+        lo, hi = np.percentile(values, [lo_q, hi_q], axis=0)  # NaN in the columns redone below
+        cols = nan.any(axis=0)
+        lo[cols], hi[cols] = np.nanpercentile(values[:, cols], [lo_q, hi_q], axis=0)
     return lo, hi
 
 

@@ -496,3 +496,26 @@ def test_tail_parameter_draws_do_not_fall_back_to_quadrature(sample_ds, monkeypa
     assert bt is not None and len(calls) <= bt.n_customers
     assert np.isfinite([bt.predicted_lower, bt.predicted_upper]).all()
     assert bt.predicted_lower <= bt.actual <= bt.predicted_upper
+
+
+def test_interval_percentiles_equal_numpy_nanpercentile_bit_for_bit():
+    """The vectorised percentiles of the bootstrap draws give numpy's nanpercentile exactly."""
+    import warnings
+
+    from ecops.clv import _nanpercentiles
+
+    rng = np.random.default_rng(3)
+    draws = rng.gamma(2.0, 3.0, size=(100, 4_000))
+    for holes in (None, 0.001, "column"):
+        v = draws.copy()
+        if holes == "column":
+            v[:, 11] = np.nan  # every draw failed for one customer
+        elif holes:
+            v[rng.random(v.shape) < holes] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = np.nanpercentile(v, [2.5, 97.5], axis=0)
+        for got, w in zip(_nanpercentiles(v, 2.5, 97.5), want, strict=True):
+            assert np.array_equal(got, w, equal_nan=True)
+    one = np.array([1.0, np.nan, 3.0, 2.0])
+    assert _nanpercentiles(one, 2.5, 97.5) == tuple(np.nanpercentile(one, [2.5, 97.5]))
