@@ -514,7 +514,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     scored = portrait.score_customers(feats)
     out = pd.DataFrame({"customer_id": fr["customer_id"], "orders": fr["orders"], "revenue": fr["revenue"].round(2),
                         "recency_days": fr["last_age"], "rfm_segment": scored["segment"]})
-    out = out[out["customer_id"].isin(set(ids))].sort_values(["revenue", "customer_id"], ascending=[False, True])
+    out = out[_members(out["customer_id"], ids)].sort_values(["revenue", "customer_id"], ascending=[False, True])
     out = out.head(limit).reset_index(drop=True)
     if cols and not out.empty:
         if contacts is None:
@@ -538,8 +538,18 @@ def _customer_columns(ds: Dataset, f: Filters, ids: list[str], cols: list[str], 
         o = ds.orders(f)
         frame = ds.query(select.where(cu.c.customer_id.in_(sa.select(o.c.customer_id))))
     frame["customer_id"] = frame["customer_id"].astype(str)
-    frame = frame[frame["customer_id"].isin(set(ids))]
+    frame = frame[_members(frame["customer_id"], ids)]
     return frame.drop_duplicates("customer_id").reset_index(drop=True)
+
+
+def _members(values: pd.Series, ids: Any) -> np.ndarray:
+    """Which ``values`` are among ``ids`` (text ids), by hash lookup.
+
+    ``Series.isin`` on pandas' Arrow-backed text turns every id into a pyarrow scalar first: about a
+    third of a second per 75k ids, twice per campaign list.
+    """
+    index = pd.Index(np.asarray(ids, dtype=object)).unique()
+    return index.get_indexer(values.to_numpy(dtype=object)) >= 0
 
 
 # --------------------------------------------------------------------------- page
