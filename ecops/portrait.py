@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from scipy import stats
 from sklearn.cluster import KMeans
@@ -233,6 +235,16 @@ def _customer_frame(ds: Dataset, stmt: sa.Select, customer_id: Any) -> pd.DataFr
         else:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
     return frame
+
+
+def customer_positions(keys: Any, ids: Any) -> np.ndarray:
+    """Position of each of ``keys`` among the customer ids ``ids`` (text, unique), −1 where absent.
+
+    An Arrow hash lookup: several times faster than ``pd.Index.get_indexer`` on Python strings for the
+    few hundred thousand ids of a million-order shop.
+    """
+    found = pc.index_in(pa.array(pd.Series(keys, dtype="str")), value_set=pa.array(pd.Series(ids, dtype="str")))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _categories(ds: Dataset, f: Filters, limit: int) -> list[str]:

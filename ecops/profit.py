@@ -525,7 +525,7 @@ def _segment_codes(ds: Dataset, f: Filters) -> tuple[pd.Index, np.ndarray]:
     """Customer ids (text, unique) and their RFM segment as an index into :data:`ecops.portrait.SEGMENTS`."""
     feats = portrait.rfm_features(ds, f)
     scored = portrait.score_customers(feats)
-    return pd.Index(scored["customer_id"].astype(str).to_numpy()), scored["segment"].cat.codes.to_numpy()
+    return pd.Index(scored["customer_id"].astype(str)), scored["segment"].cat.codes.to_numpy()
 
 
 def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_ids: pd.Index,
@@ -535,7 +535,7 @@ def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_id
     Adds ``segment_customers`` (buyers per segment; NaN on other rows). A buyer the portrait did not
     score (none expected: both count customers with filtered order lines) falls under :data:`NONE`.
     """
-    pos = segment_ids.get_indexer(per_customer["d_customer"].astype(str).to_numpy())
+    pos = portrait.customer_positions(per_customer["d_customer"], segment_ids)
     n_seg = len(portrait.SEGMENTS)
     code = np.where(pos >= 0, segment_codes[np.maximum(pos, 0)], n_seg)  # n_seg = not scored
     size = np.bincount(code, minlength=n_seg + 1)
