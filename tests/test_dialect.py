@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from ecops import dialect
 
@@ -69,3 +69,24 @@ def test_statement_cache_distinguishes_units_and_quantiles(engine):
         lo = c.execute(sa.select(dialect.percentile(0.0, T.c.x))).scalar()
         hi = c.execute(sa.select(dialect.percentile(1.0, T.c.x))).scalar()
     assert (lo, hi) == (1.0, 10.0)
+
+
+def test_day_diff_whole_days_between_dates(engine):
+    as_of = sa.literal(dt.date(2024, 3, 10), sa.Date)
+    assert _one(engine, dialect.day_diff(as_of, dialect.to_date(T.c.ts))) == 3  # 7 March 15:30 → 3 days
+    # Same integer as rounding the fractional days between the two midnights.
+    midnight = sa.cast(dialect.to_date(T.c.ts), sa.DateTime)
+    rounded = sa.func.round(dialect.days_between(sa.literal(dt.datetime(2024, 3, 10), sa.DateTime), midnight))
+    assert _one(engine, rounded) == 3
+    sqls = {name: str(sa.select(dialect.day_diff(as_of, T.c.ts)).compile(dialect=d)) for name, d in (
+        ("postgresql", postgresql.dialect()), ("mysql", mysql.dialect()), ("sqlite", sqlite.dialect()))}
+    assert "AS DATE) - CAST(" in sqls["postgresql"] and "DATEDIFF(" in sqls["mysql"]
+    assert "extract(epoch from" in sqls["sqlite"]
+
+
+def test_materialized_cte_only_where_the_dialect_has_the_hint():
+    q = sa.select(T.c.x).where(T.c.x > 1)
+    for name, want in (("duckdb", True), ("postgresql", True), ("mysql", False)):
+        cte = dialect.materialized_cte(q, "m", name)
+        sql = str(sa.select(cte.c.x).compile(dialect=postgresql.dialect()))
+        assert ("AS MATERIALIZED" in sql) is want, name
