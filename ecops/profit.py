@@ -212,14 +212,18 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     line_disc = _zero(oi.c.discount) if "discount" in oi_cols else sa.literal_column("0.0", sa.Float)
     flags["discount_column"] = "discount_amount" in o_cols or "discount" in oi_cols
     cat = _s(category) if category is not None else sa.literal_column(f"'{NONE}'", sa.String)
-    # The lines are materialised once and read twice: summed per order for ``facts``, and joined to
-    # ``facts`` for the per-category allocation (cheaper than re-joining or a window).
+    # The lines are read twice: summed per order for ``facts``, and joined to ``facts`` for the
+    # per-category allocation. DuckDB reads them twice straight from order_items (+ products) — as
+    # fast as storing the 1.5M-row CTE first at a million orders, and ~0.1 GB less peak memory;
+    # PostgreSQL keeps them materialised (its default for a CTE read twice).
     oc = sa.select(
         oi.c.order_id, cat.label("category"), amount.label("gmv"),
         oi.c.quantity.label("units"), cost_known.label("cost_known"), no_cost.label("amount_no_cost"),
         seller.label("seller_gmv"), line_disc.label("line_disc"),
     ).select_from(line_from).where(*line_cond).cte("lm")
-    if materialize:
+    if ds.engine.dialect.name == "duckdb":
+        oc = oc.prefix_with("NOT MATERIALIZED")
+    elif materialize:
         oc = oc.prefix_with("MATERIALIZED")
     ol = sa.select(oc.c.order_id, *(sa.func.sum(oc.c[c]).label(c) for c in (
         "gmv", "units", "cost_known", "amount_no_cost", "seller_gmv", "line_disc"))) \
