@@ -71,6 +71,10 @@ def _build(path: Path, n_orders: int, seed: int) -> None:
                     con.unregister("_frame")
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
+        # Files of an older generator are never opened again.
+        for stale in path.parent.glob(f"sample-{n_orders}-{seed}-*.duckdb"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)

@@ -42,6 +42,17 @@ def test_file_name_changes_with_size_seed_and_generator(tmp_path, monkeypatch):
     assert sample_store.sample_path(2_000, 3, tmp_path) != a
 
 
+def test_building_a_new_generator_version_removes_the_old_file(tmp_path, monkeypatch):
+    old = sample_store.sample_path(2_000, 3, tmp_path)
+    sample_store.sample_dataset(2_000, 3, folder=tmp_path)
+    other_size = sample_store.sample_path(2_500, 3, tmp_path)
+    sample_store.sample_dataset(2_500, 3, folder=tmp_path)
+    monkeypatch.setattr(sample_store, "generator_version", lambda: "newer")
+    sample_store.sample_dataset(2_000, 3, folder=tmp_path)
+    assert not old.exists() and other_size.exists()
+    assert sample_store.sample_path(2_000, 3, tmp_path).exists()
+
+
 def test_unwritable_folder_falls_back_to_memory(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
