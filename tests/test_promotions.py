@@ -272,3 +272,23 @@ def test_report_section(sample_ds, table):
         assert item["incremental_gmv"] == pytest.approx(r["gmv_incremental"], abs=0.01)
         assert item["ci_low"] < item["incremental_gmv"] < item["ci_high"]
         assert item["roi"] == pytest.approx(r["roi"], abs=1e-4)
+
+
+@pytest.mark.slow
+def test_every_campaign_recovered_within_25_percent_at_a_million_orders(sample):
+    """The ±25% of the issue for all twelve campaigns, where the data are large enough to allow it.
+
+    At 50k orders a 3-day campaign holds ~150 orders and its lift's standard error alone is ±0.06–0.09,
+    so only the large campaigns are held to ±25% above; at a million orders (the sample's own DuckDB
+    file, built once) every campaign must be, with its interval covering the planted lift.
+    """
+    from ecops import sample_store
+
+    ds = sample_store.sample_dataset(1_000_000, 7)
+    table = promotions.compute_page(ds).campaigns.set_index("promotion_id")
+    truth = {c.promotion_id: c for c in sample.truth.campaigns}  # campaigns do not depend on the size
+    assert set(truth) <= set(table.index)
+    for pid, c in truth.items():
+        row = table.loc[pid]
+        assert abs(row["orders_lift"] / c.lift - 1) <= 0.25, (pid, c.lift, row["orders_lift"])
+        assert row["orders_lift_low"] <= c.lift <= row["orders_lift_high"], pid
