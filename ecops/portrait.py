@@ -39,7 +39,7 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from ecops import clv as clv_models
-from ecops import dialect
+from ecops import dialect, i18n
 from ecops.dataset import Dataset, Filters
 from ecops.i18n import t as _t
 
@@ -1328,8 +1328,25 @@ class Demographics:
         if tab is None or tab.empty:
             return ""
         top = tab.sort_values("revenue", ascending=False).iloc[0]
-        return _t("portrait.demo.takeaway", lang, value=str(top["value"]), cust=f"{top['customer_share']:.0%}",
+        return _t("portrait.demo.takeaway", lang, value=label(str(top["value"]), lang),
+                  cust=f"{top['customer_share']:.0%}",
                   rev=f"{top['revenue_share']:.0%}", dim=_t(f"portrait.dim.{dimension}", lang))
+
+
+#: Demographic value of customers the data leave empty (or who have no customers row).
+UNKNOWN = "(unknown)"
+#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
+PLACEHOLDERS: dict[str, str] = {UNKNOWN: "portrait.placeholder.unknown"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a demographic value: the "(unknown)" placeholder translated, others as they are."""
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("value",)) -> pd.DataFrame:
+    """A copy of a demographics table for display with the placeholder values translated (the result is kept)."""
+    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
 
 
 def _age_band_expr(age: Any) -> Any:
@@ -1364,7 +1381,7 @@ def demographics(ds: Dataset, filters: Filters | None = None) -> Demographics:
     ot = ds.order_totals(f)
     per = sa.select(ot.c.customer_id, sa.func.count().label("orders"),
                     sa.func.sum(ot.c.amount).label("revenue")).group_by(ot.c.customer_id).subquery("per")
-    keys = [sa.func.coalesce(sa.cast(e, sa.String), "(unknown)").label(d) for d, e in exprs.items()]
+    keys = [sa.func.coalesce(sa.cast(e, sa.String), UNKNOWN).label(d) for d, e in exprs.items()]
     combos = ds.query(sa.select(*keys, sa.func.count().label("customers"), sa.func.sum(per.c.orders).label("orders"),
                                 sa.func.sum(per.c.revenue).label("revenue"))
                       .select_from(per.outerjoin(cu, cu.c.customer_id == per.c.customer_id))

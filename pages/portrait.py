@@ -157,7 +157,7 @@ elif view == "demographics" and res.demographics is not None:
             dims = [name for name, _ in d.tables]
             dim = ui.select(t("portrait.demo.dimension"), "dim", dims, dims[0],
                             format_func=lambda v: t(f"portrait.dim.{v}"))
-            table = d.get(dim)
+            table = portrait.localise(d.get(dim), lang)
             ui.chart(charts.demographics_figure(table, lang), d.headline(dim, lang), table, name=f"demographics_{dim}")
             if d.missing:
                 ui.missing(t("portrait.demo.missing", cols=", ".join(f"`customers.{c}`" for c in d.missing)))

@@ -370,3 +370,18 @@ def test_per_customer_cohort_and_demographic_sql_matches_duckdb_on_postgresql(sa
     assert [d for d, _ in pg.tables] == [d for d, _ in duck.tables] and pg.missing == duck.missing
     for (_, a), (_, b) in zip(pg.tables, duck.tables, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, check_dtype=False)
+
+
+def test_demographics_show_unknown_values_in_the_page_language(sample):
+    from ecops.dataset import Dataset
+
+    t = dict(sample.tables)
+    cu = t["customers"].copy()
+    cu.loc[cu.index[:500], "gender"] = None
+    ds = Dataset.from_frames({**t, "customers": cu}, name="gaps")
+    demo = portrait.demographics(ds)
+    table = demo.get("gender")
+    assert portrait.UNKNOWN in set(table["value"])  # the result keeps the placeholder …
+    shown = portrait.localise(table, "zh")
+    assert "（未记录）" in set(shown["value"]) and portrait.UNKNOWN not in set(shown["value"])  # … the page does not
+    assert portrait.label(portrait.UNKNOWN, "en") == "(not recorded)"

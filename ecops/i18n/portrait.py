@@ -1,6 +1,7 @@
 """Strings of the user-portrait page (用户画像) and of :mod:`ecops.portrait` headlines."""
 
 STRINGS: dict[str, dict[str, str]] = {
+    "portrait.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
     "portrait.title": {"en": "User portrait", "zh": "用户画像"},
     "portrait.intro": {
         "en": "Who your customers are and what they are worth: RFM segments, behavioural personas, cohort "
