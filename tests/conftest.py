@@ -80,3 +80,23 @@ def page(browser):
     track_script_runs(page)
     yield page
     context.close()
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """file name → the callable a download button runs when clicked (Streamlit's deferred data).
+
+    AppTest cannot click a download and drops its media manager after a run, so tests call the
+    captured callable themselves.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return seen

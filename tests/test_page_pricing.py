@@ -107,20 +107,6 @@ def test_uncategorised_products_are_named_in_chinese(sample):
 
 
 # --------------------------------------------------------------------------- HTML report downloads
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    """file name → the callable a download button runs when clicked (Streamlit's deferred data)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        seen[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
-    return seen
 
 
 def test_report_downloads_are_built_on_click_with_the_current_view(sample_ds, deferred_downloads, monkeypatch):

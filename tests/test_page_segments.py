@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import PAGES, run_page
 from support.apptest import metrics as _metrics
@@ -66,20 +65,6 @@ def test_minimal_dataset_without_customers_or_products(minimal_ds):
     assert "Buyers of" in _text(at)
 
 
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    """file name → callable of every deferred download button drawn (AppTest drops its media manager after a run)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        seen[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
-    return seen
 
 
 def _customer_csv(downloads) -> pd.DataFrame:

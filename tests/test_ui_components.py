@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 SCRIPT = """
@@ -15,19 +14,6 @@ ui.table(pd.DataFrame({"customer_id": ["13812345678", "13912345678"], "orders": 
 """
 
 
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    seen: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        seen[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
-    return seen
 
 
 def _run(tmp_path, reveal_switch: bool) -> AppTest:
