@@ -269,12 +269,7 @@ class Dataset:
     ) -> Dataset:
         """Load canonical frames (e.g. the generated sample) into a private in-memory DuckDB."""
         con = duckdb.connect(":memory:")
-        for tname in schema.TABLE_ORDER:
-            if tname in frames:
-                frame = frames[tname]
-                con.register("_frame", frame)
-                con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')
-                con.unregister("_frame")
+        write_tables(con, frames)
         if fingerprint is None:
             fingerprint = frames_fingerprint(frames)
         return cls.from_duckdb(con, name=name, fingerprint=fingerprint, kind=kind, currency=currency)
@@ -600,6 +595,15 @@ def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
             dbapi_con.commit()
 
     return engine
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Create one DuckDB table per canonical frame (in the contract's table order)."""
+    for tname in schema.TABLE_ORDER:
+        if tname in frames:
+            con.register("_frame", frames[tname])
+            con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')
+            con.unregister("_frame")
 
 
 def frames_fingerprint(frames: Mapping[str, pd.DataFrame]) -> str:

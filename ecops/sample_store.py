@@ -17,8 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ecops import sample as sample_module
-from ecops import schema
-from ecops.dataset import Dataset
+from ecops.dataset import Dataset, write_tables
 
 #: Folder of the cached sample files (gitignored); ``ECOPS_CACHE_DIR`` overrides it.
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
@@ -64,11 +63,7 @@ def _build(path: Path, n_orders: int, seed: int) -> None:
     tables = sample_module.generate(n_orders, seed=seed).tables
     try:
         with duckdb.connect(str(tmp)) as con:
-            for name in schema.TABLE_ORDER:
-                if name in tables:
-                    con.register("_frame", tables[name])
-                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
-                    con.unregister("_frame")
+            write_tables(con, tables)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
         # Files of an older generator are never opened again.
