@@ -82,21 +82,9 @@ _POLICY_WEEKS = 26
 _DEAD_WEEKS = 8
 MAX_SKUS = 20_000  # SKUs kept when the SKU-week table would exceed the dataset's row cap
 DEFAULT_COST_RATIO = 0.6  # unit cost assumed as 60% of price when the data has no cost
-#: Category of SKUs without one, where results group by category (turnover, category forecasts).
-#: Equal to ``forecast.NO_CATEGORY``: category forecasts of either module share their keys.
-NO_CATEGORY = "(none)"
-#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
-PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"}
-
-
-def label(value: str, lang: str = "zh") -> str:
-    """Display name of a category or forecast key: the "(none)" placeholder translated, others as they are."""
-    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("category", "key")) -> pd.DataFrame:
-    """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
+#: Category of SKUs without one, where results group by category (turnover, category forecasts), and
+#: its translation when shown: the forecast module's, so category forecasts of both share their keys.
+NO_CATEGORY, PLACEHOLDERS, label, localise = fc.NO_CATEGORY, fc.PLACEHOLDERS, fc.label, fc.localise
 
 
 # --------------------------------------------------------------------------- pure building blocks

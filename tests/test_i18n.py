@@ -45,7 +45,8 @@ def test_lookup_and_fallbacks():
 # Such a value must never reach a Chinese page as it is: each module registers its placeholders in
 # PLACEHOLDERS (value → i18n key), and its label()/display tables translate them when shown.
 PLACEHOLDER_LITERAL = re.compile(r"""["'](\([a-z][a-z ]*\))["']""")
-REGISTERED = ("profit", "pricing", "logistics", "segments", "forecast", "warehouse", "satisfaction", "portrait")
+# warehouse shows its "(none)" through forecast.label (the same placeholder), so it is covered there.
+REGISTERED = ("profit", "pricing", "logistics", "segments", "forecast", "satisfaction", "portrait")
 # Modules that still show raw placeholders (files owned elsewhere): strict, so fixing one flags this list.
 NOT_YET: tuple[str, ...] = ()
 
