@@ -151,7 +151,9 @@ def test_saved_dataset_opens_from_its_link_with_filters_and_only_its_owner_delet
     _wait_metrics(late)
     main = late.locator('[data-testid="stMain"]').inner_text()
     assert late.locator('[data-testid="stAlertContentWarning"]').count() >= 1, main
-    assert "built-in sample" in late.locator('[data-testid="stSidebar"]').inner_text()
+    # The sidebar's data-source caption renders after the KPI row: wait for it instead of reading it once.
+    late.wait_for_function("() => (document.querySelector('[data-testid=\"stSidebar\"]')?.innerText || '')"
+                           ".includes('built-in sample')", timeout=30_000)
     for page in (owner, mate, late):
         page.context.close()
 
