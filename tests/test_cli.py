@@ -215,3 +215,63 @@ def test_report_html_in_chinese_has_page_headings_and_the_filters_in_words(tmp_p
     assert "<h2>overview</h2>" not in html and "<h2>pricing</h2>" not in html
     assert "<h3>核心指标</h3>" in html and "<h3>各品类自价格弹性（95% 置信区间）</h3>" in html
     assert "地区：广东、北京" in html and "时间范围：2024-01-01 – " in html and "数据集：sample" in html
+
+
+# --------------------------------------------------------------------------- hostile input on the terminal
+
+_ESC = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"  # retitle the window, clear the screen, turn the text red
+
+
+def _check(*paths) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ecops", "check", *map(str, paths)], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_escape_sequences_in_a_cell_are_printed_escaped(tmp_path):
+    path = tmp_path / "orders.csv"
+    rows = [f"O{i},c{i},2024-01-{i + 1:02d},{'1' + _ESC if i == 3 else '10.5'},1" for i in range(20)]
+    path.write_text("order_id,customer_id,order_time,price,qty\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    proc = _check(path)
+    assert proc.returncode == 2
+    shown = proc.stdout + proc.stderr
+    assert not any(c in shown for c in "\x1b\x07\x9b"), repr(shown)
+    # The message still names file, row and column, and shows the value with its escapes spelled out.
+    assert "orders.csv, row 5, column price" in proc.stderr
+    assert "1\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31m" in proc.stderr
+
+
+def test_escape_sequences_in_a_file_name_are_printed_escaped(tmp_path):
+    path = tmp_path / f"report{_ESC}.csv"
+    path.write_text("", encoding="utf-8")
+    proc = _check(path)
+    assert proc.returncode == 2 and "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert "report\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31m.csv" in proc.stderr
+
+
+def test_terminal_safe_escapes_every_control_character():
+    from ecops.cli import terminal_safe
+
+    every = "".join(map(chr, range(0x00, 0x20))) + "\x7f" + "".join(map(chr, range(0x80, 0xA0))) + "\u202e\u2066"
+    out = terminal_safe("a" + every + "中文")
+    assert out.startswith("a") and out.endswith("中文")
+    # Only newline and tab survive as themselves; everything else is spelled out in ASCII.
+    assert [c for c in out if not c.isprintable()] == ["\t", "\n"]
+    assert "\\x1b" in out and "\\x9b" in out and "\\u202e" in out
+
+
+def test_check_prints_no_phone_or_email_of_a_mixed_customer_key(tmp_path):
+    # 53% phones and 47% e-mails in the customer column: none may appear in clear anywhere in the report
+    # (profile minimum/maximum/median included).
+    phones = [f"1{3 + i % 7}{i:09d}" for i in range(53)]
+    mails = [f"buyer{i}@example.com" for i in range(47)]
+    path = tmp_path / "mixed.csv"
+    lines = [f"O{i},{c},2024-01-{i % 28 + 1:02d},10.5,1" for i, c in enumerate(phones + mails)]
+    path.write_text("order_id,customer_id,order_time,price,qty\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    proc = _check(path)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["tables"]["customers"] == 100
+    leaked = [v for v in phones + mails if v in proc.stdout or v in proc.stderr]
+    assert not leaked
+    [col] = [c for s in report["mapping"]["sources"] for c in s["columns"] if c["column"] == "customer_id"]
+    assert col["profile"]["min"] is None and col["profile"]["max"] is None
