@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
+from ecops import privacy
 from ecops.dataset import Dataset, Filters
 
 
@@ -29,9 +30,25 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(date(args.start), date(args.end), split(args.region), split(args.channel), split(args.category))
 
 
+# Control characters (C0 but newline and tab, DEL, C1) and the bidirectional overrides: a cell value or a file name
+# carrying ESC sequences could otherwise recolour, retitle or rewrite the operator's terminal, and a bidi override
+# could make a message read differently from what it says.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\u202e``), newlines and tabs kept."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """The one way the CLI prints: through :func:`terminal_safe`."""
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
+
+
 def _fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line message for the user (no traceback) and exit with ``code``."""
-    print(message, file=sys.stderr)
+    _say(message, err=True)
     raise SystemExit(code)
 
 
@@ -80,11 +97,9 @@ def _load(files: list[str], mapping_path: str | None, lang: str):
     try:
         result = load_files(files, mapping)
     except IngestError as err:
-        print(err.message(lang), file=sys.stderr)
-        raise SystemExit(2) from None
+        _fail(privacy.mask_text(err.message(lang)))
     except FileNotFoundError as err:
-        print(f"{err.filename}: file not found", file=sys.stderr)
-        raise SystemExit(2) from None
+        _fail(f"{err.filename}: file not found")
     name = ", ".join(Path(f).name for f in files)
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
                              notes=[n.message(lang) for n in result.notes])
@@ -104,8 +119,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
             frame.to_csv(out / f"{name}.csv", index=False)
     if args.flat:
         flat_export(sample.tables).to_csv(out / "flat_order_lines.csv", index=False)
-    print(json.dumps({"out": str(out), "orders": sample.truth.n_orders,
-                      "tables": {k: len(v) for k, v in sample.tables.items()}}, ensure_ascii=False))
+    _say(json.dumps({"out": str(out), "orders": sample.truth.n_orders,
+                     "tables": {k: len(v) for k, v in sample.tables.items()}}, ensure_ascii=False))
     return 0
 
 
@@ -124,8 +139,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         "warnings": [n.message(args.lang) for n in result.warnings],
         "quality": {"summary": report.summary, "findings": report.findings.to_dict(orient="records")},
     }
-    print(_dumps(out))
+    _say(_dumps(_masked(out)))
     return 1 if report.summary == "errors" else 0
+
+
+def _masked(value: Any) -> Any:
+    """The check report with personal data masked, value by value: e-mails, phones and ID numbers inside any text
+    (notes, warnings, examples) are masked, and a profile's min/max/median that is one is dropped."""
+    if isinstance(value, dict):
+        out = {k: _masked(v) for k, v in value.items()}
+        for k in ("min", "max", "median"):
+            v = out.get(k)
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v == int(v) \
+                    and privacy.mask_text(str(int(v))) != str(int(v)):
+                out[k] = None
+        return out
+    if isinstance(value, list | tuple):
+        return [_masked(v) for v in value]
+    return privacy.mask_text(value) if isinstance(value, str) else value
 
 
 def _count(ds: Dataset, table: str):
@@ -148,16 +179,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         ds = Dataset.from_frames(sample.tables, name="sample", fingerprint=f"sample-{args.orders}-{args.seed}-v1")
     f = _filters(args)
     rep = report.build_report(ds, f, args.sections.split(",") if args.sections else None,
-                              progress=lambda s: print(f"… {s}", file=sys.stderr))
+                              progress=lambda s: _say(f"… {s}", err=True))
     # Round-tripped so that a NaN anywhere in a section is written as null (strict JSON).
     text = _dumps(json.loads(rep.to_json())) if args.format == "json" else report.to_html(rep, ds, f, args.lang)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+        _say(f"wrote {args.out}", err=True)
     else:
-        print(text)
+        _say(text)
     for name, err in rep.errors.items():
-        print(f"section {name} failed: {err}", file=sys.stderr)
+        _say(privacy.mask_text(f"section {name} failed: {err}"), err=True)
     # The other sections were written; a failed one still fails the run (for schedulers and CI).
     return 1 if rep.errors else 0
 
@@ -187,7 +218,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-    print(text)
+    _say(text)
     return 0
 
 

@@ -240,6 +240,9 @@ class Dataset:
     currency: str = "¥"
     row_cap: int = DEFAULT_ROW_CAP
     notes: tuple[str, ...] = ()
+    #: For a connected PostgreSQL database: whether the role could write were the session not read-only
+    #: (ecops's engine still cannot; the Data page should advise a SELECT-only role). None when not checked.
+    writable_role: bool | None = None
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -320,7 +323,9 @@ class Dataset:
                 .subquery(tname)
         safe_url = engine.url.render_as_string(hide_password=True)
         fp = hashlib.sha256(f"{safe_url}|{sorted(wanted.items())!r}".encode()).hexdigest()[:16]
-        ds = cls(engine, sources, name or engine.url.database or "database", fp, "database", currency, row_cap)
+        writable = _postgres_role_can_write(engine) if engine.dialect.name == "postgresql" else None
+        ds = cls(engine, sources, name or engine.url.database or "database", fp, "database", currency, row_cap,
+                 writable_role=writable)
         ds._refresh_fingerprint()
         return ds
 
@@ -574,6 +579,13 @@ def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
     if url.get_backend_name() == "duckdb":
         # Opened read-only, and no file outside the database can be read, written or attached.
         connect_args = {"read_only": True, "config": {"enable_external_access": False}}
+    postgres = url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg2", "psycopg")
+    if postgres:
+        # Read-only from the very first statement of the session, set by the server at log-in (libpq startup
+        # options), before any SQL of ours or anyone's runs; the statement timeout likewise.
+        options = f"-c default_transaction_read_only=on -c statement_timeout={int(statement_timeout_s) * 1000}"
+        given = url.query.get("options")
+        connect_args["options"] = f"{given} {options}" if isinstance(given, str) and given else options
     engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     backend = engine.dialect.name
 
@@ -594,7 +606,102 @@ def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
         if backend == "postgresql":
             dbapi_con.commit()
 
+    if postgres:
+        _enforce_postgres_read_only(engine)
     return engine
+
+
+# The statements a read-only session needs: queries and SHOW. Everything else (BEGIN/COMMIT/SET/RESET/DISCARD,
+# DML, DDL, CALL, DO, COPY, LOCK …) is refused before it reaches the server.
+_PG_READ_STATEMENTS = frozenset({"select", "with", "show", "values", "table"})
+
+
+def _first_word(sql: str) -> str:
+    """The first keyword of ``sql`` after whitespace, comments (nested ``/* */`` too) and opening brackets."""
+    i, n = 0, len(sql)
+    while i < n:
+        if sql[i].isspace() or sql[i] == "(":
+            i += 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif sql.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if sql.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif sql.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+        else:
+            break
+    m = re.match(r"[A-Za-z_]+", sql[i:])
+    return m.group(0).lower() if m else ""
+
+
+def postgres_statement_refusal(sql: str) -> str | None:
+    """Why ecops's PostgreSQL engine refuses ``sql`` (None when it is one read statement).
+
+    One statement only: without a ``;`` inside, transaction control cannot ride along after a query
+    (``COMMIT; BEGIN READ WRITE; DELETE …``). A ``;`` inside a literal is refused too; ecops never builds one.
+    """
+    body = sql.strip().rstrip(";").rstrip()
+    if ";" in body:
+        return "more than one statement"
+    word = _first_word(body)
+    if word not in _PG_READ_STATEMENTS:
+        return f"{word.upper() or 'an empty statement'} is not a query"
+    return None
+
+
+def _enforce_postgres_read_only(engine: sa.Engine) -> None:
+    """Make writes through ``engine`` impossible even for a role that may write.
+
+    The session default (``default_transaction_read_only``) can be changed by the session itself, so: every
+    transaction the engine begins is made READ ONLY by its first statements, then fixed by a first query (a
+    later ``BEGIN READ WRITE`` or ``SET TRANSACTION READ WRITE`` is an error); autocommit connections are refused (each of
+    their statements would be its own transaction under a changeable default); and only single read
+    statements are sent, so no COMMIT/BEGIN can end the read-only transaction and start another.
+    """
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_read_only(conn):  # pragma: no cover - exercised against real servers
+        cur = conn.connection.dbapi_connection.cursor()
+        try:
+            cur.execute("SET TRANSACTION READ ONLY")
+            # A query takes the transaction's first snapshot: from then on its mode cannot change (a BEGIN READ
+            # WRITE before any query would still switch it, with only a warning).
+            cur.execute("SELECT 1")
+        finally:
+            cur.close()
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _only_reads(conn, _cursor, statement, _parameters, _context, _executemany):  # pragma: no cover
+        if getattr(conn.connection.dbapi_connection, "autocommit", False):
+            raise DatasetError("refused: ecops's PostgreSQL connections are read-only and never autocommit")
+        why = postgres_statement_refusal(statement)
+        if why:
+            raise DatasetError(f"refused: ecops's PostgreSQL connections only run single queries ({why})")
+
+
+def _postgres_role_can_write(engine: sa.Engine) -> bool:
+    """Whether the connected role could write if the session were not read-only: a superuser, or a role
+    with INSERT/UPDATE/DELETE/TRUNCATE on any table or CREATE on any schema outside the system catalogs."""
+    query = sa.text("""
+        SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+            OR EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname NOT LIKE 'pg\\_%'
+                         AND has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE'))
+            OR EXISTS (SELECT 1 FROM pg_namespace n
+                       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname NOT LIKE 'pg\\_%'
+                         AND has_schema_privilege(n.oid, 'CREATE'))
+    """)
+    with engine.connect() as con:
+        return bool(con.execute(query).scalar())
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]) -> None:

@@ -159,11 +159,16 @@ def wape(actual: np.ndarray, forecast: np.ndarray) -> float | None:
 
 
 def seasonal_index(total: np.ndarray, window: int = 13) -> np.ndarray:
-    """Each week's total demand relative to its centred moving average (1 = an ordinary week)."""
+    """Each week's total demand relative to its centred moving median (1 = an ordinary week).
+
+    A median, not a mean: a peak week (双11) inside its own window would lift a moving mean and so understate
+    itself (a doubling read as ×1.8) and mark its neighbours as slow weeks. Slow cycles longer than the window
+    are not captured here; the level tracks them.
+    """
     t = np.asarray(total, dtype=float)
     if t.size == 0:
         return t
-    ma = pd.Series(t).rolling(window, center=True, min_periods=1).mean().to_numpy()
+    ma = pd.Series(t).rolling(window, center=True, min_periods=1).median().to_numpy()
     idx = np.where(ma > 0, t / np.where(ma > 0, ma, 1.0), 1.0)
     return np.clip(idx, 0.2, 5.0)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 import warnings
@@ -32,7 +33,7 @@ import pyarrow.compute as pc
 
 from ecops.schema import TABLES, normalise_name
 
-PersonalKind = Literal["name", "phone", "email", "address", "id_number", "other"]
+PersonalKind = Literal["name", "phone", "email", "address", "id_number", "mixed", "other"]
 
 #: The kinds :func:`detect_personal` can report, most specific first.
 KINDS: tuple[PersonalKind, ...] = ("id_number", "email", "phone", "address", "name")
@@ -140,6 +141,11 @@ rossi russo ferrari bianchi dubois durand moreau tanaka suzuki sato kim park cho
 wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han
 feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao jin
 """.split())
+
+# Kinds whose patterns are precise enough to trust one value at a time (an e-mail is an e-mail wherever it sits):
+# masking applies their rule to each matching value whatever the column's kind, and a column is personal once
+# ``min_value_share`` of its values are of these kinds, even when no single kind is the majority.
+_PRECISE_KINDS: tuple[PersonalKind, ...] = ("id_number", "email", "phone")
 
 # --- value patterns (kept RE2-compatible: no look-around, so Arrow can run them) ---
 _SEPARATORS = r"[ \t\-().]"
@@ -269,27 +275,53 @@ def value_shares(values: pd.Series) -> dict[PersonalKind, float]:
     removing spaces, dashes, dots and brackets; ID numbers must carry a valid GB 11643
     check character; Chinese names must start with a common surname and not be a place.
     """
-    shares: dict[PersonalKind, float] = {k: 0.0 for k in KINDS}
+    masks = _kind_masks(values)
+    return {k: float(m.mean()) if len(m) else 0.0 for k, m in masks.items()}
+
+
+def precise_share(values: pd.Series) -> float:
+    """Share of non-empty values that are an ID number, an e-mail or a phone number, whichever each one is.
+
+    Per value, not per majority: a customer key that is half phones and half e-mails scores 1.0.
+    """
+    masks = _kind_masks(values, precise_only=True)
+    any_precise = None
+    for k in _PRECISE_KINDS:
+        any_precise = masks[k] if any_precise is None else any_precise | masks[k]
+    return float(any_precise.mean()) if any_precise is not None and len(any_precise) else 0.0
+
+
+def _kind_masks(values: pd.Series, precise_only: bool = False) -> dict[PersonalKind, pd.Series]:
+    """Per kind, which non-empty values look like it (boolean Series over the non-empty values).
+
+    ``precise_only`` skips the address and name tests (all False): masking needs only the precise kinds.
+    """
     numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    empty = pd.Series([], dtype=bool)
+    masks: dict[PersonalKind, pd.Series] = {k: empty for k in KINDS}
     if numeric:
         v = values.to_numpy(dtype="float64", na_value=np.nan)
         v = v[np.isfinite(v)]
         # Phones and ID numbers are whole numbers of 7+ digits: amounts, shares and counts
         # are ruled out without any string work.
         if len(v) == 0 or (v != np.floor(v)).any() or np.abs(v).max() < 1e6:
-            return shares
+            return masks
     s = _as_text(values)
     if len(s) == 0:
-        return shares
+        return masks
+    none = pd.Series(False, index=s.index)
+    masks = {k: none for k in KINDS}
     compact = s.str.replace(_SEPARATORS, "", regex=True)
     phone = compact.str.fullmatch(f"{_CN_MOBILE}|{_INTL_PHONE}").fillna(False)
     if not numeric:
         phone |= s.str.fullmatch(_CN_LANDLINE_RAW).fillna(False)
-    shares["phone"] = float(phone.mean())
-    shares["id_number"] = float(_valid_cn_id(compact).mean())
+    masks["phone"] = phone.astype(bool)
+    masks["id_number"] = _valid_cn_id(compact)
     if numeric:  # numbers can only be phones or ID numbers; skip the text patterns
-        return shares
-    shares["email"] = float(s.str.fullmatch(_EMAIL).fillna(False).mean())
+        return masks
+    masks["email"] = s.str.fullmatch(_EMAIL).fillna(False).astype(bool)
+    if precise_only:
+        return masks
     han = s.str.contains(_HAN).fillna(False)
     if han.any():
         cn_addr = (han & (s.str.len() >= 6) & s.str.contains(_CN_ADDRESS_AREA).fillna(False)
@@ -297,12 +329,12 @@ def value_shares(values: pd.Series) -> dict[PersonalKind, float]:
     else:
         cn_addr = han
     west_addr = s.str.contains(_WEST_ADDRESS, case=False).fillna(False)
-    shares["address"] = float((cn_addr | west_addr).mean())
+    masks["address"] = (cn_addr | west_addr).astype(bool)
     name = _looks_like_west_name(s)
     if han.any():
         name |= _looks_like_cn_name(s)
-    shares["name"] = float(name.mean())
-    return shares
+    masks["name"] = name.astype(bool)
+    return masks
 
 
 def _passport_share(values: pd.Series) -> float:
@@ -327,6 +359,7 @@ def detect_personal(
     table: str | None = None,
     sample_size: int = 2000,
     min_share: float = 0.6,
+    min_value_share: float = 0.0,
     random_state: int = 0,
 ) -> tuple[PersonalColumn, ...]:
     """Find the columns that hold personal information (names, phones, e-mails, addresses, IDs).
@@ -340,6 +373,9 @@ def detect_personal(
         values are still checked.
     sample_size : rows sampled per column for the value test.
     min_share : share of sampled values that must match a kind when the header says nothing.
+    min_value_share : share of sampled values that, being ID numbers, e-mails or phone numbers (each value judged
+        on its own), make the column personal although no kind reaches ``min_share`` — kind ``mixed`` when
+        several kinds are present. Default 0: one e-mail among other values is still someone's e-mail.
 
     Returns
     -------
@@ -403,6 +439,16 @@ def detect_personal(
         best = max(KINDS, key=lambda k: shares[k])
         share = shares[best]
         if share < min_share:
+            # Judged value by value: several kinds (phones and e-mails in one customer key), or one kind among
+            # other values. Under a non-personal header (order number, SKU) only e-mails count, as above.
+            precise = [k for k in _PRECISE_KINDS if shares[k] > 0]
+            if not precise:
+                continue
+            personal_share = shares["email"] if normalise_name(column) in _NON_PERSONAL_HEADERS \
+                else precise_share(sample)
+            if personal_share > 0 and personal_share >= min_value_share:
+                kind = precise[0] if len(precise) == 1 else "mixed"
+                found.append(PersonalColumn(column, kind, personal_share, "values", personal_share))
             continue
         if best == "name":
             # Short Han strings starting with a surname character are common in category
@@ -516,12 +562,30 @@ def _mask_other(s: pd.Series) -> pd.Series:
     return _keep_ends(s, 1, 0)
 
 
+def _mask_per_value(kind: PersonalKind, s: pd.Series) -> pd.Series:
+    """Mask each value by what it is: ID numbers, e-mails and phones by their own rule wherever they sit, the rest
+    by the column's ``kind``; a value the rule would leave as it was keeps only its first character."""
+    masks = _kind_masks(s, precise_only=True)
+    out = _MASKERS["other" if kind == "mixed" else kind](s)
+    done = pd.Series(False, index=s.index)
+    for k in _PRECISE_KINDS:
+        m = masks[k].reindex(s.index, fill_value=False) & ~done
+        if m.any():
+            out = out.where(~m, _MASKERS[k](s[m]).reindex(s.index))
+            done |= m
+    unchanged = (out == s) & (s.str.len() > 1)
+    if unchanged.any():
+        out = out.where(~unchanged, _mask_other(s))
+    return out
+
+
 _MASKERS = {
     "phone": _mask_phone,
     "email": _mask_email,
     "name": _mask_name,
     "address": _mask_address,
     "id_number": _mask_id,
+    "mixed": _mask_other,
     "other": _mask_other,
 }
 
@@ -531,7 +595,7 @@ def mask_series(kind: PersonalKind, values: pd.Series) -> pd.Series:
 
     Parameters
     ----------
-    kind : ``phone``, ``email``, ``name``, ``address``, ``id_number`` or ``other``.
+    kind : ``phone``, ``email``, ``name``, ``address``, ``id_number``, ``mixed`` or ``other``.
     values : the column; numbers are treated as their digits, nulls stay null.
 
     Returns
@@ -541,7 +605,8 @@ def mask_series(kind: PersonalKind, values: pd.Series) -> pd.Series:
     (``z***@example.com``), names the surname or each word's initial (``张**``,
     ``J*** S****``), addresses the province and city (``广东省深圳市****``; Western ones
     lose the street line and the digits of the rest), ID numbers the first 6 and last 4
-    characters (``110105********1234``).
+    characters (``110105********1234``). Each value is judged on its own: an e-mail in a phone column is
+    masked as an e-mail, and a value the column's rule would leave unchanged keeps only its first character.
     """
     if kind not in _MASKERS:
         raise ValueError(f"unknown personal kind {kind!r}; expected one of {sorted(_MASKERS)}")
@@ -553,7 +618,7 @@ def mask_series(kind: PersonalKind, values: pd.Series) -> pd.Series:
         if integral[notna.to_numpy()].all():
             text = values.astype("Int64")
     text = text.astype("str").where(notna, "")
-    masked = _MASKERS[kind](text)
+    masked = _mask_per_value(kind, text)
     return masked.where(notna, None).astype("str")
 
 
@@ -613,6 +678,26 @@ def mask_frame(
         if header in wanted:
             out.isetitem(i, mask_series(wanted[header], df.iloc[:, i]))
     return out
+
+
+_IN_TEXT = re.compile(
+    rf"(?P<email>{_EMAIL})"
+    rf"|(?<![0-9A-Za-z])(?P<id_number>{_CN_ID})(?![0-9A-Za-z])"
+    rf"|(?<![0-9A-Za-z+])(?P<phone>{_CN_MOBILE}|{_INTL_PHONE})(?![0-9])"
+)
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every e-mail address, ID number and phone number inside it masked (free text: messages,
+    examples, notes). ID numbers need a valid GB 11643 check character; other 18-digit runs stay as they are."""
+    def one(m: re.Match[str]) -> str:
+        kind = m.lastgroup
+        value = m.group(0)
+        if kind == "id_number" and not bool(_valid_cn_id(pd.Series([value])).iloc[0]):
+            return value
+        return str(mask_value(kind, value))  # type: ignore[arg-type]
+
+    return _IN_TEXT.sub(one, text) if isinstance(text, str) else text
 
 
 # --------------------------------------------------------------------------------------
@@ -711,7 +796,9 @@ __all__ = [
     "load_or_create_key",
     "mask_frame",
     "mask_series",
+    "mask_text",
     "mask_value",
+    "precise_share",
     "pseudonymise",
     "value_shares",
 ]

@@ -146,6 +146,10 @@ _MEASURES = ("orders", "units", "gmv", "discount", "refund", "amount_no_cost", "
 
 def _period(ds: Dataset, f: Filters) -> tuple[dt.date, dt.date]:
     lo, hi = ds.date_bounds()
+    if f.start and f.end and (f.end < lo or f.start > hi):
+        # A window with no orders at all keeps its own dates: clamping would collapse it onto the data's first
+        # or last day and charge that day's marketing spend to a period that has none.
+        return f.start, f.end
     start = max(f.start, lo) if f.start else lo
     end = min(f.end, hi) if f.end else hi
     return start, max(start, end)

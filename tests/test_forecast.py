@@ -96,6 +96,55 @@ def test_intervals_cover_their_nominal_share_when_the_model_is_right():
     assert (np.sqrt((weekly_sd ** 2).sum(axis=1)) < sd).all() and (sd < weekly_sd.sum(axis=1)).all()
 
 
+def _peaky(seed: int, n: int = 100, h: int = 12, k: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Local-level series (random walk + noise) times a known shop-wide index: a doubled week and a ×1.5 week after
+    it once a year (双11 and its tail). Returns the series (k × (n + h)), the shop total and the index."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n + h)
+    index = np.ones(n + h)
+    index[t % 52 == 49], index[t % 52 == 50] = 2.0, 1.5
+    level = 50 + np.cumsum(rng.normal(0, 1, (k, n + h)), axis=1)
+    return index * (level + rng.normal(0, 4, (k, n + h))), index * 50.0 * k, index
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_intervals_and_accuracy_on_simulated_peaks_with_known_truth(seed):
+    n, h, k = 100, 12, 300
+    y, total, index = _peaky(seed, n, h, k)
+    demand = pd.DataFrame(y[:, :n], index=[f"S{i}" for i in range(k)], columns=_weeks(n))
+    res = fc.forecast_series(demand, total[:n], horizon=h, level=0.8)
+    assert res.seasonal
+    # The index applied to the future is the planted one (the peak at step 2, its tail at step 3).
+    model = fc.DemandForecaster(horizon=h).fit(demand, total[:n])
+    assert model.future_index_ == pytest.approx(index[n:], abs=0.05)
+    future = y[:, n:]
+    f = res.forecasts
+    lo, hi = f["lower"].to_numpy().reshape(k, h), f["upper"].to_numpy().reshape(k, h)
+    inside = (future >= lo) & (future <= hi)
+    # 80% intervals hold about 80% of the unseen weeks, and the peak week too (not only the easy weeks).
+    assert inside.mean() == pytest.approx(0.8, abs=0.04)
+    assert inside[:, index[n:] == 2.0].mean() == pytest.approx(0.8, abs=0.08)
+    # Better than the flat mean of the last 8 weeks and than last year's same week.
+    got = fc.wape(future.ravel(), f["forecast"].to_numpy())
+    flat = np.repeat(y[:, n - 8:n].mean(axis=1, keepdims=True), h, axis=1)
+    assert got < 0.7 * fc.wape(future, flat)
+    assert got < 0.7 * fc.wape(future, fc.seasonal_naive(y[:, :n], h))
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: the seasonal index is relative to a 13-week moving median, "
+                   "so a smooth yearly cycle is left to the level, which lags it")
+def test_a_smooth_yearly_cycle_is_forecast_within_tolerance():
+    rng = np.random.default_rng(1)
+    n, h, k = 104, 12, 200
+    t = np.arange(n + h)
+    season = 1 + 0.5 * np.sin(2 * np.pi * t / 52)
+    y = season * (50 + np.cumsum(rng.normal(0, 1, (k, n + h)), axis=1) + rng.normal(0, 4, (k, n + h)))
+    demand = pd.DataFrame(y[:, :n], index=[f"S{i}" for i in range(k)], columns=_weeks(n))
+    res = fc.forecast_series(demand, season[:n] * 50.0 * k, horizon=h, level=0.8)
+    future = y[:, n:].ravel()
+    assert fc.wape(future, res.forecasts["forecast"].to_numpy()) < fc.wape(future, fc.seasonal_naive(y[:, :n], h))
+
+
 def _model(method: str, alpha: float, sigma: float, index: list[float]) -> fc.DemandForecaster:
     m = fc.DemandForecaster(horizon=len(index))
     m.methods_ = np.array([method], dtype=object)
@@ -178,14 +227,30 @@ def test_weekly_units_match_the_raw_lines(sample, sample_ds):
     assert got.to_numpy() == pytest.approx(expected.reindex(got.index, fill_value=0).to_numpy())
 
 
-def test_forecast_demand_beats_seasonal_naive_on_the_sample(sample_ds):
+def _recent_mean_wape(res: fc.ForecastResult, weeks: int) -> float:
+    """Back-test WAPE of the flat mean of each series' last ``weeks`` weeks before the held-out weeks."""
+    bt, hist = res.backtest, res.history
+    before = hist[hist["week"] < bt["week"].min()]
+    recent = before[before["week"] > before["week"].max() - pd.Timedelta(weeks=weeks)]
+    assert recent.groupby("key")["week"].nunique().eq(weeks).all()
+    flat = bt["key"].map(recent.groupby("key")["units"].mean())
+    return float((bt["actual"] - flat).abs().sum() / bt["actual"].sum())
+
+
+def test_forecast_demand_beats_seasonal_naive_and_recent_means_on_the_sample(sample_ds):
+    # Seasonal-naive is a weak bar (last year's week, noise and all); the mean of the last 4, 8 or 13 weeks is
+    # the bar a planner would use by hand. Measured: SKUs 0.365 against 0.373 at best, categories 0.155 against
+    # 0.221 (seasonal-naive 0.51 and 0.44).
     res = fc.forecast_demand(sample_ds, top_n=20, horizon=12)
     assert res.seasonal and res.n_weeks == 104
+    assert len(res.forecasts) == 20 * 12 and len(res.backtest) == 20 * 12
+    assert res.wape == pytest.approx(fc.wape(res.backtest["actual"], res.backtest["forecast"]))
     assert res.wape < res.baseline_wape
-    assert len(res.forecasts) == 20 * 12
+    assert res.wape < min(_recent_mean_wape(res, w) for w in (4, 8, 13))
     cat = fc.forecast_demand(sample_ds, by="category", top_n=8, horizon=12)
     assert set(cat.accuracy["key"]) == {"服饰", "美妆", "数码", "家居", "食品", "母婴", "运动", "图书"}
     assert cat.wape < cat.baseline_wape
+    assert cat.wape < 0.8 * min(_recent_mean_wape(cat, w) for w in (4, 8, 13))
     # Fewer than 30 series: the totals use the weekly multiplier.
     assert cat.total_scale == cat.interval_scale and len(cat.totals) == 8
 

@@ -99,6 +99,9 @@ def test_placeholder_labels_translate_when_shown():
     assert segments.segment_label("lifestyle", segments.UNKNOWN, "zh") == "（未记录）"
     from ecops import forecast, satisfaction, warehouse
 
-    assert forecast.label(forecast.NO_CATEGORY, "zh") == warehouse.label(warehouse.NO_CATEGORY, "zh") == "（未分类）"
+    assert forecast.label(forecast.NO_CATEGORY, "zh") == "（未分类）"
+    # The warehouse's own rows without a category, localised through the warehouse module.
+    rows = pd.DataFrame({"category": [None, "数码"]}).fillna({"category": warehouse.NO_CATEGORY})
+    assert list(warehouse.localise(rows, "zh")["category"]) == ["（未分类）", "数码"]
     assert satisfaction.label(satisfaction.UNKNOWN, "zh") == "（未记录）"
     assert satisfaction.label(satisfaction.NO_CATEGORY, "en") == "(no category)"

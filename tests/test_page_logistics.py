@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
@@ -127,6 +129,7 @@ def test_missing_carrier_is_named_in_chinese(sample):
     carriers = [set(df["carrier"].astype(str)) for df in tables if "carrier" in df.columns]
     assert any("（未记录）" in c for c in carriers) and not any(logistics.UNKNOWN in c for c in carriers)
     # Chart labels too: the by-carrier bars and the histogram legend.
-    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    # Decoded, not searched as raw JSON: plotly escapes non-ASCII as \uXXXX unless orjson happens to be installed.
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
     assert specs and any("（未记录）" in s for s in specs)
     assert not any(logistics.UNKNOWN in s for s in specs)

@@ -70,11 +70,16 @@ def test_connected_database_is_read_only(pg_server, pg_ds):
     # ecops only runs SELECTs it built …
     with pytest.raises(DatasetError):
         pg_ds.query(sa.text("DELETE FROM orders"))
-    # … and even a raw statement on its engine fails: the session itself is read-only.
-    with pg_ds.engine.connect() as con, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+    # … its engine refuses any raw statement that is not a single query …
+    with pg_ds.engine.connect() as con, pytest.raises(DatasetError, match="DELETE is not a query"):
         con.execute(sa.text("DELETE FROM orders"))
-    with pg_ds.engine.connect() as con, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+    with pg_ds.engine.connect() as con, pytest.raises(DatasetError, match="CREATE is not a query"):
         con.execute(sa.text("CREATE TABLE pwned (x int)"))
+    # … and a query that writes is stopped by the server: the transaction itself is read-only.
+    with pg_ds.engine.connect() as con, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+        con.execute(sa.text("WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*) FROM gone"))
+    with pg_ds.engine.connect() as con, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+        con.execute(sa.text("SELECT * INTO pwned FROM orders"))
     # Filter values are bound parameters, never spliced into SQL.
     evil = Filters(regions=("x'); DROP TABLE orders; --",))
     o = pg_ds.orders(evil)
@@ -378,3 +383,98 @@ def test_page_sql_frames_match_duckdb(sample_ds, pg_ds, page, f):
     assert set(duck_values) == set(pg_values)
     for key in duck_values:
         _assert_same_value(duck_values[key], pg_values[key], f"{page}:{key}")
+
+
+# --------------------------------------------------------------------------- read-only enforced by the server
+
+WRITER = "ecops_writer"
+
+# Ways a session could try to leave read-only mode and write, each sent through ecops's own engine.
+ESCAPES = {
+    "begin_read_write": ["BEGIN READ WRITE", "DELETE FROM orders"],
+    "one_string": ["COMMIT; BEGIN READ WRITE; DELETE FROM orders; COMMIT"],
+    "start_transaction": ["START TRANSACTION READ WRITE", "DELETE FROM orders"],
+    "session_characteristics": ["SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE", "COMMIT",
+                                "DELETE FROM orders"],
+    "default_off": ["SET default_transaction_read_only = off", "COMMIT", "DELETE FROM orders"],
+    "set_config_then_cte": ["SELECT set_config('default_transaction_read_only', 'off', false)", "COMMIT",
+                            "WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*) FROM gone"],
+    "set_config_transaction": ["SELECT set_config('transaction_read_only', 'off', false)",
+                               "WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*) FROM gone"],
+    "commented": ["/* harmless */ -- really\nDELETE FROM orders"],
+    "truncate": ["TRUNCATE orders"],
+}
+
+
+@pytest.fixture(scope="module")
+def writer_url(pg_server, pg_ds):
+    """A role that may write to every table (not a superuser): what a careless shop connects with."""
+    with pg_server.connect() as conn, conn.cursor() as cur:
+        cur.execute(f"CREATE ROLE {WRITER} LOGIN NOSUPERUSER")
+        cur.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {WRITER}")
+    return pg_server.url_for(WRITER)
+
+
+def _orders_now(pg_server) -> int:
+    with pg_server.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM orders")
+        return cur.fetchone()[0]
+
+
+@pytest.mark.parametrize("user", ["writer", "superuser"])
+@pytest.mark.parametrize("name", list(ESCAPES))
+def test_a_role_that_can_write_cannot_write_through_ecops(pg_server, writer_url, sample, user, name):
+    ds = Dataset.from_url(writer_url if user == "writer" else pg_server.url, name="w")
+    before = _orders_now(pg_server)
+    assert before == len(sample.tables["orders"])
+    with ds.engine.connect() as con:
+        with pytest.raises((sa.exc.DBAPIError, DatasetError, sa.exc.StatementError)):
+            for sql in ESCAPES[name]:
+                con.exec_driver_sql(sql)
+        con.rollback()
+    # Autocommit would make each statement its own transaction under a default the session can change.
+    with ds.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con, \
+            pytest.raises((sa.exc.DBAPIError, DatasetError, sa.exc.StatementError)):
+        con.exec_driver_sql("DELETE FROM orders")
+    assert _orders_now(pg_server) == before
+    ds.engine.dispose()
+
+
+def test_refusals_are_explained_and_queries_still_run(pg_server, writer_url):
+    ds = Dataset.from_url(writer_url, name="w")
+    with ds.engine.connect() as con:
+        with pytest.raises(DatasetError, match="more than one statement"):
+            con.exec_driver_sql("SELECT 1; DELETE FROM orders")
+        with pytest.raises(DatasetError, match="BEGIN is not a query"):
+            con.exec_driver_sql("BEGIN READ WRITE")
+        con.rollback()
+        # Queries (with comments, brackets, CTEs and a trailing semicolon) and SHOW still work.
+        assert con.exec_driver_sql("/* n */ (SELECT count(*) FROM orders);").scalar() > 0
+        assert con.exec_driver_sql("WITH o AS (SELECT 1 AS x) SELECT x FROM o").scalar() == 1
+        assert con.exec_driver_sql("SHOW transaction_read_only").scalar() == "on"
+        assert con.exec_driver_sql("SHOW default_transaction_read_only").scalar() == "on"
+    ds.engine.dispose()
+
+
+def test_writable_role_is_reported_on_connect(pg_server, writer_url):
+    from support.postgres import grant_readonly
+
+    grant_readonly(pg_server)
+    reader = Dataset.from_url(pg_server.reader_url, name="r")
+    writer = Dataset.from_url(writer_url, name="w")
+    superuser = Dataset.from_url(pg_server.url, name="s")
+    assert (reader.writable_role, writer.writable_role, superuser.writable_role) == (False, True, True)
+    for ds in (reader, writer, superuser):
+        ds.engine.dispose()
+
+
+def test_statement_refusal_rules():
+    from ecops.dataset import postgres_statement_refusal as refusal
+
+    assert refusal("SELECT 1") is None and refusal("  select 1 ;  ") is None and refusal("(VALUES (1))") is None
+    assert refusal("/* a /* nested */ comment */ SHOW x") is None
+    assert refusal("-- c\nWITH a AS (SELECT 1) SELECT * FROM a") is None
+    assert refusal("SELECT ';'") == "more than one statement"  # refused rather than parsed
+    assert refusal("/* SELECT */ DELETE FROM t") == "DELETE is not a query"
+    assert refusal("/* unclosed SELECT") == "an empty statement is not a query"
+    assert refusal("") == "an empty statement is not a query"

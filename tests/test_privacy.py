@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import stat
 import time
@@ -11,6 +12,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecops import privacy
 from ecops.privacy import (
@@ -314,3 +317,92 @@ def test_customer_id_holding_phones_or_emails_is_masked(table):
 def test_plain_customer_ids_and_phone_like_order_ids_stay_clear():
     df = pd.DataFrame({"customer_id": ["C000001", "C000002"], "order_id": [13900000000, 13900000001]})
     assert detect_personal(df) == () and detect_personal(df, table="orders") == ()
+
+
+# --- per value, not per majority -------------------------------------------------------------
+
+
+def _mixed_key(n_phones: int, n_mails: int) -> pd.DataFrame:
+    phones = [f"1{3 + i % 7}{i:09d}" for i in range(n_phones)]
+    mails = [f"buyer{i}@example.com" for i in range(n_mails)]
+    return pd.DataFrame({"customer_id": phones + mails, "gmv": np.arange(n_phones + n_mails, dtype=float)})
+
+
+@pytest.mark.parametrize("table", [None, "orders"])
+def test_customer_key_of_phones_and_emails_is_masked_value_by_value(table):
+    # The hostile corpus' case: 53% phones, 47% e-mails — neither kind a 60% majority.
+    df = _mixed_key(53, 47)
+    [found] = detect_personal(df, table=table)
+    assert (found.column, found.kind, found.share) == ("customer_id", "mixed", 1.0)
+    out = mask_frame(df, table=table)["customer_id"].tolist()
+    assert out[:2] == ["130****0000", "140****0001"] and out[53:55] == ["b***@example.com", "b***@example.com"]
+    assert not set(out) & set(df["customer_id"])
+    assert mask_frame(df, table=table)["gmv"].tolist() == df["gmv"].tolist()
+
+
+def test_exports_of_a_mixed_key_hold_no_clear_value():
+    from ecops import export
+
+    df = _mixed_key(53, 47)
+    csv = export.to_csv_bytes(df).decode("utf-8-sig")
+    with io.BytesIO(export.to_xlsx_bytes(df)) as fh:
+        xlsx = pd.read_excel(fh).astype(str).to_csv()
+    for text in (csv, xlsx):
+        assert not [v for v in df["customer_id"] if v in text]
+        assert "130****0000" in text and "b***@example.com" in text
+
+
+def test_a_few_emails_among_plain_ids_are_found():
+    df = pd.DataFrame({"buyer": [f"C{i:05d}" for i in range(95)] + [f"x{i}@qq.com" for i in range(5)]})
+    [found] = detect_personal(df)
+    assert (found.kind, found.share) == ("email", 0.05)
+    out = mask_frame(df)["buyer"]
+    assert out.iloc[-5:].tolist() == ["x***@qq.com"] * 5
+    assert out.iloc[0] == "C*****"  # the column is masked as a whole (display only; analyses use the data)
+
+
+def test_mask_series_judges_each_value():
+    cn_id = _cn_id("11010519491231002")  # 11010519491231002X
+    s = pd.Series(["13812345678", "wang@example.com", cn_id, "hello", None, "7"])
+    # A phone column: the e-mail and the ID number get their own masks; "hello" the phone rule's generic one.
+    assert mask_series("phone", s).fillna("<null>").tolist() == [
+        "138****5678", "w***@example.com", "110105********002X", "****lo", "<null>", "****7"]
+    # Mixed: the rest keeps only its first character; a one-character value cannot be hidden further.
+    assert mask_series("mixed", s).fillna("<null>").tolist() == [
+        "138****5678", "w***@example.com", "110105********002X", "h****", "<null>", "7"]
+
+
+def test_mask_text_masks_inside_free_text():
+    text = f"row 3: 13812345678 / zhang.san@qq.com / {_cn_id('11010519491231002')} / +8613912345678 / SKU 2024011512"
+    assert privacy.mask_text(text) == ("row 3: 138****5678 / z***@qq.com / 110105********002X / +86 139****5678 / "
+                                       "SKU 2024011512")
+    # An 18-digit run with a wrong check character is not an ID number (an order number, say).
+    assert privacy.mask_text("order 110105194912310020") == "order 110105194912310020"
+
+
+_PERSONAL = st.one_of(
+    st.builds(lambda a, b: f"1{a}{b:09d}", st.integers(3, 9), st.integers(0, 10**9 - 1)),
+    st.builds(lambda u, d: f"{u}@{d}.com", st.from_regex(r"[a-z][a-z0-9._]{0,10}", fullmatch=True),
+              st.from_regex(r"[a-z]{2,10}", fullmatch=True)),
+    st.builds(lambda r, y, m, d, q: _cn_id(f"{r}{y}{m:02d}{d:02d}{q:03d}"), st.integers(110000, 659999),
+              st.integers(1940, 2010), st.integers(1, 12), st.integers(1, 28), st.integers(0, 999)),
+)
+_PLAIN = st.one_of(st.from_regex(r"C\d{3,6}", fullmatch=True), st.sampled_from(["guest", "n/a", "匿名", "VIP-7"]))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.booleans(), st.data()), min_size=1, max_size=60), st.data())
+def test_property_no_personal_value_survives_masking_in_any_mix(flags, data):
+    """Random mixes of phones, e-mails, ID numbers and plain ids, in any proportion and order: every personal value
+    is found and masked wherever it sits; the frame's other columns are untouched."""
+    values = [data.draw(_PERSONAL if personal else _PLAIN) for personal, _ in flags]
+    personal = {v for v, (p, _) in zip(values, flags, strict=True) if p}
+    df = pd.DataFrame({"customer_id": values, "n": range(len(values))})
+    out = mask_frame(df)
+    shown = out["customer_id"].tolist()
+    assert not personal & set(shown)
+    for v in personal:
+        assert v not in privacy.mask_text(" ".join(map(str, shown)))
+    assert out["n"].tolist() == list(range(len(values)))
+    if personal:
+        assert [p.column for p in detect_personal(df)] == ["customer_id"]

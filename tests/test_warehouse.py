@@ -215,10 +215,17 @@ def test_policy_totals_by_hand():
 
 
 def test_missing_categories_are_named_in_the_chosen_language():
-    from ecops import forecast as fc
-
-    # Category forecasts built here and in ecops.forecast share their key for "no category".
-    assert wh.NO_CATEGORY == fc.NO_CATEGORY
+    # A SKU without a category, forecast by category: the key the warehouse puts on its rows is one that its
+    # label/localise (taken from ecops.forecast) translate — checked on the output, not by comparing constants.
+    weeks = pd.date_range("2024-01-01", periods=30, freq="7D")
+    weekly = pd.DataFrame([[8.0, 12.0] * 15, [5.0] * 30], index=pd.Index(["A", "B"], name="product_id"),
+                          columns=weeks)
+    skus = pd.DataFrame({"product_id": ["A", "B"], "category": [None, "数码"], "revenue": [100.0, 50.0]})
+    demand = wh.Demand(weekly, skus, weekly.sum(axis=0), weeks[0].date(), weeks[-1].date(), True)
+    res, order = wh._forecast(demand, "category", [], 5, 4, 0.8)
+    assert res is not None and len(order) == 2 and order[1] == "数码"
+    assert set(wh.localise(res.forecasts, "zh")["key"]) == {"（未分类）", "数码"}
+    assert set(wh.localise(res.forecasts, "en")["key"]) == {"(no category)", "数码"}
     assert wh.label(wh.NO_CATEGORY, "zh") == "（未分类）" and wh.label(wh.NO_CATEGORY, "en") == "(no category)"
     assert wh.label("数码", "zh") == "数码"
     frame = pd.DataFrame({"category": [wh.NO_CATEGORY, "数码"], "key": ["数码", wh.NO_CATEGORY]})

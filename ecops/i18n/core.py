@@ -83,6 +83,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This part of the page could not be computed: {error}. The rest of the app keeps working.",
         "zh": "页面此部分无法计算：{error}。应用其余部分可正常使用。",
     },
+    "core.url.clamped": {
+        "en": "The link's value for “{name}” was outside {low}–{high}; {value} is used instead.",
+        "zh": "链接中“{name}”的取值超出 {low}–{high} 范围，已改用 {value}。",
+    },
+    "core.url.ignored": {
+        "en": "The link's value for “{name}” could not be read; the default {value} is used instead.",
+        "zh": "无法识别链接中“{name}”的取值，已改用默认值 {value}。",
+    },
     "core.empty_period": {
         "en": "No orders match the current filters. Widen the period or clear a filter.",
         "zh": "当前筛选条件下没有订单。请扩大时间范围或清除部分筛选。",

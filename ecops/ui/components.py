@@ -230,7 +230,7 @@ def num(x: Any, digits: int = 0) -> str:
 def _widget(kind: Callable[..., Any], label: str, name: str, default: Any, options: Sequence[Any] | None = None,
             **kw: Any) -> Any:
     key = f"w.{name}"
-    initial = state.param(name, default, options)
+    initial = state.param(name, default, options, min_value=kw.get("min_value"), max_value=kw.get("max_value"))
     if key not in st.session_state:
         st.session_state[key] = list(initial) if isinstance(initial, tuple) else initial
     if options is not None:

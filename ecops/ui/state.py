@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import math
 import os
+import re
 import runpy
 import threading
 from collections.abc import Callable, Sequence
@@ -29,6 +31,7 @@ DATASET_KEY = "ecops.dataset"
 _URL0 = "ecops.url0"  # the query params the session was opened with
 _PARAMS = "ecops.params"  # page parameters in use on this run
 _GLOBALS = "ecops.globals"  # global URL keys (filters, lang, currency, ds)
+_NOTES = "ecops.url_notes"  # parameter name → why the link's value was clamped or ignored
 FILTER_KEYS = ("from", "to", "region", "channel", "category")
 GLOBAL_KEYS = (*FILTER_KEYS, "lang", "cur", "ds")
 # The built-in sample size; larger only for load tests and demos (ECOPS_SAMPLE_ORDERS=1000000).
@@ -181,32 +184,60 @@ def translator() -> Callable[..., str]:
     return t
 
 
+# A currency symbol or ISO code from the URL; anything else (markup, long text) is ignored.
+_CURRENCY = re.compile(r"[A-Z]{3}|[A-Z]{0,2}[$¥€£₩₹₽฿₫₱]")
+
+
 def currency(ds: Dataset | None = None) -> str:
-    return url_value("cur") or (ds.currency if ds is not None else "¥")
+    cur = url_value("cur")
+    if cur and _CURRENCY.fullmatch(cur):
+        return cur
+    return ds.currency if ds is not None else "¥"
 
 
 # ------------------------------------------------------------------- page params
-def _coerce(raw: str, default: T, options: Sequence[Any] | None) -> T:
+def _parse(raw: str, default: T, options: Sequence[Any] | None) -> tuple[T, bool]:
+    """``raw`` typed like ``default`` and limited to ``options``; ``(default, False)`` when it cannot be."""
     try:
         if isinstance(default, bool):
             value: Any = raw.lower() in ("1", "true", "yes", "on")
         elif isinstance(default, int):
-            value = int(float(raw))
+            number = float(raw)
+            if not math.isfinite(number):
+                return default, False
+            value = int(number)
         elif isinstance(default, float):
             value = float(raw)
+            if not math.isfinite(value):
+                return default, False
         elif isinstance(default, dt.date):
             value = dt.date.fromisoformat(raw)
         elif isinstance(default, list | tuple):
             value = type(default)(v for v in raw.split("|") if v)
         else:
             value = raw
-    except (TypeError, ValueError):
-        return default
+    except (TypeError, ValueError, OverflowError):
+        return default, False
     if options is not None:
         if isinstance(value, list | tuple):
             value = type(value)(v for v in value if v in options)
         elif value not in options:
-            return default
+            return default, False
+    return value, True
+
+
+def _coerce(raw: str, default: T, options: Sequence[Any] | None) -> T:
+    return _parse(raw, default, options)[0]
+
+
+def _clamp(value: Any, lo: Any, hi: Any) -> Any:
+    """``value`` moved into [lo, hi] (either bound may be None); non-comparable values are left alone."""
+    if isinstance(value, bool) or not isinstance(value, int | float | dt.date):
+        return value
+    if lo is not None and value < lo:
+        return type(value)(lo) if not isinstance(value, dt.date) else lo
+    if hi is not None and value > hi:
+        return type(value)(hi) if not isinstance(value, dt.date) else hi
     return value
 
 
@@ -218,19 +249,46 @@ def _encode(value: Any) -> str:
     return str(value)
 
 
-def param(name: str, default: T, options: Sequence[Any] | None = None) -> T:
-    """A page parameter, read from the URL (typed like ``default``, limited to ``options``) or defaulted.
+def param(name: str, default: T, options: Sequence[Any] | None = None, *, min_value: Any = None,
+          max_value: Any = None) -> T:
+    """A page parameter, read from the URL (typed like ``default``, limited to ``options`` and to
+    [``min_value``, ``max_value``]) or defaulted.
 
-    Use it as a widget's initial value and record the widget's result with :func:`set_param`;
-    the ``ui`` widget helpers do both.
+    A hand-edited link never breaks the page: a value out of range is moved to the nearest bound and a
+    malformed one (text for a number, ``nan``, ``1e999``, an unknown option) gives way to the default, each
+    with a note next to the widget saying so. Use it as a widget's initial value and record the widget's
+    result with :func:`set_param`; the ``ui`` widget helpers do both.
     """
     params = st.session_state.get(_PARAMS, {})
     if name in params:
-        return _coerce(params[name], default, options)
-    raw = _url0().get(name)
-    value = default if raw is None else _coerce(raw, default, options)
-    set_param(name, value)
+        value = _clamp(_coerce(params[name], default, options), min_value, max_value)
+    else:
+        raw = _url0().get(name)
+        value = default
+        if raw is not None:
+            value, ok = _parse(raw, default, options)
+            clamped = _clamp(value, min_value, max_value)
+            if not ok:
+                _note(name, "core.url.ignored", value=_encode(default))
+            elif clamped != value:
+                _note(name, "core.url.clamped", low=_encode(min_value) if min_value is not None else "…",
+                      high=_encode(max_value) if max_value is not None else "…", value=_encode(clamped))
+            value = clamped
+        set_param(name, value)
+    shown = st.session_state.get(_NOTES, {}).get(name)
+    if shown:
+        st.info(shown)
     return value
+
+
+def _note(name: str, key: str, **fmt: str) -> None:
+    """Remember why a URL value was not used as given (shown beside its widget until the page changes).
+
+    Only the parameter's name (the app's own) and values the app produced are shown, never the raw text
+    of the link, which anyone could have edited.
+    """
+    st.session_state[_NOTES] = {**st.session_state.get(_NOTES, {}),
+                                name: translator()(key, name=name, **fmt)}
 
 
 def set_param(name: str, value: Any) -> None:
@@ -244,6 +302,7 @@ def begin_page(page: str) -> None:
         st.session_state["ecops.page"] = page
         if st.session_state.get("ecops.page_seen"):
             st.session_state[_PARAMS] = {}
+            st.session_state[_NOTES] = {}
             st.session_state[_URL0] = {k: v for k, v in _url0().items() if k in GLOBAL_KEYS}
         st.session_state["ecops.page_seen"] = True
 
