@@ -5,6 +5,7 @@ import math
 
 import pytest
 import sqlalchemy as sa
+from support.parity import assert_close
 
 from ecops import report
 from ecops.dataset import Dataset, DatasetError, Filters
@@ -40,21 +41,6 @@ FILTERS = [
 ]
 
 
-def _assert_close(a, b, path="") -> None:
-    if isinstance(a, dict):
-        assert set(a) == set(b), f"{path}: keys differ"
-        for k in a:
-            _assert_close(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert len(a) == len(b), f"{path}: lengths differ"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _assert_close(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) and isinstance(b, int | float):
-        assert math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6), f"{path}: {a} != {b}"
-    else:
-        assert a == b, f"{path}: {a!r} != {b!r}"
-
-
 @pytest.mark.parametrize("f", FILTERS, ids=["all", "q4-app", "region-category"])
 def test_every_report_section_matches_duckdb(sample_ds, pg_ds, f):
     duck = report.build_report(sample_ds, f)
@@ -62,7 +48,7 @@ def test_every_report_section_matches_duckdb(sample_ds, pg_ds, f):
     assert not duck.errors and not pg.errors, (duck.errors, pg.errors)
     assert set(duck.sections) == set(pg.sections)
     for name in duck.sections:
-        _assert_close(duck.sections[name], pg.sections[name], name)
+        assert_close(duck.sections[name], pg.sections[name], name)
 
 
 def test_connected_database_is_read_only(pg_server, pg_ds):

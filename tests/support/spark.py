@@ -123,6 +123,7 @@ def start_spark(tmpdir: str | os.PathLike | None = None, *, guard: bool = True) 
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.default.parallelism=2",
                 "--conf", "spark.sql.session.timeZone=UTC",
+                "--conf", "spark.sql.runSQLOnFiles=false",  # no SELECT … FROM parquet.`/any/path`
                 "--conf", f"spark.driver.extraJavaOptions=-Djava.io.tmpdir={work} -Dderby.system.home={work}",
             ]
             if classes is not None:
