@@ -5,7 +5,7 @@ import math
 
 import pytest
 import sqlalchemy as sa
-from support.parity import assert_close
+from support.parity import REPORT_FILTER_IDS, REPORT_FILTERS, assert_same_report
 
 from ecops import report
 from ecops.dataset import Dataset, DatasetError, Filters
@@ -34,21 +34,9 @@ def pg_ds(pg_server, sample):
     return Dataset.from_url(pg_server.url, name="pg")
 
 
-FILTERS = [
-    Filters(),
-    Filters.from_params({"from": "2024-10-01", "to": "2024-12-31", "channel": "App|小程序"}),
-    Filters.from_params({"region": "广东|浙江", "category": "数码"}),
-]
-
-
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "q4-app", "region-category"])
+@pytest.mark.parametrize("f", REPORT_FILTERS, ids=REPORT_FILTER_IDS)
 def test_every_report_section_matches_duckdb(sample_ds, pg_ds, f):
-    duck = report.build_report(sample_ds, f)
-    pg = report.build_report(pg_ds, f)
-    assert not duck.errors and not pg.errors, (duck.errors, pg.errors)
-    assert set(duck.sections) == set(pg.sections)
-    for name in duck.sections:
-        assert_close(duck.sections[name], pg.sections[name], name)
+    assert_same_report(report.build_report(sample_ds, f), report.build_report(pg_ds, f))
 
 
 def test_connected_database_is_read_only(pg_server, pg_ds):

@@ -12,7 +12,7 @@ import math
 
 import pytest
 import sqlalchemy as sa
-from support.parity import assert_close
+from support.parity import REPORT_FILTER_IDS, REPORT_FILTERS, assert_close, assert_same_report
 
 from ecops import bench, report
 from ecops.dataset import DatabaseURLError, Dataset, DatasetError, Filters, checked_url
@@ -54,14 +54,7 @@ def _rows(ds: Dataset, stmt) -> list[tuple]:
 
 
 # ------------------------------------------------------------------------------------------ parity
-FILTERS = [
-    Filters(),
-    Filters.from_params({"from": "2024-10-01", "to": "2024-12-31", "channel": "App|小程序"}),
-    Filters.from_params({"region": "广东|浙江", "category": "数码"}),
-]
-
-
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "q4-app", "region-category"])
+@pytest.mark.parametrize("f", REPORT_FILTERS, ids=REPORT_FILTER_IDS)
 def test_every_report_section_matches_duckdb_in_few_statements(sample_ds, spark_ds, f):
     """Percentiles, day differences, date truncation, decimals and dates: every section's numbers on
     Spark equal DuckDB's, and no section sends more than a handful of statements."""
@@ -73,10 +66,8 @@ def test_every_report_section_matches_duckdb_in_few_statements(sample_ds, spark_
         marks.append(("", len(sent)))
     for (name, start), (_, end) in zip(marks, marks[1:], strict=False):
         per_section[name] = end - start
-    assert not duck.errors and not spark.errors, (duck.errors, spark.errors)
-    assert set(duck.sections) == set(spark.sections) == set(report.SECTION_MODULES)
-    for name in duck.sections:
-        assert_close(duck.sections[name], spark.sections[name], name)
+    assert_same_report(duck, spark)
+    assert set(spark.sections) == set(report.SECTION_MODULES)
     assert all(0 < n <= STATEMENT_BUDGET for n in per_section.values()), per_section
 
 
@@ -246,7 +237,9 @@ def test_data_page_connects_a_spark_url(tmp_path, spark_tables, sample, trusted)
     from streamlit.testing.v1 import AppTest
 
     script = tmp_path / "connect.py"
-    script.write_text(_CONNECT.format(url=spark_tables.url, trusted=trusted), encoding="utf-8")
+    # The operator's secrets connection spelled hive+spark://, the alias
+    url = spark_tables.url.replace("spark://", "hive+spark://") if trusted else spark_tables.url
+    script.write_text(_CONNECT.format(url=url, trusted=trusted), encoding="utf-8")
     at = AppTest.from_file(str(script), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
@@ -291,6 +284,11 @@ def test_spark_sql_compiles_each_fix():
     assert reflected_type("decimal(12,3)").scale == 3
     args = dialect.create_connect_args(sa.engine.make_url("spark://u@h:1/db"))[1]
     assert args["configuration"] == SESSION_SETTINGS and args["database"] == "db"
+    from ecops.spark import session_settings
+
+    timeout = "set:hiveconf:spark.sql.thriftServer.queryTimeout"
+    assert session_settings(30)[timeout] == "120s" and session_settings(900)[timeout] == "900s"
+    assert session_settings(900)["set:hiveconf:spark.ecops.readonly"] == "true"
 
 
 def test_statement_counter_counts_each_round_trip():
