@@ -208,6 +208,20 @@ def test_writes_through_the_apps_connection_are_refused_by_the_server(spark_tabl
     assert state() == before
 
 
+def test_a_server_started_as_documented_refuses_every_session_even_one_asking_to_write(tmp_path):
+    """Without allowWriters (the README's start command) no session can write, whatever it asks for."""
+    from support.spark import loader_connection, start_spark
+
+    with start_spark(tmp_path, allow_writers=False) as server, \
+            contextlib.closing(loader_connection(server)) as con:  # asks for spark.ecops.readonly=false
+        cur = con.cursor()
+        for sql in (WRITES["CREATE"], WRITES["TEMP VIEW"], WRITES["ADD JAR"]):
+            with pytest.raises(Exception, match="ecops read-only guard"):
+                cur.execute(sql)
+        cur.execute("SHOW TABLES")
+        assert cur.fetchall() == []
+
+
 # ------------------------------------------------------------------------------ ways in: CLI, Data page
 def test_cli_report_on_a_spark_url(spark_ds, sample_ds, capsys):
     from ecops import cli

@@ -98,8 +98,12 @@ def compile_guard(home: Path, out_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def start_spark(tmpdir: str | os.PathLike | None = None, *, guard: bool = True) -> Iterator[SparkServer]:
-    """Start a local-mode Spark Thrift Server on a free port (guard loaded); stop it on exit."""
+def start_spark(tmpdir: str | os.PathLike | None = None, *, guard: bool = True,
+                allow_writers: bool = True) -> Iterator[SparkServer]:
+    """Start a local-mode Spark Thrift Server on a free port (guard loaded); stop it on exit.
+
+    ``allow_writers=False`` starts it as an operator would: no session can write, not even the loader's.
+    """
     home = spark_home()
     java = _java_tool("java")
     work = Path(tempfile.mkdtemp(prefix="ecops-spark-", dir=tmpdir))
@@ -128,7 +132,7 @@ def start_spark(tmpdir: str | os.PathLike | None = None, *, guard: bool = True) 
             ]
             if classes is not None:
                 cmd += ["--driver-class-path", str(classes), "--conf", "spark.sql.extensions=ReadOnlyGuard",
-                        "--conf", "spark.ecops.guard.allowWriters=true"]
+                        "--conf", f"spark.ecops.guard.allowWriters={'true' if allow_writers else 'false'}"]
             cmd += ["spark-internal", "--hiveconf", f"hive.server2.thrift.port={port}",
                     "--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1",
                     # Closing a session makes Hive's session state open a metastore client, which the
