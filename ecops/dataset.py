@@ -587,13 +587,14 @@ def _cast_to_kind(col: sa.ColumnElement, kind: str) -> sa.ColumnElement:
 def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
     url = sa.engine.make_url(url) if isinstance(url, str) else url
     connect_args: dict[str, Any] = {}
-    if url.get_backend_name() == "duckdb":
-        # Opened read-only, and no file outside the database can be read, written or attached.
-        connect_args = {"read_only": True, "config": {"enable_external_access": False}}
-    elif url.get_backend_name() == "spark" or url.drivername == "hive+spark":
+    if url.get_backend_name() == "spark" or url.drivername == "hive+spark":
         from ecops.spark import session_settings  # Spark has no read-only session: see ecops.spark
 
         connect_args = {"configuration": session_settings(statement_timeout_s)}
+
+    if url.get_backend_name() == "duckdb":
+        # Opened read-only, and no file outside the database can be read, written or attached.
+        connect_args = {"read_only": True, "config": {"enable_external_access": False}}
     engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     backend = engine.dialect.name
 
