@@ -17,11 +17,14 @@ its page file in ``pages/`` does, and is reported as its own row (``page`` or ``
 - ``warm_s``: a rerun with every call a cache hit: unpickling the results plus the page's own
   uncached work on each rerun (e.g. the profit page's P&L assembly and scenario);
 - ``rss_mb``: the process's peak RSS so far; ``screen_peak_rss_mb``: the peak during this screen
-  alone (Linux, where the peak can be reset; otherwise absent).
+  alone (Linux, where the peak can be reset; otherwise absent);
+- ``statements``: on a connected database (``python -m ecops bench --url URL``, see :func:`run_url`),
+  the SQL statements the cold screen sent — each one costs a round trip, and seconds on Spark.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import pickle
@@ -29,12 +32,13 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from ecops.dataset import Dataset, Filters
 
@@ -286,6 +290,45 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
     return out
 
 
+@contextlib.contextmanager
+def counting_statements(engine: sa.Engine | type[sa.Engine]) -> Iterator[list[str]]:
+    """The SQL statements sent while the block runs (SQLAlchemy's ``before_cursor_execute``).
+
+    ``engine`` is one engine, or the class ``sa.Engine`` for every engine (e.g. one not created yet).
+    DuckDB datasets read through the DuckDB connection directly, not a SQLAlchemy cursor, so this
+    counts nothing there; on every other engine each statement is one round trip.
+    """
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def run_url(url: str, screens: tuple[Screen, ...] | None = None, statement_timeout_s: int = 600) -> dict[str, Any]:
+    """Time every screen on a connected database (read-only) and count the statements each sends.
+
+    The dataset is opened the way the app opens a connection from ``.streamlit/secrets.toml``;
+    ``connect_statements`` are the catalogue look-ups of connecting (tables, columns, fingerprint).
+    """
+    t0 = time.perf_counter()
+    with counting_statements(sa.Engine) as probe:
+        ds = Dataset.from_url(url, trusted=True, allow_file_databases=True, statement_timeout_s=statement_timeout_s)
+    out: dict[str, Any] = {"dialect": ds.engine.dialect.name, "connect_s": round(time.perf_counter() - t0, 2),
+                           "connect_statements": len(probe), "tables": list(ds.tables)}
+    try:
+        out["pages"] = time_screens(ds, screens)
+    finally:
+        ds.engine.dispose()
+    out["statements_total"] = sum(r.get("statements", 0) for r in out["pages"].values())
+    return out
+
+
 def time_screens(ds: Dataset, screens: tuple[Screen, ...] | None = None) -> dict[str, Any]:
     """Cold and warm timings of every screen on ``ds``, keyed ``page`` or ``page:view``."""
     # What the sidebar asks before any page computes (date bounds, filter pick lists): in the app a
@@ -311,10 +354,11 @@ def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, war
         portrait.clear_memo()  # no per-customer aggregate left over from an earlier screen
         windowed = _reset_peak()
         t0 = time.perf_counter()
-        results = screen.calls(ds, f)
-        stored = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]  # st.cache_data's write
-        if screen.rerun is not None:
-            screen.rerun(ds, results)
+        with counting_statements(ds.engine) as statements:
+            results = screen.calls(ds, f)
+            stored = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]  # st.cache_data's write
+            if screen.rerun is not None:
+                screen.rerun(ds, results)
         cold = time.perf_counter() - t0
         screen_peak = _hwm_mb() if windowed else None
         warm = float("inf")
@@ -325,6 +369,8 @@ def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, war
                 screen.rerun(ds, hits)
             warm = min(warm, time.perf_counter() - t0)
         row: dict[str, Any] = {"cold_s": round(cold, 3), "warm_s": round(warm, 4), "rss_mb": round(peak_rss_mb(), 0)}
+        if ds.engine.dialect.name != "duckdb":  # DuckDB's reads bypass SQLAlchemy's cursor events
+            row["statements"] = len(statements)
         if screen_peak is not None:
             row["screen_peak_rss_mb"] = round(screen_peak, 0)
         return row

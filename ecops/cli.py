@@ -214,7 +214,10 @@ def _connect(url: str) -> Dataset:
 def cmd_bench(args: argparse.Namespace) -> int:
     from ecops import bench
 
-    result = bench.run(args.orders, seed=args.seed, keep_dir=args.keep)
+    if args.url:  # a connected database: every screen's time and number of SQL statements
+        result = bench.run_url(args.url)
+    else:
+        result = bench.run(args.orders, seed=args.seed, keep_dir=args.keep)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
@@ -262,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=7)
     b.add_argument("--out", help="also write the JSON here")
     b.add_argument("--keep", help="keep the generated CSV in this folder")
+    b.add_argument("--url", help="time the screens on this database instead (read-only), counting SQL statements")
     b.set_defaults(func=cmd_bench)
     return p
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import os
 import re
 import threading
@@ -42,8 +43,12 @@ ALLOW_FILE_DATABASES_ENV = "ECOPS_ALLOW_FILE_DATABASES"
 NETWORK_DIALECTS: frozenset[str] = frozenset({
     "postgresql", "mysql", "mariadb", "mssql", "oracle", "clickhouse", "clickhousedb", "trino", "presto",
     "snowflake", "bigquery", "redshift", "databricks", "awsathena", "hive", "cockroachdb", "vertica",
-    "teradatasql", "hana", "exa", "db2", "ibm_db_sa", "singlestoredb", "starrocks", "doris",
+    "teradatasql", "hana", "exa", "db2", "ibm_db_sa", "singlestoredb", "starrocks", "doris", "spark",
 })
+# Apache Spark SQL (Thrift Server): spark://user@host:port/database, or hive+spark://… (ecops.spark;
+# registered lazily, so PyHive is imported only when such a URL is opened).
+sa.dialects.registry.register("spark", "ecops.spark", "SparkDialect")
+sa.dialects.registry.register("hive.spark", "ecops.spark", "SparkDialect")
 #: Databases that are files on the server: only with ``ECOPS_ALLOW_FILE_DATABASES``, and read-only.
 FILE_DIALECTS: frozenset[str] = frozenset({"duckdb", "sqlite"})
 #: A URL without a driver gets one that ecops ships (SQLAlchemy 2.1 picks psycopg 3 for postgresql://).
@@ -72,6 +77,9 @@ _URL_MESSAGES = {
                ".streamlit/secrets.toml",
                "此处不接受连接串选项“{option}”：它会访问服务器上的文件或套接字，或在连接时执行命令；"
                "请管理员在 .streamlit/secrets.toml 中配置该连接"),
+    "driver": ("the '{dialect}' driver is not installed here; ask the operator to run "
+               "`pip install -r requirements-spark.txt`",
+               "此服务器未安装“{dialect}”的驱动；请管理员运行 `pip install -r requirements-spark.txt`"),
     "file_path": ("a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
                   "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db"),
 }
@@ -83,7 +91,8 @@ class DatabaseURLError(DatasetError):
     Attributes
     ----------
     code : ``unparsable``, ``dialect`` (not a known database server), ``file`` (a file
-        database while the operator has not allowed them) or ``file_path`` (no file named).
+        database while the operator has not allowed them), ``file_path`` (no file named) or
+        ``driver`` (a Spark URL where PyHive is not installed).
     dialect : the URL's dialect (never any other part of the URL).
     """
 
@@ -96,6 +105,11 @@ class DatabaseURLError(DatasetError):
     def message(self, lang: str = "en") -> str:
         en, zh = _URL_MESSAGES[self.code]
         return (zh if lang.lower().startswith("zh") else en).format(dialect=self.dialect, option=self.option)
+
+
+def spark_driver_installed() -> bool:
+    """Whether PyHive, the client of ``spark://`` URLs, is installed (``requirements-spark.txt``)."""
+    return importlib.util.find_spec("pyhive") is not None
 
 
 def file_databases_allowed() -> bool:
@@ -131,6 +145,8 @@ def checked_url(url: str | sa.URL, *, allow_files: bool | None = None, trusted: 
         parsed = parsed.set(drivername=_DEFAULT_DRIVERS[parsed.drivername])
         backend = parsed.get_backend_name()
     dialect = backend if re.fullmatch(r"[a-z0-9_]{1,40}", backend or "") else "?"
+    if (backend == "spark" or parsed.drivername == "hive+spark") and not spark_driver_installed():
+        raise DatabaseURLError("driver", "spark")
     if backend in NETWORK_DIALECTS:
         if not trusted:
             for key in parsed.query:
@@ -576,6 +592,11 @@ def _cast_to_kind(col: sa.ColumnElement, kind: str) -> sa.ColumnElement:
 def _readonly_engine(url: str | sa.URL, statement_timeout_s: int) -> sa.Engine:
     url = sa.engine.make_url(url) if isinstance(url, str) else url
     connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "spark" or url.drivername == "hive+spark":
+        from ecops.spark import session_settings  # Spark has no read-only session: see ecops.spark
+
+        connect_args = {"configuration": session_settings(statement_timeout_s)}
+
     if url.get_backend_name() == "duckdb":
         # Opened read-only, and no file outside the database can be read, written or attached.
         connect_args = {"read_only": True, "config": {"enable_external_access": False}}

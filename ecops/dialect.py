@@ -7,7 +7,8 @@ percentiles) are defined here as custom elements compiled per dialect with
 analyses then stay typed SQLAlchemy expressions — identifiers are always quoted
 and values always bound — and a new dialect is one function per construct.
 
-Supported: DuckDB (default), PostgreSQL; a generic fallback uses ANSI-ish SQL
+Supported: DuckDB (default), PostgreSQL, Apache Spark SQL (``spark``: the dialect of
+:mod:`ecops.spark`, whose type and parameter fixes live there); a generic fallback uses ANSI-ish SQL
 that works on most engines SQLAlchemy reaches (MySQL, Trino, ClickHouse …).
 """
 
@@ -80,6 +81,14 @@ def _days_between_duckdb(element: days_between, compiler, **kw) -> str:
     return f"(epoch(CAST({end} AS TIMESTAMP)) - epoch(CAST({start} AS TIMESTAMP))) / 86400.0"
 
 
+@compiles(days_between, "spark")
+def _days_between_spark(element: days_between, compiler, **kw) -> str:
+    # Timestamp minus timestamp is an interval in Spark, which arrives as text ('729 23:48:07.000000000'):
+    # count microseconds instead (exact for TIMESTAMP_NTZ; no session time zone involved).
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(timestampdiff(MICROSECOND, {start}, {end}) / 86400000000.0D)"
+
+
 @compiles(days_between, "mysql")
 def _days_between_mysql(element: days_between, compiler, **kw) -> str:
     end, start = (compiler.process(c, **kw) for c in element.clauses)
@@ -111,6 +120,12 @@ def _day_diff_native(element: day_diff, compiler, **kw) -> str:
     return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
 
 
+@compiles(day_diff, "spark")
+def _day_diff_spark(element: day_diff, compiler, **kw) -> str:
+    end, start = (compiler.process(c, **kw) for c in element.clauses)
+    return f"datediff(CAST({end} AS DATE), CAST({start} AS DATE))"
+
+
 @compiles(day_diff, "mysql")
 def _day_diff_mysql(element: day_diff, compiler, **kw) -> str:
     end, start = (compiler.process(c, **kw) for c in element.clauses)
@@ -129,6 +144,12 @@ class weekday(FunctionElement):
 def _weekday_default(element: weekday, compiler, **kw) -> str:
     (expr,) = (compiler.process(c, **kw) for c in element.clauses)
     return f"(CAST(extract(isodow from {expr}) AS INTEGER) - 1)"
+
+
+@compiles(weekday, "spark")
+def _weekday_spark(element: weekday, compiler, **kw) -> str:
+    (expr,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"weekday({expr})"  # Spark's weekday(): 0 = Monday … 6 = Sunday
 
 
 @compiles(weekday, "mysql")

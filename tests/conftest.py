@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from support.browser import launch_chromium, start_streamlit, track_script_runs
 from support.postgres import start_postgres
+from support.spark import start_spark
 
 from ecops.dataset import Dataset
 from ecops.loader import load_files
@@ -50,6 +51,13 @@ def minimal_ds(sample: Sample) -> Dataset:
 def pg_server(tmp_path_factory):
     """A throwaway real PostgreSQL cluster for the whole run: ``.url`` (superuser), ``.reader_url`` (read-only)."""
     with start_postgres(tmp_path_factory.mktemp("pg")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def spark_server(tmp_path_factory):
+    """A local-mode Spark Thrift Server for the whole run, with ecops's read-only guard: ``.url``."""
+    with start_spark(tmp_path_factory.mktemp("spark")) as server:
         yield server
 
 

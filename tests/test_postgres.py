@@ -5,6 +5,7 @@ import math
 
 import pytest
 import sqlalchemy as sa
+from support.parity import REPORT_FILTER_IDS, REPORT_FILTERS, assert_same_report
 
 from ecops import report
 from ecops.dataset import Dataset, DatasetError, Filters
@@ -33,36 +34,9 @@ def pg_ds(pg_server, sample):
     return Dataset.from_url(pg_server.url, name="pg")
 
 
-FILTERS = [
-    Filters(),
-    Filters.from_params({"from": "2024-10-01", "to": "2024-12-31", "channel": "App|小程序"}),
-    Filters.from_params({"region": "广东|浙江", "category": "数码"}),
-]
-
-
-def _assert_close(a, b, path="") -> None:
-    if isinstance(a, dict):
-        assert set(a) == set(b), f"{path}: keys differ"
-        for k in a:
-            _assert_close(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert len(a) == len(b), f"{path}: lengths differ"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _assert_close(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) and isinstance(b, int | float):
-        assert math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6), f"{path}: {a} != {b}"
-    else:
-        assert a == b, f"{path}: {a!r} != {b!r}"
-
-
-@pytest.mark.parametrize("f", FILTERS, ids=["all", "q4-app", "region-category"])
+@pytest.mark.parametrize("f", REPORT_FILTERS, ids=REPORT_FILTER_IDS)
 def test_every_report_section_matches_duckdb(sample_ds, pg_ds, f):
-    duck = report.build_report(sample_ds, f)
-    pg = report.build_report(pg_ds, f)
-    assert not duck.errors and not pg.errors, (duck.errors, pg.errors)
-    assert set(duck.sections) == set(pg.sections)
-    for name in duck.sections:
-        _assert_close(duck.sections[name], pg.sections[name], name)
+    assert_same_report(report.build_report(sample_ds, f), report.build_report(pg_ds, f))
 
 
 def test_connected_database_is_read_only(pg_server, pg_ds):
