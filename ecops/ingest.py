@@ -16,14 +16,16 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
+import time
 import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import duckdb
 import pandas as pd
@@ -41,6 +43,15 @@ SAMPLE_ROWS: int = 5000
 XLSX_MAX_UNPACKED_FACTOR: int = 10
 XLSX_MAX_RATIO: int = 200
 XLSX_RATIO_MIN_BYTES: int = 10 * 2**20
+#: Budgets of one workbook, whatever the upload limit: openpyxl parses about 10 MB of sheet XML a second
+#: and holds every cell as a Python object, so a workbook past these would keep a server busy for minutes
+#: and take gigabytes (a 1 MB file of 40 sheets of 10 MB XML each passes every per-member check).
+#: The operator can move them with ``ECOPS_XLSX_MAX_UNPACKED_MB``, ``ECOPS_XLSX_MAX_CELLS`` and
+#: ``ECOPS_FILE_SECONDS``.
+XLSX_MAX_UNPACKED_MB: int = 256
+XLSX_MAX_MEMBERS: int = 1000
+XLSX_MAX_CELLS: int = 10_000_000
+FILE_SECONDS: float = 60.0
 REJECTS_LIMIT: int = 1000
 
 # --------------------------------------------------------------------------------------
@@ -110,6 +121,15 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
         "Check where the file came from; export the data as CSV or Parquet instead.",
         "该工作簿解压后将达到 {unpacked_mb:,.0f} MB（压缩比 {ratio:,.0f}:1），不像正常的表格文件",
         "请确认文件来源，并改为导出 CSV 或 Parquet。",
+    ),
+    "xlsx_budget": (
+        "the workbook holds {what}, more than ecops reads from one workbook ({limit}); reading it would keep the "
+        "server busy for minutes",
+        "Save the sheet you need as CSV (File → Save As → CSV UTF-8) or Parquet and upload that, or split the "
+        "workbook. An operator can raise the limit with {setting}.",
+        "该工作簿包含{what_zh}，超过了单个工作簿的读取上限（{limit}），读取会占用服务器数分钟",
+        "请将需要的工作表另存为 CSV（文件 → 另存为 → CSV UTF-8）或 Parquet 后上传，或拆分工作簿。管理员可通过 {setting} "
+        "调高上限。",
     ),
     "bad_xlsx": (
         "the workbook cannot be read ({detail})",
@@ -276,6 +296,13 @@ _NOTICES: dict[str, tuple[str, str]] = {
         "not used — fix the values or map it on the mapping screen",
         "{file}，列「{column}」：列名对应 {target}，但只有 {share:.0%} 的值是{kind_zh}，因此未使用 —— 请修正这些值，"
         "或在映射页面手动映射",
+    ),
+    "formula_no_value": (
+        "{file}: sheet '{sheet}', column {column}: {count:,} formula cells have no saved result (first at row "
+        "{row:,}) and were read as empty — open the workbook in Excel or WPS and save it again so the results are "
+        "stored, or export the sheet as CSV",
+        "{file}：工作表“{sheet}”，列「{column}」：有 {count:,} 个公式单元格没有保存计算结果（最先在第 {row:,} 行），"
+        "已按空值读取 — 请用 Excel 或 WPS 打开后重新保存（以保存计算结果），或将工作表导出为 CSV",
     ),
     "null_customers": ("{file}: {count:,} order lines have no customer id; their orders are kept without a customer",
                        "{file}：有 {count:,} 条明细没有客户ID，对应订单保留但不关联客户"),
@@ -1448,6 +1475,69 @@ def _check_zip(name: str, zf: zipfile.ZipFile, compressed: int, max_bytes: int) 
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
         raise IngestError(name, "zip_not_xlsx")
+    if len(infos) > XLSX_MAX_MEMBERS:
+        raise IngestError(name, "xlsx_budget", what=f"{len(infos):,} archive members",
+                          what_zh=f" {len(infos):,} 个压缩包成员", limit=f"{XLSX_MAX_MEMBERS:,}", setting="—")
+    limit_mb = _budget("ECOPS_XLSX_MAX_UNPACKED_MB", XLSX_MAX_UNPACKED_MB)
+    if unpacked > limit_mb * 2**20:
+        raise IngestError(name, "xlsx_budget", what=f"{unpacked / 2**20:,.0f} MB of unpacked XML",
+                          what_zh=f" {unpacked / 2**20:,.0f} MB 解压后的 XML", limit=f"{limit_mb:,.0f} MB",
+                          setting="ECOPS_XLSX_MAX_UNPACKED_MB")
+
+
+def _budget(env: str, default: float) -> float:
+    """A positive budget from the environment (the operator's setting), else ``default``."""
+    try:
+        value = float(os.environ.get(env, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_VALUE_RE = re.compile(rb"<v>[^<]")
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def formulas_without_value(member: IO[bytes], chunk: int = 4 * 2**20) -> dict[int, tuple[int, int]]:
+    """Formula cells of a sheet's XML that carry no saved result: column index → (count, first row).
+
+    openpyxl's ``data_only`` reader returns such cells as empty, exactly like blank cells, so a
+    price column written by a program that does not compute formulas would load as all NULL without
+    a word. The XML is scanned in chunks (a sheet may be hundreds of MB); a cell cut by a chunk
+    boundary is carried over to the next chunk.
+    """
+    found: dict[int, list[int]] = {}
+    tail = b""
+    while True:
+        block = member.read(chunk)
+        buf = tail + block
+        if not block:
+            end = len(buf)
+        else:
+            end = buf.rfind(b"</c>")
+            end = end + 4 if end >= 0 else 0
+        if b"<f" in buf[:end]:
+            for m in _CELL_RE.finditer(buf, 0, end):
+                inner = m.group(2)
+                if inner and b"<f" in inner and not _VALUE_RE.search(inner):  # no <v>, or <v/>, <v></v>
+                    ref = _REF_RE.search(m.group(1))
+                    if ref:
+                        col, row = _col_index(ref.group(1).decode()), int(ref.group(2))
+                        hit = found.setdefault(col, [0, row])
+                        hit[0] += 1
+                        hit[1] = min(hit[1], row)
+        tail = buf[end:]
+        if not block:
+            break
+    return {c: (k, r) for c, (k, r) in found.items()}
 
 
 def _check_zip_crc(name: str, zf: zipfile.ZipFile) -> None:
@@ -1487,6 +1577,9 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     except Exception as e:  # openpyxl raises many types for corrupt workbooks
         raise IngestError(name, "bad_xlsx", detail=type(e).__name__ + (f": {e}" if str(e) else "")[:150]) from e
     out: list[RawTable] = []
+    max_cells = _budget("ECOPS_XLSX_MAX_CELLS", XLSX_MAX_CELLS)
+    seconds = _budget("ECOPS_FILE_SECONDS", FILE_SECONDS)
+    deadline, n_cells = time.monotonic() + seconds, 0
     try:
         sheets = list(wb.worksheets)
         for si, ws in enumerate(sheets):
@@ -1499,9 +1592,22 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
             try:
                 for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
                     cells = [_cell_text(v) for v in row]
+                    n_cells += len(cells)
+                    if n_cells > max_cells:
+                        raise IngestError(name, "xlsx_budget", what=f"more than {max_cells:,.0f} cells",
+                                          what_zh=f"超过 {max_cells:,.0f} 个单元格", limit=f"{max_cells:,.0f}",
+                                          setting="ECOPS_XLSX_MAX_CELLS")
+                    if r_idx % 1000 == 0 and time.monotonic() > deadline:
+                        raise IngestError(name, "xlsx_budget",
+                                          what=f"more than {seconds:,.0f} s of reading (stopped at sheet "
+                                               f"'{ws.title}', row {r_idx:,})",
+                                          what_zh=f"超过 {seconds:,.0f} 秒的读取量（停在工作表“{ws.title}”第 {r_idx:,} 行）",
+                                          limit=f"{seconds:,.0f} s", setting="ECOPS_FILE_SECONDS")
                     if any(c is not None for c in cells):
                         rows.append(cells)
                         lines.append(r_idx)
+            except IngestError:
+                raise
             except Exception as e:  # the sheet XML is unpacked and parsed only now: ParseError, zlib.error, CRC
                 detail = f"sheet '{ws.title}' is damaged after row {len(lines) and lines[-1]:,}: {type(e).__name__}"
                 raise IngestError(name, "bad_xlsx", detail=(detail + (f": {e}" if str(e) else ""))[:200]) from e
@@ -1536,6 +1642,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
             del arrow, arrays
             notices = [Notice.make("sheet_read", name, sheet=ws.title, rows=len(body), columns=width)]
             notices += _header_notices(source, dups, blanks)
+            notices += _formula_notices(wb, ws, name, columns, header_row)
             if hidx > 0:
                 notices.append(Notice.make("skipped_preamble", source, "warning", lines=header_row - 1))
             out.append(RawTable(source, name, tname, columns, ("VARCHAR",) * width, len(body), "xlsx",
@@ -1546,6 +1653,22 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     if not out:
         raise IngestError(name, "empty_workbook")
     return out
+
+
+def _formula_notices(wb: Any, ws: Any, name: str, columns: Sequence[str], header_row: int) -> list[Notice]:
+    """A warning per column whose formula cells below the header were read as empty (no saved result)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(wb, "_archive", None)
+    if path is None or archive is None:
+        return []
+    with archive.open(path) as member:
+        found = formulas_without_value(member)
+    notices = []
+    for col, (count, row) in sorted(found.items()):
+        if col < len(columns) and row > header_row:
+            notices.append(Notice.make("formula_no_value", name, "warning", sheet=ws.title, column=columns[col],
+                                       count=count, row=row))
+    return notices
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str,

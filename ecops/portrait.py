@@ -232,6 +232,10 @@ def _customer_frame(ds: Dataset, stmt: sa.Select, customer_id: Any) -> pd.DataFr
         if c in ("orders", "days", "first_age", "last_age", "prev_orders", "cal_days", "first_pack") \
                 or c.startswith("ch_"):
             frame[c] = pd.to_numeric(frame[c]).fillna(0).astype("int64")
+        elif c in ("revenue", "amount"):
+            # SUM over lines whose every price was unreadable is NULL: that spend is unknown and counts
+            # as nothing, as it does in the GMV totals (SUM skips NULLs) — never a NaN in scores or clusters.
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float).fillna(0.0)
         else:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
     return frame
@@ -350,6 +354,8 @@ def quantile_score(values: pd.Series | np.ndarray, bins: int = 5, higher_is_bett
     if v.size == 0:
         return np.zeros(0, dtype=int)
     key = v if higher_is_better else -v
+    # An unknown value (e.g. spend of lines whose price could not be read) scores as the worst, never as NaN.
+    key = np.where(np.isnan(key), -np.inf, key)
     below = stats.rankdata(key, method="min") - 1
     return np.minimum(bins, 1 + np.floor(bins * below / v.size)).astype(int)
 

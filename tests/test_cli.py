@@ -275,3 +275,25 @@ def test_check_prints_no_phone_or_email_of_a_mixed_customer_key(tmp_path):
     assert not leaked
     [col] = [c for s in report["mapping"]["sources"] for c in s["columns"] if c["column"] == "customer_id"]
     assert col["profile"]["min"] is None and col["profile"]["max"] is None
+
+
+def test_report_on_a_workbook_whose_prices_are_formulas_without_results_runs_every_section(tmp_path, capsys):
+    # openpyxl writes formulas without a saved result, as many exporting programs do: every price is unreadable.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price"])
+    for i in range(300):
+        wb.active.append([f"O{i}", f"C{i % 40}", f"2024-{1 + i % 12:02d}-0{1 + i % 9} 10:00", f"P{i % 5}", 2,
+                          f"=E{i + 2}*3"])
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    out = tmp_path / "report.json"
+    assert main(["report", str(path), "--format", "json", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "failed" not in err
+    data = json.loads(out.read_text())
+    assert data["overview"]["orders"] == 300 and data["portrait"] and data["profit"]
+    check = subprocess.run([sys.executable, "-m", "ecops", "check", str(path)], capture_output=True, text=True,
+                           timeout=120)
+    assert "unit_price" in check.stdout and "formula cells have no saved result" in check.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from ecops.ingest import (
     convert_values,
     dedupe_headers,
     detect_format,
+    formulas_without_value,
     profile_frame,
     read_file,
     sha256_of,
@@ -479,3 +482,96 @@ def test_streamlit_lets_a_slightly_too_large_file_through_to_ecops_message(tmp_p
     assert ei.value.code == "too_large"
     for lang in ("en", "zh"):
         assert "订单导出.csv" in ei.value.message(lang) and "Parquet" in ei.value.message(lang)
+
+
+# ------------------------------------------------------------------ workbook budgets (issue 17 item 3)
+
+def test_workbook_of_many_sheets_each_under_the_ratio_check_is_refused_within_seconds(tmp_path):
+    # 40 sheets of 9.9 MB XML each: every member is under the single-member ratio check and the total
+    # (396 MB) under 10× the upload limit, yet openpyxl would parse it for minutes.
+    path = tmp_path / "forty.xlsx"
+    sheet = b"<worksheet><sheetData>" + b"<row><c><v>1</v></c></row>" * (9_900_000 // 26) + b"</sheetData></worksheet>"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(40):
+            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", sheet)
+    assert path.stat().st_size < 2_000_000
+    started = time.monotonic()
+    with pytest.raises(IngestError) as ei:
+        load_files([path])
+    assert time.monotonic() - started < 10
+    assert ei.value.code == "xlsx_budget"
+    en, zh = ei.value.message("en"), ei.value.message("zh")
+    assert "forty.xlsx" in en and "378 MB" in en and "256 MB" in en and "CSV" in en
+    assert "CSV" in zh and "ECOPS_XLSX_MAX_UNPACKED_MB" in zh
+
+
+def _workbook(tmp_path, rows: int) -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.append(["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price"])
+    for i in range(rows):
+        wb.active.append([f"O{i}", f"C{i % 7}", "2024-03-01 10:00", f"P{i % 5}", 1, 9.5])
+    path = tmp_path / "orders.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_workbook_over_the_cell_budget_is_refused_naming_the_setting(tmp_path, monkeypatch):
+    path = _workbook(tmp_path, 400)
+    monkeypatch.setenv("ECOPS_XLSX_MAX_CELLS", "1200")  # 200 rows of 6 columns
+    with pytest.raises(IngestError) as ei:
+        read_file(duckdb.connect(), path, table="_t", workdir=tmp_path)
+    assert ei.value.code == "xlsx_budget" and "ECOPS_XLSX_MAX_CELLS" in ei.value.message("en")
+    monkeypatch.setenv("ECOPS_XLSX_MAX_CELLS", "2406")  # 401 rows × 6 columns fit exactly
+    assert read_file(duckdb.connect(), path, table="_t", workdir=tmp_path)[0].rows == 400
+
+
+def test_workbook_that_takes_too_long_is_stopped_with_where_it_was(tmp_path, monkeypatch):
+    path = _workbook(tmp_path, 2500)
+    monkeypatch.setenv("ECOPS_FILE_SECONDS", "0.000001")
+    with pytest.raises(IngestError) as ei:
+        read_file(duckdb.connect(), path, table="_t", workdir=tmp_path)
+    msg = ei.value.message("en")
+    assert ei.value.code == "xlsx_budget" and "row 1,000" in msg and "ECOPS_FILE_SECONDS" in msg
+
+
+def test_formula_cells_without_a_saved_result_are_named_not_silently_empty(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "formulas.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet("orders")
+    ws.write_row(0, 0, ["order_id", "quantity", "unit_price", "line_total"])
+    for r in range(1, 31):
+        ws.write_row(r, 0, [f"O{r}", 2])
+        # unit_price: a formula whose result was computed and saved (as Excel does) …
+        ws.write_formula(r, 2, f"=B{r + 1}*5", None, 10)
+        # … line_total: a formula written by a program that computes nothing (no <v> element)
+        ws.write_formula(r, 3, f"=B{r + 1}*C{r + 1}")
+    book.close()
+    # xlsxwriter stores 0 as the result unless told otherwise: strip the line_total results as such programs do
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb"(<c r=\"D\d+\"[^>]*><f>[^<]*</f>)<v>0</v>", rb"\1",
+                                               parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    con = duckdb.connect()
+    raw = read_file(con, path, table="_t", workdir=tmp_path)[0]
+    warnings = [n for n in raw.notices if n.code == "formula_no_value"]
+    assert len(warnings) == 1
+    msg = warnings[0].message("en")
+    assert "line_total" in msg and "30 formula cells" in msg and "row 2" in msg and "save it again" in msg
+    assert "公式" in warnings[0].message("zh")
+    prices = [r[0] for r in con.execute(f"SELECT c2 FROM {raw.table}").fetchall()]
+    assert prices == ["10"] * 30  # formulas with a saved result are read as their value, without a warning
+
+
+def test_formula_scan_handles_cells_cut_by_a_chunk_boundary():
+    xml = b"<sheetData>" + b"".join(
+        b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d"><f>A%d*2</f></c></row>' % (i, i, i, i) for i in range(1, 501)
+    ) + b"</sheetData>"
+    for chunk in (7, 64, 1000, len(xml)):
+        assert formulas_without_value(io.BytesIO(xml), chunk=chunk) == {1: (500, 1)}

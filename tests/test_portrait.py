@@ -100,6 +100,13 @@ def test_quantile_scores_share_ties_and_follow_direction():
     np.testing.assert_array_equal(portrait.quantile_score([10, 0, 5], 3, higher_is_better=False), [1, 3, 2])
 
 
+def test_unknown_values_score_as_the_worst_not_as_nan():
+    # spend of customers whose every price was unreadable is unknown: scored 1, never an invalid integer
+    np.testing.assert_array_equal(portrait.quantile_score([np.nan, 2, 3, np.nan, 5], 5), [1, 3, 4, 1, 5])
+    np.testing.assert_array_equal(portrait.quantile_score([np.nan, np.nan], 5), [1, 1])
+    np.testing.assert_array_equal(portrait.quantile_score([np.nan, 1.0, 2.0], 3, higher_is_better=False), [1, 3, 2])
+
+
 @pytest.mark.parametrize(("r", "fm", "bins", "segment"), [
     (5, 5, 5, "champions"), (5, 1, 5, "new"), (4, 1, 5, "promising"), (5, 2, 5, "potential_loyalists"),
     (4, 4, 5, "loyal"), (3, 2, 5, "need_attention"), (2, 4, 5, "at_risk"), (1, 5, 5, "cant_lose"),
