@@ -220,9 +220,24 @@ def describe_trend(trend_frame: pd.DataFrame, metric: str, n_before: int = 4) ->
 
 def alerts_frame(alerts: tuple[Alert, ...]) -> pd.DataFrame:
     """Alerts as a table (day, metric, value, expected, robust z, direction)."""
-    return pd.DataFrame([{"day": a.day, "metric": a.metric, "value": round(a.value, 2),
-                          "expected": round(a.expected, 2), "robust_z": round(a.z, 2), "direction": a.direction}
-                         for a in alerts])
+    return pd.DataFrame([{"day": a.day, "metric": a.metric, "value": a.value, "expected": a.expected,
+                          "robust_z": a.z, "direction": a.direction} for a in alerts],
+                        columns=["day", "metric", "value", "expected", "robust_z", "direction"])
+
+
+def shortfall(alert: Alert, aov: float | None) -> float | None:
+    """Sales a drop day fell short of what the same weekday usually brings, in money.
+
+    A GMV drop: expected − actual GMV. An orders drop: missing orders × the period's AOV.
+    None for spikes and AOV drops (a lower basket is not money lost on its own).
+    """
+    if alert.direction != "drop":
+        return None
+    if alert.metric == "gmv":
+        return alert.expected - alert.value
+    if alert.metric == "orders" and aov is not None:
+        return (alert.expected - alert.value) * aov
+    return None
 
 
 #: Days expected to have fewer orders than this get no KPI alerts (too few to tell news from noise).
@@ -391,92 +406,3 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "period_start": k.start.isoformat(),
         "period_end": k.end.isoformat(),
     }
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report: headline KPIs with their change, the weekly GMV trend, KPI alerts."""
-    from ecops.charts import overview as charts
-    from ecops.export import ReportSection
-    from ecops.i18n import t as _t
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    def money(x: float | None, digits: int = 0) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.{digits}f}"
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
-
-    def num(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x:,.0f}"
-
-    res = compute_page(ds, filters)  # the page's defaults: weekly trend, against the previous period
-    cur, prev = res.kpis.current, res.kpis.previous
-    if cur.orders == 0:
-        return [ReportSection(heading=t("overview.h.kpis"), takeaway=t("core.empty_period"))]
-
-    def change(name: str) -> str:
-        ch = res.kpis.change(name)
-        if ch is None:
-            return "—"
-        return f"{ch * 100:+.1f} pp" if name in ("repeat_customer_rate", "gross_margin") else f"{ch * 100:+.1f}%"
-
-    shown = {"gmv": money, "orders": num, "customers": num, "aov": lambda x: money(x, 1),
-             "repeat_customer_rate": pct, "gross_margin": pct}
-    names = {"gmv": "overview.kpi.gmv", "orders": "overview.kpi.orders", "customers": "overview.kpi.customers",
-             "aov": "overview.kpi.aov", "repeat_customer_rate": "overview.kpi.repeat",
-             "gross_margin": "overview.kpi.margin"}
-    kpis = pd.DataFrame({
-        t("overview.col.kpi"): [t(names[k]) for k in shown],
-        t("overview.col.current"): [fmt(getattr(cur, k)) for k, fmt in shown.items()],
-        t("overview.col.previous"): [fmt(getattr(prev, k)) if prev is not None else "—" for k, fmt in shown.items()],
-        t("overview.col.change"): [change(k) for k in shown],
-    })
-    values = {"gmv": money(cur.gmv), "orders": num(cur.orders), "customers": num(cur.customers), "aov": money(cur.aov, 1),
-              "repeat": pct(cur.repeat_customer_rate)}
-    if prev is not None:
-        take = t("overview.take.kpis", gmv_change=change("gmv"), orders_change=change("orders"), pstart=prev.start,
-                 pend=prev.end, **values)
-        caption = t("overview.period_caption", start=cur.start, end=cur.end, pstart=prev.start, pend=prev.end)
-    else:
-        take = t("overview.take.kpis_no_compare", **values)
-        caption = t("overview.period_only", start=cur.start, end=cur.end) + " " + t("overview.no_compare")
-    notes = [caption]
-    if cur.gross_margin is None:
-        notes.append(t("overview.kpi.margin_missing"))
-    elif cur.cost_coverage is not None and cur.cost_coverage < 0.999:
-        notes.append(t("overview.margin_coverage", share=pct(cur.cost_coverage)))
-    out = [ReportSection(heading=t("overview.h.kpis"), takeaway=take, tables=(kpis,), notes="\n\n".join(notes))]
-
-    metric, label, grain = "gmv", t("overview.kpi.gmv"), t(f"overview.grain.{res.grain}")
-    line = describe_trend(res.trend, metric)
-    out.append(ReportSection(
-        heading=t("overview.trend.title", metric=label, grain=grain),
-        takeaway=(t("overview.trend.takeaway", metric=label, grain=grain, last=money(line.last),
-                    change="—" if line.change is None else f"{line.change * 100:+.1f}%", n=line.n_before)
-                  if line.change is not None else t("overview.trend.takeaway_short")),
-        figures=(charts.trend_figure(res.trend, metric, label),), tables=(res.trend,)))
-
-    labels = {m: t(names[m]) for m in ("gmv", "orders", "aov")}
-    if not res.alerts:
-        out.append(ReportSection(heading=t("overview.alerts.title"), takeaway=t("overview.alerts.none")))
-    else:
-        latest = res.alerts[0]
-        items = []
-        for a in res.alerts[:8]:
-            fmt = money if a.metric in ("gmv", "aov") else num
-            items.append(t("overview.alerts.item", day=a.day, metric=labels[a.metric],
-                           direction=t(f"overview.alerts.{a.direction}"), value=fmt(a.value), expected=fmt(a.expected),
-                           z=f"{a.z:+.1f}"))
-        out.append(ReportSection(
-            heading=t("overview.alerts.title"),
-            takeaway=t("overview.alerts.takeaway", n=len(res.alerts), day=latest.day, metric=labels[latest.metric],
-                       direction=t(f"overview.alerts.{latest.direction}")),
-            bullets=tuple(items),
-            figures=(charts.alerts_figure(res.daily, res.alerts, latest.metric, labels[latest.metric]),),
-            tables=(alerts_frame(res.alerts),)))
-    last = out[-1]
-    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
-                            bullets=last.bullets, notes=t("overview.method"))
-    return out

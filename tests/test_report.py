@@ -11,10 +11,10 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ecops import i18n, overview, portrait, pricing, promotions, report, segments
-from ecops.export import ReportSection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,36 +114,60 @@ def test_promotions_sections_without_promotions(minimal_ds):
     assert sec.heading == "促销分析" and sec.takeaway == i18n.t("promotions.need_promotions", "zh")
 
 
-# --------------------------------------------------------------------------- overview
+# --------------------------------------------------------------------------- overview (rendered from its view)
+def _texts(doc: str, css: str) -> list[str]:
+    """Visible text of the elements of class ``css`` (tags stripped, entities decoded)."""
+    found = re.findall(rf'<(?:p|div) class="{css}[^"]*">(.*?)</(?:p|div)>', doc, flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", f)) for f in found]
+
+
+def _tables(doc: str) -> list[pd.DataFrame]:
+    """The report's tables as shown (header and cell text), parsed without optional packages."""
+    out = []
+    for body in re.findall(r"<table[^>]*>(.*?)</table>", doc, flags=re.S):
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r,
+                                                                                         flags=re.S)]
+                for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)]
+        out.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return out
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_overview_sections(sample_ds, raw, lang):
-    secs = overview.html_sections(sample_ds, None, lang)
+def test_overview_report_is_its_view(sample_ds, raw, lang):
+    from ecops import format as fmt
+
+    doc = report.html_document(sample_ds, None, lang, ["overview"])
     res = overview.compute_page(sample_ds)
     k = res.kpis.current
-    assert secs[0].heading == i18n.t("overview.h.kpis", lang)
     # the page's KPIs, and independently the same GMV and orders counted by hand from the raw tables
     assert k.orders == len(raw["orders"]) and k.gmv == pytest.approx(raw["gmv"])
-    assert f"¥{raw['gmv']:,.0f}" in secs[0].takeaway and f"{len(raw['orders']):,}" in secs[0].takeaway
-    kpis = secs[0].tables[0]
-    assert kpis.iloc[:, 1].tolist()[:3] == [f"¥{k.gmv:,.0f}", f"{k.orders:,}", f"{k.customers:,}"]
-    assert secs[1].heading == i18n.t("overview.trend.title", lang, metric=i18n.t("overview.kpi.gmv", lang),
-                                     grain=i18n.t("overview.grain.week", lang))
+    assert _headings(doc, 2)[:3] == [i18n.t("overview.h.kpis", lang),
+                                     i18n.t("overview.trend.title", lang, metric=i18n.t("overview.kpi.gmv", lang),
+                                            grain=i18n.t("overview.grain.week", lang)),
+                                     i18n.t("overview.alerts.title", lang)]
+    takeaways = _texts(doc, "takeaway")
+    assert fmt.money(raw["gmv"], "¥", lang) in takeaways[0] and f"{len(raw['orders']):,}" in takeaways[0]
+    assert _texts(doc, "value")[:3] == [fmt.money(raw["gmv"], "¥", lang), f"{k.orders:,}", f"{k.customers:,}"]
     line = overview.describe_trend(res.trend, "gmv")
-    assert f"¥{line.last:,.0f}" in secs[1].takeaway and f"{line.change * 100:+.1f}%" in secs[1].takeaway
-    assert secs[1].figures and secs[1].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
-    assert secs[2].heading == i18n.t("overview.alerts.title", lang) and secs[2].figures
-    assert str(res.alerts[0].day) in secs[2].takeaway and len(secs[2].bullets) == min(8, len(res.alerts))
+    assert fmt.money(line.last, "¥", lang) in takeaways[1] and f"{line.change * 100:+.1f}%" in takeaways[1]
+    assert str(res.alerts[0].day) in takeaways[2]
+    assert doc.count('class="figure"') == 2 and "plotly.js v" in doc
+    # the trend table sums to the GMV counted by hand (cells to the cent, under a translated header)
+    table = next(t for t in _tables(doc) if i18n.t("overview.kpi.gmv", lang) in t.columns)
+    cents = table[i18n.t("overview.kpi.gmv", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
+    assert cents.sum() == pytest.approx(raw["gmv"], abs=0.01 * len(cents))
+    assert "gmv" not in table.columns and not table.isin(["nan", "NaN", "None", "NaT"]).any().any()
 
 
-def test_overview_section_compares_periods_when_filtered(sample_ds):
+def test_overview_report_compares_periods_when_filtered(sample_ds):
     import datetime as dt
 
     from ecops.dataset import Filters
 
     f = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31))
-    sec = overview.html_sections(sample_ds, f, "en")[0]
+    take = _texts(report.html_document(sample_ds, f, "en", ["overview"]), "takeaway")[0]
     cmp = overview.compute_page(sample_ds, f).kpis
-    assert f"{cmp.change('gmv') * 100:+.1f}%" in sec.takeaway and "2024-10-03 – 2024-12-31" in sec.takeaway
+    assert f"{cmp.change('gmv') * 100:+.1f}%" in take and "2024-10-03 – 2024-12-31" in take
 
 
 # --------------------------------------------------------------------------- portrait
@@ -255,9 +279,13 @@ def test_personal_fields_never_reach_the_report(docs, sample):
 
 
 def test_tables_with_personal_fields_are_masked_unless_clear_is_permitted(sample_ds, sample, monkeypatch):
+    from ecops import views
+    from ecops.views import Column, Section, Table, Text, View
+
     people = sample.tables["customers"][["customer_id", "name", "phone", "email", "address"]].head(5)
-    monkeypatch.setattr(overview, "html_sections",
-                        lambda ds, f, lang: [ReportSection(heading="Buyers", figures=(), tables=(people,))])
+    columns = tuple(Column(c, f"test.{c}") for c in people.columns)
+    buyers = View("overview", (Section("buyers", Text("test.buyers"), tables=(Table("buyers", people, columns),)),))
+    monkeypatch.setitem(views.BUILDERS, "overview", lambda ds, f: buyers)
     doc = report.html_document(sample_ds, None, "en", ["overview"])
     phone, email, address = (str(people.iloc[0][c]) for c in ("phone", "email", "address"))
     assert f"{phone[:3]}****{phone[-4:]}" in doc and phone not in doc

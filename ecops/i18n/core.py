@@ -87,4 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No orders match the current filters. Widen the period or clear a filter.",
         "zh": "当前筛选条件下没有订单。请扩大时间范围或清除部分筛选。",
     },
+    "core.bool.True": {"en": "yes", "zh": "是"},
+    "core.bool.False": {"en": "no", "zh": "否"},
+    "core.actions": {"en": "What to do next", "zh": "下一步行动"},
+    "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},
+    "core.report.rows_shown": {"en": "first {n:,} of {total:,} rows", "zh": "前 {n:,} 行，共 {total:,} 行"},
 }

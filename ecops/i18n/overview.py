@@ -112,4 +112,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Margin covers {share} of GMV (lines with a known cost).",
         "zh": "毛利率覆盖 {share} 的 GMV（有成本的明细行）。",
     },
+    "overview.col.period": {"en": "period starting", "zh": "周期起始日"},
+    "overview.col.complete": {"en": "complete period", "zh": "完整周期"},
+    "overview.col.day": {"en": "day", "zh": "日期"},
+    "overview.col.direction": {"en": "direction", "zh": "方向"},
+    "overview.col.value": {"en": "actual", "zh": "实际值"},
+    "overview.col.expected": {"en": "expected", "zh": "预期值"},
+    "overview.col.robust_z": {"en": "robust z", "zh": "稳健 z 值"},
+    "overview.alerts.trace": {"en": "alert", "zh": "预警"},
+    "overview.action.drop": {
+        "en": "Find out what happened on {day}: {metric} {direction} to {value} against about {expected} expected "
+              "— check stock-outs, site or payment problems and campaigns that ended.",
+        "zh": "排查 {day} 的原因：{metric}{direction}至 {value}，预期约 {expected}——检查缺货、网站或支付故障以及刚结束的活动。",
+    },
+    "overview.action.basis.gmv": {
+        "en": "Shortfall = expected − actual GMV; expected is the median of the same weekday over the previous 8 weeks.",
+        "zh": "缺口 = 预期 GMV − 实际 GMV；预期为前 8 周同一星期几的中位数。",
+    },
+    "overview.action.basis.orders": {
+        "en": "Shortfall = missing orders × the period's AOV; expected orders are the median of the same weekday over "
+              "the previous 8 weeks.",
+        "zh": "缺口 = 少下的订单数 × 本期客单价；预期订单数为前 8 周同一星期几的中位数。",
+    },
 }
