@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,9 +38,8 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from ecops import clv as clv_models
-from ecops import dialect, i18n
+from ecops import dialect
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
 
 #: The ten named RFM segments, best first. Names: ``portrait.seg.<key>`` in :mod:`ecops.i18n.portrait`.
 SEGMENTS: tuple[str, ...] = (
@@ -447,26 +445,15 @@ class RfmResult:
             return None
         return s.loc[(s["revenue_share"] / s["customer_share"]).idxmax()]
 
-    def headline(self, lang: str = "zh") -> str:
-        """One-line takeaway: the most concentrated segment's share of customers vs of revenue."""
-        top = self.top_segment()
-        if top is None:
-            return _t("portrait.rfm.empty", lang)
-        return _t("portrait.rfm.takeaway", lang, segment=segment_label(str(top["segment"]), lang),
-                  cust=f"{top['customer_share']:.0%}", rev=f"{top['revenue_share']:.0%}")
-
-    def segments_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The segment table with a display name column first."""
-        out = self.segments.copy()
-        out.insert(1, "name", [segment_label(v, lang) for v in out["segment"]])
-        return out
-
-    def transitions_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Transitions with display names of both segments."""
-        out = self.transitions.copy()
-        out.insert(1, "from_name", [segment_label(v, lang) for v in out["from_segment"]])
-        out.insert(3, "to_name", [segment_label(v, lang) for v in out["to_segment"]])
-        return out
+    def grid(self) -> pd.DataFrame:
+        """Buyers per (R score, FM score) cell: rows R (most recent first), columns FM 1…bins."""
+        c = self.customers
+        bins = range(1, self.bins + 1)
+        if c.empty:
+            return pd.DataFrame(0, index=pd.Index(list(bins)[::-1], name="r"), columns=list(bins))
+        grid = pd.crosstab(c["r"], c["fm"]).reindex(index=bins, columns=bins, fill_value=0).iloc[::-1]
+        grid.columns = list(grid.columns)
+        return grid.rename_axis("r")
 
     def top_corner_share(self) -> float:
         """Share of buyers with R and FM both in the top two fifths (scores ≥ 4 on the 1–5 scale)."""
@@ -476,23 +463,28 @@ class RfmResult:
         return float(((_to_five(c["r"].to_numpy(), self.bins) >= 4) & (_to_five(c["fm"].to_numpy(), self.bins) >= 4))
                      .mean())
 
-    def transition_headline(self, lang: str = "zh") -> str:
-        """One-line takeaway of the movement: the share of last snapshot's good customers now at risk or worse."""
+    def slipped(self) -> tuple[float, int, int] | None:
+        """How the previous snapshot's best buyers moved: (share of champions and loyal buyers who slipped to
+        need-attention or worse, how many champions and loyal buyers there were, new buyers since); None
+        without a previous snapshot."""
         tr = self.transitions
         if tr.empty or self.previous_as_of is None:
-            return _t("portrait.moves.none", lang)
+            return None
         good = tr["from_segment"].isin(["champions", "loyal"])
         slipped = good & tr["to_segment"].isin(["at_risk", "cant_lose", "hibernating", "lost", "need_attention"])
         base = int(tr.loc[good, "customers"].sum())
-        share = tr.loc[slipped, "customers"].sum() / base if base else 0.0
-        new = int(tr.loc[tr["from_segment"] == NEW_ENTRANT, "customers"].sum())
-        return _t("portrait.moves.takeaway", lang, share=f"{share:.0%}", n=f"{base:,}", new=f"{new:,}",
-                  prev=self.previous_as_of.isoformat())
+        share = float(tr.loc[slipped, "customers"].sum() / base) if base else 0.0
+        return share, base, int(tr.loc[tr["from_segment"] == NEW_ENTRANT, "customers"].sum())
+
+    def at_risk(self) -> pd.DataFrame:
+        """Buyers of the segments that used to buy often and have stopped (:data:`AT_RISK`), by segment:
+        ``segment, customers, revenue`` — the people a win-back campaign is for."""
+        s = self.segments[self.segments["segment"].isin(AT_RISK)]
+        return s[["segment", "customers", "revenue"]].reset_index(drop=True)
 
 
-def segment_label(key: str, lang: str = "zh") -> str:
-    """Display name of an RFM segment key in ``lang`` (zh or en)."""
-    return _t(f"portrait.seg.{key}", lang)
+#: Segments of valuable buyers who have stopped buying: the audience of a win-back campaign.
+AT_RISK: tuple[str, ...] = ("at_risk", "cant_lose")
 
 
 def _segment_table(scored: pd.DataFrame) -> pd.DataFrame:
@@ -729,41 +721,6 @@ class Persona:
     recency_days: float
     traits: tuple[Trait, ...]
 
-    def name(self, lang: str = "zh") -> str:
-        """A short name from the two strongest traits, e.g. "母婴偏好 · 高频复购"."""
-        parts = [_trait_name(tr, lang) for tr in self.traits[:2]]
-        return " · ".join(p for p in parts if p) or _t("portrait.persona.generic", lang, i=self.cluster + 1)
-
-    def describe(self, lang: str = "zh", currency: str = "¥") -> list[str]:
-        """One sentence per distinguishing trait, with the cluster's value against the overall one."""
-        return [_trait_text(tr, lang, currency) for tr in self.traits]
-
-
-def _trait_parts(feature: str) -> tuple[str, str]:
-    return (feature.split(":", 1)[0], feature.split(":", 1)[1]) if ":" in feature else (feature, "")
-
-
-def _trait_name(tr: Trait, lang: str) -> str:
-    kind, label = _trait_parts(tr.feature)
-    return _t(f"portrait.pname.{kind}.{'hi' if tr.high else 'lo'}", lang, x=label)
-
-
-def _fmt_trait_value(kind: str, value: float, currency: str) -> str:
-    if kind in ("cat", "ch", "discount_share"):
-        return f"{value:.0%}"
-    if kind == "log_recency":
-        return f"{value:,.0f}"
-    if kind == "log_aov":
-        return f"{currency}{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def _trait_text(tr: Trait, lang: str, currency: str = "¥") -> str:
-    kind, label = _trait_parts(tr.feature)
-    return _t(f"portrait.trait.{kind}.{'hi' if tr.high else 'lo'}", lang, x=label,
-              v=_fmt_trait_value(kind, tr.cluster_value, currency),
-              o=_fmt_trait_value(kind, tr.overall_value, currency))
-
 
 @dataclass(frozen=True)
 class ClusterResult:
@@ -800,21 +757,11 @@ class ClusterResult:
         row = self.silhouette[self.silhouette["k"] == k]
         return None if row.empty else float(row["silhouette"].iloc[0])
 
-    def profiles_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Per-cluster profile with the persona name first."""
-        out = self.profiles.copy()
-        if not out.empty:
-            names = {p.cluster: p.name(lang) for p in self.personas}
-            out.insert(1, "persona", [names.get(int(c), "") for c in out["cluster"]])
-            out["cluster"] = out["cluster"].astype(int) + 1
-        return out
-
-    def headline(self, lang: str = "zh") -> str:
+    def top_persona(self) -> Persona | None:
+        """The persona whose share of GMV most exceeds its share of buyers (None without personas)."""
         if not self.personas:
-            return _t("portrait.clusters.empty", lang)
-        top = max(self.personas, key=lambda p: p.revenue_share / max(p.customer_share, 1e-9))
-        return _t("portrait.clusters.takeaway", lang, k=self.k, name=top.name(lang),
-                  cust=f"{top.customer_share:.0%}", rev=f"{top.revenue_share:.0%}")
+            return None
+        return max(self.personas, key=lambda p: p.revenue_share / max(p.customer_share, 1e-9))
 
 
 def _interpretable(features: CustomerFeatures, X: pd.DataFrame) -> pd.DataFrame:
@@ -942,12 +889,6 @@ class CohortResult:
             return None
         sizes = self.sizes.set_index("cohort")["size"].reindex(row["cohort"]).to_numpy(float)
         return float(row["customers"].sum() / sizes.sum()) if sizes.sum() else None
-
-    def headline(self, lang: str = "zh") -> str:
-        m1, m6 = self.retention_at(1), self.retention_at(6)
-        if m1 is None:
-            return _t("portrait.cohort.empty", lang)
-        return _t("portrait.cohort.takeaway", lang, m1=f"{m1:.1%}", m6="—" if m6 is None else f"{m6:.1%}")
 
     def matrix(self, value: str = "retention") -> pd.DataFrame:
         """Cohort × month-since-acquisition matrix of ``value`` (retention, customers, revenue, revenue_per_customer)."""
@@ -1130,16 +1071,11 @@ class ClvSummary:
             return None
         return float(self.result.customers["p_alive"].mean())
 
-    def headline(self, lang: str = "zh", money: Callable[[float], str] | None = None) -> str:
-        """One-line takeaway; ``money`` formats amounts (default ``¥1,234``)."""
-        r = self.result
-        if r is None:
-            return _t("portrait.clv.empty", lang)
-        fmt = money or (lambda x: f"¥{x:,.0f}")
-        alive = float((r.customers["p_alive"] >= 0.5).mean()) if r.n_customers else 0.0
-        return _t("portrait.clv.takeaway", lang, months=f"{self.horizon_months:g}",
-                  purchases=f"{r.total_purchases:,.0f}", lo=f"{r.total_purchases_lower:,.0f}",
-                  hi=f"{r.total_purchases_upper:,.0f}", value=fmt(r.total_clv), alive=f"{alive:.0%}")
+    def share_alive(self, level: float = 0.5) -> float:
+        """Share of scored buyers at least ``level`` likely to still be customers."""
+        if self.result is None or not self.result.n_customers:
+            return 0.0
+        return float((self.result.customers["p_alive"] >= level).mean())
 
 
 _P_ALIVE_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
@@ -1228,11 +1164,6 @@ class ClvBacktest:
     def error(self) -> float | None:
         """Relative error of the predicted total (predicted / actual − 1)."""
         return self.predicted / self.actual - 1 if self.actual else None
-
-    def headline(self, lang: str = "zh") -> str:
-        return _t("portrait.backtest.takeaway", lang, pred=f"{self.predicted:,.0f}", actual=f"{self.actual:,}",
-                  err=f"{self.error:+.1%}" if self.error is not None else "—", start=(
-                      self.calibration_end + dt.timedelta(days=1)).isoformat(), end=self.holdout_end.isoformat())
 
 
 def default_holdout_start(as_of: dt.date, months: int = 6) -> dt.date:
@@ -1323,30 +1254,18 @@ class Demographics:
     def get(self, dimension: str) -> pd.DataFrame | None:
         return dict(self.tables).get(dimension)
 
-    def headline(self, dimension: str, lang: str = "zh") -> str:
+    def top(self, dimension: str) -> pd.Series | None:
+        """The ``dimension`` value with the most GMV (its row of the table), None when there is none."""
         tab = self.get(dimension)
         if tab is None or tab.empty:
-            return ""
-        top = tab.sort_values("revenue", ascending=False).iloc[0]
-        return _t("portrait.demo.takeaway", lang, value=label(str(top["value"]), lang),
-                  cust=f"{top['customer_share']:.0%}",
-                  rev=f"{top['revenue_share']:.0%}", dim=_t(f"portrait.dim.{dimension}", lang))
+            return None
+        return tab.sort_values("revenue", ascending=False).iloc[0]
 
 
 #: Demographic value of customers the data leave empty (or who have no customers row).
 UNKNOWN = "(unknown)"
-#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder values → their i18n keys (translated where shown: ``Column(value_keys=PLACEHOLDERS)``).
 PLACEHOLDERS: dict[str, str] = {UNKNOWN: "portrait.placeholder.unknown"}
-
-
-def label(value: str, lang: str = "zh") -> str:
-    """Display name of a demographic value: the "(unknown)" placeholder translated, others as they are."""
-    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("value",)) -> pd.DataFrame:
-    """A copy of a demographics table for display with the placeholder values translated (the result is kept)."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
 
 
 def _age_band_expr(age: Any) -> Any:
@@ -1421,17 +1340,16 @@ class PurchaseTimes:
         full = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
         return self.grid.set_index(["weekday", "hour"])[value].reindex(full, fill_value=0).unstack("hour")
 
-    def headline(self, lang: str = "zh") -> str:
+    def peak(self) -> tuple[int, float, int] | None:
+        """The busiest three consecutive hours and the busiest weekday: (first hour, share of orders in
+        the three hours, weekday 0 = Monday); None without orders. Three hours say more than one peak hour."""
         if self.grid.empty:
-            return ""
+            return None
         g = self.grid.groupby("hour")["orders"].sum()
-        share = g / g.sum()
-        # The busiest consecutive three hours say more than one peak hour.
+        share = g.reindex(range(24), fill_value=0) / g.sum()
         roll = pd.concat([share, share.iloc[:2]]).rolling(3).sum().iloc[2:]
-        start = (int(roll.to_numpy().argmax())) % 24
         wd = self.grid.groupby("weekday")["orders"].sum()
-        return _t("portrait.times.takeaway", lang, h0=f"{start:02d}:00", h1=f"{(start + 3) % 24:02d}:00",
-                  share=f"{float(roll.max()):.0%}", day=_t(f"portrait.weekday.{int(wd.idxmax())}", lang))
+        return int(roll.to_numpy().argmax()) % 24, float(roll.max()), int(wd.idxmax())
 
 
 def purchase_times(ds: Dataset, filters: Filters | None = None) -> PurchaseTimes:
@@ -1498,15 +1416,6 @@ class PortraitResult:
     clv: ClvView | None = None
     demographics: Demographics | None = None
     times: PurchaseTimes | None = None
-
-
-def clv_segment_headline(by_segment: pd.DataFrame, lang: str = "zh") -> str:
-    """One-line takeaway of value per RFM segment: the segment holding most of it."""
-    if by_segment.empty:
-        return ""
-    top = by_segment.loc[by_segment["clv_share"].idxmax()]
-    return _t("portrait.clv.segment.takeaway", lang, segment=segment_label(str(top["segment"]), lang),
-              share=f"{top['clv_share']:.0%}")
 
 
 def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
@@ -1580,132 +1489,3 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "clusters": int(cl.k),
         "clv_expected_purchases_6m": None if c.result is None else round(float(c.result.total_purchases), 2),
     }
-
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report, every view of the page at its defaults: RFM segments and the
-    R × FM grid, movement between segments, personas, cohorts, CLV with its back-test, demographics and purchase
-    times — each with the page's takeaway, figure and table, and the view's method notes."""
-    from ecops.charts import portrait as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    def num(x: float | None, digits: int = 0) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
-
-    def money(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.0f}"
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
-
-    def with_notes(secs: list, notes: str) -> list:
-        if secs:
-            s = secs[-1]
-            secs[-1] = ReportSection(heading=s.heading, takeaway=s.takeaway, figures=s.figures, tables=s.tables,
-                                     bullets=s.bullets, notes=notes)
-        return secs
-
-    bins, step_days, horizon = 5, 90, 6  # the page's defaults
-    res = compute_page(ds, filters, view="all", bins=bins, step_days=step_days, horizon_months=horizon)
-    k = res.kpis
-    if k.customers == 0:
-        return [ReportSection(heading=t("portrait.title"), takeaway=t("portrait.empty"))]
-    kpis = pd.DataFrame({"metric": [t("portrait.kpi.customers"), t("portrait.kpi.revenue_per_customer"),
-                                    t("portrait.kpi.orders_per_customer"), t("portrait.kpi.repeat"),
-                                    t("portrait.kpi.days_since")],
-                         "value": [num(k.customers), money(k.revenue_per_customer), num(k.orders_per_customer, 2),
-                                   pct(k.repeat_rate), num(k.median_days_since)]})
-    out: list = []
-
-    r = res.rfm
-    if r is not None:
-        part = [ReportSection(heading=t("portrait.rfm.title"), takeaway=r.headline(lang),
-                              figures=(charts.rfm_segments_figure(r, lang),), tables=(kpis, r.segments_table(lang))),
-                ReportSection(heading=t("portrait.rfm.grid.title"),
-                              takeaway=t("portrait.rfm.grid.takeaway", share=pct(r.top_corner_share())),
-                              figures=(charts.rfm_grid_figure(r, lang),),
-                              tables=(charts.rfm_grid(r).reset_index(), r.score_ranges))]
-        if r.previous_as_of is not None and not r.transitions.empty:
-            part.append(ReportSection(heading=t("portrait.moves.title"), takeaway=r.transition_headline(lang),
-                                      figures=(charts.transitions_figure(r, lang),),
-                                      tables=(r.transitions_table(lang),)))
-        else:
-            part.append(ReportSection(heading=t("portrait.moves.title"), takeaway=t("portrait.moves.none")))
-        out += with_notes(part, t("portrait.rfm.method", bins=r.bins, step=step_days, n=num(r.n)))
-
-    c = res.clusters
-    if c is not None:
-        if not c.personas:
-            part = [ReportSection(heading=t("portrait.clusters.title"), takeaway=t("portrait.clusters.empty"))]
-        else:
-            s = c.silhouette_of(c.k)
-            stop = "。" if lang == "zh" else ". "
-            cards = []
-            for p in c.personas:
-                card = t("portrait.clusters.card", share=pct(p.customer_share), rev=pct(p.revenue_share),
-                         orders=num(p.orders, 1), money=money(p.revenue_per_customer), days=num(p.recency_days))
-                cards.append(f"**{p.cluster + 1}. {p.name(lang)}** — {card}{stop}" + " ".join(p.describe(lang, ds.currency)))
-            part = [ReportSection(heading=t("portrait.clusters.title"), takeaway=c.headline(lang), bullets=tuple(cards),
-                                  figures=(charts.persona_value_figure(c, lang),), tables=(c.profiles_table(lang),)),
-                    ReportSection(heading=t("portrait.clusters.silhouette.title"),
-                                  takeaway=t("portrait.clusters.silhouette.takeaway" if c.chosen_by_silhouette
-                                             else "portrait.clusters.fixed", k=c.k, s="—" if s is None else f"{s:.3f}"),
-                                  figures=(charts.silhouette_figure(c, lang),), tables=(c.silhouette,))]
-        out += with_notes(part, t("portrait.clusters.method", n_fit=num(c.n_fit), n_sil=num(c.n_silhouette)))
-
-    co = res.cohorts
-    if co is not None:
-        if co.table.empty:
-            part = [ReportSection(heading=t("portrait.cohort.title"), takeaway=t("portrait.cohort.empty"))]
-        else:
-            part = [ReportSection(heading=t("portrait.cohort.title"), takeaway=co.headline(lang),
-                                  figures=(charts.cohort_figure(co, "retention", lang),), tables=(co.table,))]
-        out += with_notes(part, t("portrait.cohort.method"))
-
-    cv = res.clv
-    if cv is not None:
-        sm = cv.clv
-        if sm.result is None:
-            part = [ReportSection(heading=t("portrait.clv.title"), takeaway=t("portrait.clv.empty"))]
-        else:
-            part = [ReportSection(heading=t("portrait.clv.title"), takeaway=sm.headline(lang, money),
-                                  figures=(charts.p_alive_figure(sm.p_alive_bands, lang),),
-                                  bullets=(t("portrait.clv.alive.takeaway", share=pct(sm.share_p_alive_below(0.4))),),
-                                  tables=(sm.p_alive_bands, sm.params)),
-                    ReportSection(heading=t("portrait.clv.segment.title"),
-                                  takeaway=clv_segment_headline(cv.by_segment, lang),
-                                  figures=(charts.clv_segment_figure(cv.by_segment, lang),), tables=(cv.by_segment,))]
-        if cv.backtest is None:
-            part.append(ReportSection(heading=t("portrait.backtest.title"), takeaway=t("portrait.backtest.none")))
-        else:
-            part.append(ReportSection(heading=t("portrait.backtest.title"), takeaway=cv.backtest.headline(lang),
-                                      figures=(charts.backtest_figure(cv.backtest, lang),),
-                                      tables=(cv.backtest.by_frequency,)))
-        out += with_notes(part, t("portrait.clv.method", n_fit=num(sm.n_fit), n=num(sm.n_scored),
-                                  draws=num(sm.result.n_draws if sm.result else 0)))
-
-    d, tm = res.demographics, res.times
-    part = []
-    if d is not None:
-        if not d.tables:
-            part.append(ReportSection(heading=t("portrait.demo.title"), takeaway=t("portrait.demo.none")))
-        for dim, table in d.tables:
-            part.append(ReportSection(heading=f"{t('portrait.demo.title')} · {t(f'portrait.dim.{dim}')}",
-                                      takeaway=d.headline(dim, lang),
-                                      figures=(charts.demographics_figure(table, lang),), tables=(table,)))
-        if d.tables and d.missing:
-            part[-1] = ReportSection(heading=part[-1].heading, takeaway=part[-1].takeaway, figures=part[-1].figures,
-                                     tables=part[-1].tables, bullets=(t("portrait.demo.missing", cols=", ".join(
-                                         f"`customers.{m}`" for m in d.missing)),))
-    if tm is not None:
-        if not tm.has_hours:
-            part.append(ReportSection(heading=t("portrait.times.title"), takeaway=t("portrait.times.no_hours")))
-        else:
-            part.append(ReportSection(heading=t("portrait.times.title"), takeaway=tm.headline(lang),
-                                      figures=(charts.times_figure(tm, lang),), tables=(tm.grid,)))
-    out += with_notes(part, t("portrait.demo.method"))
-    return out

@@ -197,7 +197,7 @@ def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple 
     if value in PLACEHOLDERS:
         return _t(PLACEHOLDERS[value], lang)
     if dimension == "rfm_segment":
-        return portrait.segment_label(value, lang)
+        return _t(f"portrait.seg.{value}", lang)
     if dimension == "price_sensitivity":
         return _t(f"segments.price.{value}", lang)
     if dimension == "cluster" and value.startswith("C"):
@@ -207,7 +207,10 @@ def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple 
             return value
         for p in personas:
             if p.cluster == i:
-                return f"{value} {p.name(lang)}"
+                from ecops.render.words import value_text  # until segments is a view: the persona's name in words
+                from ecops.views.portrait import persona_name
+
+                return f"{value} {value_text(persona_name(p), lang, None)}"
     return value
 
 

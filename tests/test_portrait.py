@@ -131,7 +131,13 @@ def test_rfm_on_the_sample(sample, sample_ds):
     new = int((first >= pd.Timestamp("2025-04-02")).sum())
     moved = res.transitions.set_index(["from_segment", "to_segment"])["customers"]
     assert moved.loc[portrait.NEW_ENTRANT].sum() == new
-    assert "Champions" in res.headline("en") and "重要价值客户" in res.headline("zh")
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
+    rfm_view = portrait_view.view_of(portrait.PortraitResult("rfm", portrait.PortraitKpis(1, 1.0, 1.0, 1.0, 1.0, 1.0),
+                                                             rfm=res))
+    take = rfm_view.section("rfm").takeaway
+    assert "Champions" in words.say(take, "en") and "重要价值客户" in words.say(take, "zh")
 
 
 def test_rfm_respects_filters(sample, sample_ds):
@@ -154,7 +160,10 @@ def test_clusters_recover_the_planted_personas(sample, sample_ds):
     assert sum(p.customers for p in res.personas) == len(res.labels)
     # The 精致宝妈 persona (70 % 母婴 spend) must show up as a 母婴-led cluster in words.
     assert any(t.feature == "cat:母婴" and t.high for p in res.personas for t in p.traits[:2])
-    assert any("母婴" in p.name("zh") for p in res.personas)
+    from ecops.render import words
+    from ecops.views.portrait import persona_name
+
+    assert any("母婴" in words.value_text(persona_name(p), "zh", None) for p in res.personas)
 
 
 def test_cluster_k_override(sample_ds):
@@ -382,6 +391,11 @@ def test_demographics_show_unknown_values_in_the_page_language(sample):
     demo = portrait.demographics(ds)
     table = demo.get("gender")
     assert portrait.UNKNOWN in set(table["value"])  # the result keeps the placeholder …
-    shown = portrait.localise(table, "zh")
-    assert "（未记录）" in set(shown["value"]) and portrait.UNKNOWN not in set(shown["value"])  # … the page does not
-    assert portrait.label(portrait.UNKNOWN, "en") == "(not recorded)"
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
+    section = portrait_view.build(ds, view="demographics").section("demo.gender")
+    for lang, unknown in (("zh", "（未记录）"), ("en", "(not recorded)")):
+        shown = words.table_text(section.tables[0], lang, "¥")
+        values = set(shown.iloc[:, 0])
+        assert unknown in values and portrait.UNKNOWN not in values  # … the page does not

@@ -170,37 +170,58 @@ def test_overview_report_compares_periods_when_filtered(sample_ds):
     assert f"{cmp.change('gmv') * 100:+.1f}%" in take and "2024-10-03 – 2024-12-31" in take
 
 
-# --------------------------------------------------------------------------- portrait
+# --------------------------------------------------------------------------- portrait (rendered from its view)
+def _sections(doc: str) -> dict[str, str]:
+    """Heading → HTML body of each report section."""
+    found = re.findall(r'<section id="s\d+" class="\w+">\s*<h\d>(.*?)</h\d>(.*?)</section>', doc, flags=re.S)
+    return {html.unescape(h): body for h, body in found}
+
+
+@pytest.fixture(scope="module")
+def portrait_docs(sample_ds):
+    return {lang: report.html_document(sample_ds, None, lang, ["portrait"]) for lang in ("en", "zh")}
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_portrait_sections(sample_ds, raw, lang):
-    secs = portrait.html_sections(sample_ds, None, lang)
-    res = portrait.compute_page(sample_ds, view="all")
-    heads = [s.heading for s in secs]
+def test_portrait_report_is_its_view(sample_ds, raw, portrait_docs, lang):
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
+    doc = portrait_docs[lang]
+    secs = _sections(doc)
     for key in ("rfm.title", "rfm.grid.title", "moves.title", "clusters.title", "clusters.silhouette.title",
                 "cohort.title", "clv.title", "clv.segment.title", "backtest.title", "times.title"):
-        assert i18n.t(f"portrait.{key}", lang) in heads, key
-    assert _figure_count(secs) >= 12
-    r, c, cv = res.rfm, res.clusters, res.clv
-    assert secs[0].takeaway == r.headline(lang)
+        assert i18n.t(f"portrait.{key}", lang) in secs, key
+    assert doc.count('class="figure"') >= 12
+    v = portrait_view.build(sample_ds)
+    for s in v.sections:  # every takeaway of the view is in the report, word for word
+        if s.takeaway is not None and s.heading is not None:
+            heading = words.say(s.heading, lang)
+            assert html.escape(words.say(s.takeaway, lang), quote=False).replace("**", "") in \
+                re.sub(r"</?strong>", "", secs[heading]), s.id
     # independent: the segment table holds every buyer of the period, counted by hand
-    assert secs[0].tables[1]["customers"].sum() == raw["orders"]["customer_id"].nunique() == res.kpis.customers
-    clusters = secs[heads.index(i18n.t("portrait.clusters.title", lang))]
-    assert clusters.takeaway == c.headline(lang) and len(clusters.bullets) == c.k == len(c.personas)
-    clv = secs[heads.index(i18n.t("portrait.clv.title", lang))]
-    assert f"{cv.clv.result.total_purchases:,.0f}" in clv.takeaway
-    bt = secs[heads.index(i18n.t("portrait.backtest.title", lang))]
-    assert bt.takeaway == cv.backtest.headline(lang)
-    assert abs(cv.backtest.predicted / cv.backtest.actual - 1) <= 0.15  # the planted-truth hold-out check
-    assert secs[heads.index(i18n.t("portrait.cohort.title", lang))].takeaway == res.cohorts.headline(lang)
-    assert all(s.notes for s in secs if s.heading in (i18n.t("portrait.moves.title", lang),
-                                                     i18n.t("portrait.cohort.title", lang)))
+    rfm = next(t for t in _tables(secs[i18n.t("portrait.rfm.title", lang)]))
+    buyers = rfm[i18n.t("portrait.col.customers", lang)].str.replace(",", "").astype(int)
+    assert buyers.sum() == raw["orders"]["customer_id"].nunique()
+    assert set(rfm[i18n.t("portrait.col.segment", lang)]) == {i18n.t(f"portrait.seg.{k}", lang) for k in portrait.SEGMENTS}
+    res = portrait.compute_page(sample_ds, view="all")
+    bt = res.clv.backtest
+    assert abs(bt.predicted / bt.actual - 1) <= 0.15  # the planted-truth hold-out check
+    clusters = secs[i18n.t("portrait.clusters.title", lang)]
+    assert clusters.count("<li>") == res.clusters.k == len(res.clusters.personas)
+    # the costed action: win back the at-risk segments, worth their GMV counted by hand
+    scored = res.rfm.customers
+    spend = float(scored.loc[scored["segment"].isin(portrait.AT_RISK), "revenue"].sum())
+    from ecops import format as fmt
+
+    assert fmt.money(spend, "¥", lang) in secs[i18n.t("portrait.rfm.title", lang)]
+    assert "(unknown)" not in doc and "None" not in re.sub(r"<script.*?</script>", "", doc, flags=re.S)
 
 
-def test_portrait_sections_without_customers_table(minimal_ds):
-    secs = portrait.html_sections(minimal_ds, None, "en")
-    demo = [s for s in secs if s.heading.startswith(i18n.t("portrait.demo.title", "en"))]
-    assert [s.takeaway for s in demo] == [i18n.t("portrait.demo.none", "en")]
-    assert secs[0].figures
+def test_portrait_report_without_customers_table(minimal_ds):
+    doc = report.html_document(minimal_ds, None, "en", ["portrait"])
+    assert i18n.t("portrait.demo.none", "en") in html.unescape(doc)
+    assert 'class="figure"' in doc
 
 
 # --------------------------------------------------------------------------- segments

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ecops import format as fmt
 from ecops.render import words
-from ecops.views.model import Action, Kpi, Num, Section, Table, Text, Value, View
+from ecops.views.model import Action, Kpi, Many, Num, Section, Table, Text, Value, View
 
 __all__ = ["MAX_ROWS", "view_dict"]
 
@@ -26,6 +26,8 @@ def _raw(value: Any) -> Any:
         return {"value": _raw(value.value), "format": value.fmt}
     if isinstance(value, Text):
         return {"key": value.key, "values": {k: _raw(v) for k, v in value.values.items()}}
+    if isinstance(value, Many):
+        return [_raw(v) for v in value.items]
     if fmt.is_missing(value):
         return None
     if isinstance(value, dt.datetime | pd.Timestamp):
@@ -57,8 +59,10 @@ def _kpi(k: Kpi, lang: str, currency: str | None) -> dict[str, Any]:
 def _table(t: Table, lang: str) -> dict[str, Any]:
     shown = [c for c in t.columns if c.name in t.frame.columns]
     rows = t.frame[[c.name for c in shown]].head(MAX_ROWS)
+    rows = rows.assign(**{c: rows[c].map(lambda v: words.value_text(v, lang, None) if isinstance(v, Text | Many)
+                                         else v) for c in rows.columns if rows[c].dtype == object})
     return {"name": t.name, "rows": len(t.frame),
-            "columns": [{"name": c.name, "label": c.label, "label_text": words.column_label(c, lang),
+            "columns": [{"name": c.name, "label": _raw(c.label), "label_text": words.column_label(c, lang),
                          "format": c.fmt, "unit": c.unit} for c in shown],
             "records": [{k: _raw(v) for k, v in rec.items()} for rec in rows.to_dict("records")]}
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ecops import format as fmt
 from ecops import i18n
-from ecops.views.model import Column, Figure, Kpi, Num, Table, Text, Value
+from ecops.views.model import Column, Figure, Kpi, Many, Num, Table, Text, Value
 
 __all__ = ["cell", "column_label", "figure", "kpi_words", "labelled", "say", "table_text", "value_text"]
 
@@ -31,6 +31,9 @@ def value_text(value: Value, lang: str, currency: str | None) -> str:
         return fmt.format_value(value.value, value.fmt, lang=lang, currency=currency, digits=value.digits)
     if isinstance(value, Text):
         return say(value, lang, currency)
+    if isinstance(value, Many):
+        sep = {"list": "、" if lang == "zh" else ", ", "space": "" if lang == "zh" else " ", "dot": " · "}[value.sep]
+        return sep.join(value_text(v, lang, currency) for v in value.items)
     if fmt.is_missing(value):
         return fmt.DASH
     if isinstance(value, bool):
@@ -53,23 +56,28 @@ def say(text: Text, lang: str, currency: str | None = "¥", escape: Callable[[st
 def kpi_words(k: Kpi, lang: str, currency: str | None) -> tuple[str, str, str | None, str | None]:
     """(label, value, change, help) of a KPI card in words."""
     change = None if k.change is None or fmt.is_missing(k.change.value) else value_text(k.change, lang, currency)
-    return (i18n.t(k.label, lang), value_text(k.value, lang, currency), change,
-            i18n.t(k.help, lang) if k.help else None)
+    help_ = say(k.help, lang, currency) if isinstance(k.help, Text) else i18n.t(k.help, lang) if k.help else None
+    return i18n.t(k.label, lang), value_text(k.value, lang, currency), change, help_
 
 
 def column_label(col: Column, lang: str) -> str:
     """A column's header: its translated label, with its unit in brackets when it has one."""
-    label = i18n.t(col.label, lang)
+    label = say(col.label, lang) if isinstance(col.label, Text) else i18n.t(col.label, lang)
     if not col.unit:
         return label
     unit = i18n.t(col.unit, lang)
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
 
 
-def _code(value: Any, prefix: str, lang: str) -> Any:
+def _code(value: Any, col: Column, lang: str) -> Any:
+    """A code or placeholder value in words (the value itself when it is neither)."""
     if fmt.is_missing(value):
         return value
-    key = f"{prefix}.{value}"
+    if col.value_keys and str(value) in col.value_keys:
+        return i18n.t(col.value_keys[str(value)], lang)
+    if not col.codes:
+        return value
+    key = f"{col.codes}.{value}"
     text = i18n.t(key, lang)
     return value if text == key else text
 
@@ -90,8 +98,10 @@ def labelled(table: Table, lang: str, mask: bool = True) -> pd.DataFrame:
         if col.name not in frame.columns:
             continue
         values = frame[col.name].reset_index(drop=True)
-        if col.codes:
-            values = values.map(lambda v, p=col.codes: _code(v, p, lang)).astype(object)
+        if col.codes or col.value_keys:
+            values = values.map(lambda v, c=col: _code(v, c, lang)).astype(object)
+        elif values.dtype == object:  # cells that are sentences or names (a persona's name)
+            values = values.map(lambda v: value_text(v, lang, None) if isinstance(v, Text | Many) else v)
         out[column_label(col, lang)] = values
     return out
 

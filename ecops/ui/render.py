@@ -7,7 +7,7 @@ are escaped before they enter markdown (:func:`ecops.ui.components.md_escape`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import streamlit as st
 
@@ -28,12 +28,15 @@ def _context(lang: str | None, currency: str | None) -> tuple[str, str]:
 
 
 def view(v: View, *, lang: str | None = None, currency: str | None = None,
-         before: Mapping[str, Callable[[], None]] | None = None) -> None:
-    """Draw every section of ``v`` in order; ``before[id]()`` runs just before section ``id`` (its controls)."""
+         before: Mapping[str, Callable[[], None]] | None = None, hide: Collection[str] = ()) -> None:
+    """Draw every section of ``v`` in order but those in ``hide``; ``before[id]()`` runs just before
+    section ``id`` (the controls that belong to it) and may add to ``hide``."""
     lang, currency = _context(lang, currency)
     for s in v.sections:
         if before and s.id in before:
-            before[s.id]()
+            before[s.id]()  # may add to ``hide`` (a control choosing which of several sections to show)
+        if s.id in hide:
+            continue
         section(s, v.page, lang=lang, currency=currency)
 
 

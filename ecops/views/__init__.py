@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecops.views import overview
-from ecops.views.model import Action, Column, Figure, Kpi, Num, Section, Table, Text, Tone, Value, View
+from ecops.views import overview, portrait
+from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Tone, Value, View
 from ecops.views.sections import guarded
 
-__all__ = ["BUILDERS", "Action", "Column", "Figure", "Kpi", "Num", "Section", "Table", "Text", "Tone", "Value",
+__all__ = ["BUILDERS", "Action", "Column", "Figure", "Kpi", "Many", "Num", "Section", "Table", "Text", "Tone", "Value",
            "View", "guarded"]
 
 #: View builders of the converted pages, by page name.
 BUILDERS: dict[str, Callable[..., View]] = {
     "overview": overview.build,
+    "portrait": portrait.build,
 }

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-__all__ = ["Action", "Column", "Figure", "Kpi", "Num", "Section", "Table", "Text", "Tone", "Value", "View"]
+__all__ = ["Action", "Column", "Figure", "Kpi", "Many", "Num", "Section", "Table", "Text", "Tone", "Value", "View"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Text:
     """A sentence: an i18n key and the values it is formatted with.
 
     Values are :class:`Num` (formatted by meaning), :class:`Text` (translated in turn: a metric's
-    name, a direction word), dates, or plain strings from the data — which renderers escape, so no
+    name, a direction word), :class:`Many` (several joined), dates, or plain strings from the data — which renderers escape, so no
     value can become markup.
     """
 
@@ -41,7 +41,15 @@ class Text:
     values: Mapping[str, Value] = field(default_factory=dict)
 
 
-Value = Num | Text | str | int | float | dt.date | None
+@dataclass(frozen=True)
+class Many:
+    """Several values shown as one: a list ("A、B" / "A, B"), sentences (space) or a name ("A · B")."""
+
+    items: tuple[Value, ...]
+    sep: Literal["list", "space", "dot"] = "list"
+
+
+Value = Num | Text | Many | str | int | float | dt.date | None
 
 Tone = Literal["plain", "info", "success", "warning", "missing"]
 
@@ -53,7 +61,7 @@ class Kpi:
     label: str  # i18n key
     value: Num
     change: Num | None = None  # pct_change or pp_change; None when not comparable
-    help: str | None = None  # i18n key
+    help: str | Text | None = None  # an i18n key, or a sentence with values (an interval)
 
 
 @dataclass(frozen=True)
@@ -61,11 +69,12 @@ class Column:
     """How one column of a table is shown: its label (i18n key), number format and unit (i18n key)."""
 
     name: str  # the column in the frame (the machine-readable name of exports)
-    label: str
+    label: str | Text  # an i18n key, or a key with values ("share of {x}")
     fmt: str = "text"
     unit: str | None = None
     digits: int | None = None
     codes: str | None = None  # i18n key prefix translating the column's codes: f"{codes}.{value}"
+    value_keys: Mapping[str, str] | None = None  # placeholder values ("(unknown)") → their i18n keys
 
 
 @dataclass(frozen=True, eq=False)
