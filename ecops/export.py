@@ -557,14 +557,15 @@ def html_report(title: str, sections: Sequence[ReportSection | HtmlSection], *, 
     nested = any(s.level == 3 for s in sections)
     if toc:
         items = "".join(f'<li><a href="#s{i}">{html.escape(s.heading)}</a></li>'
-                        for i, s in enumerate(sections) if s.level == 2)
+                        for i, s in enumerate(sections) if s.level == 2 and s.heading)
         parts.append(f'<nav class="toc"><h2>{html.escape(toc)}</h2><ul>{items}</ul></nav>')
     plotly_embedded = False
     for i, section in enumerate(sections):
         h = f"h{section.level}"
         page = section.level == 2 and nested
         parts.append(f'<section id="s{i}" class="{"page" if page else "part"}">')
-        parts.append(f"<{h}>{html.escape(section.heading)}</{h}>")
+        if section.heading:  # a view's opening KPIs have none: the page's heading is above them
+            parts.append(f"<{h}>{html.escape(section.heading)}</{h}>")
         if isinstance(section, HtmlSection):
             for item in section.body:
                 if isinstance(item, str):

@@ -188,7 +188,7 @@ def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh",
             progress(name)
         heading = section_title(name, lang)
         secs, failure = _page_sections(name, module, ds, filters, lang, (data or {}).get(name), (errors or {}).get(name),
-                                       mask=mask, title=heading)
+                                       mask=mask)
         note = t("core.report.failed", error=failure) if failure else ""
         if several:
             blocks.append(export.ReportSection(heading=heading, takeaway=note, level=2))
@@ -208,8 +208,7 @@ def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh",
 
 
 def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None, lang: str,
-                   data: dict[str, Any] | None, error: str | None, *, mask: bool = True, title: str = ""
-                   ) -> tuple[list, str | None]:
+                   data: dict[str, Any] | None, error: str | None, *, mask: bool = True) -> tuple[list, str | None]:
     """A page's report sections and, if it failed, the error class (never its message: paths, URLs).
 
     A page with a view (:data:`ecops.views.BUILDERS`) is rendered from it at its default parameters;
@@ -222,8 +221,7 @@ def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None,
     failure = None
     if name in views.BUILDERS:
         try:
-            return view_html.view_sections(views.BUILDERS[name](ds, filters), lang, ds.currency, mask=mask,
-                                           title=title), None
+            return view_html.view_sections(views.BUILDERS[name](ds, filters), lang, ds.currency, mask=mask), None
         except Exception as exc:  # one failing page must not take the report down
             _log.exception("view %s failed", name)
             failure = type(exc).__name__

@@ -33,14 +33,13 @@ from scipy import stats
 
 from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
 
 #: Customer columns that carry psychographic attributes (survey answers or CRM tags): optional columns
 #: of the data contract (:data:`ecops.schema.PSYCHOGRAPHIC`); each one a dataset provides is offered as a cut.
 PSYCHOGRAPHIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in schema.PSYCHOGRAPHIC)
-#: Segment of customers whose attribute is empty (translated when shown, see :func:`segment_label`).
+#: Segment of customers whose attribute is empty (translated when shown: :func:`ecops.views.segments.segment_value`).
 UNKNOWN = "(unknown)"
 #: Placeholder segment values → their i18n keys.
 PLACEHOLDERS: dict[str, str] = {UNKNOWN: "segments.placeholder.unknown"}
@@ -132,33 +131,31 @@ class SegmentCut:
     growth_days: int
     personas: tuple = ()
 
-    def label(self, value: str, lang: str = "zh") -> str:
-        """Display name of a segment value in ``lang``."""
-        return segment_label(self.dimension.key, value, lang, self.personas)
-
     @property
     def total_gmv(self) -> float:
         """GMV of the period (every order line falls in exactly one segment)."""
         return float(self.table["gmv"].sum())
 
-    def growth_headline(self, lang: str = "zh") -> str:
-        """One-line takeaway of the growth chart: the fastest- and slowest-growing segments (≥ 2 % of GMV)."""
-        ext = _growth_extremes(self.table)
-        if ext is None:
-            return _t("segments.cut.growth_takeaway", lang, days=self.growth_days)
-        hi, lo = ext
-        return _t("segments.cut.growth_range", lang, hi=self.label(str(hi["segment"]), lang), g_hi=f"{hi['growth']:+.0%}",
-                  lo=self.label(str(lo["segment"]), lang), g_lo=f"{lo['growth']:+.0%}", days=self.growth_days)
+    def growth_extremes(self) -> tuple[pd.Series, pd.Series] | None:
+        """The fastest- and slowest-growing segments with at least 2 % of GMV (None with fewer than two)."""
+        big = self.table[(self.table["gmv_share"] >= 0.02) & self.table["growth"].notna()]
+        if len(big) < 2:
+            return None
+        g = big["growth"].astype(float)
+        return big.loc[g.idxmax()], big.loc[g.idxmin()]
 
-    def growth_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The numbers behind the growth chart: GMV of the two windows and the growth per segment."""
-        return self.display_table(lang)[["segment", "name", "gmv_before", "gmv_recent", "growth"]]
+    def fastest_growing(self) -> pd.Series | None:
+        """The fastest-growing segment with at least 5 % of GMV (None when growth is unknown)."""
+        big = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
+        return None if big.empty else big.loc[big["growth"].astype(float).idxmax()]
 
-    def display_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The segment table with a display-name column after the raw value."""
-        out = self.table.copy()
-        out.insert(1, "name", [self.label(str(v), lang) for v in out["segment"]])
-        return out
+    def largest_decline(self) -> pd.Series | None:
+        """The segment with at least 5 % of GMV that lost the most GMV in money over the growth window
+        (last ``growth_days`` days against the ``growth_days`` before); None when none declined."""
+        tab = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
+        loss = (tab["gmv_before"] - tab["gmv_recent"]).astype(float)
+        loss = loss[loss > 0]
+        return None if loss.empty else tab.loc[loss.idxmax()]
 
     def largest(self) -> pd.Series:
         """The segment with the most GMV."""
@@ -167,51 +164,6 @@ class SegmentCut:
     def row(self, value: str) -> pd.Series | None:
         hit = self.table[self.table["segment"] == value]
         return None if hit.empty else hit.iloc[0]
-
-    def headline(self, lang: str = "zh") -> str:
-        """One-line takeaway: the segment with the most GMV and the fastest-growing sizeable segment."""
-        tab = self.table
-        if tab.empty:
-            return _t("segments.cut.empty", lang)
-        top = self.largest()
-        text = _t("segments.cut.takeaway", lang, seg=self.label(str(top["segment"]), lang),
-                  cust=f"{top['customer_share']:.0%}", gmv=f"{top['gmv_share']:.0%}")
-        big = tab[(tab["gmv_share"] >= 0.05) & tab["growth"].notna()]
-        if not big.empty:
-            g = big.loc[big["growth"].astype(float).idxmax()]
-            text += _t("segments.cut.growth", lang, seg=self.label(str(g["segment"]), lang), g=f"{g['growth']:+.0%}",
-                       days=self.growth_days)
-        return text
-
-
-def _growth_extremes(tab: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
-    big = tab[(tab["gmv_share"] >= 0.02) & tab["growth"].notna()]
-    if len(big) < 2:
-        return None
-    g = big["growth"].astype(float)
-    return big.loc[g.idxmax()], big.loc[g.idxmin()]
-
-
-def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple = ()) -> str:
-    """Display name of a segment value (translates RFM segments, price bands, cluster numbers, placeholders)."""
-    if value in PLACEHOLDERS:
-        return _t(PLACEHOLDERS[value], lang)
-    if dimension == "rfm_segment":
-        return _t(f"portrait.seg.{value}", lang)
-    if dimension == "price_sensitivity":
-        return _t(f"segments.price.{value}", lang)
-    if dimension == "cluster" and value.startswith("C"):
-        try:
-            i = int(value[1:]) - 1
-        except ValueError:
-            return value
-        for p in personas:
-            if p.cluster == i:
-                from ecops.render.words import value_text  # until segments is a view: the persona's name in words
-                from ecops.views.portrait import persona_name
-
-                return f"{value} {value_text(persona_name(p), lang, None)}"
-    return value
 
 
 def _as_of(ds: Dataset, f: Filters) -> dt.date:
@@ -405,12 +357,9 @@ class SegmentComparison:
     b: str
     table: pd.DataFrame
 
-    def headline(self, lang: str = "zh", label_a: str | None = None, label_b: str | None = None) -> str:
-        row = self.table.set_index("metric").loc["gmv_per_customer"]
-        key = "segments.compare.sig" if bool(row["significant"]) else "segments.compare.nosig"
-        ratio = row["b"] / row["a"] if row["a"] else float("nan")
-        return _t(key, lang, a=label_a or self.a, b=label_b or self.b, ratio=f"{ratio:.2f}",
-                  lo=f"{row['lower']:,.0f}", hi=f"{row['upper']:,.0f}")
+    def gmv_per_customer(self) -> pd.Series:
+        """The comparison of GMV per buyer (a, b, difference b − a, its 95 % interval, significant)."""
+        return self.table.set_index("metric").loc["gmv_per_customer"]
 
 
 def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComparison:
@@ -613,66 +562,5 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 __all__ = [
     "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions", "compare",
     "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
-    "segment_label", "wilson",
+    "wilson",
 ]
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report at the page's defaults: the first available cut (region where
-    mapped) with its growth and the comparison of its two largest segments, and the association rules — each with
-    the page's takeaway, figure and table. No customer list: campaign lists are exported on the page only."""
-    from ecops.charts import segments as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    res = compute_page(ds, filters, view="all")
-    out: list = []
-    cut = res.cut
-    if cut is None or cut.table.empty:
-        out.append(ReportSection(heading=t("segments.title"), takeaway=t("segments.empty")))
-    else:
-        dim = cut.dimension.key
-        missing = []
-        for item in res.missing:
-            group, _, cols = item.partition(":")
-            if group == "psychographic":
-                missing.append(t("segments.missing.psychographic",
-                                 cols=", ".join(f"`customers.{c}`" for c in cols.split("/"))))
-            elif group == "geographic":
-                missing.append(t("segments.missing.geographic"))
-        demo = [i.partition(":")[2] for i in res.missing if i.startswith("demographic:")]
-        if demo:
-            missing.append(t("segments.missing.demographic", cols=", ".join(f"`customers.{c}`" for c in demo)))
-        part = [ReportSection(heading=t("segments.cut.title", dim=t(f"segments.dim.{dim}")), takeaway=cut.headline(lang),
-                              bullets=tuple(missing), figures=(charts.cut_figure(cut, lang),),
-                              tables=(cut.display_table(lang),))]
-        if cut.table["growth"].notna().any():
-            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
-                                      takeaway=cut.growth_headline(lang), figures=(charts.growth_figure(cut, lang),),
-                                      tables=(cut.growth_table(lang),)))
-        else:
-            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
-                                      takeaway=t("segments.cut.no_growth", days=cut.growth_days)))
-        cmp = res.comparison
-        if cmp is None:
-            part.append(ReportSection(heading=t("segments.compare.title"), takeaway=t("segments.compare.need_two")))
-        else:
-            la, lb = cut.label(cmp.a, lang), cut.label(cmp.b, lang)
-            part.append(ReportSection(heading=f"{t('segments.compare.title')} · {la} / {lb}",
-                                      takeaway=cmp.headline(lang, la, lb),
-                                      figures=(charts.comparison_figure(cmp, la, lb, lang),), tables=(cmp.table,)))
-        s = part[-1]
-        part[-1] = ReportSection(heading=s.heading, takeaway=s.takeaway, figures=s.figures, tables=s.tables,
-                                 bullets=s.bullets, notes=t("segments.method", days=cut.growth_days))
-        out += part
-    rules = res.basket
-    if rules is not None and rules.n_baskets:
-        stats_line = t("segments.basket.stats", n=f"{rules.n_baskets:,}", multi=f"{rules.n_multi:,}",
-                       dropped=f"{rules.n_dropped:,}", min=f"{rules.min_count:,}")
-        out.append(ReportSection(
-            heading=t("segments.basket.title"), takeaway=rules.headline(lang), bullets=(stats_line,),
-            figures=() if rules.rules.empty else (charts.rules_figure(rules, lang),),
-            tables=() if rules.rules.empty else (rules.rules,), notes=t("segments.basket.method")))
-    return out

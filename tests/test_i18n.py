@@ -81,6 +81,8 @@ def test_placeholders_have_real_translations(module):
 
 
 def test_placeholder_labels_translate_when_shown():
+    import datetime as dt
+
     import pandas as pd
 
     from ecops import logistics, pricing, profit, segments
@@ -96,7 +98,12 @@ def test_placeholder_labels_translate_when_shown():
     assert list(shown.index) == ["顺丰", "（未记录）"] and logistics.label(logistics.UNKNOWN, "en") == "(not recorded)"
     assert profit.label("region", profit.NONE, "zh") == "（未记录）"
     assert profit.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
-    assert segments.segment_label("lifestyle", segments.UNKNOWN, "zh") == "（未记录）"
+    from ecops.render.words import value_text
+    from ecops.views.segments import segment_value
+
+    cut = segments.SegmentCut(segments.Dimension("lifestyle", "psychographic", "customer"), pd.DataFrame(),
+                              dt.date(2025, 1, 1), 90)
+    assert value_text(segment_value(cut, segments.UNKNOWN), "zh", None) == "（未记录）"
     from ecops import forecast, satisfaction, warehouse
 
     assert forecast.label(forecast.NO_CATEGORY, "zh") == warehouse.label(warehouse.NO_CATEGORY, "zh") == "（未分类）"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecops import i18n, overview, portrait, pricing, promotions, report, segments
+from ecops import i18n, overview, portrait, pricing, promotions, report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -224,25 +224,30 @@ def test_portrait_report_without_customers_table(minimal_ds):
     assert 'class="figure"' in doc
 
 
-# --------------------------------------------------------------------------- segments
+# --------------------------------------------------------------------------- segments (rendered from its view)
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_segments_sections(sample_ds, sample, raw, lang):
-    secs = segments.html_sections(sample_ds, None, lang)
-    res = segments.compute_page(sample_ds, view="all")
-    heads = [s.heading for s in secs]
-    assert heads[0] == i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
-    assert secs[0].takeaway == res.cut.headline(lang) and secs[0].figures
+def test_segments_report_is_its_view(sample_ds, sample, raw, lang):
+    from ecops.render import words
+    from ecops.views import segments as segments_view
+
+    doc = report.html_document(sample_ds, None, lang, ["segments"])
+    secs = _sections(doc)
+    heading = i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
+    assert _headings(doc, 2)[0] == heading and 'class="figure"' in secs[heading]
+    v = segments_view.build(sample_ds)
+    for s in v.sections:  # every takeaway of the view is in the report, word for word
+        if s.takeaway is not None and s.heading is not None:
+            text = html.escape(words.say(s.takeaway, lang), quote=False)
+            assert text in secs[words.say(s.heading, lang)], s.id
     # independent: every order line falls in exactly one region, so the cut's GMV is the hand-computed total
-    assert secs[0].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
-    cmp = res.comparison
-    la, lb = res.cut.label(cmp.a, lang), res.cut.label(cmp.b, lang)
-    compare = secs[heads.index(f"{i18n.t('segments.compare.title', lang)} · {la} / {lb}")]
-    assert compare.takeaway == cmp.headline(lang, la, lb) and compare.figures
-    rules = secs[-1]
-    assert rules.heading == i18n.t("segments.basket.title", lang) and rules.takeaway == res.basket.headline(lang)
-    top = set(zip(rules.tables[0]["antecedent"].head(10), rules.tables[0]["consequent"].head(10), strict=True))
+    table = _tables(secs[heading])[0]
+    cells = table[i18n.t("segments.metric.gmv", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
+    assert cells.sum() == pytest.approx(raw["gmv"], abs=0.01 * len(cells))
+    assert i18n.t("segments.compare.title", lang) in secs and i18n.t("segments.basket.title", lang) in secs
+    rules = v.section("basket").tables[0].frame
+    top = set(zip(rules["antecedent"].head(10), rules["consequent"].head(10), strict=True))
     assert set(sample.truth.product_pairs) <= top  # the planted pairs lead the table behind the chart
-    assert rules.notes == i18n.t("segments.basket.method", lang)
+    assert i18n.t("segments.export.title", lang) not in secs  # campaign lists are exported on the page only
 
 
 # --------------------------------------------------------------------------- the whole report

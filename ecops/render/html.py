@@ -94,7 +94,7 @@ def view_sections(v: View, lang: str, currency: str | None, *, mask: bool = True
     """The report sections of view ``v`` at heading ``level``, in ``lang`` with money in ``currency``.
 
     A section without a heading (a notice, the method notes) joins the section before it; one at
-    the very start gets ``title`` as its heading. Personal fields in tables are masked unless ``mask`` is False.
+    the very start (a page's KPIs) gets ``title`` as its heading, none by default. Personal fields in tables are masked unless ``mask`` is False.
     """
     out: list[export.HtmlSection] = []
     for s in v.sections:

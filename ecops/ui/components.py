@@ -219,6 +219,15 @@ def _widget(kind: Callable[..., Any], label: str, name: str, default: Any, optio
     return value
 
 
+def current(name: str, default: Any, options: Sequence[Any] | None = None) -> Any:
+    """The value widget ``name`` holds now (or will start with): read before the widget is drawn, when a
+    computation it drives must run first (the widget itself is drawn later, next to its result)."""
+    key = f"w.{name}"
+    if key in st.session_state:
+        return st.session_state[key]
+    return state.param(name, default, options)
+
+
 def slider(label: str, name: str, min_value: Any, max_value: Any, default: Any, step: Any = None, **kw: Any) -> Any:
     return _widget(st.slider, label, name, default, min_value=min_value, max_value=max_value, step=step, **kw)
 

@@ -28,9 +28,13 @@ def _context(lang: str | None, currency: str | None) -> tuple[str, str]:
 
 
 def view(v: View, *, lang: str | None = None, currency: str | None = None,
-         before: Mapping[str, Callable[[], None]] | None = None, hide: Collection[str] = ()) -> None:
-    """Draw every section of ``v`` in order but those in ``hide``; ``before[id]()`` runs just before
-    section ``id`` (the controls that belong to it) and may add to ``hide``."""
+         before: Mapping[str, Callable[[], None]] | None = None, after: Mapping[str, Callable[[], None]] | None = None,
+         hide: Collection[str] = ()) -> None:
+    """Draw every section of ``v`` in order but those in ``hide``.
+
+    ``before[id]()`` runs just before section ``id`` (the controls that belong to it) and may add
+    to ``hide``; ``after[id]()`` runs just after it (page-only parts, such as a campaign list).
+    """
     lang, currency = _context(lang, currency)
     for s in v.sections:
         if before and s.id in before:
@@ -38,6 +42,8 @@ def view(v: View, *, lang: str | None = None, currency: str | None = None,
         if s.id in hide:
             continue
         section(s, v.page, lang=lang, currency=currency)
+        if after and s.id in after:
+            after[s.id]()
 
 
 def _say(text: Text, lang: str, currency: str) -> str:

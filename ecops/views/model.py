@@ -59,7 +59,7 @@ class Kpi:
     """A headline figure: its label, its value, its change against the comparison period, a help text."""
 
     label: str  # i18n key
-    value: Num
+    value: Value  # a Num, or a name (the largest segment)
     change: Num | None = None  # pct_change or pp_change; None when not comparable
     help: str | Text | None = None  # an i18n key, or a sentence with values (an interval)
 
