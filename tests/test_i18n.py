@@ -86,12 +86,19 @@ def test_placeholder_labels_translate_when_shown():
     import pandas as pd
 
     from ecops import logistics, pricing, profit, segments
+    from ecops.render import words
+    from ecops.views import Column, Table
+    from ecops.views import pricing as pricing_view
 
-    assert pricing.label(pricing.NO_CATEGORY, "zh") == "（未分类）"
-    assert pricing.label(pricing.ALL_PRODUCTS, "en") == "(all products)"
-    assert pricing.label("服饰", "en") == "服饰"
+    def cat(value, lang):
+        return words.value_text(pricing_view.category(value), lang, None)
+
+    assert cat(pricing.NO_CATEGORY, "zh") == "（未分类）"
+    assert cat(pricing.ALL_PRODUCTS, "en") == "(all products)"
+    assert cat("服饰", "en") == "服饰"
     frame = pd.DataFrame({"category": [pricing.NO_CATEGORY, "数码"], "n": [1, 2]})
-    assert list(pricing.localise(frame, "zh")["category"]) == ["（未分类）", "数码"]
+    table = Table("t", frame, (Column("category", "pricing.col.category", value_keys=pricing.PLACEHOLDERS),))
+    assert list(words.labelled(table, "zh").iloc[:, 0]) == ["（未分类）", "数码"]
     assert list(frame["category"]) == [pricing.NO_CATEGORY, "数码"]  # the result itself is left as it is
     sc = pd.DataFrame({"carrier": ["顺丰", logistics.UNKNOWN], "orders": [3, 1]}).set_index("carrier")
     shown = logistics.localise(sc, "zh")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
+from support.apptest import page_words as _page_words
 from support.apptest import run_page
 
 from ecops import portrait
@@ -21,11 +22,6 @@ def _takeaway(ds, section: str, lang: str = "zh", **params) -> str:
     return words.say(portrait_view.build(ds, **params).section(section).takeaway, lang)
 
 
-def _plain(text: str) -> str:
-    import re
-
-    return re.sub(r"\\(.)", r"\1", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
 
 def test_rfm_section_on_the_sample(sample_ds):
     res = portrait.compute_page(sample_ds)
@@ -33,7 +29,7 @@ def test_rfm_section_on_the_sample(sample_ds):
     m = _metrics(at)
     assert m["购买客户数"] == f"{res.kpis.customers:,}"
     assert m["复购客户占比"] == f"{res.kpis.repeat_rate * 100:.1f}%"
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "rfm", view="rfm") in text
     assert _takeaway(sample_ds, "moves", view="rfm") in text
     # independent: the headline names the segment whose GMV share most exceeds its share of buyers, by hand
@@ -49,7 +45,7 @@ def test_rfm_section_on_the_sample(sample_ds):
 def test_personas_and_clv_sections(sample_ds):
     at = _run(sample_ds, view="clusters")
     res = portrait.compute_page(sample_ds, view="clusters")
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "clusters", view="clusters") in text
     for p in res.clusters.personas:
         assert words.value_text(portrait_view.persona_name(p), "zh", None) in text
@@ -57,20 +53,20 @@ def test_personas_and_clv_sections(sample_ds):
     res = portrait.compute_page(sample_ds, view="clv")
     m = _metrics(at)
     assert m["Expected repeat purchases"] == f"{res.clv.clv.result.total_purchases:,.0f}"
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "backtest", "en", view="clv") in text and "Fitted on data before" in text
 
 
 def test_cohorts_and_demographics_sections(sample_ds):
     at = _run(sample_ds, view="cohorts")
-    assert _takeaway(sample_ds, "cohorts", view="cohorts") in _plain(_text(at))
+    assert _takeaway(sample_ds, "cohorts", view="cohorts") in _page_words(at)
     at = _run(sample_ds, view="demographics")
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "demo.gender", view="demographics") in text
     assert _takeaway(sample_ds, "times", view="demographics") in text
     assert _takeaway(sample_ds, "demo.age", view="demographics") not in text  # one attribute at a time
     at.selectbox(key="w.dim").set_value("age").run()
-    assert _takeaway(sample_ds, "demo.age", view="demographics") in _plain(_text(at))
+    assert _takeaway(sample_ds, "demo.age", view="demographics") in _page_words(at)
 
 
 def test_flat_export(flat_ds):

@@ -8,7 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 from support.apptest import PAGES, run_page
 from support.apptest import metrics as _metrics
-from support.apptest import page_text as _text
+from support.apptest import page_words as _page_words
 
 from ecops import basket, segments
 from ecops.render import words
@@ -21,11 +21,6 @@ def _takeaway(ds, section: str, lang: str = "zh", **params) -> str:
     return words.say(segments_view.build(ds, **params).section(section).takeaway, lang)
 
 
-def _plain(text: str) -> str:
-    import re
-
-    return re.sub(r"\\(.)", r"\1", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
 
 def _run(ds, **params: str) -> AppTest:
     return run_page("segments", ds, **params)
@@ -36,7 +31,7 @@ def test_region_cut_on_the_sample(sample_ds):
     at = _run(sample_ds)
     m = _metrics(at)
     assert m["细分数"] == str(len(cut.table)) and m["最大细分"] == cut.largest()["segment"] == "广东"
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "cut", view="cuts") in text
     # independent: the headline's largest segment and its shares, by hand from the cut
     assert f"「广东」是最大的细分：占客户的 {cut.largest()['customer_share']:.0%}" in text
@@ -51,7 +46,7 @@ def test_behavioural_cut_and_comparison_in_english(sample_ds):
     at = _run(sample_ds, dim="rfm_segment", lang="en", a="champions", b="lost")
     cut = segments.segment_cut(sample_ds, dimension="rfm_segment")
     cmp = segments.compare(cut, "champions", "lost")
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "compare", "en", view="cuts", dimension="rfm_segment", compare_a="champions",
                      compare_b="lost") in text
     row = cmp.table.set_index("metric").loc["gmv_per_customer"]
@@ -62,7 +57,7 @@ def test_behavioural_cut_and_comparison_in_english(sample_ds):
 def test_basket_section(sample, sample_ds):
     at = _run(sample_ds, view="basket")
     res = basket.association_rules(sample_ds)
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert _takeaway(sample_ds, "basket", view="basket") in text
     top = res.rules.iloc[0]
     assert str(top["antecedent_name"]) in text and f"{top['lift']:.1f}" in text
@@ -71,18 +66,18 @@ def test_basket_section(sample, sample_ds):
 
 def test_flat_export(flat_ds):
     at = _run(flat_ds, lang="en")
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert "customers.gender" in text and "Psychographic cuts need" in text
     assert _metrics(at)["Segments"] == str(len(segments.segment_cut(flat_ds, dimension="region").table))
 
 
 def test_minimal_dataset_without_customers_or_products(minimal_ds):
     at = _run(minimal_ds, lang="en")
-    text = _plain(_text(at))
+    text = _page_words(at)
     assert "Map orders.region" in text
     assert _metrics(at)["Largest segment"] == "Champions"
     at = _run(minimal_ds, view="basket", lang="en")
-    assert "Buyers of" in _plain(_text(at))
+    assert "Buyers of" in _page_words(at)
 
 
 

@@ -32,46 +32,56 @@ def raw(sample):
     return {"orders": orders, "gmv": float((lines["quantity"] * lines["unit_price"]).sum())}
 
 
-# --------------------------------------------------------------------------- pricing
+# --------------------------------------------------------------------------- pricing (rendered from its view)
 @pytest.fixture(scope="module")
 def pricing_res(sample_ds):
     return pricing.compute_page(sample_ds)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_pricing_sections(sample_ds, sample, pricing_res, lang):
-    secs = pricing.html_sections(sample_ds, None, lang)
-    keys = ["elasticity", "distribution", "bands", "index", "optimal", "whatif"]
-    assert [s.heading for s in secs] == [i18n.t(f"pricing.h.{k}", lang) for k in keys]
-    assert all(s.figures and s.tables and s.takeaway for s in secs)
-    tk = pricing.takeaways(pricing_res)
-    key, values = tk["elasticity"]
-    assert secs[0].takeaway == i18n.t(key, lang, cur="¥", **values)  # the page's sentence, the page's numbers
+def test_pricing_report_is_its_view(sample_ds, sample, pricing_res, lang):
+    from ecops.render import words
+    from ecops.views import pricing as pricing_view
+
+    doc = report.html_document(sample_ds, None, lang, ["pricing"])
+    secs = _sections(doc)
+    for k in ("elasticity", "reading", "sku", "distribution", "bands", "index", "optimal", "whatif"):
+        assert i18n.t(f"pricing.h.{k}", lang) in secs, k
+    v = pricing_view.build(sample_ds)
+    for s in v.sections:  # every takeaway and reading of the view is in the report, word for word
+        for text in (s.takeaway, *s.bullets):
+            if text is not None and s.heading is not None:
+                shown = re.sub(r"</?strong>", "", secs[words.say(s.heading, lang)])
+                assert html.escape(words.say(text, lang), quote=False).replace("**", "") in shown, s.id
     # independent: the most price-sensitive category named is the planted one, and the figure's points are the
     # planted elasticities (±0.25)
     truth = sample.truth.elasticity
+    key, values = pricing.takeaways(pricing_res)["elasticity"]
     assert values["most"] == min(truth, key=truth.get) == "数码"
-    fig = secs[0].figures[0]
+    fig = words.figure(v.section("elasticity").figure, lang, "¥")
     shown = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))
     assert set(shown) == set(truth) and all(abs(shown[c] - e) <= 0.25 for c, e in truth.items())
     # the reading in words: a 10% rise loses 1 − 1.1^ε of units, by hand
-    est = pricing_res.elasticity.estimated.set_index("category")
-    e = float(est.loc["数码", "elasticity"])
-    reading = next(b for b in secs[0].bullets if "数码" in b)
-    assert f"{1 - 1.1 ** e:.0%}" in reading and f"{e:.2f}" in reading
-    key, values = tk["optimal"]
-    assert secs[4].takeaway == i18n.t(key, lang, cur="¥", **values)
+    e = float(pricing_res.elasticity.estimated.set_index("category").loc["数码", "elasticity"])
+    reading = html.unescape(re.sub(r"<[^>]+>", "", secs[i18n.t("pricing.h.reading", lang)]))
+    line = next(x for x in reading.splitlines() + reading.split("数码")[1:2] if f"{e:.2f}" in x)
+    assert f"{1 - 1.1 ** e:.0%}" in line
     w = pricing_res.whatif  # the page's default what-if: +5% on every estimated category
-    assert f"{w.units / w.units_now - 1:+.1%}" in secs[5].takeaway
-    assert secs[-1].notes.startswith(i18n.t("pricing.method", lang, period=28, ci="95%")[:30])
+    assert f"{w.units / w.units_now - 1:+.1%}" in secs[i18n.t("pricing.h.whatif", lang)]
+    # the costed action: the what-if of each move to the margin-optimal price, its gain in profit
+    for a in v.section("optimal").actions:
+        cat = a.text.values["cat"]
+        row = pricing_res.optimal.set_index("category").loc[cat]
+        moved = pricing.what_if(pricing_res.elasticity.categories, pricing_res.baseline, cat, float(row["change"]))
+        assert a.impact.value == pytest.approx(moved.profit - moved.profit_now) and a.impact.value > 0
 
 
-def test_pricing_sections_without_costs_or_categories(flat_ds, minimal_ds):
-    secs = pricing.html_sections(flat_ds, None, "en")
-    optimal = next(s for s in secs if s.heading == i18n.t("pricing.h.optimal", "en"))
-    assert optimal.takeaway == i18n.t("pricing.need_cost", "en") and not optimal.figures
-    secs = pricing.html_sections(minimal_ds, None, "en")
-    assert i18n.t("pricing.need_category", "en") in secs[0].bullets and _figure_count(secs) >= 4
+def test_pricing_report_without_costs_or_categories(flat_ds, minimal_ds):
+    secs = _sections(report.html_document(flat_ds, None, "en", ["pricing"]))
+    assert html.escape(i18n.t("pricing.need_cost", "en"), quote=False).replace("`", "") in \
+        re.sub(r"</?code>", "", secs[i18n.t("pricing.h.optimal", "en")])
+    doc = report.html_document(minimal_ds, None, "en", ["pricing"])
+    assert "No product category in this dataset" in doc and doc.count('class="figure"') >= 4
 
 
 # --------------------------------------------------------------------------- promotions
@@ -322,10 +332,12 @@ def test_tables_with_personal_fields_are_masked_unless_clear_is_permitted(sample
 
 
 def test_a_failing_page_is_reported_under_its_heading_and_the_rest_is_complete(sample_ds, monkeypatch):
-    def boom(ds, f, lang):
+    def boom(*args, **kw):
         raise RuntimeError("secret path /srv/data/x.duckdb")
 
-    monkeypatch.setattr(pricing, "html_sections", boom)
+    from ecops import views
+
+    monkeypatch.setitem(views.BUILDERS, "pricing", boom)
     doc = report.html_document(sample_ds, None, "en", ["overview", "pricing"])
     assert _headings(doc, 2) == ["Contents", "Overview", "Pricing"]
     assert i18n.t("core.report.failed", "en", error="RuntimeError") in doc and "/srv/data" not in doc

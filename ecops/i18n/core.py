@@ -93,4 +93,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},
     "core.report.rows_shown": {"en": "first {n:,} of {total:,} rows", "zh": "前 {n:,} 行，共 {total:,} 行"},
     "core.two_sentences": {"en": "{a}{b}", "zh": "{a}{b}"},
+    "core.ratio": {"en": "{a} / {b}", "zh": "{a} / {b}"},
 }

@@ -9,6 +9,7 @@ through the renderer's ``escape`` before they enter a sentence: a value can neve
 from __future__ import annotations
 
 import importlib
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ import pandas as pd
 from ecops import format as fmt
 from ecops import i18n
 from ecops.views.model import Column, Figure, Kpi, Many, Num, Table, Text, Value
+
+_FORMATTER = string.Formatter()
 
 __all__ = ["cell", "column_label", "figure", "kpi_words", "labelled", "say", "table_text", "value_text"]
 
@@ -43,14 +46,46 @@ def value_text(value: Value, lang: str, currency: str | None) -> str:
     return fmt.date(value) if hasattr(value, "isoformat") else str(value)
 
 
+def _spec(value: Value, spec: str) -> str:
+    """A number formatted with a catalogue's own format spec (``{e:.2f}``, ``{share:.0%}``)."""
+    raw = value.value if isinstance(value, Num) else value
+    if fmt.is_missing(raw):
+        return fmt.DASH
+    try:
+        return format(raw, spec)
+    except (TypeError, ValueError):
+        return str(raw)
+
+
 def say(text: Text, lang: str, currency: str | None = "¥", escape: Callable[[str], str] = _same) -> str:
     """The sentence ``text`` in ``lang``, each value formatted and passed through ``escape``.
 
     The catalogue's own text (which may carry light markdown) is left as written; only the values
-    are escaped, because only they come from the data.
+    are escaped, because only they come from the data. A value is formatted by its meaning
+    (:class:`Num`), unless the catalogue gives a format spec for it (``{e:.2f}``); ``{cur}`` is the
+    currency symbol unless a value of that name is given. A sentence whose values do not fit its
+    template is shown as the template (never an exception).
     """
-    values = {name: escape(value_text(v, lang, currency)) for name, v in text.values.items()}
-    return i18n.t(text.key, lang, **values)
+    template = i18n.t(text.key, lang)
+    out: list[str] = []
+    try:
+        fields = list(_FORMATTER.parse(template))
+    except ValueError:
+        return template
+    for literal, name, spec, _ in fields:
+        out.append(literal)
+        if name is None:
+            continue
+        if name in text.values:
+            value = text.values[name]
+            shown = _spec(value, spec) if spec and not isinstance(value, Text | Many | str) else \
+                value_text(value, lang, currency)
+        elif name == "cur":
+            shown = fmt.currency_symbol(currency)
+        else:
+            return template
+        out.append(escape(shown))
+    return "".join(out)
 
 
 def kpi_words(k: Kpi, lang: str, currency: str | None) -> tuple[str, str, str | None, str | None]:
