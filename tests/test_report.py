@@ -1,8 +1,8 @@
 """The standalone HTML report: every page's sections (takeaways, figures, tables) and the report around them.
 
-Each ``html_sections`` is checked against its module's own ``compute_page`` numbers (the sentence holds the
-figure the page shows) and, where cheap, against something independent: the sample's planted truth or a value
-computed by hand from the raw tables with pandas.
+A page converted to a view is checked through the report rendered from it: its view's sentences appear word for
+word, and its numbers against something independent — the sample's planted truth or a value computed by hand from
+the raw tables with pandas. Pages not yet converted are tested through their ``html_sections`` in their own tests.
 """
 
 from __future__ import annotations
@@ -19,10 +19,6 @@ from ecops import i18n, overview, portrait, pricing, promotions, report
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _figure_count(secs) -> int:
-    return sum(len(s.figures) for s in secs)
-
-
 @pytest.fixture(scope="module")
 def raw(sample):
     """Non-cancelled orders and their lines, by hand (the definitions in ecops.overview)."""
@@ -30,6 +26,17 @@ def raw(sample):
     orders = t["orders"][t["orders"]["status"] != "cancelled"]
     lines = t["order_items"][t["order_items"]["order_id"].isin(orders["order_id"])]
     return {"orders": orders, "gmv": float((lines["quantity"] * lines["unit_price"]).sum())}
+
+
+def _assert_view_in_report(v, secs: dict[str, str], lang: str) -> None:
+    """Every takeaway and sentence of view ``v`` is in the report under its section's heading, word for word."""
+    from ecops.render import words
+
+    for s in v.sections:
+        for text in (s.takeaway, *s.bullets):
+            if text is not None and s.heading is not None:
+                shown = re.sub(r"</?strong>", "", secs[words.say(s.heading, lang)])
+                assert html.escape(words.say(text, lang), quote=False).replace("**", "") in shown, s.id
 
 
 # --------------------------------------------------------------------------- pricing (rendered from its view)
@@ -48,11 +55,7 @@ def test_pricing_report_is_its_view(sample_ds, sample, pricing_res, lang):
     for k in ("elasticity", "reading", "sku", "distribution", "bands", "index", "optimal", "whatif"):
         assert i18n.t(f"pricing.h.{k}", lang) in secs, k
     v = pricing_view.build(sample_ds)
-    for s in v.sections:  # every takeaway and reading of the view is in the report, word for word
-        for text in (s.takeaway, *s.bullets):
-            if text is not None and s.heading is not None:
-                shown = re.sub(r"</?strong>", "", secs[words.say(s.heading, lang)])
-                assert html.escape(words.say(text, lang), quote=False).replace("**", "") in shown, s.id
+    _assert_view_in_report(v, secs, lang)
     # independent: the most price-sensitive category named is the planted one, and the figure's points are the
     # planted elasticities (±0.25)
     truth = sample.truth.elasticity
@@ -84,44 +87,52 @@ def test_pricing_report_without_costs_or_categories(flat_ds, minimal_ds):
     assert "No product category in this dataset" in doc and doc.count('class="figure"') >= 4
 
 
-# --------------------------------------------------------------------------- promotions
+# --------------------------------------------------------------------------- promotions (rendered from its view)
 @pytest.fixture(scope="module")
 def promo_res(sample_ds):
     return promotions.compute_page(sample_ds)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_promotions_sections(sample_ds, sample, promo_res, lang):
-    secs = promotions.html_sections(sample_ds, None, lang)
-    heads = [s.heading for s in secs]
+def test_promotions_report_is_its_view(sample_ds, sample, promo_res, lang):
+    from ecops.views import promotions as promotions_view
+
+    doc = report.html_document(sample_ds, None, lang, ["promotions"])
+    secs = _sections(doc)
     for key in ("summary", "roi", "lift", "depth", "redemption", "bunching", "buyers"):
-        assert i18n.t(f"promotions.h.{key}", lang) in heads
-    assert _figure_count(secs) >= 7 and all(s.tables for s in secs)
-    summary = [i18n.t(k, lang, cur="¥", **{n: ("、" if lang == "zh" else ", ").join(v) if isinstance(v, tuple) else v
-                                          for n, v in vals.items()}) for k, vals in promotions.summary(promo_res)]
-    assert [secs[0].takeaway, *secs[0].bullets] == summary  # 活动评估, sentence by sentence
+        assert i18n.t(f"promotions.h.{key}", lang) in secs, key
+    assert doc.count('class="figure"') >= 7
+    v = promotions_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
+    summary = html.unescape(re.sub(r"<[^>]+>", "", secs[i18n.t("promotions.h.summary", lang)]))
     # independent: every planted campaign was evaluated
     truth = {c.promotion_id: c for c in sample.truth.campaigns}
-    assert summary[0].startswith(f"{len(truth)} " if lang == "en" else f"共评估 {len(truth)} 个活动")
+    assert (f"{len(truth)} campaigns" if lang == "en" else f"共评估 {len(truth)} 个活动") in summary
     key, values = promotions.takeaways(promo_res)["lift"]
-    lift = secs[heads.index(i18n.t("promotions.h.lift", lang))]
-    assert lift.takeaway == i18n.t(key, lang, cur="¥", **values) and f"¥{values['gmv']:,.0f}" in lift.takeaway
+    assert f"¥{values['gmv']:,.0f}" in secs[i18n.t("promotions.h.lift", lang)]
     # the actual-vs-baseline chart of the top campaign: its interval covers the planted lift
     pid = promo_res.top_campaign
     row = promo_res.campaigns.set_index("promotion_id").loc[pid]
-    daily = next(s for s in secs if s.heading.startswith(i18n.t("promotions.h.daily", lang)))
-    assert row["name"] in daily.heading and f"{row['orders_lift']:+.0%}" in daily.takeaway
+    daily = next(h for h in secs if h.startswith(i18n.t("promotions.h.daily", lang)))
+    assert row["name"] in daily and f"{row['orders_lift']:+.0%}" in secs[daily]
     assert row["orders_lift_low"] <= truth[pid].lift <= row["orders_lift_high"]
     # the bunching chart sits at a planted 满减 threshold
-    bunching = secs[heads.index(i18n.t("promotions.h.bunching", lang))]
     planted = {c.threshold for c in truth.values() if c.kind == "threshold"}
-    assert promo_res.strongest_threshold in planted and f"¥{promo_res.strongest_threshold:,.0f}" in bunching.takeaway
-    assert secs[-1].notes.endswith(i18n.t("promotions.method", lang, **promotions.method_values(promo_res))[-40:])
+    assert promo_res.strongest_threshold in planted
+    assert f"¥{promo_res.strongest_threshold:,.0f}" in secs[i18n.t("promotions.h.bunching", lang)]
+    # the costed actions: the campaigns that lost money, each worth its loss counted from the table
+    ev = promo_res.evaluated
+    lost = ev[(ev["verdict"] == "not_profitable") & (ev["incremental_profit"] < 0)]
+    acts = v.section("summary").actions
+    assert acts and [a.impact.value for a in acts] == sorted((-lost["incremental_profit"]).tolist(), reverse=True)[:3]
+    loss = lost["total_cost"] - promo_res.margin * lost["net_incremental_gmv"]  # by definition, from the table
+    assert sorted(loss.tolist(), reverse=True)[:3] == pytest.approx([a.impact.value for a in acts])
 
 
-def test_promotions_sections_without_promotions(minimal_ds):
-    (sec,) = promotions.html_sections(minimal_ds, None, "zh")
-    assert sec.heading == "促销分析" and sec.takeaway == i18n.t("promotions.need_promotions", "zh")
+def test_promotions_report_without_promotions(minimal_ds):
+    doc = report.html_document(minimal_ds, None, "zh", ["promotions"])
+    assert html.escape(i18n.t("promotions.need_promotions", "zh"), quote=False).replace("`", "") in \
+        re.sub(r"</?code>", "", doc)
 
 
 # --------------------------------------------------------------------------- overview (rendered from its view)
@@ -194,7 +205,6 @@ def portrait_docs(sample_ds):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_portrait_report_is_its_view(sample_ds, raw, portrait_docs, lang):
-    from ecops.render import words
     from ecops.views import portrait as portrait_view
 
     doc = portrait_docs[lang]
@@ -204,11 +214,7 @@ def test_portrait_report_is_its_view(sample_ds, raw, portrait_docs, lang):
         assert i18n.t(f"portrait.{key}", lang) in secs, key
     assert doc.count('class="figure"') >= 12
     v = portrait_view.build(sample_ds)
-    for s in v.sections:  # every takeaway of the view is in the report, word for word
-        if s.takeaway is not None and s.heading is not None:
-            heading = words.say(s.heading, lang)
-            assert html.escape(words.say(s.takeaway, lang), quote=False).replace("**", "") in \
-                re.sub(r"</?strong>", "", secs[heading]), s.id
+    _assert_view_in_report(v, secs, lang)
     # independent: the segment table holds every buyer of the period, counted by hand
     rfm = next(t for t in _tables(secs[i18n.t("portrait.rfm.title", lang)]))
     buyers = rfm[i18n.t("portrait.col.customers", lang)].str.replace(",", "").astype(int)
@@ -237,7 +243,6 @@ def test_portrait_report_without_customers_table(minimal_ds):
 # --------------------------------------------------------------------------- segments (rendered from its view)
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_segments_report_is_its_view(sample_ds, sample, raw, lang):
-    from ecops.render import words
     from ecops.views import segments as segments_view
 
     doc = report.html_document(sample_ds, None, lang, ["segments"])
@@ -245,10 +250,7 @@ def test_segments_report_is_its_view(sample_ds, sample, raw, lang):
     heading = i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
     assert _headings(doc, 2)[0] == heading and 'class="figure"' in secs[heading]
     v = segments_view.build(sample_ds)
-    for s in v.sections:  # every takeaway of the view is in the report, word for word
-        if s.takeaway is not None and s.heading is not None:
-            text = html.escape(words.say(s.takeaway, lang), quote=False)
-            assert text in secs[words.say(s.heading, lang)], s.id
+    _assert_view_in_report(v, secs, lang)
     # independent: every order line falls in exactly one region, so the cut's GMV is the hand-computed total
     table = _tables(secs[heading])[0]
     cells = table[i18n.t("segments.metric.gmv", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
@@ -349,8 +351,7 @@ def test_a_failing_page_is_reported_under_its_heading_and_the_rest_is_complete(s
 def test_one_page_report_is_headed_by_the_page(sample_ds):
     doc = report.html_document(sample_ds, None, "zh", ["promotions"])
     assert "<title>促销分析 — sample</title>" in doc and "<nav" not in doc
-    heads = [s.heading for s in promotions.html_sections(sample_ds, None, "zh")]
-    assert _headings(doc, 2) == heads and heads[0] == "活动评估"  # the page's sections at the top level
+    assert _headings(doc, 2)[0] == "活动评估"  # the page's sections at the top level
 
 
 def test_cli_report_html_uses_translated_headings_and_names_failed_sections(sample_ds, monkeypatch):
