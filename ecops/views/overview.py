@@ -24,6 +24,34 @@ The pattern, for every page:
 
 A section that fails to compute becomes ``Section(id, heading, error=ClassName)``
 (:func:`ecops.views.guarded`): the page and the report say so and carry on.
+
+Checklist for converting a page (portrait, segments, pricing and promotions are done this way):
+
+- ``ecops/views/<page>.py`` with ``build(ds, filters, **params) -> View`` (defaults = the page's
+  defaults: the report calls ``build(ds, filters)``) and ``view_of(result, ...)``; register it in
+  :data:`ecops.views.BUILDERS`. Delete the module's ``html_sections`` and every ``headline(lang)``
+  / ``label(lang)`` / ``localise`` method: replace each with a language-free fact (the row, the
+  share, the extreme) the view turns into ``Text``; the analysis then imports no i18n.
+- Sentences: ``Text(key, values)``; numbers ``Num(x, "money" | "money_exact" | "count" | "pct" |
+  "pct_change" | "pp_change" | "num" | "signed" | "date")``; names of codes ``Text(f"{page}.x.{code}")``;
+  lists ``Many(items)``. Existing catalogue sentences with format specs (``{e:.2f}``) and ``{cur}``
+  keep working: pass raw numbers for those.
+- Tables: ``Table(name, frame, (Column(name, label_key, fmt, unit_key, digits, codes=prefix,
+  value_keys=PLACEHOLDERS), ...))``; only listed columns are shown, under translated labels.
+  A cell may hold a ``Text``/``Many`` (a persona's name). Keep a per-page ``_COLUMNS`` dict for
+  columns several tables share.
+- Figures: ``Figure("<page>.<name>", data)`` and ``FIGURES[name](data, lang, currency)`` in
+  ``ecops/charts/<page>.py`` (a lambda wrapping the existing chart function is fine; axis labels
+  from the catalogue there).
+- Notices: a section without heading and ``tone="missing"`` ("map column X"); an empty selection
+  is a one-section view with ``tone="warning"``; method notes a trailing section with ``notes``.
+- Costed actions: ``Action(Text, Num(money), basis Text, table=name)`` computed from the page's
+  own numbers; test the impact against an independent computation.
+- Page controls that a computation depends on: read them first with ``ui.current(name, default)``,
+  draw them next to their section with ``render.view(v, before={id: fn})``; page-only parts
+  (a campaign list) with ``after={id: fn}``; show one of several sections with ``hide``.
+- Tests: AppTest text through ``support.apptest.page_words`` (markdown escapes resolved);
+  report tests with ``_sections``/``_tables``/``_assert_view_in_report`` in ``tests/test_report.py``.
 """
 
 from __future__ import annotations
