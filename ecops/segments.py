@@ -33,6 +33,7 @@ from scipy import stats
 
 from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
+from ecops.stats import mean_interval, newcombe, welch, wilson
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
 
@@ -185,12 +186,10 @@ def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
     t["gmv_share"] = t["gmv"] / t["gmv"].sum()
     t["aov"] = t["gmv"] / t["orders"].where(t["orders"] > 0)
     t["orders_per_customer"] = t["orders"] / n
-    mean = t["gmv"].to_numpy(float) / n
-    var = np.where(n > 1, (t["gmv_sq"].to_numpy(float) - n * mean ** 2) / np.maximum(n - 1, 1), np.nan)
-    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * np.sqrt(np.clip(var, 0, None) / n)
+    mean, lo, hi = mean_interval(n, t["gmv"].to_numpy(float), t["gmv_sq"].to_numpy(float))
     t["gmv_per_customer"] = mean
-    t["gmv_per_customer_lower"] = mean - half
-    t["gmv_per_customer_upper"] = mean + half
+    t["gmv_per_customer_lower"] = lo
+    t["gmv_per_customer_upper"] = hi
     lo, hi = wilson(t["repeaters"].to_numpy(float), n)
     t["repeat_rate"] = t["repeaters"] / n
     t["repeat_rate_lower"], t["repeat_rate_upper"] = lo, hi
@@ -200,17 +199,6 @@ def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
     t["margin"] = t["margin"].astype(float)
     t["growth"] = t["growth"].astype(float)
     return t.sort_values(["gmv", "segment"], ascending=[False, True])[METRIC_COLUMNS].reset_index(drop=True)
-
-
-def wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion k/n."""
-    k, n = np.asarray(k, float), np.asarray(n, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        den = 1 + z * z / n
-        mid = (p + z * z / (2 * n)) / den
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return mid - half, mid + half
 
 
 def _dimension(ds: Dataset, key: str) -> Dimension:
@@ -362,8 +350,9 @@ class SegmentComparison:
         return self.table.set_index("metric").loc["gmv_per_customer"]
 
 
-def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComparison:
-    """Compare segments ``a`` and ``b`` of a cut metric by metric, with intervals of the differences."""
+def compare(cut: SegmentCut, a: str, b: str, level: float = 0.95) -> SegmentComparison:
+    """Compare segments ``a`` and ``b`` of a cut metric by metric, with ``level`` intervals of the differences
+    (GMV per buyer: Welch's t; repeat rate: Newcombe's hybrid score from Wilson intervals)."""
     ra, rb = cut.row(a), cut.row(b)
     if ra is None or rb is None:
         raise ValueError("both segments must be in the cut")
@@ -373,9 +362,9 @@ def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComp
         va, vb = _float(ra[metric]), _float(rb[metric])
         lo = hi = None
         if metric == "gmv_per_customer":
-            lo, hi = _welch(ra, rb)
+            lo, hi = welch(*_moments(ra), *_moments(rb), level=level)
         elif metric == "repeat_rate":
-            lo, hi = _newcombe(ra, rb, z)
+            lo, hi = newcombe(*_rate(ra, level), *_rate(rb, level))
         diff = None if va is None or vb is None else vb - va
         sig = None if lo is None or hi is None else bool(lo > 0 or hi < 0)
         rows.append({"metric": metric, "a": va, "b": vb, "difference": diff, "lower": lo, "upper": hi,
@@ -391,35 +380,21 @@ def _float(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _welch(ra: pd.Series, rb: pd.Series) -> tuple[float | None, float | None]:
-    def moments(r: pd.Series) -> tuple[float, float, float]:
-        n = float(r["customers"])
-        m = float(r["gmv_per_customer"])
-        # Back out the variance from the interval half-width (t quantile × sd / √n).
-        half = float(r["gmv_per_customer_upper"]) - m
-        q = stats.t.ppf(0.975, max(n - 1, 1))
-        return n, m, (half / q) ** 2 * n if q else float("nan")
-
-    na, ma, va = moments(ra)
-    nb, mb, vb = moments(rb)
-    if na < 2 or nb < 2 or not (math.isfinite(va) and math.isfinite(vb)):
-        return None, None
-    se2 = va / na + vb / nb
-    if se2 <= 0:
-        return mb - ma, mb - ma
-    dof = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-    half = stats.t.ppf(0.975, dof) * math.sqrt(se2)
-    return mb - ma - half, mb - ma + half
+def _moments(r: pd.Series) -> tuple[float, float, float]:
+    """Buyers, mean GMV per buyer and its sample variance, backed out of the table's 95 % t interval."""
+    n = float(r["customers"])
+    m = float(r["gmv_per_customer"])
+    half = float(r["gmv_per_customer_upper"]) - m
+    q = float(stats.t.ppf(0.975, max(n - 1, 1)))
+    return n, m, (half / q) ** 2 * n if q and math.isfinite(half) else float("nan")
 
 
-def _newcombe(ra: pd.Series, rb: pd.Series, z: float) -> tuple[float | None, float | None]:
-    pa, pb = float(ra["repeat_rate"]), float(rb["repeat_rate"])
-    la, ua = float(ra["repeat_rate_lower"]), float(ra["repeat_rate_upper"])
-    lb, ub = float(rb["repeat_rate_lower"]), float(rb["repeat_rate_upper"])
-    if not all(math.isfinite(v) for v in (pa, pb, la, ua, lb, ub)):
-        return None, None
-    d = pb - pa
-    return d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2), d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+def _rate(r: pd.Series, level: float) -> tuple[float, float | None, float | None]:
+    """Repeat rate and its Wilson interval at ``level``."""
+    n = float(r["customers"])
+    p = float(r["repeat_rate"])
+    lo, hi = wilson(round(p * n), n, level)
+    return p, lo, hi
 
 
 # --------------------------------------------------------------------------- customer list
@@ -562,5 +537,4 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 __all__ = [
     "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions", "compare",
     "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
-    "wilson",
 ]

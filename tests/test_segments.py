@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -99,12 +98,6 @@ def test_compare_two_segments(sample_ds, lines):
     assert rr["lower"] < rr["difference"] < rr["upper"]
     with pytest.raises(ValueError):
         segments.compare(cut, "男", "nobody")
-
-
-def test_wilson_interval_known_values():
-    lo, hi = segments.wilson(np.array([8.0]), np.array([10.0]))
-    # Wilson 95 % for 8/10 (textbook value 0.490–0.943).
-    assert lo[0] == pytest.approx(0.4902, abs=1e-3) and hi[0] == pytest.approx(0.9433, abs=1e-3)
 
 
 def test_customer_list_for_a_campaign(sample_ds, lines):
@@ -276,3 +269,13 @@ def test_cluster_cut_and_its_list_share_one_clustering(sample_ds, monkeypatch):
     first = res.cut.table["segment"].iloc[0]
     people = segments.customer_list(sample_ds, dimension="cluster", value=first)
     assert len(people) == int(res.cut.table.iloc[0]["customers"]) and len(fits) == 1
+
+
+def test_comparison_level_sets_the_width_of_its_intervals(sample_ds):
+    cut = segments.segment_cut(sample_ds, dimension="region")
+    a, b = cut.table["segment"].iloc[:2]
+    wide = segments.compare(cut, a, b, level=0.99).table.set_index("metric")
+    usual = segments.compare(cut, a, b).table.set_index("metric")
+    for metric in ("gmv_per_customer", "repeat_rate"):
+        assert wide.loc[metric, "lower"] < usual.loc[metric, "lower"] < usual.loc[metric, "upper"] \
+            < wide.loc[metric, "upper"], metric
