@@ -11,7 +11,7 @@ forecasts …). Each screen makes the same ``state.cached(...)`` calls, with the
 its page file in ``pages/`` does, and is reported as its own row (``page`` or ``page:view``):
 
 - ``cold_s``: every cached call of the screen computed from scratch — no result cache and no shared
-  per-customer aggregate (:func:`ecops.portrait.clear_memo`), as for the first visitor or a shared
+  per-customer aggregate (:func:`ecops.cache.clear`), as for the first visitor or a shared
   link opened straight onto that view — plus the pickling ``st.cache_data`` does when it stores them
   and the page's uncached work;
 - ``warm_s``: a rerun with every call a cache hit: unpickling the results plus the page's own
@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from ecops import cache
 from ecops.dataset import Dataset, Filters
 
 #: (page, module, entry point) of each page's default computation (kept for callers of this module).
@@ -304,11 +305,9 @@ def time_screens(ds: Dataset, screens: tuple[Screen, ...] | None = None) -> dict
 
 def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, warm_repeats: int = 3) -> dict[str, Any]:
     """Time one screen cold (nothing cached, results pickled into the cache) and warm (cache hits + rerun work)."""
-    from ecops import portrait
-
     f = filters or Filters()
     try:
-        portrait.clear_memo()  # no per-customer aggregate left over from an earlier screen
+        cache.clear()  # no per-customer aggregate left over from an earlier screen
         windowed = _reset_peak()
         t0 = time.perf_counter()
         results = screen.calls(ds, f)
@@ -331,4 +330,4 @@ def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, war
     except Exception as exc:  # report, don't abort the other screens
         return {"error": f"{type(exc).__name__}: {exc}"}
     finally:
-        portrait.clear_memo()
+        cache.clear()

@@ -22,8 +22,6 @@ and channel mix. Python only receives that aggregated frame and computes on it:
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,8 +35,8 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
+from ecops import cache, dialect
 from ecops import clv as clv_models
-from ecops import dialect
 from ecops.dataset import Dataset, Filters
 
 #: The ten named RFM segments, best first. Names: ``portrait.seg.<key>`` in :mod:`ecops.i18n.portrait`.
@@ -102,8 +100,8 @@ class CustomerFeatures:
     has_discount: bool
     snapshot_days: int = 0
     holdout_days: int = 0
-    #: The memo key this aggregate was computed under (None when built by hand): lets results derived
-    #: from it (clusters) be shared between callers too.
+    #: The cache key this aggregate was computed under (None when built by hand): lets results derived
+    #: from it (clusters) be cached too.
     key: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -118,19 +116,9 @@ def reference_date(ds: Dataset, filters: Filters | None = None) -> dt.date:
     return min(f.end, hi) if f.end else hi
 
 
-_MEMO: OrderedDict[tuple, CustomerFeatures] = OrderedDict()
-_MEMO_SIZE = 4
-_MEMO_LOCK = threading.Lock()
 # Packing (day offset, value in cents) into one BIGINT lets max() return the first day's value
 # without a window function: offsets < 10^6 days and day values < 10^10 cents (¥100M) fit in 63 bits.
 _PACK = 10**10
-
-
-def clear_memo() -> None:
-    """Forget the per-customer aggregates and clusterings kept between calls (benchmarks time cold runs with it)."""
-    with _MEMO_LOCK:
-        _MEMO.clear()
-        _CLUSTER_MEMO.clear()
 
 
 def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.date | None = None,
@@ -147,9 +135,9 @@ def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.
     customers' recency, orders and revenue as they stood that many days earlier (the previous
     RFM snapshot) from the same pass, and ``holdout_days`` (default: the final six months) splits
     each customer's history into a calibration part and a holdout part for the CLV back-test,
-    again from the same pass. The last few results are kept in memory, keyed by the
+    again from the same pass. The last few results are kept in :mod:`ecops.cache`, keyed by the
     dataset fingerprint, filters and arguments, because RFM, clusters, CLV and the segments page
-    all start from this aggregate.
+    all start from this aggregate (each caller gets its own copy).
 
     Returns
     -------
@@ -160,43 +148,32 @@ def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.
     if holdout_days is None:
         holdout_days = (as_of - default_holdout_start(as_of)).days + 1
     key = (ds.fingerprint, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels)
-    with _MEMO_LOCK:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key]
-    feats = replace(_customer_features(ds, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels),
-                    key=key)
-    with _MEMO_LOCK:
-        _MEMO[key] = feats
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return feats
+    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(
+        _customer_features(ds, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels), key=key))
+
+
+#: Namespaces of :mod:`ecops.cache` this module keeps results in.
+_FEATURES, _CLUSTERS = "portrait.features", "portrait.clusters"
 
 
 def rfm_features(ds: Dataset, filters: Filters | None = None) -> CustomerFeatures:
     """Per-customer recency, orders and revenue of the period — all that RFM scoring needs.
 
-    Any memoised aggregate of the same dataset, filters and reference day serves (they all carry these
+    Any cached aggregate of the same dataset, filters and reference day serves (they all carry these
     columns, from the same SQL); otherwise only ``customer_id, orders, last_age, revenue`` are computed
     — by the same two SQL aggregates as :func:`customer_features` (purchase days, then customers; orders
     from the orders alone), so :func:`score_customers` names the same segments — at about a third of the
-    full aggregate's cost, and memoised too. Pages that only name customers' RFM segments (profit by
+    full aggregate's cost, and cached too. Pages that only name customers' RFM segments (profit by
     segment, campaign lists) start here.
     """
     f = filters or Filters()
     as_of = reference_date(ds, f)
-    with _MEMO_LOCK:
-        for key in reversed(_MEMO):
-            if key[:3] == (ds.fingerprint, f, as_of):
-                _MEMO.move_to_end(key)
-                return _MEMO[key]
+    found = cache.find(_FEATURES, ds.fingerprint, lambda params: params[:2] == (f, as_of))
+    if found is not None:
+        return found
     key = (ds.fingerprint, f, as_of, "rfm")
-    feats = replace(_rfm_inputs(ds, f, as_of), key=key)
-    with _MEMO_LOCK:
-        _MEMO[key] = feats
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return feats
+    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(_rfm_inputs(ds, f, as_of),
+                                                                                     key=key))
 
 
 def _rfm_inputs(ds: Dataset, f: Filters, as_of: dt.date) -> CustomerFeatures:
@@ -773,9 +750,6 @@ def _interpretable(features: CustomerFeatures, X: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_CLUSTER_MEMO: OrderedDict[tuple, ClusterResult] = OrderedDict()
-
-
 def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[int, int] = (2, 8),
              fit_sample: int = 20_000, silhouette_sample: int = 2_000, n_traits: int = 3,
              random_state: int = 0) -> ClusterResult:
@@ -786,24 +760,15 @@ def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[in
     cluster mean is farthest from the overall mean in standard deviations (category and
     channel shares compete with the other features on the same scale).
 
-    The result is deterministic given the features, so for memoised features (:func:`customer_features`)
-    the last few are kept: the portrait's clusters view, the segments page's cluster cut and its
+    The result is deterministic given the features, so for cached features (:func:`customer_features`)
+    the last few are kept in :mod:`ecops.cache`: the portrait's clusters view, the segments page's cluster cut and its
     customer list share one clustering instead of fitting k-means × silhouette again each.
     """
-    memo_key = None if features.key is None else (
-        features.key, k or None, tuple(k_range), fit_sample, silhouette_sample, n_traits, random_state)
-    if memo_key is not None:
-        with _MEMO_LOCK:
-            if memo_key in _CLUSTER_MEMO:
-                _CLUSTER_MEMO.move_to_end(memo_key)
-                return _CLUSTER_MEMO[memo_key]
-    result = _clusters(features, k, k_range, fit_sample, silhouette_sample, n_traits, random_state)
-    if memo_key is not None:
-        with _MEMO_LOCK:
-            _CLUSTER_MEMO[memo_key] = result
-            while len(_CLUSTER_MEMO) > _MEMO_SIZE:
-                _CLUSTER_MEMO.popitem(last=False)
-    return result
+    if features.key is None:
+        return _clusters(features, k, k_range, fit_sample, silhouette_sample, n_traits, random_state)
+    params = (features.key[1:], k or None, tuple(k_range), fit_sample, silhouette_sample, n_traits, random_state)
+    return cache.get_or_compute(_CLUSTERS, features.key[0], params, lambda: _clusters(
+        features, k, k_range, fit_sample, silhouette_sample, n_traits, random_state))
 
 
 def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int], fit_sample: int,
@@ -1448,9 +1413,9 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
                  k: int = 0, horizon_months: int = 6, margin_based: bool = False) -> PortraitResult:
     """What the user-portrait page shows: KPIs plus the chosen section (``view`` in :data:`VIEWS` or "all").
 
-    One SQL per-customer aggregate (memoised) feeds the KPIs, RFM, clusters and CLV; cohorts,
+    One SQL per-customer aggregate (cached) feeds the KPIs, RFM, clusters and CLV; cohorts,
     demographics and purchase times are their own small SQL aggregates, so those views take the
-    KPIs' recency, orders and revenue from :func:`rfm_features` (the memoised aggregate when there is
+    KPIs' recency, orders and revenue from :func:`rfm_features` (the cached aggregate when there is
     one, else just those columns) instead of the full aggregate.
     """
     f = filters or Filters()

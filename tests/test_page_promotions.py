@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
-from support.apptest import plain
-from support.apptest import run_page
+from support.apptest import plain, run_page
 
 from ecops import promotions
 from ecops.ui.state import DATASET_KEY

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from ecops import clv, portrait
+from ecops import cache, clv, portrait
 from ecops.dataset import Dataset, Filters
 
 
@@ -310,14 +310,17 @@ def test_clv_by_segment_aligns_customers(sample_ds):
 # --------------------------------------------------------------------------- shared per-customer work
 def test_lean_features_score_exactly_like_the_full_ones(sample_ds):
     f = Filters(regions=("广东", "浙江"))
-    portrait.clear_memo()
+    cache.clear()
     lean = portrait.rfm_features(sample_ds, f)
     assert not any(c.startswith(("cat_", "ch_", "prev_", "cal_")) for c in lean.frame.columns)
     full = portrait.customer_features(sample_ds, f)
     a, b = portrait.score_customers(lean), portrait.score_customers(full)
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
-    # Once the full aggregate is memoised, it is the one handed out.
-    assert portrait.rfm_features(sample_ds, f) is full
+    # Once the full aggregate is cached, it is the one handed out — as a copy each caller owns.
+    handed = portrait.rfm_features(sample_ds, f)
+    assert "cal_days" in handed.frame.columns and handed.frame is not full.frame
+    handed.frame.loc[:, "revenue"] = 0.0
+    assert portrait.customer_features(sample_ds, f).frame["revenue"].sum() > 0
 
 
 def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
@@ -325,20 +328,28 @@ def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
     assert fr["customer_id"].tolist() == sorted(fr["customer_id"].tolist())
 
 
-def test_clusters_of_memoised_features_are_shared(sample_ds):
-    portrait.clear_memo()
+def test_clusters_of_cached_features_are_shared(sample_ds, monkeypatch):
+    fits = []
+    real = portrait._clusters
+    monkeypatch.setattr(portrait, "_clusters", lambda *a: fits.append(a[1:]) or real(*a))
+    cache.clear()
     feats = portrait.customer_features(sample_ds)
     first = portrait.clusters(feats)
-    assert portrait.clusters(portrait.customer_features(sample_ds)) is first
-    assert portrait.clusters(feats, k=3) is not first
-    portrait.clear_memo()
+    shared = portrait.clusters(portrait.customer_features(sample_ds))
+    assert len(fits) == 1 and shared is not first  # one fit, each caller its own copy
+    pd.testing.assert_frame_equal(shared.labels, first.labels)
+    portrait.clusters(feats, k=3)
+    assert len(fits) == 2  # other parameters: another fit
+    cache.clear()
     again = portrait.clusters(portrait.customer_features(sample_ds))
-    assert again is not first and again.k == first.k
+    assert len(fits) == 3 and again.k == first.k
     pd.testing.assert_frame_equal(again.labels, first.labels)
-    # Features built by hand (no memo key) are clustered afresh each time.
+    # Features built by hand (no cache key) are clustered afresh each time.
     loose = portrait.CustomerFeatures(feats.frame, feats.as_of, feats.categories, feats.channels, feats.has_cost,
                                       feats.has_discount, feats.snapshot_days, feats.holdout_days)
-    assert portrait.clusters(loose) is not portrait.clusters(loose)
+    portrait.clusters(loose)
+    portrait.clusters(loose)
+    assert len(fits) == 5
 
 
 # --------------------------------------------------------------------------- the same SQL on PostgreSQL
@@ -368,7 +379,7 @@ def pg_portrait_ds(pg_server, sample):
 @pytest.mark.parametrize("f", [Filters(), Filters(start=dt.date(2024, 10, 1), regions=("广东", "浙江")),
                                Filters(categories=("数码",))], ids=["all", "period-regions", "category"])
 def test_per_customer_cohort_and_demographic_sql_matches_duckdb_on_postgresql(sample_ds, pg_portrait_ds, f):
-    portrait.clear_memo()
+    cache.clear()
     # rfm_features first: with nothing memoised it runs its own lean statement.
     for fn in (lambda ds: portrait.rfm_features(ds, f).frame, lambda ds: portrait.customer_features(ds, f).frame,
                lambda ds: portrait.cohorts(ds, f).table, lambda ds: portrait.cohorts(ds, f).sizes,

@@ -6,7 +6,7 @@ import math
 import pytest
 import sqlalchemy as sa
 
-from ecops import report
+from ecops import cache, report
 from ecops.dataset import Dataset, DatasetError, Filters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -364,7 +364,7 @@ def test_page_sql_frames_match_duckdb(sample_ds, pg_ds, page, f):
 
     results = {}
     for name, ds in (("duckdb", sample_ds), ("postgresql", pg_ds)):
-        portrait.clear_memo()  # profit's customer segments: computed by each engine, not reused
+        cache.clear()  # profit's customer segments: computed by each engine, not reused
         frames, values = {}, {}
         for key, obj in PAGES[page](ds, f).items():
             _flatten(obj, key, frames, values)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ecops import export, portrait, segments
+from ecops import cache, export, portrait, segments
 from ecops.dataset import Filters
 
 
@@ -157,9 +157,9 @@ def test_same_numbers_on_postgresql(pg_server):
     pg = Dataset.from_url(pg_server.url)
 
     def both(fn):
-        portrait.clear_memo()
+        cache.clear()
         a = fn(duck)
-        portrait.clear_memo()
+        cache.clear()
         return a, fn(pg)
 
     for dim in ("region", "age", "rfm_segment", "price_sensitivity"):
@@ -244,7 +244,7 @@ def test_customer_list_of_a_customer_attribute(sample, sample_ds):
     assert set(women["customer_id"]) == set(cu.loc[cu["gender"] == "女", "customer_id"]) & buyers
     assert (women["region"].to_numpy() == women["customer_id"].map(cu.set_index("customer_id")["region"])).all()
     # The RFM segment shown is the portrait's, whichever per-customer aggregate produced it.
-    portrait.clear_memo()
+    cache.clear()
     scored = portrait.score_customers(portrait.customer_features(sample_ds)).set_index("customer_id")["segment"]
     assert (women["rfm_segment"].astype(str).to_numpy() == women["customer_id"].map(scored).astype(str)).all()
 
@@ -261,7 +261,7 @@ def test_long_id_lists_read_the_period_buyers_instead_of_bound_parameters(sample
 
 
 def test_cluster_cut_and_its_list_share_one_clustering(sample_ds, monkeypatch):
-    portrait.clear_memo()
+    cache.clear()
     fits = []
     real = portrait.BehaviourClusterer.fit
     monkeypatch.setattr(portrait.BehaviourClusterer, "fit", lambda self, X: fits.append(1) or real(self, X))
