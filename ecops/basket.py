@@ -26,6 +26,8 @@ from scipy import sparse
 
 from ecops.dataset import Dataset, Filters
 
+__all__ = ["BasketResult", "Level", "association_rules"]
+
 Level = Literal["product", "category"]
 
 _RULE_COLUMNS = ["antecedent", "consequent", "antecedent_name", "consequent_name", "count", "support", "confidence",

@@ -39,6 +39,11 @@ import pandas as pd
 from ecops import cache
 from ecops.dataset import Dataset, Filters
 
+__all__ = [
+    "EXTRA_FORECASTS", "PAGES", "SCREENS", "Screen", "WAREHOUSE_PARAMS", "pandas_overview", "peak_rss_mb", "run",
+    "time_screen", "time_screens",
+]
+
 #: (page, module, entry point) of each page's default computation (kept for callers of this module).
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("overview", "overview", "compute_page"),

@@ -25,6 +25,12 @@ import sqlalchemy as sa
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
 
+__all__ = [
+    "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
+    "alerts_frame", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
+    "orders_per_day", "report_section", "shortfall", "too_sparse_for_alerts", "trend",
+]
+
 Grain = Literal["day", "week", "month"]
 Compare = Literal["previous", "yoy"]
 

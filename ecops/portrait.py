@@ -39,6 +39,17 @@ from ecops import cache, dialect
 from ecops import clv as clv_models
 from ecops.dataset import Dataset, Filters
 
+__all__ = [
+    "AGE_BANDS", "AT_RISK", "BehaviourClusterer", "ClusterResult", "ClvBacktest", "ClvSummary", "ClvView",
+    "CohortResult", "CustomerFeatures", "DEMOGRAPHIC_COLUMNS", "Demographics", "GROUP_WEIGHTS", "NEW_ENTRANT",
+    "PLACEHOLDERS", "Persona", "PortraitKpis", "PortraitResult", "PurchaseTimes", "RfmResult", "SEGMENTS",
+    "Trait", "UNKNOWN", "VIEWS", "behaviour_matrix", "btyd_summary", "calibration_summary", "cluster_customers",
+    "clusters", "clv_backtest", "clv_by_segment", "clv_view", "cohorts", "compute_page", "customer_features",
+    "customer_positions", "default_holdout_start", "demographics", "lifetime_value", "portrait_kpis",
+    "purchase_times", "quantile_score", "reference_date", "report_section", "rfm", "rfm_features", "rfm_segment",
+    "score_customers", "score_rfm",
+]
+
 #: The ten named RFM segments, best first. Names: ``portrait.seg.<key>`` in :mod:`ecops.i18n.portrait`.
 SEGMENTS: tuple[str, ...] = (
     "champions", "loyal", "potential_loyalists", "new", "promising",
@@ -153,7 +164,7 @@ def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.
 
 
 #: Namespaces of :mod:`ecops.cache` this module keeps results in.
-_FEATURES, _CLUSTERS = "portrait.features", "portrait.clusters"
+_FEATURES, _CLUSTERS = f"{__name__}.features", f"{__name__}.clusters"
 
 
 def rfm_features(ds: Dataset, filters: Filters | None = None) -> CustomerFeatures:

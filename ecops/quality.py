@@ -18,6 +18,11 @@ from ecops import schema
 from ecops.dataset import CANCELLED_STATUSES, Dataset
 from ecops.dialect import percentile
 
+__all__ = [
+    "ADVICE", "COLUMNS", "EARLIEST_PLAUSIBLE", "OUTLIER_FACTOR", "QualityReport", "REFUND_STATUSES", "Severity",
+    "Summary", "quality_report",
+]
+
 Severity = Literal["info", "warning", "error"]
 Summary = Literal["ok", "warnings", "errors"]
 

@@ -27,6 +27,11 @@ from ecops.dataset import Dataset, Filters
 from ecops.render import html as view_html
 from ecops.render import serialise
 
+__all__ = [
+    "Report", "SECTION_MODULES", "build_report", "describe_filters", "html_document", "section_modules",
+    "section_title", "to_html",
+]
+
 #: Modules in page order; a module that is not installed is skipped.
 SECTION_MODULES: tuple[str, ...] = (
     "overview", "portrait", "segments", "pricing", "promotions", "warehouse", "logistics", "satisfaction",

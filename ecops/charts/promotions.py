@@ -15,6 +15,11 @@ import plotly.graph_objects as go
 
 from ecops.i18n import t
 
+__all__ = [
+    "FIGURES", "bunching_figure", "buyers_figure", "daily_figure", "depth_figure", "lift_figure",
+    "redemption_figure", "roi_figure",
+]
+
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "hovermode": "closest"}
 _VERDICT_COLOR = {"worked": "#1E8449", "not_profitable": "#F5B041", "no_clear_lift": "#C0392B",
                   "not_evaluated": "#BFC9CA"}

@@ -1,5 +1,7 @@
 """Strings of the app shell: navigation, sidebar, shared widgets."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "core.app_title": {"en": "ecops — e-commerce operations", "zh": "ecops 电商精细化运营"},
     "core.loading_sample": {"en": "Preparing the built-in sample…", "zh": "正在准备内置示例数据…"},

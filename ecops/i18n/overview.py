@@ -1,5 +1,7 @@
 """Strings of the overview page."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "overview.title": {"en": "Overview", "zh": "经营概览"},
     "overview.intro": {

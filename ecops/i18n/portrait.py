@@ -1,5 +1,7 @@
 """Strings of the user-portrait page (用户画像) and of :mod:`ecops.portrait` headlines."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "portrait.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
     "portrait.title": {"en": "User portrait", "zh": "用户画像"},

@@ -1,5 +1,7 @@
 """Strings of the pricing page (价格策略)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "pricing.title": {"en": "Pricing", "zh": "价格策略"},
     "pricing.intro": {

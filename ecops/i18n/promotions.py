@@ -1,5 +1,7 @@
 """Strings of the promotions page (促销分析)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "promotions.title": {"en": "Promotions", "zh": "促销分析"},
     "promotions.intro": {

@@ -1,5 +1,7 @@
 """Strings of the market-segments page (市场细分) and of :mod:`ecops.segments` / :mod:`ecops.basket` headlines."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "segments.title": {"en": "Market segments", "zh": "市场细分"},
     "segments.intro": {

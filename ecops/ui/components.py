@@ -21,6 +21,13 @@ import streamlit as st
 from ecops import format as fmt
 from ecops.ui import state
 
+__all__ = [
+    "Kpi", "REVEAL_ENV", "chart", "connection_error", "current", "downloads", "friendly_error", "guard", "header",
+    "kpis", "md_escape", "method_notes", "missing", "money", "multiselect", "num", "number", "pct", "radio",
+    "report_builder", "report_download", "reveal_allowed", "reveal_personal", "reveal_toggle", "select", "slider",
+    "table", "toggle", "url_secrets",
+]
+
 _log = logging.getLogger("ecops.ui")
 
 
