@@ -373,3 +373,22 @@ def test_section_titles_are_never_raw_names():
         for lang in ("zh", "en"):
             assert report.section_title(name, lang) == i18n.t(f"core.nav.{name}", lang) != f"core.nav.{name}"
     assert report.section_title("new_page", "en") == "New page"
+
+
+def test_json_report_carries_each_converted_page_as_its_view_with_costed_actions(sample_ds, sample):
+    import json
+
+    rep = report.build_report(sample_ds, None, ["overview", "portrait"], lang="zh")
+    data = json.loads(rep.to_json())
+    view = data["portrait"]["view"]
+    assert view["page"] == "portrait" and view["lang"] == "zh"
+    rfm = next(s for s in view["sections"] if s["id"] == "rfm")
+    table = rfm["tables"][0]
+    assert table["columns"][0]["label_text"] == "客户分层" and "customers" not in {c["label_text"] for c in table["columns"]}
+    # the win-back action's impact is the GMV of the at-risk segments, counted from the records themselves
+    (action,) = rfm["actions"]
+    at_risk = sum(r["revenue"] for r in table["records"] if r["segment"] in portrait.AT_RISK)
+    assert action["impact"] == pytest.approx(at_risk) and action["impact_text"].startswith("¥")
+    assert action["table"] == "rfm_segments" and "客户" in action["text"] and action["basis"]
+    assert view["actions"][0]["impact"] == max(a["impact"] for a in view["actions"])
+    assert data["overview"]["orders"] > 0 and data["overview"]["view"]["sections"][0]["id"] == "kpis"
