@@ -33,6 +33,7 @@ from scipy import stats
 
 from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
+from ecops.portrait.demography import age_band_expr
 from ecops.stats import mean_interval, newcombe, welch, wilson
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
@@ -216,7 +217,7 @@ def _attribute_expr(ds: Dataset, dim: Dimension, lines: sa.Subquery, as_of: dt.d
     src = lines.outerjoin(cu, cu.c.customer_id == lines.c.customer_id)
     if dim.key == "age":
         age = (as_of.year - cu.c.birth_year) if "birth_year" in cu.c else cu.c.age
-        return portrait._age_band_expr(age), src
+        return age_band_expr(age), src
     return cu.c[dim.key], src
 
 

@@ -330,8 +330,10 @@ def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
 
 def test_clusters_of_cached_features_are_shared(sample_ds, monkeypatch):
     fits = []
-    real = portrait._clusters
-    monkeypatch.setattr(portrait, "_clusters", lambda *a: fits.append(a[1:]) or real(*a))
+    from ecops.portrait import personas
+
+    real = personas._clusters
+    monkeypatch.setattr(personas, "_clusters", lambda *a: fits.append(a[1:]) or real(*a))
     cache.clear()
     feats = portrait.customer_features(sample_ds)
     first = portrait.clusters(feats)

@@ -360,7 +360,6 @@ def test_page_sql_frames_match_duckdb(sample_ds, pg_ds, page, f):
     """Pricing, promotions, warehouse (with forecast), logistics, satisfaction and profit: the same
     frames and figures from PostgreSQL as from DuckDB (issues 4–6: PostgreSQL parity of the SQL-side
     aggregates; only portable SQL in the analyses)."""
-    from ecops import portrait
 
     results = {}
     for name, ds in (("duckdb", sample_ds), ("postgresql", pg_ds)):
