@@ -117,3 +117,21 @@ def test_values_from_the_data_never_become_markup():
     md = [m.value for m in at.markdown]
     hostile = [m for m in md if "onerror" in m]
     assert hostile and all("<img" not in m and r"\*\*bold\*\*" in m and r"\[link\]" in m for m in hostile)
+
+
+@pytest.mark.parametrize("page,params", [("overview", {}), ("portrait", {"view": "rfm"}), ("pricing", {})])
+def test_a_real_page_view_reads_the_same_on_the_page_and_in_the_report(sample_ds, page, params):
+    from ecops import views
+
+    v = views.BUILDERS[page](sample_ds, None, **params)
+    at = AppTest.from_function(_script, default_timeout=120)
+    at.session_state["view"], at.session_state["lang"] = v, "zh"
+    at.run()
+    assert not at.exception
+    doc = export.html_report("t", view_html.view_sections(v, "zh", "USD"), lang="zh")
+    assert [h.value for h in at.subheader] == [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", doc)]
+    shown = [(m.label, m.value) for m in at.metric]
+    assert shown == list(zip(_visible_html(doc, "label"), _visible_html(doc, "value"), strict=True))
+    page_text = "\n".join(_plain_md(m.value) for m in [*at.markdown, *at.info, *at.success, *at.warning])
+    for sentence in _visible_html(doc, "takeaway"):
+        assert sentence in page_text
