@@ -109,7 +109,7 @@ def test_no_import_cycles():
 #: Analyses: compute only. No charts, catalogues, renderers, views or streamlit (DESIGN §2).
 ANALYSES = ("overview", "portrait", "portrait.features", "portrait.segmentation", "portrait.personas",
             "portrait.cohort", "portrait.lifetime", "portrait.demography", "portrait.page", "segments", "basket", "pricing", "promotions", "stats", "cache", "format",
-            "dialect", "clv", "forecast", "text", "warehouse", "logistics", "satisfaction", "profit")
+            "dialect", "clv", "forecast", "text", "quality", "warehouse", "logistics", "satisfaction", "profit")
 #: Analyses that still import presentation (pages not yet converted). Strict, as above.
 NOT_YET: tuple[str, ...] = ("forecast", "warehouse", "logistics", "satisfaction", "profit")
 _PRESENTATION = re.compile(r"^(ecops\.(charts|i18n|render|views|ui)(\.|$)|streamlit)")
@@ -126,6 +126,14 @@ def test_analyses_import_no_presentation(name):
     imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
     bad = sorted(m for m in imported if _PRESENTATION.match(m))
     assert not bad, f"{path.relative_to(ROOT)} imports presentation: {bad}"
+
+
+def test_catalogues_import_nothing_else_of_ecops():
+    """The string catalogues are leaves: loading a language never loads the data stack."""
+    for name in MODULES:
+        if name.startswith("ecops.i18n"):
+            outside = sorted(m for m in GRAPH[name] if not m.startswith("ecops.i18n"))
+            assert not outside, f"{name} imports {outside}"
 
 
 _KEY = re.compile(r"^(core|data|quality|overview|portrait|segments|pricing|promotions|warehouse|logistics|"
