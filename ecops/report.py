@@ -32,7 +32,7 @@ __all__ = [
     "section_title", "to_html",
 ]
 
-#: Modules in page order; a module that is not installed is skipped.
+#: Analysis modules in page order (each a report section).
 SECTION_MODULES: tuple[str, ...] = (
     "overview", "portrait", "segments", "pricing", "promotions", "warehouse", "logistics", "satisfaction",
     "profit",
@@ -70,15 +70,10 @@ def _json_default(value: Any) -> Any:
 
 
 def section_modules(names: Sequence[str] | None = None) -> list[tuple[str, Any]]:
-    """(section name, module) of every analysis that offers a report section."""
+    """(section name, module) of every analysis that offers a report section, in the order asked for."""
     found = []
     for name in names or SECTION_MODULES:
-        try:
-            module = importlib.import_module(f"ecops.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"ecops.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"ecops.{name}")
         if hasattr(module, "report_section"):
             found.append((getattr(module, "REPORT_SECTION", name), module))
     return found
