@@ -28,7 +28,7 @@ from ecops.dataset import Dataset, Filters
 __all__ = [
     "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
     "alerts_frame", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
-    "orders_per_day", "report_section", "shortfall", "too_sparse_for_alerts", "trend",
+    "orders_per_day", "report_section", "shortfall", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
 Grain = Literal["day", "week", "month"]
@@ -229,6 +229,18 @@ def alerts_frame(alerts: tuple[Alert, ...]) -> pd.DataFrame:
     return pd.DataFrame([{"day": a.day, "metric": a.metric, "value": a.value, "expected": a.expected,
                           "robust_z": a.z, "direction": a.direction} for a in alerts],
                         columns=["day", "metric", "value", "expected", "robust_z", "direction"])
+
+
+def winback_value(k: Kpis, share: float = 0.1) -> tuple[int, float] | None:
+    """One-time buyers of the period and what winning back ``share`` of them for one more order is worth.
+
+    (customers × (1 − repeat-customer rate), that count × ``share`` × AOV); None without buyers or AOV.
+    A sensitivity, not a forecast: it says what each ``share`` of one-time buyers brought back is worth.
+    """
+    if not k.customers or k.aov is None or k.repeat_customer_rate is None:
+        return None
+    once = round(k.customers * (1 - k.repeat_customer_rate))
+    return once, once * share * k.aov
 
 
 def shortfall(alert: Alert, aov: float | None) -> float | None:

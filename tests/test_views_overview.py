@@ -132,3 +132,16 @@ def test_empty_selection_is_one_warning(sample_ds):
 
     v = ov.build(sample_ds, Filters(regions=("NoSuchRegion",)))
     assert [(s.id, s.tone, s.takeaway) for s in v.sections] == [("empty", "warning", Text("core.empty_period"))]
+
+
+def test_winback_action_is_one_time_buyers_times_share_times_aov(sample, sample_view):
+    t = sample.tables
+    orders = t["orders"][t["orders"]["status"] != "cancelled"]
+    lines = t["order_items"].merge(orders[["order_id"]], on="order_id")
+    per_customer = orders.groupby("customer_id")["order_id"].nunique()
+    once = int((per_customer == 1).sum())
+    aov = float((lines["quantity"] * lines["unit_price"]).sum()) / len(orders)
+    (action,) = sample_view.section("kpis").actions
+    assert action.text.values["n"].value == once
+    assert action.impact.value == pytest.approx(once * 0.1 * aov)
+    assert action.basis.key == "overview.action.basis.winback"

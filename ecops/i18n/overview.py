@@ -136,4 +136,14 @@ STRINGS: dict[str, dict[str, str]] = {
               "the previous 8 weeks.",
         "zh": "缺口 = 少下的订单数 × 本期客单价；预期订单数为前 8 周同一星期几的中位数。",
     },
+    "overview.action.winback": {
+        "en": "Bring one-time buyers back: {n} bought only once in the period — win back {share} of them for one "
+              "more order with a second-purchase offer.",
+        "zh": "召回一次性买家：本期有 {n} 人只下过一单——用复购优惠争取其中 {share} 再下一单。",
+    },
+    "overview.action.basis.winback": {
+        "en": "One-time buyers × {share} × AOV ({aov}): what each {share} of them brought back for one order is "
+              "worth — a sensitivity, not a forecast.",
+        "zh": "依据：一次性买家 × {share} × 客单价（{aov}）——每召回其中 {share} 各下一单的价值；为敏感性测算，而非预测。",
+    },
 }

@@ -124,7 +124,20 @@ def _kpis(res: OverviewResult) -> Section:
         captions = [Text("overview.period_only", {"start": cur.start, "end": cur.end}), Text("overview.no_compare")]
     if cur.gross_margin is not None and cur.cost_coverage is not None and cur.cost_coverage < 0.999:
         captions.append(Text("overview.margin_coverage", {"share": Num(cur.cost_coverage, "pct")}))
-    return Section("kpis", Text("overview.h.kpis"), takeaway, kpis=kpis, captions=tuple(captions))
+    return Section("kpis", Text("overview.h.kpis"), takeaway, kpis=kpis, captions=tuple(captions),
+                   actions=_winback(cur))
+
+
+def _winback(k: overview.Kpis, share: float = 0.1) -> tuple[Action, ...]:
+    """What bringing back a tenth of the period's one-time buyers for one more order is worth."""
+    found = overview.winback_value(k, share)
+    if found is None or found[0] == 0:
+        return ()
+    once, value = found
+    return (Action(Text("overview.action.winback", {"n": Num(once, "count"), "share": Num(share, "pct", 0)}),
+                   Num(value, "money"), Text("overview.action.basis.winback", {"share": Num(share, "pct", 0),
+                                                                               "aov": Num(k.aov, "money", 1)}),
+                   table=None),)
 
 
 def _trend_heading(res: OverviewResult, metric: str) -> Text:
