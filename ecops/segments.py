@@ -151,13 +151,23 @@ class SegmentCut:
         big = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
         return None if big.empty else big.loc[big["growth"].astype(float).idxmax()]
 
-    def largest_decline(self) -> pd.Series | None:
-        """The segment with at least 5 % of GMV that lost the most GMV in money over the growth window
-        (last ``growth_days`` days against the ``growth_days`` before); None when none declined."""
+    def overall_growth(self) -> float | None:
+        """GMV growth of the whole cut over the growth window (Σ recent / Σ before − 1); None when unknown."""
+        tab = self.table[self.table["growth"].notna()]
+        before = float(tab["gmv_before"].sum())
+        return float(tab["gmv_recent"].sum()) / before - 1 if before > 0 else None
+
+    def largest_shortfall(self) -> tuple[pd.Series, float] | None:
+        """The segment with at least 5 % of GMV whose last window fell furthest short, in money, of what it would
+        have sold growing like the whole cut: (its row, gmv_before × (1 + overall growth) − gmv_recent).
+        None when no sizeable segment fell short."""
+        overall = self.overall_growth()
         tab = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
-        loss = (tab["gmv_before"] - tab["gmv_recent"]).astype(float)
-        loss = loss[loss > 0]
-        return None if loss.empty else tab.loc[loss.idxmax()]
+        if overall is None or tab.empty:
+            return None
+        gap = (tab["gmv_before"] * (1 + overall) - tab["gmv_recent"]).astype(float)
+        gap = gap[gap > 0]
+        return None if gap.empty else (tab.loc[gap.idxmax()], float(gap.max()))
 
     def largest(self) -> pd.Series:
         """The segment with the most GMV."""

@@ -279,3 +279,18 @@ def test_comparison_level_sets_the_width_of_its_intervals(sample_ds):
     for metric in ("gmv_per_customer", "repeat_rate"):
         assert wide.loc[metric, "lower"] < usual.loc[metric, "lower"] < usual.loc[metric, "upper"] \
             < wide.loc[metric, "upper"], metric
+
+
+def test_lagging_segment_by_hand(sample_ds, lines):
+    cut = segments.segment_cut(sample_ds, dimension="region")
+    # by hand: GMV of the last 90 days against the 90 before, per region, and for all regions together
+    t = lines["order_time"]
+    recent = lines[t >= "2025-04-02"].groupby("region")["amount"].sum()
+    before = lines[(t >= "2025-01-02") & (t < "2025-04-02")].groupby("region")["amount"].sum()
+    overall = recent.sum() / before.sum() - 1
+    assert cut.overall_growth() == pytest.approx(overall)
+    share = lines.groupby("region")["amount"].sum() / lines["amount"].sum()
+    big = share[share >= 0.05].index
+    gap = (before[big] * (1 + overall) - recent[big])
+    row, value = cut.largest_shortfall()
+    assert row["segment"] == gap.idxmax() and value == pytest.approx(gap.max())

@@ -212,13 +212,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "segments.col.lift_lower": {"en": "lift, 95% lower", "zh": "提升度 95% 下限"},
     "segments.col.lift_upper": {"en": "lift, 95% upper", "zh": "提升度 95% 上限"},
     "segments.cluster_label": {"en": "{c} {name}", "zh": "{c} {name}"},
-    "segments.action.decline": {
-        "en": "Find out why “{seg}” is shrinking ({g} over the last {days} days) and act on it: check its assortment, "
-              "prices and the campaigns it saw.",
-        "zh": "查明「{seg}」下滑的原因（近 {days} 天 {g}）并采取行动：检查其商品结构、价格与活动覆盖。",
+    "segments.action.lagging": {
+        "en": "Find out why “{seg}” lags ({g} over the last {days} days against {overall} for all segments) and act "
+              "on it: check its assortment, prices, delivery and the campaigns it saw.",
+        "zh": "查明「{seg}」落后的原因（近 {days} 天 {g}，整体 {overall}）并采取行动：检查其商品结构、价格、配送与活动覆盖。",
     },
-    "segments.action.basis.decline": {
-        "en": "GMV of the last {days} days against the {days} days before: the money this segment stopped bringing.",
-        "zh": "依据：近 {days} 天成交额较此前 {days} 天的减少额——该细分流失的金额。",
+    "segments.action.basis.lagging": {
+        "en": "GMV it would have sold in the last {days} days growing like all segments, minus what it sold.",
+        "zh": "依据：若与整体同速增长，近 {days} 天应有的成交额减去实际成交额。",
     },
 }

@@ -134,19 +134,20 @@ def _cut(cut: SegmentCut, names: Mapping[str, Value]) -> Section:
             "days": cut.growth_days})})
     table = _table(cut, names, f"segments_{cut.dimension.key}", tuple(_COLUMNS))
     return Section("cut", _cut_heading(cut), takeaway, figure=Figure("segments.cut", {"cut": cut, "names": names}),
-                   tables=(table,), actions=_decline(cut, names))
+                   tables=(table,), actions=_lagging(cut, names))
 
 
-def _decline(cut: SegmentCut, names: Mapping[str, Value]) -> tuple[Action, ...]:
-    """The sizeable segment that lost the most GMV over the growth window: find out why, worth the GMV lost."""
-    lost = cut.largest_decline()
-    if lost is None:
+def _lagging(cut: SegmentCut, names: Mapping[str, Value]) -> tuple[Action, ...]:
+    """The sizeable segment furthest behind the whole cut's growth: find out why, worth the GMV it fell short by."""
+    found = cut.largest_shortfall()
+    if found is None:
         return ()
-    gap = float(lost["gmv_before"] - lost["gmv_recent"])
-    return (Action(Text("segments.action.decline", {"seg": names[str(lost["segment"])],
-                                                    "g": Num(lost["growth"], "pct_change", 0),
+    row, gap = found
+    return (Action(Text("segments.action.lagging", {"seg": names[str(row["segment"])],
+                                                    "g": Num(row["growth"], "pct_change", 0),
+                                                    "overall": Num(cut.overall_growth(), "pct_change", 0),
                                                     "days": cut.growth_days}),
-                   Num(gap, "money"), Text("segments.action.basis.decline", {"days": cut.growth_days}),
+                   Num(gap, "money"), Text("segments.action.basis.lagging", {"days": cut.growth_days}),
                    table=f"segments_{cut.dimension.key}"),)
 
 
