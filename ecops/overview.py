@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.period import analysis_period
 
 __all__ = [
     "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
@@ -100,11 +101,6 @@ class OverviewResult:
     grain: Grain
 
 
-def _period(ds: Dataset, f: Filters) -> tuple[dt.date, dt.date]:
-    lo, hi = ds.date_bounds()
-    return (f.start or lo, f.end or hi)
-
-
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
     """One-row KPI sums over order totals: per customer first (orders, GMV, cost), then across customers."""
     cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv")]
@@ -144,7 +140,7 @@ def _kpis_of(row: Mapping[str, Any], start: dt.date, end: dt.date, has_cost: boo
 def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
     """Headline KPIs for the filtered period, computed as SQL aggregates in the engine."""
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     ot = ds.order_totals(replace(f, start=start, end=end))
     has_cost = "cost" in ot.c
     row = ds.query(_totals(ot, has_cost)).iloc[0]
@@ -156,7 +152,7 @@ def _comparison_filters(ds: Dataset, f: Filters, compare: Compare) -> Filters | 
 
     A comparison period that only partly overlaps the data would fake a huge growth rate.
     """
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     if compare == "yoy":
         prev_f = replace(f, start=_shift_year(start), end=_shift_year(end))
     else:
@@ -168,7 +164,7 @@ def _comparison_filters(ds: Dataset, f: Filters, compare: Compare) -> Filters | 
 def compare_kpis(ds: Dataset, filters: Filters | None = None, compare: Compare = "previous") -> KpiComparison:
     """KPIs of the period and of the comparison period (the same length just before, or a year before)."""
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     current = kpis(ds, replace(f, start=start, end=end))
     prev_f = _comparison_filters(ds, f, compare)
     return KpiComparison(current, kpis(ds, prev_f) if prev_f is not None else None, compare)
@@ -192,7 +188,7 @@ def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") ->
         sa.func.count().label("orders"),
         sa.func.count(sa.distinct(ot.c.customer_id)).label("customers"),
     ).group_by(period).order_by(period))
-    return _trend_frame(ds.query(stmt), grain, *_period(ds, f))
+    return _trend_frame(ds.query(stmt), grain, *analysis_period(ds, f))
 
 
 def _trend_frame(frame: pd.DataFrame, grain: Grain, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -401,12 +397,12 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     Same figures as :func:`compare_kpis`, :func:`trend` and :func:`daily` called one by one.
     """
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     prev_f = _comparison_filters(ds, f, compare)
     d, trend_raw, current, previous, has_cost = _page_query(ds, replace(f, start=start, end=end), grain, prev_f)
     prev = None
     if prev_f is not None and previous is not None:
-        prev = _kpis_of(previous, *_period(ds, prev_f), has_cost)
+        prev = _kpis_of(previous, *analysis_period(ds, prev_f), has_cost)
     cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
     return OverviewResult(cmp, _trend_frame(trend_raw, grain, start, end), d, detect_anomalies(d), grain)
 

@@ -45,6 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.period import period_days as days_in_period
 
 __all__ = [
     "ALL_PRODUCTS",
@@ -670,7 +671,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
     period_days = int(min(max(period_days, 7), 91))
     cells = sku_period_cells(ds, filters, period_days)
     el = estimate_elasticities(ds, filters, period_days=period_days, cells=cells)
-    base = baseline(cells, _span_days(ds, filters))
+    base = baseline(cells, float(days_in_period(ds, filters)))
     cat = whatif_category if whatif_category in set(el.estimated["category"]) else ALL_PRODUCTS
     return PricingPage(
         elasticity=el,
@@ -684,15 +685,6 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
         n_lines=int(cells["lines"].sum()) if not cells.empty else 0,
         n_skus=int(cells["product_id"].nunique()) if not cells.empty else 0,
     )
-
-
-def _span_days(ds: Dataset, filters: Filters | None) -> float:
-    """Days covered by the analysis: the filter's period clipped to the data."""
-    f = filters or Filters()
-    lo, hi = ds.date_bounds()
-    start = max(f.start or lo, lo)
-    end = min(f.end or hi, hi)
-    return float(max((end - start).days + 1, 1))
 
 
 def takeaways(page: PricingPage) -> dict[str, tuple[str, dict]]:

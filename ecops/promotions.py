@@ -54,6 +54,7 @@ from threadpoolctl import threadpool_limits
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.period import analysis_period
 
 __all__ = [
     "CampaignLiftModel",
@@ -106,12 +107,6 @@ class CampaignWindows:
 _WINDOW_COLUMNS = ["promotion_id", "name", "kind", "start", "end", "threshold", "amount_off", "discount_rate", "cost"]
 
 
-def _range(ds: Dataset, filters: Filters | None) -> tuple[dt.date, dt.date]:
-    f = filters or Filters()
-    lo, hi = ds.date_bounds()
-    return max(f.start or lo, lo), min(f.end or hi, hi)
-
-
 def detect_discount_windows(daily: pd.DataFrame, min_share: float = 0.05, ratio: float = 3.0) -> pd.DataFrame:
     """Campaign windows inferred from the daily share of discounted orders.
 
@@ -146,7 +141,7 @@ def detect_discount_windows(daily: pd.DataFrame, min_share: float = 0.05, ratio:
 def campaign_windows(ds: Dataset, filters: Filters | None = None, daily: pd.DataFrame | None = None
                      ) -> CampaignWindows:
     """The campaigns to evaluate, overlapping the analysed period (see module docstring for sources)."""
-    start, end = _range(ds, filters)
+    start, end = analysis_period(ds, filters)
     if ds.has("promotions"):
         p = ds.table("promotions")
         cols = [p.c.promotion_id, p.c.start_time, p.c.end_time]
@@ -315,7 +310,7 @@ def daily_series(ds: Dataset, filters: Filters | None = None, aggregates: pd.Dat
     agg = order_aggregates(ds, filters) if aggregates is None else aggregates
     daily = agg.groupby("day", as_index=False)[_AGG_COLUMNS].sum()
     promoted = agg[agg["promotion_id"].notna()].groupby("day")["orders"].sum()
-    start, end = _range(ds, filters)
+    start, end = analysis_period(ds, filters)
     out = pd.DataFrame({"day": pd.date_range(start, end, freq="D")}).merge(daily, on="day", how="left")
     out["promoted_orders"] = out["day"].map(promoted)
     num = [*_AGG_COLUMNS, "promoted_orders"]

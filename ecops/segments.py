@@ -33,6 +33,7 @@ from scipy import stats
 
 from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
+from ecops.period import reference_date
 from ecops.portrait.demography import age_band_expr
 from ecops.stats import mean_interval, newcombe, welch, wilson
 
@@ -178,10 +179,6 @@ class SegmentCut:
         return None if hit.empty else hit.iloc[0]
 
 
-def _as_of(ds: Dataset, f: Filters) -> dt.date:
-    return portrait.reference_date(ds, f)
-
-
 def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
     """Derived metrics and intervals from per-segment sums (customers, orders, gmv, gmv_sq, repeaters …)."""
     if raw.empty:
@@ -320,7 +317,7 @@ def segment_cut(ds: Dataset, filters: Filters | None = None, dimension: str = "r
     """
     f = filters or Filters()
     dim = _dimension(ds, dimension)
-    as_of = _as_of(ds, f)
+    as_of = reference_date(ds, f)
     days = GROWTH_DAYS
     start = f.start or ds.date_bounds()[0]
     growth_ok = (as_of - start).days + 1 >= 2 * days
@@ -433,7 +430,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
         # Orders, revenue and recency need no category mix or snapshots: the lean per-customer aggregate
         # (or whichever the portrait already holds) is enough to score RFM segments.
         feats = portrait.rfm_features(ds, f)
-        as_of = _as_of(ds, f)
+        as_of = reference_date(ds, f)
         lines = ds.lines(f)
         seg, src = _attribute_expr(ds, dim, lines, as_of)
         seg = sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
+from ecops.period import reference_date
 
 __all__ = [
     "CustomerFeatures", "customer_features", "customer_positions", "default_holdout_start", "reference_date",
@@ -62,13 +63,6 @@ class CustomerFeatures:
     @property
     def n(self) -> int:
         return len(self.frame)
-
-
-def reference_date(ds: Dataset, filters: Filters | None = None) -> dt.date:
-    """The day analyses are "as of": the filter's end, but never after the last order in the data."""
-    f = filters or Filters()
-    hi = ds.date_bounds()[1]
-    return min(f.end, hi) if f.end else hi
 
 
 # Packing (day offset, value in cents) into one BIGINT lets max() return the first day's value
