@@ -4,4 +4,6 @@ A library first: every analysis here can be called from a notebook, a test or th
 command line. Only ``ecops.ui`` imports streamlit.
 """
 
+__all__ = ["__version__"]
+
 __version__ = "0.1.0"

@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from scipy import sparse
 
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
+
+__all__ = ["BasketResult", "Level", "association_rules"]
 
 Level = Literal["product", "category"]
 
@@ -73,13 +74,6 @@ class BasketResult:
         """The ``n`` rules with the highest lift."""
         return self.rules.head(n)
 
-    def headline(self, lang: str = "zh") -> str:
-        """One-line takeaway: the strongest rule in words."""
-        if self.rules.empty:
-            return _t("segments.basket.empty", lang, n=f"{self.min_count:,}")
-        r = self.rules.iloc[0]
-        return _t("segments.basket.takeaway", lang, a=str(r["antecedent_name"]), b=str(r["consequent_name"]),
-                  conf=f"{r['confidence']:.0%}", lift=f"{r['lift']:.1f}", n=f"{int(r['count']):,}")
 
 
 def _empty(level: str, max_len: int, min_count: int, n_baskets: int = 0, n_multi: int = 0, n_dropped: int = 0,

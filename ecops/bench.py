@@ -11,7 +11,7 @@ forecasts …). Each screen makes the same ``state.cached(...)`` calls, with the
 its page file in ``pages/`` does, and is reported as its own row (``page`` or ``page:view``):
 
 - ``cold_s``: every cached call of the screen computed from scratch — no result cache and no shared
-  per-customer aggregate (:func:`ecops.portrait.clear_memo`), as for the first visitor or a shared
+  per-customer aggregate (:func:`ecops.cache.clear`), as for the first visitor or a shared
   link opened straight onto that view — plus the pickling ``st.cache_data`` does when it stores them
   and the page's uncached work;
 - ``warm_s``: a rerun with every call a cache hit: unpickling the results plus the page's own
@@ -40,7 +40,13 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from ecops import cache
 from ecops.dataset import Dataset, Filters
+
+__all__ = [
+    "EXTRA_FORECASTS", "PAGES", "SCREENS", "Screen", "WAREHOUSE_PARAMS", "pandas_overview", "peak_rss_mb", "run",
+    "time_screen", "time_screens",
+]
 
 #: (page, module, entry point) of each page's default computation (kept for callers of this module).
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -131,44 +137,29 @@ def _mod(name: str) -> Any:
     return importlib.import_module(f"ecops.{name}")
 
 
-def _overview(**params: Any) -> Callable[[Dataset, Filters], list[Any]]:
-    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/overview.py
-        return [_mod("overview").compute_page(ds, f, **params)]
+def _view(page: str, **params: Any) -> Callable[[Dataset, Filters], list[Any]]:
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/<page>.py: its view, built and cached in one call
+        return [importlib.import_module(f"ecops.views.{page}").build(ds, f, **params)]
     return calls
 
 
 def _portrait(view: str, **params: Any) -> Callable[[Dataset, Filters], list[Any]]:
-    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/portrait.py: one section per view
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/portrait.py: one part per view
         p = dict(params)
         if view == "clv" and (ds.has("order_items", "unit_cost") or ds.has("products", "unit_cost")):
             p["margin_based"] = False  # the page's margin toggle, off by default
-        return [_mod("portrait").compute_page(ds, f, view=view, **p)]
+        return _view("portrait", view=view, **p)(ds, f)
     return calls
 
 
 def _segments_cut(dimension: str) -> Callable[[Dataset, Filters], list[Any]]:
-    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/segments.py, view "cuts": the cut, then the export list
-        segments = _mod("segments")
-        res = segments.compute_page(ds, f, view="cuts", dimension=dimension)
-        if res.cut is None or res.cut.table.empty:
-            return [res]
-        first = str(res.cut.table["segment"].astype(str).iloc[0])
-        return [res, segments.customer_list(ds, f, dimension=dimension, value=first)]
+    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/segments.py, view "cuts": the view, then the export list
+        v = importlib.import_module("ecops.views.segments").build(ds, f, view="cuts", dimension=dimension)
+        values = v.params.get("segments", ())
+        if not values:
+            return [v]
+        return [v, _mod("segments").customer_list(ds, f, dimension=dimension, value=values[0])]
     return calls
-
-
-def _segments_rerun(ds: Dataset, results: list[Any]) -> Any:
-    res = results[0]
-    if res.cut is not None and res.comparison is not None:  # the page compares two segments on every rerun
-        return _mod("segments").compare(res.cut, res.comparison.a, res.comparison.b)
-    return None
-
-
-def _segments_basket(ds: Dataset, f: Filters) -> list[Any]:
-    # pages/segments.py, view "basket", default controls: product level, 0.05 % support, confidence 0,
-    # lift ≥ 1, itemsets of 2, baskets of at most 20 items.
-    return [_mod("segments").compute_page(ds, f, view="basket", level="product", min_support=0.05 / 100,
-                                          min_confidence=0.0, min_lift=1.0, max_len=2, max_basket=20)]
 
 
 def _single(module: str, **params: Any) -> Callable[[Dataset, Filters], list[Any]]:
@@ -216,20 +207,23 @@ def _profit_rerun(ds: Dataset, results: list[Any]) -> Any:
 
 
 SCREENS: tuple[Screen, ...] = (
-    Screen("overview", "", _overview(grain="week", compare="previous")),
-    Screen("overview", "day", _overview(grain="day", compare="previous")),
-    Screen("overview", "yoy", _overview(grain="week", compare="yoy")),
+    Screen("overview", "", _view("overview", grain="week", compare="previous")),
+    Screen("overview", "day", _view("overview", grain="day", compare="previous")),
+    Screen("overview", "yoy", _view("overview", grain="week", compare="yoy")),
     Screen("portrait", "", _portrait("rfm", bins=5, step_days=90)),
     Screen("portrait", "clusters", _portrait("clusters", k=0)),
     Screen("portrait", "cohorts", _portrait("cohorts")),
     Screen("portrait", "clv", _portrait("clv", horizon_months=6)),
     Screen("portrait", "demographics", _portrait("demographics")),
-    Screen("segments", "", _segments_cut("region"), _segments_rerun),
-    Screen("segments", "rfm_segment", _segments_cut("rfm_segment"), _segments_rerun),
-    Screen("segments", "cluster", _segments_cut("cluster"), _segments_rerun),
-    Screen("segments", "basket", _segments_basket),
-    Screen("pricing", "", _single("pricing", period_days=28)),
-    Screen("promotions", "", _single("promotions", post_days=14, assumed_margin=0.35)),
+    Screen("segments", "", _segments_cut("region")),
+    Screen("segments", "rfm_segment", _segments_cut("rfm_segment")),
+    Screen("segments", "cluster", _segments_cut("cluster")),
+    # view "basket", default controls: product level, 0.05 % support, confidence 0, lift ≥ 1, itemsets of 2,
+    # baskets of at most 20 items.
+    Screen("segments", "basket", _view("segments", view="basket", level="product", min_support=0.05 / 100,
+                                       min_confidence=0.0, min_lift=1.0, max_len=2, max_basket=20)),
+    Screen("pricing", "", _view("pricing", period_days=28)),
+    Screen("promotions", "", _view("promotions", post_days=14, assumed_margin=0.35)),
     Screen("warehouse", "", _single("warehouse", **WAREHOUSE_PARAMS)),
     Screen("warehouse", "extra_forecasts", _warehouse_extra),
     Screen("logistics", "", _single("logistics")),
@@ -347,11 +341,9 @@ def time_screens(ds: Dataset, screens: tuple[Screen, ...] | None = None) -> dict
 
 def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, warm_repeats: int = 3) -> dict[str, Any]:
     """Time one screen cold (nothing cached, results pickled into the cache) and warm (cache hits + rerun work)."""
-    from ecops import portrait
-
     f = filters or Filters()
     try:
-        portrait.clear_memo()  # no per-customer aggregate left over from an earlier screen
+        cache.clear()  # no per-customer aggregate left over from an earlier screen
         windowed = _reset_peak()
         t0 = time.perf_counter()
         with counting_statements(ds.engine) as statements:
@@ -377,4 +369,4 @@ def time_screen(screen: Screen, ds: Dataset, filters: Filters | None = None, war
     except Exception as exc:  # report, don't abort the other screens
         return {"error": f"{type(exc).__name__}: {exc}"}
     finally:
-        portrait.clear_memo()
+        cache.clear()

@@ -424,6 +424,19 @@ class ReportSection:
             raise ValueError(f"section level must be 2 or 3, not {self.level!r}")
 
 
+@dataclass(frozen=True, eq=False)
+class HtmlSection:
+    """A report section already rendered (a page view's section, see :mod:`ecops.render.html`).
+
+    ``body`` holds, in order, HTML strings that are already escaped and plotly figures, drawn in
+    place (plotly.js embedded once per report).
+    """
+
+    heading: str
+    body: tuple[Any, ...] = ()
+    level: int = 2
+
+
 _CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
         "img-src data: blob:; font-src data:; connect-src 'none'")
 
@@ -438,6 +451,11 @@ table.report-table th{background:#f5f5f5}.note{color:#555;font-size:.85rem}
 h3{font-size:1.1rem;margin-top:1.8rem}h4{font-size:.95rem}section.page>h2{font-size:1.5rem;margin-top:3rem}
 nav.toc ul{columns:2;font-size:.95rem}code{background:#f5f5f5;padding:0 .2rem}
 details>summary{cursor:pointer;color:#2471A3;margin:.5rem 0}
+.kpis{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}.kpi{border:1px solid #ddd;border-radius:.4rem;
+padding:.5rem .8rem;min-width:9rem}.kpi .label{color:#555;font-size:.85rem}.kpi .value{font-size:1.4rem}
+.kpi .delta{font-size:.85rem;color:#555}.tone-info,.tone-missing{background:#eaf2fb;padding:.5rem .8rem}
+.tone-success{background:#eaf7ee;padding:.5rem .8rem}.tone-warning{background:#fdf3e1;padding:.5rem .8rem}
+.caption{color:#666;font-size:.9rem}.actions{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem}
 """
 
 _BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -445,23 +463,23 @@ _ITALIC_RE = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![*\w])")
 _CODE_RE = re.compile(r"`([^`]+)`")
 
 
-def _md_inline(text: str) -> str:
+def markdown_inline(text: str) -> str:
     """Escaped text with **bold**, *italic* and `code` turned into tags (nothing else becomes markup)."""
     out = _CODE_RE.sub(r"<code>\1</code>", html.escape(text, quote=False))
     out = _BOLD_RE.sub(r"<strong>\1</strong>", out)
     return _ITALIC_RE.sub(r"<em>\1</em>", out)
 
 
-def _md_block(text: str, css: str) -> str:
+def markdown_block(text: str, css: str) -> str:
     """Paragraphs (blank-line separated) and ``- `` lists of light markdown, escaped."""
     parts = []
     for para in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in para.splitlines() if line.strip()]
         if lines and all(line.startswith(("- ", "* ")) for line in lines):
-            items = "".join(f"<li>{_md_inline(line[2:])}</li>" for line in lines)
+            items = "".join(f"<li>{markdown_inline(line[2:])}</li>" for line in lines)
             parts.append(f'<ul class="{css}">{items}</ul>')
         elif lines:
-            parts.append(f'<p class="{css}">{_md_inline(" ".join(lines))}</p>')
+            parts.append(f'<p class="{css}">{markdown_inline(" ".join(lines))}</p>')
     return "".join(parts)
 
 
@@ -488,7 +506,16 @@ def _table_html(df: pd.DataFrame, *, mask: bool, max_rows: int, lang: str, capti
     return body
 
 
-def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "zh-CN", subtitle: str | Sequence[str] = "",
+def _figure_html(fig: Any, *, embed: bool) -> str:
+    """A plotly figure as a ``div``; ``embed`` inlines plotly.js (the first figure of a report)."""
+    import plotly.io as pio  # imported here: only reports need it
+
+    div = pio.to_html(fig, include_plotlyjs=embed, full_html=False, default_height="450px", default_width="100%",
+                      config={"displaylogo": False, "responsive": True})
+    return f'<div class="figure">{div}</div>'
+
+
+def html_report(title: str, sections: Sequence[ReportSection | HtmlSection], *, lang: str = "zh-CN", subtitle: str | Sequence[str] = "",
                 mask: bool = True, max_rows: int = 500, toc: str = "", tables_label: str = "") -> str:
     """A standalone HTML report: one file, opens offline, safe to e-mail.
 
@@ -511,8 +538,6 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
     never fetched; a Content-Security-Policy blocks all network access; every text and
     table cell is HTML-escaped.
     """
-    import plotly.io as pio  # imported here: only reports need it
-
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{html.escape(lang, quote=True)}">',
@@ -532,23 +557,31 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
     nested = any(s.level == 3 for s in sections)
     if toc:
         items = "".join(f'<li><a href="#s{i}">{html.escape(s.heading)}</a></li>'
-                        for i, s in enumerate(sections) if s.level == 2)
+                        for i, s in enumerate(sections) if s.level == 2 and s.heading)
         parts.append(f'<nav class="toc"><h2>{html.escape(toc)}</h2><ul>{items}</ul></nav>')
     plotly_embedded = False
     for i, section in enumerate(sections):
         h = f"h{section.level}"
         page = section.level == 2 and nested
         parts.append(f'<section id="s{i}" class="{"page" if page else "part"}">')
-        parts.append(f"<{h}>{html.escape(section.heading)}</{h}>")
+        if section.heading:  # a view's opening KPIs have none: the page's heading is above them
+            parts.append(f"<{h}>{html.escape(section.heading)}</{h}>")
+        if isinstance(section, HtmlSection):
+            for item in section.body:
+                if isinstance(item, str):
+                    parts.append(item)
+                else:
+                    parts.append(_figure_html(item, embed=not plotly_embedded))
+                    plotly_embedded = True
+            parts.append("</section>")
+            continue
         if section.takeaway:
-            parts.append(f'<p class="takeaway">{_md_inline(section.takeaway)}</p>')
+            parts.append(f'<p class="takeaway">{markdown_inline(section.takeaway)}</p>')
         if section.bullets:
-            parts.append("<ul>" + "".join(f"<li>{_md_inline(b)}</li>" for b in section.bullets if b) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{markdown_inline(b)}</li>" for b in section.bullets if b) + "</ul>")
         for fig in section.figures:
-            div = pio.to_html(fig, include_plotlyjs=not plotly_embedded, full_html=False, default_height="450px",
-                              default_width="100%", config={"displaylogo": False, "responsive": True})
+            parts.append(_figure_html(fig, embed=not plotly_embedded))
             plotly_embedded = True
-            parts.append(f'<div class="figure">{div}</div>')
         fold = bool(tables_label and section.figures and section.tables)
         if fold:
             parts.append(f"<details><summary>{html.escape(tables_label)}</summary>")
@@ -558,7 +591,7 @@ def html_report(title: str, sections: Sequence[ReportSection], *, lang: str = "z
         if fold:
             parts.append("</details>")
         if section.notes:
-            parts.append(_md_block(section.notes, "note"))
+            parts.append(markdown_block(section.notes, "note"))
         parts.append("</section>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts)
@@ -569,7 +602,10 @@ __all__ = [
     "ExportFile",
     "FORMULA_TRIGGERS",
     "HTML_MIME",
+    "HtmlSection",
     "ReportSection",
+    "markdown_block",
+    "markdown_inline",
     "XLSX_MIME",
     "export_table",
     "html_report",

@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from scipy import stats
 
 from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
+from ecops.stats import wilson
 
 __all__ = [
     "PLACEHOLDERS",
@@ -60,7 +60,6 @@ __all__ = [
     "report_section",
     "scorecard",
     "scorecard_summary",
-    "wilson",
 ]
 
 REPORT_SECTION = "logistics"
@@ -85,18 +84,6 @@ def localise(frame: pd.DataFrame, lang: str = "zh",
              columns: tuple[str, ...] = ("region", "carrier", "warehouse", "warehouse_id", "key")) -> pd.DataFrame:
     """A copy of ``frame`` for display with placeholder members of ``columns`` translated (index too)."""
     return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns, index=True)
-
-
-def wilson(k: float, n: float, level: float = 0.95) -> tuple[float | None, float | None]:
-    """Wilson score interval of a proportion k / n (None, None when n = 0)."""
-    if n <= 0:
-        return None, None
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 # --------------------------------------------------------------------------- data access

@@ -24,6 +24,13 @@ import sqlalchemy as sa
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.period import analysis_period
+
+__all__ = [
+    "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
+    "alerts_frame", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
+    "orders_per_day", "report_section", "shortfall", "too_sparse_for_alerts", "trend", "winback_value",
+]
 
 Grain = Literal["day", "week", "month"]
 Compare = Literal["previous", "yoy"]
@@ -94,11 +101,6 @@ class OverviewResult:
     grain: Grain
 
 
-def _period(ds: Dataset, f: Filters) -> tuple[dt.date, dt.date]:
-    lo, hi = ds.date_bounds()
-    return (f.start or lo, f.end or hi)
-
-
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
     """One-row KPI sums over order totals: per customer first (orders, GMV, cost), then across customers."""
     cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv")]
@@ -138,7 +140,7 @@ def _kpis_of(row: Mapping[str, Any], start: dt.date, end: dt.date, has_cost: boo
 def kpis(ds: Dataset, filters: Filters | None = None) -> Kpis:
     """Headline KPIs for the filtered period, computed as SQL aggregates in the engine."""
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     ot = ds.order_totals(replace(f, start=start, end=end))
     has_cost = "cost" in ot.c
     row = ds.query(_totals(ot, has_cost)).iloc[0]
@@ -150,7 +152,7 @@ def _comparison_filters(ds: Dataset, f: Filters, compare: Compare) -> Filters | 
 
     A comparison period that only partly overlaps the data would fake a huge growth rate.
     """
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     if compare == "yoy":
         prev_f = replace(f, start=_shift_year(start), end=_shift_year(end))
     else:
@@ -162,7 +164,7 @@ def _comparison_filters(ds: Dataset, f: Filters, compare: Compare) -> Filters | 
 def compare_kpis(ds: Dataset, filters: Filters | None = None, compare: Compare = "previous") -> KpiComparison:
     """KPIs of the period and of the comparison period (the same length just before, or a year before)."""
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     current = kpis(ds, replace(f, start=start, end=end))
     prev_f = _comparison_filters(ds, f, compare)
     return KpiComparison(current, kpis(ds, prev_f) if prev_f is not None else None, compare)
@@ -186,7 +188,7 @@ def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") ->
         sa.func.count().label("orders"),
         sa.func.count(sa.distinct(ot.c.customer_id)).label("customers"),
     ).group_by(period).order_by(period))
-    return _trend_frame(ds.query(stmt), grain, *_period(ds, f))
+    return _trend_frame(ds.query(stmt), grain, *analysis_period(ds, f))
 
 
 def _trend_frame(frame: pd.DataFrame, grain: Grain, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -220,9 +222,36 @@ def describe_trend(trend_frame: pd.DataFrame, metric: str, n_before: int = 4) ->
 
 def alerts_frame(alerts: tuple[Alert, ...]) -> pd.DataFrame:
     """Alerts as a table (day, metric, value, expected, robust z, direction)."""
-    return pd.DataFrame([{"day": a.day, "metric": a.metric, "value": round(a.value, 2),
-                          "expected": round(a.expected, 2), "robust_z": round(a.z, 2), "direction": a.direction}
-                         for a in alerts])
+    return pd.DataFrame([{"day": a.day, "metric": a.metric, "value": a.value, "expected": a.expected,
+                          "robust_z": a.z, "direction": a.direction} for a in alerts],
+                        columns=["day", "metric", "value", "expected", "robust_z", "direction"])
+
+
+def winback_value(k: Kpis, share: float = 0.1) -> tuple[int, float] | None:
+    """One-time buyers of the period and what winning back ``share`` of them for one more order is worth.
+
+    (customers × (1 − repeat-customer rate), that count × ``share`` × AOV); None without buyers or AOV.
+    A sensitivity, not a forecast: it says what each ``share`` of one-time buyers brought back is worth.
+    """
+    if not k.customers or k.aov is None or k.repeat_customer_rate is None:
+        return None
+    once = round(k.customers * (1 - k.repeat_customer_rate))
+    return once, once * share * k.aov
+
+
+def shortfall(alert: Alert, aov: float | None) -> float | None:
+    """Sales a drop day fell short of what the same weekday usually brings, in money.
+
+    A GMV drop: expected − actual GMV. An orders drop: missing orders × the period's AOV.
+    None for spikes and AOV drops (a lower basket is not money lost on its own).
+    """
+    if alert.direction != "drop":
+        return None
+    if alert.metric == "gmv":
+        return alert.expected - alert.value
+    if alert.metric == "orders" and aov is not None:
+        return (alert.expected - alert.value) * aov
+    return None
 
 
 #: Days expected to have fewer orders than this get no KPI alerts (too few to tell news from noise).
@@ -368,12 +397,12 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     Same figures as :func:`compare_kpis`, :func:`trend` and :func:`daily` called one by one.
     """
     f = filters or Filters()
-    start, end = _period(ds, f)
+    start, end = analysis_period(ds, f)
     prev_f = _comparison_filters(ds, f, compare)
     d, trend_raw, current, previous, has_cost = _page_query(ds, replace(f, start=start, end=end), grain, prev_f)
     prev = None
     if prev_f is not None and previous is not None:
-        prev = _kpis_of(previous, *_period(ds, prev_f), has_cost)
+        prev = _kpis_of(previous, *analysis_period(ds, prev_f), has_cost)
     cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
     return OverviewResult(cmp, _trend_frame(trend_raw, grain, start, end), d, detect_anomalies(d), grain)
 
@@ -391,92 +420,3 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "period_start": k.start.isoformat(),
         "period_end": k.end.isoformat(),
     }
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report: headline KPIs with their change, the weekly GMV trend, KPI alerts."""
-    from ecops.charts import overview as charts
-    from ecops.export import ReportSection
-    from ecops.i18n import t as _t
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    def money(x: float | None, digits: int = 0) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.{digits}f}"
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
-
-    def num(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x:,.0f}"
-
-    res = compute_page(ds, filters)  # the page's defaults: weekly trend, against the previous period
-    cur, prev = res.kpis.current, res.kpis.previous
-    if cur.orders == 0:
-        return [ReportSection(heading=t("overview.h.kpis"), takeaway=t("core.empty_period"))]
-
-    def change(name: str) -> str:
-        ch = res.kpis.change(name)
-        if ch is None:
-            return "—"
-        return f"{ch * 100:+.1f} pp" if name in ("repeat_customer_rate", "gross_margin") else f"{ch * 100:+.1f}%"
-
-    shown = {"gmv": money, "orders": num, "customers": num, "aov": lambda x: money(x, 1),
-             "repeat_customer_rate": pct, "gross_margin": pct}
-    names = {"gmv": "overview.kpi.gmv", "orders": "overview.kpi.orders", "customers": "overview.kpi.customers",
-             "aov": "overview.kpi.aov", "repeat_customer_rate": "overview.kpi.repeat",
-             "gross_margin": "overview.kpi.margin"}
-    kpis = pd.DataFrame({
-        t("overview.col.kpi"): [t(names[k]) for k in shown],
-        t("overview.col.current"): [fmt(getattr(cur, k)) for k, fmt in shown.items()],
-        t("overview.col.previous"): [fmt(getattr(prev, k)) if prev is not None else "—" for k, fmt in shown.items()],
-        t("overview.col.change"): [change(k) for k in shown],
-    })
-    values = {"gmv": money(cur.gmv), "orders": num(cur.orders), "customers": num(cur.customers), "aov": money(cur.aov, 1),
-              "repeat": pct(cur.repeat_customer_rate)}
-    if prev is not None:
-        take = t("overview.take.kpis", gmv_change=change("gmv"), orders_change=change("orders"), pstart=prev.start,
-                 pend=prev.end, **values)
-        caption = t("overview.period_caption", start=cur.start, end=cur.end, pstart=prev.start, pend=prev.end)
-    else:
-        take = t("overview.take.kpis_no_compare", **values)
-        caption = t("overview.period_only", start=cur.start, end=cur.end) + " " + t("overview.no_compare")
-    notes = [caption]
-    if cur.gross_margin is None:
-        notes.append(t("overview.kpi.margin_missing"))
-    elif cur.cost_coverage is not None and cur.cost_coverage < 0.999:
-        notes.append(t("overview.margin_coverage", share=pct(cur.cost_coverage)))
-    out = [ReportSection(heading=t("overview.h.kpis"), takeaway=take, tables=(kpis,), notes="\n\n".join(notes))]
-
-    metric, label, grain = "gmv", t("overview.kpi.gmv"), t(f"overview.grain.{res.grain}")
-    line = describe_trend(res.trend, metric)
-    out.append(ReportSection(
-        heading=t("overview.trend.title", metric=label, grain=grain),
-        takeaway=(t("overview.trend.takeaway", metric=label, grain=grain, last=money(line.last),
-                    change="—" if line.change is None else f"{line.change * 100:+.1f}%", n=line.n_before)
-                  if line.change is not None else t("overview.trend.takeaway_short")),
-        figures=(charts.trend_figure(res.trend, metric, label),), tables=(res.trend,)))
-
-    labels = {m: t(names[m]) for m in ("gmv", "orders", "aov")}
-    if not res.alerts:
-        out.append(ReportSection(heading=t("overview.alerts.title"), takeaway=t("overview.alerts.none")))
-    else:
-        latest = res.alerts[0]
-        items = []
-        for a in res.alerts[:8]:
-            fmt = money if a.metric in ("gmv", "aov") else num
-            items.append(t("overview.alerts.item", day=a.day, metric=labels[a.metric],
-                           direction=t(f"overview.alerts.{a.direction}"), value=fmt(a.value), expected=fmt(a.expected),
-                           z=f"{a.z:+.1f}"))
-        out.append(ReportSection(
-            heading=t("overview.alerts.title"),
-            takeaway=t("overview.alerts.takeaway", n=len(res.alerts), day=latest.day, metric=labels[latest.metric],
-                       direction=t(f"overview.alerts.{latest.direction}")),
-            bullets=tuple(items),
-            figures=(charts.alerts_figure(res.daily, res.alerts, latest.metric, labels[latest.metric]),),
-            tables=(alerts_frame(res.alerts),)))
-    last = out[-1]
-    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
-                            bullets=last.bullets, notes=t("overview.method"))
-    return out

@@ -43,9 +43,9 @@ import statsmodels.api as sm
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from ecops import dialect, i18n
+from ecops import dialect
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
+from ecops.period import period_days as days_in_period
 
 __all__ = [
     "ALL_PRODUCTS",
@@ -58,8 +58,6 @@ __all__ = [
     "baseline",
     "compute_page",
     "estimate_elasticities",
-    "label",
-    "localise",
     "optimal_prices",
     "price_bands",
     "price_distribution",
@@ -79,24 +77,13 @@ REPORT_SECTION = "pricing"
 ALL_PRODUCTS = "(all products)"
 #: Label of SKUs whose category is unknown.
 NO_CATEGORY = "(uncategorised)"
-#: Placeholder categories → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder categories → their i18n keys (translated where shown: :func:`ecops.views.pricing.category`).
 PLACEHOLDERS: dict[str, str] = {ALL_PRODUCTS: "pricing.all_products", NO_CATEGORY: "pricing.placeholder.uncategorised"}
 #: Days per 30-day month, the unit of baselines and what-ifs.
 _MONTH_DAYS = 30.0
 _BAND_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
 
 
-def label(category: str, lang: str = "zh") -> str:
-    """Display name of a category: the placeholders (all products, uncategorised) translated, others as they are."""
-    return i18n.placeholder_label(category, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh", column: str = "category") -> pd.DataFrame:
-    """A copy of ``frame`` for display, with the placeholder values of ``column`` translated."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, (column,))
-
-
-# --------------------------------------------------------------------------- data
 def sku_period_cells(ds: Dataset, filters: Filters | None = None, period_days: int = 28) -> pd.DataFrame:
     """Units, revenue and cost per category, SKU and period — the one SQL aggregate behind the page.
 
@@ -684,7 +671,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
     period_days = int(min(max(period_days, 7), 91))
     cells = sku_period_cells(ds, filters, period_days)
     el = estimate_elasticities(ds, filters, period_days=period_days, cells=cells)
-    base = baseline(cells, _span_days(ds, filters))
+    base = baseline(cells, float(days_in_period(ds, filters)))
     cat = whatif_category if whatif_category in set(el.estimated["category"]) else ALL_PRODUCTS
     return PricingPage(
         elasticity=el,
@@ -698,15 +685,6 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
         n_lines=int(cells["lines"].sum()) if not cells.empty else 0,
         n_skus=int(cells["product_id"].nunique()) if not cells.empty else 0,
     )
-
-
-def _span_days(ds: Dataset, filters: Filters | None) -> float:
-    """Days covered by the analysis: the filter's period clipped to the data."""
-    f = filters or Filters()
-    lo, hi = ds.date_bounds()
-    start = max(f.start or lo, lo)
-    end = min(f.end or hi, hi)
-    return float(max((end - start).days + 1, 1))
 
 
 def takeaways(page: PricingPage) -> dict[str, tuple[str, dict]]:
@@ -806,99 +784,3 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 def _num(x: float, digits: int = 4) -> float | None:
     return round(float(x), digits) if x is not None and np.isfinite(x) else None
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report: elasticity (with the reading in words), price distribution, bands,
-    index, margin-optimal price and the page's default what-if (+5% on every estimated category)."""
-    from ecops.charts import pricing as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    def lab(value):
-        return label(value, lang)
-
-    cur = ds.currency
-
-    def say(item: tuple[str, dict] | None) -> str:
-        if item is None:
-            return ""
-        key, values = item
-        return t(key, cur=cur, **{k: lab(v) for k, v in values.items()})
-
-    def shown(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(category=[lab(c) for c in frame["category"]]) if "category" in frame else frame
-
-    res = compute_page(ds, filters)
-    if res.empty:
-        return [ReportSection(heading=t("pricing.title"), takeaway=t("pricing.empty"))]
-    el, tk = res.elasticity, takeaways(res)
-    est = el.estimated
-    readings = []
-    for r in el.categories.itertuples(index=False):
-        if r.status != "ok":
-            readings.append(t("pricing.reading_missing", cat=lab(r.category), why=t(f"pricing.why.{r.status}")))
-        elif r.elasticity < 0:
-            readings.append(t("pricing.reading", cat=lab(r.category), e=r.elasticity, lo=r.ci_low, hi=r.ci_high, n=r.n,
-                              loss=-r.units_change_10pct, llo=-r.units_change_10pct_high,
-                              lhi=-r.units_change_10pct_low))
-        else:
-            readings.append(t("pricing.reading_up", cat=lab(r.category), e=r.elasticity, lo=r.ci_low, hi=r.ci_high,
-                              n=r.n))
-    if not el.by_category:
-        readings.append(t("pricing.need_category"))
-    out = [ReportSection(
-        heading=t("pricing.h.elasticity"), takeaway=say(tk.get("elasticity")), bullets=tuple(readings),
-        figures=(charts.elasticity_figure(shown(est), {"x": t("pricing.axis.elasticity")}),),
-        tables=(localise(el.categories, lang),),
-        notes=t("pricing.caption", lines=f"{res.n_lines:,}", skus=f"{res.n_skus:,}", period=el.period_days))]
-    if not res.distribution.empty:
-        out.append(ReportSection(
-            heading=t("pricing.h.distribution"), takeaway=say(tk.get("distribution")),
-            figures=(charts.distribution_figure(shown(res.distribution), cur, {"y": t("pricing.axis.price")}),),
-            tables=(localise(res.distribution, lang),)))
-    if not res.bands.empty:
-        out.append(ReportSection(
-            heading=t("pricing.h.bands"), takeaway=say(tk.get("bands")),
-            figures=(charts.bands_figure(shown(res.bands), {"x": t("pricing.axis.band")}),),
-            tables=(localise(res.bands, lang),)))
-    if not res.index.empty:
-        out.append(ReportSection(
-            heading=t("pricing.h.index"), takeaway=say(tk.get("index")),
-            figures=(charts.index_figure(localise(res.index, lang), t("pricing.all_products"), lab(ALL_PRODUCTS),
-                                         {"y": t("pricing.axis.index")}),),
-            tables=(localise(res.index, lang),)))
-    if not res.has_cost:
-        out.append(ReportSection(heading=t("pricing.h.optimal"), takeaway=t("pricing.need_cost")))
-    else:
-        items = []
-        for r in res.optimal.itertuples(index=False):
-            if r.status in ("ok", "uncertain"):
-                hi = t("pricing.optimal.unbounded") if r.optimal_high == float("inf") else f"{cur}{r.optimal_high:,.2f}"
-                items.append(t("pricing.optimal.item_price", cat=lab(r.category), cur=cur, now=r.price, margin=r.margin,
-                               price=r.optimal_price, change=r.change, lo=r.optimal_low, hi=hi,
-                               omargin=r.optimal_margin,
-                               extra=t("pricing.optimal.extrapolated") if r.extrapolated else ""))
-            else:
-                items.append(t("pricing.optimal.item", cat=lab(r.category), status=t(f"pricing.status.{r.status}")))
-        items.append(t("pricing.optimal.assumptions"))
-        out.append(ReportSection(
-            heading=t("pricing.h.optimal"), takeaway=say(tk.get("optimal")), bullets=tuple(items),
-            figures=(charts.optimal_figure(shown(res.optimal), {"now": t("pricing.axis.now"),
-                                                               "optimal": t("pricing.axis.optimal"),
-                                                               "y": t("pricing.axis.price")}),),
-            tables=(localise(res.optimal, lang),)))
-    w = res.whatif
-    if w.available:
-        out.append(ReportSection(
-            heading=t("pricing.h.whatif"), takeaway=say(whatif_takeaway(w)), bullets=(t("pricing.whatif.basis"),),
-            figures=(charts.whatif_figure(w, {"units": t("pricing.axis.units"), "revenue": t("pricing.axis.revenue"),
-                                              "profit": t("pricing.axis.profit"), "y": t("pricing.axis.change")}),),
-            tables=(localise(whatif_frame(w), lang),)))
-    last = out[-1]
-    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
-                            bullets=last.bullets,
-                            notes=t("pricing.method", period=el.period_days, ci=f"{el.ci_level:.0%}"))
-    return out

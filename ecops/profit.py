@@ -733,7 +733,7 @@ PLACEHOLDERS: dict[str, str] = {NONE: "profit.placeholder.none", ALL: "profit.pl
 def label(dim: str, value: str, lang: str = "zh") -> str:
     """Display name of a member of a profit dimension: RFM segment names and placeholders translated."""
     if dim == "segment" and value in SEGMENTS:
-        return portrait.segment_label(value, lang)
+        return _t(f"portrait.seg.{value}", lang)
     if value in PLACEHOLDERS:
         return _t(PLACEHOLDERS[value], lang)
     return value

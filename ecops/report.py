@@ -1,10 +1,11 @@
 """Headline metrics of every page, as JSON or a standalone HTML report.
 
 Each analysis module contributes a section through ``report_section(ds, filters) -> dict``
-(section name = module name, or its ``REPORT_SECTION``) and
-``html_sections(ds, filters, lang) -> list[ReportSection]`` with the page's takeaways, figures
-and tables for the HTML report (:func:`html_document`: one page or all of them, headed by the
-page's translated name, the dataset and the filters in words). A section that fails is
+(section name = module name, or its ``REPORT_SECTION``). Its part of the HTML report
+(:func:`html_document`: one page or all of them, headed by the page's translated name, the
+dataset and the filters in words) is rendered from the page's view (:data:`ecops.views.BUILDERS`,
+:mod:`ecops.render.html`) — or, for a page not yet converted, from its module's
+``html_sections(ds, filters, lang) -> list[ReportSection]``. A section that fails is
 reported as an error, never a crash of the whole report.
 """
 
@@ -21,9 +22,17 @@ from typing import Any
 
 import pandas as pd
 
+from ecops import views
 from ecops.dataset import Dataset, Filters
+from ecops.render import html as view_html
+from ecops.render import serialise
 
-#: Modules in page order; a module that is not installed is skipped.
+__all__ = [
+    "Report", "SECTION_MODULES", "build_report", "describe_filters", "html_document", "section_modules",
+    "section_title", "to_html",
+]
+
+#: Analysis modules in page order (each a report section).
 SECTION_MODULES: tuple[str, ...] = (
     "overview", "portrait", "segments", "pricing", "promotions", "warehouse", "logistics", "satisfaction",
     "profit",
@@ -61,23 +70,23 @@ def _json_default(value: Any) -> Any:
 
 
 def section_modules(names: Sequence[str] | None = None) -> list[tuple[str, Any]]:
-    """(section name, module) of every analysis that offers a report section."""
+    """(section name, module) of every analysis that offers a report section, in the order asked for."""
     found = []
     for name in names or SECTION_MODULES:
-        try:
-            module = importlib.import_module(f"ecops.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"ecops.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"ecops.{name}")
         if hasattr(module, "report_section"):
             found.append((getattr(module, "REPORT_SECTION", name), module))
     return found
 
 
 def build_report(ds: Dataset, filters: Filters | None = None, sections: Sequence[str] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Report:
-    """Compute every section's headline metrics on ``ds`` with ``filters``."""
+                 progress: Callable[[str], None] | None = None, lang: str = "en") -> Report:
+    """Compute every section's headline metrics on ``ds`` with ``filters``.
+
+    A page converted to a view (:data:`ecops.views.BUILDERS`) also carries its whole view under
+    ``view`` (:func:`ecops.render.serialise.view_dict`, text in ``lang``): sections, tables, actions.
+    """
+
     out: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     seconds: dict[str, float] = {}
@@ -87,6 +96,8 @@ def build_report(ds: Dataset, filters: Filters | None = None, sections: Sequence
         t0 = time.perf_counter()
         try:
             out[name] = module.report_section(ds, filters)
+            if name in views.BUILDERS:
+                out[name]["view"] = serialise.view_dict(views.BUILDERS[name](ds, filters), lang, ds.currency)
         except Exception as exc:  # one failing analysis must not take the report down
             _log.exception("report section %s failed", name)
             errors[name] = f"{type(exc).__name__}: {exc}"
@@ -176,7 +187,8 @@ def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh",
         if progress:
             progress(name)
         heading = section_title(name, lang)
-        secs, failure = _page_sections(name, module, ds, filters, lang, (data or {}).get(name), (errors or {}).get(name))
+        secs, failure = _page_sections(name, module, ds, filters, lang, (data or {}).get(name), (errors or {}).get(name),
+                                       mask=mask)
         note = t("core.report.failed", error=failure) if failure else ""
         if several:
             blocks.append(export.ReportSection(heading=heading, takeaway=note, level=2))
@@ -196,14 +208,24 @@ def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh",
 
 
 def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None, lang: str,
-                   data: dict[str, Any] | None, error: str | None) -> tuple[list, str | None]:
-    """A module's report sections and, if it failed, the error class (never its message: paths, URLs)."""
+                   data: dict[str, Any] | None, error: str | None, *, mask: bool = True) -> tuple[list, str | None]:
+    """A page's report sections and, if it failed, the error class (never its message: paths, URLs).
+
+    A page with a view (:data:`ecops.views.BUILDERS`) is rendered from it at its default parameters;
+    the others from their module's ``html_sections``.
+    """
     from ecops import export, i18n
 
     if error is not None:
         return [], error.split(":", 1)[0]
     failure = None
-    if hasattr(module, "html_sections"):
+    if name in views.BUILDERS:
+        try:
+            return view_html.view_sections(views.BUILDERS[name](ds, filters), lang, ds.currency, mask=mask), None
+        except Exception as exc:  # one failing page must not take the report down
+            _log.exception("view %s failed", name)
+            failure = type(exc).__name__
+    elif hasattr(module, "html_sections"):
         try:
             secs = list(module.html_sections(ds, filters, lang))
             if secs:

@@ -27,6 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "ACQUISITION", "CARRIERS", "CATEGORIES", "CHANNELS", "CampaignTruth", "DAYS", "ELASTICITY", "LIFESTYLES",
+    "LIFESTYLE_FIT", "PERSONAS", "PROVINCES", "SKUS_PER_CATEGORY", "START", "Sample", "Truth", "flat_export",
+    "generate", "lifestyle",
+]
+
 START = dt.date(2023, 7, 1)
 DAYS = 731  # 2023-07-01 … 2025-06-30
 

@@ -19,6 +19,8 @@ import duckdb
 from ecops import sample as sample_module
 from ecops.dataset import Dataset, write_tables
 
+__all__ = ["DEFAULT_CACHE_DIR", "cache_dir", "generator_version", "sample_dataset", "sample_path"]
+
 #: Folder of the cached sample files (gitignored); ``ECOPS_CACHE_DIR`` overrides it.
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 

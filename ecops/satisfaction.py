@@ -39,6 +39,7 @@ from scipy import special, stats
 
 from ecops import dialect, i18n, text
 from ecops.dataset import Dataset, Filters
+from ecops.stats import mean_interval, wilson
 
 __all__ = [
     "NO_CATEGORY",
@@ -108,26 +109,6 @@ def _swap_placeholders(value: Any, lang: str) -> Any:
 
 
 # --------------------------------------------------------------------------- helpers
-def _wilson(k: float, n: float) -> tuple[float | None, float | None]:
-    if not n:
-        return None, None
-    p = k / n
-    den = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / den
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _mean_ci(n: float, s: float, ss: float) -> tuple[float | None, float | None, float | None]:
-    """Mean and normal 95% interval from count, sum and sum of squares."""
-    if not n:
-        return None, None, None
-    mean = s / n
-    var = max(0.0, (ss - n * mean * mean) / (n - 1)) if n > 1 else 0.0
-    half = Z95 * math.sqrt(var / n)
-    return mean, mean - half, mean + half
-
-
 def _f(x: Any) -> float | None:
     """Plain float, or None for missing / non-finite."""
     try:
@@ -194,14 +175,14 @@ def _summarise(counts: Mapping[int, float]) -> tuple[float, float | None, tuple,
         return 0.0, None, (None, None), None, (None, None), None, (None, None)
     s = sum(k * v for k, v in counts.items())
     ss = sum(k * k * v for k, v in counts.items())
-    mean, lo, hi = _mean_ci(n, s, ss)
+    mean, lo, hi = mean_interval(n, s, ss, t=False)
     happy = counts.get(4, 0) + counts.get(5, 0)
     csat = happy / n
     p5 = counts.get(5, 0) / n
     pd_ = sum(counts.get(k, 0) for k in (1, 2, 3)) / n
     nps = p5 - pd_
     half = Z95 * math.sqrt(max(0.0, p5 + pd_ - nps * nps) / n)
-    return n, mean, (lo, hi), csat, _wilson(happy, n), nps, (nps - half, nps + half)
+    return n, mean, (lo, hi), csat, wilson(happy, n), nps, (nps - half, nps + half)
 
 
 def review_facts(ds: Dataset, filters: Filters | None = None, window_days: int = 90) -> pd.DataFrame:
@@ -322,7 +303,7 @@ def lateness(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | 
     raw = known.groupby("bucket", as_index=False)[["n", "s", "ss", "late_days"]].sum()
     rows = []
     for _, row in raw.iterrows():  # at most six buckets
-        mean, lo, hi = _mean_ci(row["n"], row["s"], row["ss"])
+        mean, lo, hi = mean_interval(row["n"], row["s"], row["ss"], t=False)
         rows.append({"bucket": int(row["bucket"]), "label": LATE_BUCKET_LABELS[int(row["bucket"])],
                      "n": int(row["n"]), "avg_score": mean, "low": lo, "high": hi,
                      "avg_days_late": row["late_days"] / row["n"] if row["n"] else None})
@@ -332,7 +313,7 @@ def lateness(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | 
 
     def agg(part: pd.DataFrame) -> tuple[float, float | None, float | None, float | None, float | None]:
         n, s, ss = (float(part[c].sum()) for c in ("n", "s", "ss"))
-        mean, lo, hi = _mean_ci(n, s, ss)
+        mean, lo, hi = mean_interval(n, s, ss, t=False)
         var = (ss - n * mean * mean) / (n - 1) if n > 1 and mean is not None else None
         return n, mean, lo, hi, (var / n if var is not None else None)
 
@@ -792,7 +773,7 @@ def returns(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | N
             .reset_index(drop=True)
 
     result = ReturnsResult(n_orders, n_ret, int(monthly["returns"].sum()), n_ret / n_orders if n_orders else None,
-                           _wilson(n_ret, n_orders), refund_total, frame("reason"), frame("kind"), by_category,
+                           wilson(n_ret, n_orders), refund_total, frame("reason"), frame("kind"), by_category,
                            monthly, _EMPTY_BY_SCORE.copy())
     if not by_score:
         return result
@@ -813,7 +794,7 @@ def with_return_by_score(result: ReturnsResult, facts: pd.DataFrame | None) -> R
     df["orders"] = df["orders"].astype(int)
     df["returned_orders"] = df["returned_orders"].astype(int)
     df["return_rate"] = df["returned_orders"] / df["orders"]
-    ci = [_wilson(k, n) for k, n in zip(df["returned_orders"], df["orders"], strict=True)]
+    ci = [wilson(k, n) for k, n in zip(df["returned_orders"], df["orders"], strict=True)]
     df["low"] = [c[0] for c in ci]
     df["high"] = [c[1] for c in ci]
     low, top = _rates_low_top(df, "returned_orders")
@@ -849,7 +830,7 @@ def repurchase(ds: Dataset, filters: Filters | None = None, window_days: int = 9
     df["orders"] = df["orders"].astype(int)
     df["repeat"] = df["repeat"].astype(int)
     df["repeat_rate"] = df["repeat"] / df["orders"]
-    ci = [_wilson(k, n) for k, n in zip(df["repeat"], df["orders"], strict=True)]
+    ci = [wilson(k, n) for k, n in zip(df["repeat"], df["orders"], strict=True)]
     df["low"] = [c[0] for c in ci]
     df["high"] = [c[1] for c in ci]
     low, top = _rates_low_top(df, "repeat")

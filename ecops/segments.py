@@ -33,14 +33,16 @@ from scipy import stats
 
 from ecops import basket, portrait, schema
 from ecops.dataset import Dataset, Filters
-from ecops.i18n import t as _t
+from ecops.period import reference_date
+from ecops.portrait.demography import age_band_expr
+from ecops.stats import mean_interval, newcombe, welch, wilson
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
 
 #: Customer columns that carry psychographic attributes (survey answers or CRM tags): optional columns
 #: of the data contract (:data:`ecops.schema.PSYCHOGRAPHIC`); each one a dataset provides is offered as a cut.
 PSYCHOGRAPHIC_COLUMNS: tuple[str, ...] = tuple(c.name for c in schema.PSYCHOGRAPHIC)
-#: Segment of customers whose attribute is empty (translated when shown, see :func:`segment_label`).
+#: Segment of customers whose attribute is empty (translated when shown: :func:`ecops.views.segments.segment_value`).
 UNKNOWN = "(unknown)"
 #: Placeholder segment values → their i18n keys.
 PLACEHOLDERS: dict[str, str] = {UNKNOWN: "segments.placeholder.unknown"}
@@ -132,33 +134,41 @@ class SegmentCut:
     growth_days: int
     personas: tuple = ()
 
-    def label(self, value: str, lang: str = "zh") -> str:
-        """Display name of a segment value in ``lang``."""
-        return segment_label(self.dimension.key, value, lang, self.personas)
-
     @property
     def total_gmv(self) -> float:
         """GMV of the period (every order line falls in exactly one segment)."""
         return float(self.table["gmv"].sum())
 
-    def growth_headline(self, lang: str = "zh") -> str:
-        """One-line takeaway of the growth chart: the fastest- and slowest-growing segments (≥ 2 % of GMV)."""
-        ext = _growth_extremes(self.table)
-        if ext is None:
-            return _t("segments.cut.growth_takeaway", lang, days=self.growth_days)
-        hi, lo = ext
-        return _t("segments.cut.growth_range", lang, hi=self.label(str(hi["segment"]), lang), g_hi=f"{hi['growth']:+.0%}",
-                  lo=self.label(str(lo["segment"]), lang), g_lo=f"{lo['growth']:+.0%}", days=self.growth_days)
+    def growth_extremes(self) -> tuple[pd.Series, pd.Series] | None:
+        """The fastest- and slowest-growing segments with at least 2 % of GMV (None with fewer than two)."""
+        big = self.table[(self.table["gmv_share"] >= 0.02) & self.table["growth"].notna()]
+        if len(big) < 2:
+            return None
+        g = big["growth"].astype(float)
+        return big.loc[g.idxmax()], big.loc[g.idxmin()]
 
-    def growth_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The numbers behind the growth chart: GMV of the two windows and the growth per segment."""
-        return self.display_table(lang)[["segment", "name", "gmv_before", "gmv_recent", "growth"]]
+    def fastest_growing(self) -> pd.Series | None:
+        """The fastest-growing segment with at least 5 % of GMV (None when growth is unknown)."""
+        big = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
+        return None if big.empty else big.loc[big["growth"].astype(float).idxmax()]
 
-    def display_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The segment table with a display-name column after the raw value."""
-        out = self.table.copy()
-        out.insert(1, "name", [self.label(str(v), lang) for v in out["segment"]])
-        return out
+    def overall_growth(self) -> float | None:
+        """GMV growth of the whole cut over the growth window (Σ recent / Σ before − 1); None when unknown."""
+        tab = self.table[self.table["growth"].notna()]
+        before = float(tab["gmv_before"].sum())
+        return float(tab["gmv_recent"].sum()) / before - 1 if before > 0 else None
+
+    def largest_shortfall(self) -> tuple[pd.Series, float] | None:
+        """The segment with at least 5 % of GMV whose last window fell furthest short, in money, of what it would
+        have sold growing like the whole cut: (its row, gmv_before × (1 + overall growth) − gmv_recent).
+        None when no sizeable segment fell short."""
+        overall = self.overall_growth()
+        tab = self.table[(self.table["gmv_share"] >= 0.05) & self.table["growth"].notna()]
+        if overall is None or tab.empty:
+            return None
+        gap = (tab["gmv_before"] * (1 + overall) - tab["gmv_recent"]).astype(float)
+        gap = gap[gap > 0]
+        return None if gap.empty else (tab.loc[gap.idxmax()], float(gap.max()))
 
     def largest(self) -> pd.Series:
         """The segment with the most GMV."""
@@ -167,52 +177,6 @@ class SegmentCut:
     def row(self, value: str) -> pd.Series | None:
         hit = self.table[self.table["segment"] == value]
         return None if hit.empty else hit.iloc[0]
-
-    def headline(self, lang: str = "zh") -> str:
-        """One-line takeaway: the segment with the most GMV and the fastest-growing sizeable segment."""
-        tab = self.table
-        if tab.empty:
-            return _t("segments.cut.empty", lang)
-        top = self.largest()
-        text = _t("segments.cut.takeaway", lang, seg=self.label(str(top["segment"]), lang),
-                  cust=f"{top['customer_share']:.0%}", gmv=f"{top['gmv_share']:.0%}")
-        big = tab[(tab["gmv_share"] >= 0.05) & tab["growth"].notna()]
-        if not big.empty:
-            g = big.loc[big["growth"].astype(float).idxmax()]
-            text += _t("segments.cut.growth", lang, seg=self.label(str(g["segment"]), lang), g=f"{g['growth']:+.0%}",
-                       days=self.growth_days)
-        return text
-
-
-def _growth_extremes(tab: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
-    big = tab[(tab["gmv_share"] >= 0.02) & tab["growth"].notna()]
-    if len(big) < 2:
-        return None
-    g = big["growth"].astype(float)
-    return big.loc[g.idxmax()], big.loc[g.idxmin()]
-
-
-def segment_label(dimension: str, value: str, lang: str = "zh", personas: tuple = ()) -> str:
-    """Display name of a segment value (translates RFM segments, price bands, cluster numbers, placeholders)."""
-    if value in PLACEHOLDERS:
-        return _t(PLACEHOLDERS[value], lang)
-    if dimension == "rfm_segment":
-        return portrait.segment_label(value, lang)
-    if dimension == "price_sensitivity":
-        return _t(f"segments.price.{value}", lang)
-    if dimension == "cluster" and value.startswith("C"):
-        try:
-            i = int(value[1:]) - 1
-        except ValueError:
-            return value
-        for p in personas:
-            if p.cluster == i:
-                return f"{value} {p.name(lang)}"
-    return value
-
-
-def _as_of(ds: Dataset, f: Filters) -> dt.date:
-    return portrait.reference_date(ds, f)
 
 
 def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
@@ -230,12 +194,10 @@ def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
     t["gmv_share"] = t["gmv"] / t["gmv"].sum()
     t["aov"] = t["gmv"] / t["orders"].where(t["orders"] > 0)
     t["orders_per_customer"] = t["orders"] / n
-    mean = t["gmv"].to_numpy(float) / n
-    var = np.where(n > 1, (t["gmv_sq"].to_numpy(float) - n * mean ** 2) / np.maximum(n - 1, 1), np.nan)
-    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * np.sqrt(np.clip(var, 0, None) / n)
+    mean, lo, hi = mean_interval(n, t["gmv"].to_numpy(float), t["gmv_sq"].to_numpy(float))
     t["gmv_per_customer"] = mean
-    t["gmv_per_customer_lower"] = mean - half
-    t["gmv_per_customer_upper"] = mean + half
+    t["gmv_per_customer_lower"] = lo
+    t["gmv_per_customer_upper"] = hi
     lo, hi = wilson(t["repeaters"].to_numpy(float), n)
     t["repeat_rate"] = t["repeaters"] / n
     t["repeat_rate_lower"], t["repeat_rate_upper"] = lo, hi
@@ -245,17 +207,6 @@ def _finish(raw: pd.DataFrame, growth_ok: bool) -> pd.DataFrame:
     t["margin"] = t["margin"].astype(float)
     t["growth"] = t["growth"].astype(float)
     return t.sort_values(["gmv", "segment"], ascending=[False, True])[METRIC_COLUMNS].reset_index(drop=True)
-
-
-def wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion k/n."""
-    k, n = np.asarray(k, float), np.asarray(n, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        den = 1 + z * z / n
-        mid = (p + z * z / (2 * n)) / den
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return mid - half, mid + half
 
 
 def _dimension(ds: Dataset, key: str) -> Dimension:
@@ -273,7 +224,7 @@ def _attribute_expr(ds: Dataset, dim: Dimension, lines: sa.Subquery, as_of: dt.d
     src = lines.outerjoin(cu, cu.c.customer_id == lines.c.customer_id)
     if dim.key == "age":
         age = (as_of.year - cu.c.birth_year) if "birth_year" in cu.c else cu.c.age
-        return portrait._age_band_expr(age), src
+        return age_band_expr(age), src
     return cu.c[dim.key], src
 
 
@@ -366,7 +317,7 @@ def segment_cut(ds: Dataset, filters: Filters | None = None, dimension: str = "r
     """
     f = filters or Filters()
     dim = _dimension(ds, dimension)
-    as_of = _as_of(ds, f)
+    as_of = reference_date(ds, f)
     days = GROWTH_DAYS
     start = f.start or ds.date_bounds()[0]
     growth_ok = (as_of - start).days + 1 >= 2 * days
@@ -402,16 +353,14 @@ class SegmentComparison:
     b: str
     table: pd.DataFrame
 
-    def headline(self, lang: str = "zh", label_a: str | None = None, label_b: str | None = None) -> str:
-        row = self.table.set_index("metric").loc["gmv_per_customer"]
-        key = "segments.compare.sig" if bool(row["significant"]) else "segments.compare.nosig"
-        ratio = row["b"] / row["a"] if row["a"] else float("nan")
-        return _t(key, lang, a=label_a or self.a, b=label_b or self.b, ratio=f"{ratio:.2f}",
-                  lo=f"{row['lower']:,.0f}", hi=f"{row['upper']:,.0f}")
+    def gmv_per_customer(self) -> pd.Series:
+        """The comparison of GMV per buyer (a, b, difference b − a, its 95 % interval, significant)."""
+        return self.table.set_index("metric").loc["gmv_per_customer"]
 
 
-def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComparison:
-    """Compare segments ``a`` and ``b`` of a cut metric by metric, with intervals of the differences."""
+def compare(cut: SegmentCut, a: str, b: str, level: float = 0.95) -> SegmentComparison:
+    """Compare segments ``a`` and ``b`` of a cut metric by metric, with ``level`` intervals of the differences
+    (GMV per buyer: Welch's t; repeat rate: Newcombe's hybrid score from Wilson intervals)."""
     ra, rb = cut.row(a), cut.row(b)
     if ra is None or rb is None:
         raise ValueError("both segments must be in the cut")
@@ -421,9 +370,9 @@ def compare(cut: SegmentCut, a: str, b: str, z: float = 1.959964) -> SegmentComp
         va, vb = _float(ra[metric]), _float(rb[metric])
         lo = hi = None
         if metric == "gmv_per_customer":
-            lo, hi = _welch(ra, rb)
+            lo, hi = welch(*_moments(ra), *_moments(rb), level=level)
         elif metric == "repeat_rate":
-            lo, hi = _newcombe(ra, rb, z)
+            lo, hi = newcombe(*_rate(ra, level), *_rate(rb, level))
         diff = None if va is None or vb is None else vb - va
         sig = None if lo is None or hi is None else bool(lo > 0 or hi < 0)
         rows.append({"metric": metric, "a": va, "b": vb, "difference": diff, "lower": lo, "upper": hi,
@@ -439,35 +388,21 @@ def _float(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _welch(ra: pd.Series, rb: pd.Series) -> tuple[float | None, float | None]:
-    def moments(r: pd.Series) -> tuple[float, float, float]:
-        n = float(r["customers"])
-        m = float(r["gmv_per_customer"])
-        # Back out the variance from the interval half-width (t quantile × sd / √n).
-        half = float(r["gmv_per_customer_upper"]) - m
-        q = stats.t.ppf(0.975, max(n - 1, 1))
-        return n, m, (half / q) ** 2 * n if q else float("nan")
-
-    na, ma, va = moments(ra)
-    nb, mb, vb = moments(rb)
-    if na < 2 or nb < 2 or not (math.isfinite(va) and math.isfinite(vb)):
-        return None, None
-    se2 = va / na + vb / nb
-    if se2 <= 0:
-        return mb - ma, mb - ma
-    dof = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-    half = stats.t.ppf(0.975, dof) * math.sqrt(se2)
-    return mb - ma - half, mb - ma + half
+def _moments(r: pd.Series) -> tuple[float, float, float]:
+    """Buyers, mean GMV per buyer and its sample variance, backed out of the table's 95 % t interval."""
+    n = float(r["customers"])
+    m = float(r["gmv_per_customer"])
+    half = float(r["gmv_per_customer_upper"]) - m
+    q = float(stats.t.ppf(0.975, max(n - 1, 1)))
+    return n, m, (half / q) ** 2 * n if q and math.isfinite(half) else float("nan")
 
 
-def _newcombe(ra: pd.Series, rb: pd.Series, z: float) -> tuple[float | None, float | None]:
-    pa, pb = float(ra["repeat_rate"]), float(rb["repeat_rate"])
-    la, ua = float(ra["repeat_rate_lower"]), float(ra["repeat_rate_upper"])
-    lb, ub = float(rb["repeat_rate_lower"]), float(rb["repeat_rate_upper"])
-    if not all(math.isfinite(v) for v in (pa, pb, la, ua, lb, ub)):
-        return None, None
-    d = pb - pa
-    return d - math.sqrt((pb - lb) ** 2 + (ua - pa) ** 2), d + math.sqrt((ub - pb) ** 2 + (pa - la) ** 2)
+def _rate(r: pd.Series, level: float) -> tuple[float, float | None, float | None]:
+    """Repeat rate and its Wilson interval at ``level``."""
+    n = float(r["customers"])
+    p = float(r["repeat_rate"])
+    lo, hi = wilson(round(p * n), n, level)
+    return p, lo, hi
 
 
 # --------------------------------------------------------------------------- customer list
@@ -495,7 +430,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
         # Orders, revenue and recency need no category mix or snapshots: the lean per-customer aggregate
         # (or whichever the portrait already holds) is enough to score RFM segments.
         feats = portrait.rfm_features(ds, f)
-        as_of = _as_of(ds, f)
+        as_of = reference_date(ds, f)
         lines = ds.lines(f)
         seg, src = _attribute_expr(ds, dim, lines, as_of)
         seg = sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN)
@@ -610,66 +545,4 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 __all__ = [
     "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions", "compare",
     "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
-    "segment_label", "wilson",
 ]
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report at the page's defaults: the first available cut (region where
-    mapped) with its growth and the comparison of its two largest segments, and the association rules — each with
-    the page's takeaway, figure and table. No customer list: campaign lists are exported on the page only."""
-    from ecops.charts import segments as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt) -> str:
-        return _t(key, lang, **fmt)
-
-    res = compute_page(ds, filters, view="all")
-    out: list = []
-    cut = res.cut
-    if cut is None or cut.table.empty:
-        out.append(ReportSection(heading=t("segments.title"), takeaway=t("segments.empty")))
-    else:
-        dim = cut.dimension.key
-        missing = []
-        for item in res.missing:
-            group, _, cols = item.partition(":")
-            if group == "psychographic":
-                missing.append(t("segments.missing.psychographic",
-                                 cols=", ".join(f"`customers.{c}`" for c in cols.split("/"))))
-            elif group == "geographic":
-                missing.append(t("segments.missing.geographic"))
-        demo = [i.partition(":")[2] for i in res.missing if i.startswith("demographic:")]
-        if demo:
-            missing.append(t("segments.missing.demographic", cols=", ".join(f"`customers.{c}`" for c in demo)))
-        part = [ReportSection(heading=t("segments.cut.title", dim=t(f"segments.dim.{dim}")), takeaway=cut.headline(lang),
-                              bullets=tuple(missing), figures=(charts.cut_figure(cut, lang),),
-                              tables=(cut.display_table(lang),))]
-        if cut.table["growth"].notna().any():
-            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
-                                      takeaway=cut.growth_headline(lang), figures=(charts.growth_figure(cut, lang),),
-                                      tables=(cut.growth_table(lang),)))
-        else:
-            part.append(ReportSection(heading=t("segments.cut.growth_title", days=cut.growth_days),
-                                      takeaway=t("segments.cut.no_growth", days=cut.growth_days)))
-        cmp = res.comparison
-        if cmp is None:
-            part.append(ReportSection(heading=t("segments.compare.title"), takeaway=t("segments.compare.need_two")))
-        else:
-            la, lb = cut.label(cmp.a, lang), cut.label(cmp.b, lang)
-            part.append(ReportSection(heading=f"{t('segments.compare.title')} · {la} / {lb}",
-                                      takeaway=cmp.headline(lang, la, lb),
-                                      figures=(charts.comparison_figure(cmp, la, lb, lang),), tables=(cmp.table,)))
-        s = part[-1]
-        part[-1] = ReportSection(heading=s.heading, takeaway=s.takeaway, figures=s.figures, tables=s.tables,
-                                 bullets=s.bullets, notes=t("segments.method", days=cut.growth_days))
-        out += part
-    rules = res.basket
-    if rules is not None and rules.n_baskets:
-        stats_line = t("segments.basket.stats", n=f"{rules.n_baskets:,}", multi=f"{rules.n_multi:,}",
-                       dropped=f"{rules.n_dropped:,}", min=f"{rules.min_count:,}")
-        out.append(ReportSection(
-            heading=t("segments.basket.title"), takeaway=rules.headline(lang), bullets=(stats_line,),
-            figures=() if rules.rules.empty else (charts.rules_figure(rules, lang),),
-            tables=() if rules.rules.empty else (rules.rules,), notes=t("segments.basket.method")))
-    return out

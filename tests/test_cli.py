@@ -105,13 +105,14 @@ def test_bench_agrees_with_pandas(tmp_path):
 def test_bench_screens_make_the_pages_calls(sample_ds, monkeypatch):
     """A screen runs its page's cached calls cold (nothing memoised), and the page's rerun work when warm."""
     from ecops import bench, portrait, profit
+    from ecops.portrait import page as portrait_page
 
     screens = {s.key: s for s in bench.SCREENS}
     assert set(screens) >= {page for page, _, _ in bench.PAGES}
     calls = []
     real = portrait.customer_features
-    monkeypatch.setattr(portrait, "customer_features", lambda *a, **k: calls.append(k) or real(*a, **k))
-    portrait.customer_features(sample_ds)  # memoised before the screen: the screen must not profit from it
+    monkeypatch.setattr(portrait_page, "customer_features", lambda *a, **k: calls.append(k) or real(*a, **k))
+    portrait_page.customer_features(sample_ds)  # memoised before the screen: the screen must not profit from it
     row = bench.time_screen(screens["portrait:clusters"], sample_ds)
     assert "error" not in row and len(calls) == 2, row
     reruns = []

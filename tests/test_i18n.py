@@ -52,8 +52,10 @@ NOT_YET: tuple[str, ...] = ()
 
 
 def _placeholder_literals(module: str) -> set[str]:
-    text = (ROOT / "ecops" / f"{module}.py").read_text(encoding="utf-8")
-    return set(PLACEHOLDER_LITERAL.findall(text))
+    """Placeholder literals in ``ecops/<module>.py``, or in every file of the package ``ecops/<module>/``."""
+    single = ROOT / "ecops" / f"{module}.py"
+    paths = [single] if single.exists() else sorted((ROOT / "ecops" / module).glob("*.py"))
+    return {lit for p in paths for lit in PLACEHOLDER_LITERAL.findall(p.read_text(encoding="utf-8"))}
 
 
 @pytest.mark.parametrize("module", [*REGISTERED, *(pytest.param(m, marks=pytest.mark.xfail(
@@ -81,22 +83,36 @@ def test_placeholders_have_real_translations(module):
 
 
 def test_placeholder_labels_translate_when_shown():
+    import datetime as dt
+
     import pandas as pd
 
     from ecops import logistics, pricing, profit, segments
+    from ecops.render import words
+    from ecops.views import Column, Table
+    from ecops.views import pricing as pricing_view
 
-    assert pricing.label(pricing.NO_CATEGORY, "zh") == "（未分类）"
-    assert pricing.label(pricing.ALL_PRODUCTS, "en") == "(all products)"
-    assert pricing.label("服饰", "en") == "服饰"
+    def cat(value, lang):
+        return words.value_text(pricing_view.category(value), lang, None)
+
+    assert cat(pricing.NO_CATEGORY, "zh") == "（未分类）"
+    assert cat(pricing.ALL_PRODUCTS, "en") == "(all products)"
+    assert cat("服饰", "en") == "服饰"
     frame = pd.DataFrame({"category": [pricing.NO_CATEGORY, "数码"], "n": [1, 2]})
-    assert list(pricing.localise(frame, "zh")["category"]) == ["（未分类）", "数码"]
+    table = Table("t", frame, (Column("category", "pricing.col.category", value_keys=pricing.PLACEHOLDERS),))
+    assert list(words.labelled(table, "zh").iloc[:, 0]) == ["（未分类）", "数码"]
     assert list(frame["category"]) == [pricing.NO_CATEGORY, "数码"]  # the result itself is left as it is
     sc = pd.DataFrame({"carrier": ["顺丰", logistics.UNKNOWN], "orders": [3, 1]}).set_index("carrier")
     shown = logistics.localise(sc, "zh")
     assert list(shown.index) == ["顺丰", "（未记录）"] and logistics.label(logistics.UNKNOWN, "en") == "(not recorded)"
     assert profit.label("region", profit.NONE, "zh") == "（未记录）"
     assert profit.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
-    assert segments.segment_label("lifestyle", segments.UNKNOWN, "zh") == "（未记录）"
+    from ecops.render.words import value_text
+    from ecops.views.segments import segment_value
+
+    cut = segments.SegmentCut(segments.Dimension("lifestyle", "psychographic", "customer"), pd.DataFrame(),
+                              dt.date(2025, 1, 1), 90)
+    assert value_text(segment_value(cut, segments.UNKNOWN), "zh", None) == "（未记录）"
     from ecops import forecast, satisfaction, warehouse
 
     assert forecast.label(forecast.NO_CATEGORY, "zh") == "（未分类）"

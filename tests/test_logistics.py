@@ -156,12 +156,6 @@ def test_report_section_on_the_sample(sample_ds, lres):
 # ------------------------------------------------------------------ by hand
 
 
-def test_wilson_interval_by_hand():
-    lo, hi = lg.wilson(80, 100)
-    assert lo == pytest.approx(0.7112, abs=1e-4) and hi == pytest.approx(0.8666, abs=1e-4)
-    assert lg.wilson(0, 0) == (None, None)
-
-
 def test_break_even_by_hand():
     months = pd.Series([10_000.0, 20_000.0, 40_000.0], index=pd.date_range("2024-01-01", periods=3, freq="MS"))
     be = lg.break_even(months, fixed_self=100_000, var_self=6.0, fixed_3pl=0.0, var_3pl=10.0, hybrid_share=0.5)

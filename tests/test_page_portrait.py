@@ -5,13 +5,22 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
 from support.apptest import page_text as _text
+from support.apptest import page_words as _page_words
 from support.apptest import run_page
 
 from ecops import portrait
+from ecops.render import words
+from ecops.views import portrait as portrait_view
 
 
 def _run(ds, **params: str) -> AppTest:
     return run_page("portrait", ds, **params)
+
+
+def _takeaway(ds, section: str, lang: str = "zh", **params) -> str:
+    """The view's takeaway of ``section`` as the page shows it (markdown-escaped values, unescaped here)."""
+    return words.say(portrait_view.build(ds, **params).section(section).takeaway, lang)
+
 
 
 def test_rfm_section_on_the_sample(sample_ds):
@@ -20,9 +29,15 @@ def test_rfm_section_on_the_sample(sample_ds):
     m = _metrics(at)
     assert m["购买客户数"] == f"{res.kpis.customers:,}"
     assert m["复购客户占比"] == f"{res.kpis.repeat_rate * 100:.1f}%"
-    text = _text(at)
-    assert res.rfm.headline("zh") in text
-    assert res.rfm.transition_headline("zh") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "rfm", view="rfm") in text
+    assert _takeaway(sample_ds, "moves", view="rfm") in text
+    # independent: the headline names the segment whose GMV share most exceeds its share of buyers, by hand
+    c = res.rfm.customers
+    seg = c.groupby("segment", observed=True).agg(n=("customer_id", "size"), rev=("revenue", "sum"))
+    seg = seg[seg["n"] / seg["n"].sum() >= 0.01]
+    top = ((seg["rev"] / seg["rev"].sum()) / (seg["n"] / seg["n"].sum())).idxmax()
+    assert portrait_view.build(sample_ds, view="rfm").section("rfm").takeaway.values["segment"].key == f"portrait.seg.{top}"
     assert "重要价值客户" in text and "评分" in text
     assert not [w for w in at.warning]
 
@@ -30,25 +45,28 @@ def test_rfm_section_on_the_sample(sample_ds):
 def test_personas_and_clv_sections(sample_ds):
     at = _run(sample_ds, view="clusters")
     res = portrait.compute_page(sample_ds, view="clusters")
-    text = _text(at)
-    assert res.clusters.headline("zh") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "clusters", view="clusters") in text
     for p in res.clusters.personas:
-        assert p.name("zh") in text
+        assert words.value_text(portrait_view.persona_name(p), "zh", None) in text
     at = _run(sample_ds, view="clv", lang="en")
     res = portrait.compute_page(sample_ds, view="clv")
     m = _metrics(at)
     assert m["Expected repeat purchases"] == f"{res.clv.clv.result.total_purchases:,.0f}"
-    text = _text(at)
-    assert res.clv.backtest.headline("en") in text and "Fitted on data before" in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "backtest", "en", view="clv") in text and "Fitted on data before" in text
 
 
 def test_cohorts_and_demographics_sections(sample_ds):
     at = _run(sample_ds, view="cohorts")
-    assert portrait.cohorts(sample_ds).headline("zh") in _text(at)
+    assert _takeaway(sample_ds, "cohorts", view="cohorts") in _page_words(at)
     at = _run(sample_ds, view="demographics")
-    text = _text(at)
-    assert portrait.demographics(sample_ds).headline("gender", "zh") in text
-    assert portrait.purchase_times(sample_ds).headline("zh") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "demo.gender", view="demographics") in text
+    assert _takeaway(sample_ds, "times", view="demographics") in text
+    assert _takeaway(sample_ds, "demo.age", view="demographics") not in text  # one attribute at a time
+    at.selectbox(key="w.dim").set_value("age").run()
+    assert _takeaway(sample_ds, "demo.age", view="demographics") in _page_words(at)
 
 
 def test_flat_export(flat_ds):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support.apptest import page_text as _text
+from support.apptest import page_words as _text
 from support.apptest import run_page
 
 from ecops import pricing
@@ -101,9 +101,9 @@ def test_uncategorised_products_are_named_in_chinese(sample):
     at = _run(ds)
     text = _text(at)
     assert "（未分类）" in text and pricing.NO_CATEGORY not in text
-    shown = [df.value for df in at.dataframe if "category" in df.value.columns]
-    assert shown and all(pricing.NO_CATEGORY not in set(df["category"].astype(str)) for df in shown)
-    assert any("（未分类）" in set(df["category"].astype(str)) for df in shown)
+    shown = [df.value for df in at.dataframe if "品类" in df.value.columns]
+    assert shown and all(pricing.NO_CATEGORY not in set(df["品类"].astype(str)) for df in shown)
+    assert any("（未分类）" in set(df["品类"].astype(str)) for df in shown)
 
 
 # --------------------------------------------------------------------------- HTML report downloads
@@ -133,7 +133,8 @@ def test_report_downloads_are_built_on_click_with_the_current_view(sample_ds, de
     doc = data.decode("utf-8")
     assert "<title>Pricing — sample</title>" in doc and '<html lang="en">' in doc
     assert "Region: 广东, 北京" in doc and "Period: 2025-01-01 – 2025-06-30" in doc
-    assert "<h2>Own-price elasticity per category (95% interval)</h2>" in doc and "$" in doc.split("<h2>", 3)[2]
+    assert "<h2>Own-price elasticity per category (95% interval)</h2>" in doc
+    assert "$" in doc.split("<h2>Price distribution per category</h2>")[1].split("<h2>")[0]  # the session's currency
     assert deferred_downloads["ecops_report_sample.html"]() == b"<!DOCTYPE html><p>all</p>"
     (ds, f, lang, sections), kw = calls[-1]
     assert sections is None and lang == "en" and kw == {"mask": True}

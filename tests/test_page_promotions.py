@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
-from support.apptest import run_page
+from support.apptest import plain, run_page
 
 from ecops import promotions
 from ecops.ui.state import DATASET_KEY
@@ -16,8 +16,8 @@ def _run(ds, **params: str) -> AppTest:
 
 
 def _text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-                     + [w.value for w in at.warning])
+    return plain("\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                           + [w.value for w in at.warning]))
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,18 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 from support.apptest import PAGES, run_page
 from support.apptest import metrics as _metrics
-from support.apptest import page_text as _text
+from support.apptest import page_words as _page_words
 
 from ecops import basket, segments
+from ecops.render import words
 from ecops.ui.state import DATASET_KEY
+from ecops.views import segments as segments_view
+
+
+def _takeaway(ds, section: str, lang: str = "zh", **params) -> str:
+    """The view's takeaway of ``section`` as the page shows it."""
+    return words.say(segments_view.build(ds, **params).section(section).takeaway, lang)
+
 
 
 def _run(ds, **params: str) -> AppTest:
@@ -23,8 +31,10 @@ def test_region_cut_on_the_sample(sample_ds):
     at = _run(sample_ds)
     m = _metrics(at)
     assert m["细分数"] == str(len(cut.table)) and m["最大细分"] == cut.largest()["segment"] == "广东"
-    text = _text(at)
-    assert cut.headline("zh") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "cut", view="cuts") in text
+    # independent: the headline's largest segment and its shares, by hand from the cut
+    assert f"「广东」是最大的细分：占客户的 {cut.largest()['customer_share']:.0%}" in text
     assert "心理细分需要" in text  # the psychographic note: what would be needed
     top = cut.table.iloc[0]  # the export defaults to the first segment shown
     assert f"共有 {int(top['customers']):,} 名客户" in text
@@ -36,33 +46,38 @@ def test_behavioural_cut_and_comparison_in_english(sample_ds):
     at = _run(sample_ds, dim="rfm_segment", lang="en", a="champions", b="lost")
     cut = segments.segment_cut(sample_ds, dimension="rfm_segment")
     cmp = segments.compare(cut, "champions", "lost")
-    text = _text(at)
-    assert cmp.headline("en", "Champions", "Lost") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "compare", "en", view="cuts", dimension="rfm_segment", compare_a="champions",
+                     compare_b="lost") in text
+    row = cmp.table.set_index("metric").loc["gmv_per_customer"]
+    assert f"{row['b'] / row['a']:.2f}" in text and "“Lost”" in text and "“Champions”" in text
     assert _metrics(at)["Largest segment"] == "Champions"
 
 
 def test_basket_section(sample, sample_ds):
     at = _run(sample_ds, view="basket")
     res = basket.association_rules(sample_ds)
-    text = _text(at)
-    assert res.headline("zh") in text
+    text = _page_words(at)
+    assert _takeaway(sample_ds, "basket", view="basket") in text
+    top = res.rules.iloc[0]
+    assert str(top["antecedent_name"]) in text and f"{top['lift']:.1f}" in text
     assert f"规则至少需 {res.min_count} 单支持" in text
 
 
 def test_flat_export(flat_ds):
     at = _run(flat_ds, lang="en")
-    text = _text(at)
+    text = _page_words(at)
     assert "customers.gender" in text and "Psychographic cuts need" in text
     assert _metrics(at)["Segments"] == str(len(segments.segment_cut(flat_ds, dimension="region").table))
 
 
 def test_minimal_dataset_without_customers_or_products(minimal_ds):
     at = _run(minimal_ds, lang="en")
-    text = _text(at)
+    text = _page_words(at)
     assert "Map orders.region" in text
     assert _metrics(at)["Largest segment"] == "Champions"
     at = _run(minimal_ds, view="basket", lang="en")
-    assert "Buyers of" in _text(at)
+    assert "Buyers of" in _page_words(at)
 
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from ecops import clv, portrait
+from ecops import cache, clv, portrait
 from ecops.dataset import Dataset, Filters
 
 
@@ -138,7 +138,13 @@ def test_rfm_on_the_sample(sample, sample_ds):
     new = int((first >= pd.Timestamp("2025-04-02")).sum())
     moved = res.transitions.set_index(["from_segment", "to_segment"])["customers"]
     assert moved.loc[portrait.NEW_ENTRANT].sum() == new
-    assert "Champions" in res.headline("en") and "重要价值客户" in res.headline("zh")
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
+    rfm_view = portrait_view.view_of(portrait.PortraitResult("rfm", portrait.PortraitKpis(1, 1.0, 1.0, 1.0, 1.0, 1.0),
+                                                             rfm=res))
+    take = rfm_view.section("rfm").takeaway
+    assert "Champions" in words.say(take, "en") and "重要价值客户" in words.say(take, "zh")
 
 
 def test_rfm_respects_filters(sample, sample_ds):
@@ -161,7 +167,10 @@ def test_clusters_recover_the_planted_personas(sample, sample_ds):
     assert sum(p.customers for p in res.personas) == len(res.labels)
     # The 精致宝妈 persona (70 % 母婴 spend) must show up as a 母婴-led cluster in words.
     assert any(t.feature == "cat:母婴" and t.high for p in res.personas for t in p.traits[:2])
-    assert any("母婴" in p.name("zh") for p in res.personas)
+    from ecops.render import words
+    from ecops.views.portrait import persona_name
+
+    assert any("母婴" in words.value_text(persona_name(p), "zh", None) for p in res.personas)
 
 
 def test_cluster_k_override(sample_ds):
@@ -308,14 +317,17 @@ def test_clv_by_segment_aligns_customers(sample_ds):
 # --------------------------------------------------------------------------- shared per-customer work
 def test_lean_features_score_exactly_like_the_full_ones(sample_ds):
     f = Filters(regions=("广东", "浙江"))
-    portrait.clear_memo()
+    cache.clear()
     lean = portrait.rfm_features(sample_ds, f)
     assert not any(c.startswith(("cat_", "ch_", "prev_", "cal_")) for c in lean.frame.columns)
     full = portrait.customer_features(sample_ds, f)
     a, b = portrait.score_customers(lean), portrait.score_customers(full)
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
-    # Once the full aggregate is memoised, it is the one handed out.
-    assert portrait.rfm_features(sample_ds, f) is full
+    # Once the full aggregate is cached, it is the one handed out — as a copy each caller owns.
+    handed = portrait.rfm_features(sample_ds, f)
+    assert "cal_days" in handed.frame.columns and handed.frame is not full.frame
+    handed.frame.loc[:, "revenue"] = 0.0
+    assert portrait.customer_features(sample_ds, f).frame["revenue"].sum() > 0
 
 
 def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
@@ -323,20 +335,30 @@ def test_features_sorted_by_customer_id_as_python_sorts_text(sample_ds):
     assert fr["customer_id"].tolist() == sorted(fr["customer_id"].tolist())
 
 
-def test_clusters_of_memoised_features_are_shared(sample_ds):
-    portrait.clear_memo()
+def test_clusters_of_cached_features_are_shared(sample_ds, monkeypatch):
+    fits = []
+    from ecops.portrait import personas
+
+    real = personas._clusters
+    monkeypatch.setattr(personas, "_clusters", lambda *a: fits.append(a[1:]) or real(*a))
+    cache.clear()
     feats = portrait.customer_features(sample_ds)
     first = portrait.clusters(feats)
-    assert portrait.clusters(portrait.customer_features(sample_ds)) is first
-    assert portrait.clusters(feats, k=3) is not first
-    portrait.clear_memo()
+    shared = portrait.clusters(portrait.customer_features(sample_ds))
+    assert len(fits) == 1 and shared is not first  # one fit, each caller its own copy
+    pd.testing.assert_frame_equal(shared.labels, first.labels)
+    portrait.clusters(feats, k=3)
+    assert len(fits) == 2  # other parameters: another fit
+    cache.clear()
     again = portrait.clusters(portrait.customer_features(sample_ds))
-    assert again is not first and again.k == first.k
+    assert len(fits) == 3 and again.k == first.k
     pd.testing.assert_frame_equal(again.labels, first.labels)
-    # Features built by hand (no memo key) are clustered afresh each time.
+    # Features built by hand (no cache key) are clustered afresh each time.
     loose = portrait.CustomerFeatures(feats.frame, feats.as_of, feats.categories, feats.channels, feats.has_cost,
                                       feats.has_discount, feats.snapshot_days, feats.holdout_days)
-    assert portrait.clusters(loose) is not portrait.clusters(loose)
+    portrait.clusters(loose)
+    portrait.clusters(loose)
+    assert len(fits) == 5
 
 
 # --------------------------------------------------------------------------- the same SQL on PostgreSQL
@@ -366,7 +388,7 @@ def pg_portrait_ds(pg_server, sample):
 @pytest.mark.parametrize("f", [Filters(), Filters(start=dt.date(2024, 10, 1), regions=("广东", "浙江")),
                                Filters(categories=("数码",))], ids=["all", "period-regions", "category"])
 def test_per_customer_cohort_and_demographic_sql_matches_duckdb_on_postgresql(sample_ds, pg_portrait_ds, f):
-    portrait.clear_memo()
+    cache.clear()
     # rfm_features first: with nothing memoised it runs its own lean statement.
     for fn in (lambda ds: portrait.rfm_features(ds, f).frame, lambda ds: portrait.customer_features(ds, f).frame,
                lambda ds: portrait.cohorts(ds, f).table, lambda ds: portrait.cohorts(ds, f).sizes,
@@ -389,6 +411,11 @@ def test_demographics_show_unknown_values_in_the_page_language(sample):
     demo = portrait.demographics(ds)
     table = demo.get("gender")
     assert portrait.UNKNOWN in set(table["value"])  # the result keeps the placeholder …
-    shown = portrait.localise(table, "zh")
-    assert "（未记录）" in set(shown["value"]) and portrait.UNKNOWN not in set(shown["value"])  # … the page does not
-    assert portrait.label(portrait.UNKNOWN, "en") == "(not recorded)"
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
+    section = portrait_view.build(ds, view="demographics").section("demo.gender")
+    for lang, unknown in (("zh", "（未记录）"), ("en", "(not recorded)")):
+        shown = words.table_text(section.tables[0], lang, "¥")
+        values = set(shown.iloc[:, 0])
+        assert unknown in values and portrait.UNKNOWN not in values  # … the page does not

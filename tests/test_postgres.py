@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from support.parity import REPORT_FILTER_IDS, REPORT_FILTERS, assert_same_report
 
-from ecops import report
+from ecops import cache, report
 from ecops.dataset import Dataset, DatasetError, Filters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -339,11 +339,10 @@ def test_page_sql_frames_match_duckdb(sample_ds, pg_ds, page, f):
     """Pricing, promotions, warehouse (with forecast), logistics, satisfaction and profit: the same
     frames and figures from PostgreSQL as from DuckDB (issues 4–6: PostgreSQL parity of the SQL-side
     aggregates; only portable SQL in the analyses)."""
-    from ecops import portrait
 
     results = {}
     for name, ds in (("duckdb", sample_ds), ("postgresql", pg_ds)):
-        portrait.clear_memo()  # profit's customer segments: computed by each engine, not reused
+        cache.clear()  # profit's customer segments: computed by each engine, not reused
         frames, values = {}, {}
         for key, obj in PAGES[page](ds, f).items():
             _flatten(obj, key, frames, values)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ecops import cache
 from ecops import profit as P
 from ecops.dataset import Filters
 
@@ -383,7 +384,7 @@ def test_segment_rows_same_whether_or_not_the_portrait_ran_first(sample_ds):
     from ecops import portrait
 
     f = Filters(start=dt.date(2024, 7, 1))
-    portrait.clear_memo()
+    cache.clear()
     cold = P.base_aggregates(sample_ds, f).groups
     portrait.compute_page(sample_ds, f)
     warm = P.base_aggregates(sample_ds, f).groups

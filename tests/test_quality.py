@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from ecops.dataset import Dataset
+from ecops.i18n.quality import STRINGS as ADVICE
 from ecops.loader import load_files
-from ecops.quality import ADVICE, COLUMNS, quality_report
+from ecops.quality import COLUMNS, quality_report
 
 GOOD = Path(__file__).parent / "data" / "good"
 T = dt.datetime

@@ -1,8 +1,8 @@
 """The standalone HTML report: every page's sections (takeaways, figures, tables) and the report around them.
 
-Each ``html_sections`` is checked against its module's own ``compute_page`` numbers (the sentence holds the
-figure the page shows) and, where cheap, against something independent: the sample's planted truth or a value
-computed by hand from the raw tables with pandas.
+A page converted to a view is checked through the report rendered from it: its view's sentences appear word for
+word, and its numbers against something independent — the sample's planted truth or a value computed by hand from
+the raw tables with pandas. Pages not yet converted are tested through their ``html_sections`` in their own tests.
 """
 
 from __future__ import annotations
@@ -11,16 +11,12 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from ecops import i18n, overview, portrait, pricing, promotions, report, segments
-from ecops.export import ReportSection
+from ecops import i18n, overview, portrait, pricing, promotions, report
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _figure_count(secs) -> int:
-    return sum(len(s.figures) for s in secs)
 
 
 @pytest.fixture(scope="module")
@@ -32,172 +28,238 @@ def raw(sample):
     return {"orders": orders, "gmv": float((lines["quantity"] * lines["unit_price"]).sum())}
 
 
-# --------------------------------------------------------------------------- pricing
+def _assert_view_in_report(v, secs: dict[str, str], lang: str) -> None:
+    """Every takeaway and sentence of view ``v`` is in the report under its section's heading, word for word."""
+    from ecops.render import words
+
+    for s in v.sections:
+        for text in (s.takeaway, *s.bullets):
+            if text is not None and s.heading is not None:
+                shown = re.sub(r"</?strong>", "", secs[words.say(s.heading, lang)])
+                assert html.escape(words.say(text, lang), quote=False).replace("**", "") in shown, s.id
+
+
+# --------------------------------------------------------------------------- pricing (rendered from its view)
 @pytest.fixture(scope="module")
 def pricing_res(sample_ds):
     return pricing.compute_page(sample_ds)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_pricing_sections(sample_ds, sample, pricing_res, lang):
-    secs = pricing.html_sections(sample_ds, None, lang)
-    keys = ["elasticity", "distribution", "bands", "index", "optimal", "whatif"]
-    assert [s.heading for s in secs] == [i18n.t(f"pricing.h.{k}", lang) for k in keys]
-    assert all(s.figures and s.tables and s.takeaway for s in secs)
-    tk = pricing.takeaways(pricing_res)
-    key, values = tk["elasticity"]
-    assert secs[0].takeaway == i18n.t(key, lang, cur="¥", **values)  # the page's sentence, the page's numbers
+def test_pricing_report_is_its_view(sample_ds, sample, pricing_res, lang):
+    from ecops.render import words
+    from ecops.views import pricing as pricing_view
+
+    doc = report.html_document(sample_ds, None, lang, ["pricing"])
+    secs = _sections(doc)
+    for k in ("elasticity", "reading", "sku", "distribution", "bands", "index", "optimal", "whatif"):
+        assert i18n.t(f"pricing.h.{k}", lang) in secs, k
+    v = pricing_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
     # independent: the most price-sensitive category named is the planted one, and the figure's points are the
     # planted elasticities (±0.25)
     truth = sample.truth.elasticity
+    key, values = pricing.takeaways(pricing_res)["elasticity"]
     assert values["most"] == min(truth, key=truth.get) == "数码"
-    fig = secs[0].figures[0]
+    fig = words.figure(v.section("elasticity").figure, lang, "¥")
     shown = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))
     assert set(shown) == set(truth) and all(abs(shown[c] - e) <= 0.25 for c, e in truth.items())
     # the reading in words: a 10% rise loses 1 − 1.1^ε of units, by hand
-    est = pricing_res.elasticity.estimated.set_index("category")
-    e = float(est.loc["数码", "elasticity"])
-    reading = next(b for b in secs[0].bullets if "数码" in b)
-    assert f"{1 - 1.1 ** e:.0%}" in reading and f"{e:.2f}" in reading
-    key, values = tk["optimal"]
-    assert secs[4].takeaway == i18n.t(key, lang, cur="¥", **values)
+    e = float(pricing_res.elasticity.estimated.set_index("category").loc["数码", "elasticity"])
+    reading = html.unescape(re.sub(r"<[^>]+>", "", secs[i18n.t("pricing.h.reading", lang)]))
+    line = next(x for x in reading.splitlines() + reading.split("数码")[1:2] if f"{e:.2f}" in x)
+    assert f"{1 - 1.1 ** e:.0%}" in line
     w = pricing_res.whatif  # the page's default what-if: +5% on every estimated category
-    assert f"{w.units / w.units_now - 1:+.1%}" in secs[5].takeaway
-    assert secs[-1].notes.startswith(i18n.t("pricing.method", lang, period=28, ci="95%")[:30])
+    assert f"{w.units / w.units_now - 1:+.1%}" in secs[i18n.t("pricing.h.whatif", lang)]
+    # the costed action: the what-if of each move to the margin-optimal price, its gain in profit
+    for a in v.section("optimal").actions:
+        cat = a.text.values["cat"]
+        row = pricing_res.optimal.set_index("category").loc[cat]
+        moved = pricing.what_if(pricing_res.elasticity.categories, pricing_res.baseline, cat, float(row["change"]))
+        assert a.impact.value == pytest.approx(moved.profit - moved.profit_now) and a.impact.value > 0
 
 
-def test_pricing_sections_without_costs_or_categories(flat_ds, minimal_ds):
-    secs = pricing.html_sections(flat_ds, None, "en")
-    optimal = next(s for s in secs if s.heading == i18n.t("pricing.h.optimal", "en"))
-    assert optimal.takeaway == i18n.t("pricing.need_cost", "en") and not optimal.figures
-    secs = pricing.html_sections(minimal_ds, None, "en")
-    assert i18n.t("pricing.need_category", "en") in secs[0].bullets and _figure_count(secs) >= 4
+def test_pricing_report_without_costs_or_categories(flat_ds, minimal_ds):
+    secs = _sections(report.html_document(flat_ds, None, "en", ["pricing"]))
+    assert html.escape(i18n.t("pricing.need_cost", "en"), quote=False).replace("`", "") in \
+        re.sub(r"</?code>", "", secs[i18n.t("pricing.h.optimal", "en")])
+    doc = report.html_document(minimal_ds, None, "en", ["pricing"])
+    assert "No product category in this dataset" in doc and doc.count('class="figure"') >= 4
 
 
-# --------------------------------------------------------------------------- promotions
+# --------------------------------------------------------------------------- promotions (rendered from its view)
 @pytest.fixture(scope="module")
 def promo_res(sample_ds):
     return promotions.compute_page(sample_ds)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_promotions_sections(sample_ds, sample, promo_res, lang):
-    secs = promotions.html_sections(sample_ds, None, lang)
-    heads = [s.heading for s in secs]
+def test_promotions_report_is_its_view(sample_ds, sample, promo_res, lang):
+    from ecops.views import promotions as promotions_view
+
+    doc = report.html_document(sample_ds, None, lang, ["promotions"])
+    secs = _sections(doc)
     for key in ("summary", "roi", "lift", "depth", "redemption", "bunching", "buyers"):
-        assert i18n.t(f"promotions.h.{key}", lang) in heads
-    assert _figure_count(secs) >= 7 and all(s.tables for s in secs)
-    summary = [i18n.t(k, lang, cur="¥", **{n: ("、" if lang == "zh" else ", ").join(v) if isinstance(v, tuple) else v
-                                          for n, v in vals.items()}) for k, vals in promotions.summary(promo_res)]
-    assert [secs[0].takeaway, *secs[0].bullets] == summary  # 活动评估, sentence by sentence
+        assert i18n.t(f"promotions.h.{key}", lang) in secs, key
+    assert doc.count('class="figure"') >= 7
+    v = promotions_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
+    summary = html.unescape(re.sub(r"<[^>]+>", "", secs[i18n.t("promotions.h.summary", lang)]))
     # independent: every planted campaign was evaluated
     truth = {c.promotion_id: c for c in sample.truth.campaigns}
-    assert summary[0].startswith(f"{len(truth)} " if lang == "en" else f"共评估 {len(truth)} 个活动")
+    assert (f"{len(truth)} campaigns" if lang == "en" else f"共评估 {len(truth)} 个活动") in summary
     key, values = promotions.takeaways(promo_res)["lift"]
-    lift = secs[heads.index(i18n.t("promotions.h.lift", lang))]
-    assert lift.takeaway == i18n.t(key, lang, cur="¥", **values) and f"¥{values['gmv']:,.0f}" in lift.takeaway
+    assert f"¥{values['gmv']:,.0f}" in secs[i18n.t("promotions.h.lift", lang)]
     # the actual-vs-baseline chart of the top campaign: its interval covers the planted lift
     pid = promo_res.top_campaign
     row = promo_res.campaigns.set_index("promotion_id").loc[pid]
-    daily = next(s for s in secs if s.heading.startswith(i18n.t("promotions.h.daily", lang)))
-    assert row["name"] in daily.heading and f"{row['orders_lift']:+.0%}" in daily.takeaway
+    daily = next(h for h in secs if h.startswith(i18n.t("promotions.h.daily", lang)))
+    assert row["name"] in daily and f"{row['orders_lift']:+.0%}" in secs[daily]
     assert row["orders_lift_low"] <= truth[pid].lift <= row["orders_lift_high"]
     # the bunching chart sits at a planted 满减 threshold
-    bunching = secs[heads.index(i18n.t("promotions.h.bunching", lang))]
     planted = {c.threshold for c in truth.values() if c.kind == "threshold"}
-    assert promo_res.strongest_threshold in planted and f"¥{promo_res.strongest_threshold:,.0f}" in bunching.takeaway
-    assert secs[-1].notes.endswith(i18n.t("promotions.method", lang, **promotions.method_values(promo_res))[-40:])
+    assert promo_res.strongest_threshold in planted
+    assert f"¥{promo_res.strongest_threshold:,.0f}" in secs[i18n.t("promotions.h.bunching", lang)]
+    # the costed actions: the campaigns that lost money, each worth its loss counted from the table
+    ev = promo_res.evaluated
+    lost = ev[(ev["verdict"] == "not_profitable") & (ev["incremental_profit"] < 0)]
+    acts = v.section("summary").actions
+    assert acts and [a.impact.value for a in acts] == sorted((-lost["incremental_profit"]).tolist(), reverse=True)[:3]
+    loss = lost["total_cost"] - promo_res.margin * lost["net_incremental_gmv"]  # by definition, from the table
+    assert sorted(loss.tolist(), reverse=True)[:3] == pytest.approx([a.impact.value for a in acts])
 
 
-def test_promotions_sections_without_promotions(minimal_ds):
-    (sec,) = promotions.html_sections(minimal_ds, None, "zh")
-    assert sec.heading == "促销分析" and sec.takeaway == i18n.t("promotions.need_promotions", "zh")
+def test_promotions_report_without_promotions(minimal_ds):
+    doc = report.html_document(minimal_ds, None, "zh", ["promotions"])
+    assert html.escape(i18n.t("promotions.need_promotions", "zh"), quote=False).replace("`", "") in \
+        re.sub(r"</?code>", "", doc)
 
 
-# --------------------------------------------------------------------------- overview
+# --------------------------------------------------------------------------- overview (rendered from its view)
+def _texts(doc: str, css: str) -> list[str]:
+    """Visible text of the elements of class ``css`` (tags stripped, entities decoded)."""
+    found = re.findall(rf'<(?:p|div) class="{css}[^"]*">(.*?)</(?:p|div)>', doc, flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", f)) for f in found]
+
+
+def _tables(doc: str) -> list[pd.DataFrame]:
+    """The report's tables as shown (header and cell text), parsed without optional packages."""
+    out = []
+    for body in re.findall(r"<table[^>]*>(.*?)</table>", doc, flags=re.S):
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r,
+                                                                                         flags=re.S)]
+                for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)]
+        out.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return out
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_overview_sections(sample_ds, raw, lang):
-    secs = overview.html_sections(sample_ds, None, lang)
+def test_overview_report_is_its_view(sample_ds, raw, lang):
+    from ecops import format as fmt
+
+    doc = report.html_document(sample_ds, None, lang, ["overview"])
     res = overview.compute_page(sample_ds)
     k = res.kpis.current
-    assert secs[0].heading == i18n.t("overview.h.kpis", lang)
     # the page's KPIs, and independently the same GMV and orders counted by hand from the raw tables
     assert k.orders == len(raw["orders"]) and k.gmv == pytest.approx(raw["gmv"])
-    assert f"¥{raw['gmv']:,.0f}" in secs[0].takeaway and f"{len(raw['orders']):,}" in secs[0].takeaway
-    kpis = secs[0].tables[0]
-    assert kpis.iloc[:, 1].tolist()[:3] == [f"¥{k.gmv:,.0f}", f"{k.orders:,}", f"{k.customers:,}"]
-    assert secs[1].heading == i18n.t("overview.trend.title", lang, metric=i18n.t("overview.kpi.gmv", lang),
-                                     grain=i18n.t("overview.grain.week", lang))
+    assert _headings(doc, 2)[:3] == [i18n.t("overview.h.kpis", lang),
+                                     i18n.t("overview.trend.title", lang, metric=i18n.t("overview.kpi.gmv", lang),
+                                            grain=i18n.t("overview.grain.week", lang)),
+                                     i18n.t("overview.alerts.title", lang)]
+    takeaways = _texts(doc, "takeaway")
+    assert fmt.money(raw["gmv"], "¥", lang) in takeaways[0] and f"{len(raw['orders']):,}" in takeaways[0]
+    assert _texts(doc, "value")[:3] == [fmt.money(raw["gmv"], "¥", lang), f"{k.orders:,}", f"{k.customers:,}"]
     line = overview.describe_trend(res.trend, "gmv")
-    assert f"¥{line.last:,.0f}" in secs[1].takeaway and f"{line.change * 100:+.1f}%" in secs[1].takeaway
-    assert secs[1].figures and secs[1].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
-    assert secs[2].heading == i18n.t("overview.alerts.title", lang) and secs[2].figures
-    assert str(res.alerts[0].day) in secs[2].takeaway and len(secs[2].bullets) == min(8, len(res.alerts))
+    assert fmt.money(line.last, "¥", lang) in takeaways[1] and f"{line.change * 100:+.1f}%" in takeaways[1]
+    assert str(res.alerts[0].day) in takeaways[2]
+    assert doc.count('class="figure"') == 2 and "plotly.js v" in doc
+    # the trend table sums to the GMV counted by hand (cells to the cent, under a translated header)
+    table = next(t for t in _tables(doc) if i18n.t("overview.kpi.gmv", lang) in t.columns)
+    cents = table[i18n.t("overview.kpi.gmv", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
+    assert cents.sum() == pytest.approx(raw["gmv"], abs=0.01 * len(cents))
+    assert "gmv" not in table.columns and not table.isin(["nan", "NaN", "None", "NaT"]).any().any()
 
 
-def test_overview_section_compares_periods_when_filtered(sample_ds):
+def test_overview_report_compares_periods_when_filtered(sample_ds):
     import datetime as dt
 
     from ecops.dataset import Filters
 
     f = Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31))
-    sec = overview.html_sections(sample_ds, f, "en")[0]
+    take = _texts(report.html_document(sample_ds, f, "en", ["overview"]), "takeaway")[0]
     cmp = overview.compute_page(sample_ds, f).kpis
-    assert f"{cmp.change('gmv') * 100:+.1f}%" in sec.takeaway and "2024-10-03 – 2024-12-31" in sec.takeaway
+    assert f"{cmp.change('gmv') * 100:+.1f}%" in take and "2024-10-03 – 2024-12-31" in take
 
 
-# --------------------------------------------------------------------------- portrait
+# --------------------------------------------------------------------------- portrait (rendered from its view)
+def _sections(doc: str) -> dict[str, str]:
+    """Heading → HTML body of each report section."""
+    found = re.findall(r'<section id="s\d+" class="\w+">\s*<h\d>(.*?)</h\d>(.*?)</section>', doc, flags=re.S)
+    return {html.unescape(h): body for h, body in found}
+
+
+@pytest.fixture(scope="module")
+def portrait_docs(sample_ds):
+    return {lang: report.html_document(sample_ds, None, lang, ["portrait"]) for lang in ("en", "zh")}
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_portrait_sections(sample_ds, raw, lang):
-    secs = portrait.html_sections(sample_ds, None, lang)
-    res = portrait.compute_page(sample_ds, view="all")
-    heads = [s.heading for s in secs]
+def test_portrait_report_is_its_view(sample_ds, raw, portrait_docs, lang):
+    from ecops.views import portrait as portrait_view
+
+    doc = portrait_docs[lang]
+    secs = _sections(doc)
     for key in ("rfm.title", "rfm.grid.title", "moves.title", "clusters.title", "clusters.silhouette.title",
                 "cohort.title", "clv.title", "clv.segment.title", "backtest.title", "times.title"):
-        assert i18n.t(f"portrait.{key}", lang) in heads, key
-    assert _figure_count(secs) >= 12
-    r, c, cv = res.rfm, res.clusters, res.clv
-    assert secs[0].takeaway == r.headline(lang)
+        assert i18n.t(f"portrait.{key}", lang) in secs, key
+    assert doc.count('class="figure"') >= 12
+    v = portrait_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
     # independent: the segment table holds every buyer of the period, counted by hand
-    assert secs[0].tables[1]["customers"].sum() == raw["orders"]["customer_id"].nunique() == res.kpis.customers
-    clusters = secs[heads.index(i18n.t("portrait.clusters.title", lang))]
-    assert clusters.takeaway == c.headline(lang) and len(clusters.bullets) == c.k == len(c.personas)
-    clv = secs[heads.index(i18n.t("portrait.clv.title", lang))]
-    assert f"{cv.clv.result.total_purchases:,.0f}" in clv.takeaway
-    bt = secs[heads.index(i18n.t("portrait.backtest.title", lang))]
-    assert bt.takeaway == cv.backtest.headline(lang)
-    assert abs(cv.backtest.predicted / cv.backtest.actual - 1) <= 0.15  # the planted-truth hold-out check
-    assert secs[heads.index(i18n.t("portrait.cohort.title", lang))].takeaway == res.cohorts.headline(lang)
-    assert all(s.notes for s in secs if s.heading in (i18n.t("portrait.moves.title", lang),
-                                                     i18n.t("portrait.cohort.title", lang)))
+    rfm = next(t for t in _tables(secs[i18n.t("portrait.rfm.title", lang)]))
+    buyers = rfm[i18n.t("portrait.col.customers", lang)].str.replace(",", "").astype(int)
+    assert buyers.sum() == raw["orders"]["customer_id"].nunique()
+    assert set(rfm[i18n.t("portrait.col.segment", lang)]) == {i18n.t(f"portrait.seg.{k}", lang) for k in portrait.SEGMENTS}
+    res = portrait.compute_page(sample_ds, view="all")
+    bt = res.clv.backtest
+    assert abs(bt.predicted / bt.actual - 1) <= 0.15  # the planted-truth hold-out check
+    clusters = secs[i18n.t("portrait.clusters.title", lang)]
+    assert clusters.count("<li>") == res.clusters.k == len(res.clusters.personas)
+    # the costed action: win back the at-risk segments, worth their GMV counted by hand
+    scored = res.rfm.customers
+    spend = float(scored.loc[scored["segment"].isin(portrait.AT_RISK), "revenue"].sum())
+    from ecops import format as fmt
+
+    assert fmt.money(spend, "¥", lang) in secs[i18n.t("portrait.rfm.title", lang)]
+    assert "(unknown)" not in doc and "None" not in re.sub(r"<script.*?</script>", "", doc, flags=re.S)
 
 
-def test_portrait_sections_without_customers_table(minimal_ds):
-    secs = portrait.html_sections(minimal_ds, None, "en")
-    demo = [s for s in secs if s.heading.startswith(i18n.t("portrait.demo.title", "en"))]
-    assert [s.takeaway for s in demo] == [i18n.t("portrait.demo.none", "en")]
-    assert secs[0].figures
+def test_portrait_report_without_customers_table(minimal_ds):
+    doc = report.html_document(minimal_ds, None, "en", ["portrait"])
+    assert i18n.t("portrait.demo.none", "en") in html.unescape(doc)
+    assert 'class="figure"' in doc
 
 
-# --------------------------------------------------------------------------- segments
+# --------------------------------------------------------------------------- segments (rendered from its view)
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_segments_sections(sample_ds, sample, raw, lang):
-    secs = segments.html_sections(sample_ds, None, lang)
-    res = segments.compute_page(sample_ds, view="all")
-    heads = [s.heading for s in secs]
-    assert heads[0] == i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
-    assert secs[0].takeaway == res.cut.headline(lang) and secs[0].figures
+def test_segments_report_is_its_view(sample_ds, sample, raw, lang):
+    from ecops.views import segments as segments_view
+
+    doc = report.html_document(sample_ds, None, lang, ["segments"])
+    secs = _sections(doc)
+    heading = i18n.t("segments.cut.title", lang, dim=i18n.t("segments.dim.region", lang))
+    assert _headings(doc, 2)[0] == heading and 'class="figure"' in secs[heading]
+    v = segments_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
     # independent: every order line falls in exactly one region, so the cut's GMV is the hand-computed total
-    assert secs[0].tables[0]["gmv"].sum() == pytest.approx(raw["gmv"])
-    cmp = res.comparison
-    la, lb = res.cut.label(cmp.a, lang), res.cut.label(cmp.b, lang)
-    compare = secs[heads.index(f"{i18n.t('segments.compare.title', lang)} · {la} / {lb}")]
-    assert compare.takeaway == cmp.headline(lang, la, lb) and compare.figures
-    rules = secs[-1]
-    assert rules.heading == i18n.t("segments.basket.title", lang) and rules.takeaway == res.basket.headline(lang)
-    top = set(zip(rules.tables[0]["antecedent"].head(10), rules.tables[0]["consequent"].head(10), strict=True))
+    table = _tables(secs[heading])[0]
+    cells = table[i18n.t("segments.metric.gmv", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
+    assert cells.sum() == pytest.approx(raw["gmv"], abs=0.01 * len(cells))
+    assert i18n.t("segments.compare.title", lang) in secs and i18n.t("segments.basket.title", lang) in secs
+    rules = v.section("basket").tables[0].frame
+    top = set(zip(rules["antecedent"].head(10), rules["consequent"].head(10), strict=True))
     assert set(sample.truth.product_pairs) <= top  # the planted pairs lead the table behind the chart
-    assert rules.notes == i18n.t("segments.basket.method", lang)
+    assert i18n.t("segments.export.title", lang) not in secs  # campaign lists are exported on the page only
 
 
 # --------------------------------------------------------------------------- the whole report
@@ -255,9 +317,13 @@ def test_personal_fields_never_reach_the_report(docs, sample):
 
 
 def test_tables_with_personal_fields_are_masked_unless_clear_is_permitted(sample_ds, sample, monkeypatch):
+    from ecops import views
+    from ecops.views import Column, Section, Table, Text, View
+
     people = sample.tables["customers"][["customer_id", "name", "phone", "email", "address"]].head(5)
-    monkeypatch.setattr(overview, "html_sections",
-                        lambda ds, f, lang: [ReportSection(heading="Buyers", figures=(), tables=(people,))])
+    columns = tuple(Column(c, f"test.{c}") for c in people.columns)
+    buyers = View("overview", (Section("buyers", Text("test.buyers"), tables=(Table("buyers", people, columns),)),))
+    monkeypatch.setitem(views.BUILDERS, "overview", lambda ds, f: buyers)
     doc = report.html_document(sample_ds, None, "en", ["overview"])
     phone, email, address = (str(people.iloc[0][c]) for c in ("phone", "email", "address"))
     assert f"{phone[:3]}****{phone[-4:]}" in doc and phone not in doc
@@ -268,10 +334,12 @@ def test_tables_with_personal_fields_are_masked_unless_clear_is_permitted(sample
 
 
 def test_a_failing_page_is_reported_under_its_heading_and_the_rest_is_complete(sample_ds, monkeypatch):
-    def boom(ds, f, lang):
+    def boom(*args, **kw):
         raise RuntimeError("secret path /srv/data/x.duckdb")
 
-    monkeypatch.setattr(pricing, "html_sections", boom)
+    from ecops import views
+
+    monkeypatch.setitem(views.BUILDERS, "pricing", boom)
     doc = report.html_document(sample_ds, None, "en", ["overview", "pricing"])
     assert _headings(doc, 2) == ["Contents", "Overview", "Pricing"]
     assert i18n.t("core.report.failed", "en", error="RuntimeError") in doc and "/srv/data" not in doc
@@ -283,8 +351,7 @@ def test_a_failing_page_is_reported_under_its_heading_and_the_rest_is_complete(s
 def test_one_page_report_is_headed_by_the_page(sample_ds):
     doc = report.html_document(sample_ds, None, "zh", ["promotions"])
     assert "<title>促销分析 — sample</title>" in doc and "<nav" not in doc
-    heads = [s.heading for s in promotions.html_sections(sample_ds, None, "zh")]
-    assert _headings(doc, 2) == heads and heads[0] == "活动评估"  # the page's sections at the top level
+    assert _headings(doc, 2)[0] == "活动评估"  # the page's sections at the top level
 
 
 def test_cli_report_html_uses_translated_headings_and_names_failed_sections(sample_ds, monkeypatch):
@@ -306,3 +373,22 @@ def test_section_titles_are_never_raw_names():
         for lang in ("zh", "en"):
             assert report.section_title(name, lang) == i18n.t(f"core.nav.{name}", lang) != f"core.nav.{name}"
     assert report.section_title("new_page", "en") == "New page"
+
+
+def test_json_report_carries_each_converted_page_as_its_view_with_costed_actions(sample_ds, sample):
+    import json
+
+    rep = report.build_report(sample_ds, None, ["overview", "portrait"], lang="zh")
+    data = json.loads(rep.to_json())
+    view = data["portrait"]["view"]
+    assert view["page"] == "portrait" and view["lang"] == "zh"
+    rfm = next(s for s in view["sections"] if s["id"] == "rfm")
+    table = rfm["tables"][0]
+    assert table["columns"][0]["label_text"] == "客户分层" and "customers" not in {c["label_text"] for c in table["columns"]}
+    # the win-back action's impact is the GMV of the at-risk segments, counted from the records themselves
+    (action,) = rfm["actions"]
+    at_risk = sum(r["revenue"] for r in table["records"] if r["segment"] in portrait.AT_RISK)
+    assert action["impact"] == pytest.approx(at_risk) and action["impact_text"].startswith("¥")
+    assert action["table"] == "rfm_segments" and "客户" in action["text"] and action["basis"]
+    assert view["actions"][0]["impact"] == max(a["impact"] for a in view["actions"])
+    assert data["overview"]["orders"] > 0 and data["overview"]["view"]["sections"][0]["id"] == "kpis"

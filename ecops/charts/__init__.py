@@ -1,1 +1,3 @@
 """Plotly figure builders: result dataclasses in, figures out. No streamlit here."""
+
+__all__: list[str] = []

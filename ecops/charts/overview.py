@@ -1,38 +1,54 @@
-"""Figures of the overview page."""
+"""Figures of the overview page, drawn from a view's figure specs in the reader's language.
+
+Each builder takes the spec's ``data``, the language and the currency (see
+:func:`ecops.render.words.figure`); trace names and axis titles come from the catalogues.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops.overview import Alert
+from ecops import format as fmt
+from ecops import i18n
+
+__all__ = ["FIGURES", "alerts", "trend"]
 
 
-def trend_figure(trend: pd.DataFrame, metric: str, label: str, alerts: tuple[Alert, ...] = (),
-                 daily: pd.DataFrame | None = None) -> go.Figure:
-    """A KPI over time, as a line with markers; alert days marked when the grain is daily."""
-    fig = go.Figure(go.Scatter(x=trend["period"], y=trend[metric], mode="lines+markers", name=label,
+def _label(metric: str, lang: str, currency: str | None) -> str:
+    label = i18n.t(f"overview.kpi.{metric}", lang)
+    return f"{label} ({fmt.currency_symbol(currency).strip()})" if metric in ("gmv", "aov") else label
+
+
+def trend(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure:
+    """A KPI over time (``data``: ``trend`` frame and ``metric``), as a line with markers."""
+    frame, metric = data["trend"], data["metric"]
+    label = _label(metric, lang, currency)
+    fig = go.Figure(go.Scatter(x=frame["period"], y=frame[metric], mode="lines+markers", name=label,
                                line={"width": 2}))
-    if daily is not None and alerts:
-        marks = [a for a in alerts if a.metric == metric]
-        if marks:
-            fig.add_trace(go.Scatter(
-                x=[pd.Timestamp(a.day) for a in marks], y=[a.value for a in marks], mode="markers",
-                marker={"size": 11, "symbol": "x", "color": "#C0392B"}, name="alert"))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360, yaxis_title=label,
                       showlegend=False, hovermode="x unified")
     return fig
 
 
-def alerts_figure(daily: pd.DataFrame, alerts: tuple[Alert, ...], metric: str, label: str) -> go.Figure:
-    """The daily series of the last 90 days with expected values and flagged days."""
+def alerts(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure:
+    """The daily ``metric`` of the last 90 days (``data``: ``daily``, ``alerts`` frame) with flagged days."""
+    daily, marks, metric = data["daily"], data["alerts"], data["metric"]
+    label = _label(metric, lang, currency)
     recent = daily[daily["day"] >= daily["day"].max() - pd.Timedelta(days=90)]
     fig = go.Figure(go.Scatter(x=recent["day"], y=recent[metric], mode="lines", name=label, line={"width": 1.5}))
-    marks = [a for a in alerts if a.metric == metric]
-    if marks:
+    marks = marks[marks["metric"] == metric]
+    if len(marks):
         fig.add_trace(go.Scatter(
-            x=[pd.Timestamp(a.day) for a in marks], y=[a.value for a in marks], mode="markers",
-            marker={"size": 11, "color": ["#C0392B" if a.direction == "spike" else "#2471A3" for a in marks]},
-            text=[f"z={a.z:.1f}" for a in marks], name="alert"))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=300, showlegend=False)
+            x=pd.to_datetime(marks["day"]), y=marks["value"], mode="markers",
+            marker={"size": 11, "color": ["#C0392B" if d == "spike" else "#2471A3" for d in marks["direction"]]},
+            text=[f"z={z:.1f}" for z in marks["robust_z"]], name=i18n.t("overview.alerts.trace", lang)))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=300, showlegend=False, yaxis_title=label)
     return fig
+
+
+#: Builders by figure name (a view's ``Figure("overview.<name>", data)``).
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {"trend": trend, "alerts": alerts}

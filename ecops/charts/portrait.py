@@ -1,22 +1,39 @@
-"""Figures of the user-portrait page: pure functions from :mod:`ecops.portrait` results to plotly figures."""
+"""Figures of the user-portrait page: :mod:`ecops.portrait` results to plotly figures in the reader's language.
+
+:data:`FIGURES` draws a view's figure specs (``Figure("portrait.<name>", data)``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops.i18n import t
+from ecops.i18n import placeholder_label, t
 from ecops.portrait import (
     NEW_ENTRANT,
+    PLACEHOLDERS,
     SEGMENTS,
     ClusterResult,
     ClvBacktest,
     CohortResult,
     PurchaseTimes,
     RfmResult,
-    segment_label,
 )
+from ecops.render.words import value_text
+from ecops.views.model import Value
+
+__all__ = ["FIGURES", "backtest_figure", "clv_segment_figure", "cohort_figure", "demographics_figure",
+           "p_alive_figure", "persona_value_figure", "rfm_grid_figure", "rfm_segments_figure", "silhouette_figure",
+           "times_figure", "transitions_figure"]
+
+
+def segment_label(key: str, lang: str) -> str:
+    """Display name of an RFM segment key."""
+    return t(f"portrait.seg.{key}", lang)
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _BLUE, _ORANGE = "#2E86C1", "#E67E22"
@@ -37,22 +54,10 @@ def rfm_segments_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def rfm_grid(res: RfmResult) -> pd.DataFrame:
-    """Buyers per (R score, FM score) cell — the table behind :func:`rfm_grid_figure`."""
-    c = res.customers
-    if c.empty:
-        return pd.DataFrame()
-    bins = range(1, res.bins + 1)
-    grid = pd.crosstab(c["r"], c["fm"]).reindex(index=bins, columns=bins, fill_value=0).iloc[::-1]
-    grid.index = [f"R {r}" for r in grid.index]
-    grid.columns = [f"FM {c}" for c in grid.columns]
-    return grid.rename_axis("R \\ FM")
-
-
 def rfm_grid_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
     """Heat map of buyers by R score (rows, most recent on top) and FM score (columns)."""
-    g = rfm_grid(res)
-    fig = go.Figure(go.Heatmap(z=g.to_numpy(), x=list(g.columns), y=list(g.index),
+    g = res.grid()
+    fig = go.Figure(go.Heatmap(z=g.to_numpy(), x=[f"FM {c}" for c in g.columns], y=[f"R {r}" for r in g.index],
                                colorscale="Blues", text=g.to_numpy(), texttemplate="%{text}",
                                colorbar={"title": t("portrait.axis.customers", lang)}))
     fig.update_layout(height=380, margin=_MARGIN, yaxis_autorange="reversed")
@@ -87,9 +92,9 @@ def silhouette_figure(res: ClusterResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def persona_value_figure(res: ClusterResult, lang: str = "zh") -> go.Figure:
-    """Share of buyers vs share of GMV per persona."""
-    names = [f"{p.cluster + 1}. {p.name(lang)}" for p in res.personas]
+def persona_value_figure(res: ClusterResult, names: Mapping[int, Value], lang: str = "zh") -> go.Figure:
+    """Share of buyers vs share of GMV per persona (``names``: each cluster's persona name, a view value)."""
+    names = [f"{p.cluster + 1}. {value_text(names[p.cluster], lang, None)}" for p in res.personas]
     fig = go.Figure([
         go.Bar(x=names, y=[p.customer_share for p in res.personas], name=t("portrait.rfm.chart.customers", lang),
                marker_color=_BLUE),
@@ -155,10 +160,11 @@ def backtest_figure(bt: ClvBacktest, lang: str = "zh") -> go.Figure:
 
 def demographics_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
     """Share of buyers and of GMV per value of one demographic attribute."""
+    values = [placeholder_label(v, PLACEHOLDERS, lang) for v in table["value"]]
     fig = go.Figure([
-        go.Bar(x=table["value"], y=table["customer_share"], name=t("portrait.rfm.chart.customers", lang),
+        go.Bar(x=values, y=table["customer_share"], name=t("portrait.rfm.chart.customers", lang),
                marker_color=_BLUE),
-        go.Bar(x=table["value"], y=table["revenue_share"], name=t("portrait.rfm.chart.revenue", lang),
+        go.Bar(x=values, y=table["revenue_share"], name=t("portrait.rfm.chart.revenue", lang),
                marker_color=_ORANGE),
     ])
     fig.update_layout(barmode="group", height=340, margin=_MARGIN, yaxis_tickformat=".0%",
@@ -175,3 +181,19 @@ def times_figure(res: PurchaseTimes, lang: str = "zh") -> go.Figure:
     fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.axis.hour", lang),
                       yaxis_autorange="reversed")
     return fig
+
+
+#: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "rfm_segments": lambda d, lang, cur: rfm_segments_figure(d["rfm"], lang),
+    "rfm_grid": lambda d, lang, cur: rfm_grid_figure(d["rfm"], lang),
+    "transitions": lambda d, lang, cur: transitions_figure(d["rfm"], lang),
+    "persona_value": lambda d, lang, cur: persona_value_figure(d["clusters"], d["names"], lang),
+    "silhouette": lambda d, lang, cur: silhouette_figure(d["clusters"], lang),
+    "cohorts": lambda d, lang, cur: cohort_figure(d["cohorts"], d["value"], lang),
+    "p_alive": lambda d, lang, cur: p_alive_figure(d["bands"], lang),
+    "clv_segment": lambda d, lang, cur: clv_segment_figure(d["by_segment"], lang),
+    "backtest": lambda d, lang, cur: backtest_figure(d["backtest"], lang),
+    "demographics": lambda d, lang, cur: demographics_figure(d["table"], lang),
+    "times": lambda d, lang, cur: times_figure(d["times"], lang),
+}

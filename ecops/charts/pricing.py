@@ -1,14 +1,24 @@
-"""Figures of the pricing page: result frames in, plotly figures out (labels passed in, no streamlit)."""
+"""Figures of the pricing page: result frames in, plotly figures out (labels passed in, no streamlit).
+
+:data:`FIGURES` draws a view's figure specs (``Figure("pricing.<name>", data)``) in the reader's
+language: axis labels from the catalogue, placeholder categories translated.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops.pricing import WhatIf
+from ecops import format as fmt
+from ecops.i18n import placeholder_label, t
+from ecops.pricing import ALL_PRODUCTS, PLACEHOLDERS, WhatIf
+
+__all__ = ["FIGURES", "bands_figure", "distribution_figure", "elasticity_figure", "index_figure", "optimal_figure",
+           "sku_elasticity_figure", "whatif_figure"]
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "hovermode": "closest"}
 _BLUE, _RED, _GREY, _GREEN = "#2471A3", "#C0392B", "#7F8C8D", "#1E8449"
@@ -125,3 +135,29 @@ def whatif_figure(w: WhatIf, labels: Mapping[str, str] | None = None) -> go.Figu
     fig.add_hline(y=0, line_color=_GREY)
     fig.update_layout(**_LAYOUT, height=320, yaxis_title=_label(labels, "y", "change (%)"))
     return fig
+
+
+def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its placeholder categories in words."""
+    return frame.assign(category=[placeholder_label(c, PLACEHOLDERS, lang) for c in frame["category"]])
+
+
+def _axes(lang: str, *keys: str) -> dict[str, str]:
+    return {k: t(f"pricing.axis.{v}", lang) for k, v in (key.split("=") for key in keys)}
+
+
+#: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "elasticity": lambda d, lang, cur: elasticity_figure(_named(d["categories"], lang), _axes(lang, "x=elasticity")),
+    "sku": lambda d, lang, cur: sku_elasticity_figure(d["skus"], _axes(lang, "x=elasticity")),
+    "distribution": lambda d, lang, cur: distribution_figure(_named(d["distribution"], lang),
+                                                             fmt.currency_symbol(cur).strip(), _axes(lang, "y=price")),
+    "bands": lambda d, lang, cur: bands_figure(_named(d["bands"], lang), _axes(lang, "x=band")),
+    "index": lambda d, lang, cur: index_figure(_named(d["index"], lang), t("pricing.all_products", lang),
+                                               placeholder_label(ALL_PRODUCTS, PLACEHOLDERS, lang),
+                                               _axes(lang, "y=index")),
+    "optimal": lambda d, lang, cur: optimal_figure(_named(d["optimal"], lang),
+                                                   _axes(lang, "now=now", "optimal=optimal", "y=price")),
+    "whatif": lambda d, lang, cur: whatif_figure(d["whatif"], _axes(lang, "units=units", "revenue=revenue",
+                                                                    "profit=profit", "y=change")),
+}

@@ -1,12 +1,24 @@
-"""Figures of the promotions page: result frames in, plotly figures out (labels passed in, no streamlit)."""
+"""Figures of the promotions page: result frames in, plotly figures out (labels passed in, no streamlit).
+
+:data:`FIGURES` draws a view's figure specs (``Figure("promotions.<name>", data)``) with the
+catalogue's axis and trace labels in the reader's language.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from ecops.i18n import t
+
+__all__ = [
+    "FIGURES", "bunching_figure", "buyers_figure", "daily_figure", "depth_figure", "lift_figure",
+    "redemption_figure", "roi_figure",
+]
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "hovermode": "closest"}
 _VERDICT_COLOR = {"worked": "#1E8449", "not_profitable": "#F5B041", "no_clear_lift": "#C0392B",
@@ -114,3 +126,28 @@ def redemption_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None 
                            text=[f"{100 * v:.0f}%" for v in t["redemption_rate"]], textposition="outside"))
     fig.update_layout(**_LAYOUT, height=320, yaxis_title=_label(labels, "y", "redemption (%)"))
     return fig
+
+
+def _axes(lang: str, *keys: str) -> dict[str, str]:
+    """Labels ``name=axis key`` from ``promotions.axis.*`` (``name=metric.x`` reads ``promotions.metric.x``)."""
+    out = {}
+    for item in keys:
+        name, _, key = item.partition("=")
+        out[name] = t(f"promotions.{key}" if key.startswith("metric.") else f"promotions.axis.{key}", lang)
+    return out
+
+
+#: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "roi": lambda d, lang, cur: roi_figure(d["campaigns"], _axes(lang, "x=roi")),
+    "lift": lambda d, lang, cur: lift_figure(d["campaigns"], _axes(lang, "incremental=incremental",
+                                                                   "pullforward=pullforward", "y=gmv")),
+    "daily": lambda d, lang, cur: daily_figure(d["around"], d["metric"], _axes(
+        lang, "actual=actual", "baseline=baseline", f"y=metric.{d['metric']}")),
+    "depth": lambda d, lang, cur: depth_figure(d["campaigns"], _axes(lang, "x=depth", "y=lift")),
+    "redemption": lambda d, lang, cur: redemption_figure(d["campaigns"], _axes(lang, "y=redemption")),
+    "bunching": lambda d, lang, cur: bunching_figure(d["hist"], d["threshold"], _axes(
+        lang, "campaign=campaign", "reference=reference", "x=subtotal", "y=share")),
+    "buyers": lambda d, lang, cur: buyers_figure(d["campaigns"], _axes(lang, "new=new", "returning=returning",
+                                                                       "y=buyers")),
+}

@@ -1,6 +1,13 @@
-"""Figures of the market-segments page: pure functions from :mod:`ecops.segments` / :mod:`ecops.basket` results."""
+"""Figures of the market-segments page: :mod:`ecops.segments` / :mod:`ecops.basket` results to plotly figures.
+
+:data:`FIGURES` draws a view's figure specs (``Figure("segments.<name>", data)``); segment names
+come with the spec as view values and are put in words here.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -8,16 +15,24 @@ import plotly.graph_objects as go
 
 from ecops.basket import BasketResult
 from ecops.i18n import t
+from ecops.render.words import value_text
 from ecops.segments import SegmentComparison, SegmentCut
+from ecops.views.model import Value
+
+__all__ = ["FIGURES", "comparison_figure", "cut_figure", "growth_figure", "rules_figure"]
+
+
+def _names(names: Mapping[str, Value], values: Any, lang: str) -> list[str]:
+    return [value_text(names.get(str(v), str(v)), lang, None) for v in values]
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _BLUE, _ORANGE, _GREEN, _RED = "#2E86C1", "#E67E22", "#27AE60", "#C0392B"
 
 
-def cut_figure(cut: SegmentCut, lang: str = "zh", max_segments: int = 25) -> go.Figure:
-    """Share of buyers vs share of GMV per segment (largest segments first)."""
+def cut_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", max_segments: int = 25) -> go.Figure:
+    """Share of buyers vs share of GMV per segment (largest segments first; ``names``: how each is shown)."""
     tab = cut.table.head(max_segments)
-    names = [cut.label(str(s), lang) for s in tab["segment"]]
+    names = _names(names, tab["segment"], lang)
     fig = go.Figure([
         go.Bar(x=names, y=tab["customer_share"], name=t("segments.legend.customers", lang), marker_color=_BLUE),
         go.Bar(x=names, y=tab["gmv_share"], name=t("segments.legend.gmv", lang), marker_color=_ORANGE),
@@ -27,11 +42,11 @@ def cut_figure(cut: SegmentCut, lang: str = "zh", max_segments: int = 25) -> go.
     return fig
 
 
-def growth_figure(cut: SegmentCut, lang: str = "zh", max_segments: int = 25) -> go.Figure:
+def growth_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", max_segments: int = 25) -> go.Figure:
     """Growth of GMV per segment (last window vs the one before), green up / red down."""
     tab = cut.table.head(max_segments)
     g = tab["growth"].astype(float).to_numpy()
-    fig = go.Figure(go.Bar(x=[cut.label(str(s), lang) for s in tab["segment"]], y=g,
+    fig = go.Figure(go.Bar(x=_names(names, tab["segment"], lang), y=g,
                            marker_color=[_GREEN if v >= 0 else _RED for v in np.nan_to_num(g)],
                            text=["—" if np.isnan(v) else f"{v:+.0%}" for v in g], textposition="outside"))
     fig.update_layout(height=320, margin=_MARGIN, yaxis_tickformat="+.0%", yaxis_title=t("segments.axis.growth", lang))
@@ -83,3 +98,13 @@ def rules_figure(res: BasketResult, lang: str = "zh", n: int = 10) -> go.Figure:
     ))
     fig.update_layout(height=max(300, 34 * len(top) + 60), margin=_MARGIN, xaxis_title=t("segments.axis.lift", lang))
     return fig
+
+
+#: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "cut": lambda d, lang, cur: cut_figure(d["cut"], d["names"], lang),
+    "growth": lambda d, lang, cur: growth_figure(d["cut"], d["names"], lang),
+    "compare": lambda d, lang, cur: comparison_figure(d["comparison"], value_text(d["a"], lang, cur),
+                                                      value_text(d["b"], lang, cur), lang),
+    "rules": lambda d, lang, cur: rules_figure(d["rules"], lang),
+}

@@ -11,6 +11,8 @@ import pkgutil
 from functools import cache
 from typing import Any
 
+__all__ = ["LANGS", "catalog", "lang_from_locale", "localise_columns", "placeholder_label", "t"]
+
 LANGS: tuple[str, ...] = ("zh", "en")
 
 

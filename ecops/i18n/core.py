@@ -1,5 +1,7 @@
 """Strings of the app shell: navigation, sidebar, shared widgets."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "core.app_title": {"en": "ecops — e-commerce operations", "zh": "ecops 电商精细化运营"},
     "core.loading_sample": {"en": "Preparing the built-in sample…", "zh": "正在准备内置示例数据…"},
@@ -95,4 +97,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No orders match the current filters. Widen the period or clear a filter.",
         "zh": "当前筛选条件下没有订单。请扩大时间范围或清除部分筛选。",
     },
+    "core.bool.True": {"en": "yes", "zh": "是"},
+    "core.bool.False": {"en": "no", "zh": "否"},
+    "core.actions": {"en": "What to do next", "zh": "下一步行动"},
+    "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},
+    "core.report.rows_shown": {"en": "first {n:,} of {total:,} rows", "zh": "前 {n:,} 行，共 {total:,} 行"},
+    "core.two_sentences": {"en": "{a}{b}", "zh": "{a}{b}"},
+    "core.ratio": {"en": "{a} / {b}", "zh": "{a} / {b}"},
 }

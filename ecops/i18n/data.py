@@ -1,5 +1,7 @@
 """Strings of the data page."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "data.title": {"en": "Data", "zh": "数据管理"},
     "data.intro": {

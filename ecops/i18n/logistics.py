@@ -1,5 +1,7 @@
 """Strings of the logistics-cost page (物流成本)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "logistics.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},
     "logistics.title": {"en": "Logistics cost", "zh": "物流成本"},

@@ -1,5 +1,7 @@
 """Strings of the overview page."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "overview.title": {"en": "Overview", "zh": "经营概览"},
     "overview.intro": {
@@ -111,5 +113,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.margin_coverage": {
         "en": "Margin covers {share} of GMV (lines with a known cost).",
         "zh": "毛利率覆盖 {share} 的 GMV（有成本的明细行）。",
+    },
+    "overview.col.period": {"en": "period starting", "zh": "周期起始日"},
+    "overview.col.complete": {"en": "complete period", "zh": "完整周期"},
+    "overview.col.day": {"en": "day", "zh": "日期"},
+    "overview.col.direction": {"en": "direction", "zh": "方向"},
+    "overview.col.value": {"en": "actual", "zh": "实际值"},
+    "overview.col.expected": {"en": "expected", "zh": "预期值"},
+    "overview.col.robust_z": {"en": "robust z", "zh": "稳健 z 值"},
+    "overview.alerts.trace": {"en": "alert", "zh": "预警"},
+    "overview.action.drop": {
+        "en": "Find out what happened on {day}: {metric} {direction} to {value} against about {expected} expected "
+              "— check stock-outs, site or payment problems and campaigns that ended.",
+        "zh": "排查 {day} 的原因：{metric}{direction}至 {value}，预期约 {expected}——检查缺货、网站或支付故障以及刚结束的活动。",
+    },
+    "overview.action.basis.gmv": {
+        "en": "Shortfall = expected − actual GMV; expected is the median of the same weekday over the previous 8 weeks.",
+        "zh": "缺口 = 预期 GMV − 实际 GMV；预期为前 8 周同一星期几的中位数。",
+    },
+    "overview.action.basis.orders": {
+        "en": "Shortfall = missing orders × the period's AOV; expected orders are the median of the same weekday over "
+              "the previous 8 weeks.",
+        "zh": "缺口 = 少下的订单数 × 本期客单价；预期订单数为前 8 周同一星期几的中位数。",
+    },
+    "overview.action.winback": {
+        "en": "Bring one-time buyers back: {n} bought only once in the period — win back {share} of them for one "
+              "more order with a second-purchase offer.",
+        "zh": "召回一次性买家：本期有 {n} 人只下过一单——用复购优惠争取其中 {share} 再下一单。",
+    },
+    "overview.action.basis.winback": {
+        "en": "One-time buyers × {share} × AOV ({aov}): what each {share} of them brought back for one order is "
+              "worth — a sensitivity, not a forecast.",
+        "zh": "依据：一次性买家 × {share} × 客单价（{aov}）——每召回其中 {share} 各下一单的价值；为敏感性测算，而非预测。",
     },
 }

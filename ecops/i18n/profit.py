@@ -1,5 +1,7 @@
 """Strings of the profit-model page (盈利模式)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "profit.title": {"en": "Profit model", "zh": "盈利模式"},
     "profit.intro": {

@@ -1,5 +1,7 @@
 """Strings of the satisfaction page (客户满意度)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "satisfaction.title": {"en": "Customer satisfaction", "zh": "客户满意度"},
     "satisfaction.placeholder.unknown": {"en": "(not recorded)", "zh": "（未记录）"},

@@ -1,5 +1,7 @@
 """Strings of the market-segments page (市场细分) and of :mod:`ecops.segments` / :mod:`ecops.basket` headlines."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "segments.title": {"en": "Market segments", "zh": "市场细分"},
     "segments.intro": {
@@ -191,4 +193,32 @@ STRINGS: dict[str, dict[str, str]] = {
     "segments.axis.growth": {"en": "growth", "zh": "增长率"},
     "segments.legend.customers": {"en": "share of buyers", "zh": "客户占比"},
     "segments.legend.gmv": {"en": "share of GMV", "zh": "成交额占比"},
+    "segments.col.segment": {"en": "segment", "zh": "细分"},
+    "segments.col.gmv_per_customer_lower": {"en": "GMV per buyer, 95% lower", "zh": "人均成交额 95% 下限"},
+    "segments.col.gmv_per_customer_upper": {"en": "GMV per buyer, 95% upper", "zh": "人均成交额 95% 上限"},
+    "segments.col.repeat_rate_lower": {"en": "repeat rate, 95% lower", "zh": "复购率 95% 下限"},
+    "segments.col.repeat_rate_upper": {"en": "repeat rate, 95% upper", "zh": "复购率 95% 上限"},
+    "segments.col.gmv_before": {"en": "GMV, earlier window", "zh": "前一窗口成交额"},
+    "segments.col.gmv_recent": {"en": "GMV, latest window", "zh": "最近窗口成交额"},
+    "segments.col.difference": {"en": "difference (B − A)", "zh": "差值（B − A）"},
+    "segments.col.lower95": {"en": "difference, 95% lower", "zh": "差值 95% 下限"},
+    "segments.col.upper95": {"en": "difference, 95% upper", "zh": "差值 95% 上限"},
+    "segments.col.antecedent": {"en": "if the order has", "zh": "若订单包含"},
+    "segments.col.consequent": {"en": "it also has", "zh": "则同时包含"},
+    "segments.col.count": {"en": "orders with both", "zh": "同时包含的订单数"},
+    "segments.col.support": {"en": "support", "zh": "支持度"},
+    "segments.col.confidence": {"en": "confidence", "zh": "置信度"},
+    "segments.col.lift": {"en": "lift", "zh": "提升度"},
+    "segments.col.lift_lower": {"en": "lift, 95% lower", "zh": "提升度 95% 下限"},
+    "segments.col.lift_upper": {"en": "lift, 95% upper", "zh": "提升度 95% 上限"},
+    "segments.cluster_label": {"en": "{c} {name}", "zh": "{c} {name}"},
+    "segments.action.lagging": {
+        "en": "Find out why “{seg}” lags ({g} over the last {days} days against {overall} for all segments) and act "
+              "on it: check its assortment, prices, delivery and the campaigns it saw.",
+        "zh": "查明「{seg}」落后的原因（近 {days} 天 {g}，整体 {overall}）并采取行动：检查其商品结构、价格、配送与活动覆盖。",
+    },
+    "segments.action.basis.lagging": {
+        "en": "GMV it would have sold in the last {days} days growing like all segments, minus what it sold.",
+        "zh": "依据：若与整体同速增长，近 {days} 天应有的成交额减去实际成交额。",
+    },
 }

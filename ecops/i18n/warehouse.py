@@ -1,5 +1,7 @@
 """Strings of the warehouse page (仓储管理)."""
 
+__all__ = ["STRINGS"]
+
 STRINGS: dict[str, dict[str, str]] = {
     "warehouse.title": {"en": "Warehouse", "zh": "仓储管理"},
     "warehouse.placeholder.no_category": {"en": "(no category)", "zh": "（未分类）"},

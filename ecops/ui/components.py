@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import logging
-import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +18,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ecops import format as fmt
 from ecops.ui import state
+
+__all__ = [
+    "Kpi", "REVEAL_ENV", "chart", "connection_error", "current", "downloads", "friendly_error", "guard", "header",
+    "kpis", "md_escape", "method_notes", "missing", "money", "multiselect", "num", "number", "pct", "radio",
+    "report_builder", "report_download", "reveal_allowed", "reveal_personal", "reveal_toggle", "select", "slider",
+    "table", "toggle", "url_secrets",
+]
 
 _log = logging.getLogger("ecops.ui")
 
@@ -190,40 +197,18 @@ def missing(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-# ------------------------------------------------------------------- formatting
-def _finite(x: Any) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
+# ------------------------------------------------------------------- formatting (ecops.format, in the session's language)
 def money(x: Any, digits: int = 0) -> str:
-    if not _finite(x):
-        return "—"
-    cur = state.currency(st.session_state.get(state.DATASET_KEY))
-    x = float(x)
-    if abs(x) >= 1e8 and state.lang() == "zh":
-        return f"{cur}{x / 1e8:,.2f}亿"
-    if abs(x) >= 1e7 and state.lang() == "zh":
-        return f"{cur}{x / 1e4:,.0f}万"
-    if abs(x) >= 1e4 and state.lang() == "zh":
-        return f"{cur}{x / 1e4:,.1f}万"
-    if abs(x) >= 1e6:
-        return f"{cur}{x / 1e6:,.2f}M"
-    return f"{cur}{x:,.{digits}f}"
+    """An amount in the session's currency and language (see :func:`ecops.format.money`)."""
+    return fmt.money(x, state.currency(st.session_state.get(state.DATASET_KEY)), state.lang(), digits)
 
 
 def pct(x: Any, digits: int = 1, signed: bool = False) -> str:
-    if not _finite(x):
-        return "—"
-    return f"{float(x) * 100:+.{digits}f}%" if signed else f"{float(x) * 100:.{digits}f}%"
+    return fmt.pct(x, digits, signed)
 
 
 def num(x: Any, digits: int = 0) -> str:
-    if not _finite(x):
-        return "—"
-    return f"{float(x):,.{digits}f}"
+    return fmt.num(x, digits)
 
 
 # ------------------------------------------------------------------- URL-backed widgets
@@ -239,6 +224,15 @@ def _widget(kind: Callable[..., Any], label: str, name: str, default: Any, optio
         value = kind(label, key=key, **kw)
     state.set_param(name, value)
     return value
+
+
+def current(name: str, default: Any, options: Sequence[Any] | None = None) -> Any:
+    """The value widget ``name`` holds now (or will start with): read before the widget is drawn, when a
+    computation it drives must run first (the widget itself is drawn later, next to its result)."""
+    key = f"w.{name}"
+    if key in st.session_state:
+        return st.session_state[key]
+    return state.param(name, default, options)
 
 
 def slider(label: str, name: str, min_value: Any, max_value: Any, default: Any, step: Any = None, **kw: Any) -> Any:

@@ -9,6 +9,8 @@ import streamlit as st
 from ecops.dataset import Filters
 from ecops.ui import components, state
 
+__all__ = ["QUICK_PERIODS", "quick_period", "render"]
+
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _options(fingerprint: str, _ds) -> dict[str, list[str]]:

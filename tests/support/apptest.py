@@ -30,3 +30,16 @@ def metrics(at: AppTest) -> dict[str, str]:
 def page_text(at: AppTest) -> str:
     """Markdown, captions and info boxes of a page, one per line."""
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def plain(text: str) -> str:
+    """Markdown as the reader sees it: backslash escapes and HTML entities of data values resolved."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+
+
+def page_words(at: AppTest) -> str:
+    """:func:`page_text` as the reader sees it (see :func:`plain`)."""
+    return plain(page_text(at))

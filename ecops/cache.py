@@ -1,0 +1,89 @@
+"""The one in-process cache of computed results, owned by the data layer.
+
+Analyses that several pages start from (the per-customer aggregate of the portrait, the behavioural
+clustering) keep their results here, keyed by what they depend on — the dataset's content
+fingerprint, the filters and the parameters — never by a mutable object. Every read returns a deep
+copy, so no page can change what another page (or another person's session on the same data)
+reads next. The Streamlit side adds ``st.cache_data`` at the page edge (:func:`ecops.ui.state.cached`),
+keyed the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+__all__ = ["ResultCache", "clear", "find", "get_or_compute"]
+
+T = TypeVar("T")
+
+
+class ResultCache:
+    """A small least-recently-used store of results, copy-on-read, safe across threads.
+
+    Keys are ``(namespace, fingerprint, params)`` with ``params`` hashable (filters are frozen
+    dataclasses). ``size`` results are kept per namespace.
+    """
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._items: dict[str, OrderedDict[tuple, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, namespace: str, fingerprint: str, params: Hashable, compute: Callable[[], T]) -> T:
+        """The cached result of ``compute()`` for this key (a copy), computing and keeping it when absent.
+
+        Two threads asking for the same missing key may both compute it; the result is the same.
+        """
+        key = (fingerprint, params)
+        with self._lock:
+            items = self._items.setdefault(namespace, OrderedDict())
+            if key in items:
+                items.move_to_end(key)
+                return copy.deepcopy(items[key])
+        value = compute()
+        with self._lock:
+            items = self._items.setdefault(namespace, OrderedDict())
+            items[key] = value
+            while len(items) > self.size:
+                items.popitem(last=False)
+        return copy.deepcopy(value)
+
+    def find(self, namespace: str, fingerprint: str, match: Callable[[Any], bool]) -> Any | None:
+        """A copy of the most recent result of ``namespace`` for ``fingerprint`` whose params ``match``."""
+        with self._lock:
+            items = self._items.get(namespace, OrderedDict())
+            for fp, params in reversed(items):
+                if fp == fingerprint and match(params):
+                    items.move_to_end((fp, params))
+                    return copy.deepcopy(items[(fp, params)])
+        return None
+
+    def clear(self, namespace: str | None = None) -> None:
+        """Forget ``namespace`` (every namespace when None); benchmarks time cold runs after this."""
+        with self._lock:
+            if namespace is None:
+                self._items.clear()
+            else:
+                self._items.pop(namespace, None)
+
+
+_CACHE = ResultCache()
+
+
+def get_or_compute(namespace: str, fingerprint: str, params: Hashable, compute: Callable[[], T]) -> T:
+    """:meth:`ResultCache.get_or_compute` on the process's cache."""
+    return _CACHE.get_or_compute(namespace, fingerprint, params, compute)
+
+
+def find(namespace: str, fingerprint: str, match: Callable[[Any], bool]) -> Any | None:
+    """:meth:`ResultCache.find` on the process's cache."""
+    return _CACHE.find(namespace, fingerprint, match)
+
+
+def clear(namespace: str | None = None) -> None:
+    """:meth:`ResultCache.clear` on the process's cache."""
+    _CACHE.clear(namespace)

@@ -1,0 +1,271 @@
+"""The per-customer aggregate the user portrait is built on: one SQL pass, cached in :mod:`ecops.cache`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from ecops import cache, dialect
+from ecops.dataset import Dataset, Filters
+from ecops.period import reference_date
+
+__all__ = [
+    "CustomerFeatures", "customer_features", "customer_positions", "default_holdout_start", "reference_date",
+    "rfm_features",
+]
+
+
+@dataclass(frozen=True)
+class CustomerFeatures:
+    """One row per buying customer in the filtered period, aggregated in SQL.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        ``customer_id, orders, days, first_age, last_age, revenue, first_value, repeat_value, units,
+        cost, discount`` plus ``cat_<i>`` (revenue per top category) and ``ch_<i>`` (orders
+        per channel) columns. ``first_age`` / ``last_age`` are whole days from the first / last
+        purchase day to ``as_of`` (so ``last_age`` is the recency in days); ``days`` counts
+        distinct purchase days; ``repeat_value`` is revenue on days after the first one. With a
+        snapshot: ``prev_orders``, ``prev_last_age`` (NaN if not yet a customer) and
+        ``prev_revenue`` as of ``snapshot_days`` earlier, and ``prev2_revenue`` as of twice that
+        (so revenue − prev_revenue is the latest window, prev_revenue − prev2_revenue the one before).
+        With a holdout: ``cal_days``, ``cal_last_age`` and ``cal_revenue`` — purchase days, last
+        purchase and revenue before the final ``holdout_days`` days (``days − cal_days`` is the
+        number of purchase days in the holdout).
+    as_of : date
+        Reference day (end of the observation window, inclusive).
+    categories, channels : tuple of str
+        Labels of the ``cat_<i>`` and ``ch_<i>`` columns (the last category may be "other").
+    has_cost, has_discount : bool
+        Whether unit costs / order discounts exist in the data.
+    """
+
+    frame: pd.DataFrame
+    as_of: dt.date
+    categories: tuple[str, ...]
+    channels: tuple[str, ...]
+    has_cost: bool
+    has_discount: bool
+    snapshot_days: int = 0
+    holdout_days: int = 0
+    #: The cache key this aggregate was computed under (None when built by hand): lets results derived
+    #: from it (clusters) be cached too.
+    key: tuple | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+
+# Packing (day offset, value in cents) into one BIGINT lets max() return the first day's value
+# without a window function: offsets < 10^6 days and day values < 10^10 cents (¥100M) fit in 63 bits.
+_PACK = 10**10
+
+
+def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.date | None = None,
+                      mix: bool = True, snapshot_days: int = 90, holdout_days: int | None = None,
+                      max_categories: int = 8, max_channels: int = 6) -> CustomerFeatures:
+    """Per-customer behaviour in the filtered period: the one SQL aggregate the portrait is built on.
+
+    Order lines are grouped to customer-days, then to customers, in the engine. Purchases are
+    counted on distinct days (the BG/NBD convention); the first day's value (to separate repeat
+    revenue, the Gamma-Gamma input) comes from a packed max() rather than a window function.
+    A second, join-free pass over the orders adds order counts, discounts and, with ``mix``,
+    orders per channel; with ``mix`` revenue per category is added as conditional sums (top
+    ``max_categories`` categories, the rest as "other"). ``snapshot_days`` > 0 adds the same
+    customers' recency, orders and revenue as they stood that many days earlier (the previous
+    RFM snapshot) from the same pass, and ``holdout_days`` (default: the final six months) splits
+    each customer's history into a calibration part and a holdout part for the CLV back-test,
+    again from the same pass. The last few results are kept in :mod:`ecops.cache`, keyed by the
+    dataset fingerprint, filters and arguments, because RFM, clusters, CLV and the segments page
+    all start from this aggregate (each caller gets its own copy).
+
+    Returns
+    -------
+    CustomerFeatures
+    """
+    f = filters or Filters()
+    as_of = as_of or reference_date(ds, f)
+    if holdout_days is None:
+        holdout_days = (as_of - default_holdout_start(as_of)).days + 1
+    key = (ds.fingerprint, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels)
+    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(
+        _customer_features(ds, f, as_of, mix, snapshot_days, holdout_days, max_categories, max_channels), key=key))
+
+
+#: Namespace of :mod:`ecops.cache` the per-customer aggregates are kept in.
+_FEATURES = f"{__name__}.customers"
+
+
+def rfm_features(ds: Dataset, filters: Filters | None = None) -> CustomerFeatures:
+    """Per-customer recency, orders and revenue of the period — all that RFM scoring needs.
+
+    Any cached aggregate of the same dataset, filters and reference day serves (they all carry these
+    columns, from the same SQL); otherwise only ``customer_id, orders, last_age, revenue`` are computed
+    — by the same two SQL aggregates as :func:`customer_features` (purchase days, then customers; orders
+    from the orders alone), so :func:`score_customers` names the same segments — at about a third of the
+    full aggregate's cost, and cached too. Pages that only name customers' RFM segments (profit by
+    segment, campaign lists) start here.
+    """
+    f = filters or Filters()
+    as_of = reference_date(ds, f)
+    found = cache.find(_FEATURES, ds.fingerprint, lambda params: params[:2] == (f, as_of))
+    if found is not None:
+        return found
+    key = (ds.fingerprint, f, as_of, "rfm")
+    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(_rfm_inputs(ds, f, as_of),
+                                                                                     key=key))
+
+
+def _rfm_inputs(ds: Dataset, f: Filters, as_of: dt.date) -> CustomerFeatures:
+    f = replace(f, end=min(f.end, as_of) if f.end else as_of)
+    lines = ds.lines(f)
+    age = dialect.day_diff(sa.literal(as_of, sa.Date), dialect.to_date(lines.c.order_time)).label("age")
+    cd = sa.select(lines.c.customer_id, age, sa.func.sum(lines.c.amount).label("amount")) \
+        .group_by(lines.c.customer_id, age).subquery("cd")
+    per_day = sa.select(cd.c.customer_id, sa.func.min(cd.c.age).label("last_age"),
+                        sa.func.sum(cd.c.amount).label("revenue")).group_by(cd.c.customer_id).subquery("per_day")
+    o = ds.orders(f)
+    per_order = sa.select(o.c.customer_id, sa.func.count().label("orders")).group_by(o.c.customer_id) \
+        .subquery("per_order")
+    stmt = sa.select(per_order.c.customer_id, per_order.c.orders, per_day.c.last_age, per_day.c.revenue) \
+        .join_from(per_order, per_day, per_day.c.customer_id == per_order.c.customer_id)
+    return CustomerFeatures(_customer_frame(ds, stmt, per_order.c.customer_id), as_of, (), (), False, False)
+
+
+def _customer_frame(ds: Dataset, stmt: sa.Select, customer_id: Any) -> pd.DataFrame:
+    """Run a per-customer statement; rows sorted by customer_id as Python sorts text, counts as int64."""
+    native_order = ds.engine.dialect.name == "duckdb"
+    if native_order:  # DuckDB compares text byte-wise, i.e. in the same order as Python's str
+        stmt = stmt.order_by(sa.cast(customer_id, sa.String))
+    frame = ds.query(stmt)
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    if not native_order:
+        frame = frame.sort_values("customer_id", ignore_index=True)
+    for c in frame.columns:
+        if c == "customer_id":
+            continue
+        if c in ("orders", "days", "first_age", "last_age", "prev_orders", "cal_days", "first_pack") \
+                or c.startswith("ch_"):
+            frame[c] = pd.to_numeric(frame[c]).fillna(0).astype("int64")
+        elif c in ("revenue", "amount"):
+            # SUM over lines whose every price was unreadable is NULL: that spend is unknown and counts
+            # as nothing, as it does in the GMV totals (SUM skips NULLs) — never a NaN in scores or clusters.
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float).fillna(0.0)
+        else:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    return frame
+
+
+def customer_positions(keys: Any, ids: Any) -> np.ndarray:
+    """Position of each of ``keys`` among the customer ids ``ids`` (text, unique), −1 where absent.
+
+    An Arrow hash lookup: several times faster than ``pd.Index.get_indexer`` on Python strings for the
+    few hundred thousand ids of a million-order shop.
+    """
+    found = pc.index_in(pa.array(pd.Series(keys, dtype="str")), value_set=pa.array(pd.Series(ids, dtype="str")))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _categories(ds: Dataset, f: Filters, limit: int) -> list[str]:
+    """Category columns for the mix: the filter's categories, else the products table's most common ones."""
+    if not ds.has("products", "category"):
+        return []
+    cats = list(f.categories) if f.categories else ds.distinct("products", "category", limit=limit + 1)
+    return sorted(cats)[:limit + 1] if f.categories else cats
+
+
+def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snapshot_days: int, holdout_days: int,
+                       max_categories: int, max_channels: int) -> CustomerFeatures:
+    f = replace(f, end=min(f.end, as_of) if f.end else as_of)
+    lines = ds.lines(f)
+    categories = _categories(ds, f, max_categories) if mix else []
+    other = len(categories) > max_categories
+    categories = categories[:max_categories]
+    has_cost = "cost" in lines.c
+    has_discount = ds.has("orders", "discount_amount")
+    step = int(snapshot_days)
+
+    # Whole days from each purchase day to the reference day (native date subtraction where the engine has it).
+    age = dialect.day_diff(sa.literal(as_of, sa.Date), dialect.to_date(lines.c.order_time)).label("age")
+    day_cols: list[Any] = [lines.c.customer_id, age, sa.func.sum(lines.c.amount).label("amount"),
+                           sa.func.sum(lines.c.quantity).label("units")]
+    if has_cost:
+        day_cols.append(sa.func.sum(lines.c.cost).label("cost"))
+    for i, cat in enumerate(categories):
+        day_cols.append(sa.func.sum(sa.case((lines.c.category == cat, lines.c.amount), else_=0.0)).label(f"cat_{i}"))
+    if other:
+        day_cols.append(sa.func.sum(sa.case((lines.c.category.in_(categories), 0.0), else_=lines.c.amount))
+                        .label(f"cat_{len(categories)}"))
+    cd = sa.select(*day_cols).group_by(lines.c.customer_id, age).subquery("cd")
+    cents = sa.cast(sa.func.round(cd.c.amount * 100.0), sa.BigInteger)
+    cents = sa.case((cents < 0, 0), (cents >= _PACK, _PACK - 1), else_=cents)
+    n_cat = len(categories) + int(other)
+    cols: list[Any] = [
+        cd.c.customer_id,
+        sa.func.count().label("days"),
+        sa.func.max(cd.c.age).label("first_age"),
+        sa.func.min(cd.c.age).label("last_age"),
+        sa.func.sum(cd.c.amount).label("revenue"),
+        sa.func.max(cd.c.age * _PACK + cents).label("first_pack"),
+        sa.func.sum(cd.c.units).label("units"),
+    ]
+    if has_cost:
+        cols.append(sa.func.sum(cd.c.cost).label("cost"))
+    if step > 0:
+        before = cd.c.age >= step
+        cols += [sa.func.min(sa.case((before, cd.c.age - step), else_=sa.null())).label("prev_last_age"),
+                 sa.func.sum(sa.case((before, cd.c.amount), else_=0.0)).label("prev_revenue"),
+                 sa.func.sum(sa.case((cd.c.age >= 2 * step, cd.c.amount), else_=0.0)).label("prev2_revenue")]
+    if holdout_days > 0:
+        cal = cd.c.age >= holdout_days
+        cols += [sa.func.sum(sa.case((cal, 1), else_=0)).label("cal_days"),
+                 sa.func.min(sa.case((cal, cd.c.age), else_=sa.null())).label("cal_last_age"),
+                 sa.func.sum(sa.case((cal, cd.c.amount), else_=0.0)).label("cal_revenue")]
+    cols += [sa.func.sum(cd.c[f"cat_{i}"]).label(f"cat_{i}") for i in range(n_cat)]
+    per_day = sa.select(*cols).group_by(cd.c.customer_id).subquery("per_day")
+
+    # Order counts and order-level habits (discounts, channels) from the orders alone: counting
+    # distinct orders among the lines would cost more than this second, join-free aggregate.
+    o = ds.orders(f)
+    channels: list[str] = []
+    if mix and "channel" in o.c:
+        top = sa.select(o.c.channel, sa.func.count().label("n")).where(o.c.channel.is_not(None)) \
+            .group_by(o.c.channel).order_by(sa.desc("n"), o.c.channel).limit(max_channels)
+        channels = [str(v) for v in ds.query(top)["channel"]]
+    ocols: list[Any] = [o.c.customer_id, sa.func.count().label("orders")]
+    if step > 0:
+        cut = dt.datetime.combine(as_of - dt.timedelta(days=step - 1), dt.time())
+        ocols.append(sa.func.sum(sa.case((o.c.order_time < cut, 1), else_=0)).label("prev_orders"))
+    if has_discount:
+        ocols.append(sa.func.sum(sa.func.coalesce(o.c.discount_amount, 0.0)).label("discount"))
+    ocols += [sa.func.sum(sa.case((o.c.channel == ch, 1), else_=0)).label(f"ch_{i}") for i, ch in enumerate(channels)]
+    per_order = sa.select(*ocols).group_by(o.c.customer_id).subquery("per_order")
+    # Both per-customer aggregates joined in the engine (inner: a customer whose orders have no lines has
+    # no revenue to analyse) — one statement and one transfer instead of two frames merged in pandas.
+    stmt = sa.select(*(per_order.c[c.name] for c in ocols),
+                     *(per_day.c[c.name] for c in cols if c.name != "customer_id")) \
+        .join_from(per_order, per_day, per_day.c.customer_id == per_order.c.customer_id)
+    frame = _customer_frame(ds, stmt, per_order.c.customer_id)
+    frame["first_value"] = (frame.pop("first_pack") % _PACK).astype(float) / 100.0
+    frame["repeat_value"] = (frame["revenue"] - frame["first_value"]).clip(lower=0.0)
+    if "discount" not in frame:
+        frame["discount"] = 0.0
+    frame["discount"] = frame["discount"].fillna(0.0)
+    if not has_cost:
+        frame["cost"] = np.nan
+    labels = tuple(categories) + (("other",) if other else ())
+    return CustomerFeatures(frame, as_of, labels, tuple(channels), has_cost, has_discount, step, int(holdout_days))
+
+
+def default_holdout_start(as_of: dt.date, months: int = 6) -> dt.date:
+    """First day of the final ``months`` months up to ``as_of`` (e.g. 2025-01-01 for 2025-06-30 and 6)."""
+    return (pd.Timestamp(as_of + dt.timedelta(days=1)) - pd.DateOffset(months=months)).date()

@@ -1,0 +1,291 @@
+"""Customer lifetime value: BG/NBD + Gamma-Gamma (:mod:`ecops.clv`) on per-customer summaries, and its hold-out back-test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ecops import clv as clv_models
+from ecops.dataset import Dataset, Filters
+from ecops.portrait.features import CustomerFeatures, customer_features, default_holdout_start, reference_date
+
+__all__ = ["ClvBacktest", "ClvSummary", "btyd_summary", "calibration_summary", "clv_backtest", "lifetime_value"]
+
+_WEEK = 7.0
+_DAYS_PER_MONTH = 365.25 / 12.0
+
+
+def btyd_summary(features: CustomerFeatures) -> pd.DataFrame:
+    """BG/NBD and Gamma-Gamma inputs in weeks, from the SQL per-customer aggregate.
+
+    Same conventions as :func:`ecops.clv.rfm_summary` (purchases are distinct days; frequency =
+    days − 1; recency = last − first purchase day; T = reference day − first purchase day;
+    monetary value = mean revenue of the repeat days). Customers whose first purchase is on the
+    reference day (T = 0) carry no information yet and are left out.
+    """
+    fr = features.frame
+    freq = (fr["days"] - 1).to_numpy(np.int64)
+    out = pd.DataFrame({
+        "customer_id": fr["customer_id"].to_numpy(),
+        "frequency": freq,
+        "recency": (fr["first_age"] - fr["last_age"]).to_numpy(float) / _WEEK,
+        "T": fr["first_age"].to_numpy(float) / _WEEK,
+        "monetary_value": np.where(freq > 0, fr["repeat_value"].to_numpy(float) / np.maximum(freq, 1), 0.0),
+    })
+    return out[out["T"] > 0].reset_index(drop=True)
+
+
+def _weeks(months: float) -> float:
+    return months * _DAYS_PER_MONTH / _WEEK
+
+
+def _fit_models(summary: pd.DataFrame, fit_sample: int = 30_000, random_state: int = 0
+                ) -> tuple[clv_models.BetaGeoModel, clv_models.GammaGammaModel | None]:
+    """BG/NBD and Gamma-Gamma fitted on (a random sample of at most ``fit_sample``) customers."""
+    if len(summary) > fit_sample:
+        summary = summary.sample(fit_sample, random_state=random_state)
+    # One BLAS thread: the fits are tiny matrix work, and thread spin-waits dominate on a busy server.
+    with threadpool_limits(1):
+        bg = clv_models.BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+        try:
+            gg = clv_models.GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
+        except ValueError:  # fewer than three repeat customers: no spend model
+            gg = None
+    return bg, gg
+
+
+def _predict(bg: clv_models.BetaGeoModel, gg: clv_models.GammaGammaModel, summary: pd.DataFrame, horizon: float,
+             margin: float, n_draws: int, interval_sample: int, random_state: int) -> clv_models.ClvResult:
+    """Point predictions for every customer; intervals of the totals from a random subsample.
+
+    The bootstrap interval reflects uncertainty of the fitted parameters, which is shared by
+    all customers, so its width relative to the total is estimated on ``interval_sample``
+    customers and applied to the full total (scoring every customer under every draw would
+    cost n_draws full passes).
+    """
+    with threadpool_limits(1):
+        full = clv_models.predict_clv(bg, gg, summary, horizon, margin=margin, n_draws=0)
+        if n_draws <= 0 or full.total_purchases <= 0:
+            return full
+        sub = summary if len(summary) <= interval_sample else summary.sample(interval_sample,
+                                                                            random_state=random_state)
+        part = clv_models.predict_clv(bg, gg, sub, horizon, margin=margin, n_draws=n_draws,
+                                      random_state=random_state)
+
+    def rel(value: float, total: float) -> float:
+        return value / total if total else float("nan")
+
+    return replace(
+        full, n_draws=n_draws,
+        total_purchases_lower=full.total_purchases * rel(part.total_purchases_lower, part.total_purchases),
+        total_purchases_upper=full.total_purchases * rel(part.total_purchases_upper, part.total_purchases),
+        total_clv_lower=full.total_clv * rel(part.total_clv_lower, part.total_clv),
+        total_clv_upper=full.total_clv * rel(part.total_clv_upper, part.total_clv),
+    )
+
+
+@dataclass(frozen=True)
+class ClvSummary:
+    """Lifetime value over a horizon: who is alive, how many purchases and how much value to expect.
+
+    Attributes
+    ----------
+    result : ClvResult or None
+        Per-customer point predictions and totals with intervals (see :class:`ecops.clv.ClvResult`;
+        the per-customer interval columns are empty here — see ``top``); None when there are
+        too few customers to fit.
+    horizon_months : float
+    params : DataFrame
+        ``model, param, estimate, lower, upper``: fitted BG/NBD and Gamma-Gamma parameters with 95 % CIs.
+    p_alive_bands : DataFrame
+        ``band, customers, expected_purchases, clv``: customers grouped by P(alive).
+    top : DataFrame
+        The 200 customers with the highest CLV, with per-customer intervals.
+    n_fit : int
+        Customers the models were fitted on (a random sample of at most ``fit_sample``).
+    n_scored : int
+        Customers scored (those first seen on the reference day are left out).
+    n_repeat : int
+        Repeat customers among the scored.
+    margin : float
+        Share of spend counted as value (1 = revenue CLV).
+    """
+
+    result: clv_models.ClvResult | None
+    horizon_months: float
+    params: pd.DataFrame
+    p_alive_bands: pd.DataFrame
+    top: pd.DataFrame
+    n_fit: int
+    n_scored: int
+    n_repeat: int
+    margin: float
+
+    def share_p_alive_below(self, level: float = 0.4) -> float:
+        """Share of scored buyers whose probability of still being a customer is below ``level``."""
+        if self.result is None or not self.result.n_customers:
+            return 0.0
+        return float((self.result.customers["p_alive"] < level).mean())
+
+    def mean_p_alive(self) -> float | None:
+        if self.result is None or not self.result.n_customers:
+            return None
+        return float(self.result.customers["p_alive"].mean())
+
+    def share_alive(self, level: float = 0.5) -> float:
+        """Share of scored buyers at least ``level`` likely to still be customers."""
+        if self.result is None or not self.result.n_customers:
+            return 0.0
+        return float((self.result.customers["p_alive"] >= level).mean())
+
+
+_P_ALIVE_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
+
+
+def lifetime_value(ds: Dataset, filters: Filters | None = None, horizon_months: float = 6.0,
+                   margin_based: bool = False, n_draws: int = 100, fit_sample: int = 30_000,
+                   interval_sample: int = 5_000, features: CustomerFeatures | None = None,
+                   random_state: int = 0) -> ClvSummary:
+    """BG/NBD + Gamma-Gamma CLV of every customer over ``horizon_months``, with intervals.
+
+    Method: :mod:`ecops.clv` fitted by maximum likelihood on per-customer summaries in weeks
+    (:func:`btyd_summary`, from the SQL aggregate) of a random sample of at most ``fit_sample``
+    customers; expected purchases, P(alive) and expected spend for every customer. Intervals come
+    from a parametric bootstrap of the fitted parameters (``n_draws`` draws; they cover parameter
+    uncertainty, not one customer's luck): for the totals estimated on ``interval_sample``
+    customers and scaled, and per customer for the top-200 table. With ``margin_based`` the value
+    is spend × gross margin (from unit costs), otherwise revenue.
+    """
+    f = filters or Filters()
+    feats = features or customer_features(ds, f)
+    summary = btyd_summary(feats)
+    empty = ClvSummary(None, horizon_months, pd.DataFrame(columns=["model", "param", "estimate", "lower", "upper"]),
+                       pd.DataFrame(columns=["band", "customers", "expected_purchases", "clv"]), pd.DataFrame(), 0,
+                       len(summary), 0, 1.0)
+    if len(summary) < 20 or int((summary["frequency"] > 0).sum()) < 3:
+        return empty
+    bg, gg = _fit_models(summary, fit_sample, random_state)
+    if gg is None:
+        return empty
+    margin = 1.0
+    fr = feats.frame
+    if margin_based and feats.has_cost and fr["cost"].notna().any():
+        costed = fr["cost"].notna()
+        margin = float(1 - fr.loc[costed, "cost"].sum() / fr.loc[costed, "revenue"].sum())
+    horizon = _weeks(horizon_months)
+    res = _predict(bg, gg, summary, horizon, margin, n_draws, interval_sample, random_state)
+    params = pd.concat([bg.params_ci_.reset_index().assign(model="BG/NBD"),
+                        gg.params_ci_.reset_index().assign(model="Gamma-Gamma")],
+                       ignore_index=True)[["model", "param", "estimate", "lower", "upper"]]
+    cust = res.customers
+    band = pd.cut(cust["p_alive"], _P_ALIVE_BANDS, right=False,
+                  labels=["0–20%", "20–40%", "40–60%", "60–80%", "80–100%"])
+    bands = (cust.groupby(band, observed=False)
+             .agg(customers=("customer_id", "size"), expected_purchases=("expected_purchases", "sum"),
+                  clv=("clv", "sum")).rename_axis("band").reset_index())
+    bands["band"] = bands["band"].astype(str)
+    # nlargest keeps the first of tied values, so the top list is deterministic without a string sort.
+    top_rows = cust["clv"].fillna(-np.inf).nlargest(200).index
+    top_summary = summary.iloc[top_rows].reset_index(drop=True)
+    with threadpool_limits(1):
+        top = clv_models.predict_clv(bg, gg, top_summary, horizon, margin=margin, n_draws=max(n_draws, 0),
+                                     random_state=random_state).customers
+    return ClvSummary(res, float(horizon_months), params, bands, top.reset_index(drop=True),
+                      min(len(summary), fit_sample), len(summary), int((summary["frequency"] > 0).sum()), margin)
+
+
+@dataclass(frozen=True)
+class ClvBacktest:
+    """Hold-out check of the purchase model: fit before ``holdout_start``, predict the holdout, compare.
+
+    Attributes
+    ----------
+    calibration_end, holdout_end : date
+    n_customers : int
+        Customers acquired before the holdout (the only ones predicted).
+    predicted, predicted_lower, predicted_upper : float
+        Expected repeat purchases (distinct purchase days) in the holdout, with interval.
+    actual : int
+        Distinct purchase days these customers actually had in the holdout.
+    by_frequency : DataFrame
+        ``frequency`` (calibration repeat purchases, 7 = 7+), ``customers``, ``predicted``, ``actual``
+        (mean holdout purchases per customer) — the classic conditional-expectation check.
+    """
+
+    calibration_end: dt.date
+    holdout_end: dt.date
+    n_customers: int
+    predicted: float
+    predicted_lower: float
+    predicted_upper: float
+    actual: int
+    by_frequency: pd.DataFrame
+
+    @property
+    def error(self) -> float | None:
+        """Relative error of the predicted total (predicted / actual − 1)."""
+        return self.predicted / self.actual - 1 if self.actual else None
+
+
+def calibration_summary(features: CustomerFeatures) -> pd.DataFrame:
+    """BTYD summary as of the day before the holdout, plus ``actual`` holdout purchase days.
+
+    Built from the calibration columns of :func:`customer_features` (so only data before the
+    holdout enters it); customers first seen in the holdout, or on its eve (T = 0), are left out.
+    """
+    fr = features.frame
+    h = features.holdout_days
+    if not h or "cal_days" not in fr:
+        raise ValueError("the features carry no holdout split")
+    known = (fr["cal_days"] > 0) & (fr["first_age"] > h)
+    fr = fr[known]
+    freq = (fr["cal_days"] - 1).to_numpy(np.int64)
+    return pd.DataFrame({
+        "customer_id": fr["customer_id"].to_numpy(),
+        "frequency": freq,
+        "recency": (fr["first_age"] - fr["cal_last_age"]).to_numpy(float) / _WEEK,
+        "T": (fr["first_age"] - h).to_numpy(float) / _WEEK,
+        "monetary_value": np.where(freq > 0, (fr["cal_revenue"] - fr["first_value"]).clip(lower=0).to_numpy(float)
+                                   / np.maximum(freq, 1), 0.0),
+        "actual": (fr["days"] - fr["cal_days"]).to_numpy(np.int64),
+    }).reset_index(drop=True)
+
+
+def clv_backtest(ds: Dataset, filters: Filters | None = None, holdout_start: dt.date | None = None,
+                 holdout_months: int = 6, n_draws: int = 100,
+                 features: CustomerFeatures | None = None) -> ClvBacktest | None:
+    """Fit BG/NBD on data before ``holdout_start`` only and compare its forecast with what happened.
+
+    Predicted = Σ E[purchases in the holdout | calibration history] over customers acquired
+    before the holdout; actual = their distinct purchase days in the holdout. Both sides come
+    from the calibration / holdout columns of one SQL per-customer pass. Returns None when the
+    calibration period has too few customers.
+    """
+    f = filters or Filters()
+    as_of = reference_date(ds, f)
+    start = holdout_start or default_holdout_start(as_of, holdout_months)
+    cal_end = start - dt.timedelta(days=1)
+    if cal_end < ds.date_bounds()[0] or (f.start and cal_end < f.start) or start > as_of:
+        return None
+    h = (as_of - cal_end).days
+    feats = features
+    if feats is None or feats.holdout_days != h or feats.as_of != as_of:
+        feats = customer_features(ds, f, holdout_days=h)
+    summary = calibration_summary(feats)
+    if len(summary) < 20 or int((summary["frequency"] > 0).sum()) < 3:
+        return None
+    bg, gg = _fit_models(summary)
+    if gg is None:
+        return None
+    res = _predict(bg, gg, summary, h / _WEEK, 1.0, n_draws, 5_000, 0)
+    frame = res.customers[["customer_id", "frequency", "expected_purchases"]].assign(
+        actual=summary["actual"].to_numpy())
+    frame["bucket"] = frame["frequency"].clip(upper=7)
+    byf = (frame.groupby("bucket").agg(customers=("customer_id", "size"), predicted=("expected_purchases", "mean"),
+                                       actual=("actual", "mean")).rename_axis("frequency").reset_index())
+    return ClvBacktest(cal_end, as_of, len(frame), float(res.total_purchases), float(res.total_purchases_lower),
+                       float(res.total_purchases_upper), int(frame["actual"].sum()), byf)

@@ -1,0 +1,147 @@
+"""What the user-portrait page shows: headline KPIs plus one part (or all of them for the report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecops.dataset import Dataset, Filters
+from ecops.portrait.cohort import CohortResult, cohorts
+from ecops.portrait.demography import Demographics, PurchaseTimes, demographics, purchase_times
+from ecops.portrait.features import CustomerFeatures, customer_features, rfm_features
+from ecops.portrait.lifetime import ClvBacktest, ClvSummary, clv_backtest, lifetime_value
+from ecops.portrait.personas import ClusterResult, clusters
+from ecops.portrait.segmentation import SEGMENTS, RfmResult, rfm, score_customers
+
+__all__ = [
+    "ClvView", "PortraitKpis", "PortraitResult", "VIEWS", "clv_by_segment", "clv_view", "compute_page",
+    "portrait_kpis", "report_section",
+]
+
+VIEWS: tuple[str, ...] = ("rfm", "clusters", "cohorts", "clv", "demographics")
+
+
+@dataclass(frozen=True)
+class PortraitKpis:
+    """Headline figures of the period's buyers (from the per-customer aggregate)."""
+
+    customers: int
+    revenue: float
+    revenue_per_customer: float | None
+    orders_per_customer: float | None
+    repeat_rate: float | None
+    median_days_since: float | None
+
+
+def portrait_kpis(features: CustomerFeatures) -> PortraitKpis:
+    """Buyers, GMV, GMV and orders per buyer, repeat-buyer rate and median recency."""
+    fr = features.frame
+    n = len(fr)
+    if n == 0:
+        return PortraitKpis(0, 0.0, None, None, None, None)
+    rev = float(fr["revenue"].sum())
+    return PortraitKpis(n, rev, rev / n, float(fr["orders"].mean()), float((fr["orders"] >= 2).mean()),
+                        float(fr["last_age"].median()))
+
+
+@dataclass(frozen=True)
+class ClvView:
+    """The lifetime-value section: predictions, their back-test and value per RFM segment."""
+
+    clv: ClvSummary
+    backtest: ClvBacktest | None
+    by_segment: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PortraitResult:
+    """What the user-portrait page shows for one section (``view``); other sections are None.
+
+    The page computes one section at a time so that each stays fast on large data; ``view="all"``
+    computes every section (used by the HTML report and tests).
+    """
+
+    view: str
+    kpis: PortraitKpis
+    rfm: RfmResult | None = None
+    clusters: ClusterResult | None = None
+    cohorts: CohortResult | None = None
+    clv: ClvView | None = None
+    demographics: Demographics | None = None
+    times: PurchaseTimes | None = None
+
+
+def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
+    """Mean P(alive), expected purchases and CLV per RFM segment.
+
+    ``segment`` holds each scored customer's RFM segment, row-aligned with ``clv_summary.result.customers``.
+    """
+    if clv_summary.result is None or len(segment) == 0:
+        return pd.DataFrame(columns=["segment", "customers", "p_alive", "expected_purchases", "clv", "clv_share"])
+    cust = clv_summary.result.customers.assign(segment=np.asarray(segment))
+    out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), p_alive=("p_alive", "mean"),
+                                      expected_purchases=("expected_purchases", "sum"), clv=("clv", "sum"))
+    out = out.reindex([s for s in SEGMENTS if s in out.index]).rename_axis("segment").reset_index()
+    out["clv_share"] = out["clv"] / (out["clv"].sum() or 1.0)
+    return out
+
+
+def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 6, margin_based: bool = False,
+             step_days: int = 90) -> ClvView:
+    """CLV over ``horizon_months`` with its back-test on the final six months and value per RFM segment."""
+    f = filters or Filters()
+    feats = customer_features(ds, f, snapshot_days=step_days)
+    c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
+    # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
+    segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
+    return ClvView(c, clv_backtest(ds, f, features=feats), clv_by_segment(c, segment))
+
+
+def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm", bins: int = 5, step_days: int = 90,
+                 k: int = 0, horizon_months: int = 6, margin_based: bool = False) -> PortraitResult:
+    """What the user-portrait page shows: KPIs plus the chosen section (``view`` in :data:`VIEWS` or "all").
+
+    One SQL per-customer aggregate (cached) feeds the KPIs, RFM, clusters and CLV; cohorts,
+    demographics and purchase times are their own small SQL aggregates, so those views take the
+    KPIs' recency, orders and revenue from :func:`rfm_features` (the cached aggregate when there is
+    one, else just those columns) instead of the full aggregate.
+    """
+    f = filters or Filters()
+    if view in ("cohorts", "demographics"):
+        feats = rfm_features(ds, f)
+    else:
+        feats = customer_features(ds, f, snapshot_days=step_days)
+    out: dict[str, Any] = {"view": view, "kpis": portrait_kpis(feats)}
+    if feats.n == 0:
+        return PortraitResult(**out)
+    every = view == "all"
+    if every or view == "rfm":
+        out["rfm"] = rfm(ds, f, bins=bins, step_days=step_days, features=feats)
+    if every or view == "clusters":
+        out["clusters"] = clusters(feats, k=k or None)
+    if every or view == "cohorts":
+        out["cohorts"] = cohorts(ds, f)
+    if every or view == "clv":
+        out["clv"] = clv_view(ds, f, horizon_months=horizon_months, margin_based=margin_based, step_days=step_days)
+    if every or view == "demographics":
+        out["demographics"] = demographics(ds, f)
+        out["times"] = purchase_times(ds, f)
+    return PortraitResult(**out)
+
+
+def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
+    """``python -m ecops report`` section: RFM segment sizes and revenue, cluster count, 6-month expected purchases."""
+    f = filters or Filters()
+    feats = customer_features(ds, f)
+    r = rfm(ds, f, features=feats)
+    cl = clusters(feats)
+    c = lifetime_value(ds, f, horizon_months=6, features=feats, n_draws=0)
+    return {
+        "rfm_segments": [{"segment": str(row.segment), "customers": int(row.customers),
+                          "revenue": round(float(row.revenue), 2)} for row in r.segments.itertuples()],
+        "clusters": int(cl.k),
+        "clv_expected_purchases_6m": None if c.result is None else round(float(c.result.total_purchases), 2),
+    }

@@ -1,0 +1,270 @@
+"""RFM scores on quantile bins and the ten named segments of the R × FM grid, with movement between snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ecops.dataset import Dataset, Filters
+from ecops.portrait.features import CustomerFeatures, customer_features
+
+__all__ = [
+    "AT_RISK", "NEW_ENTRANT", "RfmResult", "SEGMENTS", "quantile_score", "rfm", "rfm_segment", "score_customers",
+    "score_rfm",
+]
+
+#: The ten named RFM segments, best first. Names: ``portrait.seg.<key>`` in :mod:`ecops.i18n.portrait`.
+SEGMENTS: tuple[str, ...] = (
+    "champions", "loyal", "potential_loyalists", "new", "promising",
+    "need_attention", "at_risk", "cant_lose", "hibernating", "lost",
+)
+
+
+#: Pseudo-segment of customers who had not bought yet at the previous snapshot.
+NEW_ENTRANT = "not_yet_customer"
+
+
+# R score (rows, 5 = most recent) × FM score (columns, 5 = most frequent / valuable), both on a
+# 1–5 scale. The layout follows the widely used RFM grid: recent and frequent buyers are
+# champions; frequent buyers who stopped are "can't lose"; rare buyers who stopped are lost.
+_GRID: dict[int, tuple[str, str, str, str, str]] = {
+    5: ("new", "potential_loyalists", "potential_loyalists", "champions", "champions"),
+    4: ("promising", "potential_loyalists", "potential_loyalists", "loyal", "champions"),
+    3: ("need_attention", "need_attention", "need_attention", "loyal", "loyal"),
+    2: ("hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"),
+    1: ("lost", "lost", "at_risk", "at_risk", "cant_lose"),
+}
+
+
+def quantile_score(values: pd.Series | np.ndarray, bins: int = 5, higher_is_better: bool = True) -> np.ndarray:
+    """Score 1…``bins`` by the share of customers with a strictly worse value (ties share a score).
+
+    A customer scores ``1 + floor(bins × share strictly worse)``: with quintiles the top 20 %
+    score 5. Tied values (most customers buy once) always share one score, so a heavily tied
+    measure can skip scores rather than split identical customers arbitrarily.
+    """
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return np.zeros(0, dtype=int)
+    key = v if higher_is_better else -v
+    # An unknown value (e.g. spend of lines whose price could not be read) scores as the worst, never as NaN.
+    key = np.where(np.isnan(key), -np.inf, key)
+    below = stats.rankdata(key, method="min") - 1
+    return np.minimum(bins, 1 + np.floor(bins * below / v.size)).astype(int)
+
+
+def _to_five(score: np.ndarray, bins: int) -> np.ndarray:
+    if bins == 5:
+        return score
+    return 1 + np.round((score - 1) * 4 / (bins - 1)).astype(int)
+
+
+_GRID_CODES = np.array([[SEGMENTS.index(name) for name in _GRID[row]] for row in (1, 2, 3, 4, 5)])
+
+
+def rfm_segment(r: np.ndarray, fm: np.ndarray, bins: int = 5) -> pd.Categorical:
+    """Named segment of each customer from the R score and the FM score (mean of F and M, rounded half up).
+
+    Returns a categorical over :data:`SEGMENTS` (cheap to group and compare at millions of customers).
+    """
+    r5, fm5 = _to_five(np.asarray(r, int), bins), _to_five(np.asarray(fm, int), bins)
+    codes = _GRID_CODES[r5 - 1, fm5 - 1] if r5.size else np.zeros(0, dtype=int)
+    return pd.Categorical.from_codes(codes, categories=list(SEGMENTS))
+
+
+def score_rfm(customer_id: Any, recency_days: Any, orders: Any, revenue: Any, bins: int = 5) -> pd.DataFrame:
+    """RFM scores and segment per customer.
+
+    R ranks days since the last purchase (fewer is better), F the number of orders, M the
+    revenue; FM is the mean of F and M rounded half up; the segment comes from the R × FM grid.
+    Scores are relative to the customers passed in (one snapshot).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id, recency_days, orders, revenue, r, f, m, fm, segment``.
+    """
+    if not 3 <= bins <= 10:
+        raise ValueError("bins must be between 3 and 10")
+    rec = np.asarray(recency_days, dtype=float)
+    r = quantile_score(rec, bins, higher_is_better=False)
+    fq = quantile_score(orders, bins)
+    m = quantile_score(revenue, bins)
+    fm = np.floor((fq + m) / 2 + 0.5).astype(int)
+    cid = customer_id.reset_index(drop=True) if isinstance(customer_id, pd.Series) else np.asarray(customer_id)
+    return pd.DataFrame({
+        "customer_id": cid, "recency_days": rec, "orders": np.asarray(orders),
+        "revenue": np.asarray(revenue, dtype=float), "r": r, "f": fq, "m": m, "fm": fm,
+        "segment": rfm_segment(r, fm, bins),
+    })
+
+
+def score_customers(features: CustomerFeatures, bins: int = 5) -> pd.DataFrame:
+    """RFM scores and segment of every customer in ``features`` as of its reference day (see :func:`score_rfm`)."""
+    fr = features.frame
+    return score_rfm(fr["customer_id"], fr["last_age"].to_numpy(), fr["orders"].to_numpy(),
+                     fr["revenue"].to_numpy(), bins)
+
+
+@dataclass(frozen=True)
+class RfmResult:
+    """RFM segmentation of the period's customers and how they moved since the previous snapshot.
+
+    Attributes
+    ----------
+    customers : DataFrame
+        ``customer_id, recency_days, orders, revenue, r, f, m, fm, segment``.
+    segments : DataFrame
+        One row per named segment (all ten, in :data:`SEGMENTS` order): ``segment, customers,
+        customer_share, revenue, revenue_share, recency_days`` (median), ``orders`` (mean),
+        ``revenue_per_customer``.
+    transitions : DataFrame
+        ``from_segment, to_segment, customers`` between ``previous_as_of`` and ``as_of``;
+        ``from_segment`` is :data:`NEW_ENTRANT` for customers who had not bought yet.
+    score_ranges : DataFrame
+        ``measure, score, low, high, customers``: the value range behind each score.
+    as_of, previous_as_of : date
+    bins : int
+    """
+
+    customers: pd.DataFrame
+    segments: pd.DataFrame
+    transitions: pd.DataFrame
+    score_ranges: pd.DataFrame
+    as_of: dt.date
+    previous_as_of: dt.date | None
+    bins: int
+
+    @property
+    def n(self) -> int:
+        return len(self.customers)
+
+    def top_segment(self) -> pd.Series | None:
+        """The segment with the largest revenue share relative to its customer share (and ≥ 1 % of customers)."""
+        s = self.segments[(self.segments["customers"] > 0) & (self.segments["customer_share"] >= 0.01)]
+        if s.empty:
+            return None
+        return s.loc[(s["revenue_share"] / s["customer_share"]).idxmax()]
+
+    def grid(self) -> pd.DataFrame:
+        """Buyers per (R score, FM score) cell: rows R (most recent first), columns FM 1…bins."""
+        c = self.customers
+        bins = range(1, self.bins + 1)
+        if c.empty:
+            return pd.DataFrame(0, index=pd.Index(list(bins)[::-1], name="r"), columns=list(bins))
+        grid = pd.crosstab(c["r"], c["fm"]).reindex(index=bins, columns=bins, fill_value=0).iloc[::-1]
+        grid.columns = list(grid.columns)
+        return grid.rename_axis("r")
+
+    def top_corner_share(self) -> float:
+        """Share of buyers with R and FM both in the top two fifths (scores ≥ 4 on the 1–5 scale)."""
+        c = self.customers
+        if c.empty:
+            return 0.0
+        return float(((_to_five(c["r"].to_numpy(), self.bins) >= 4) & (_to_five(c["fm"].to_numpy(), self.bins) >= 4))
+                     .mean())
+
+    def slipped(self) -> tuple[float, int, int] | None:
+        """How the previous snapshot's best buyers moved: (share of champions and loyal buyers who slipped to
+        need-attention or worse, how many champions and loyal buyers there were, new buyers since); None
+        without a previous snapshot."""
+        tr = self.transitions
+        if tr.empty or self.previous_as_of is None:
+            return None
+        good = tr["from_segment"].isin(["champions", "loyal"])
+        slipped = good & tr["to_segment"].isin(["at_risk", "cant_lose", "hibernating", "lost", "need_attention"])
+        base = int(tr.loc[good, "customers"].sum())
+        share = float(tr.loc[slipped, "customers"].sum() / base) if base else 0.0
+        return share, base, int(tr.loc[tr["from_segment"] == NEW_ENTRANT, "customers"].sum())
+
+    def at_risk(self) -> pd.DataFrame:
+        """Buyers of the segments that used to buy often and have stopped (:data:`AT_RISK`), by segment:
+        ``segment, customers, revenue`` — the people a win-back campaign is for."""
+        s = self.segments[self.segments["segment"].isin(AT_RISK)]
+        return s[["segment", "customers", "revenue"]].reset_index(drop=True)
+
+
+#: Segments of valuable buyers who have stopped buying: the audience of a win-back campaign.
+AT_RISK: tuple[str, ...] = ("at_risk", "cant_lose")
+
+
+def _segment_table(scored: pd.DataFrame) -> pd.DataFrame:
+    total_c = max(len(scored), 1)
+    total_r = float(scored["revenue"].sum()) or 1.0
+    g = scored.groupby("segment", observed=False)
+    out = pd.DataFrame({
+        "customers": g.size(),
+        "revenue": g["revenue"].sum(),
+        "recency_days": g["recency_days"].median(),
+        "orders": g["orders"].mean(),
+    }).reindex(list(SEGMENTS))
+    out["customers"] = out["customers"].fillna(0).astype(int)
+    out["revenue"] = out["revenue"].fillna(0.0)
+    out["customer_share"] = out["customers"] / total_c
+    out["revenue_share"] = out["revenue"] / total_r
+    out["revenue_per_customer"] = out["revenue"] / out["customers"].where(out["customers"] > 0)
+    out = out.rename_axis("segment").reset_index()
+    return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "recency_days", "orders",
+                "revenue_per_customer"]]
+
+
+def _score_ranges(scored: pd.DataFrame, bins: int) -> pd.DataFrame:
+    rows = []
+    for measure, col, score in (("recency_days", "recency_days", "r"), ("orders", "orders", "f"),
+                                ("revenue", "revenue", "m")):
+        g = scored.groupby(score)[col].agg(["min", "max", "size"])
+        for s, row in g.iterrows():
+            rows.append({"measure": measure, "score": int(s), "low": float(row["min"]), "high": float(row["max"]),
+                         "customers": int(row["size"])})
+    return pd.DataFrame(rows, columns=["measure", "score", "low", "high", "customers"])
+
+
+def rfm(ds: Dataset, filters: Filters | None = None, bins: int = 5, step_days: int = 90,
+        features: CustomerFeatures | None = None) -> RfmResult:
+    """RFM scores and named segments of the period's buyers, with movement since ``step_days`` earlier.
+
+    The previous snapshot scores the same customers' history cut off ``step_days`` before the
+    reference day (from the same SQL pass; scores relative to that snapshot's customers); the
+    transition table counts customers by (segment then, segment now).
+
+    Parameters
+    ----------
+    bins : int, default 5
+        Quantile bins per measure (5 = quintiles; 3–10).
+    step_days : int, default 90
+        Distance between the two snapshots (0 = no transitions).
+    features : CustomerFeatures, optional
+        Reuse an already computed per-customer aggregate (with ``snapshot_days == step_days``).
+    """
+    f = filters or Filters()
+    feats = features if features is not None else customer_features(ds, f, snapshot_days=step_days)
+    if step_days and feats.snapshot_days != step_days:
+        feats = customer_features(ds, f, as_of=feats.as_of, snapshot_days=step_days)
+    scored = score_customers(feats, bins)
+    transitions = pd.DataFrame(columns=["from_segment", "to_segment", "customers"])
+    prev_as_of: dt.date | None = feats.as_of - dt.timedelta(days=int(step_days))
+    fr = feats.frame
+    if (step_days <= 0 or scored.empty or (f.start and prev_as_of < f.start) or prev_as_of < ds.date_bounds()[0]
+            or "prev_last_age" not in fr):
+        prev_as_of = None
+    else:
+        known = fr["prev_last_age"].notna().to_numpy()
+        prev = score_rfm(np.arange(int(known.sum())), fr["prev_last_age"].to_numpy()[known],
+                         fr["prev_orders"].to_numpy()[known], fr["prev_revenue"].to_numpy()[known], bins)
+        # Code 0 = not yet a customer, 1… = SEGMENTS; the transition table is one bincount.
+        k = len(SEGMENTS)
+        from_code = np.zeros(len(fr), dtype=int)
+        from_code[known] = prev["segment"].cat.codes.to_numpy() + 1
+        to_code = scored["segment"].cat.codes.to_numpy()
+        counts = np.bincount(from_code * k + to_code, minlength=(k + 1) * k)
+        nz = np.flatnonzero(counts)
+        names = np.array((NEW_ENTRANT, *SEGMENTS), dtype=object)
+        transitions = pd.DataFrame({"from_segment": names[nz // k], "to_segment": np.array(SEGMENTS)[nz % k],
+                                    "customers": counts[nz]})
+    return RfmResult(scored, _segment_table(scored), transitions, _score_ranges(scored, bins), feats.as_of,
+                     prev_as_of, bins)

@@ -1,0 +1,108 @@
+"""The Streamlit renderer of a page view: any :class:`~ecops.views.View`, section by section.
+
+The HTML report renders the same view through :mod:`ecops.render.html`; both take their words
+from :mod:`ecops.render.words`, so the page and the report cannot disagree. Values from the data
+are escaped before they enter markdown (:func:`ecops.ui.components.md_escape`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+
+import streamlit as st
+
+from ecops import i18n
+from ecops.render import words
+from ecops.ui import components as ui
+from ecops.ui import state
+from ecops.views.model import Action, Section, Table, Text, View
+
+__all__ = ["section", "table", "view"]
+
+#: Cells above which a table is shown unformatted (pandas' Styler is slow on very large tables).
+_STYLED_CELLS = 200_000
+
+
+def _context(lang: str | None, currency: str | None) -> tuple[str, str]:
+    return lang or state.lang(), currency or state.currency(st.session_state.get(state.DATASET_KEY))
+
+
+def view(v: View, *, lang: str | None = None, currency: str | None = None,
+         before: Mapping[str, Callable[[], None]] | None = None, after: Mapping[str, Callable[[], None]] | None = None,
+         hide: Collection[str] = ()) -> None:
+    """Draw every section of ``v`` in order but those in ``hide``.
+
+    ``before[id]()`` runs just before section ``id`` (the controls that belong to it) and may add
+    to ``hide``; ``after[id]()`` runs just after it (page-only parts, such as a campaign list).
+    """
+    lang, currency = _context(lang, currency)
+    for s in v.sections:
+        if before and s.id in before:
+            before[s.id]()  # may add to ``hide`` (a control choosing which of several sections to show)
+        if s.id in hide:
+            continue
+        section(s, v.page, lang=lang, currency=currency)
+        if after and s.id in after:
+            after[s.id]()
+
+
+def _say(text: Text, lang: str, currency: str) -> str:
+    return words.say(text, lang, currency, escape=ui.md_escape)
+
+
+def section(s: Section, page: str = "page", *, lang: str | None = None, currency: str | None = None) -> None:
+    """Draw one section: heading, takeaway, KPIs, captions, readings, figure, tables, actions, method notes."""
+    lang, currency = _context(lang, currency)
+    if s.heading is not None:
+        st.subheader(_say(s.heading, lang, currency))
+    if s.error is not None:
+        st.warning(i18n.t("core.error.generic", lang, error=s.error))
+        return
+    if s.takeaway is not None:
+        text = _say(s.takeaway, lang, currency)
+        {"warning": st.warning, "info": st.info, "success": st.success, "missing": ui.missing}.get(
+            s.tone, lambda m: st.markdown(f"**{m}**"))(text)
+    if s.kpis:
+        ui.kpis([ui.Kpi(*words.kpi_words(k, lang, currency)) for k in s.kpis])
+    for c in s.captions:
+        st.caption(_say(c, lang, currency))
+    if s.bullets:
+        st.markdown("\n".join(f"- {_say(b, lang, currency)}" for b in s.bullets))
+    if s.figure is not None:
+        st.plotly_chart(words.figure(s.figure, lang, currency), width="stretch", key=f"fig.{page}.{s.id}")
+        if s.tables:
+            with st.expander(i18n.t("core.table_behind", lang), expanded=False):
+                for tbl in s.tables:
+                    table(tbl, lang=lang, currency=currency)
+    else:
+        for tbl in s.tables:
+            table(tbl, lang=lang, currency=currency)
+    if s.actions:
+        _actions(s.actions, lang, currency)
+    for note in s.notes:
+        with st.expander(i18n.t("core.method_notes", lang), expanded=False):
+            st.markdown(_say(note, lang, currency))
+
+
+def table(tbl: Table, *, lang: str | None = None, currency: str | None = None) -> None:
+    """A table under translated headers, cells formatted by meaning (sorting by the raw values), with downloads."""
+    lang, currency = _context(lang, currency)
+    if tbl.title:
+        st.markdown(f"**{i18n.t(tbl.title, lang)}**")
+    shown = words.labelled(tbl, lang, mask=not ui.reveal_personal())
+    if shown.size <= _STYLED_CELLS:
+        cols = {words.column_label(c, lang): c for c in tbl.columns if c.name in tbl.frame.columns}
+        formatters = {label: (lambda v, c=c: words.cell(v, c, lang, currency)) for label, c in cols.items()}
+        st.dataframe(shown.style.format(formatters), width="stretch", hide_index=True)
+    else:
+        st.dataframe(shown, width="stretch", hide_index=True)
+    ui.downloads(shown, tbl.name)
+
+
+def _actions(actions: tuple[Action, ...], lang: str, currency: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{i18n.t('core.actions', lang)}**")
+        for a in actions:
+            impact = i18n.t("core.action.impact", lang, impact=ui.md_escape(words.value_text(a.impact, lang, currency)))
+            st.markdown(f"- **{impact}** — {_say(a.text, lang, currency)}")
+            st.caption(_say(a.basis, lang, currency))

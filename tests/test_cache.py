@@ -1,0 +1,33 @@
+"""The data layer's result cache: keyed by fingerprint and parameters, copy-on-read, bounded."""
+
+import pandas as pd
+
+from ecops.cache import ResultCache
+
+
+def test_hits_misses_and_copies():
+    c = ResultCache(size=2)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"x": [1, 2]})
+
+    first = c.get_or_compute("ns", "fp1", ("a", 1), compute)
+    first.loc[0, "x"] = 99  # a caller changing its copy …
+    again = c.get_or_compute("ns", "fp1", ("a", 1), compute)
+    assert len(calls) == 1 and again["x"].tolist() == [1, 2]  # … changes nothing the next caller reads
+    c.get_or_compute("ns", "fp2", ("a", 1), compute)  # another dataset: another entry
+    c.get_or_compute("ns", "fp1", ("b", 1), compute)  # other parameters: another entry, the oldest goes
+    assert len(calls) == 3
+    c.get_or_compute("ns", "fp1", ("a", 1), compute)
+    assert len(calls) == 4  # evicted (size 2)
+
+
+def test_find_by_parameters_and_clear():
+    c = ResultCache()
+    c.get_or_compute("ns", "fp", ("f", "2025-01-01", "full"), lambda: [1])
+    assert c.find("ns", "fp", lambda p: p[:2] == ("f", "2025-01-01")) == [1]
+    assert c.find("ns", "other", lambda p: True) is None and c.find("ns", "fp", lambda p: p[0] == "g") is None
+    c.clear("ns")
+    assert c.find("ns", "fp", lambda p: True) is None

@@ -1,0 +1,147 @@
+"""The overview view: its numbers against independent answers, its costed actions, its keys, its JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecops import i18n, overview
+from ecops.overview import Alert, KpiComparison, Kpis, OverviewResult
+from ecops.render import serialise
+from ecops.views import Kpi, Num, Text, View
+from ecops.views import overview as ov
+
+
+def _keys(v: View) -> set[str]:
+    """Every i18n key a view asks for (headings, sentences and their nested values, labels, columns, codes)."""
+    found: set[str] = set()
+
+    def text(t: Text | None) -> None:
+        if t is not None:
+            found.add(t.key)
+            for value in t.values.values():
+                if isinstance(value, Text):
+                    text(value)
+
+    for s in v.sections:
+        for t in (s.heading, s.takeaway, *s.captions, *s.bullets, *s.notes):
+            text(t)
+        for k in s.kpis:
+            found.update(x for x in (k.label, k.help) if x)
+        for tbl in s.tables:
+            found.update(c.label for c in tbl.columns)
+            for c in tbl.columns:
+                if c.codes:
+                    found.update(f"{c.codes}.{x}" for x in tbl.frame[c.name].dropna().unique())
+        for a in s.actions:
+            text(a.text)
+            text(a.basis)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample_view(sample_ds):
+    return ov.build(sample_ds)
+
+
+def test_kpis_are_the_raw_tables_counted_by_hand(sample, sample_view):
+    t = sample.tables
+    orders = t["orders"][t["orders"]["status"] != "cancelled"]
+    lines = t["order_items"].merge(orders[["order_id"]], on="order_id")
+    gmv = float((lines["quantity"] * lines["unit_price"]).sum())
+    per_customer = orders.groupby("customer_id")["order_id"].nunique()
+    kpis: dict[str, Kpi] = {k.label: k for k in sample_view.section("kpis").kpis}
+    assert kpis["overview.kpi.gmv"].value == Num(pytest.approx(gmv), "money")
+    assert kpis["overview.kpi.orders"].value.value == len(orders)
+    assert kpis["overview.kpi.customers"].value.value == per_customer.size
+    assert kpis["overview.kpi.repeat"].value.value == pytest.approx((per_customer >= 2).mean())
+    assert kpis["overview.kpi.aov"].value.value == pytest.approx(gmv / len(orders))
+    assert all(k.change is None for k in kpis.values())  # the whole data range has nothing to compare with
+    trend = sample_view.section("trend").tables[0].frame
+    assert trend["gmv"].sum() == pytest.approx(gmv)
+
+
+def test_every_key_the_view_asks_for_exists(sample_view, minimal_ds):
+    for v in (sample_view, ov.build(minimal_ds, metric="orders", grain="day")):
+        unknown = sorted(k for k in _keys(v) if k not in i18n.catalog())
+        assert not unknown, unknown
+
+
+def test_a_dataset_without_costs_says_what_to_map(minimal_ds):
+    v = ov.build(minimal_ds)
+    assert v.section("margin_missing").tone == "missing"
+    assert v.section("margin_missing").takeaway == Text("overview.kpi.margin_missing")
+
+
+def _planted_drop() -> tuple[OverviewResult, float, float]:
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2025-01-01", periods=140, freq="D")
+    weekly = np.tile([1.0, 1.0, 1.0, 1.0, 1.1, 1.3, 1.2], 20)
+    orders = np.round(100 * weekly * rng.normal(1, 0.03, 140))
+    gmv = orders * 250.0
+    gmv[130] *= 0.4
+    daily = pd.DataFrame({"day": days, "gmv": gmv, "orders": orders, "aov": gmv / orders})
+    # independent expectation: the median of the same weekday over the 8 weeks before
+    expected = float(np.median([gmv[130 - 7 * k] for k in range(1, 9)]))
+    k = Kpis(days[0].date(), days[-1].date(), float(gmv.sum()), int(orders.sum()), 900, float(gmv.sum() / orders.sum()),
+             0.4, None, None)
+    trend = overview._trend_frame(daily.rename(columns={"day": "period"}).assign(customers=50), "day",
+                                  days[0].date(), days[-1].date())
+    res = OverviewResult(KpiComparison(k, None, "previous"), trend, daily, overview.detect_anomalies(daily), "day")
+    return res, expected, float(gmv[130])
+
+
+def test_a_drop_day_becomes_a_costed_action_worth_its_shortfall():
+    res, expected, actual = _planted_drop()
+    v = ov.view_of(res)
+    (action, *_) = v.actions
+    assert action.impact == Num(pytest.approx(expected - actual), "money") and action.table == "alerts"
+    assert action.text.values["day"] == dt.date(2025, 1, 1) + dt.timedelta(days=130)
+    assert action.basis == Text("overview.action.basis.gmv")
+    data = json.loads(json.dumps(serialise.view_dict(v, "en", "CNY")))
+    top = data["actions"][0]
+    assert top["impact"] == pytest.approx(expected - actual) and top["impact_text"].startswith("¥")
+    assert "2025-05-11" in top["text"] and top["table"] == "alerts"
+
+
+def test_shortfall_of_each_kind_of_alert():
+    day = dt.date(2025, 5, 1)
+    assert overview.shortfall(Alert(day, "gmv", 400.0, 1000.0, -5.0, "drop"), 250.0) == 600.0
+    assert overview.shortfall(Alert(day, "orders", 40.0, 100.0, -5.0, "drop"), 250.0) == 60 * 250.0
+    assert overview.shortfall(Alert(day, "orders", 140.0, 100.0, 5.0, "spike"), 250.0) is None
+    assert overview.shortfall(Alert(day, "aov", 100.0, 250.0, -5.0, "drop"), 250.0) is None
+
+
+def test_a_failing_section_is_reported_and_the_rest_is_whole(sample_ds, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("secret /srv/path")
+
+    monkeypatch.setattr(overview, "describe_trend", boom)
+    v = ov.build(sample_ds)
+    assert v.section("trend").error == "RuntimeError" and v.section("trend").heading is not None
+    assert v.section("kpis").error is None and v.section("alerts").error is None
+    assert "secret" not in json.dumps(serialise.view_dict(v), ensure_ascii=False)
+
+
+def test_empty_selection_is_one_warning(sample_ds):
+    from ecops.dataset import Filters
+
+    v = ov.build(sample_ds, Filters(regions=("NoSuchRegion",)))
+    assert [(s.id, s.tone, s.takeaway) for s in v.sections] == [("empty", "warning", Text("core.empty_period"))]
+
+
+def test_winback_action_is_one_time_buyers_times_share_times_aov(sample, sample_view):
+    t = sample.tables
+    orders = t["orders"][t["orders"]["status"] != "cancelled"]
+    lines = t["order_items"].merge(orders[["order_id"]], on="order_id")
+    per_customer = orders.groupby("customer_id")["order_id"].nunique()
+    once = int((per_customer == 1).sum())
+    aov = float((lines["quantity"] * lines["unit_price"]).sum()) / len(orders)
+    (action,) = sample_view.section("kpis").actions
+    assert action.text.values["n"].value == once
+    assert action.impact.value == pytest.approx(once * 0.1 * aov)
+    assert action.basis.key == "overview.action.basis.winback"
