@@ -18,6 +18,11 @@ def analysis_period(ds: Dataset, filters: Filters | None = None) -> tuple[dt.dat
     """First and last day (inclusive) of the filtered period, clipped to the data's first and last order."""
     f = filters or Filters()
     lo, hi = ds.date_bounds()
+    if (f.start and f.start > hi) or (f.end and f.end < lo):
+        # A period wholly outside the data stays where the filter put it (and so holds no orders):
+        # clipping it would move it onto the data's first or last day and report that day's orders.
+        start = f.start or lo
+        return start, max(start, f.end or hi)
     start = max(f.start, lo) if f.start else lo
     end = min(f.end, hi) if f.end else hi
     return start, max(start, end)

@@ -17,5 +17,7 @@ def test_period_is_the_filter_clipped_to_the_data(sample, sample_ds):
     wider = Filters(first - dt.timedelta(days=400), last + dt.timedelta(days=400))
     assert analysis_period(sample_ds, wider) == (first, last) and reference_date(sample_ds, wider) == last
     before = Filters(first - dt.timedelta(days=30), first - dt.timedelta(days=10))
-    start, end = analysis_period(sample_ds, before)
-    assert start == first and end == first  # no days of data: an empty period at the data's start, never negative
+    # no days of data: the period stays where the filter put it (so it holds no orders), never moved onto the data
+    assert analysis_period(sample_ds, before) == (before.start, before.end)
+    after = Filters(last + dt.timedelta(days=5))
+    assert analysis_period(sample_ds, after) == (after.start, after.start)

@@ -28,6 +28,10 @@ def _raw(value: Any) -> Any:
         return {"key": value.key, "values": {k: _raw(v) for k, v in value.values.items()}}
     if isinstance(value, Many):
         return [_raw(v) for v in value.items]
+    if isinstance(value, dict):  # view parameters hold dicts of texts (e.g. segment names)
+        return {str(k): _raw(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_raw(v) for v in value]
     if fmt.is_missing(value):
         return None
     if isinstance(value, dt.datetime | pd.Timestamp):
