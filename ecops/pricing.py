@@ -823,13 +823,16 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
                  whatif_pct: float = 5.0) -> PricingPage:
     """Everything the pricing page shows; ``whatif_pct`` is in percent (5.0 = +5%).
 
-    ``whatif_category`` empty or unknown means every estimated category at once.
+    ``whatif_category`` empty or unknown means every usable category at once; a category whose
+    estimate is not usable gives an unavailable what-if.
     """
     period_days = int(min(max(period_days, 7), 91))
     cells = sku_period_cells(ds, filters, period_days)
     el = estimate_elasticities(ds, filters, period_days=period_days, cells=cells)
     base = baseline(cells, float(days_in_period(ds, filters)))
-    cat = whatif_category if whatif_category in set(el.usable["category"]) else ALL_PRODUCTS
+    # a fitted but unusable category is kept, so the what-if refuses it by name instead of silently
+    # showing every category
+    cat = whatif_category if whatif_category in set(el.estimated["category"]) else ALL_PRODUCTS
     return PricingPage(
         elasticity=el,
         distribution=price_distribution(cells),

@@ -382,5 +382,8 @@ def test_unusable_estimate_is_greyed_with_its_reason_in_the_view():
     assert [b.key for b in reading] == ["pricing.reading_unusable"]
     assert reading[0].values["why"].key == "pricing.reason.quantity_tiers"
     assert v.section("whatif").takeaway.key == "pricing.whatif.none"
+    # asked by name, the what-if refuses the category instead of showing another
+    named = view.view_of(pricing.compute_page(_wholesaler(), whatif_category="gifts"))
+    assert named.section("whatif").takeaway.key == "pricing.whatif.unusable"
     table = v.section("elasticity").tables[0]
     assert {"usable", "reason"} <= {c.name for c in table.columns}

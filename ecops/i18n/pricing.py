@@ -229,6 +229,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No category has a usable elasticity estimate, so there is nothing to simulate.",
         "zh": "没有品类得到可用的弹性估计，无法模拟。",
     },
+    "pricing.whatif.unusable": {
+        "en": "No what-if for {cat}: its elasticity is not usable for pricing (see the reading above).",
+        "zh": "{cat} 无法模拟：其价格弹性不能用于定价（见上方解读）。",
+    },
     "pricing.whatif.basis": {
         "en": "Baseline: average 30 days of the selected period at today's average prices; "
               "units × (1 + x)^ε, the interval from the elasticity's uncertainty.",

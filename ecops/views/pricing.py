@@ -236,6 +236,9 @@ def _reprice(res: PricingPage, top: int = 3) -> tuple[Action, ...]:
 def _whatif(w: WhatIf) -> Section:
     heading = Text("pricing.h.whatif")
     if not w.available:
+        if w.category != pricing.ALL_PRODUCTS:  # a fitted category whose estimate failed the checks
+            return Section("whatif", heading, Text("pricing.whatif.unusable", {"cat": category(w.category)}),
+                           tone="missing")
         return Section("whatif", heading, Text("pricing.whatif.none"), tone="missing")
 
     def kpi(label: str, now: float, value: float, lo: float, hi: float, fmt: str) -> Kpi:
