@@ -465,8 +465,10 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
-    """Headline metrics for ``python -m ecops report``."""
+    """Headline metrics for ``python -m ecops report``; ``sparse_from`` is the first day of the data's
+    sparse tail (:func:`sparse_tail_start`, under the same non-date filters), None without one."""
     k = kpis(ds, filters)
+    tail = sparse_tail_start(daily(ds, replace(filters or Filters(), start=None, end=None)))
     return {
         "orders": k.orders,
         "customers": k.customers,
@@ -476,4 +478,5 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "gross_margin": None if k.gross_margin is None else round(k.gross_margin, 6),
         "period_start": k.start.isoformat(),
         "period_end": k.end.isoformat(),
+        "sparse_from": None if tail is None else tail.isoformat(),
     }

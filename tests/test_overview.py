@@ -102,6 +102,7 @@ def test_report_section_is_json_ready(sample_ds):
     section = overview.report_section(sample_ds)
     assert json.loads(json.dumps(section)) == section
     assert section["period_start"] == "2023-07-01" and section["period_end"] == "2025-06-30"
+    assert section["sparse_from"] is None  # the sample has no trickle at its end
 
 
 def _assert_kpis_close(got, want):
@@ -266,6 +267,7 @@ def test_growth_comparison_and_alerts_stop_before_the_sparse_tail():
     line = overview.describe_trend(whole.trend, "orders")
     assert line.change is not None and abs(line.change) < 0.3  # ~40 a day before and after: no crash
     assert all(a.day < whole.sparse_from for a in whole.alerts)
+    assert overview.report_section(ds)["sparse_from"] == whole.sparse_from.isoformat()
 
 
 def test_partial_edge_weeks_and_a_cut_last_day_are_not_crashes():
