@@ -29,7 +29,7 @@ from ecops.period import analysis_period
 __all__ = [
     "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
     "alerts_frame", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
-    "orders_per_day", "report_section", "shortfall", "too_sparse_for_alerts", "trend", "winback_value",
+    "orders_per_day", "report_section", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
 Grain = Literal["day", "week", "month"]
@@ -99,6 +99,9 @@ class OverviewResult:
     daily: pd.DataFrame  # day, gmv, orders, aov (for alerts)
     alerts: tuple[Alert, ...]
     grain: Grain
+    #: First day of the data's sparse tail (:func:`sparse_tail_start`) when the period reaches into it:
+    #: trend growth, the KPI comparison and alerts stop before it.
+    sparse_from: dt.date | None = None
 
 
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
@@ -277,13 +280,38 @@ def orders_per_day(daily_frame: pd.DataFrame) -> float:
     return float(d.reindex(pd.date_range(d.index.min(), d.index.max(), freq="D"), fill_value=0.0).median())
 
 
+def sparse_tail_start(daily_frame: pd.DataFrame, ratio: float = 0.1) -> dt.date | None:
+    """First day of the data's sparse tail, None when there is none.
+
+    Exports of marketplaces often end with a thin trickle of late orders (Olist after August
+    2018: a few a week after thousands). Growth or alerts computed there read "−100%
+    everywhere", a fact about the export, not the shop. Counting 7-day windows back from the
+    last day, the tail is the trailing run of windows with fewer than ``ratio`` × the median
+    7-day orders of the whole series; it starts on the first day of the earliest such window.
+    """
+    if daily_frame.empty:
+        return None
+    d = daily_frame.set_index("day")["orders"].astype(float)
+    d = d.reindex(pd.date_range(d.index.min(), d.index.max(), freq="D"), fill_value=0.0)
+    n_weeks = len(d) // 7
+    if n_weeks < 4:  # too short to tell a tail from the shop's level
+        return None
+    weeks = d.to_numpy()[len(d) - 7 * n_weeks:].reshape(n_weeks, 7).sum(1)[::-1]  # latest first
+    typical = float(np.median(weeks))
+    k = 0
+    while k < n_weeks - 1 and weeks[k] < ratio * typical:
+        k += 1
+    return None if k == 0 else d.index[len(d) - 7 * k].date()
+
+
 def too_sparse_for_alerts(daily_frame: pd.DataFrame) -> bool:
     """Whether the period has too few orders per day (median below :data:`MIN_DAILY_ORDERS`) for KPI alerts."""
     return orders_per_day(daily_frame) < MIN_DAILY_ORDERS
 
 
 def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "orders", "aov"),
-                     window_weeks: int = 8, threshold: float = 3.5, recent_days: int | None = 60) -> tuple[Alert, ...]:
+                     window_weeks: int = 8, threshold: float = 3.5, recent_days: int | None = 60,
+                     skip_days: frozenset[dt.date] = frozenset()) -> tuple[Alert, ...]:
     """Days where a KPI is far from what the same weekday looked like in the previous weeks.
 
     Method: for every day, the expected value is the median of the same weekday over the
@@ -295,7 +323,8 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     varies by about 1/√n of itself (Poisson counts; order values with a coefficient of
     variation near 1), so the floor is |expected| / √(expected orders). Days expected to
     have fewer than :data:`MIN_DAILY_ORDERS` orders are not judged at all: one order more or
-    less there is not news (see :func:`too_sparse_for_alerts`).
+    less there is not news (see :func:`too_sparse_for_alerts`). ``skip_days`` are never flagged
+    (the data's first and last day, which an export may cut).
     """
     if daily.empty:
         return ()
@@ -322,6 +351,8 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     if recent_days is not None and alerts:
         cutoff = full.max().date() - dt.timedelta(days=recent_days)
         alerts = [a for a in alerts if a.day > cutoff]
+    if skip_days:  # days an export may have cut short: a half day is not a drop
+        alerts = [a for a in alerts if a.day not in skip_days]
     return tuple(sorted(alerts, key=lambda a: (a.day, a.metric), reverse=True))
 
 
@@ -343,16 +374,18 @@ def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict | None, bool]:
+def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None, all_f: Filters | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict | None, bool, pd.DataFrame]:
     """Daily series, trend and KPIs (and the comparison period's KPIs) in one statement.
 
     The filtered order totals — the expensive part: order lines summed per order and joined to the
     orders — are a materialised CTE read by three aggregates (per day, per trend period, per customer
     then in total) joined by UNION ALL; the comparison period's totals are a fourth branch over its
-    own order totals. Each branch is the same SQL aggregate as :func:`daily`, :func:`trend` and
+    own order totals, and the daily series of all dates under ``all_f`` (for the sparse tail) a fifth.
+    Each branch is the same SQL aggregate as :func:`daily`, :func:`trend` and
     :func:`kpis`, so the figures are the same; the engine reads orders and lines once instead of
-    three or four times. Returns (daily, raw trend, current totals, comparison totals or None, has_cost).
+    three or four times. Returns (daily, raw trend, current totals, comparison totals or None, has_cost,
+    daily of all dates — empty without ``all_f``).
     """
     ot_sub = ds.order_totals(f)
     has_cost = "cost" in ot_sub.c
@@ -381,35 +414,61 @@ def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None
     ]
     if prev_f is not None:
         branches.append(totals(ds.order_totals(prev_f), "q"))
+    if all_f is not None:
+        at = ds.order_totals(all_f)
+        aday = dialect.to_date(at.c.order_time)
+        branches.append(sa.select(kind("a"), aday, null_period, sa.func.sum(at.c.amount), sa.func.count(), null_int,
+                                  null_int, null_float, null_float).group_by(aday))
     raw = ds.query(sa.union_all(*branches))
-    by_kind = {k: raw[raw["kind"] == k] for k in ("d", "p", "t", "q")}
+    by_kind = {k: raw[raw["kind"] == k] for k in ("d", "p", "t", "q", "a")}
     daily_frame = _daily_frame(by_kind["d"].sort_values("day"))
     trend_raw = by_kind["p"].sort_values("period")
     current = by_kind["t"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict()
     previous = by_kind["q"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict() if prev_f is not None else None
-    return daily_frame, trend_raw, current, previous, has_cost
+    return daily_frame, trend_raw, current, previous, has_cost, _daily_frame(by_kind["a"].sort_values("day"))
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "week",
                  compare: Compare = "previous") -> OverviewResult:
-    """Everything the overview page shows, from one SQL statement (see :func:`_page_query`).
+    """Everything the overview page shows, from one SQL statement (see :func:`_page_query`; it also counts
+    the whole data's orders per day, for its sparse tail).
 
     Same figures as :func:`compare_kpis`, :func:`trend` and :func:`daily` called one by one.
+    Edges of the data: periods cut by the selection's (or data's) first and last day are marked
+    incomplete and left out of the trend's growth; the data's first and last day get no alerts
+    (an export may cut them); when the period reaches into the data's sparse tail
+    (:func:`sparse_tail_start`, found on every day of the data under the same non-date filters)
+    the KPI comparison is withheld, trend periods from the tail on count as incomplete and alerts
+    stop before it — ``sparse_from`` says from when.
     """
     f = filters or Filters()
     start, end = analysis_period(ds, f)
     prev_f = _comparison_filters(ds, f, compare)
-    d, trend_raw, current, previous, has_cost = _page_query(ds, replace(f, start=start, end=end), grain, prev_f)
+    d, trend_raw, current, previous, has_cost, all_days = _page_query(
+        ds, replace(f, start=start, end=end), grain, prev_f, replace(f, start=None, end=None))
+    tail = sparse_tail_start(all_days)
+    sparse_from = tail if tail is not None and tail <= end else None
     prev = None
-    if prev_f is not None and previous is not None:
+    if prev_f is not None and previous is not None and sparse_from is None:
         prev = _kpis_of(previous, *analysis_period(ds, prev_f), has_cost)
     cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
-    return OverviewResult(cmp, _trend_frame(trend_raw, grain, start, end), d, detect_anomalies(d), grain)
+    tr = _trend_frame(trend_raw, grain, start, end)
+    if sparse_from is not None and not tr.empty:
+        step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}[grain]
+        tr["complete"] = tr["complete"] & (tr["period"] + step <= pd.Timestamp(sparse_from))
+        d_alerts = d[d["day"] < pd.Timestamp(sparse_from)]
+    else:
+        d_alerts = d
+    lo, hi = ds.date_bounds()
+    alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}))
+    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from)
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
-    """Headline metrics for ``python -m ecops report``."""
+    """Headline metrics for ``python -m ecops report``; ``sparse_from`` is the first day of the data's
+    sparse tail (:func:`sparse_tail_start`, under the same non-date filters), None without one."""
     k = kpis(ds, filters)
+    tail = sparse_tail_start(daily(ds, replace(filters or Filters(), start=None, end=None)))
     return {
         "orders": k.orders,
         "customers": k.customers,
@@ -419,4 +478,5 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "gross_margin": None if k.gross_margin is None else round(k.gross_margin, 6),
         "period_start": k.start.isoformat(),
         "period_end": k.end.isoformat(),
+        "sparse_from": None if tail is None else tail.isoformat(),
     }

@@ -53,20 +53,25 @@ __all__ = [
     "PLACEHOLDERS",
     "ElasticityModel",
     "ElasticityResult",
+    "REASONS",
+    "USABILITY",
     "PricingPage",
     "WhatIf",
     "baseline",
     "compute_page",
     "estimate_elasticities",
+    "identification",
     "optimal_prices",
     "price_bands",
     "price_distribution",
     "price_index",
+    "price_lines",
     "report_section",
     "sku_period_cells",
     "sku_takeaway",
     "skus_of",
     "takeaways",
+    "usability",
     "what_if",
     "whatif_frame",
     "whatif_takeaway",
@@ -253,6 +258,8 @@ class ElasticityModel:
             "n": len(full), "n_skus": len(sku_index), "n_periods": int(full["period"].nunique()),
             "units": float(y.sum()), "zero_share": float((y == 0).mean()),
             "price_variation": float(np.std(within)),
+            # the typical largest price move the estimate has seen: bounds the optimal price (optimal_prices)
+            "price_move": float(np.quantile(np.abs(np.expm1(within)), 0.95)),
             "pseudo_r2": float(1 - res.deviance / null_dev) if null_dev > 0 else math.nan,
             "dispersion": float(res.scale), "se_model": se_model, "se_cluster": se_cluster,
             "p_value": float(2 * stats.norm.sf(abs(e) / se)) if se > 0 else math.nan,
@@ -296,8 +303,8 @@ class ElasticityModel:
 
 
 _GROUP_COLUMNS = ["category", "status", "elasticity", "se", "ci_low", "ci_high", "n", "n_skus", "n_periods",
-                  "units", "zero_share", "price_variation", "pseudo_r2", "dispersion", "se_model", "se_cluster",
-                  "p_value", "units_change_10pct", "units_change_10pct_low", "units_change_10pct_high"]
+                  "units", "zero_share", "price_variation", "price_move", "pseudo_r2", "dispersion", "se_model",
+                  "se_cluster", "p_value", "units_change_10pct", "units_change_10pct_low", "units_change_10pct_high"]
 _SKU_COLUMNS = ["category", "product_id", "status", "elasticity", "se", "ci_low", "ci_high", "n", "units",
                 "price_variation", "reliable"]
 
@@ -351,24 +358,157 @@ class ElasticityResult:
         return self.categories[self.categories["status"] == "ok"]
 
     @property
+    def usable(self) -> pd.DataFrame:
+        """Only the categories whose estimate passed the identification checks (:func:`usability`)."""
+        return self.categories[_usable_mask(self.categories)]
+
+    @property
     def median_elasticity(self) -> float | None:
-        """Median elasticity over the estimated categories (None when none could be estimated)."""
-        est = self.estimated
+        """Median elasticity over the usable categories (None when none is usable)."""
+        est = self.usable
         return float(est["elasticity"].median()) if len(est) else None
 
     @property
     def clearly_elastic(self) -> int:
-        """Estimated categories whose whole interval lies below −1 (demand surely more than proportional)."""
-        return int((self.estimated["ci_high"] < -1).sum())
+        """Usable categories whose whole interval lies below −1 (demand surely more than proportional)."""
+        return int((self.usable["ci_high"] < -1).sum())
+
+
+def _usable_mask(frame: pd.DataFrame) -> pd.Series:
+    """Fitted and (when the checks ran) usable; hand-built frames without ``usable`` count as usable."""
+    ok = frame["status"] == "ok"
+    return ok & frame["usable"].fillna(False).astype(bool) if "usable" in frame else ok
+
+
+# --------------------------------------------------------------------------- identification
+#: Why an elasticity is not usable, in the order the checks are made (i18n ``pricing.reason.<code>``).
+REASONS = ("insufficient", "not_fitted", "quantity_tiers", "few_periods", "few_skus", "no_time_variation")
+_IDENT_COLUMNS = ["category", "tier_slope", "tier_r2", "tier_cells", "periods_seen", "skus_repeat", "skus_moving"]
+
+
+def price_lines(ds: Dataset, filters: Filters | None = None) -> pd.DataFrame:
+    """Order lines counted per category, SKU, day, quantity and unit price (the identification checks' input).
+
+    Returns ``category, product_id, day, quantity, unit_price, n`` — ``day`` counts from the
+    dataset's first order date (so ``day // period_days`` is :func:`sku_period_cells`' period).
+    """
+    f = filters or Filters()
+    lines = ds.lines(f)
+    anchor = dt.datetime.combine(ds.date_bounds()[0], dt.time())
+    day = sa.cast(sa.func.floor(dialect.days_between(lines.c.order_time, sa.literal(anchor, sa.DateTime))),
+                  sa.Integer).label("day")
+    has_category = "category" in lines.c
+    keys = [sa.func.coalesce(lines.c.category, NO_CATEGORY).label("category")] if has_category else []
+    keys += [lines.c.product_id, day, lines.c.quantity, lines.c.unit_price]
+    frame = ds.query(sa.select(*keys, sa.func.count().label("n"))
+                     .where(lines.c.quantity > 0, lines.c.unit_price > 0).group_by(*keys))
+    if not has_category:
+        frame.insert(0, "category", ALL_PRODUCTS)
+    frame["category"] = frame["category"].astype(str)
+    frame["product_id"] = frame["product_id"].astype(str)
+    for c in ("day", "n"):
+        frame[c] = frame[c].astype(int)
+    for c in ("quantity", "unit_price"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    return frame
+
+
+def identification(lines: pd.DataFrame, period_days: int = 28) -> pd.DataFrame:
+    """Per category, the evidence that prices changed over time rather than with quantity or customer.
+
+    - ``tier_slope``, ``tier_r2``: within one SKU on one day, the line-weighted slope of log unit
+      price on log quantity and the share of that day's price spread it explains, pooled over
+      the ``tier_cells`` SKU-days with two or more distinct quantities. A shop-wide promotion
+      cannot make the price depend on the quantity *within a day*; quantity tiers (wholesale
+      price breaks) do — and they make the period's average price fall whenever big orders
+      come in, a negative "elasticity" that is arithmetic, not demand.
+    - ``skus_moving``: SKUs whose posted price (the line-weighted upper quartile of a period's
+      unit prices: the list price, unmoved while up to three lines in four get a tier or
+      customer-type discount, yet moved by a promotion that lowers every line's price) differs
+      by more than 2% between two of its periods, of ``skus_repeat`` SKUs sold in two or more
+      periods; ``periods_seen`` is the number of periods with sales.
+    """
+    if lines.empty:
+        return pd.DataFrame(columns=_IDENT_COLUMNS)
+    g = lines.assign(lp=np.log(lines["unit_price"]), lq=np.log(lines["quantity"]), w=lines["n"].astype(float),
+                     period=lines["day"] // int(period_days))
+    # within SKU-day: demeaned log price against demeaned log quantity, weighted by lines
+    cell = ["category", "product_id", "day"]
+    m = g[g.groupby(cell)["quantity"].transform("nunique") >= 2]
+    sw = m.groupby(cell)["w"].transform("sum")
+    x = m["lq"] - (m["lq"] * m["w"]).groupby([m[c] for c in cell]).transform("sum") / sw
+    y = m["lp"] - (m["lp"] * m["w"]).groupby([m[c] for c in cell]).transform("sum") / sw
+    tiers = pd.DataFrame({"category": m["category"], "sxx": m["w"] * x * x, "sxy": m["w"] * x * y,
+                          "syy": m["w"] * y * y}).groupby("category").sum()
+    tiers["cells"] = m.groupby(cell).size().groupby(level=0).size()
+    # posted price per SKU and period: the line-weighted upper quartile of unit prices
+    g = g.sort_values(["category", "product_id", "period", "unit_price"], kind="stable")
+    key = ["category", "product_id", "period"]
+    cum = g.groupby(key)["w"].cumsum()
+    posted = g[cum >= g.groupby(key)["w"].transform("sum") * 0.75].groupby(key)["unit_price"].first()
+    span = posted.groupby(level=[0, 1]).agg(["min", "max", "size"])
+    span = span[span["size"] >= 2]
+    moving = (span["max"] > span["min"] * 1.02).groupby(level=0).sum()
+    rows = []
+    for cat, c in g.groupby("category", sort=True):
+        t = tiers.loc[cat] if cat in tiers.index else None
+        sxx, sxy, syy = (float(t["sxx"]), float(t["sxy"]), float(t["syy"])) if t is not None else (0.0, 0.0, 0.0)
+        rows.append({"category": cat, "tier_slope": sxy / sxx if sxx > 0 else 0.0,
+                     "tier_r2": sxy * sxy / (sxx * syy) if sxx > 0 and syy > 1e-12 else 0.0,
+                     "tier_cells": int(t["cells"]) if t is not None else 0,
+                     "periods_seen": int(c["period"].nunique()),
+                     "skus_repeat": int((span.index.get_level_values(0) == cat).sum()),
+                     "skus_moving": int(moving.get(cat, 0))})
+    return pd.DataFrame(rows, columns=_IDENT_COLUMNS)
+
+
+#: Thresholds of :func:`usability` (quoted by the page when a check fails).
+USABILITY = {"min_periods": 6, "min_skus": 3, "min_moving": 2, "tier_slope": -0.02, "tier_r2": 0.2,
+             "min_tier_cells": 10}
+
+
+def usability(groups: pd.DataFrame, ident: pd.DataFrame, *, min_periods: int = USABILITY["min_periods"],
+              min_skus: int = USABILITY["min_skus"], min_moving: int = USABILITY["min_moving"],
+              tier_slope: float = USABILITY["tier_slope"], tier_r2: float = USABILITY["tier_r2"],
+              min_tier_cells: int = USABILITY["min_tier_cells"]) -> pd.DataFrame:
+    """``groups`` with the identification evidence and ``usable`` / ``reason`` per category.
+
+    An estimate is usable only when (in this order) it was fitted; price does not fall with
+    line quantity within a SKU-day (slope ≤ ``tier_slope``, i.e. −1.4% per doubling, explaining
+    ≥ ``tier_r2`` of the day's price spread over ≥ ``min_tier_cells`` SKU-days); sales span
+    ≥ ``min_periods`` periods; ≥ ``min_skus`` SKUs sold in two or more periods; and the posted
+    price of ≥ ``min_moving`` SKUs changed over time. ``reason`` is the first failed check
+    (:data:`REASONS`), empty when usable.
+    """
+    out = groups.drop(columns=[c for c in _IDENT_COLUMNS[1:] if c in groups], errors="ignore") \
+        .merge(ident, on="category", how="left")
+    reasons = []
+    for r in out.itertuples(index=False):
+        tiers = (np.nan_to_num(r.tier_cells) >= min_tier_cells and r.tier_slope <= tier_slope
+                 and r.tier_r2 >= tier_r2)
+        checks = [(r.status != "ok", str(r.status)), (bool(tiers), "quantity_tiers"),
+                  (not np.nan_to_num(r.periods_seen) >= min_periods, "few_periods"),
+                  (not np.nan_to_num(r.skus_repeat) >= min_skus, "few_skus"),
+                  (not np.nan_to_num(r.skus_moving) >= min_moving, "no_time_variation")]
+        reasons.append(next((why for failed, why in checks if failed), ""))
+    out["reason"] = reasons
+    out["usable"] = out["reason"] == ""
+    return out
 
 
 def estimate_elasticities(ds: Dataset, filters: Filters | None = None, *, period_days: int = 28,
                           ci_level: float = 0.95, cells: pd.DataFrame | None = None) -> ElasticityResult:
-    """Own-price elasticity of units per category (and SKU): Poisson PML with SKU and category × period effects."""
+    """Own-price elasticity of units per category (and SKU): Poisson PML with SKU and category × period effects.
+
+    Each category also carries the identification checks of :func:`usability` (``usable``,
+    ``reason``): an estimate that is not usable is shown with its reason and refused by the
+    what-if and the margin-optimal price.
+    """
     if cells is None:
         cells = sku_period_cells(ds, filters, period_days)
     model = ElasticityModel(ci_level=ci_level).fit(cells) if not cells.empty else None
     cats = model.groups_ if model else pd.DataFrame(columns=_GROUP_COLUMNS)
+    cats = usability(cats, identification(price_lines(ds, filters), period_days))
     skus = model.skus_ if model else pd.DataFrame(columns=_SKU_COLUMNS)
     by_cat = not (len(cats) == 1 and cats["category"].iloc[0] == ALL_PRODUCTS) and not cats.empty
     return ElasticityResult(cats.reset_index(drop=True), skus.reset_index(drop=True), period_days, ci_level, by_cat)
@@ -496,43 +636,58 @@ def baseline(cells: pd.DataFrame, days: float) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- decisions
 def optimal_prices(elasticities: pd.DataFrame, base: pd.DataFrame, max_change: float = 0.3) -> pd.DataFrame:
-    """Gross-profit-maximising price per category from the Lerner rule ``p* = c · ε / (1 + ε)``.
+    """Gross-profit-maximising price per category from the Lerner rule ``p* = c · ε / (1 + ε)``, bounded.
 
     Assumes constant elasticity around current prices, a constant unit cost, no reaction of
     competitors, and that a category-wide move is answered like the SKU-level moves ε was
     estimated from. ``status``: ``ok``; ``uncertain`` (ε < −1 but its interval reaches −1, so
     the upper end of p* is unbounded); ``inelastic`` (ε ≥ −1: profit keeps rising with price in
-    this model, no optimum — the formula does not apply); ``no_cost`` / ``no_estimate``.
-    ``extrapolated`` is True when p* is more than ``max_change`` away from today's price, far
-    outside the price variation the estimate comes from.
+    this model, no optimum — the formula does not apply); ``unusable`` (the estimate failed the
+    identification checks, ``reason`` says which); ``no_cost`` / ``no_estimate``.
 
-    Returns ``category, price, unit_cost, margin, elasticity, ci_low, ci_high, status,
-    optimal_price, optimal_low, optimal_high, change, optimal_margin, extrapolated``.
+    The bound (the stated rule): the recommendation stays within today's price ± the category's
+    ``price_move`` — the 95th percentile of the price moves within SKUs the estimate was made
+    from (``max_change`` when unknown) — because a constant elasticity is not known to hold
+    beyond the prices seen. ``lerner_price`` is the unbounded formula; ``extrapolated`` is True
+    when it lies outside the bound, and then ``optimal_price`` is the bound's edge.
+
+    Returns ``category, price, unit_cost, margin, elasticity, ci_low, ci_high, status, reason,
+    lerner_price, optimal_price, optimal_low, optimal_high, change, optimal_margin, bound,
+    extrapolated``.
     """
-    m = base.merge(elasticities[["category", "status", "elasticity", "ci_low", "ci_high"]], on="category",
-                   how="left", suffixes=("", "_e"))
+    keep = [c for c in ("category", "status", "elasticity", "ci_low", "ci_high", "price_move", "usable", "reason")
+            if c in elasticities]
+    m = base.merge(elasticities[keep], on="category", how="left", suffixes=("", "_e"))
     rows = []
-    for r in m.itertuples(index=False):  # one row per category: a handful, not orders
-        e, lo, hi, c, p = r.elasticity, r.ci_low, r.ci_high, r.unit_cost, r.price
-        row = {"category": r.category, "price": p, "unit_cost": c, "margin": r.margin, "elasticity": e,
-               "ci_low": lo, "ci_high": hi, "optimal_price": math.nan, "optimal_low": math.nan,
-               "optimal_high": math.nan, "change": math.nan, "optimal_margin": math.nan, "extrapolated": False}
-        if r.status != "ok" or not np.isfinite(e):
+    for r in m.to_dict("records"):  # one row per category: a handful, not orders
+        e, lo, hi, c, p = r["elasticity"], r["ci_low"], r["ci_high"], r["unit_cost"], r["price"]
+        move = r.get("price_move", math.nan)
+        bound = float(move) if move is not None and np.isfinite(move) and move > 0 else float(max_change)
+        row = {"category": r["category"], "price": p, "unit_cost": c, "margin": r["margin"], "elasticity": e,
+               "ci_low": lo, "ci_high": hi, "reason": "", "lerner_price": math.nan, "optimal_price": math.nan,
+               "optimal_low": math.nan, "optimal_high": math.nan, "change": math.nan, "optimal_margin": math.nan,
+               "bound": bound, "extrapolated": False}
+        usable = r.get("usable", True)
+        if r["status"] != "ok" or not np.isfinite(e):
             row["status"] = "no_estimate"
+        elif not (usable is True or usable == 1):
+            row.update(status="unusable", reason=str(r.get("reason") or ""))
         elif not np.isfinite(c) or c <= 0:
             row["status"] = "no_cost"
         elif e >= -1:
             row["status"] = "inelastic"
         else:
-            opt = c * e / (1 + e)
-            row.update(optimal_price=opt, optimal_low=c * lo / (1 + lo),
+            lerner = c * e / (1 + e)
+            opt = float(np.clip(lerner, p * (1 - bound), p * (1 + bound)))
+            row.update(lerner_price=lerner, optimal_price=opt, optimal_low=c * lo / (1 + lo),
                        optimal_high=c * hi / (1 + hi) if hi < -1 else math.inf,
-                       change=opt / p - 1, optimal_margin=-1 / e,
-                       extrapolated=bool(abs(opt / p - 1) > max_change),
+                       change=opt / p - 1, optimal_margin=1 - c / opt,
+                       extrapolated=bool(abs(lerner / p - 1) > bound + 1e-12),
                        status="ok" if hi < -1 else "uncertain")
         rows.append(row)
-    cols = ["category", "price", "unit_cost", "margin", "elasticity", "ci_low", "ci_high", "status",
-            "optimal_price", "optimal_low", "optimal_high", "change", "optimal_margin", "extrapolated"]
+    cols = ["category", "price", "unit_cost", "margin", "elasticity", "ci_low", "ci_high", "status", "reason",
+            "lerner_price", "optimal_price", "optimal_low", "optimal_high", "change", "optimal_margin", "bound",
+            "extrapolated"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -574,9 +729,11 @@ def what_if(elasticities: pd.DataFrame, base: pd.DataFrame, category: str, pct_c
     """Units, revenue and gross profit per 30 days if ``category``'s prices change by ``pct_change`` (0.05 = +5%).
 
     Point values use the estimated ε; the interval draws ε from its normal sampling
-    distribution (independently per category when ``category`` is ``ALL_PRODUCTS``).
+    distribution (independently per category when ``category`` is ``ALL_PRODUCTS``). Categories
+    whose estimate is not usable (:func:`usability`) are left out: asking for one alone gives an
+    unavailable what-if.
     """
-    est = elasticities.loc[elasticities["status"] == "ok", ["category", "elasticity", "se"]].merge(base, on="category")
+    est = elasticities.loc[_usable_mask(elasticities), ["category", "elasticity", "se"]].merge(base, on="category")
     if category != ALL_PRODUCTS:
         est = est[est["category"] == category]
     x = 1.0 + float(pct_change)
@@ -666,12 +823,15 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
                  whatif_pct: float = 5.0) -> PricingPage:
     """Everything the pricing page shows; ``whatif_pct`` is in percent (5.0 = +5%).
 
-    ``whatif_category`` empty or unknown means every estimated category at once.
+    ``whatif_category`` empty or unknown means every usable category at once; a category whose
+    estimate is not usable gives an unavailable what-if.
     """
     period_days = int(min(max(period_days, 7), 91))
     cells = sku_period_cells(ds, filters, period_days)
     el = estimate_elasticities(ds, filters, period_days=period_days, cells=cells)
     base = baseline(cells, float(days_in_period(ds, filters)))
+    # a fitted but unusable category is kept, so the what-if refuses it by name instead of silently
+    # showing every category
     cat = whatif_category if whatif_category in set(el.estimated["category"]) else ALL_PRODUCTS
     return PricingPage(
         elasticity=el,
@@ -690,7 +850,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: in
 def takeaways(page: PricingPage) -> dict[str, tuple[str, dict]]:
     """One-line takeaway per chart as ``{chart: (i18n key, format values)}``, computed from the numbers."""
     out: dict[str, tuple[str, dict]] = {}
-    est = page.elasticity.estimated
+    est = page.elasticity.usable
     if len(est) == 1:
         one = est.iloc[0]
         out["elasticity"] = ("pricing.take.elasticity_one", {"cat": one["category"], "e": one["elasticity"],
@@ -773,12 +933,15 @@ def whatif_frame(w: WhatIf) -> pd.DataFrame:
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
-    """Headline metrics for ``python -m ecops report``: elasticity per category with its interval and n."""
+    """Headline metrics for ``python -m ecops report``: elasticity per category with its interval, n and
+    whether it is usable (``usable``, ``reason`` of :func:`usability`)."""
     el = estimate_elasticities(ds, filters)
     out = []
-    for r in el.estimated.itertuples(index=False):
-        out.append({"category": str(r.category), "elasticity": _num(r.elasticity), "ci_low": _num(r.ci_low),
-                    "ci_high": _num(r.ci_high), "n": int(r.n)})
+    for r in el.categories.itertuples(index=False):
+        out.append({"category": str(r.category), "status": str(r.status), "usable": bool(r.usable),
+                    "reason": str(r.reason) or None, "elasticity": _num(r.elasticity), "ci_low": _num(r.ci_low),
+                    "ci_high": _num(r.ci_high), "n": int(r.n), "tier_slope": _num(r.tier_slope),
+                    "skus_moving": int(np.nan_to_num(r.skus_moving))})
     return {"elasticities": out}
 
 

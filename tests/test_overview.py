@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from ecops import overview
-from ecops.dataset import Filters
+from ecops.dataset import Dataset, Filters
+from ecops.views import overview as overview_view
 
 
 def _pandas_kpis(tables, start, end):
@@ -101,6 +102,7 @@ def test_report_section_is_json_ready(sample_ds):
     section = overview.report_section(sample_ds)
     assert json.loads(json.dumps(section)) == section
     assert section["period_start"] == "2023-07-01" and section["period_end"] == "2025-06-30"
+    assert section["sparse_from"] is None  # the sample has no trickle at its end
 
 
 def _assert_kpis_close(got, want):
@@ -211,3 +213,72 @@ def test_small_but_real_volume_flags_only_a_real_spike():
     alerts = overview.detect_anomalies(frame, metrics=("orders",), recent_days=None)
     assert [a.day for a in alerts] == [dt.date(2024, 1, 1) + dt.timedelta(days=120)]
     assert not overview.too_sparse_for_alerts(frame)
+
+
+# --------------------------------------------------------------------------- edges of the data
+def _shop(days: int, per_day: float, tail_days: int = 0, tail_every: int = 3, last_day_orders: int | None = None,
+          start: dt.date = dt.date(2024, 1, 3), seed: int = 8) -> Dataset:
+    """Orders at ``per_day`` a day for ``days`` days (from a Wednesday), then a trickle: one order every
+    ``tail_every`` days for ``tail_days`` days (an export's late stragglers, like Olist after August 2018)."""
+    rng = np.random.default_rng(seed)
+    counts = list(rng.poisson(per_day, days))
+    counts += [1 if i % tail_every == 0 else 0 for i in range(tail_days)]
+    if last_day_orders is not None:
+        counts[-1] = last_day_orders
+    times = [dt.datetime.combine(start + dt.timedelta(days=d), dt.time(10)) for d, n in enumerate(counts)
+             for _ in range(int(n))]
+    orders = pd.DataFrame({"order_id": range(len(times)), "customer_id": [f"C{c}" for c in
+                                                                          rng.integers(400, size=len(times))],
+                           "order_time": times})
+    items = pd.DataFrame({"order_id": orders["order_id"], "product_id": "P1", "quantity": 1,
+                          "unit_price": rng.uniform(50, 150, len(orders)).round(2)})
+    return Dataset.from_frames({"orders": orders, "order_items": items}, name="edges", kind="upload")
+
+
+def test_sparse_tail_found_where_the_trickle_starts():
+    days = pd.date_range("2024-01-01", periods=240, freq="D")
+    orders = np.r_[np.full(200, 100.0), np.where(np.arange(40) % 3 == 0, 1.0, 0.0)]
+    tail = overview.sparse_tail_start(pd.DataFrame({"day": days, "orders": orders, "gmv": orders * 100}))
+    # 7-day windows counted back from the end: the tail starts within a week after day 200
+    assert dt.date(2024, 1, 1) + dt.timedelta(days=200) <= tail <= dt.date(2024, 1, 1) + dt.timedelta(days=206)
+    steady = pd.DataFrame({"day": days, "orders": np.full(240, 100.0), "gmv": 1.0})
+    assert overview.sparse_tail_start(steady) is None
+    halved = steady.assign(orders=np.r_[np.full(200, 100.0), np.full(40, 50.0)])  # a slump is news, not a tail
+    assert overview.sparse_tail_start(halved) is None
+
+
+def test_growth_comparison_and_alerts_stop_before_the_sparse_tail():
+    ds = _shop(182, 40, tail_days=49)
+    lo, hi = ds.date_bounds()
+    f = Filters(hi - dt.timedelta(days=29), hi)  # "last 30 days": all in the trickle
+    res = overview.compute_page(ds, f, "week")
+    assert res.sparse_from is not None and lo + dt.timedelta(days=182) <= res.sparse_from <= lo + dt.timedelta(days=189)
+    # the naive comparison would be about −97%: withheld
+    naive = overview.compare_kpis(ds, f)
+    assert naive.change("orders") < -0.9 and res.kpis.previous is None and res.kpis.change("orders") is None
+    assert not res.trend["complete"].any()  # every week of the selection lies in the tail
+    assert not res.alerts
+    v = overview_view.view_of(res)
+    assert "overview.sparse_tail" in [c.key for c in v.section("kpis").captions]
+    # the whole history: growth is measured on the last full week before the tail
+    whole = overview.compute_page(ds, Filters(), "week")
+    full = whole.trend[whole.trend["complete"]]
+    assert (full["period"] + pd.Timedelta(days=7) <= pd.Timestamp(whole.sparse_from)).all()
+    line = overview.describe_trend(whole.trend, "orders")
+    assert line.change is not None and abs(line.change) < 0.3  # ~40 a day before and after: no crash
+    assert all(a.day < whole.sparse_from for a in whole.alerts)
+    assert overview.report_section(ds)["sparse_from"] == whole.sparse_from.isoformat()
+
+
+def test_partial_edge_weeks_and_a_cut_last_day_are_not_crashes():
+    ds = _shop(150, 40, last_day_orders=3)  # starts on a Wednesday; the export cut the last day at 10:00
+    lo, hi = ds.date_bounds()
+    res = overview.compute_page(ds, Filters(), "week")
+    assert res.sparse_from is None
+    assert not res.trend["complete"].iloc[0] and not res.trend["complete"].iloc[-1]  # both edge weeks partial
+    assert res.trend["complete"].iloc[1:-1].all()
+    assert hi not in {a.day for a in res.alerts}
+    # the same day inside the data would be a real drop
+    assert hi in {a.day for a in overview.detect_anomalies(res.daily)}
+    v = overview_view.view_of(res)
+    assert "overview.trend.partial" in [c.key for c in v.section("trend").captions]

@@ -30,7 +30,7 @@ def test_sample_shows_the_analysis_numbers(sample_ds, res):
     m = _metrics(at)
     ev = res.evaluated
     assert m["已评估活动"] == "12 / 12"
-    assert m["已回本（ROI > 0）"] == f"{int((ev['roi'] > 0).sum())} / 12"
+    assert m["明确回本（ROI 区间 > 0）"] == f"{int((ev['roi_low'] > 0).sum())} / 12"
     assert m["检测到透支效应"] == str(int(ev["orders_dip_detected"].sum()))
     text = _text(at)
     assert "活动来自活动表（12 个）" in text

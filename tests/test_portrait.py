@@ -314,6 +314,39 @@ def test_clv_by_segment_aligns_customers(sample_ds):
     assert view.clv.top["clv"].is_monotonic_decreasing and len(view.clv.top) == 200
 
 
+
+def test_p_alive_headline_leaves_out_one_time_buyers_and_says_how_it_relates_to_rfm(sample_ds):
+    """One-time buyers have P(alive) = 1 by construction in BG/NBD: averaged in, the headline says most
+    buyers are alive while RFM calls many lost. The headline is over repeat buyers and the view says why."""
+    from ecops.views import portrait as portrait_view
+
+    cv = portrait.clv_view(sample_ds)
+    cust = cv.clv.result.customers
+    once = cust["frequency"] == 0
+    assert (cust.loc[once, "p_alive"] == 1.0).all() and once.any()
+    assert cv.clv.one_time_share() == pytest.approx(once.mean())
+    assert cv.clv.mean_p_alive_repeat() == pytest.approx(cust.loc[~once, "p_alive"].mean())
+    assert cv.clv.mean_p_alive_repeat() < cv.clv.mean_p_alive()  # the one-time buyers inflate the plain mean
+    assert cv.clv.share_alive_repeat() == pytest.approx((cust.loc[~once, "p_alive"] >= 0.5).mean())
+    # per RFM segment, by hand
+    scored = portrait.score_customers(portrait.customer_features(sample_ds))
+    c = cust.merge(scored[["customer_id", "segment"]], on="customer_id")
+    lost = c[c["segment"] == "lost"]
+    row = cv.by_segment.set_index("segment").loc["lost"]
+    assert row["one_time_share"] == pytest.approx((lost["frequency"] == 0).mean())
+    assert row["p_alive_repeat"] == pytest.approx(lost.loc[lost["frequency"] > 0, "p_alive"].mean(), nan_ok=True)
+    # the view: headline over repeat buyers, with its help; the P(alive) section relates it to RFM's lost
+    sections = portrait_view._clv(cv)
+    kpi = next(k for k in sections[0].kpis if k.label.startswith("portrait.clv.kpi.alive"))
+    assert kpi.label == "portrait.clv.kpi.alive_repeat"
+    assert kpi.value.value == pytest.approx(cust.loc[~once, "p_alive"].mean())
+    assert kpi.help.values["all"].value == pytest.approx(cust["p_alive"].mean())
+    alive = next(s for s in sections if s.id == "p_alive")
+    rfm = next(t for t in alive.captions if t.key == "portrait.clv.alive.rfm")
+    assert rfm.values["lost"].value == pytest.approx(len(lost) / len(c))
+    assert rfm.values["once"].value == pytest.approx(row["one_time_share"])
+
+
 # --------------------------------------------------------------------------- shared per-customer work
 def test_lean_features_score_exactly_like_the_full_ones(sample_ds):
     f = Filters(regions=("广东", "浙江"))

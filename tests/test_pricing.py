@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ecops import pricing
-from ecops.dataset import Filters
+from ecops.dataset import Dataset, Filters
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +166,38 @@ def test_optimal_price_lerner_rule_and_guards():
     assert opt.loc["a", "change"] == pytest.approx(0.2) and not opt.loc["a", "extrapolated"]
     assert opt.loc["b", "status"] == "inelastic" and math.isnan(opt.loc["b", "optimal_price"])
     assert opt.loc["c", "status"] == "uncertain" and math.isinf(opt.loc["c", "optimal_high"])
-    assert opt.loc["c", "optimal_price"] == pytest.approx(180.0) and opt.loc["c", "extrapolated"]
+    # c: the Lerner price 60·1.5/0.5 = 180 is +80%, beyond the default ±30% bound: capped at 130, said so
+    assert opt.loc["c", "lerner_price"] == pytest.approx(180.0) and opt.loc["c", "extrapolated"]
+    assert opt.loc["c", "optimal_price"] == pytest.approx(130.0) and opt.loc["c", "change"] == pytest.approx(0.3)
     assert opt.loc["d", "status"] == "no_cost"
+
+
+def test_optimal_price_stays_within_the_observed_price_moves():
+    """The bound is the category's own observed within-SKU price move (``price_move``), both ways."""
+    el = pd.DataFrame({"category": ["up", "down", "inside"], "status": "ok", "elasticity": [-1.5, -5.0, -2.0],
+                       "ci_low": [-2.0, -6.0, -2.5], "ci_high": [-1.2, -4.0, -1.5], "price_move": [0.1, 0.2, 0.25],
+                       "usable": True, "reason": ""})
+    base = pd.DataFrame({"category": ["up", "down", "inside"], "price": [100.0, 100.0, 100.0],
+                         "unit_cost": [60.0, 50.0, 60.0], "margin": [0.4, 0.5, 0.4]})
+    opt = pricing.optimal_prices(el, base).set_index("category")
+    assert opt.loc["up", "lerner_price"] == pytest.approx(180.0) and opt.loc["up", "optimal_price"] == pytest.approx(110)
+    assert opt.loc["down", "lerner_price"] == pytest.approx(62.5) and opt.loc["down", "optimal_price"] == pytest.approx(80)
+    assert opt.loc["up", "extrapolated"] and opt.loc["down", "extrapolated"]
+    assert opt.loc["inside", "optimal_price"] == pytest.approx(120.0) and not opt.loc["inside", "extrapolated"]
+    assert opt.loc["down", "optimal_margin"] == pytest.approx(1 - 50 / 80)  # the margin at the price shown
+    # an estimate that failed the identification checks gets no price at all
+    opt2 = pricing.optimal_prices(el.assign(usable=[False, True, True], reason=["quantity_tiers", "", ""]), base)
+    row = opt2.set_index("category").loc["up"]
+    assert row["status"] == "unusable" and row["reason"] == "quantity_tiers" and math.isnan(row["optimal_price"])
+
+
+def test_sample_optimal_prices_stay_within_observed_moves(page):
+    opt = page.optimal[page.optimal["status"].isin(["ok", "uncertain"])]
+    assert len(opt) >= 3
+    assert (opt["change"].abs() <= opt["bound"] + 1e-9).all()
+    moves = page.elasticity.categories.set_index("category")["price_move"]
+    assert np.allclose(opt["bound"], opt["category"].map(moves))
+    assert (opt["extrapolated"] == ((opt["lerner_price"] / opt["price"] - 1).abs() > opt["bound"])).all()
 
 
 def test_what_if_by_hand():
@@ -235,7 +265,9 @@ def test_report_section(sample_ds, page):
     assert list(rep) == ["elasticities"]
     assert len(rep["elasticities"]) == 8
     first = rep["elasticities"][0]
-    assert set(first) == {"category", "elasticity", "ci_low", "ci_high", "n"}
+    assert set(first) == {"category", "status", "usable", "reason", "elasticity", "ci_low", "ci_high", "n",
+                          "tier_slope", "skus_moving"}
+    assert all(r["usable"] and r["reason"] is None for r in rep["elasticities"])
     row = page.elasticity.categories.set_index("category").loc[first["category"]]
     assert first["elasticity"] == pytest.approx(row["elasticity"], abs=1e-4) and first["n"] == row["n"]
 
@@ -279,3 +311,79 @@ def test_distribution_chart_places_each_category_at_its_own_position():
     fig = distribution_figure(dist)
     positions = [trace.x[0] for trace in fig.data]
     assert positions == ["食品", "服饰", "数码"]  # one box per category, cheapest first, none stacked at 0
+
+
+# --------------------------------------------------------------------------- identification checks
+def test_planted_elasticities_stay_usable(page):
+    cats = page.elasticity.categories
+    assert cats["usable"].all() and (cats["reason"] == "").all()
+    # the sample's prices change over time, never with the quantity of a line
+    assert (cats["skus_moving"] == 12).all() and (cats["tier_slope"].abs() < 1e-9).all()
+    assert len(page.whatif.categories) == 8
+
+
+def _wholesaler(tiers: bool = True, customer_prices: bool = False, seed: int = 3) -> Dataset:
+    """A UCI-Online-Retail-like shop: one price list all year, prices step down with line quantity
+    (−15% from 6, −25% from 24 units) or differ by customer type; big orders come in bursts (Q4
+    stocking up), so each period's average price moves — with no price ever changed."""
+    rng = np.random.default_rng(seed)
+    skus = [f"W{i:02d}" for i in range(15)]
+    base = dict(zip(skus, rng.uniform(2, 20, len(skus)).round(2), strict=True))
+    rows = []
+    start = dt.datetime(2024, 1, 1, 10)
+    for d in range(364):
+        wholesale_share = 0.15 + 0.35 * (d >= 270)  # Q4: more bulk buyers
+        for s in skus:
+            for _ in range(rng.poisson(3)):
+                bulk = rng.random() < wholesale_share
+                q = int(rng.choice([6, 12, 24, 48])) if bulk else int(rng.choice([1, 2, 3]))
+                if tiers:
+                    price = base[s] * (1.0 if q < 6 else 0.85 if q < 24 else 0.75)
+                elif customer_prices:
+                    price = base[s] * (0.8 if bulk else 1.0)
+                    q = int(rng.choice([1, 2, 3]))  # quantity unrelated to the price
+                else:
+                    price = base[s]
+                rows.append((len(rows), f"C{rng.integers(300)}", start + dt.timedelta(days=d), s, q, round(price, 2)))
+    f = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price"])
+    return Dataset.from_frames({
+        "orders": f[["order_id", "customer_id", "order_time"]],
+        "order_items": f[["order_id", "product_id", "quantity", "unit_price"]],
+        "products": pd.DataFrame({"product_id": skus, "category": "gifts"}),
+    }, name="wholesaler", kind="upload")
+
+
+def test_tiered_price_wholesaler_is_not_usable():
+    res = pricing.compute_page(_wholesaler())
+    row = res.elasticity.categories.set_index("category").loc["gifts"]
+    # without the checks this is a confident "elastic" finding: the cell price falls when bulk orders come
+    assert row["status"] == "ok" and row["ci_high"] < -0.5
+    assert not row["usable"] and row["reason"] == "quantity_tiers"
+    assert row["tier_slope"] < -0.05 and row["tier_r2"] > 0.5
+    assert res.elasticity.usable.empty and res.elasticity.median_elasticity is None
+    assert not res.whatif.available and not pricing.what_if(res.elasticity.categories, res.baseline, "gifts",
+                                                             0.05).available
+    assert "gifts" not in pricing.takeaways(res).get("elasticity", ("", {}))[1].values()
+    rep = pricing.report_section(_wholesaler())["elasticities"][0]
+    assert rep["usable"] is False and rep["reason"] == "quantity_tiers"
+
+
+def test_customer_type_prices_without_changes_over_time_are_not_usable():
+    res = pricing.compute_page(_wholesaler(tiers=False, customer_prices=True))
+    row = res.elasticity.categories.set_index("category").loc["gifts"]
+    assert not row["usable"] and row["reason"] == "no_time_variation" and row["skus_moving"] < 2
+
+
+def test_unusable_estimate_is_greyed_with_its_reason_in_the_view():
+    from ecops.views import pricing as view
+
+    v = view.view_of(pricing.compute_page(_wholesaler()))
+    reading = v.section("reading").bullets
+    assert [b.key for b in reading] == ["pricing.reading_unusable"]
+    assert reading[0].values["why"].key == "pricing.reason.quantity_tiers"
+    assert v.section("whatif").takeaway.key == "pricing.whatif.none"
+    # asked by name, the what-if refuses the category instead of showing another
+    named = view.view_of(pricing.compute_page(_wholesaler(), whatif_category="gifts"))
+    assert named.section("whatif").takeaway.key == "pricing.whatif.unusable"
+    table = v.section("elasticity").tables[0]
+    assert {"usable", "reason"} <= {c.name for c in table.columns}

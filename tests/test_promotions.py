@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -259,7 +260,40 @@ def test_summary_names_what_worked_and_why(page):
     if "promotions.sum.not_profitable" in vals and worst["verdict"] == "not_profitable":
         assert vals["promotions.sum.not_profitable"]["name"] == worst["name"]
     overall = vals["promotions.sum.overall"]
-    assert overall["k"] == int((page.evaluated["roi"] > 0).sum())
+    assert overall["k"] == int((page.evaluated["roi_low"] > 0).sum())
+
+
+def test_roi_verdicts_follow_their_intervals(page):
+    """An ROI whose interval includes zero is "no clear return", stated with its interval — never a finding."""
+    ev = page.evaluated
+    lifted = ev[ev["orders_lift_low"] > 0]
+    assert len(lifted) >= 4
+    for r in lifted.itertuples(index=False):
+        want = ("worked" if r.roi_low > 0 else "not_profitable" if r.roi_high < 0 else "no_clear_return")
+        assert r.verdict == want, r.name
+    assert (ev.loc[ev["orders_lift_low"] <= 0, "verdict"] == "no_clear_lift").all()
+    vals = dict(promotions.summary(page))
+    unclear = vals["promotions.sum.no_clear_return"]
+    assert unclear["lo"] < 0 < unclear["hi"] and unclear["lo"] < unclear["roi"] < unclear["hi"]
+    assert set(unclear["names"]) == set(ev.loc[ev["verdict"] == "no_clear_return", "name"])
+    bad = vals["promotions.sum.not_profitable"]
+    assert bad["hi"] < 0 and bad["lo"] < bad["roi"] < bad["hi"]
+
+
+def test_pull_forward_uncertainty_widens_the_roi_interval_the_same_way_for_every_campaign(page):
+    ev = page.evaluated.set_index("promotion_id")
+    for pid in ("P004", "P010"):  # the two identically planted 年货节, one with a significant dip, one without
+        r = ev.loc[pid]
+        pf = r["gmv_pullforward"]
+        net_lo = (r["gmv_incremental"] - pf) - math.hypot(r["gmv_incremental"] - r["gmv_incremental_low"],
+                                                          r["gmv_pullforward_high"] - pf)
+        cost = r["total_cost"]
+        assert r["roi_low"] == pytest.approx((page.margin * net_lo - cost) / cost)
+        assert r["roi"] == pytest.approx((page.margin * (r["gmv_incremental"] - pf) - cost) / cost)
+    a, b = ev.loc["P004"], ev.loc["P010"]
+    # their ROIs differ, but the intervals overlap and neither is stated as a finding
+    assert max(a["roi_low"], b["roi_low"]) < min(a["roi_high"], b["roi_high"])
+    assert a["verdict"] == b["verdict"] == "no_clear_return"
 
 
 def test_report_section(sample_ds, table):
@@ -267,7 +301,9 @@ def test_report_section(sample_ds, table):
     json.dumps(rep)
     assert list(rep) == ["campaigns"] and len(rep["campaigns"]) == 12
     for item in rep["campaigns"]:
-        assert set(item) == {"promotion_id", "incremental_gmv", "ci_low", "ci_high", "roi"}
+        assert set(item) == {"promotion_id", "incremental_gmv", "ci_low", "ci_high", "roi", "roi_low", "roi_high",
+                             "verdict"}
+        assert item["roi_low"] < item["roi"] < item["roi_high"]
         r = table.loc[item["promotion_id"]]
         assert item["incremental_gmv"] == pytest.approx(r["gmv_incremental"], abs=0.01)
         assert item["ci_low"] < item["incremental_gmv"] < item["ci_high"]

@@ -294,3 +294,29 @@ def test_lagging_segment_by_hand(sample_ds, lines):
     gap = (before[big] * (1 + overall) - recent[big])
     row, value = cut.largest_shortfall()
     assert row["segment"] == gap.idxmax() and value == pytest.approx(gap.max())
+
+
+def test_segment_differences_in_words_follow_their_intervals(sample_ds):
+    """A difference whose 95% interval includes zero reads "no clear difference", with the interval."""
+    from ecops.views import segments as segments_view
+
+    def caption(lower: float, upper: float, significant: bool):
+        rows = [{"metric": "gmv_per_customer", "a": 100.0, "b": 120.0, "difference": 20.0, "lower": 5.0,
+                 "upper": 35.0, "significant": True},
+                {"metric": "repeat_rate", "a": 0.30, "b": 0.33, "difference": 0.03, "lower": lower, "upper": upper,
+                 "significant": significant}]
+        cmp = segments.SegmentComparison("gender", "A", "B", pd.DataFrame(rows))
+        sec = segments_view._compare(cmp, {"A": "A", "B": "B"})
+        return sec.captions[0]
+
+    unclear = caption(-0.01, 0.07, False)
+    assert unclear.key == "segments.compare.repeat_nosig"
+    assert (unclear.values["lo"].value, unclear.values["hi"].value) == (-0.01, 0.07)
+    assert caption(0.01, 0.05, True).key == "segments.compare.repeat_sig"
+    # on the sample: the sentence chosen agrees with the Newcombe interval
+    cut = segments.segment_cut(sample_ds, dimension="gender")
+    cmp = segments.compare(cut, "男", "女")
+    rr = cmp.table.set_index("metric").loc["repeat_rate"]
+    sec = segments_view._compare(cmp, {"男": "男", "女": "女"})
+    want = "segments.compare.repeat_nosig" if rr["lower"] <= 0 <= rr["upper"] else "segments.compare.repeat_sig"
+    assert sec.captions[0].key == want

@@ -32,6 +32,8 @@ def elasticity_figure(categories: pd.DataFrame, labels: Mapping[str, str] | None
     """Elasticity per category with its interval; the dashed line at −1 separates elastic from inelastic."""
     est = categories[categories["status"] == "ok"].sort_values("elasticity")
     color = np.where(est["ci_high"] < -1, _RED, np.where(est["ci_low"] > -1, _BLUE, _GREY))
+    if "usable" in est:  # estimates that failed the identification checks are shown faded, not as findings
+        color = np.where(est["usable"].fillna(False).astype(bool), color, "#D5D8DC")
     fig = go.Figure(go.Scatter(
         x=est["elasticity"], y=est["category"], mode="markers", marker={"size": 11, "color": color},
         error_x={"type": "data", "symmetric": False, "array": est["ci_high"] - est["elasticity"],

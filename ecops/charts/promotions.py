@@ -22,6 +22,7 @@ __all__ = [
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "hovermode": "closest"}
 _VERDICT_COLOR = {"worked": "#1E8449", "not_profitable": "#F5B041", "no_clear_lift": "#C0392B",
+                  "no_clear_return": "#85C1E9", "lift_no_cost": "#85C1E9",
                   "not_evaluated": "#BFC9CA"}
 _GREY = "#7F8C8D"
 

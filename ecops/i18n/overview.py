@@ -34,6 +34,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "the sidebar (e.g. Last 90 days) to see changes.",
         "zh": "无法对比：数据未完整覆盖上一个同长度周期。请在侧栏选择更短的时间范围（如“近 90 天”）以查看变化。",
     },
+    "overview.sparse_tail": {
+        "en": "The data thins out from {day}: every week since has fewer than a tenth of a typical week's orders "
+              "(an export's trickle of late orders, not the shop's level). Growth, the comparison with the previous "
+              "period and alerts stop before {day}.",
+        "zh": "数据自 {day} 起变得稀疏：此后每周订单不足平常一周的十分之一（导出数据末尾零星的迟到订单，而非店铺的真实水平）。"
+              "增长、与上一周期的对比及预警均只计算到 {day} 之前。",
+    },
+    "overview.trend.partial": {
+        "en": "Hollow points are partial periods (cut by the start or end of the data or selection, or in its "
+              "sparse tail): they are not comparable with full ones and are left out of the growth figure.",
+        "zh": "空心点为不完整周期（被数据或筛选的起止日截断，或处于数据稀疏的末尾）：不能与完整周期比较，不计入增长。",
+    },
     "overview.alerts.sparse": {
         "en": "No daily alerts: this selection has about {n} orders a day, and below {min} a day one order more "
               "or less is noise, not news. Widen the filters to watch the KPIs day by day.",

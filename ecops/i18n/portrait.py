@@ -198,9 +198,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "portrait.clv.margin": {"en": "Value at gross margin (not GMV)", "zh": "按毛利计算价值（而非成交额）"},
     "portrait.clv.takeaway": {
         "en": "Over the next {months} months today's buyers are expected to make {purchases} repeat purchases "
-              "(95% interval {lo}–{hi}) worth {value}; {alive} are more likely alive than not.",
+              "(95% interval {lo}–{hi}) worth {value}; {alive} of repeat buyers are more likely alive than not.",
         "zh": "未来 {months} 个月，现有客户预计复购 {purchases} 次（95% 区间 {lo}–{hi}），价值 {value}；"
-              "{alive} 的客户仍活跃的概率超过一半。",
+              "{alive} 的复购客户仍活跃的概率超过一半。",
     },
     "portrait.clv.empty": {
         "en": "Too few repeat buyers to fit the lifetime-value models.",
@@ -209,6 +209,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "portrait.clv.kpi.purchases": {"en": "Expected repeat purchases", "zh": "预计复购次数"},
     "portrait.clv.kpi.value": {"en": "Expected value", "zh": "预计价值"},
     "portrait.clv.kpi.alive": {"en": "Mean P(alive)", "zh": "平均活跃概率"},
+    "portrait.clv.kpi.alive_repeat": {"en": "Mean P(alive), repeat buyers", "zh": "复购客户平均活跃概率"},
+    "portrait.clv.kpi.alive_help": {
+        "en": "{one_time} of buyers have bought only once: the model gives them P(alive) = 100% by construction (it "
+              "cannot tell one who left from one who has not come back yet), so they are left out of this mean — "
+              "averaged in, it would read {all}. Their outlook shows in expected purchases, which fall with time "
+              "since the first order.",
+        "zh": "{one_time} 的客户只购买过一次：模型按构造给他们 100% 的活跃概率（无法区分已流失与尚未回购），因此不计入此均值——"
+              "若计入则为 {all}。他们的前景体现在预计购买次数上，该值随首单后时间增长而下降。",
+    },
+    "portrait.clv.alive.one_time": {
+        "en": "{share} of buyers have bought only once and sit in the top band by construction: P(alive) ranks repeat "
+              "buyers, not one-time ones.",
+        "zh": "{share} 的客户只购买过一次，按模型构造落在最高一档：活跃概率只用于比较复购客户，不适用于一次性客户。",
+    },
+    "portrait.clv.alive.rfm": {
+        "en": "RFM calls {lost} of these buyers lost; {once} of them bought only once (P(alive) 100% by "
+              "construction), and its repeat buyers average P(alive) {p}. Read \"lost\" as RFM's verdict on "
+              "recency against the whole base, P(alive) as the chance a repeat buyer still shops at their own rhythm.",
+        "zh": "RFM 将这些客户中的 {lost} 判为流失；其中 {once} 只购买过一次（按构造活跃概率为 100%），其余复购客户平均活跃概率为 {p}。"
+              "“流失”是 RFM 按全体客户比较最近购买时间得出的结论，活跃概率则是复购客户按自身购买节奏仍在购买的可能性。",
+    },
+    "portrait.col.one_time_share": {"en": "one-time buyers", "zh": "一次性客户占比"},
+    "portrait.col.p_alive_repeat": {"en": "mean P(alive), repeat buyers", "zh": "复购客户平均活跃概率"},
     "portrait.clv.interval": {"en": "95% interval {lo} – {hi}", "zh": "95% 区间 {lo} – {hi}"},
     "portrait.clv.alive.title": {"en": "Buyers by probability of being alive", "zh": "按活跃概率分组的客户"},
     "portrait.clv.alive.takeaway": {

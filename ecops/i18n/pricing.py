@@ -135,6 +135,44 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "价格有变动的 SKU 或周期太少",
     },
     "pricing.why.not_fitted": {"en": "outside the 30 largest categories", "zh": "不在销量前 30 的品类内"},
+    "pricing.reading_unusable": {
+        "en": "**{cat}**: ε = {e:.2f} [{lo:.2f}, {hi:.2f}] is not usable for pricing — {why}",
+        "zh": "**{cat}**：ε = {e:.2f} [{lo:.2f}, {hi:.2f}] 不能用于定价——{why}",
+    },
+    "pricing.reason.quantity_tiers": {
+        "en": "prices fall with the quantity of an order line on the same day (price breaks or customer-type "
+              "prices, {slope:+.2f} log-price per log-quantity), so lower average prices come with bigger orders by "
+              "arithmetic, not because shoppers reacted to a price change.",
+        "zh": "同一天内单价随订单行数量下降（阶梯价或客户类型价，对数单价对对数数量的斜率 {slope:+.2f}），"
+              "平均价低时订单量大只是计算结果，并非顾客对调价的反应。",
+    },
+    "pricing.reason.few_periods": {
+        "en": "sales span only {periods} periods; at least {need} are needed to see prices change over time.",
+        "zh": "销售只覆盖 {periods} 个周期，至少需要 {need} 个周期才能观察价格随时间的变化。",
+    },
+    "pricing.reason.few_skus": {
+        "en": "only {skus} SKUs sold in two or more periods; at least {need} are needed.",
+        "zh": "只有 {skus} 个 SKU 在两个及以上周期有销售，至少需要 {need} 个。",
+    },
+    "pricing.reason.no_time_variation": {
+        "en": "the posted price of only {moving} SKUs changed over time (of {skus}); the price differences are "
+              "between customers or order sizes, not price changes.",
+        "zh": "只有 {moving} 个 SKU（共 {skus} 个）的标价随时间变动过；价格差异来自不同客户或订单规模，而非调价。",
+    },
+    "pricing.col.usable": {"en": "usable", "zh": "可用"},
+    "pricing.col.reason": {"en": "why not usable", "zh": "不可用原因"},
+    "pricing.col.reason_code.insufficient": {"en": "too little variation", "zh": "价格变动不足"},
+    "pricing.col.reason_code.not_fitted": {"en": "outside the 30 largest", "zh": "不在前 30 品类"},
+    "pricing.col.reason_code.quantity_tiers": {"en": "quantity-tier prices", "zh": "阶梯价"},
+    "pricing.col.reason_code.few_periods": {"en": "too few periods", "zh": "周期太少"},
+    "pricing.col.reason_code.few_skus": {"en": "too few SKUs", "zh": "SKU 太少"},
+    "pricing.col.reason_code.no_time_variation": {"en": "no price changes over time", "zh": "价格未随时间变动"},
+    "pricing.col.lerner_price": {"en": "Lerner price (unbounded)", "zh": "勒纳价格（未设界）"},
+    "pricing.col.bound": {"en": "largest move allowed", "zh": "允许的最大调幅"},
+    "pricing.status.unusable": {
+        "en": "elasticity not usable for pricing (see the reading above)",
+        "zh": "弹性不能用于定价（见上方解读）",
+    },
     "pricing.sku.pick": {"en": "Category", "zh": "品类"},
     "pricing.sku.note": {
         "en": "Faded points: too little price variation or too wide an interval to rely on. Same fixed effects as "
@@ -166,15 +204,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "pricing.optimal.unbounded": {"en": "unbounded", "zh": "无上限"},
     "pricing.optimal.extrapolated": {
-        "en": " Far outside the observed price range: a direction, not a target.",
-        "zh": " 远超历史价格变动范围：仅代表方向，而非目标价。",
+        "en": " The formula's price {cur}{lerner:,.2f} lies outside the price moves seen within SKUs (±{bound:.0%}, "
+              "the bound): extrapolation, so the optimum shown is capped at the bound — a direction, not a target.",
+        "zh": " 公式给出的价格 {cur}{lerner:,.2f} 超出了单品历史调价幅度（±{bound:.0%}，即上下界）：属于外推，"
+              "因此所示最优价截断在界限处——仅代表方向，而非目标价。",
     },
     "pricing.optimal.assumptions": {
         "en": "Assumptions: constant elasticity near today's prices, constant unit cost, competitors do not react, "
               "and a category-wide price move is answered like the SKU-level moves the elasticity was estimated "
-              "from. Rule: p* = c · ε / (1 + ε), i.e. margin = 1/|ε|; only for ε < −1.",
+              "from. Rule: p* = c · ε / (1 + ε), i.e. margin = 1/|ε|; only for ε < −1, and never beyond today's price ± "
+              "the 95th percentile of the price moves within SKUs the elasticity was estimated from.",
         "zh": "假设：当前价格附近弹性不变、单位成本不变、竞争对手不反应，且整个品类调价时顾客的反应与估计弹性所依据的单品调价相同。"
-              "规则：p* = c · ε / (1 + ε)，即毛利率 = 1/|ε|；仅适用于 ε < −1。",
+              "规则：p* = c · ε / (1 + ε)，即毛利率 = 1/|ε|；仅适用于 ε < −1，且不超出当前价格 ± 估计弹性所依据的单品调价幅度的第 95 百分位。",
     },
     # what-if
     "pricing.param.whatif_cat": {"en": "Category", "zh": "品类"},
@@ -185,8 +226,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "pricing.whatif.profit": {"en": "Gross profit / 30 days", "zh": "毛利 / 30 天"},
     "pricing.whatif.interval": {"en": "95% interval: {lo} – {hi}", "zh": "95% 区间：{lo} – {hi}"},
     "pricing.whatif.none": {
-        "en": "No category has an elasticity estimate, so there is nothing to simulate.",
-        "zh": "没有品类得到弹性估计，无法模拟。",
+        "en": "No category has a usable elasticity estimate, so there is nothing to simulate.",
+        "zh": "没有品类得到可用的弹性估计，无法模拟。",
+    },
+    "pricing.whatif.unusable": {
+        "en": "No what-if for {cat}: its elasticity is not usable for pricing (see the reading above).",
+        "zh": "{cat} 无法模拟：其价格弹性不能用于定价（见上方解读）。",
     },
     "pricing.whatif.basis": {
         "en": "Baseline: average 30 days of the selected period at today's average prices; "

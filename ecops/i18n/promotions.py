@@ -77,7 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Extra GMV during campaigns over the baseline, minus the pull-forward dip after them.",
         "zh": "活动期间高于基线的额外 GMV，减去活动后的透支下滑。",
     },
-    "promotions.kpi.paid": {"en": "Paid back (ROI > 0)", "zh": "已回本（ROI > 0）"},
+    "promotions.kpi.paid": {"en": "Clearly paid back (ROI interval > 0)", "zh": "明确回本（ROI 区间 > 0）"},
     "promotions.kpi.cost": {"en": "Discounts + fees", "zh": "让利 + 费用"},
     "promotions.kpi.dips": {"en": "Pull-forward detected", "zh": "检测到透支效应"},
     # tabs and headings
@@ -100,26 +100,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "promotions.verdict.worked": {"en": "worked", "zh": "有效且回本"},
     "promotions.verdict.not_profitable": {"en": "lifted sales, did not pay", "zh": "有增量但未回本"},
     "promotions.verdict.no_clear_lift": {"en": "no clear lift", "zh": "无明显增量"},
+    "promotions.verdict.no_clear_return": {"en": "lifted sales, no clear return", "zh": "有增量，回报不明确"},
+    "promotions.verdict.lift_no_cost": {"en": "lifted sales, cost unknown", "zh": "有增量，成本未知"},
+    "promotions.sum.no_clear_return": {
+        "en": "**Lifted sales, no clear return:** {names}. The extra orders are real, but the ROI interval includes "
+              "zero — e.g. {name}: ROI {roi:+.0%} (95% interval {lo:+.0%} to {hi:+.0%}). Not a finding either way; "
+              "repeat it as a test before scaling it up or dropping it.",
+        "zh": "**有增量，但回报不明确：**{names}。额外订单是真实的，但 ROI 区间包含零——例如 {name}：ROI {roi:+.0%}"
+              "（95% 区间 {lo:+.0%} 至 {hi:+.0%}）。无法下结论；扩大或停止之前先作为测试再做一次。",
+    },
     "promotions.verdict.not_evaluated": {"en": "not evaluated", "zh": "未评估"},
     # summary (活动评估)
     "promotions.sum.overall": {
         "en": "{n} campaigns evaluated: together they added {orders:,.0f} orders and {cur}{gmv:,.0f} GMV over the "
-              "baseline, net of the pull-forward after them; {k} of {n_cost} with known costs paid back their "
-              "discounts and fees.",
+              "baseline, net of the pull-forward after them; {k} of {n_cost} with known costs clearly paid back "
+              "their discounts and fees (whole ROI interval above zero).",
         "zh": "共评估 {n} 个活动：扣除活动后的透支效应，合计比基线多带来 {orders:,.0f} 单、{cur}{gmv:,.0f} GMV；"
-              "有成本数据的 {n_cost} 个活动中 {k} 个收回了让利和费用。",
+              "有成本数据的 {n_cost} 个活动中 {k} 个明确收回了让利和费用（ROI 整个区间大于零）。",
     },
     "promotions.sum.worked": {
         "en": "**What worked:** {names}. Their order lift is clearly above zero and the extra gross profit exceeds "
-              "what they cost — best {best}: orders {lift:+.0%} over baseline, ROI {roi:+.0%}.",
-        "zh": "**有效的活动：**{names}。订单提升显著大于零，且额外毛利超过成本——最佳为 {best}：订单比基线 {lift:+.0%}，ROI {roi:+.0%}。",
+              "what they cost — best {best}: orders {lift:+.0%} over baseline, ROI {roi:+.0%} (95% interval {lo:+.0%} "
+              "to {hi:+.0%}).",
+        "zh": "**有效的活动：**{names}。订单提升显著大于零，且额外毛利超过成本——最佳为 {best}：订单比基线 {lift:+.0%}，ROI {roi:+.0%}"
+              "（95% 区间 {lo:+.0%} 至 {hi:+.0%}）。",
     },
     "promotions.sum.not_profitable": {
         "en": "**Lifted sales but did not pay:** {names}. The extra orders are real, but discounts go to every "
               "buyer in the window, including those who would have bought anyway — e.g. {name}: "
-              "{cur}{cost:,.0f} of discounts and fees against {cur}{profit:,.0f} of extra gross profit (ROI {roi:+.0%}).",
+              "{cur}{cost:,.0f} of discounts and fees against {cur}{profit:,.0f} of extra gross profit (ROI {roi:+.0%}, "
+              "95% interval {lo:+.0%} to {hi:+.0%}).",
         "zh": "**有增量但没回本：**{names}。额外订单是真实的，但让利给了活动期内所有买家（包括本来就会购买的人）——例如 {name}："
-              "让利与费用 {cur}{cost:,.0f}，额外毛利仅 {cur}{profit:,.0f}（ROI {roi:+.0%}）。",
+              "让利与费用 {cur}{cost:,.0f}，额外毛利仅 {cur}{profit:,.0f}（ROI {roi:+.0%}，"
+              "95% 区间 {lo:+.0%} 至 {hi:+.0%}）。",
     },
     "promotions.sum.no_lift": {
         "en": "**No clear lift:** {names}. Their intervals include zero: the discount mostly went to orders that "

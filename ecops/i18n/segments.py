@@ -109,6 +109,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "GMV per buyer of “{b}” and “{a}” is not clearly different (ratio {ratio}; difference {lo} to {hi}).",
         "zh": "「{b}」与「{a}」的人均成交额没有显著差异（比值 {ratio}；差值区间 {lo} 至 {hi}）。",
     },
+    "segments.compare.repeat_sig": {
+        "en": "Repeat rate: {rb} in “{b}” against {ra} in “{a}”, a difference of {d} (95% interval {lo} to {hi}).",
+        "zh": "复购率：「{b}」为 {rb}，「{a}」为 {ra}，相差 {d}（95% 区间 {lo} 至 {hi}）。",
+    },
+    "segments.compare.repeat_nosig": {
+        "en": "Repeat rate: no clear difference between “{b}” ({rb}) and “{a}” ({ra}) — the 95% interval of the "
+              "difference, {lo} to {hi}, includes zero.",
+        "zh": "复购率：「{b}」（{rb}）与「{a}」（{ra}）没有明确差异——差值的 95% 区间 {lo} 至 {hi} 包含零。",
+    },
     "segments.compare.need_two": {"en": "This cut has fewer than two segments.", "zh": "该维度少于两个细分。"},
     "segments.method": {
         "en": "**Segments.** Buyers of the period, by the chosen dimension. Geographic and purchase-channel cuts use "

@@ -136,6 +136,32 @@ class ClvSummary:
             return None
         return float(self.result.customers["p_alive"].mean())
 
+    def one_time_share(self) -> float:
+        """Share of scored buyers with no repeat purchase yet (BG/NBD frequency 0)."""
+        if self.result is None or not self.result.n_customers:
+            return 0.0
+        return float((self.result.customers["frequency"] == 0).mean())
+
+    def mean_p_alive_repeat(self) -> float | None:
+        """Mean P(alive) over repeat buyers only (None without any).
+
+        BG/NBD lets a customer drop out only right after a purchase, so a buyer with no repeat
+        purchase has P(alive) = 1 by construction however long ago the first order was: averaged
+        in, one-time buyers push the mean towards 1 and contradict RFM's "lost" share. Their
+        outlook is in expected purchases instead, which do fall with time since the first order.
+        """
+        if self.result is None or not self.result.n_customers:
+            return None
+        rep = self.result.customers.loc[self.result.customers["frequency"] > 0, "p_alive"]
+        return float(rep.mean()) if len(rep) else None
+
+    def share_alive_repeat(self, level: float = 0.5) -> float | None:
+        """Share of repeat buyers at least ``level`` likely to still be customers (None without any)."""
+        if self.result is None or not self.result.n_customers:
+            return None
+        rep = self.result.customers.loc[self.result.customers["frequency"] > 0, "p_alive"]
+        return float((rep >= level).mean()) if len(rep) else None
+
     def share_alive(self, level: float = 0.5) -> float:
         """Share of scored buyers at least ``level`` likely to still be customers."""
         if self.result is None or not self.result.n_customers:

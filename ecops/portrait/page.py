@@ -75,18 +75,26 @@ class PortraitResult:
 
 
 def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
-    """Mean P(alive), expected purchases and CLV per RFM segment.
+    """Mean P(alive), expected purchases and CLV per RFM segment, with the share of one-time buyers.
 
     ``segment`` holds each scored customer's RFM segment, row-aligned with ``clv_summary.result.customers``.
+    ``p_alive_repeat`` is the mean over the segment's repeat buyers only (NaN without any): one-time
+    buyers have P(alive) = 1 by construction (:meth:`ClvSummary.mean_p_alive_repeat`), so in a
+    segment of mostly one-time buyers (RFM "lost") the plain mean says nothing about being lost.
     """
+    cols = ["segment", "customers", "one_time_share", "p_alive", "p_alive_repeat", "expected_purchases", "clv",
+            "clv_share"]
     if clv_summary.result is None or len(segment) == 0:
-        return pd.DataFrame(columns=["segment", "customers", "p_alive", "expected_purchases", "clv", "clv_share"])
+        return pd.DataFrame(columns=cols)
     cust = clv_summary.result.customers.assign(segment=np.asarray(segment))
-    out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), p_alive=("p_alive", "mean"),
+    cust = cust.assign(one_time=cust["frequency"] == 0,
+                       p_rep=cust["p_alive"].where(cust["frequency"] > 0))
+    out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), one_time_share=("one_time", "mean"),
+                                      p_alive=("p_alive", "mean"), p_alive_repeat=("p_rep", "mean"),
                                       expected_purchases=("expected_purchases", "sum"), clv=("clv", "sum"))
     out = out.reindex([s for s in SEGMENTS if s in out.index]).rename_axis("segment").reset_index()
     out["clv_share"] = out["clv"] / (out["clv"].sum() or 1.0)
-    return out
+    return out[cols]
 
 
 def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 6, margin_based: bool = False,

@@ -178,9 +178,18 @@ def evaluate(windows: CampaignWindows, effects: pd.DataFrame, wstats: pd.DataFra
              daily: pd.DataFrame) -> pd.DataFrame:
     """The campaign table: windows, effects, redemption, costs, ROI and a verdict per campaign.
 
-    ``verdict``: ``worked`` (order lift clearly above zero and ROI > 0), ``not_profitable``
-    (lift clearly above zero, ROI ≤ 0), ``no_clear_lift`` (interval of the lift includes zero),
-    ``not_evaluated`` (no baseline possible).
+    ``verdict``: ``worked`` (order lift clearly above zero and the whole ROI interval above
+    zero), ``not_profitable`` (lift clearly above zero, whole ROI interval below zero),
+    ``no_clear_return`` (lift clearly above zero, the ROI interval includes zero),
+    ``lift_no_cost`` (lift clearly above zero, no cost known), ``no_clear_lift`` (interval of the
+    lift includes zero), ``not_evaluated`` (no baseline possible).
+
+    Pull-forward is handled the same way for every campaign with a post window: its estimate
+    is subtracted whether or not the dip is significant (a test deciding whether to subtract
+    it would give two identical campaigns ROIs far apart), and its uncertainty widens the
+    interval of the net incremental GMV and ROI: ``net_incremental_gmv_low/high`` combine the
+    lift's and the pull-forward's interval half-widths in quadrature (the two estimates come
+    from different days of the same fit and are treated as independent).
     """
     t = windows.frame.merge(effects, on="promotion_id", how="left").merge(wstats, on="promotion_id", how="left")
     if t.empty:
@@ -197,13 +206,20 @@ def evaluate(windows: CampaignWindows, effects: pd.DataFrame, wstats: pd.DataFra
     t["incremental_profit"] = margin * t["net_incremental_gmv"] - t["total_cost"]
     has_cost = t["total_cost"] > 0
     t["roi"] = (t["incremental_profit"] / t["total_cost"]).where(has_cost)
-    t["roi_low"] = ((margin * (t["gmv_incremental_low"] - pf) - t["total_cost"]) / t["total_cost"]).where(has_cost)
-    t["roi_high"] = ((margin * (t["gmv_incremental_high"] - pf) - t["total_cost"]) / t["total_cost"]).where(has_cost)
-    sig = t["orders_lift_low"] > 0
+    inc = t["gmv_incremental"]
+    pf_lo = t["gmv_pullforward_low"].fillna(pf) if "gmv_pullforward_low" in t else pf
+    pf_hi = t["gmv_pullforward_high"].fillna(pf) if "gmv_pullforward_high" in t else pf
+    t["net_incremental_gmv_low"] = t["net_incremental_gmv"] - np.hypot(inc - t["gmv_incremental_low"], pf_hi - pf)
+    t["net_incremental_gmv_high"] = t["net_incremental_gmv"] + np.hypot(t["gmv_incremental_high"] - inc, pf - pf_lo)
+    t["roi_low"] = ((margin * t["net_incremental_gmv_low"] - t["total_cost"]) / t["total_cost"]).where(has_cost)
+    t["roi_high"] = ((margin * t["net_incremental_gmv_high"] - t["total_cost"]) / t["total_cost"]).where(has_cost)
+    sig = (t["orders_lift_low"] > 0).fillna(False)
     ok = t["status"] == "ok"
     t["verdict"] = np.select(
-        [~ok, ok & ~sig.fillna(False), ok & sig & (t["roi"].fillna(0.0) > 0), ok & sig],
-        ["not_evaluated", "no_clear_lift", "worked", "not_profitable"], default="not_evaluated")
+        [~ok, ok & ~sig, ok & sig & ~has_cost, ok & sig & (t["roi_low"] > 0), ok & sig & (t["roi_high"] < 0),
+         ok & sig],
+        ["not_evaluated", "no_clear_lift", "lift_no_cost", "worked", "not_profitable", "no_clear_return"],
+        default="not_evaluated")
     ordinary = daily.copy()
     in_any = np.zeros(len(ordinary), dtype=bool)
     dd = pd.to_datetime(ordinary["day"]).dt.date

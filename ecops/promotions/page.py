@@ -93,7 +93,7 @@ class PromotionsPage:
             return {"evaluated": 0, "total": len(self.campaigns), "net_incremental_gmv": 0.0, "paid": 0,
                     "with_roi": 0, "total_cost": 0.0, "dips": 0}
         return {"evaluated": len(ev), "total": len(self.campaigns),
-                "net_incremental_gmv": float(ev["net_incremental_gmv"].sum()), "paid": int((ev["roi"] > 0).sum()),
+                "net_incremental_gmv": float(ev["net_incremental_gmv"].sum()), "paid": int((ev["roi_low"] > 0).sum()),
                 "with_roi": int(ev["roi"].notna().sum()), "total_cost": float(ev["total_cost"].sum()),
                 "dips": int(ev["orders_dip_detected"].sum())}
 
@@ -185,7 +185,7 @@ def summary(page: PromotionsPage) -> list[tuple[str, dict]]:
     out: list[tuple[str, dict]] = []
     if t.empty:
         return out
-    paid = int((t["roi"] > 0).sum())
+    paid = int((t["roi_low"] > 0).sum())  # clearly paid back: the whole ROI interval above zero
     out.append(("promotions.sum.overall", {"n": len(t), "orders": float(t["net_incremental_orders"].sum()),
                                            "gmv": float(t["net_incremental_gmv"].sum()), "k": paid,
                                            "n_cost": int(t["roi"].notna().sum())}))
@@ -193,13 +193,19 @@ def summary(page: PromotionsPage) -> list[tuple[str, dict]]:
     if not worked.empty:
         b = worked.iloc[0]
         out.append(("promotions.sum.worked", {"names": tuple(worked["name"]), "best": b["name"], "roi": b["roi"],
-                                              "lift": b["orders_lift"]}))
+                                              "lift": b["orders_lift"], "lo": b["roi_low"], "hi": b["roi_high"]}))
     nopay = t[t["verdict"] == "not_profitable"].sort_values("roi")
     if not nopay.empty:
         w = nopay.iloc[0]
         out.append(("promotions.sum.not_profitable", {
             "names": tuple(nopay["name"]), "name": w["name"], "cost": w["total_cost"],
-            "profit": page.margin * w["net_incremental_gmv"], "roi": w["roi"]}))
+            "profit": page.margin * w["net_incremental_gmv"], "roi": w["roi"], "lo": w["roi_low"],
+            "hi": w["roi_high"]}))
+    unclear = t[t["verdict"] == "no_clear_return"].sort_values("roi")
+    if not unclear.empty:
+        u = unclear.iloc[0]
+        out.append(("promotions.sum.no_clear_return", {"names": tuple(unclear["name"]), "name": u["name"],
+                                                       "roi": u["roi"], "lo": u["roi_low"], "hi": u["roi_high"]}))
     nolift = t[t["verdict"] == "no_clear_lift"]
     if not nolift.empty:
         out.append(("promotions.sum.no_lift", {"names": tuple(nolift["name"])}))
@@ -299,13 +305,15 @@ def daily_takeaway(page: PromotionsPage, promotion_id: str, metric: str = "order
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
-    """Headline metrics for ``python -m ecops report``: incremental GMV with its interval and ROI per campaign."""
+    """Headline metrics for ``python -m ecops report``: incremental GMV and ROI per campaign, each with its
+    interval, and the verdict (``no_clear_return`` when the ROI interval includes zero)."""
     page = compute_page(ds, filters)
     out = []
     for r in page.evaluated.itertuples(index=False):
         out.append({"promotion_id": str(r.promotion_id), "incremental_gmv": _num(r.gmv_incremental, 2),
                     "ci_low": _num(r.gmv_incremental_low, 2), "ci_high": _num(r.gmv_incremental_high, 2),
-                    "roi": _num(r.roi)})
+                    "roi": _num(r.roi), "roi_low": _num(r.roi_low), "roi_high": _num(r.roi_high),
+                    "verdict": str(r.verdict)})
     return {"campaigns": out}
 
 

@@ -113,7 +113,11 @@ def _kpis(res: OverviewResult) -> Section:
     values = {"gmv": Num(cur.gmv, "money"), "orders": Num(cur.orders, "count"),
               "customers": Num(cur.customers, "count"), "aov": Num(cur.aov, "money", 1),
               "repeat": Num(cur.repeat_customer_rate, "pct")}
-    if prev is not None:
+    if res.sparse_from is not None:
+        takeaway = Text("overview.take.kpis_no_compare", values)
+        captions = [Text("overview.period_only", {"start": cur.start, "end": cur.end}),
+                    Text("overview.sparse_tail", {"day": res.sparse_from})]
+    elif prev is not None:
         takeaway = Text("overview.take.kpis", {**values, "gmv_change": _change(res, "gmv"),
                                                "orders_change": _change(res, "orders"),
                                                "pstart": prev.start, "pend": prev.end})
@@ -161,7 +165,10 @@ def _trend(res: OverviewResult, metric: str) -> Section:
         Column("aov", "overview.kpi.aov", "money_exact"),
         Column("complete", "overview.col.complete", "text", codes="core.bool"),
     ))
-    return Section("trend", _trend_heading(res, metric), takeaway,
+    captions = [Text("overview.trend.partial")] if (~res.trend["complete"].astype(bool)).any() else []
+    if res.sparse_from is not None:
+        captions.append(Text("overview.sparse_tail", {"day": res.sparse_from}))
+    return Section("trend", _trend_heading(res, metric), takeaway, captions=tuple(captions),
                    figure=Figure("overview.trend", {"trend": res.trend, "metric": metric}), tables=(table,))
 
 

@@ -280,12 +280,14 @@ def _clv(cv: ClvView) -> list[Section]:
         Kpi("portrait.clv.kpi.value", Num(r.total_clv, "money"),
             help=Text("portrait.clv.interval", {"lo": Num(r.total_clv_lower, "money"),
                                                 "hi": Num(r.total_clv_upper, "money")})),
-        Kpi("portrait.clv.kpi.alive", Num(s.mean_p_alive(), "pct")),
+        Kpi("portrait.clv.kpi.alive_repeat", Num(s.mean_p_alive_repeat(), "pct"),
+            help=Text("portrait.clv.kpi.alive_help", {"one_time": _share(s.one_time_share()),
+                                                      "all": Num(s.mean_p_alive(), "pct")})),
     )
     takeaway = Text("portrait.clv.takeaway", {
         "months": Num(s.horizon_months, "num", 0), "purchases": Num(r.total_purchases, "num", 0),
         "lo": Num(r.total_purchases_lower, "num", 0), "hi": Num(r.total_purchases_upper, "num", 0),
-        "value": Num(r.total_clv, "money"), "alive": _share(s.share_alive(0.5))})
+        "value": Num(r.total_clv, "money"), "alive": _share(s.share_alive_repeat(0.5))})
     bands = Table("clv_p_alive", s.p_alive_bands, (
         Column("band", "portrait.col.p_alive_band"), Column("customers", "portrait.col.customers", "count"),
         Column("expected_purchases", "portrait.col.expected_purchases", "num", digits=0),
@@ -310,12 +312,26 @@ def _clv(cv: ClvView) -> list[Section]:
         Section("clv", Text("portrait.clv.title"), takeaway, kpis=kpis),
         Section("p_alive", Text("portrait.clv.alive.title"),
                 Text("portrait.clv.alive.takeaway", {"share": Num(s.share_p_alive_below(0.4), "pct")}),
-                figure=Figure("portrait.p_alive", {"bands": s.p_alive_bands}), tables=(bands,)),
+                captions=_alive_vs_rfm(cv), figure=Figure("portrait.p_alive", {"bands": s.p_alive_bands}), tables=(bands,)),
         guarded("clv_segment", Text("portrait.clv.segment.title"), lambda: _clv_segments(cv)),
         Section("clv_top", Text("portrait.clv.top"), tables=(top, params)),
         backtest,
         method,
     ]
+
+
+def _alive_vs_rfm(cv: ClvView) -> tuple[Text, ...]:
+    """How P(alive) relates to RFM's "lost": one-time buyers are alive by construction in BG/NBD."""
+    s, by = cv.clv, cv.by_segment
+    out = [Text("portrait.clv.alive.one_time", {"share": _share(s.one_time_share())})]
+    lost = by[by["segment"] == "lost"] if not by.empty else by
+    if len(lost):
+        row = lost.iloc[0]
+        p_rep = row["p_alive_repeat"]
+        out.append(Text("portrait.clv.alive.rfm", {
+            "lost": _share(row["customers"] / by["customers"].sum()), "once": _share(row["one_time_share"]),
+            "p": Num(p_rep if p_rep == p_rep else None, "pct")}))
+    return tuple(out)
 
 
 def _clv_segments(cv: ClvView) -> Section:
@@ -326,7 +342,10 @@ def _clv_segments(cv: ClvView) -> Section:
     top = by.loc[by["clv_share"].idxmax()]
     table = Table("clv_by_segment", by, (
         Column("segment", "portrait.col.segment", codes="portrait.seg"),
-        Column("customers", "portrait.col.customers", "count"), Column("p_alive", "portrait.col.p_alive_mean", "pct"),
+        Column("customers", "portrait.col.customers", "count"),
+        Column("one_time_share", "portrait.col.one_time_share", "pct"),
+        Column("p_alive", "portrait.col.p_alive_mean", "pct"),
+        Column("p_alive_repeat", "portrait.col.p_alive_repeat", "pct"),
         Column("expected_purchases", "portrait.col.expected_purchases", "num", digits=0),
         Column("clv", "portrait.col.clv", "money_exact"), Column("clv_share", "portrait.col.clv_share", "pct")))
     return Section("clv_segment", heading, Text("portrait.clv.segment.takeaway", {

@@ -46,8 +46,8 @@ def _take(item: tuple[str, dict] | None) -> Text | None:
 def view_of(res: PricingPage, sku_category: str = "") -> View:
     """The view of a pricing result."""
     el = res.elasticity
-    est = el.estimated
-    cats = tuple(str(c) for c in est["category"])
+    est = el.usable
+    cats = tuple(str(c) for c in el.estimated["category"])
     params = {"categories": cats, "names": {c: category(c) for c in cats},
               "sku_category": sku_category if sku_category in cats else (cats[0] if cats else "")}
     if res.empty:
@@ -100,7 +100,9 @@ def _elasticity(res: PricingPage, tk: dict) -> Section:
         Column("dispersion", "pricing.col.dispersion", "num", digits=2),
         Column("zero_share", "pricing.col.zero_share", "pct"),
         Column("price_variation", "pricing.col.price_variation", "num", digits=3),
-        Column("p_value", "pricing.col.p_value", "num", digits=3)))
+        Column("p_value", "pricing.col.p_value", "num", digits=3),
+        Column("usable", "pricing.col.usable", codes="core.bool"),
+        Column("reason", "pricing.col.reason", codes="pricing.col.reason_code")))
     return Section("elasticity", Text("pricing.h.elasticity"), _take(tk.get("elasticity")),
                    figure=Figure("pricing.elasticity", {"categories": el.estimated}), tables=(table,))
 
@@ -112,6 +114,9 @@ def _reading(res: PricingPage) -> Section:
         cat = category(r.category)
         if r.status != "ok":
             items.append(Text("pricing.reading_missing", {"cat": cat, "why": Text(f"pricing.why.{r.status}")}))
+        elif not r.usable:
+            items.append(Text("pricing.reading_unusable", {"cat": cat, "e": r.elasticity, "lo": r.ci_low,
+                                                           "hi": r.ci_high, "why": _reason(r)}))
         elif r.elasticity < 0:
             items.append(Text("pricing.reading", {"cat": cat, "e": r.elasticity, "lo": r.ci_low, "hi": r.ci_high,
                                                   "n": r.n, "loss": -r.units_change_10pct,
@@ -120,6 +125,16 @@ def _reading(res: PricingPage) -> Section:
             items.append(Text("pricing.reading_up", {"cat": cat, "e": r.elasticity, "lo": r.ci_low, "hi": r.ci_high,
                                                      "n": r.n}))
     return Section("reading", Text("pricing.h.reading"), bullets=tuple(items))
+
+
+def _reason(r: Any) -> Text:
+    """Why a fitted elasticity is not usable, with the evidence (:func:`ecops.pricing.usability`)."""
+    need = pricing.USABILITY
+    values = {"quantity_tiers": {"slope": r.tier_slope},
+              "few_periods": {"periods": Num(r.periods_seen, "count"), "need": need["min_periods"]},
+              "few_skus": {"skus": Num(r.skus_repeat, "count"), "need": need["min_skus"]},
+              "no_time_variation": {"moving": Num(r.skus_moving, "count"), "skus": Num(r.skus_repeat, "count")}}
+    return Text(f"pricing.reason.{r.reason}", values.get(r.reason, {}))
 
 
 def _sku(res: PricingPage, cat: str) -> Section:
@@ -173,18 +188,22 @@ def _optimal(res: PricingPage, tk: dict) -> Section:
             items.append(Text("pricing.optimal.item_price", {
                 "cat": cat, "now": r.price, "margin": r.margin, "price": r.optimal_price, "change": r.change,
                 "lo": r.optimal_low, "hi": hi, "omargin": r.optimal_margin,
-                "extra": Text("pricing.optimal.extrapolated") if r.extrapolated else ""}))
+                "extra": Text("pricing.optimal.extrapolated", {"lerner": r.lerner_price, "bound": r.bound})
+                if r.extrapolated else ""}))
         else:
             items.append(Text("pricing.optimal.item", {"cat": cat, "status": Text(f"pricing.status.{r.status}")}))
     table = Table("optimal_price", res.optimal, (
         _CATEGORY, Column("status", "pricing.col.status", codes="pricing.status"),
         Column("price", "pricing.col.price_now", "money_exact"), Column("unit_cost", "pricing.col.unit_cost", "money_exact"),
         Column("margin", "pricing.col.margin", "pct"), Column("elasticity", "pricing.col.elasticity", "num", digits=2),
+        Column("lerner_price", "pricing.col.lerner_price", "money_exact"),
         Column("optimal_price", "pricing.col.optimal_price", "money_exact"),
         Column("optimal_low", "pricing.col.optimal_low", "money_exact"),
         Column("optimal_high", "pricing.col.optimal_high", "money_exact"),
         Column("change", "pricing.col.change", "pct_change"), Column("optimal_margin", "pricing.col.optimal_margin", "pct"),
-        Column("extrapolated", "pricing.col.extrapolated", codes="core.bool")))
+        Column("bound", "pricing.col.bound", "pct"),
+        Column("extrapolated", "pricing.col.extrapolated", codes="core.bool"),
+        Column("reason", "pricing.col.reason", codes="pricing.col.reason_code")))
     return Section("optimal", heading, _take(tk.get("optimal")), bullets=tuple(items),
                    captions=(Text("pricing.optimal.assumptions"),),
                    figure=Figure("pricing.optimal", {"optimal": res.optimal}), tables=(table,), actions=_reprice(res))
@@ -217,6 +236,9 @@ def _reprice(res: PricingPage, top: int = 3) -> tuple[Action, ...]:
 def _whatif(w: WhatIf) -> Section:
     heading = Text("pricing.h.whatif")
     if not w.available:
+        if w.category != pricing.ALL_PRODUCTS:  # a fitted category whose estimate failed the checks
+            return Section("whatif", heading, Text("pricing.whatif.unusable", {"cat": category(w.category)}),
+                           tone="missing")
         return Section("whatif", heading, Text("pricing.whatif.none"), tone="missing")
 
     def kpi(label: str, now: float, value: float, lo: float, hi: float, fmt: str) -> Kpi:

@@ -194,13 +194,21 @@ def _compare(cmp: SegmentComparison | None, names: Mapping[str, Value]) -> Secti
     takeaway = Text("segments.compare.sig" if bool(row["significant"]) else "segments.compare.nosig", {
         "a": a, "b": b, "ratio": Num(row["b"] / row["a"] if row["a"] else None, "num", 2),
         "lo": Num(row["lower"], "money"), "hi": Num(row["upper"], "money")})
+    captions = ()
+    rep = cmp.table.set_index("metric").loc["repeat_rate"]
+    if rep["lower"] is not None and rep["upper"] is not None and rep["lower"] == rep["lower"]:
+        # an interval that includes zero is "no clear difference", never a finding
+        captions = (Text("segments.compare.repeat_sig" if bool(rep["significant"]) else "segments.compare.repeat_nosig",
+                         {"a": a, "b": b, "ra": Num(rep["a"], "pct"), "rb": Num(rep["b"], "pct"),
+                          "d": Num(rep["difference"], "pp_change"), "lo": Num(rep["lower"], "pp_change"),
+                          "hi": Num(rep["upper"], "pp_change")}),)
     # Metrics as columns (each in its own format); rows: a, b, b − a and the interval of the difference.
     frame = cmp.table.set_index("metric")[["a", "b", "difference", "lower", "upper"]].T.reset_index(drop=True)
     frame.insert(0, "row", [a, b, Text("segments.col.difference"), Text("segments.col.lower95"),
                             Text("segments.col.upper95")])
     table = Table(f"compare_{cmp.dimension}", frame, (
         Column("row", "segments.col.segment"), *(_COLUMNS[m] for m in cmp.table["metric"] if m in _COLUMNS)))
-    return Section("compare", heading, takeaway, figure=Figure("segments.compare", {"comparison": cmp, "a": a, "b": b}),
+    return Section("compare", heading, takeaway, captions=captions, figure=Figure("segments.compare", {"comparison": cmp, "a": a, "b": b}),
                    tables=(table,))
 
 
