@@ -180,14 +180,6 @@ def test_a_catalogue_over_the_row_cap_keeps_the_top_skus(sample, monkeypatch):
     assert set(res.abc_xyz.skus["product_id"]) == set(top40)
 
 
-def test_html_report_sections(sample_ds, wres):
-    secs = wh.html_sections(sample_ds, None, "en")
-    assert [s.heading for s in secs] == ["ABC (value) × XYZ (demand variability)", "Weekly demand forecast",
-                                         "Slow movers and overstock (库存积压)"]
-    assert f"{wres.forecast.wape * 100:.1f}%" in secs[1].takeaway
-    assert secs[2].takeaway.startswith("8 SKUs are overstocked") and secs[-1].notes
-
-
 # ------------------------------------------------------------------ policy totals and placeholders by hand
 
 
