@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -135,3 +138,15 @@ def break_even_figure(be: BreakEvenResult, lang: str = "zh") -> go.Figure:
     fig.update_layout(margin=_MARGIN, height=380, xaxis_title=i18n.t("logistics.calc.axis_volume", lang),
                       yaxis_title=i18n.t("logistics.calc.axis_cost", lang), legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+#: Figures of the logistics view (``Figure("logistics.<name>", data)``), drawn in ``lang``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "components": lambda d, lang, cur: components_figure(d["cost"], lang),
+    "by": lambda d, lang, cur: by_dimension_figure(d["cost"], d["dim"], lang),
+    "hist": lambda d, lang, cur: histogram_figure(d["dlv"], lang),
+    "region": lambda d, lang, cur: region_figure(d["dlv"], lang),
+    "month": lambda d, lang, cur: month_figure(d["dlv"], lang),
+    "scorecard": lambda d, lang, cur: scorecard_figure(d["sc"], lang, cur or "¥"),
+    "break_even": lambda d, lang, cur: break_even_figure(d["be"], lang),
+}
