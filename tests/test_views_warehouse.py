@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 import pytest
 from support.apptest import page_words, run_page
+from support.views import assert_labelled, assert_said_in, keys
 
 from ecops import i18n, report, warehouse
-from ecops.render import serialise, words
-from ecops.views import BUILDERS, Kpi, Text, View
+from ecops.render import serialise
+from ecops.views import BUILDERS, Kpi
 from ecops.views import warehouse as vw
-
-
-def _keys(v: View) -> set[str]:
-    """Every i18n key a view asks for: headings, sentences and nested values, KPI labels and helps, columns, codes."""
-    found: set[str] = set()
-
-    def text(t: Text | str | None) -> None:
-        if isinstance(t, str):
-            found.add(t)
-        elif t is not None:
-            found.add(t.key)
-            for value in t.values.values():
-                if isinstance(value, Text):
-                    text(value)
-
-    for s in v.sections:
-        for t in (s.heading, s.takeaway, *s.captions, *s.bullets, *s.notes):
-            text(t)
-        for k in s.kpis:
-            text(k.label)
-            text(k.help)
-        for tbl in s.tables:
-            for c in tbl.columns:
-                text(c.label)
-                if c.codes:
-                    found.update(f"{c.codes}.{x}" for x in tbl.frame[c.name].dropna().unique())
-        for a in s.actions:
-            text(a.text)
-            text(a.basis)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +61,7 @@ def test_slow_mover_action_is_excess_units_times_unit_cost(sample, wview, wres):
 
 def test_every_key_the_view_asks_for_exists(wview, minimal_ds):
     for v in (wview, vw.build(minimal_ds)):
-        unknown = sorted(k for k in _keys(v) if k not in i18n.catalog())
+        unknown = sorted(k for k in keys(v) if k not in i18n.catalog())
         assert not unknown, unknown
         for s in v.sections:
             for tbl in s.tables:
@@ -101,28 +70,13 @@ def test_every_key_the_view_asks_for_exists(wview, minimal_ds):
 
 
 def test_tables_show_no_raw_column_names_or_long_fractions(sample_ds, wview):
-    for lang in ("zh", "en"):
-        for s in wview.sections:
-            for tbl in s.tables:
-                headers = [words.column_label(c, lang) for c in tbl.columns]
-                assert not [h for h in headers if re.fullmatch(r"[a-z]+(_[a-z]+)+", h)], (tbl.name, headers)
-    # the report's tables: no 4-decimal fraction and no None
-    doc = report.html_document(sample_ds, None, "zh", sections=["warehouse"])
-    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", doc, flags=re.S)]
-    assert cells and not [c for c in cells if re.fullmatch(r"-?0\.\d{4,}", c.strip()) or c.strip() in ("None", "nan")]
+    assert_labelled(wview, report.html_document(sample_ds, None, "zh", sections=["warehouse"]))
 
 
 def test_page_and_report_say_the_same(sample_ds, wview):
     """The Streamlit page and the HTML report are renderings of one view: every takeaway reads the same."""
     page = page_words(run_page("warehouse", sample_ds, lang="en"))
-    doc = html.unescape(re.sub(r"<[^>]+>", "", report.html_document(sample_ds, None, "en", sections=["warehouse"])))
-    said = [words.say(s.takeaway, "en", "¥") for s in wview.sections if s.takeaway is not None]
-    said += [words.say(a.text, "en", "¥") for a in wview.actions]
-    assert len(said) >= 8
-    for text in said:
-        plain = text.replace("**", "")
-        assert plain in page.replace("**", ""), plain
-        assert plain in doc.replace("**", ""), plain
+    assert_said_in(wview, page, report.html_document(sample_ds, None, "en", sections=["warehouse"]), at_least=8)
 
 
 def test_registered_and_serialised(sample_ds, wview):
