@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
 from ecops.stats import wilson
@@ -52,8 +51,6 @@ __all__ = [
     "compute_page",
     "cost_structure",
     "delivery_performance",
-    "label",
-    "localise",
     "logistics_frame",
     "recalculate",
     "report_section",
@@ -70,19 +67,8 @@ DIMENSIONS: tuple[str, ...] = ("region", "carrier", "warehouse", "month")
 _MISSING = "(unknown)"
 #: Public name of the member for orders without a region / carrier / warehouse.
 UNKNOWN = _MISSING
-#: Placeholder members → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder members → their i18n keys (translated when shown, by the views and charts).
 PLACEHOLDERS: dict[str, str] = {_MISSING: "logistics.placeholder.unknown"}
-
-
-def label(value: str, lang: str = "zh") -> str:
-    """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
-    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh",
-             columns: tuple[str, ...] = ("region", "carrier", "warehouse", "warehouse_id", "key")) -> pd.DataFrame:
-    """A copy of ``frame`` for display with placeholder members of ``columns`` translated (index too)."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns, index=True)
 
 
 # --------------------------------------------------------------------------- data access

@@ -102,9 +102,12 @@ def test_placeholder_labels_translate_when_shown():
     table = Table("t", frame, (Column("category", "pricing.col.category", value_keys=pricing.PLACEHOLDERS),))
     assert list(words.labelled(table, "zh").iloc[:, 0]) == ["（未分类）", "数码"]
     assert list(frame["category"]) == [pricing.NO_CATEGORY, "数码"]  # the result itself is left as it is
-    sc = pd.DataFrame({"carrier": ["顺丰", logistics.UNKNOWN], "orders": [3, 1]}).set_index("carrier")
-    shown = logistics.localise(sc, "zh")
-    assert list(shown.index) == ["顺丰", "（未记录）"] and logistics.label(logistics.UNKNOWN, "en") == "(not recorded)"
+    from ecops.charts import logistics as logistics_charts
+
+    sc = pd.DataFrame({"carrier": ["顺丰", logistics.UNKNOWN], "orders": [3, 1]})
+    table = Table("sc", sc, (Column("carrier", "logistics.col.carrier", value_keys=logistics.PLACEHOLDERS),))
+    assert list(words.labelled(table, "zh").iloc[:, 0]) == ["顺丰", "（未记录）"]
+    assert logistics_charts.label(logistics.UNKNOWN, "en") == "(not recorded)"
     assert profit.label("region", profit.NONE, "zh") == "（未记录）"
     assert profit.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
     from ecops.render.words import value_text

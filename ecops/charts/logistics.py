@@ -10,11 +10,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.logistics import BreakEvenResult, CostStructure, DeliveryPerformance, label
+from ecops.logistics import PLACEHOLDERS, BreakEvenResult, CostStructure, DeliveryPerformance
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _COLOURS = {"transport": "#2471A3", "warehousing": "#D4AC0D", "delivery": "#1E8449", "packaging": "#884EA0",
             "freight": "#2471A3"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def _label(component: str, lang: str) -> str:
