@@ -61,8 +61,6 @@ __all__ = [
     "eoq",
     "inventory_frame",
     "inventory_status",
-    "label",
-    "localise",
     "replenishment",
     "report_section",
     "safety_stock",
@@ -82,7 +80,7 @@ MAX_SKUS = 20_000  # SKUs kept when the SKU-week table would exceed the dataset'
 DEFAULT_COST_RATIO = 0.6  # unit cost assumed as 60% of price when the data has no cost
 #: Category of SKUs without one, where results group by category (turnover, category forecasts), and
 #: its translation when shown: the forecast module's, so category forecasts of both share their keys.
-NO_CATEGORY, PLACEHOLDERS, label, localise = fc.NO_CATEGORY, fc.PLACEHOLDERS, fc.label, fc.localise
+NO_CATEGORY, PLACEHOLDERS = fc.NO_CATEGORY, fc.PLACEHOLDERS
 
 
 # --------------------------------------------------------------------------- pure building blocks

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ecops import forecast
+from ecops.charts import warehouse as charts
 from ecops.ui import components as ui
 from ecops.ui import render, state
 from ecops.views import warehouse as view
@@ -49,7 +49,7 @@ with st.spinner(t("warehouse.title") + "…"):
     v = state.cached(view.build, ds, f, series=series, **params)
 with c[3]:
     extra = ui.multiselect(t("warehouse.param.extra"), "extra", list(v.params.get("forecast_options", ())), [],
-                           format_func=lambda k: forecast.label(k, lang))
+                           format_func=lambda k: charts.label(k, lang))
 if extra:
     v = state.cached(view.build, ds, f, series=series, forecast_keys=tuple(extra), **params)
 
@@ -68,7 +68,7 @@ for tab, ids in zip(tabs, view.TABS.values(), strict=True):
             if sid == "forecast" and v.params.get("series_keys"):
                 keys = list(v.params["series_keys"])
                 ui.select(t("warehouse.param.series"), "series", keys, keys[0],
-                          format_func=lambda k: forecast.label(k, lang))
+                          format_func=lambda k: charts.label(k, lang))
             if sid in shown:
                 render.section(shown[sid], v.page)
         if ids == ("turnover",) and "turnover" not in shown:

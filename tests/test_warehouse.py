@@ -211,9 +211,15 @@ def test_missing_categories_are_named_in_the_chosen_language():
 
     # Category forecasts built here and in ecops.forecast share their key for "no category".
     assert wh.NO_CATEGORY == fc.NO_CATEGORY
-    assert wh.label(wh.NO_CATEGORY, "zh") == "（未分类）" and wh.label(wh.NO_CATEGORY, "en") == "(no category)"
-    assert wh.label("数码", "zh") == "数码"
+    from ecops.charts.warehouse import label
+    from ecops.render import words
+    from ecops.views import Column, Table
+
+    assert label(wh.NO_CATEGORY, "zh") == "（未分类）" and label(wh.NO_CATEGORY, "en") == "(no category)"
+    assert label("数码", "zh") == "数码"
     frame = pd.DataFrame({"category": [wh.NO_CATEGORY, "数码"], "key": ["数码", wh.NO_CATEGORY]})
-    shown = wh.localise(frame, "zh")
-    assert list(shown["category"]) == ["（未分类）", "数码"] and list(shown["key"]) == ["数码", "（未分类）"]
+    table = Table("t", frame, (Column("category", "warehouse.col.category", value_keys=wh.PLACEHOLDERS),
+                               Column("key", "warehouse.col.key", value_keys=wh.PLACEHOLDERS)))
+    shown = words.labelled(table, "zh")
+    assert list(shown.iloc[:, 0]) == ["（未分类）", "数码"] and list(shown.iloc[:, 1]) == ["数码", "（未分类）"]
     assert list(frame["category"]) == [wh.NO_CATEGORY, "数码"]

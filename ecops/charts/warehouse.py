@@ -13,17 +13,22 @@ from ecops import i18n
 from ecops.forecast import ForecastResult
 from ecops.warehouse import (
     ABC,
+    PLACEHOLDERS,
     XYZ,
     AbcXyzResult,
     InventoryResult,
     PolicyResult,
     SlottingResult,
     SlowMoverResult,
-    label,
 )
 
-__all__ = ["FIGURES", "accuracy_figure", "forecast_figure", "matrix_figure", "risk_figure", "slotting_figure",
+__all__ = ["FIGURES", "accuracy_figure", "forecast_figure", "label", "matrix_figure", "risk_figure", "slotting_figure",
            "slow_figure", "turnover_figure"]
+
+def label(key: str, lang: str = "zh") -> str:
+    """Display name of a series key: the "(none)" category placeholder translated, SKUs and categories as they are."""
+    return i18n.placeholder_label(key, PLACEHOLDERS, lang)
+
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _ZONE_COLOURS = {"A": "#1E8449", "B": "#D4AC0D", "C": "#922B21"}
