@@ -40,7 +40,6 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
-from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc
 
@@ -52,8 +51,6 @@ __all__ = [
     "croston_sba",
     "forecast_demand",
     "forecast_series",
-    "label",
-    "localise",
     "seasonal_index",
     "seasonal_naive",
     "ses_fit",
@@ -70,18 +67,8 @@ _MIN_SEASON_HISTORY = SEASON + 8  # a seasonal index needs a year plus a few wee
 By = Literal["sku", "category"]
 #: Series key of the lines whose product has no category (category forecasts).
 NO_CATEGORY = "(none)"
-#: Placeholder keys → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder keys → their i18n keys (translated when shown, by the views and charts).
 PLACEHOLDERS: dict[str, str] = {NO_CATEGORY: "warehouse.placeholder.no_category"}
-
-
-def label(key: str, lang: str = "zh") -> str:
-    """Display name of a series key: the "(none)" category placeholder translated, SKUs and categories as they are."""
-    return i18n.placeholder_label(key, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh", columns: tuple[str, ...] = ("key", "category")) -> pd.DataFrame:
-    """A copy of ``frame`` for display with the placeholder values of ``columns`` translated (the result is kept)."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns)
 
 
 # --------------------------------------------------------------------------- helpers

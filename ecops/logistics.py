@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
 from ecops.stats import wilson
@@ -52,9 +51,6 @@ __all__ = [
     "compute_page",
     "cost_structure",
     "delivery_performance",
-    "html_sections",
-    "label",
-    "localise",
     "logistics_frame",
     "recalculate",
     "report_section",
@@ -71,19 +67,8 @@ DIMENSIONS: tuple[str, ...] = ("region", "carrier", "warehouse", "month")
 _MISSING = "(unknown)"
 #: Public name of the member for orders without a region / carrier / warehouse.
 UNKNOWN = _MISSING
-#: Placeholder members → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder members → their i18n keys (translated when shown, by the views and charts).
 PLACEHOLDERS: dict[str, str] = {_MISSING: "logistics.placeholder.unknown"}
-
-
-def label(value: str, lang: str = "zh") -> str:
-    """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
-    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
-
-
-def localise(frame: pd.DataFrame, lang: str = "zh",
-             columns: tuple[str, ...] = ("region", "carrier", "warehouse", "warehouse_id", "key")) -> pd.DataFrame:
-    """A copy of ``frame`` for display with placeholder members of ``columns`` translated (index too)."""
-    return i18n.localise_columns(frame, PLACEHOLDERS, lang, columns, index=True)
 
 
 # --------------------------------------------------------------------------- data access
@@ -758,56 +743,3 @@ def recalculate(be: BreakEvenResult, *, fixed_self: float, var_self: float, fixe
     months = pd.Series(be.monthly["orders"].to_numpy(dtype=float), index=be.monthly["month"])
     return break_even(months, fixed_self=fixed_self, var_self=var_self, fixed_3pl=fixed_3pl, var_3pl=var_3pl,
                       hybrid_share=hybrid_share)
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report: cost structure, delivery time, carrier scorecard."""
-    from ecops.charts import logistics as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt: Any) -> str:
-        return i18n.t(key, lang, **fmt)
-
-    def pct(x: float | None, digits: int = 1) -> str:
-        return "—" if x is None or not math.isfinite(x) else f"{x * 100:.{digits}f}%"
-
-    def money(x: float | None) -> str:
-        return "—" if x is None or not math.isfinite(x) else f"{ds.currency}{x:,.2f}"
-
-    res = compute_page(ds, filters)
-    cost, dlv, sc = res.cost, res.delivery, res.scorecard
-    out = []
-    if cost is not None:
-        top, share, per_order = cost.top_component()
-        out.append(ReportSection(
-            heading=t("logistics.h.components"),
-            takeaway=t("logistics.take.components", top=t(f"logistics.component.{top}"), share=pct(share),
-                       per_order=money(per_order), gmv=pct(cost.share_of_gmv, 2)),
-            figures=(charts.components_figure(cost, lang), charts.by_dimension_figure(cost, "month", lang)),
-            tables=(cost.components,)))
-    if dlv is not None and dlv.p50_days is not None:
-        take = (t("logistics.take.hist", p50=f"{dlv.p50_days:.1f}", p90=f"{dlv.p90_days:.1f}",
-                  on_time=pct(dlv.on_time_rate), lo=pct(dlv.on_time_ci[0]), hi=pct(dlv.on_time_ci[1]))
-                if dlv.on_time_rate is not None else
-                t("logistics.take.hist_no_promise", p50=f"{dlv.p50_days:.1f}", p90=f"{dlv.p90_days:.1f}"))
-        out.append(ReportSection(heading=t("logistics.h.hist"), takeaway=take,
-                                 figures=(charts.histogram_figure(dlv, lang),),
-                                 tables=(localise(dlv.by_region, lang),) if dlv.by_region is not None else ()))
-    if sc is not None and "per_order" in sc and "on_time_rate" in sc:
-        sm = scorecard_summary(sc)
-        best, cheap = sm["best"], sm["cheap"]
-        take = t("logistics.take.scorecard", best=label(best["carrier"], lang), best_rate=pct(best["on_time_rate"]),
-                 best_cost=money(best["per_order"]), cheap=label(cheap["carrier"], lang),
-                 cheap_cost=money(cheap["per_order"]),
-                 cheap_rate=pct(cheap["on_time_rate"]))
-        if sm["dominated"]:
-            take += t("logistics.take.dominated", names=", ".join(label(n, lang) for n in sm["dominated"]))
-        out.append(ReportSection(heading=t("logistics.h.scorecard"), takeaway=take,
-                                 figures=(charts.scorecard_figure(sc, lang, ds.currency),),
-                                 tables=(localise(sc, lang),)))
-    if not out:
-        out.append(ReportSection(heading=t("logistics.title"), takeaway=t("logistics.need_cost")))
-    last = out[-1]
-    out[-1] = ReportSection(heading=last.heading, takeaway=last.takeaway, figures=last.figures, tables=last.tables,
-                            notes=t("logistics.method"))
-    return out

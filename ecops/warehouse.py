@@ -42,7 +42,6 @@ import sqlalchemy as sa
 from scipy import stats
 
 from ecops import forecast as fc
-from ecops import i18n
 from ecops.dataset import Dataset, DatasetError, Filters
 from ecops.dialect import date_trunc
 
@@ -60,11 +59,8 @@ __all__ = [
     "compute_page",
     "demand_frame",
     "eoq",
-    "html_sections",
     "inventory_frame",
     "inventory_status",
-    "label",
-    "localise",
     "replenishment",
     "report_section",
     "safety_stock",
@@ -84,7 +80,7 @@ MAX_SKUS = 20_000  # SKUs kept when the SKU-week table would exceed the dataset'
 DEFAULT_COST_RATIO = 0.6  # unit cost assumed as 60% of price when the data has no cost
 #: Category of SKUs without one, where results group by category (turnover, category forecasts), and
 #: its translation when shown: the forecast module's, so category forecasts of both share their keys.
-NO_CATEGORY, PLACEHOLDERS, label, localise = fc.NO_CATEGORY, fc.PLACEHOLDERS, fc.label, fc.localise
+NO_CATEGORY, PLACEHOLDERS = fc.NO_CATEGORY, fc.PLACEHOLDERS
 
 
 # --------------------------------------------------------------------------- pure building blocks
@@ -780,44 +776,3 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
         "forecast_wape": _num(f.wape) if f else None,
         "baseline_wape": _num(f.baseline_wape) if f else None,
     }
-
-
-def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh") -> list:
-    """Sections of the standalone HTML report: ABC × XYZ, forecast accuracy, slow movers."""
-    from ecops.charts import warehouse as charts
-    from ecops.export import ReportSection
-
-    def t(key: str, **fmt) -> str:
-        return i18n.t(key, lang, **fmt)
-
-    def pct(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
-
-    def money(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.0f}"
-
-    res = compute_page(ds, filters)
-    ax, fr, slow = res.abc_xyz, res.forecast, res.slow
-    a_skus, a_value = ax.shares("A")
-    out = [ReportSection(
-        heading=t("warehouse.h.matrix"),
-        takeaway=t("warehouse.take.matrix", a=ax.counts()["A"], a_share=pct(a_skus), a_value=pct(a_value),
-                   stable=ax.cell("A", "X"), erratic=ax.cell("A", "Z")),
-        figures=(charts.matrix_figure(ax, lang),), tables=(ax.matrix,))]
-    if fr is not None and fr.wape is not None:
-        key = "warehouse.take.forecast" if (fr.improvement or 0) > 0 else "warehouse.take.forecast_worse"
-        out.append(ReportSection(
-            heading=t("warehouse.h.forecast"),
-            takeaway=t(key, h=fr.horizon, wape=pct(fr.wape), base=pct(fr.baseline_wape), better=pct(fr.improvement),
-                       n=len(fr.accuracy)),
-            figures=(charts.forecast_figure(fr, fr.keys[0], lang), charts.accuracy_figure(fr, lang)),
-            tables=(localise(fr.accuracy, lang),)))
-    if slow.count:
-        take = (t("warehouse.take.slow_inv", n=slow.count, days=f"{slow.overstock_days:.0f}",
-                  excess=money(slow.excess_value), excess_avg=money(slow.excess_avg_value))
-                if slow.basis == "inventory" else t("warehouse.take.slow_demand", n=slow.count))
-        out.append(ReportSection(heading=t("warehouse.h.slow"), takeaway=take,
-                                 figures=(charts.slow_figure(slow, lang),), tables=(localise(slow.skus, lang),)))
-    out[-1] = ReportSection(heading=out[-1].heading, takeaway=out[-1].takeaway, figures=out[-1].figures,
-                            tables=out[-1].tables, notes=t("warehouse.method"))
-    return out

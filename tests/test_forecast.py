@@ -256,8 +256,13 @@ def test_forecast_demand_beats_seasonal_naive_and_recent_means_on_the_sample(sam
 
 
 def test_category_placeholder_is_translated_when_shown():
-    assert fc.label(fc.NO_CATEGORY, "zh") == "（未分类）" and fc.label(fc.NO_CATEGORY, "en") == "(no category)"
-    assert fc.label("服饰", "en") == "服饰"
+    from ecops.charts.warehouse import label
+    from ecops.render import words
+    from ecops.views import Column, Table
+
+    assert label(fc.NO_CATEGORY, "zh") == "（未分类）" and label(fc.NO_CATEGORY, "en") == "(no category)"
+    assert label("服饰", "en") == "服饰"
     frame = pd.DataFrame({"key": [fc.NO_CATEGORY, "数码"], "forecast": [1.0, 2.0]})
-    assert list(fc.localise(frame, "zh")["key"]) == ["（未分类）", "数码"]
+    table = Table("f", frame, (Column("key", "warehouse.col.key", value_keys=fc.PLACEHOLDERS),))
+    assert list(words.labelled(table, "zh").iloc[:, 0]) == ["（未分类）", "数码"]
     assert list(frame["key"]) == [fc.NO_CATEGORY, "数码"]

@@ -169,12 +169,3 @@ def test_break_even_by_hand():
     assert be.best == "hybrid"
     never = lg.break_even(months, var_self=12.0, var_3pl=10.0)
     assert never.break_even_self is None
-
-
-def test_html_report_sections(sample_ds, flat_ds, lres):
-    secs = lg.html_sections(sample_ds, None, "en")
-    assert [s.heading for s in secs] == ["Cost by component", "Delivery time distribution",
-                                         "Carrier scorecard: cost vs on-time"]
-    assert f"{lres.delivery.on_time_rate * 100:.1f}%" in secs[1].takeaway
-    assert "邮政EMS" in secs[2].takeaway and secs[-1].notes
-    assert "shipments" in lg.html_sections(flat_ds, None, "en")[0].takeaway

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
-from support.apptest import page_text as _text
+from support.apptest import page_words as _text
 from support.apptest import run_page
 
 from ecops import logistics
@@ -126,7 +126,8 @@ def test_missing_carrier_is_named_in_chinese(sample):
     text = _text(at)
     assert "（未记录）" in text and logistics.UNKNOWN not in text
     tables = [df.value for df in at.dataframe]
-    carriers = [set(df["carrier"].astype(str)) for df in tables if "carrier" in df.columns]
+    # tables carry translated headers: 承运商 is the carrier column
+    carriers = [set(df["承运商"].astype(str)) for df in tables if "承运商" in df.columns]
     assert any("（未记录）" in c for c in carriers) and not any(logistics.UNKNOWN in c for c in carriers)
     # Chart labels too: the by-carrier bars and the histogram legend.
     # Decoded, not searched as raw JSON: plotly escapes non-ASCII as \uXXXX unless orjson happens to be installed.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
-from support.apptest import page_text as _text
+from support.apptest import page_words as _text
 from support.apptest import run_page
 
 from ecops import warehouse
@@ -118,8 +118,9 @@ def test_missing_categories_are_named_in_chinese(sample):
     assert warehouse.NO_CATEGORY not in text
     assert "（未分类）" in at.selectbox(key="w.series").options
     shown = [df.value for df in at.dataframe]
-    for col in ("key", "category"):
+    # Tables carry translated headers: 预测对象 is the forecast series, 品类 the category.
+    for col in ("预测对象", "品类"):
         with_col = [df[col].astype(str) for df in shown if col in df.columns]
         assert with_col and all(warehouse.NO_CATEGORY not in set(c) for c in with_col)
-    assert any("（未分类）" in set(df["key"].astype(str)) for df in shown if "key" in df.columns)
-    assert any("（未分类）" in set(df["category"].astype(str)) for df in shown if "category" in df.columns)
+    assert any("（未分类）" in set(df["预测对象"].astype(str)) for df in shown if "预测对象" in df.columns)
+    assert any("（未分类）" in set(df["品类"].astype(str)) for df in shown if "品类" in df.columns)

@@ -180,14 +180,6 @@ def test_a_catalogue_over_the_row_cap_keeps_the_top_skus(sample, monkeypatch):
     assert set(res.abc_xyz.skus["product_id"]) == set(top40)
 
 
-def test_html_report_sections(sample_ds, wres):
-    secs = wh.html_sections(sample_ds, None, "en")
-    assert [s.heading for s in secs] == ["ABC (value) × XYZ (demand variability)", "Weekly demand forecast",
-                                         "Slow movers and overstock (库存积压)"]
-    assert f"{wres.forecast.wape * 100:.1f}%" in secs[1].takeaway
-    assert secs[2].takeaway.startswith("8 SKUs are overstocked") and secs[-1].notes
-
-
 # ------------------------------------------------------------------ policy totals and placeholders by hand
 
 
@@ -215,8 +207,8 @@ def test_policy_totals_by_hand():
 
 
 def test_missing_categories_are_named_in_the_chosen_language():
-    # A SKU without a category, forecast by category: the key the warehouse puts on its rows is one that its
-    # label/localise (taken from ecops.forecast) translate — checked on the output, not by comparing constants.
+    # A SKU without a category, forecast by category: the key the warehouse puts on its rows is one that the
+    # chart labels translate — checked on the forecast's output, not by comparing constants alone.
     weeks = pd.date_range("2024-01-01", periods=30, freq="7D")
     weekly = pd.DataFrame([[8.0, 12.0] * 15, [5.0] * 30], index=pd.Index(["A", "B"], name="product_id"),
                           columns=weeks)
@@ -224,11 +216,20 @@ def test_missing_categories_are_named_in_the_chosen_language():
     demand = wh.Demand(weekly, skus, weekly.sum(axis=0), weeks[0].date(), weeks[-1].date(), True)
     res, order = wh._forecast(demand, "category", [], 5, 4, 0.8)
     assert res is not None and len(order) == 2 and order[1] == "数码"
-    assert set(wh.localise(res.forecasts, "zh")["key"]) == {"（未分类）", "数码"}
-    assert set(wh.localise(res.forecasts, "en")["key"]) == {"(no category)", "数码"}
-    assert wh.label(wh.NO_CATEGORY, "zh") == "（未分类）" and wh.label(wh.NO_CATEGORY, "en") == "(no category)"
-    assert wh.label("数码", "zh") == "数码"
+    from ecops import forecast as fc
+
+    # Category forecasts built here and in ecops.forecast share their key for "no category".
+    assert wh.NO_CATEGORY == fc.NO_CATEGORY
+    from ecops.charts.warehouse import label
+    from ecops.render import words
+    from ecops.views import Column, Table
+
+    assert {label(k, "zh") for k in res.forecasts["key"]} == {"（未分类）", "数码"}
+    assert label(wh.NO_CATEGORY, "zh") == "（未分类）" and label(wh.NO_CATEGORY, "en") == "(no category)"
+    assert label("数码", "zh") == "数码"
     frame = pd.DataFrame({"category": [wh.NO_CATEGORY, "数码"], "key": ["数码", wh.NO_CATEGORY]})
-    shown = wh.localise(frame, "zh")
-    assert list(shown["category"]) == ["（未分类）", "数码"] and list(shown["key"]) == ["数码", "（未分类）"]
+    table = Table("t", frame, (Column("category", "warehouse.col.category", value_keys=wh.PLACEHOLDERS),
+                               Column("key", "warehouse.col.key", value_keys=wh.PLACEHOLDERS)))
+    shown = words.labelled(table, "zh")
+    assert list(shown.iloc[:, 0]) == ["（未分类）", "数码"] and list(shown.iloc[:, 1]) == ["数码", "（未分类）"]
     assert list(frame["category"]) == [wh.NO_CATEGORY, "数码"]

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.logistics import BreakEvenResult, CostStructure, DeliveryPerformance, label
+from ecops.logistics import PLACEHOLDERS, BreakEvenResult, CostStructure, DeliveryPerformance
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _COLOURS = {"transport": "#2471A3", "warehousing": "#D4AC0D", "delivery": "#1E8449", "packaging": "#884EA0",
             "freight": "#2471A3"}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a region / carrier / warehouse: the "(unknown)" placeholder translated."""
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def _label(component: str, lang: str) -> str:
@@ -135,3 +143,15 @@ def break_even_figure(be: BreakEvenResult, lang: str = "zh") -> go.Figure:
     fig.update_layout(margin=_MARGIN, height=380, xaxis_title=i18n.t("logistics.calc.axis_volume", lang),
                       yaxis_title=i18n.t("logistics.calc.axis_cost", lang), legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+#: Figures of the logistics view (``Figure("logistics.<name>", data)``), drawn in ``lang``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "components": lambda d, lang, cur: components_figure(d["cost"], lang),
+    "by": lambda d, lang, cur: by_dimension_figure(d["cost"], d["dim"], lang),
+    "hist": lambda d, lang, cur: histogram_figure(d["dlv"], lang),
+    "region": lambda d, lang, cur: region_figure(d["dlv"], lang),
+    "month": lambda d, lang, cur: month_figure(d["dlv"], lang),
+    "scorecard": lambda d, lang, cur: scorecard_figure(d["sc"], lang, cur or "¥"),
+    "break_even": lambda d, lang, cur: break_even_figure(d["be"], lang),
+}

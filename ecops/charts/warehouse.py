@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,14 +13,22 @@ from ecops import i18n
 from ecops.forecast import ForecastResult
 from ecops.warehouse import (
     ABC,
+    PLACEHOLDERS,
     XYZ,
     AbcXyzResult,
     InventoryResult,
     PolicyResult,
     SlottingResult,
     SlowMoverResult,
-    label,
 )
+
+__all__ = ["FIGURES", "accuracy_figure", "forecast_figure", "label", "matrix_figure", "risk_figure", "slotting_figure",
+           "slow_figure", "turnover_figure"]
+
+def label(key: str, lang: str = "zh") -> str:
+    """Display name of a series key: the "(none)" category placeholder translated, SKUs and categories as they are."""
+    return i18n.placeholder_label(key, PLACEHOLDERS, lang)
+
 
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _ZONE_COLOURS = {"A": "#1E8449", "B": "#D4AC0D", "C": "#922B21"}
@@ -136,3 +147,15 @@ def slotting_figure(slot: SlottingResult, lang: str = "zh") -> go.Figure:
                       yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1.02]},
                       legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+#: Figures of the warehouse view (``Figure("warehouse.<name>", data)``), drawn in ``lang``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "matrix": lambda d, lang, cur: matrix_figure(d["ax"], lang),
+    "turnover": lambda d, lang, cur: turnover_figure(d["inv"], lang),
+    "forecast": lambda d, lang, cur: forecast_figure(d["fr"], d["key"], lang),
+    "accuracy": lambda d, lang, cur: accuracy_figure(d["fr"], lang),
+    "risk": lambda d, lang, cur: risk_figure(d["policy"], lang),
+    "slow": lambda d, lang, cur: slow_figure(d["slow"], lang),
+    "slotting": lambda d, lang, cur: slotting_figure(d["slot"], lang),
+}
