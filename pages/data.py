@@ -2,95 +2,125 @@
 
 import os
 
-import pandas as pd
 import streamlit as st
 
 from ecops.ui import components as ui
 from ecops.ui import datasource, state
+from ecops.ui import mapping_editor as editor
 
 t = state.translator()
 ds = state.dataset()
-lang = state.lang()
 ui.header(t("data.title"), t("data.intro"))
-st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"), tables=", ".join(ds.tables)))
+st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"),
+              tables=", ".join(ds.tables)))
 
+# ---------------------------------------------------------------- currency (shown, asked when unknown)
+source = datasource.currency_source(ds)
+codes = list(editor.CURRENCIES) + ([ds.currency] if ds.currency and ds.currency not in editor.CURRENCIES else [])
+c1, c2 = st.columns([1, 2])
+c1.selectbox(t(f"data.currency.{source}"), codes, index=codes.index(ds.currency) if ds.currency else None,
+             placeholder=t("data.currency.placeholder"), key=f"data.currency.{ds.fingerprint}.{ds.currency}",
+             on_change=lambda key: datasource.choose_currency(st.session_state[key]),
+             args=(f"data.currency.{ds.fingerprint}.{ds.currency}",))
+if source == "unknown":
+    c2.warning(t("data.currency.ask"))
+else:
+    c2.caption(t(f"data.currency.note.{source}", code=ds.currency))
+
+# ---------------------------------------------------------------- what the loader noticed (never collapsed)
+notices = datasource.load_notices(ds)
+problems = [m for sev, m in notices if sev == "warning"]
+facts = [m for sev, m in notices if sev != "warning"]
+if problems:
+    st.warning(t("data.notes_warnings", n=len(problems)) + "\n" + "\n".join(f"- {m}" for m in problems))
+
+pending = datasource.pending()
+db_wait = datasource.db_pending()
+names = [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"),
+         t("data.tab.share")]
 upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
-    [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"), t("data.tab.share")])
+    names, default=names[1] if (pending or db_wait) else None)
 
 with upload:
     # .xls is listed so that ecops (not the browser) can say how to convert an old workbook.
     # The uploader holds the bytes for as long as it shows them: a fresh widget after each load
-    # lets them go once they are in DuckDB.
+    # lets them go once they are on disk for the loader.
     gen = st.session_state.get("data.upload_gen", 0)
     files = st.file_uploader(t("data.upload"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
                              accept_multiple_files=True, help=t("data.upload_help"), key=f"data.files.{gen}")
     mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key=f"data.mapping_file.{gen}")
     if st.button(t("data.load"), type="primary", disabled=not files, key="data.load"):
-        given = None
+        given, currency = None, None
         if mapping_file is not None:
-            from ecops.mapping import Mapping
-
             try:
-                given = Mapping.from_json(mapping_file.getvalue().decode("utf-8"))
+                given, currency = editor.read_mapping_json(mapping_file.getvalue().decode("utf-8"))
             except Exception as exc:
-                st.error(t("data.mapping_bad", file=mapping_file.name, error=ui.friendly_error(exc)))
+                st.error(t("data.mapping_bad", file=ui.md_escape(mapping_file.name),
+                           error=ui.md_escape(ui.friendly_error(exc))))
                 st.stop()
-        if datasource.load_upload(files, given):
+        ok = datasource.load_upload(files, given, currency)
+        if ok or datasource.pending():
             st.session_state["data.upload_gen"] = gen + 1
             st.rerun()
     if st.button(t("data.back_to_sample"), key="data.sample", disabled=ds.kind == "sample"):
         state.set_dataset(state.sample_dataset())
         datasource.forget_upload()
+        datasource.forget_database()
         st.rerun()
-    if ds.notes:
-        with st.expander(t("data.notes"), expanded=False):
-            st.markdown("\n".join(f"- {n}" for n in ds.notes))
+    if facts:
+        st.markdown(t("data.notes") + "\n" + "\n".join(f"- {m}" for m in facts))
 
 loaded = datasource.last_load()
 with mapping_tab:
-    if loaded is None:
-        ui.missing(t("data.no_upload"))
-    else:
-        from ecops.mapping import targets_for
-
+    cur = datasource.chosen_currency() or ds.currency
+    if pending is not None:
+        st.error(datasource.error_text(pending.error))
+        st.info(t("data.map.fix_intro"))
+        mapping = editor.draw("upload")
+        c1, c2, c3 = st.columns(3)
+        if c1.button(t("data.map.load"), type="primary", key="map.load_pending"):
+            if datasource.load_pending(mapping):
+                st.session_state["ecops.flash"] = ("success", t("data.map.loaded"))
+            st.rerun()
+        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
+                           "ecops_mapping.json", "application/json", key="map.dl_pending")
+        if c3.button(t("data.map.discard"), key="map.discard"):
+            datasource.drop_pending()
+            st.rerun()
+    elif db_wait:
+        st.info(t("data.map.db_intro"))
+        mapping = editor.draw("database", editor.DATABASE_TABLES)
+        c1, c2, c3 = st.columns(3)
+        if c1.button(t("data.map.connect"), type="primary", key="map.connect"):
+            if datasource.connect_mapped(mapping):
+                st.session_state["ecops.flash"] = ("success", t("data.connected"))
+                st.rerun()
+        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
+                           "ecops_db_mapping.json", "application/json", key="map.dl_db")
+        if c3.button(t("data.map.discard"), key="map.discard_db"):
+            datasource.forget_database()
+            st.rerun()
+    elif loaded is not None and ds.kind in ("upload", "saved"):
         paths, result = loaded
-        mapping = result.mapping
-        tables = ["flat", "orders", "order_items", "customers", "products", "reviews", "returns", "shipments",
-                  "inventory", "promotions", "marketing_spend", "ignore"]
-        for src in mapping.sources:
-            table = st.selectbox(t("data.source_table", source=src.source), tables,
-                                 index=tables.index(src.table) if src.table in tables else 0, key=f"map.t.{src.source}")
-            if table != src.table:
-                mapping = mapping.with_table(src.source, table)
-                src = mapping.source(src.source)
-            options = [""] + ([name for name, _ in targets_for(table)] if table != "ignore" else [])
-            frame = pd.DataFrame({"column": [c.column for c in src.columns],
-                                  "target": [c.target or "" for c in src.columns],
-                                  "confidence": [round(c.confidence, 2) for c in src.columns]})
-            edited = st.data_editor(frame, key=f"map.e.{src.source}", hide_index=True, width="stretch",
-                                    disabled=["column", "confidence"], column_config={
-                                        "column": st.column_config.TextColumn(t("data.col.column")),
-                                        "target": st.column_config.SelectboxColumn(t("data.col.target"), options=options),
-                                        "confidence": st.column_config.ProgressColumn(
-                                            t("data.col.confidence"), min_value=0.0, max_value=1.0, format="%.2f")})
-            for column, target in zip(edited["column"], edited["target"], strict=True):
-                if (target or None) != src.target_of(column):
-                    mapping = mapping.with_column(src.source, column, target or None)
+        editor.start("loaded", result.mapping, result.fingerprint)
+        mapping = editor.draw("loaded")
         c1, c2 = st.columns(2)
         if c1.button(t("data.apply_mapping"), type="primary", key="map.apply"):
             if datasource.load_paths(paths, mapping):
                 st.rerun()
-        c2.download_button(t("data.save_mapping"), mapping.to_json().encode("utf-8"), "ecops_mapping.json",
-                           "application/json", key="map.dl")
+        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
+                           "ecops_mapping.json", "application/json", key="map.dl")
+    else:
+        ui.missing(t("data.no_upload"))
 
 with quality_tab, ui.guard("quality"):
     report = state.cached(datasource.quality_report, ds, None)
-    if report.findings.empty:
+    shown, n_errors, n_warnings = datasource.quality_view(report, ds)
+    if shown.empty:
         st.success(t("data.quality_ok"))
     else:
-        st.markdown(t("data.quality_summary", errors=len(report.errors), warnings=len(report.warnings)))
-        shown = report.findings.assign(advice=[t(k) if k else "" for k in report.findings["advice_key"]])
-        ui.table(shown.drop(columns=["advice_key"]), name="quality_report")
+        st.markdown(t("data.quality_summary", errors=n_errors, warnings=n_warnings))
+        ui.table(shown, name="quality_report")
 
 with connect_tab:
     st.caption(t("data.connect_note"))
@@ -103,7 +133,8 @@ with connect_tab:
     named = st.selectbox(t("data.connect_secret"), [""] + sorted(secrets), key="data.secret") if secrets else ""
     if st.button(t("data.connect"), key="data.connect", disabled=not (url or named)):
         target = url or secrets[named].get("url", "")
-        if datasource.connect(target, trusted=not url):  # secrets.toml connections are the operator's
+        # secrets.toml connections are the operator's
+        if datasource.connect(target, trusted=not url) or datasource.db_pending():
             st.rerun()
 
 with share_tab:

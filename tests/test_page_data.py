@@ -1,7 +1,11 @@
 """The data page under AppTest: quality report, mapping editor, and failed loads that keep the old data."""
 
+import html
+import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 from support.apptest import run_page
 
@@ -60,7 +64,7 @@ def test_broken_file_keeps_previous_dataset(sample_ds, tmp_path):
     at.run()
     assert not at.exception
     assert at.session_state[DATASET_KEY] is sample_ds
-    message = " ".join(e.value for e in at.error)
+    message = _plain(" ".join(e.value for e in at.error))
     assert "ragged.csv" in message and any(ch.isdigit() for ch in message)
     assert any(m.value == "kept" for m in at.markdown)
 
@@ -110,3 +114,94 @@ def test_share_box_without_the_address_explains_the_relative_link(sample_ds):
     at = _share_page(sample_ds, None)
     assert [c.value for c in at.code] == [f"?ds={TOKEN}"]
     assert any("end of the app's address" in c.value for c in at.caption)
+
+
+# ------------------------------------------------------------------ no dead ends: the editor opens on the upload
+UPLOAD_THEN_PAGE = '''
+import pathlib, runpy
+import streamlit as st
+from ecops.ui import datasource
+
+class Up:
+    def __init__(self, name, data):
+        self.name, self._data = name, data
+    def getvalue(self):
+        return self._data
+
+if not st.session_state.get("test.uploaded"):
+    st.session_state["test.uploaded"] = True
+    datasource.load_upload([Up(name, pathlib.Path(path).read_bytes()) for name, path in {files!r}])
+runpy.run_path({page!r}, run_name="__main__")
+'''
+
+
+def _upload(tmp_path, files: list[tuple[str, Path]], lang: str = "en") -> AppTest:
+    """The data page right after uploading ``files`` (name shown to the app, path of the bytes)."""
+    script = tmp_path / "upload_then_page.py"
+    page = Path(__file__).resolve().parents[1] / "pages" / "data.py"
+    script.write_text(UPLOAD_THEN_PAGE.format(files=[(n, str(p)) for n, p in files], page=str(page)),
+                      encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _kunden_csv(path: Path) -> pd.DataFrame:
+    """Order lines whose customer column has a header no dictionary knows (Kundennr)."""
+    rng = np.random.default_rng(3)
+    n = 40
+    frame = pd.DataFrame({
+        "order_no": [f"SO{100 + i // 2}" for i in range(n)],
+        "Kundennr": [f"K{(i // 2) % 9:03d}" for i in range(n)],
+        "order_time": np.repeat(pd.date_range("2024-02-01", periods=n // 2, freq="D").strftime("%Y-%m-%d %H:%M"), 2),
+        "sku": [f"P{i % 6}" for i in range(n)],
+        "qty": rng.integers(1, 4, n),
+        "price": rng.integers(500, 5000, n) / 100,
+    })
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def _plain(text: str) -> str:
+    """Markdown source as read: escapes (``\\_``, ``&lt;``) undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+
+
+def _box(at: AppTest, target: str):
+    """The editor's selectbox for canonical ``target`` (label ``target`` or ``target *``)."""
+    boxes = [s for s in at.selectbox if s.label in (target, f"{target} *")]
+    assert len(boxes) == 1, [s.label for s in at.selectbox]
+    return boxes[0]
+
+
+def test_unrecognised_id_header_opens_the_editor_with_plausible_candidates_and_then_loads(tmp_path):
+    from ecops.ui.state import DATASET_KEY
+
+    frame = _kunden_csv(tmp_path / "kunden.csv")
+    at = _upload(tmp_path, [("kunden.csv", tmp_path / "kunden.csv")])
+    assert at.session_state[DATASET_KEY].kind == "sample"  # nothing switched yet …
+    assert any("customer_id" in _plain(e.value) and "kunden.csv" in _plain(e.value) for e in at.error)  # … the reason is shown
+    assert not any("Upload files first" in i.value for i in at.info)  # … and the editor is there instead
+    box = _box(at, "orders.customer_id")
+    # only the free column whose values could be a customer key: never the date, price or quantity
+    assert box.options == ["— not mapped —", "Kundennr"], box.options
+    assert _box(at, "order_items.unit_price").value == "price"
+    box.set_value("Kundennr").run()
+    assert not at.exception, at.exception
+    assert _box(at, "orders.customer_id").value == "Kundennr"
+    at.button(key="map.load_pending").click().run()
+    assert not at.exception, at.exception
+    ds = at.session_state[DATASET_KEY]
+    assert ds.kind == "upload" and ds.name == "kunden.csv"
+    assert "ecops.pending" not in at.session_state
+    # the overview shows the orders, customers and GMV of the file (pandas, by definition)
+    from support.apptest import metrics
+
+    over = run_page("overview", ds, lang="en")
+    shown = metrics(over)
+    orders = [v for k, v in shown.items() if k.lower().startswith("orders")]
+    assert orders and orders[0].replace(",", "") == str(frame["order_no"].nunique()), shown
+    customers = [v for k, v in shown.items() if k.lower().startswith("customers")]
+    assert customers and customers[0].replace(",", "") == str(frame["Kundennr"].nunique()), shown

@@ -37,6 +37,7 @@ def render() -> None:
 
         state.set_dataset(state.sample_dataset())
         datasource.forget_upload()
+        datasource.forget_database()
         st.rerun()
 
     sb.subheader(t("core.sidebar.filters"))

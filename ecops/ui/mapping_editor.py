@@ -1,0 +1,180 @@
+"""The mapping editor of the Data page: per source its table, per canonical column a plausible source column.
+
+One editor serves a failed upload (opened on the files as they stand), a loaded upload (re-map and
+reload) and a connected database whose names are not canonical. The mapping being edited lives in
+``st.session_state`` and widgets change it through callbacks, so a choice never fights another
+widget's stale value; each target offers only the columns whose values could fill it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+import streamlit as st
+
+from ecops import schema
+from ecops.mapping import (
+    FLAT,
+    IGNORE,
+    Mapping,
+    SourceMapping,
+    _required_targets,
+    candidates_for,
+    missing_required,
+    target_column,
+    targets_for,
+    value_fit,
+)
+from ecops.ui import state
+from ecops.ui.components import md_escape
+
+#: Below this value fit a column is not offered for a target (a date as an id, text as money).
+PLAUSIBLE_FIT = 0.5
+#: Every table a file can be read as.
+UPLOAD_TABLES: tuple[str, ...] = (FLAT, *schema.TABLE_ORDER, IGNORE)
+#: A database table maps onto one canonical table (``Dataset.from_url`` takes no flat tables).
+DATABASE_TABLES: tuple[str, ...] = (*schema.TABLE_ORDER, IGNORE)
+#: ISO 4217 codes offered when the currency is unknown (most common in shop exports first).
+CURRENCIES: tuple[str, ...] = (
+    "CNY", "USD", "EUR", "GBP", "JPY", "HKD", "TWD", "KRW", "SGD", "MYR", "THB", "IDR", "PHP", "VND", "INR",
+    "AUD", "NZD", "CAD", "MXN", "BRL", "ARS", "CLP", "COP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
+    "TRY", "RUB", "UAH", "AED", "SAR", "ILS", "EGP", "ZAR", "NGN", "KES",
+)
+
+
+def _h(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def plausible_columns(sm: SourceMapping, target: str) -> list[str]:
+    """Source columns that could fill ``target``: its current column first, then free columns whose
+    values fit the target's kind (best first, by :func:`ecops.mapping.candidates_for`)."""
+    if sm.table == IGNORE:
+        return []
+    col = target_column(sm.table, target)
+    current = sm.column_for(target)
+    ranked = candidates_for(sm, target, k=len(sm.columns))
+    fits = [c for c in ranked if value_fit(col, sm.column_mapping(c).profile) >= PLAUSIBLE_FIT]
+    return ([current] if current else []) + [c for c in fits if c != current]
+
+
+def required_targets(table: str) -> tuple[str, ...]:
+    """Targets a source of ``table`` must have mapped (listed first in the editor)."""
+    return tuple(_required_targets(table))
+
+
+def mapping_json(mapping: Mapping, currency: str | None) -> str:
+    """The mapping as saved by the Data page: :meth:`Mapping.to_json` plus the chosen currency."""
+    data = mapping.to_dict()
+    if currency:
+        data["currency"] = currency
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def read_mapping_json(text: str) -> tuple[Mapping, str | None]:
+    """A mapping file saved by ecops and its currency (None when it has none); ValueError when not one."""
+    mapping = Mapping.from_json(text)
+    cur = json.loads(text).get("currency")
+    cur = str(cur).upper() if isinstance(cur, str) and cur.strip() else None
+    return mapping, cur
+
+
+# ----------------------------------------------------------------------------- session state
+def _work_key(subject: str) -> str:
+    return f"ecops.mapping_work.{subject}"
+
+
+def start(subject: str, mapping: Mapping, base: str) -> None:
+    """Begin editing ``mapping`` for ``subject`` unless the same base (upload, connection) is being edited."""
+    held = st.session_state.get(_work_key(subject))
+    if held is None or held[0] != base:
+        st.session_state[_work_key(subject)] = (base, mapping)
+
+
+def current(subject: str) -> Mapping | None:
+    """The mapping as edited so far (None when nothing is being edited)."""
+    held = st.session_state.get(_work_key(subject))
+    return held[1] if held else None
+
+
+def stop(subject: str) -> None:
+    st.session_state.pop(_work_key(subject), None)
+
+
+def _set(subject: str, mapping: Mapping) -> None:
+    base, _ = st.session_state[_work_key(subject)]
+    st.session_state[_work_key(subject)] = (base, mapping)
+
+
+def _on_table(subject: str, source: str, widget: str) -> None:
+    mapping = current(subject)
+    if mapping is not None:
+        _set(subject, mapping.with_table(source, st.session_state[widget]))
+
+
+def _on_target(subject: str, source: str, target: str, widget: str) -> None:
+    mapping = current(subject)
+    if mapping is None:
+        return
+    chosen = st.session_state[widget]
+    was = mapping.source(source).column_for(target)
+    if chosen:
+        mapping = mapping.with_column(source, chosen, target)
+    elif was:
+        mapping = mapping.with_column(source, was, None)
+    _set(subject, mapping)
+
+
+# ----------------------------------------------------------------------------- drawing
+def _target_box(subject: str, sm: SourceMapping, target: str, required: bool) -> None:
+    t = state.translator()
+    options = [""] + plausible_columns(sm, target)
+    now = sm.column_for(target) or ""
+    # keyed by the options too: when they change the widget starts again from the mapping
+    widget = f"map.{subject}.{_h(sm.source)}.{target}.{_h(repr((sm.table, options)))}"
+    label = f"{target} *" if required else target
+    help_text = t("data.map.no_candidates") if len(options) == 1 else None
+    st.selectbox(label, options, index=options.index(now), key=widget, help=help_text,
+                 format_func=lambda c: c or t("data.map.none"),  # options are plain text, never markdown
+                 on_change=_on_target, args=(subject, sm.source, target, widget))
+
+
+def draw(subject: str, tables: Sequence[str] = UPLOAD_TABLES) -> Mapping | None:
+    """Draw the editor for the mapping being edited under ``subject``; returns it (None when none)."""
+    t = state.translator()
+    mapping = current(subject)
+    if mapping is None:
+        return None
+    for sm in mapping.sources:
+        st.markdown(f"##### {md_escape(sm.source)}")
+        table_options = list(tables) if sm.table in tables else [sm.table, *tables]
+        widget = f"map.{subject}.{_h(sm.source)}.table.{sm.table}"
+        st.selectbox(t("data.map.table"), table_options, index=table_options.index(sm.table), key=widget,
+                     format_func=lambda v: t(f"data.map.table.{v}") if v in (FLAT, IGNORE) else v,
+                     on_change=_on_table, args=(subject, sm.source, widget))
+        if sm.table == IGNORE:
+            st.caption(t("data.map.ignored"))
+            continue
+        missing = missing_required(sm)
+        if missing:
+            st.warning(t("data.map.missing", targets=", ".join(m for m in missing)))
+        required = [r for r in required_targets(sm.table) if r in dict(targets_for(sm.table))]
+        mapped = [tg for tg, _ in targets_for(sm.table) if tg not in required and sm.column_for(tg)]
+        cols = st.columns(3)
+        for i, target in enumerate(required + mapped):
+            with cols[i % 3]:
+                _target_box(subject, sm, target, target in required)
+        others = [tg for tg, _ in targets_for(sm.table)
+                  if tg not in required and tg not in mapped and len(plausible_columns(sm, tg)) > 0]
+        if others:
+            with st.expander(t("data.map.more", n=len(others)), expanded=False):
+                cols = st.columns(3)
+                for i, target in enumerate(others):
+                    with cols[i % 3]:
+                        _target_box(subject, sm, target, False)
+        unused = [c.column for c in sm.columns if not c.target]
+        if unused:
+            st.caption(t("data.map.unused", columns=md_escape(", ".join(unused[:30]))))
+    return current(subject)
