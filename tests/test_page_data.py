@@ -205,3 +205,87 @@ def test_unrecognised_id_header_opens_the_editor_with_plausible_candidates_and_t
     assert orders and orders[0].replace(",", "") == str(frame["order_no"].nunique()), shown
     customers = [v for k, v in shown.items() if k.lower().startswith("customers")]
     assert customers and customers[0].replace(",", "") == str(frame["Kundennr"].nunique()), shown
+
+
+# ------------------------------------------------------------------ a database with its own names, mapped in the editor
+def _pg_shop(pg_server) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A shop database whose tables and some columns are not named canonically."""
+    import sqlalchemy as sa
+
+    rng = np.random.default_rng(11)
+    n = 60
+    heads = pd.DataFrame({
+        "bestellnr": [f"B{i:04d}" for i in range(n)],
+        "buyer": [f"U{i % 17:03d}" for i in range(n)],
+        "placed": pd.date_range("2024-03-01", periods=n, freq="13h"),
+    })
+    lines = pd.DataFrame({
+        "bestellnr": np.repeat(heads["bestellnr"].to_numpy(), 2),
+        "sku": [f"S{i % 7}" for i in range(2 * n)],
+        "qty": rng.integers(1, 5, 2 * n),
+        "price": rng.integers(100, 9000, 2 * n) / 100,
+    })
+    engine = sa.create_engine(pg_server.url)
+    with engine.begin() as con:
+        heads.to_sql("shop_heads", con, if_exists="replace", index=False)
+        lines.to_sql("shop_positions", con, if_exists="replace", index=False)
+    engine.dispose()
+    return heads, lines
+
+
+def test_database_with_own_names_is_mapped_in_the_editor_and_connected(pg_server):
+    from ecops.ui.state import DATASET_KEY
+
+    heads, lines = _pg_shop(pg_server)
+    at = AppTest.from_file("../pages/data.py", default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input(key="data.url").input(pg_server.url).run()
+    at.button(key="data.connect").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[DATASET_KEY].kind == "sample"  # not switched: nothing canonical yet
+    assert any("not named like" in i.value for i in at.info), [i.value for i in at.info]
+    # each database table gets its table and its columns from the plausible ones
+    assert [m.value for m in at.markdown if m.value.startswith("#####")] == ["##### shop\\_heads",
+                                                                             "##### shop\\_positions"]
+
+    def box(source, target):
+        return _box_of(at, "database", source, target)
+
+    for source, table in (("shop_heads", "orders"), ("shop_positions", "order_items")):
+        if box(source, "table").value != table:
+            box(source, "table").set_value(table).run()
+            assert not at.exception, at.exception
+    # the order number is offered for order_id, the timestamp only for order_time
+    assert "bestellnr" in box("shop_heads", "order_id").options
+    assert box("shop_heads", "order_time").options == ["— not mapped —", "placed"]
+    assert "placed" not in box("shop_heads", "order_id").options + box("shop_heads", "customer_id").options
+    for source, target, column in (("shop_heads", "order_id", "bestellnr"), ("shop_heads", "customer_id", "buyer"),
+                                   ("shop_heads", "order_time", "placed"), ("shop_positions", "order_id", "bestellnr"),
+                                   ("shop_positions", "product_id", "sku"), ("shop_positions", "quantity", "qty"),
+                                   ("shop_positions", "unit_price", "price")):
+        if box(source, target).value != column:
+            box(source, target).set_value(column).run()
+            assert not at.exception, at.exception
+    at.button(key="map.connect").click().run()
+    assert not at.exception, at.exception
+    ds = at.session_state[DATASET_KEY]
+    assert ds.kind == "database" and ds.has("orders") and ds.has("order_items")
+    from support.apptest import metrics
+
+    shown = metrics(run_page("overview", ds, lang="en"))
+    orders = [v for k, v in shown.items() if k.lower().startswith("orders")]
+    assert orders and orders[0].replace(",", "") == str(heads["bestellnr"].nunique()), shown
+    gmv = (lines["qty"] * lines["price"]).sum()
+    assert any(f"{gmv:,.0f}" in v for v in shown.values()), (gmv, shown)
+    ds.engine.dispose()
+
+
+def _box_of(at: AppTest, subject: str, source: str, target: str):
+    """The editor's box for ``target`` (or ``table``) of ``source`` while editing ``subject``."""
+    from ecops.ui.mapping_editor import widget_prefix
+
+    prefix = widget_prefix(subject, source, target)
+    boxes = [s for s in at.selectbox if (s.key or "").startswith(prefix)]
+    assert len(boxes) == 1, (prefix, [s.key for s in at.selectbox])
+    return boxes[0]

@@ -30,7 +30,8 @@ from ecops.mapping import (
 from ecops.ui import state
 from ecops.ui.components import md_escape
 
-#: Below this value fit a column is not offered for a target (a date as an id, text as money).
+#: A column is offered for a target only when its value fit is above this (not a date as an id,
+#: text as money, or a column of plain numbers as a name or status).
 PLAUSIBLE_FIT = 0.5
 #: Every table a file can be read as.
 UPLOAD_TABLES: tuple[str, ...] = (FLAT, *schema.TABLE_ORDER, IGNORE)
@@ -56,7 +57,7 @@ def plausible_columns(sm: SourceMapping, target: str) -> list[str]:
     col = target_column(sm.table, target)
     current = sm.column_for(target)
     ranked = candidates_for(sm, target, k=len(sm.columns))
-    fits = [c for c in ranked if value_fit(col, sm.column_mapping(c).profile) >= PLAUSIBLE_FIT]
+    fits = [c for c in ranked if value_fit(col, sm.column_mapping(c).profile) > PLAUSIBLE_FIT]
     return ([current] if current else []) + [c for c in fits if c != current]
 
 
@@ -128,12 +129,17 @@ def _on_target(subject: str, source: str, target: str, widget: str) -> None:
 
 
 # ----------------------------------------------------------------------------- drawing
+def widget_prefix(subject: str, source: str, target: str) -> str:
+    """Start of the widget key of ``target``'s box (``table`` for the table box) of ``source``."""
+    return f"map.{subject}.{_h(source)}.{target}."
+
+
 def _target_box(subject: str, sm: SourceMapping, target: str, required: bool) -> None:
     t = state.translator()
     options = [""] + plausible_columns(sm, target)
     now = sm.column_for(target) or ""
     # keyed by the options too: when they change the widget starts again from the mapping
-    widget = f"map.{subject}.{_h(sm.source)}.{target}.{_h(repr((sm.table, options)))}"
+    widget = widget_prefix(subject, sm.source, target) + _h(repr((sm.table, options)))
     label = f"{target} *" if required else target
     help_text = t("data.map.no_candidates") if len(options) == 1 else None
     st.selectbox(label, options, index=options.index(now), key=widget, help=help_text,
@@ -150,7 +156,7 @@ def draw(subject: str, tables: Sequence[str] = UPLOAD_TABLES) -> Mapping | None:
     for sm in mapping.sources:
         st.markdown(f"##### {md_escape(sm.source)}")
         table_options = list(tables) if sm.table in tables else [sm.table, *tables]
-        widget = f"map.{subject}.{_h(sm.source)}.table.{sm.table}"
+        widget = widget_prefix(subject, sm.source, "table") + sm.table
         st.selectbox(t("data.map.table"), table_options, index=table_options.index(sm.table), key=widget,
                      format_func=lambda v: t(f"data.map.table.{v}") if v in (FLAT, IGNORE) else v,
                      on_change=_on_table, args=(subject, sm.source, widget))
