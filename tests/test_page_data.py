@@ -289,3 +289,89 @@ def _box_of(at: AppTest, subject: str, source: str, target: str):
     boxes = [s for s in at.selectbox if (s.key or "").startswith(prefix)]
     assert len(boxes) == 1, (prefix, [s.key for s in at.selectbox])
     return boxes[0]
+
+
+# ------------------------------------------------------------------ what the loader noticed, shown and inert
+HOSTILE_NAME = "![p](x.png)<img src=y.png onerror=alert(1)>.csv"
+IMAGE = "![p](http://host/x.png)"
+TAG = "<img src=http://host/y.png onerror=alert(1)>"
+
+
+def _hostile_csv(path: Path, bad_price: bool = False) -> pd.DataFrame:
+    """Order lines with markdown and HTML in a discount column (and in a price cell), a duplicated
+    header and two lines without an order id."""
+    n = 20
+    frame = pd.DataFrame({
+        "order_id": [f"O{i // 2}" for i in range(n)],
+        "customer_id": [f"C{i % 5}" for i in range(n)],
+        "order_time": pd.date_range("2024-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+        "product_id": [f"P{i % 4}" for i in range(n)],
+        "quantity": [1 + i % 3 for i in range(n)],
+        "unit_price": [10.0 + i for i in range(n)],
+        "discount": [0.5] * n,
+        "note": ["a"] * n,
+    })
+    frame = frame.astype({"discount": object, "unit_price": object, "order_id": object})
+    frame.loc[3, "discount"], frame.loc[7, "discount"] = IMAGE, TAG
+    frame.loc[[12, 13], "order_id"] = None
+    if bad_price:
+        frame.loc[5, "unit_price"] = IMAGE
+    text = frame.to_csv(index=False).replace(",note\n", ",note,note\n", 1).replace(",a\n", ",a,b\n")
+    path.write_text(text, encoding="utf-8")
+    return frame
+
+
+def _shown_texts(at: AppTest) -> list[str]:
+    return [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
+            for e in getattr(at, kind)] + [s.label for s in at.selectbox]
+
+
+def _assert_inert(texts: list[str]) -> None:
+    """No text that came from the data can render an image, a link or a tag."""
+    carrying = [x for x in texts if "png" in x or "onerror" in x]
+    assert carrying, "the payload should be shown (escaped), not dropped"
+    for text in carrying:
+        assert not re.search(r"<[A-Za-z/!]", text), text  # no tag (HTML is escaped to &lt;)
+        assert not re.search(r"(?<!\\)[\[\]]", text), text  # no bracket markdown could make a link or image of
+        assert "](" not in text.replace("\\](", ""), text
+
+
+def test_loader_notices_are_visible_counted_and_inert(tmp_path):
+    path = tmp_path / "hostile.csv"
+    frame = _hostile_csv(path)
+    at = _upload(tmp_path, [(HOSTILE_NAME, path)])
+    from ecops.ui.state import DATASET_KEY
+
+    ds = at.session_state[DATASET_KEY]
+    assert ds.kind == "upload"
+    _, result = at.session_state["ecops.load"]
+    codes = {n.code for n in (*result.warnings, *result.notes)}
+    assert {"values_nulled", "null_keys", "duplicate_headers"} <= codes, codes
+    # every warning and counted fact is in the page's warning box, outside any expander
+    (box,) = [w for w in at.warning if "to check" in w.value]
+    plain = _plain(box.value)
+    assert "2 values could not be read as numbers" in plain and IMAGE in plain  # the first bad value, escaped
+    assert f"{frame['order_id'].isna().sum()} rows have no order id" in plain
+    assert "duplicate column names renamed" in plain and HOSTILE_NAME in plain
+    for expander in at.expander:
+        assert not [w for w in expander.warning if "to check" in w.value]
+    _assert_inert(_shown_texts(at))
+    # … and counted in the quality report
+    summary = [m.value for m in at.markdown if "error(s)" in m.value]
+    report = quality_report(ds)
+    n_load_warnings = len(result.warnings)
+    assert summary == [f"{len(report.errors)} error(s), {len(report.warnings) + n_load_warnings} warning(s)."], summary
+    (table,) = [d.value for d in at.dataframe if "check" in d.value.columns]
+    assert "load.values_nulled" in set(table["check"]) and "load.duplicate_headers" in set(table["check"])
+    row = table[table["check"] == "load.values_nulled"].iloc[0]
+    assert row["count"] == 2 and row["column"] == "discount" and row["table"] == HOSTILE_NAME
+
+
+def test_a_bad_required_value_opens_the_editor_and_its_message_is_inert(tmp_path):
+    path = tmp_path / "hostile.csv"
+    _hostile_csv(path, bad_price=True)
+    at = _upload(tmp_path, [(HOSTILE_NAME, path)], lang="zh")
+    assert at.session_state["ecops.pending"] is not None
+    (error,) = at.error
+    assert IMAGE in _plain(error.value) and HOSTILE_NAME in _plain(error.value) and "unit_price" in _plain(error.value)
+    _assert_inert(_shown_texts(at))
