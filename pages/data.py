@@ -14,18 +14,9 @@ ui.header(t("data.title"), t("data.intro"))
 st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"),
               tables=", ".join(ds.tables)))
 
-# ---------------------------------------------------------------- currency (shown, asked when unknown)
-source = datasource.currency_source(ds)
-codes = list(editor.CURRENCIES) + ([ds.currency] if ds.currency and ds.currency not in editor.CURRENCIES else [])
-c1, c2 = st.columns([1, 2])
-c1.selectbox(t(f"data.currency.{source}"), codes, index=codes.index(ds.currency) if ds.currency else None,
-             placeholder=t("data.currency.placeholder"), key=f"data.currency.{ds.fingerprint}.{ds.currency}",
-             on_change=lambda key: datasource.choose_currency(st.session_state[key]),
-             args=(f"data.currency.{ds.fingerprint}.{ds.currency}",))
-if source == "unknown":
-    c2.warning(t("data.currency.ask"))
-else:
-    c2.caption(t(f"data.currency.note.{source}", code=ds.currency))
+pending = datasource.pending()
+db_wait = datasource.db_pending()
+editor.currency_box(ds, waiting=pending is not None or db_wait)
 
 # ---------------------------------------------------------------- what the loader noticed (never collapsed)
 notices = datasource.load_notices(ds)
@@ -34,8 +25,6 @@ facts = [m for sev, m in notices if sev != "warning"]
 if problems:
     st.warning(t("data.notes_warnings", n=len(problems)) + "\n" + "\n".join(f"- {m}" for m in problems))
 
-pending = datasource.pending()
-db_wait = datasource.db_pending()
 names = [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"),
          t("data.tab.share")]
 upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
@@ -72,7 +61,7 @@ with upload:
 
 loaded = datasource.last_load()
 with mapping_tab:
-    cur = datasource.chosen_currency() or ds.currency
+    cur = datasource.chosen_currency() or (None if pending or db_wait else ds.currency)
     if pending is not None:
         st.error(datasource.error_text(pending.error))
         st.info(t("data.map.fix_intro"))
@@ -82,8 +71,7 @@ with mapping_tab:
             if datasource.load_pending(mapping):
                 st.session_state["ecops.flash"] = ("success", t("data.map.loaded"))
             st.rerun()
-        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
-                           "ecops_mapping.json", "application/json", key="map.dl_pending")
+        editor.download(c2, mapping, cur, "map.dl_pending")
         if c3.button(t("data.map.discard"), key="map.discard"):
             datasource.drop_pending()
             st.rerun()
@@ -95,8 +83,7 @@ with mapping_tab:
             if datasource.connect_mapped(mapping):
                 st.session_state["ecops.flash"] = ("success", t("data.connected"))
                 st.rerun()
-        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
-                           "ecops_db_mapping.json", "application/json", key="map.dl_db")
+        editor.download(c2, mapping, cur, "map.dl_db")
         if c3.button(t("data.map.discard"), key="map.discard_db"):
             datasource.forget_database()
             st.rerun()
@@ -108,8 +95,7 @@ with mapping_tab:
         if c1.button(t("data.apply_mapping"), type="primary", key="map.apply"):
             if datasource.load_paths(paths, mapping):
                 st.rerun()
-        c2.download_button(t("data.save_mapping"), editor.mapping_json(mapping, cur).encode("utf-8"),
-                           "ecops_mapping.json", "application/json", key="map.dl")
+        editor.download(c2, mapping, cur, "map.dl")
     else:
         ui.missing(t("data.no_upload"))
 

@@ -1,6 +1,7 @@
 """The data page under AppTest: quality report, mapping editor, and failed loads that keep the old data."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -130,17 +131,22 @@ class Up:
 
 if not st.session_state.get("test.uploaded"):
     st.session_state["test.uploaded"] = True
-    datasource.load_upload([Up(name, pathlib.Path(path).read_bytes()) for name, path in {files!r}])
+    mapping, currency = None, None
+    if {mapping!r}:
+        from ecops.ui.mapping_editor import read_mapping_json
+        mapping, currency = read_mapping_json(pathlib.Path({mapping!r}).read_text(encoding="utf-8"))
+    datasource.load_upload([Up(name, pathlib.Path(path).read_bytes()) for name, path in {files!r}], mapping, currency)
 runpy.run_path({page!r}, run_name="__main__")
 '''
 
 
-def _upload(tmp_path, files: list[tuple[str, Path]], lang: str = "en") -> AppTest:
-    """The data page right after uploading ``files`` (name shown to the app, path of the bytes)."""
+def _upload(tmp_path, files: list[tuple[str, Path]], lang: str = "en", mapping: Path | None = None) -> AppTest:
+    """The data page right after uploading ``files`` (name shown to the app, path of the bytes),
+    with a saved mapping file as the user would pick it beside them."""
     script = tmp_path / "upload_then_page.py"
     page = Path(__file__).resolve().parents[1] / "pages" / "data.py"
-    script.write_text(UPLOAD_THEN_PAGE.format(files=[(n, str(p)) for n, p in files], page=str(page)),
-                      encoding="utf-8")
+    script.write_text(UPLOAD_THEN_PAGE.format(files=[(n, str(p)) for n, p in files], page=str(page),
+                                              mapping=str(mapping) if mapping else ""), encoding="utf-8")
     at = AppTest.from_file(str(script), default_timeout=120)
     at.query_params["lang"] = lang
     at.run()
@@ -375,3 +381,38 @@ def test_a_bad_required_value_opens_the_editor_and_its_message_is_inert(tmp_path
     (error,) = at.error
     assert IMAGE in _plain(error.value) and HOSTILE_NAME in _plain(error.value) and "unit_price" in _plain(error.value)
     _assert_inert(_shown_texts(at))
+
+
+# ------------------------------------------------------------------ currency: asked when unknown, saved with the mapping
+def test_currency_is_asked_saved_with_the_mapping_and_reused(tmp_path, deferred_downloads):
+    from ecops.ui.state import DATASET_KEY
+
+    _kunden_csv(tmp_path / "kunden.csv")
+    at = _upload(tmp_path, [("kunden.csv", tmp_path / "kunden.csv")])
+    (cur,) = [s for s in at.selectbox if s.label.startswith("Currency")]
+    assert cur.label == "Currency (unknown)" and cur.value is None and "GBP" in cur.options
+    assert any("does not say which currency" in w.value for w in at.warning)
+    cur.set_value("GBP").run()
+    assert not at.exception, at.exception
+    assert at.session_state[DATASET_KEY].kind == "sample"  # the choice waits for the files, the sample keeps its own
+    _box(at, "orders.customer_id").set_value("Kundennr").run()
+    at.button(key="map.load_pending").click().run()
+    assert not at.exception, at.exception
+    ds = at.session_state[DATASET_KEY]
+    assert ds.kind == "upload" and ds.currency == "GBP"
+    assert any("GBP, as you chose" in c.value for c in at.caption)
+    # the mapping download carries the fixed mapping and the currency …
+    saved = deferred_downloads["ecops_mapping.json"]()
+    data = json.loads(saved)
+    assert data["currency"] == "GBP"
+    (source,) = data["sources"]
+    assert {c["column"]: c["target"] for c in source["columns"]}["Kundennr"] == "orders.customer_id"
+    # … and uploading it with the next export loads that export at once, in GBP
+    (tmp_path / "mapping.json").write_bytes(saved)
+    again = tmp_path / "again"
+    again.mkdir()
+    _kunden_csv(again / "kunden.csv")
+    at2 = _upload(again, [("kunden.csv", again / "kunden.csv")], mapping=tmp_path / "mapping.json")
+    ds2 = at2.session_state[DATASET_KEY]
+    assert ds2.kind == "upload" and ds2.currency == "GBP" and not at2.error
+    assert "ecops.pending" not in at2.session_state

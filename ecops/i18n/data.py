@@ -62,7 +62,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.map.db_left_out": {"en": "Only one database table per table is used; left out: {tables}.",
                              "zh": "每个数据表只使用一个数据库表；未使用：{tables}。"},
     "data.currency.detected": {"en": "Currency", "zh": "货币"},
-    "data.currency.chosen": {"en": "Currency", "zh": "货币"},
     "data.currency.unknown": {"en": "Currency (unknown)", "zh": "货币（未知）"},
     "data.currency.placeholder": {"en": "Choose the currency of this data", "zh": "请选择该数据的货币"},
     "data.currency.ask": {
@@ -71,6 +70,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "数据中没有体现金额的货币。请选择：各页面、导出和报告都将按此货币显示金额，并随映射一起保存。"},
     "data.currency.note.detected": {"en": "{code}, as the data says. Change it if that is wrong.",
                                     "zh": "{code}，根据数据识别。如有误可更改。"},
+    "data.currency.note.pending": {"en": "{code}, as you chose for the files being mapped; saved with the mapping.",
+                                   "zh": "{code}，由您为正在映射的文件选择；随映射一起保存。"},
     "data.currency.note.chosen": {"en": "{code}, as you chose; it is saved with the mapping.",
                                   "zh": "{code}，由您选择；随映射一起保存。"},
     "data.apply_mapping": {"en": "Apply mapping and reload", "zh": "应用映射并重新加载"},

@@ -277,9 +277,11 @@ def _switch(paths: list[Path], result) -> None:
     lang = state.lang()
     name = ", ".join(p.name for p in paths)
     extra = {}
-    cur = chosen_currency() or getattr(result, "currency", None)
+    cur = chosen_currency()
     if cur:
         extra["currency"] = cur
+    elif hasattr(result, "currency"):  # what the loader detected (None: unknown, asked on the Data page)
+        extra["currency"] = result.currency
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
                              notes=[n.message(lang) for n in (*result.warnings, *result.notes)], **extra)
     state.set_dataset(ds)

@@ -184,3 +184,38 @@ def draw(subject: str, tables: Sequence[str] = UPLOAD_TABLES) -> Mapping | None:
         if unused:
             st.caption(t("data.map.unused", columns=md_escape(", ".join(unused[:30]))))
     return current(subject)
+
+
+def download(where, mapping: Mapping | None, currency: str | None, key: str) -> None:
+    """The "download mapping" button: the edited mapping and the currency as JSON, built when clicked."""
+    t = state.translator()
+    if mapping is None:
+        return
+    where.download_button(t("data.save_mapping"), lambda: mapping_json(mapping, currency).encode("utf-8"),
+                          "ecops_mapping.json", "application/json", key=key, on_click="ignore")
+
+
+def currency_box(ds, *, waiting: bool) -> None:
+    """Show the data's currency, and ask for it when unknown (an ISO select).
+
+    While files or a database wait in the editor the choice is kept for them (applied when they
+    load, saved with their mapping); the built-in sample's currency is its own and only shown.
+    """
+    from ecops.ui import datasource
+
+    t = state.translator()
+    if waiting:
+        code, source = datasource.chosen_currency(), "pending"
+    else:
+        code, source = ds.currency, datasource.currency_source(ds)
+    codes = list(CURRENCIES) + ([code] if code and code not in CURRENCIES else [])
+    key = f"data.currency.{'pending' if waiting else ds.fingerprint}.{code}"
+    c1, c2 = st.columns([1, 2])
+    c1.selectbox(t("data.currency.unknown" if not code else "data.currency.detected"), codes,
+                 index=codes.index(code) if code else None, placeholder=t("data.currency.placeholder"), key=key,
+                 disabled=ds.kind == "sample" and not waiting,
+                 on_change=lambda: datasource.choose_currency(st.session_state[key], apply=not waiting))
+    if not code:
+        c2.warning(t("data.currency.ask"))
+    else:
+        c2.caption(t(f"data.currency.note.{source}", code=code))
