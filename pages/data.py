@@ -66,25 +66,22 @@ with mapping_tab:
         st.error(datasource.error_text(pending.error))
         st.info(t("data.map.fix_intro"))
         mapping = editor.draw("upload")
-        c1, c2, c3 = st.columns(3)
-        if c1.button(t("data.map.load"), type="primary", key="map.load_pending"):
+        go, drop = editor.actions(mapping, cur, t("data.map.load"), "map.load_pending", "map.discard")
+        if go:
             if datasource.load_pending(mapping):
                 st.session_state["ecops.flash"] = ("success", t("data.map.loaded"))
-            st.rerun()
-        editor.download(c2, mapping, cur, "map.dl_pending")
-        if c3.button(t("data.map.discard"), key="map.discard"):
+            st.rerun()  # shows the new dataset, or the new reason beside the editor
+        if drop:
             datasource.drop_pending()
             st.rerun()
     elif db_wait:
         st.info(t("data.map.db_intro"))
         mapping = editor.draw("database", editor.DATABASE_TABLES)
-        c1, c2, c3 = st.columns(3)
-        if c1.button(t("data.map.connect"), type="primary", key="map.connect"):
-            if datasource.connect_mapped(mapping):
-                st.session_state["ecops.flash"] = ("success", t("data.connected"))
-                st.rerun()
-        editor.download(c2, mapping, cur, "map.dl_db")
-        if c3.button(t("data.map.discard"), key="map.discard_db"):
+        go, drop = editor.actions(mapping, cur, t("data.map.connect"), "map.connect", "map.discard_db")
+        if go and datasource.connect_mapped(mapping):
+            st.session_state["ecops.flash"] = ("success", t("data.connected"))
+            st.rerun()
+        if drop:
             datasource.forget_database()
             st.rerun()
     elif loaded is not None and ds.kind in ("upload", "saved"):

@@ -186,6 +186,16 @@ def draw(subject: str, tables: Sequence[str] = UPLOAD_TABLES) -> Mapping | None:
     return current(subject)
 
 
+def actions(mapping: Mapping | None, currency: str | None, go_label: str, go_key: str, discard_key: str
+            ) -> tuple[bool, bool]:
+    """The buttons under an editor that waits: (go clicked, discard clicked), with the download between."""
+    t = state.translator()
+    c1, c2, c3 = st.columns(3)
+    go = c1.button(go_label, type="primary", key=go_key)
+    download(c2, mapping, currency, f"{go_key}.dl")
+    return go, c3.button(t("data.map.discard"), key=discard_key)
+
+
 def download(where, mapping: Mapping | None, currency: str | None, key: str) -> None:
     """The "download mapping" button: the edited mapping and the currency as JSON, built when clicked."""
     t = state.translator()
