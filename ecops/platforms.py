@@ -1,0 +1,525 @@
+"""Order exports of real e-commerce platforms: which header means which canonical column, and what values mean.
+
+Each :class:`Platform` holds the header row of one platform's order export (taken from the
+platform's documentation or from public sample files, cited in :attr:`Platform.source` and in
+``tests/data/platforms/PROVENANCE.md``), the canonical column each header fills, and the value
+rules a generic synonym list cannot know:
+
+* which status values mean the order is **not a purchase** (cancelled, closed, voided, refunded
+  before shipping) and which mean **not paid** (``等待买家付款``, Shopify ``pending``, Shopee
+  ``Unpaid`` …);
+* the currency the platform implies (``CNY`` for the Chinese marketplaces; ``None`` where the export
+  carries a currency column or the shop's currency is not fixed by the platform);
+* the units written inside cells (``12.50元``, ``2件``).
+
+:func:`detect` picks the platform whose header row covers an uploaded file best, and answers
+``None`` for a generic file, so a plain export (or the built-in sample) is never taken for a
+platform export because it shares ordinary words such as ``quantity`` or ``订单编号``.
+
+Why a dictionary per platform rather than more synonyms: the same word means different things on
+different platforms (Amazon's ``item-price`` is the price of the whole line, Shopify's ``Lineitem
+price`` is the unit price; 淘宝's ``总金额`` is the order total, 拼多多's ``商品总价(元)`` the goods
+value before discounts), and header words like ``Name`` (Shopify's order number) are wrong as
+generic synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ecops import schema
+from ecops.schema import normalise_name
+
+__all__ = ["Platform", "all_platforms", "detect", "get", "status_kind", "parse_cell_number",
+           "PENDING_TARGETS", "MIN_COVERAGE", "MIN_DISTINCTIVE"]
+
+#: A file is a platform's export only when at least this share of its (non-blank) headers are the platform's.
+MIN_COVERAGE = 0.5
+#: … and at least this many of them are headers no generic synonym list contains (``Lineitem quantity``,
+#: ``买家实际支付金额``), so ordinary words (``quantity``, ``订单编号``) never decide alone.
+MIN_DISTINCTIVE = 2
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform's order export: header dictionary and value rules.
+
+    ``columns`` maps an export header, folded with :func:`ecops.schema.normalise_name`, to the
+    ``(canonical table, canonical column)`` it fills; headers of the export that fill no canonical
+    column are in ``headers`` only (they still count as evidence for :func:`detect`).
+    Status sets hold values folded by :func:`fold_value` (NFKC, case-folded, trimmed) and, for
+    callers that only lower-case, the plain lower-cased spelling too.
+    """
+
+    key: str
+    name_en: str
+    name_zh: str
+    source: str
+    columns: Mapping[str, tuple[str, str]]
+    cancelled_statuses: frozenset[str]
+    unpaid_statuses: frozenset[str]
+    currency: str | None
+    #: every header of the export (folded), mapped or not: the evidence detect() counts
+    headers: frozenset[str] = field(default=frozenset())
+    #: headers of the export in their original spelling, in export order (for messages and tests)
+    header_row: tuple[str, ...] = field(default=())
+    #: folded headers whose non-blank value means the order was cancelled (Shopify ``Cancelled at``)
+    cancelled_when_filled: frozenset[str] = field(default=frozenset())
+    #: units written after numbers inside cells of this export (``元``, ``件``)
+    cell_units: tuple[str, ...] = field(default=())
+    #: header → canonical target this export would fill but the schema does not have yet
+    pending: Mapping[str, str] = field(default_factory=dict)
+
+    def target(self, header: str) -> tuple[str, str] | None:
+        """The (table, column) the export header ``header`` fills, or None."""
+        return self.columns.get(normalise_name(header))
+
+    def status_kind(self, value: object) -> str | None:
+        """``'cancelled'``, ``'unpaid'`` or None (a purchase, or a value this platform does not use)."""
+        return status_kind(self, value)
+
+
+def fold_value(value: object) -> str:
+    """Fold a status cell for comparison: NFKC (full-width ，→ ,), case-folded, trimmed, inner spaces single."""
+    s = unicodedata.normalize("NFKC", str(value)).casefold().strip()
+    return re.sub(r"\s+", " ", s)
+
+
+def _statuses(*values: str) -> frozenset[str]:
+    out: set[str] = set()
+    for v in values:
+        out.add(fold_value(v))
+        out.add(v.strip().lower())
+    return frozenset(out)
+
+
+def status_kind(platform: Platform, value: object) -> str | None:
+    """Classify a status value of ``platform``'s export.
+
+    Returns ``'cancelled'`` when the order is not a purchase (cancelled, closed, voided, refunded
+    before shipping), ``'unpaid'`` when it was never paid, None otherwise (including blanks and
+    values the platform's export does not use, which the generic purchase rules then judge).
+    """
+    if value is None:
+        return None
+    v = fold_value(value)
+    if not v or v in ("nan", "none", "null"):
+        return None
+    if v in platform.cancelled_statuses:
+        return "cancelled"
+    if v in platform.unpaid_statuses:
+        return "unpaid"
+    return None
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_cell_number(value: object, platform: Platform | None = None) -> float | None:
+    """The number in a cell such as ``12.50元``, ``2件``, ``¥1,299.00`` or ``￥59``; None when it is not one.
+
+    Units listed in ``platform.cell_units`` (or the common Chinese ones when no platform is given)
+    and a leading ¥/￥ are removed; thousands separators must be in groups of three, so ``1,5`` is
+    refused rather than read as 15.
+    """
+    if value is None:
+        return None
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    units = platform.cell_units if platform is not None else _CN_UNITS
+    for u in sorted(units, key=len, reverse=True):
+        if s.endswith(u):
+            s = s[: -len(u)].strip()
+            break
+    s = s.lstrip("¥").strip()
+    if not _NUMBER.match(s):
+        return None
+    return float(s.replace(",", ""))
+
+
+# --------------------------------------------------------------------------------------
+# Building a platform from its header row
+# --------------------------------------------------------------------------------------
+
+#: Targets the platform dictionaries want but :mod:`ecops.schema` does not (yet) define, by platform:
+#: filled at import; these headers stay unmapped until the schema has the column.
+PENDING_TARGETS: dict[str, dict[str, str]] = {}
+
+_CN_UNITS = ("元", "件", "个", "单", "笔")
+
+
+def _has(target: str) -> bool:
+    table, _, column = target.partition(".")
+    t = schema.TABLES.get(table)
+    return t is not None and column in t.column_names
+
+
+def _generic_vocabulary() -> frozenset[str]:
+    """Every canonical name and synonym of the schema, folded: words that prove no platform."""
+    out: set[str] = set()
+    for t in schema.TABLES.values():
+        out.add(normalise_name(t.name))
+        out.update(normalise_name(s) for s in t.synonyms)
+        for c in t.columns:
+            out.add(normalise_name(c.name))
+            out.update(normalise_name(s) for s in c.synonyms)
+    return frozenset(out)
+
+
+_GENERIC = _generic_vocabulary()
+
+
+def _platform(key: str, name_en: str, name_zh: str, source: str,
+              row: Sequence[tuple[str, str | None]], *, cancelled: Sequence[str] = (),
+              unpaid: Sequence[str] = (), currency: str | None = None,
+              cancelled_when_filled: Sequence[str] = (), cell_units: Sequence[str] = ()) -> Platform:
+    """A Platform from its export header row: ``(header, target)`` pairs in export order.
+
+    A target is ``"table.column"``, several separated by ``|`` (the first the schema has wins),
+    or None for a header that fills nothing.
+    """
+    columns: dict[str, tuple[str, str]] = {}
+    pending: dict[str, str] = {}
+    for header, target in row:
+        if not target:
+            continue
+        choices = target.split("|")
+        chosen = next((t for t in choices if _has(t)), None)
+        if chosen is None:
+            pending[header] = choices[0]
+            continue
+        table, _, column = chosen.partition(".")
+        columns[normalise_name(header)] = (table, column)
+    if pending:
+        PENDING_TARGETS[key] = pending
+    return Platform(
+        key=key, name_en=name_en, name_zh=name_zh, source=source,
+        columns=MappingProxyType(columns),
+        cancelled_statuses=_statuses(*cancelled), unpaid_statuses=_statuses(*unpaid), currency=currency,
+        headers=frozenset(normalise_name(h) for h, _ in row if normalise_name(h)),
+        header_row=tuple(h for h, _ in row),
+        cancelled_when_filled=frozenset(normalise_name(h) for h in cancelled_when_filled),
+        cell_units=tuple(cell_units), pending=MappingProxyType(pending),
+    )
+
+
+# 淘宝/天猫 seller centre, 已卖出的宝贝 → 批量导出 → 订单报表 (one row per order). The header row has
+# trailing spaces in several names ("收货地址 ", "订单付款时间 "); folding removes them.
+_TAOBAO_STATUS_CANCELLED = ("交易关闭", "TRADE_CLOSED", "TRADE_CLOSED_BY_TAOBAO")
+_TAOBAO_STATUS_UNPAID = ("等待买家付款", "WAIT_BUYER_PAY", "TRADE_NO_CREATE_PAY", "PAY_PENDING")
+
+TAOBAO = _platform(
+    "taobao", "Taobao / Tmall order export", "淘宝/天猫 订单导出",
+    "淘宝/天猫卖家中心「已卖出的宝贝 → 批量导出 → 订单报表」header row, as quoted (tab-separated, trailing spaces kept) "
+    "in public code that reads these exports; see tests/data/platforms/PROVENANCE.md",
+    [
+        ("订单编号", "orders.order_id"),
+        ("买家会员名", "orders.customer_id"),
+        ("买家支付宝账号", None),
+        ("买家应付货款", None),
+        ("买家应付邮费", "orders.shipping_fee"),
+        ("买家支付积分", None),
+        ("总金额", "orders.total_amount"),
+        ("返点积分", None),
+        ("买家实际支付金额", "orders.paid_amount"),
+        ("买家实际支付积分", None),
+        ("订单状态", "orders.status"),
+        ("买家留言", None),
+        ("收货人姓名", "customers.name"),
+        ("收货地址 ", "orders.region"),  # "吉林省 通化市 …": the province is the first word
+        ("运送方式", None),
+        ("联系电话 ", None),
+        ("联系手机", "customers.phone"),
+        ("订单创建时间", "orders.order_time"),
+        ("订单付款时间 ", "orders.paid_time"),
+        ("宝贝标题 ", None),
+        ("宝贝种类 ", None),
+        ("物流单号 ", None),
+        ("物流公司", "orders.carrier"),
+        ("订单备注", None),
+        ("宝贝总数量", None),
+        ("店铺Id", None),
+        ("店铺名称", None),
+        ("订单关闭原因", None),
+        ("卖家服务费", None),
+        ("买家服务费", None),
+        ("发票抬头", None),
+        ("是否手机订单", None),
+        ("分阶段订单信息", None),
+        ("特权订金订单id", None),
+        ("定金排名", None),
+        ("修改后的sku", None),
+        ("修改后的收货地址", None),
+        ("异常信息", None),
+        ("天猫卡券抵扣", None),
+        ("集分宝抵扣", None),
+        ("是否是O2O交易", None),
+        ("退款金额", "orders.refund_amount"),  # newer exports append it (as the 天猫订单报表 has it)
+    ],
+    cancelled=_TAOBAO_STATUS_CANCELLED, unpaid=_TAOBAO_STATUS_UNPAID, currency="CNY", cell_units=("元",),
+)
+
+# 天猫订单报表 as published with the Tianchi "天猫订单成交数据" data set: seven columns, order level, no
+# customer key, no status (unpaid = blank payment time), 收货地址 holds the province only.
+TMALL_REPORT = _platform(
+    "tmall_report", "Tmall order report", "天猫 订单报表",
+    "天猫订单报表 (tmall_order_report.csv, 阿里云天池「天猫订单成交数据」): 订单编号, 总金额, 买家实际支付金额, 收货地址 , "
+    "订单创建时间, 订单付款时间 , 退款金额; see tests/data/platforms/PROVENANCE.md",
+    [
+        ("订单编号", "orders.order_id"),
+        ("总金额", "orders.total_amount"),
+        ("买家实际支付金额", "orders.paid_amount"),
+        ("收货地址 ", "orders.region"),
+        ("订单创建时间", "orders.order_time"),
+        ("订单付款时间 ", "orders.paid_time"),
+        ("退款金额", "orders.refund_amount"),
+    ],
+    cancelled=_TAOBAO_STATUS_CANCELLED, unpaid=_TAOBAO_STATUS_UNPAID, currency="CNY", cell_units=("元",),
+)
+
+# 拼多多商家后台 订单查询 → 导出: one row per order (one goods per order), money columns in 元.
+PDD = _platform(
+    "pdd", "Pinduoduo order export", "拼多多 订单导出",
+    "拼多多商家后台「订单查询 → 批量导出」header row as quoted in public code that reads these exports; "
+    "see tests/data/platforms/PROVENANCE.md",
+    [
+        ("商品", "products.name"),
+        ("订单号", "orders.order_id"),
+        ("订单状态", "orders.status"),
+        ("商品总价(元)", "order_items.line_amount|orders.total_amount"),
+        ("邮费(元)", "orders.shipping_fee"),
+        ("店铺优惠折扣(元)", "orders.discount_amount"),
+        ("平台优惠折扣(元)", None),
+        ("多多支付立减金额(元)", None),
+        ("用户实付金额(元)", "orders.paid_amount"),
+        ("商家实收金额(元)", None),
+        ("商品数量(件)", "order_items.quantity"),
+        ("发货时间", "orders.shipped_time"),
+        ("确认收货时间", "orders.delivered_time"),
+        ("商品id", "order_items.product_id"),
+        ("商品规格", None),
+        ("样式ID", None),
+        ("商家编码-规格维度", None),
+        ("商家编码-商品维度", None),
+        ("商家备注", None),
+        ("售后状态", None),
+        ("快递单号", None),
+        ("快递公司", "orders.carrier"),
+        ("订单成交时间", "orders.order_time"),
+        ("是否分期", None),
+        ("分期期数", None),
+        ("手续费承担方", None),
+        ("分期方式", None),
+    ],
+    # 未发货，退款成功: refunded before anything was shipped, i.e. the sale did not happen. Refunds after
+    # shipping (已发货/已签收，退款成功) are returns: the purchase stands and the refund is counted as such.
+    # Unpaid orders never reach this export (it lists orders after 拼单成功), so no unpaid values.
+    cancelled=("已取消", "未发货，退款成功"), currency="CNY", cell_units=("元", "件"),
+)
+
+# Amazon Seller Central reports. Two flat files are common: "All Orders" (GET_FLAT_FILE_ALL_ORDERS_DATA_*,
+# one row per order item, no buyer) and the "Order Report" of new orders (order-id … buyer-email …).
+# item-price is the price of the whole line (quantity × unit price), not a unit price.
+AMAZON = _platform(
+    "amazon", "Amazon seller order reports", "亚马逊 卖家订单报告",
+    "Amazon Seller Central flat-file order reports: All Orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_"
+    "GENERAL) and the Order Report (order-id, order-item-id, …), header rows as reproduced in public client "
+    "libraries and test files; see tests/data/platforms/PROVENANCE.md",
+    [
+        # All Orders report
+        ("amazon-order-id", "orders.order_id"),
+        ("merchant-order-id", None),
+        ("purchase-date", "orders.order_time"),
+        ("last-updated-date", None),
+        ("order-status", "orders.status"),
+        ("fulfillment-channel", None),
+        ("sales-channel", "orders.channel"),
+        ("order-channel", None),
+        ("url", None),
+        ("ship-service-level", None),
+        ("product-name", "products.name"),
+        ("sku", "order_items.product_id"),
+        ("asin", None),
+        ("item-status", None),
+        ("quantity", "order_items.quantity"),
+        ("currency", None),
+        ("item-price", "order_items.line_amount"),
+        ("item-tax", None),
+        ("shipping-price", "orders.shipping_fee"),
+        ("shipping-tax", None),
+        ("gift-wrap-price", None),
+        ("gift-wrap-tax", None),
+        ("item-promotion-discount", "order_items.discount"),
+        ("ship-promotion-discount", None),
+        ("ship-city", "orders.city"),
+        ("ship-state", "orders.region"),
+        ("ship-postal-code", None),
+        ("ship-country", None),
+        ("promotion-ids", "orders.promotion_id"),
+        ("is-business-order", None),
+        ("purchase-order-number", None),
+        ("price-designation", None),
+        # Order Report (new orders): the headers the All Orders report does not have
+        ("order-id", "orders.order_id"),
+        ("order-item-id", None),
+        ("payments-date", "orders.paid_time"),
+        ("buyer-email", "orders.customer_id"),  # one (relayed) address per buyer: the person key
+        ("buyer-name", "customers.name"),
+        ("buyer-phone-number", "customers.phone"),
+        ("quantity-purchased", "order_items.quantity"),
+        ("recipient-name", None),
+        ("ship-address-1", None),
+        ("ship-address-2", None),
+        ("ship-address-3", None),
+        ("ship-phone-number", None),
+        ("delivery-start-date", None),
+        ("delivery-end-date", None),
+        ("delivery-time-zone", None),
+        ("delivery-Instructions", None),
+    ],
+    # order-status values of the All Orders report: Pending (payment not yet authorised), Unshipped,
+    # PartiallyShipped, Shipped, Shipping, Cancelled.
+    cancelled=("Cancelled", "Canceled"), unpaid=("Pending", "PendingAvailability"), currency=None,
+)
+
+# Shopify admin → Orders → Export (CSV for Excel/Numbers or plain CSV file): one row per line item; order
+# fields filled on the first row of each order only. No customer id: Email is the person key.
+SHOPIFY = _platform(
+    "shopify", "Shopify orders export", "Shopify 订单导出",
+    "Shopify admin 'Orders → Export' CSV header row (help.shopify.com, 'Exporting orders'), as reproduced in "
+    "public importers of these files; see tests/data/platforms/PROVENANCE.md",
+    [
+        ("Name", "orders.order_id"),
+        ("Email", "orders.customer_id"),
+        ("Financial Status", "orders.status"),
+        ("Paid at", "orders.paid_time"),
+        ("Fulfillment Status", None),
+        ("Fulfilled at", "orders.shipped_time"),
+        ("Accepts Marketing", None),
+        ("Currency", None),
+        ("Subtotal", None),
+        ("Shipping", "orders.shipping_fee"),
+        ("Taxes", None),
+        ("Total", "orders.total_amount"),
+        ("Discount Code", "orders.promotion_id"),
+        ("Discount Amount", "orders.discount_amount"),
+        ("Shipping Method", None),
+        ("Created at", "orders.order_time"),
+        ("Lineitem quantity", "order_items.quantity"),
+        ("Lineitem name", "products.name"),
+        ("Lineitem price", "order_items.unit_price"),
+        ("Lineitem compare at price", "products.list_price"),
+        ("Lineitem sku", "order_items.product_id"),
+        ("Lineitem requires shipping", None),
+        ("Lineitem taxable", None),
+        ("Lineitem fulfillment status", None),
+        ("Billing Name", "customers.name"),
+        ("Billing Street", None),
+        ("Billing Address1", None),
+        ("Billing Address2", None),
+        ("Billing Company", None),
+        ("Billing City", None),
+        ("Billing Zip", None),
+        ("Billing Province", None),
+        ("Billing Country", None),
+        ("Billing Phone", None),
+        ("Shipping Name", None),
+        ("Shipping Street", None),
+        ("Shipping Address1", None),
+        ("Shipping Address2", None),
+        ("Shipping Company", None),
+        ("Shipping City", "orders.city"),
+        ("Shipping Zip", None),
+        ("Shipping Province", "orders.region"),
+        ("Shipping Country", None),
+        ("Shipping Phone", None),
+        ("Notes", None),
+        ("Note Attributes", None),
+        ("Cancelled at", None),
+        ("Payment Method", "orders.payment_method"),
+        ("Payment Reference", None),
+        ("Refunded Amount", "orders.refund_amount"),
+        ("Vendor", "products.brand"),
+        ("Outstanding Balance", None),
+        ("Employee", None),
+        ("Location", None),
+        ("Device ID", None),
+        ("Id", None),
+        ("Tags", None),
+        ("Risk Level", None),
+        ("Source", "orders.channel"),
+        ("Lineitem discount", "order_items.discount"),
+        ("Tax 1 Name", None),
+        ("Tax 1 Value", None),
+        ("Tax 2 Name", None),
+        ("Tax 2 Value", None),
+        ("Tax 3 Name", None),
+        ("Tax 3 Value", None),
+        ("Tax 4 Name", None),
+        ("Tax 4 Value", None),
+        ("Tax 5 Name", None),
+        ("Tax 5 Value", None),
+        ("Phone", "customers.phone"),
+        ("Receipt Number", None),
+        ("Duties", None),
+        ("Billing Province Name", None),
+        ("Shipping Province Name", None),
+        ("Payment ID", None),
+        ("Payment Terms Name", None),
+        ("Next Payment Due At", None),
+        ("Payment References", None),
+    ],
+    # Financial Status: pending, authorized, partially_paid, paid, partially_refunded, refunded, voided
+    # (and expired). voided = authorisation cancelled; refunded = all money returned; expired = the
+    # payment was never captured. A filled "Cancelled at" also marks a cancelled order.
+    cancelled=("voided", "refunded", "expired"), unpaid=("pending",), currency=None,
+    cancelled_when_filled=("Cancelled at",),
+)
+
+
+_ALL: tuple[Platform, ...] = (TAOBAO, TMALL_REPORT, PDD, AMAZON, SHOPIFY)
+_BY_KEY = {p.key: p for p in _ALL}
+
+
+def all_platforms() -> tuple[Platform, ...]:
+    """Every platform this module knows, in a fixed order."""
+    return _ALL
+
+
+def get(key: str) -> Platform:
+    """The platform with ``key`` (KeyError for an unknown key)."""
+    return _BY_KEY[key]
+
+
+def distinctive_headers(platform: Platform) -> frozenset[str]:
+    """The platform's folded headers that no generic synonym list contains: the evidence that counts."""
+    return platform.headers - _GENERIC
+
+
+def detect(headers: Sequence[str]) -> Platform | None:
+    """The platform whose export this header row is, or None for a generic file.
+
+    A platform qualifies when at least :data:`MIN_COVERAGE` of the file's distinct non-blank headers
+    are headers of its export and at least :data:`MIN_DISTINCTIVE` of those are headers no generic
+    synonym contains. Among qualifying platforms the one covering more of the file wins, then the one
+    whose export the file fills more completely (so the seven-column 天猫订单报表 is that report, not
+    the 40-column 淘宝 order export it is a subset of).
+    """
+    folded = {normalise_name(h) for h in headers if h is not None and normalise_name(h)}
+    if not folded:
+        return None
+    best: tuple[float, float, Platform] | None = None
+    for p in _ALL:
+        hit = folded & p.headers
+        if len(hit - _GENERIC) < MIN_DISTINCTIVE:
+            continue
+        coverage = len(hit) / len(folded)
+        if coverage < MIN_COVERAGE:
+            continue
+        specificity = len(hit) / len(p.headers)
+        if best is None or (coverage, specificity) > (best[0], best[1]):
+            best = (coverage, specificity, p)
+    return best[2] if best else None

@@ -1,0 +1,238 @@
+"""Tests for ecops.platforms: real platform export headers are recognised and their columns mean what they say.
+
+Every header row under ``tests/data/platforms/`` is a real export header (original spelling, language and
+spaces), copied from the public source cited in ``tests/data/platforms/PROVENANCE.md`` and in SOURCES below.
+Expected targets are written here by hand from the platforms' own descriptions of the columns, not read
+back from ecops.platforms.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from ecops import platforms, schema
+from ecops.platforms import detect, parse_cell_number, status_kind
+from ecops.sample import flat_export, generate
+
+DATA = Path(__file__).parent / "data" / "platforms"
+
+#: header file → (platform key, public source of the header row)
+SOURCES: dict[str, tuple[str, str]] = {
+    "taobao.tsv": ("taobao", "淘宝/天猫卖家中心 订单报表 export header, quoted in public GitHub code "
+                             "(see PROVENANCE.md, 'taobao.tsv')"),
+    "tmall_report.csv": ("tmall_report", "天池「天猫订单成交数据」tmall_order_report.csv header (PROVENANCE.md)"),
+    "pdd.csv": ("pdd", "拼多多商家后台 订单导出 header, quoted in public GitHub code (PROVENANCE.md, 'pdd.csv')"),
+    "amazon_all_orders.tsv": ("amazon", "Amazon GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL header, "
+                                        "caponica/amazon-mws-complete ReportFbaSalesAllByLastUpdateFlatFile"),
+    "amazon_order_report.tsv": ("amazon", "Amazon Order Report (new orders) flat file header, public test data "
+                                          "(PROVENANCE.md, 'amazon_order_report.tsv')"),
+    "shopify.csv": ("shopify", "Shopify admin Orders → Export CSV header (PROVENANCE.md, 'shopify.csv')"),
+}
+
+#: header → (table, column) expected for the key columns of each file, from the platforms' column meanings.
+KEY_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "taobao.tsv": {
+        "订单编号": ("orders", "order_id"), "买家会员名": ("orders", "customer_id"),
+        "订单创建时间": ("orders", "order_time"), "总金额": ("orders", "total_amount"),
+        "买家实际支付金额": ("orders", "paid_amount"), "订单状态": ("orders", "status"),
+        "订单付款时间 ": ("orders", "paid_time"),
+        "买家应付邮费": ("orders", "shipping_fee"), "收货地址 ": ("orders", "region"),
+    },
+    "tmall_report.csv": {
+        "订单编号": ("orders", "order_id"), "总金额": ("orders", "total_amount"),
+        "买家实际支付金额": ("orders", "paid_amount"), "收货地址 ": ("orders", "region"),
+        "订单创建时间": ("orders", "order_time"), "订单付款时间 ": ("orders", "paid_time"),
+        "退款金额": ("orders", "refund_amount"),
+    },
+    "pdd.csv": {
+        "订单号": ("orders", "order_id"), "订单成交时间": ("orders", "order_time"),
+        "订单状态": ("orders", "status"), "商品数量(件)": ("order_items", "quantity"),
+        "商品id": ("order_items", "product_id"), "用户实付金额(元)": ("orders", "paid_amount"),
+        "邮费(元)": ("orders", "shipping_fee"), "商品": ("products", "name"),
+    },
+    "amazon_all_orders.tsv": {
+        "amazon-order-id": ("orders", "order_id"), "purchase-date": ("orders", "order_time"),
+        "order-status": ("orders", "status"), "quantity": ("order_items", "quantity"),
+        "sku": ("order_items", "product_id"), "item-price": ("order_items", "line_amount"),
+        "shipping-price": ("orders", "shipping_fee"), "ship-state": ("orders", "region"),
+    },
+    "amazon_order_report.tsv": {
+        "order-id": ("orders", "order_id"), "purchase-date": ("orders", "order_time"),
+        "payments-date": ("orders", "paid_time"), "buyer-email": ("orders", "customer_id"),
+        "quantity-purchased": ("order_items", "quantity"), "sku": ("order_items", "product_id"),
+        "item-price": ("order_items", "line_amount"),
+    },
+    "shopify.csv": {
+        "Name": ("orders", "order_id"), "Email": ("orders", "customer_id"), "Created at": ("orders", "order_time"),
+        "Financial Status": ("orders", "status"), "Paid at": ("orders", "paid_time"),
+        "Lineitem quantity": ("order_items", "quantity"), "Lineitem price": ("order_items", "unit_price"),
+        "Lineitem sku": ("order_items", "product_id"), "Total": ("orders", "total_amount"),
+        "Refunded Amount": ("orders", "refund_amount"), "Shipping": ("orders", "shipping_fee"),
+    },
+}
+
+#: Where the platform's key column is not in the schema yet, what the dictionary may fall back to instead.
+FALLBACKS = {("pdd.csv", "商品总价(元)"): [("order_items", "line_amount"), ("orders", "total_amount")]}
+
+
+def _header(name: str) -> list[str]:
+    path = DATA / name
+    delimiter = "\t" if path.suffix == ".tsv" else ","
+    with path.open(encoding="utf-8", newline="") as f:
+        return next(csv.reader(f, delimiter=delimiter))
+
+
+def _in_schema(table: str, column: str) -> bool:
+    return table in schema.TABLES and column in schema.TABLES[table].column_names
+
+
+def test_every_header_file_has_a_source_and_provenance():
+    files = sorted(p.name for p in DATA.iterdir() if p.suffix in (".csv", ".tsv"))
+    assert files == sorted(SOURCES)
+    provenance = (DATA / "PROVENANCE.md").read_text(encoding="utf-8")
+    for name in files:
+        assert f"`{name}`" in provenance, f"{name} has no entry in PROVENANCE.md"
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_real_header_row_is_detected_as_its_platform(name):
+    header = _header(name)
+    assert len(header) >= 7
+    found = detect(header)
+    assert found is not None, f"{name} ({SOURCES[name][1]}) not detected"
+    assert found.key == SOURCES[name][0]
+
+
+@pytest.mark.parametrize("name", sorted(KEY_COLUMNS))
+def test_key_columns_map_to_the_right_canonical_column(name):
+    header = _header(name)
+    p = platforms.get(SOURCES[name][0])
+    for h, (table, column) in KEY_COLUMNS[name].items():
+        assert h in header, f"{h!r} is not in the real header of {name}"
+        if _in_schema(table, column):
+            assert p.target(h) == (table, column), h
+        else:
+            # the schema lacks the column: the header stays unmapped (never mapped to something it is not)
+            # and is listed as pending, for the schema owner
+            assert p.target(h) is None, h
+            assert p.pending.get(h) == f"{table}.{column}", h
+
+
+def test_fallback_targets_take_the_first_the_schema_has():
+    for (name, h), choices in FALLBACKS.items():
+        p = platforms.get(SOURCES[name][0])
+        want = next(c for c in choices if _in_schema(*c))
+        assert p.target(h) == want
+
+
+def test_every_mapped_target_is_a_canonical_column_and_headers_are_unique():
+    for p in platforms.all_platforms():
+        for h, (table, column) in p.columns.items():
+            assert _in_schema(table, column), (p.key, h, table, column)
+        targets = [t for t in p.columns.values()]
+        # one export header per canonical column, except where two report flavours share a platform
+        # (Amazon's All Orders and Order Report both have an order id and a quantity)
+        dup = {t for t in targets if targets.count(t) > 1}
+        if p.key != "amazon":
+            assert not dup, (p.key, dup)
+        assert set(p.columns) <= p.headers
+
+
+def test_generic_sample_export_is_not_a_platform():
+    flat = flat_export(generate(300, seed=3).tables)
+    assert detect(list(flat.columns)) is None
+
+
+@pytest.mark.parametrize("header", [
+    # a plain English export
+    ["Order ID", "Customer ID", "Order Date", "Product ID", "Product Name", "Quantity", "Unit Price", "Status"],
+    # UCI Online Retail
+    ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
+    # Olist orders
+    ["order_id", "customer_id", "order_status", "order_purchase_timestamp", "order_approved_at",
+     "order_delivered_carrier_date", "order_delivered_customer_date", "order_estimated_delivery_date"],
+    # a generic Chinese export (words every shop uses)
+    ["订单号", "用户ID", "下单时间", "商品ID", "数量", "单价", "省份", "手机", "商品名称", "品类"],
+    ["订单编号", "订单状态", "数量", "金额", "下单时间"],
+    [],
+    ["", " "],
+])
+def test_generic_files_are_not_platforms(header):
+    assert detect(header) is None
+
+
+def test_detection_survives_reordering_subsets_and_extra_columns():
+    shopify = _header("shopify.csv")
+    assert detect(list(reversed(shopify))).key == "shopify"
+    # a trimmed export: only the columns a user kept
+    assert detect(["Name", "Financial Status", "Total", "Shipping", "Lineitem quantity", "Lineitem name"]).key \
+        == "shopify"
+    # a few custom columns added by the shop do not hide the platform
+    assert detect([*_header("pdd.csv"), "备注1", "备注2", "成本"]).key == "pdd"
+    # the full 淘宝 export is not the 7-column 天猫订单报表 it contains, and vice versa
+    assert detect(_header("taobao.tsv")).key == "taobao"
+    assert detect(_header("tmall_report.csv")).key == "tmall_report"
+
+
+def test_detection_needs_most_of_the_file():
+    # two Shopify headers among many generic ones: a generic file that happens to share words
+    header = ["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price", "region", "city",
+              "Lineitem quantity", "Financial Status"]
+    assert detect(header) is None
+
+
+@pytest.mark.parametrize("key,value,kind", [
+    ("taobao", "交易关闭", "cancelled"),
+    ("taobao", "等待买家付款", "unpaid"),
+    ("taobao", "WAIT_BUYER_PAY", "unpaid"),
+    ("taobao", "交易成功", None),
+    ("taobao", "买家已付款，等待卖家发货", None),
+    ("taobao", "卖家已发货，等待买家确认", None),
+    ("pdd", "已取消", "cancelled"),
+    ("pdd", "未发货，退款成功", "cancelled"),
+    ("pdd", "未发货,退款成功", "cancelled"),  # half-width comma, as some tools re-save it
+    ("pdd", "已发货，退款成功", None),  # a return after shipping: the purchase stands
+    ("pdd", "已签收", None),
+    ("amazon", "Cancelled", "cancelled"),
+    ("amazon", "Pending", "unpaid"),
+    ("amazon", "Shipped", None),
+    ("shopify", "voided", "cancelled"),
+    ("shopify", "Refunded", "cancelled"),
+    ("shopify", "pending", "unpaid"),
+    ("shopify", "paid", None),
+    ("shopify", "partially_refunded", None),
+    ("shopify", "", None),
+    ("shopify", None, None),
+])
+def test_status_rules_classify_known_values(key, value, kind):
+    p = platforms.get(key)
+    assert status_kind(p, value) == kind
+    assert p.status_kind(value) == kind
+
+
+def test_status_sets_also_hold_plain_lower_case():
+    # callers that only lower-case a value (the contract's spelling) find it too
+    assert "交易关闭" in platforms.get("taobao").cancelled_statuses
+    assert "cancelled" in platforms.get("amazon").cancelled_statuses
+    assert "voided" in platforms.get("shopify").cancelled_statuses
+    assert "pending" in platforms.get("shopify").unpaid_statuses
+
+
+def test_currencies():
+    assert {p.key: p.currency for p in platforms.all_platforms()} == {
+        "taobao": "CNY", "tmall_report": "CNY", "pdd": "CNY", "amazon": None, "shopify": None}
+
+
+def test_shopify_cancelled_at_marks_cancellation():
+    assert "cancelledat" in platforms.get("shopify").cancelled_when_filled
+
+
+@pytest.mark.parametrize("text,value", [
+    ("12.50元", 12.5), ("2件", 2.0), ("¥1,299.00", 1299.0), ("￥59", 59.0), (" 3 件 ", 3.0), ("-5.5元", -5.5),
+    ("1,5", None), ("abc", None), ("", None), (None, None), ("12.5.1", None),
+])
+def test_parse_cell_number(text, value):
+    assert parse_cell_number(text, platforms.get("pdd")) == value
