@@ -79,6 +79,12 @@ def upload_digest(uploaded: list) -> str:
     return h.hexdigest()
 
 
+def _safe_name(name: str) -> str:
+    """The uploaded file's own name, never a path ('..', '.' or empty become 'upload')."""
+    base = Path(str(name).replace("\\", "/")).name
+    return "upload" if base in ("", ".", "..") else base
+
+
 def load_upload(uploaded: list, mapping=None, currency: str | None = None) -> bool:
     """Load uploaded files (Streamlit UploadedFile objects); True when the session switched to them.
 
@@ -88,19 +94,21 @@ def load_upload(uploaded: list, mapping=None, currency: str | None = None) -> bo
     suggested mapping for the editor (:func:`pending`); otherwise its folder is removed at once.
     ``currency`` (ISO code, e.g. from a saved mapping) is used instead of the detected one.
     """
+    before = chosen_currency()
     choose_currency(currency, apply=False)
     digest = upload_digest(uploaded)
     folder = UploadFolder(digest)
     paths = []
     try:
         for f in uploaded:
-            target = folder.path / (Path(f.name).name or "upload")
+            target = folder.path / _safe_name(f.name)
             target.write_bytes(f.getvalue())
             paths.append(target)
         outcome = _load(paths, mapping)
         if not isinstance(outcome, Exception):
             _switch(paths, outcome)
             _adopt(folder)
+            drop_pending()  # files that waited for a mapping fix are replaced by these
             return True
         proposal = _proposal(paths, mapping, outcome)
     except BaseException:
@@ -108,6 +116,7 @@ def load_upload(uploaded: list, mapping=None, currency: str | None = None) -> bo
         raise
     if proposal is None:
         folder.remove()
+        choose_currency(before, apply=False)  # the data in use keeps its currency
         st.error(error_text(outcome))
         return False
     drop_pending()
