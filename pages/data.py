@@ -27,8 +27,10 @@ if problems:
 
 names = [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"),
          t("data.tab.share")]
+# A new key while something waits for its mapping: the tabs are drawn afresh, on the mapping tab.
+waiting = pending is not None or db_wait
 upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
-    names, default=names[1] if (pending or db_wait) else None)
+    names, default=names[1] if waiting else None, key=f"data.tabs.{'fix' if waiting else 'use'}")
 
 with upload:
     # .xls is listed so that ecops (not the browser) can say how to convert an old workbook.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import run_page
 
@@ -416,3 +417,21 @@ def test_currency_is_asked_saved_with_the_mapping_and_reused(tmp_path, deferred_
     ds2 = at2.session_state[DATASET_KEY]
     assert ds2.kind == "upload" and ds2.currency == "GBP" and not at2.error
     assert "ecops.pending" not in at2.session_state
+
+
+@pytest.mark.browser
+def test_markup_in_a_file_name_and_cells_stays_text_in_the_browser(tmp_path, streamlit_server, page):
+    """Issue 17: nothing from the file renders as an image, a link or a tag, and nothing is fetched."""
+    from support.browser import assert_no_exception, upload_on_data_page
+
+    path = tmp_path / HOSTILE_NAME
+    _hostile_csv(path)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    upload_on_data_page(page, streamlit_server, path)
+    assert_no_exception(page, streamlit_server)
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text()
+    assert HOSTILE_NAME in text and IMAGE in text  # shown as the characters they are
+    assert main.locator("img").count() == 0 and main.locator("a[href*='host'], a[href*='x.png']").count() == 0
+    assert not [u for u in fetched if "host/" in u or "png" in u.rsplit("/", 1)[-1] and "favicon" not in u]
