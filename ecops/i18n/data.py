@@ -29,6 +29,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.load_failed": {"en": "The files could not be loaded", "zh": "文件加载失败"},
     "data.notes": {"en": "What happened while loading:", "zh": "加载过程说明："},
     "data.notes_warnings": {"en": "The loader noticed {n} thing(s) to check:", "zh": "加载时发现 {n} 处需要检查："},
+    "data.notes_fix": {"en": "A wrong column behind one of these? Correct it on the **Column mapping** tab and reload.",
+                       "zh": "如果是映射错了列，请在 **字段映射** 标签页修正后重新加载。"},
     "data.no_upload": {"en": "Upload files first: the mapping belongs to an upload (or to a database being connected).",
                        "zh": "请先上传文件：字段映射针对上传的数据（或正在连接的数据库）。"},
     "data.map.table": {"en": "Read as table", "zh": "识别为数据表"},
