@@ -34,7 +34,8 @@ from types import MappingProxyType
 from ecops import schema
 from ecops.schema import normalise_name
 
-__all__ = ["Platform", "all_platforms", "detect", "get", "status_kind", "parse_cell_number",
+__all__ = ["Platform", "all_platforms", "detect", "get", "status_kind", "parse_cell_number", "fold_header",
+           "fold_value", "distinctive_headers",
            "PENDING_TARGETS", "MIN_COVERAGE", "MIN_DISTINCTIVE"]
 
 #: A file is a platform's export only when at least this share of its (non-blank) headers are the platform's.
@@ -48,7 +49,8 @@ MIN_DISTINCTIVE = 2
 class Platform:
     """One platform's order export: header dictionary and value rules.
 
-    ``columns`` maps an export header, folded with :func:`ecops.schema.normalise_name`, to the
+    ``columns`` maps an export header, folded with :func:`fold_header` (:func:`ecops.schema.normalise_name`
+    after dropping a bracketed currency code such as ``(PHP)``; look headers up with :meth:`target`), to the
     ``(canonical table, canonical column)`` it fills; headers of the export that fill no canonical
     column are in ``headers`` only (they still count as evidence for :func:`detect`).
     Status sets hold values folded by :func:`fold_value` (NFKC, case-folded, trimmed) and, for
@@ -76,11 +78,23 @@ class Platform:
 
     def target(self, header: str) -> tuple[str, str] | None:
         """The (table, column) the export header ``header`` fills, or None."""
-        return self.columns.get(normalise_name(header))
+        return self.columns.get(fold_header(header))
 
     def status_kind(self, value: object) -> str | None:
         """``'cancelled'``, ``'unpaid'`` or None (a purchase, or a value this platform does not use)."""
         return status_kind(self, value)
+
+
+#: ISO 4217 codes that marketplace exports write into money headers ("Total Discount(PHP)", "Grand Total (MYR)").
+_HEADER_CURRENCIES = ("CNY", "RMB", "USD", "EUR", "GBP", "JPY", "KRW", "HKD", "TWD", "SGD", "MYR", "PHP", "THB",
+                      "IDR", "VND", "BRL", "MXN", "COP", "CLP", "PLN", "INR", "AUD", "CAD")
+_HEADER_CURRENCY = re.compile(r"[(（]\s*(?:" + "|".join(_HEADER_CURRENCIES) + r")\s*[)）]")
+
+
+def fold_header(header: object) -> str:
+    """Fold an export header for lookup: :func:`ecops.schema.normalise_name` after removing a bracketed currency
+    code, so one market's export (``Total Discount(PHP)``) matches another's (``Total Discount(MYR)``)."""
+    return normalise_name(_HEADER_CURRENCY.sub("", str(header)))
 
 
 def fold_value(value: object) -> str:
@@ -192,16 +206,16 @@ def _platform(key: str, name_en: str, name_zh: str, source: str,
             pending[header] = choices[0]
             continue
         table, _, column = chosen.partition(".")
-        columns[normalise_name(header)] = (table, column)
+        columns[fold_header(header)] = (table, column)
     if pending:
         PENDING_TARGETS[key] = pending
     return Platform(
         key=key, name_en=name_en, name_zh=name_zh, source=source,
         columns=MappingProxyType(columns),
         cancelled_statuses=_statuses(*cancelled), unpaid_statuses=_statuses(*unpaid), currency=currency,
-        headers=frozenset(normalise_name(h) for h, _ in row if normalise_name(h)),
+        headers=frozenset(fold_header(h) for h, _ in row if fold_header(h)),
         header_row=tuple(h for h, _ in row),
-        cancelled_when_filled=frozenset(normalise_name(h) for h in cancelled_when_filled),
+        cancelled_when_filled=frozenset(fold_header(h) for h in cancelled_when_filled),
         cell_units=tuple(cell_units), pending=MappingProxyType(pending),
     )
 
@@ -229,7 +243,8 @@ TAOBAO = _platform(
         ("订单状态", "orders.status"),
         ("买家留言", None),
         ("收货人姓名", "customers.name"),
-        ("收货地址 ", "orders.region"),  # "吉林省 通化市 …": the province is the first word
+        # the full delivery address ("吉林省 通化市 柳河县 …", personal): the province is its first word
+        ("收货地址 ", "customers.address"),
         ("运送方式", None),
         ("联系电话 ", None),
         ("联系手机", "customers.phone"),
@@ -480,7 +495,391 @@ SHOPIFY = _platform(
 )
 
 
-_ALL: tuple[Platform, ...] = (TAOBAO, TMALL_REPORT, PDD, AMAZON, SHOPIFY)
+# 京东 POP 商家后台 订单管理 → 订单导出: one row per SKU of an order; 京东价 is the SKU's unit price, 订单金额 the
+# order's total, 应付金额 what the buyer pays. 下单帐号 is the buyer's account: the person key.
+JD = _platform(
+    "jd", "JD.com order export", "京东 订单导出",
+    "京东商家后台「订单管理 → 订单导出」header row, as quoted in public code reading these exports (a Java class "
+    "comment and a Python column map, with a sample row); see tests/data/platforms/PROVENANCE.md",
+    [
+        ("订单号", "orders.order_id"),
+        ("商品ID", "order_items.product_id"),
+        ("商品名称", "products.name"),
+        ("订购数量", "order_items.quantity"),
+        ("支付方式", "orders.payment_method"),
+        ("下单时间", "orders.order_time"),
+        ("京东价", "order_items.unit_price"),
+        ("订单金额", "orders.total_amount"),
+        ("结算金额", None),
+        ("余额支付", None),
+        ("应付金额", "orders.paid_amount"),
+        ("订单状态", "orders.status"),
+        ("订单类型", None),
+        ("下单帐号", "orders.customer_id"),
+        ("客户姓名", "customers.name"),
+        ("客户地址", "customers.address"),
+        ("联系电话", "customers.phone"),
+        ("订单备注", None),
+        ("发票类型", None),
+        ("发票抬头", None),
+        ("发票内容", None),
+        ("商家备注", None),
+        ("商家备注等级（等级1-5为由高到低）", None),
+        ("运费金额", "orders.shipping_fee"),
+        ("付款确认时间", "orders.paid_time"),
+        ("增值税发票", None),
+        ("货号", None),
+        ("订单完成时间", None),
+        ("订单来源", "orders.channel"),
+        ("订单渠道", None),
+        # columns of newer exports
+        ("仓库id", "orders.warehouse_id"),
+        ("仓库名称", None),
+    ],
+    # "(删除)" in front of a status marks an order the buyer deleted from their list; the sale itself stands
+    # unless the status says otherwise (锁定 = locked pending cancellation, then cancelled).
+    cancelled=("已取消", "取消", "锁定", "(删除)锁定", "(删除)已取消"), unpaid=("等待付款", "(删除)等待付款"),
+    currency="CNY", cell_units=("元",),
+)
+
+# 抖店 (Douyin shop) 订单管理 → 批量导出: one row per 子订单 (line); the seller picks the fields, so exports vary.
+# Cells carry a leading tab ("\t6917…") so that spreadsheet programs keep long ids as text.
+DOUYIN = _platform(
+    "douyin", "Douyin shop (抖店) order export", "抖店 订单导出",
+    "抖店商家后台「订单管理 → 批量导出」header row, as used by public settlement tools' tests with real export "
+    "rows; other field choices (商品ID, 商品单价, 支付完成时间, 流量来源 …) from public readers of these files; "
+    "see tests/data/platforms/PROVENANCE.md",
+    [
+        ("主订单编号", "orders.order_id"),
+        ("子订单编号", None),
+        ("选购商品", "products.name"),
+        ("商品规格", None),
+        ("商品数量", "order_items.quantity"),
+        ("商家编码", "order_items.product_id"),
+        ("订单应付金额", "order_items.line_amount"),  # per 子订单: what the buyer pays for this line
+        ("运费", "orders.shipping_fee"),
+        ("收件人", "customers.name"),
+        ("收件人手机号", "customers.phone"),
+        ("详细地址", "customers.address"),
+        ("订单提交时间", "orders.order_time"),
+        ("商家备注", None),
+        ("订单完成时间", None),
+        ("订单状态", "orders.status"),
+        ("售后状态", None),
+        ("取消原因", None),
+        ("发货时间", "orders.shipped_time"),
+        ("平台实际承担优惠金额", None),
+        ("商家实际承担优惠金额", "order_items.discount"),
+        ("达人实际承担优惠金额", None),
+        # other fields the export offers
+        ("商品ID", None),
+        ("商品单价", "order_items.unit_price"),
+        ("商品金额", None),
+        ("商家收入金额", None),
+        ("支付完成时间", "orders.paid_time"),
+        ("支付方式", "orders.payment_method"),
+        ("达人ID", None),
+        ("达人昵称", None),
+        ("流量来源", "orders.channel"),
+        ("流量体裁", None),
+        ("快递信息", None),
+        ("省", "orders.region"),
+        ("市", "orders.city"),
+        ("区", None),
+        ("街道", None),
+    ],
+    # 已关闭: closed without a sale (payment timed out, or refunded in full before it shipped).
+    cancelled=("已关闭", "已取消"), unpaid=("待支付", "待付款"), currency="CNY", cell_units=("元", "件"),
+)
+
+# 有赞 订单管理 → 导出 (订单维度, one row per order). 买家手机号 is the member's account phone: the person key.
+YOUZAN = _platform(
+    "youzan", "Youzan order export", "有赞 订单导出",
+    "有赞商家后台「订单 → 导出（订单维度）」header row, as written by a public importer's test that mirrors the "
+    "export (duplicated 分销员 column included); see tests/data/platforms/PROVENANCE.md",
+    [
+        ("订单号", "orders.order_id"),
+        ("销售渠道", "orders.channel"),
+        ("归属店铺", None),
+        ("订单类型", None),
+        ("订单状态", "orders.status"),
+        ("推广方式", None),
+        ("订单来源", None),
+        ("订单创建时间", "orders.order_time"),
+        ("买家付款时间", "orders.paid_time"),
+        ("交易成功时间", None),
+        ("付款方式", "orders.payment_method"),
+        ("支付流水号", None),
+        ("商品金额合计", None),
+        ("运费", "orders.shipping_fee"),
+        ("店铺优惠合计", "orders.discount_amount"),
+        ("应收订单金额", "orders.total_amount"),
+        ("订单实付金额", "orders.paid_amount"),
+        ("支付优惠合计", None),
+        ("订单实收金额", None),
+        ("订单抵用积分数", None),
+        ("店铺优惠方式", None),
+        ("支付优惠方式", None),
+        ("全部商品名称", None),
+        ("商品种类数", None),
+        ("订单配送方式", None),
+        ("同城送达时间/提货时间", None),
+        ("收货人省份", "orders.region"),
+        ("收货人城市", "orders.city"),
+        ("收货人地区", None),
+        ("详细收货地址/提货地址", "customers.address"),
+        ("收货人/提货人", "customers.name"),
+        ("收货人手机号/提货人手机号", "customers.phone"),
+        ("买家备注", None),
+        ("订单星级", None),
+        ("买家昵称", None),
+        ("买家是否会员", None),
+        ("买家手机号", "orders.customer_id"),
+        ("下单网点", None),
+        ("收银员", None),
+        ("分销员", None),
+        ("销售导购", None),
+        ("专属导购", None),
+        ("订单退款状态", None),
+        ("订单已退款金额", "orders.refund_amount"),
+        ("商家订单备注", None),
+        ("桌号", None),
+        ("挂账主体", None),
+        ("挂账手机号", None),
+        ("团长订单", None),
+        ("订单风险标签", None),
+        ("分销员手机号", None),
+        ("分销员所属店铺", None),
+        ("分销员所属团队", None),
+        ("分销员所属分组", None),
+        ("分销员等级", None),
+        ("订单佣金类型", None),
+        ("订单佣金金额", None),
+        ("订单下级卖货提成类型", None),
+        ("订单下级卖货提成金额", None),
+    ],
+    cancelled=("交易关闭", "已关闭", "已取消"), unpaid=("待付款", "等待买家付款"), currency="CNY", cell_units=("元",),
+)
+
+# WooCommerce order export of the "Advanced Order Export For WooCommerce" plugin (the usual way to get orders
+# out of WooCommerce as CSV), default field set: one row per order line.
+WOOCOMMERCE = _platform(
+    "woocommerce", "WooCommerce order export", "WooCommerce 订单导出",
+    "WooCommerce order CSV of the 'Advanced Order Export For WooCommerce' plugin (default fields), header row "
+    "as quoted in public scripts that read it; see tests/data/platforms/PROVENANCE.md",
+    [
+        ("Order Number", "orders.order_id"),
+        ("Order Status", "orders.status"),
+        ("Order Date", "orders.order_time"),
+        ("Customer Note", None),
+        ("First Name (Billing)", None),
+        ("Last Name (Billing)", None),
+        ("Company (Billing)", None),
+        ("Address 1&2 (Billing)", None),
+        ("City (Billing)", "orders.city"),
+        ("State Code (Billing)", "orders.region"),
+        ("Postcode (Billing)", None),
+        ("Country Code (Billing)", None),
+        ("Email (Billing)", "orders.customer_id"),  # WooCommerce's guest and member buyers alike: the person key
+        ("Phone (Billing)", "customers.phone"),
+        ("First Name (Shipping)", None),
+        ("Last Name (Shipping)", None),
+        ("Address 1&2 (Shipping)", None),
+        ("City (Shipping)", None),
+        ("State Code (Shipping)", None),
+        ("Postcode (Shipping)", None),
+        ("Country Code (Shipping)", None),
+        ("Item #", None),
+        ("SKU", "order_items.product_id"),
+        ("Name", "products.name"),
+        ("Product Variation", None),
+        ("Quantity", "order_items.quantity"),
+        ("Quantity (- Refund)", None),
+        ("Item Cost", "order_items.unit_price"),
+        ("Order Line (w/o tax)", None),
+        ("Order Line Tax", None),
+        ("Order Line Total", "order_items.line_amount"),
+        ("Order Line Total Refunded", None),
+        ("Order Line Total (- Refund)", None),
+        ("Image URL", None),
+        ("Coupon Code", "orders.promotion_id"),
+        ("Discount Amount", None),
+        ("Discount Amount Tax", None),
+        ("Payment Method Title", "orders.payment_method"),
+        ("Coupons Used", None),
+        ("Cart Discount Amount", "orders.discount_amount"),
+        ("Order Subtotal Amount", None),
+        ("Order Tax Amount", None),
+        ("Order Shipping Amount", "orders.shipping_fee"),
+        ("Order Refund Amount", "orders.refund_amount"),
+        ("Order Total Amount", "orders.total_amount"),
+        ("Order Total Tax Amount", None),
+        ("Total items", None),
+        ("Total products", None),
+        # the plugin's newer default spells the product name "Item Name"
+        ("Item Name", "products.name"),
+        ("Full Name (Billing)", "customers.name"),
+        ("Shipping Method Title", None),
+        ("Order Total Amount (- Refund)", None),
+    ],
+    # WooCommerce order statuses (labels and slugs, with the wc- prefix of the database): pending = "Pending
+    # payment", on-hold = awaiting payment confirmation; failed = the payment failed, draft = an unfinished checkout.
+    cancelled=("Cancelled", "wc-cancelled", "Refunded", "wc-refunded", "Failed", "wc-failed", "Draft",
+               "checkout-draft", "wc-checkout-draft", "trash"),
+    unpaid=("Pending payment", "Pending", "wc-pending", "On hold", "on-hold", "wc-on-hold"),
+    currency=None,
+)
+
+# Shopee Seller Centre → My Orders → Export: one row per order item; money headers carry the shop's currency
+# in brackets ("Total Discount(PHP)"), which folding removes so every market's export matches.
+SHOPEE = _platform(
+    "shopee", "Shopee order export", "Shopee 虾皮 订单导出",
+    "Shopee Seller Centre 'My Orders → Export' header row (Philippines, PHP), as kept in export order by a public "
+    "order cleaner; see tests/data/platforms/PROVENANCE.md",
+    [
+        ("Order ID", "orders.order_id"),
+        ("Order Status", "orders.status"),
+        ("Cancel reason", None),
+        ("Return / Refund Status", None),
+        ("Tracking Number*", None),
+        ("Shipping Option", "orders.carrier"),
+        ("Estimated Ship Out Date", None),
+        ("Ship Time", "orders.shipped_time"),
+        ("Order Creation Date", "orders.order_time"),
+        ("Order Paid Time", "orders.paid_time"),
+        ("Parent SKU Reference No.", None),
+        ("Product Name", "products.name"),
+        ("SKU Reference No.", "order_items.product_id"),
+        ("Variation Name", None),
+        ("Original Price", "products.list_price"),
+        ("Deal Price", "order_items.unit_price"),
+        ("Quantity", "order_items.quantity"),
+        ("Returned quantity", None),
+        ("Product Subtotal", "order_items.line_amount"),
+        ("Total Discount(PHP)", None),
+        ("Price Discount(from Seller)(PHP)", None),
+        ("Shopee Rebate(PHP)", None),
+        ("Seller Voucher(PHP)", None),
+        ("Coin Cashback Voucher Amount Sponsored by Seller", None),
+        ("Shopee Voucher(PHP)", None),
+        ("Shopee Coins Offset(PHP)", None),
+        ("Credit Card Discount Total(PHP)", None),
+        ("Products' Price Paid by Buyer (PHP)", None),
+        ("Buyer Paid Shipping Fee", "orders.shipping_fee"),
+        ("Shipping Rebate Estimate", None),
+        ("Reverse Shipping Fee", None),
+        ("Service Fee", None),
+        ("Grand Total", "orders.total_amount"),
+        ("Estimated Shipping Fee", None),
+        # further columns of the same export
+        ("Username (Buyer)", "orders.customer_id"),
+        ("Receiver Name", "customers.name"),
+        ("Phone Number", "customers.phone"),
+        ("Delivery Address", "customers.address"),
+        ("Town", None),
+        ("District", None),
+        ("City", "orders.city"),
+        ("Province", "orders.region"),
+        ("Country", None),
+        ("Zip Code", None),
+        ("Remark from buyer", None),
+        ("Order Complete Time", None),
+        ("Note", None),
+        ("Payment Method", "orders.payment_method"),
+    ],
+    # Order Status: Unpaid, To ship, Shipping, Completed, Cancelled (and in Chinese-language seller centres
+    # 尚未付款 / 已取消 / 不成立 — "not established": cancelled before it became an order).
+    cancelled=("Cancelled", "已取消", "不成立"), unpaid=("Unpaid", "尚未付款", "未付款"), currency=None,
+)
+
+# Lazada Seller Center → Orders → Export: one row per order *item* (one unit; there is no quantity column),
+# camelCase headers. shippingFee is charged per item, like Olist's freight_value.
+LAZADA = _platform(
+    "lazada", "Lazada order export", "Lazada 订单导出",
+    "Lazada Seller Center 'Orders → Export' (xlsx) header names, as read one by one by a public importer; "
+    "see tests/data/platforms/PROVENANCE.md",
+    [
+        ("orderItemId", None),
+        ("orderType", None),
+        ("Guarantee", None),
+        ("deliveryType", None),
+        ("lazadaId", None),
+        ("sellerSku", "order_items.product_id"),
+        ("lazadaSku", None),
+        ("wareHouse", "orders.warehouse_id"),
+        ("createTime", "orders.order_time"),
+        ("updateTime", None),
+        ("rtsSla", None),
+        ("ttsSla", None),
+        ("orderNumber", "orders.order_id"),
+        ("invoiceRequired", None),
+        ("invoiceNumber", None),
+        ("deliveredDate", "orders.delivered_time"),
+        ("customerName", "customers.name"),
+        ("customerEmail", "customers.email"),
+        ("nationalRegistrationNumber", None),
+        ("shippingName", None),
+        ("shippingAddress", "customers.address"),
+        ("shippingAddress2", None),
+        ("shippingAddress3", None),
+        ("shippingAddress4", None),
+        ("shippingAddress5", None),
+        ("shippingPhone", "customers.phone"),
+        ("shippingPhone2", None),
+        ("shippingCity", "orders.city"),
+        ("shippingPostCode", None),
+        ("shippingCountry", None),
+        ("shippingRegion", "orders.region"),
+        ("billingName", None),
+        ("billingAddr", None),
+        ("billingAddr2", None),
+        ("billingAddr3", None),
+        ("billingAddr4", None),
+        ("billingAddr5", None),
+        ("billingPhone", None),
+        ("billingPhone2", None),
+        ("billingCity", None),
+        ("billingPostCode", None),
+        ("billingCountry", None),
+        ("taxCode", None),
+        ("branchNumber", None),
+        ("taxInvoiceRequested", None),
+        ("payMethod", "orders.payment_method"),
+        ("paidPrice", "order_items.line_amount"),
+        ("unitPrice", "order_items.unit_price"),
+        ("sellerDiscountTotal", "order_items.discount"),
+        ("shippingFee", "order_items.freight_value"),
+        ("walletCredit", None),
+        ("itemName", "products.name"),
+        ("variation", None),
+        ("cdShippingProvider", None),
+        ("shippingProvider", "orders.carrier"),
+        ("shipmentTypeName", None),
+        ("shippingProviderType", None),
+        ("cdTrackingCode", None),
+        ("trackingCode", None),
+        ("trackingUrl", None),
+        ("shippingProviderFM", None),
+        ("trackingCodeFM", None),
+        ("promisedShippingTime", None),
+        ("premium", None),
+        ("status", "orders.status"),
+        ("buyerFailedDeliveryReturnInitiator", None),
+        ("buyerFailedDeliveryReason", None),
+        ("buyerFailedDeliveryDetail", None),
+        ("buyerFailedDeliveryUserName", None),
+        ("bundleId", None),
+        ("bundleDiscount", None),
+        ("refundAmount", None),  # per item: a refund, not a line amount (no per-line refund column in the schema)
+    ],
+    # status: unpaid, pending, packed, ready_to_ship, shipped, delivered, canceled, returned, failed (delivery
+    # failed: the buyer never took the goods, usually a refused cash-on-delivery parcel).
+    cancelled=("canceled", "cancelled", "failed"), unpaid=("unpaid",), currency=None,
+)
+
+
+_ALL: tuple[Platform, ...] = (TAOBAO, TMALL_REPORT, JD, PDD, DOUYIN, YOUZAN, SHOPIFY, WOOCOMMERCE, AMAZON, SHOPEE,
+                              LAZADA)
 _BY_KEY = {p.key: p for p in _ALL}
 
 
@@ -508,7 +907,7 @@ def detect(headers: Sequence[str]) -> Platform | None:
     whose export the file fills more completely (so the seven-column 天猫订单报表 is that report, not
     the 40-column 淘宝 order export it is a subset of).
     """
-    folded = {normalise_name(h) for h in headers if h is not None and normalise_name(h)}
+    folded = {fold_header(h) for h in headers if h is not None and fold_header(h)}
     if not folded:
         return None
     best: tuple[float, float, Platform] | None = None
