@@ -71,6 +71,12 @@ class Platform:
     header_row: tuple[str, ...] = field(default=())
     #: folded headers whose non-blank value means the order was cancelled (Shopify ``Cancelled at``)
     cancelled_when_filled: frozenset[str] = field(default=frozenset())
+    #: folded headers of *line* statuses judged by the same rules (Amazon ``item-status``: one cancelled item
+    #: of an order that shipped the rest)
+    line_status_headers: frozenset[str] = field(default=frozenset())
+    #: ``"line"`` when the export has one row per order line (or per item), ``"order"`` when one row per order
+    #: (淘宝 订单报表, 天猫订单报表, 有赞 订单维度): an order-level file loads as the orders table, not as a flat export
+    level: str = "line"
     #: units written after numbers inside cells of this export (``元``, ``件``)
     cell_units: tuple[str, ...] = field(default=())
     #: header → canonical target this export would fill but the schema does not have yet
@@ -83,6 +89,30 @@ class Platform:
     def status_kind(self, value: object) -> str | None:
         """``'cancelled'``, ``'unpaid'`` or None (a purchase, or a value this platform does not use)."""
         return status_kind(self, value)
+
+    def mapping_targets(self, headers: Sequence[str], table: str = "flat") -> dict[str, str]:
+        """Header → target in :mod:`ecops.mapping`'s spelling for a source of ``table``.
+
+        For a flat source (``'flat'``) targets are ``'table.column'`` (``'orders.order_id'``); for a source of
+        one canonical table they are that table's column names, and headers filling other tables are left out.
+        Each target is used once (the first header naming it wins), as the mapping requires.
+        """
+        out: dict[str, str] = {}
+        used: set[str] = set()
+        for h in headers:
+            t = self.target(h)
+            if t is None:
+                continue
+            if table == "flat":
+                name = f"{t[0]}.{t[1]}"
+            elif t[0] == table:
+                name = t[1]
+            else:
+                continue
+            if name not in used:
+                used.add(name)
+                out[h] = name
+        return out
 
 
 #: ISO 4217 codes that marketplace exports write into money headers ("Total Discount(PHP)", "Grand Total (MYR)").
@@ -189,7 +219,8 @@ _GENERIC = _generic_vocabulary()
 def _platform(key: str, name_en: str, name_zh: str, source: str,
               row: Sequence[tuple[str, str | None]], *, cancelled: Sequence[str] = (),
               unpaid: Sequence[str] = (), currency: str | None = None,
-              cancelled_when_filled: Sequence[str] = (), cell_units: Sequence[str] = ()) -> Platform:
+              cancelled_when_filled: Sequence[str] = (), cell_units: Sequence[str] = (),
+              line_status_headers: Sequence[str] = (), level: str = "line") -> Platform:
     """A Platform from its export header row: ``(header, target)`` pairs in export order.
 
     A target is ``"table.column"``, several separated by ``|`` (the first the schema has wins),
@@ -216,6 +247,7 @@ def _platform(key: str, name_en: str, name_zh: str, source: str,
         headers=frozenset(fold_header(h) for h, _ in row if fold_header(h)),
         header_row=tuple(h for h, _ in row),
         cancelled_when_filled=frozenset(fold_header(h) for h in cancelled_when_filled),
+        line_status_headers=frozenset(fold_header(h) for h in line_status_headers), level=level,
         cell_units=tuple(cell_units), pending=MappingProxyType(pending),
     )
 
@@ -275,6 +307,7 @@ TAOBAO = _platform(
         ("退款金额", "orders.refund_amount"),  # newer exports append it (as the 天猫订单报表 has it)
     ],
     cancelled=_TAOBAO_STATUS_CANCELLED, unpaid=_TAOBAO_STATUS_UNPAID, currency="CNY", cell_units=("元",),
+    level="order",
 )
 
 # 天猫订单报表 as published with the Tianchi "天猫订单成交数据" data set: seven columns, order level, no
@@ -293,6 +326,7 @@ TMALL_REPORT = _platform(
         ("退款金额", "orders.refund_amount"),
     ],
     cancelled=_TAOBAO_STATUS_CANCELLED, unpaid=_TAOBAO_STATUS_UNPAID, currency="CNY", cell_units=("元",),
+    level="order",
 )
 
 # 拼多多商家后台 订单查询 → 导出: one row per order (one goods per order), money columns in 元.
@@ -398,6 +432,7 @@ AMAZON = _platform(
     # order-status values of the All Orders report: Pending (payment not yet authorised), Unshipped,
     # PartiallyShipped, Shipped, Shipping, Cancelled.
     cancelled=("Cancelled", "Canceled"), unpaid=("Pending", "PendingAvailability"), currency=None,
+    line_status_headers=("item-status",),
 )
 
 # Shopify admin → Orders → Export (CSV for Excel/Numbers or plain CSV file): one row per line item; order
@@ -659,6 +694,7 @@ YOUZAN = _platform(
         ("订单下级卖货提成金额", None),
     ],
     cancelled=("交易关闭", "已关闭", "已取消"), unpaid=("待付款", "等待买家付款"), currency="CNY", cell_units=("元",),
+    level="order",
 )
 
 # WooCommerce order export of the "Advanced Order Export For WooCommerce" plugin (the usual way to get orders

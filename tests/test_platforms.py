@@ -9,6 +9,7 @@ back from ecops.platforms.
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 import pytest
@@ -326,6 +327,18 @@ def test_shopify_cancelled_at_marks_cancellation():
     assert "cancelledat" in platforms.get("shopify").cancelled_when_filled
 
 
+def test_amazon_item_status_is_a_line_status():
+    p = platforms.get("amazon")
+    assert "itemstatus" in p.line_status_headers
+    assert p.status_kind("Cancelled") == "cancelled"
+
+
+def test_order_level_exports():
+    # one row per order: they load as the orders table (no lines), not as a flat line export
+    assert {p.key for p in platforms.all_platforms() if p.level == "order"} == {"taobao", "tmall_report", "youzan"}
+    assert all(p.level in ("order", "line") for p in platforms.all_platforms())
+
+
 @pytest.mark.parametrize("text,value", [
     ("12.50元", 12.5), ("2件", 2.0), ("¥1,299.00", 1299.0), ("￥59", 59.0), (" 3 件 ", 3.0), ("-5.5元", -5.5),
     ("1,5", None), ("abc", None), ("", None), (None, None), ("12.5.1", None),
@@ -339,11 +352,28 @@ def test_detection_survives_a_seller_choosing_fewer_fields(name):
     # 抖店, 有赞 and the WooCommerce plugin let the seller pick the exported fields: any 30–70 % of a real header
     # (at least four columns) is still that platform. (The 7-column 天猫订单报表 is exempt: four of its columns are
     # words any Chinese shop uses, and claiming such a file would hijack generic exports.)
-    import random
-
     header = _header(name)
     rnd = random.Random(name)
     for _ in range(50):
         sub = rnd.sample(header, max(4, int(len(header) * rnd.uniform(0.3, 0.7))))
         found = detect(sub)
         assert found is not None and found.key == SOURCES[name][0], sub
+
+
+def test_mapping_targets_in_the_mapping_spelling():
+    p = platforms.get("shopify")
+    header = ["Name", "Email", "Created at", "Lineitem quantity", "Lineitem price", "Lineitem sku", "Billing Name",
+              "Tags"]
+    assert p.mapping_targets(header) == {
+        "Name": "orders.order_id", "Email": "orders.customer_id", "Created at": "orders.order_time",
+        "Lineitem quantity": "order_items.quantity", "Lineitem price": "order_items.unit_price",
+        "Lineitem sku": "order_items.product_id", "Billing Name": "customers.name"}
+    assert p.mapping_targets(header, "orders") == {"Name": "order_id", "Email": "customer_id",
+                                                   "Created at": "order_time"}
+    # the flat targets are ones ecops.mapping offers for a flat source
+    from ecops.mapping import FLAT_TARGETS
+
+    offered = {t for t, _ in FLAT_TARGETS}
+    for name in SOURCES:
+        plat = platforms.get(SOURCES[name][0])
+        assert set(plat.mapping_targets(_header(name)).values()) <= offered, name
