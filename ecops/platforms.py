@@ -374,9 +374,10 @@ PDD = _platform(
 # item-price is the price of the whole line (quantity × unit price), not a unit price.
 AMAZON = _platform(
     "amazon", "Amazon seller order reports", "亚马逊 卖家订单报告",
-    "Amazon Seller Central flat-file order reports: All Orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_"
-    "GENERAL) and the Order Report (order-id, order-item-id, …), header rows as reproduced in public client "
-    "libraries and test files; see tests/data/platforms/PROVENANCE.md",
+    "Amazon Selling Partner API documentation, 'Order Tracking reports attributes' (GET_FLAT_FILE_ALL_ORDERS_DATA_"
+    "BY_LAST_UPDATE_GENERAL / _BY_ORDER_DATE_GENERAL) and 'Order reports attributes' (developer-docs.amazon.com/"
+    "sp-api/docs/order-tracking-reports-attributes, …/order-reports-attributes); the Order Report (new orders) "
+    "header as reproduced in public test files; see tests/data/platforms/PROVENANCE.md",
     [
         # All Orders report
         ("amazon-order-id", "orders.order_id"),
@@ -411,6 +412,12 @@ AMAZON = _platform(
         ("is-business-order", None),
         ("purchase-order-number", None),
         ("price-designation", None),
+        # further attributes the documentation lists for the same reports (by order date, newer versions)
+        ("number-of-items", None),
+        ("tax-collection-model", None),
+        ("tax-collection-responsible-party", None),
+        ("address-type", None),
+        ("cpf", None),
         # Order Report (new orders): the headers the All Orders report does not have
         ("order-id", "orders.order_id"),
         ("order-item-id", None),
@@ -428,6 +435,14 @@ AMAZON = _platform(
         ("delivery-end-date", None),
         ("delivery-time-zone", None),
         ("delivery-Instructions", None),
+        # Unshipped Orders report (GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING) and pending-order reports
+        ("reporting-date", None),
+        ("promise-date", None),
+        ("days-past-promise", None),
+        ("quantity-shipped", None),
+        ("quantity-to-ship", None),
+        ("is-prime", None),
+        ("payment-type", "orders.payment_method"),
     ],
     # order-status values of the All Orders report: Pending (payment not yet authorised), Unshipped,
     # PartiallyShipped, Shipped, Shipping, Cancelled.
