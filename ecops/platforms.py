@@ -275,7 +275,7 @@ TAOBAO = _platform(
         ("订单状态", "orders.status"),
         ("买家留言", None),
         ("收货人姓名", "customers.name"),
-        # the full delivery address ("吉林省 通化市 柳河县 …", personal): the province is its first word
+        # the full delivery address ("吉林省 长春市 朝阳区 …", personal): the province is its first word
         ("收货地址 ", "customers.address"),
         ("运送方式", None),
         ("联系电话 ", None),
@@ -593,7 +593,7 @@ JD = _platform(
 )
 
 # 抖店 (Douyin shop) 订单管理 → 批量导出: one row per 子订单 (line); the seller picks the fields, so exports vary.
-# Cells carry a leading tab ("\t6917…") so that spreadsheet programs keep long ids as text.
+# Cells carry a leading tab ("\t4000…") so that spreadsheet programs keep long ids as text.
 DOUYIN = _platform(
     "douyin", "Douyin shop (抖店) order export", "抖店 订单导出",
     "抖店商家后台「订单管理 → 批量导出」header row, as used by public settlement tools' tests with real export "

@@ -391,13 +391,13 @@ CONSTRUCTED = DATA / "constructed"
 #: per file: order id → (customer id or None, order date, status, total quantity of its lines or None)
 EXPECTED_ORDERS: dict[str, dict[str, tuple[str | None, str, str, float | None]]] = {
     "taobao.tsv": {
-        "1930679858170647": ("买家甲", "2024-03-01", "交易成功", None),
-        "1930679858170648": ("买家乙", "2024-03-02", "交易关闭", None),
-        "1930679858170649": ("买家甲", "2024-03-05", "买家已付款，等待卖家发货", None),
+        "3000000000000001": ("买家甲", "2024-03-01", "交易成功", None),
+        "3000000000000002": ("买家乙", "2024-03-02", "交易关闭", None),
+        "3000000000000003": ("买家甲", "2024-03-05", "买家已付款，等待卖家发货", None),
     },
     "jd.csv": {
-        "11729439936": ("jd_buyer_a", "2024-03-01", "完成", 3.0),
-        "11749907506": ("jd_buyer_b", "2024-03-02", "(删除)锁定", 1.0),
+        "20000000001": ("jd_buyer_a", "2024-03-01", "完成", 3.0),
+        "20000000002": ("jd_buyer_b", "2024-03-02", "(删除)锁定", 1.0),
     },
     "youzan.csv": {
         "E20240301000001": ("13800138000", "2024-03-01", "交易成功", None),
@@ -405,25 +405,25 @@ EXPECTED_ORDERS: dict[str, dict[str, tuple[str | None, str, str, float | None]]]
         "E20240305000003": ("13800138000", "2024-03-05", "交易成功", None),
     },
     "woocommerce.csv": {
-        "4993": ("cher@example.com", "2024-03-01", "Completed", 3.0),
-        "4994": ("dan@example.com", "2024-03-02", "Cancelled", 1.0),
-        "4995": ("cher@example.com", "2024-03-05", "Pending payment", 3.0),
+        "5001": ("ann@example.com", "2024-03-01", "Completed", 3.0),
+        "5002": ("ben@example.com", "2024-03-02", "Cancelled", 1.0),
+        "5003": ("ann@example.com", "2024-03-05", "Pending payment", 3.0),
     },
 }
 
 #: per file: order id → order total as the export states it (total_amount)
 EXPECTED_TOTALS = {
-    "taobao.tsv": {"1930679858170647": 598.0, "1930679858170648": 130.0, "1930679858170649": 59.0},
-    "jd.csv": {"11729439936": 188.0, "11749907506": 79.0},
+    "taobao.tsv": {"3000000000000001": 598.0, "3000000000000002": 130.0, "3000000000000003": 59.0},
+    "jd.csv": {"20000000001": 188.0, "20000000002": 79.0},
     "youzan.csv": {"E20240301000001": 100.0, "E20240302000002": 200.0, "E20240305000003": 290.0},
-    "woocommerce.csv": {"4993": 45.0, "4994": 20.0, "4995": 45.0},
+    "woocommerce.csv": {"5001": 45.0, "5002": 20.0, "5003": 45.0},
 }
 
 
 #: per file: (order id, product id) → unit price of that line
 EXPECTED_UNIT_PRICES = {
-    "jd.csv": {("11729439936", "100001"): 79.0, ("11729439936", "100002"): 30.0},
-    "woocommerce.csv": {("4993", "210-01"): 15.0, ("4995", "210-02"): 15.0},
+    "jd.csv": {("20000000001", "100001"): 79.0, ("20000000001", "100002"): 30.0},
+    "woocommerce.csv": {("5001", "TEE-1"): 15.0, ("5003", "CAP-1"): 15.0},
 }
 
 
