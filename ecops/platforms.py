@@ -5,9 +5,11 @@ platform's documentation or from public sample files, cited in :attr:`Platform.s
 ``tests/data/platforms/PROVENANCE.md``), the canonical column each header fills, and the value
 rules a generic synonym list cannot know:
 
-* which status values mean the order is **not a purchase** (cancelled, closed, voided, refunded
-  before shipping) and which mean **not paid** (``等待买家付款``, Shopify ``pending``, Shopee
-  ``Unpaid`` …);
+* which status values mean the order is **not a purchase** and which mean **not paid** (``等待买家付款``,
+  Shopify ``pending``, Shopee ``Unpaid`` …). One rule for every platform: an order is not a purchase when it
+  was cancelled, closed without a sale, voided, failed, or refunded *in full* (Shopify ``refunded``,
+  WooCommerce ``Refunded``, 拼多多 ``…退款成功``, 淘宝 ``交易关闭``, which also covers full refunds); a
+  *partial* refund (Shopify ``partially_refunded``) leaves a purchase whose refund is counted as money;
 * the currency the platform implies (``CNY`` for the Chinese marketplaces; ``None`` where the export
   carries a currency column or the shop's currency is not fixed by the platform);
 * the units written inside cells (``12.50元``, ``2件``).
@@ -363,10 +365,11 @@ PDD = _platform(
         ("手续费承担方", None),
         ("分期方式", None),
     ],
-    # 未发货，退款成功: refunded before anything was shipped, i.e. the sale did not happen. Refunds after
-    # shipping (已发货/已签收，退款成功) are returns: the purchase stands and the refund is counted as such.
-    # Unpaid orders never reach this export (it lists orders after 拼单成功), so no unpaid values.
-    cancelled=("已取消", "未发货，退款成功"), currency="CNY", cell_units=("元", "件"),
+    # 退款成功 = the whole order refunded (before or after shipping): not a purchase, like Shopify's refunded
+    # and 淘宝's 交易关闭 (see the module docstring). Unpaid orders never reach this export (it lists orders
+    # after 拼单成功), so no unpaid values.
+    cancelled=("已取消", "未发货，退款成功", "已发货，退款成功", "已签收，退款成功"), currency="CNY",
+    cell_units=("元", "件"),
 )
 
 # Amazon Seller Central reports. Two flat files are common: "All Orders" (GET_FLAT_FILE_ALL_ORDERS_DATA_*,
@@ -924,8 +927,8 @@ LAZADA = _platform(
         ("refundAmount", None),  # per item: a refund, not a line amount (no per-line refund column in the schema)
     ],
     # status: unpaid, pending, packed, ready_to_ship, shipped, delivered, canceled, returned, failed (delivery
-    # failed: the buyer never took the goods, usually a refused cash-on-delivery parcel).
-    cancelled=("canceled", "cancelled", "failed"), unpaid=("unpaid",), currency=None,
+    # failed: the buyer never took the goods, usually a refused cash-on-delivery parcel); returned = refunded.
+    cancelled=("canceled", "cancelled", "failed", "returned"), unpaid=("unpaid",), currency=None,
 )
 
 

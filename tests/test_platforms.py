@@ -257,7 +257,8 @@ def test_detection_needs_most_of_the_file():
     ("pdd", "已取消", "cancelled"),
     ("pdd", "未发货，退款成功", "cancelled"),
     ("pdd", "未发货,退款成功", "cancelled"),  # half-width comma, as some tools re-save it
-    ("pdd", "已发货，退款成功", None),  # a return after shipping: the purchase stands
+    ("pdd", "已发货，退款成功", "cancelled"),  # refunded in full: not a purchase, like Shopify's refunded
+    ("pdd", "已发货，待签收", None),
     ("pdd", "已签收", None),
     ("amazon", "Cancelled", "cancelled"),
     ("amazon", "Pending", "unpaid"),
@@ -293,6 +294,7 @@ def test_detection_needs_most_of_the_file():
     ("lazada", "canceled", "cancelled"),
     ("lazada", "unpaid", "unpaid"),
     ("lazada", "delivered", None),
+    ("lazada", "returned", "cancelled"),
     ("shopify", None, None),
 ])
 def test_status_rules_classify_known_values(key, value, kind):
