@@ -312,12 +312,13 @@ TAOBAO = _platform(
     level="order",
 )
 
-# 天猫订单报表 as published with the Tianchi "天猫订单成交数据" data set: seven columns, order level, no
+# 天猫订单报表 as circulated in public teaching material (tmall_order_report.csv): seven columns, order level, no
 # customer key, no status (unpaid = blank payment time), 收货地址 holds the province only.
 TMALL_REPORT = _platform(
     "tmall_report", "Tmall order report", "天猫 订单报表",
-    "天猫订单报表 (tmall_order_report.csv, 阿里云天池「天猫订单成交数据」): 订单编号, 总金额, 买家实际支付金额, 收货地址 , "
-    "订单创建时间, 订单付款时间 , 退款金额; see tests/data/platforms/PROVENANCE.md",
+    "天猫订单报表 tmall_order_report.csv (Feb 2020, 28 010 orders; public copy makisekurisuDDL/Data_analysis, "
+    "Tmall_1111/tmall_order_report.csv): 订单编号, 总金额, 买家实际支付金额, 收货地址 , 订单创建时间, 订单付款时间 , "
+    "退款金额; see tests/data/platforms/PROVENANCE.md",
     [
         ("订单编号", "orders.order_id"),
         ("总金额", "orders.total_amount"),
