@@ -203,15 +203,31 @@ def _has(target: str) -> bool:
     return t is not None and column in t.column_names
 
 
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
 def _generic_vocabulary() -> frozenset[str]:
-    """Every canonical name and synonym of the schema, folded: words that prove no platform."""
+    """Canonical names and synonyms of the schema, folded: words that prove no platform.
+
+    Long Chinese phrases (six characters or more, such as ``买家实际支付金额`` or ``订单付款时间``) are left
+    out: they are an export's own wording, added to the schema *because* platform exports use them, and they
+    must keep identifying the export (the seven-column 天猫订单报表 has few other clues).
+    """
     out: set[str] = set()
+
+    def add(word: str) -> None:
+        w = normalise_name(word)
+        if not (_CJK_ONLY.match(w) and len(w) >= 6):
+            out.add(w)
+
     for t in schema.TABLES.values():
-        out.add(normalise_name(t.name))
-        out.update(normalise_name(s) for s in t.synonyms)
+        add(t.name)
+        for s in t.synonyms:
+            add(s)
         for c in t.columns:
-            out.add(normalise_name(c.name))
-            out.update(normalise_name(s) for s in c.synonyms)
+            add(c.name)
+            for s in c.synonyms:
+                add(s)
     return frozenset(out)
 
 

@@ -485,3 +485,18 @@ def test_platform_export_loads_with_its_dictionary(name):
     p = platforms.get(SOURCES[name][0])
     kinds = {oid: p.status_kind(by_id.loc[oid, "status"]) for oid in expected}
     assert "cancelled" in kinds.values()
+
+
+def test_detection_does_not_depend_on_which_export_phrases_the_schema_learns(monkeypatch):
+    # the schema gains export wording as synonyms over time (买家会员名 and 订单创建时间 already are); the long
+    # phrases of the 天猫订单报表 must keep identifying it when they become synonyms too
+    from ecops import schema as sch
+
+    paid = sch.Column("paid_amount", "number", False, ("买家实际支付金额",))
+    paid_time = sch.Column("paid_time", "time", False, ("订单付款时间",))
+    orders = sch.TABLES["orders"]
+    grown = sch.Table(orders.name, (*orders.columns, paid, paid_time), orders.key, orders.synonyms)
+    monkeypatch.setitem(sch.TABLES, "orders", grown)
+    monkeypatch.setattr(platforms, "_GENERIC", platforms._generic_vocabulary())
+    assert detect(_header("tmall_report.csv")).key == "tmall_report"
+    assert detect(["订单编号", "订单创建时间", "商品名称", "数量", "单价"]) is None
