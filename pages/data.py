@@ -22,9 +22,13 @@ editor.currency_box(ds, waiting=pending is not None or db_wait)
 notices = datasource.load_notices(ds)
 problems = [m for sev, m in notices if sev == "warning"]
 facts = [m for sev, m in notices if sev != "warning"]
+excluded = datasource.left_out(ds)
 if problems:
     hint = "\n\n" + t("data.notes_fix") if datasource.last_load() is not None and ds.kind == "upload" else ""
-    st.warning(t("data.notes_warnings", n=len(problems)) + "\n" + "\n".join(f"- {m}" for m in problems) + hint)
+    st.warning(t("data.notes_warnings", n=len(problems)) + "\n" + "\n".join(f"- {m}" for m in problems + excluded)
+               + hint)
+elif excluded:
+    st.info("\n".join(excluded))
 
 names = [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"),
          t("data.tab.share")]

@@ -435,3 +435,15 @@ def test_markup_in_a_file_name_and_cells_stays_text_in_the_browser(tmp_path, str
     assert HOSTILE_NAME in text and IMAGE in text  # shown as the characters they are
     assert main.locator("img").count() == 0 and main.locator("a[href*='host'], a[href*='x.png']").count() == 0
     assert not [u for u in fetched if "host/" in u or "png" in u.rsplit("/", 1)[-1] and "favicon" not in u]
+
+
+def test_documents_left_out_are_said_on_the_page(sample, sample_ds):
+    from ecops.dataset import CANCELLED_STATUSES
+
+    at = run_page("data", sample_ds, lang="en")
+    status = sample.tables["orders"]["status"].str.lower()
+    cancelled = int(status.isin(CANCELLED_STATUSES).sum())
+    assert cancelled > 0
+    shown = [b.value for b in (*at.info, *at.warning) if "cancelled" in b.value]
+    assert shown == [f"{cancelled:,} orders are cancelled: they are left out of every metric."], shown
+    assert not at.expander or not any("cancelled" in i.value for e in at.expander for i in e.info)

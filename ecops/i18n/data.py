@@ -31,6 +31,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.notes_warnings": {"en": "The loader noticed {n} thing(s) to check:", "zh": "加载时发现 {n} 处需要检查："},
     "data.notes_fix": {"en": "A wrong column behind one of these? Correct it on the **Column mapping** tab and reload.",
                        "zh": "如果是映射错了列，请在 **字段映射** 标签页修正后重新加载。"},
+    "data.left_out.cancelled_orders": {"en": "{n} orders are cancelled: they are left out of every metric.",
+                                       "zh": "{n} 个订单已取消：不计入任何指标。"},
+    "data.left_out.unpaid_orders": {"en": "{n} orders were never paid: they are left out of every metric.",
+                                    "zh": "{n} 个订单未付款：不计入任何指标。"},
+    "data.left_out.orders_without_customer": {
+        "en": "{n} orders have no customer: they are left out of order and customer counts.",
+        "zh": "{n} 个订单没有客户：不计入订单数和客户数。"},
     "data.no_upload": {"en": "Upload files first: the mapping belongs to an upload (or to a database being connected).",
                        "zh": "请先上传文件：字段映射针对上传的数据（或正在连接的数据库）。"},
     "data.map.table": {"en": "Read as table", "zh": "识别为数据表"},

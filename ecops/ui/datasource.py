@@ -515,6 +515,21 @@ def load_notices(ds: Dataset) -> list[tuple[str, str]]:
     return [("info", md_escape(n)) for n in ds.notes]
 
 
+def left_out(ds: Dataset) -> list[str]:
+    """Documents the purchase definition leaves out of every metric, as sentences (e.g. cancelled orders).
+
+    Counted by the data-quality report (the same cached computation the Quality tab shows).
+    """
+    t = state.translator()
+    report = state.cached(quality_report, ds, None)
+    out = []
+    for check in ("cancelled_orders", "unpaid_orders", "orders_without_customer"):
+        n = report.count("orders", check)
+        if n:
+            out.append(t(f"data.left_out.{check}", n=f"{n:,}"))
+    return out
+
+
 def _notice_rows(result) -> list[dict]:
     from ecops.quality import COLUMNS
 
