@@ -1137,6 +1137,10 @@ class ClvSummary:
             return _t("portrait.clv.empty", lang)
         fmt = money or (lambda x: f"¥{x:,.0f}")
         alive = float((r.customers["p_alive"] >= 0.5).mean()) if r.n_customers else 0.0
+        if not np.isfinite([r.total_purchases_lower, r.total_purchases_upper]).all():
+            # Every parameter draw diverged (real data with very few repeat buyers): say so, never "nan–nan".
+            return _t("portrait.clv.takeaway_unstable", lang, months=f"{self.horizon_months:g}",
+                      purchases=f"{r.total_purchases:,.0f}", value=fmt(r.total_clv), repeat=f"{self.n_repeat:,}")
         return _t("portrait.clv.takeaway", lang, months=f"{self.horizon_months:g}",
                   purchases=f"{r.total_purchases:,.0f}", lo=f"{r.total_purchases_lower:,.0f}",
                   hi=f"{r.total_purchases_upper:,.0f}", value=fmt(r.total_clv), alive=f"{alive:.0%}")

@@ -247,6 +247,34 @@ def check_page(name: str, page: str, view: str | None) -> None:
 
 
 
+def olist_person_frames() -> dict[str, pd.DataFrame]:
+    """Olist purchases as canonical frames built here with pandas (the person key as customer_id), so that
+    analyses can be tried on real persons whatever the loader does."""
+    orders = _csv("olist", "olist_orders_dataset.csv").merge(_csv("olist", "olist_customers_dataset.csv"), on="customer_id")
+    items = _csv("olist", "olist_order_items_dataset.csv")
+    return {
+        "orders": pd.DataFrame({"order_id": orders["order_id"], "customer_id": orders["customer_unique_id"],
+                                "order_time": pd.to_datetime(orders["order_purchase_timestamp"]),
+                                "status": orders["order_status"], "region": orders["customer_state"]}),
+        "order_items": pd.DataFrame({"order_id": items["order_id"], "product_id": items["product_id"], "quantity": 1,
+                                     "unit_price": items["price"].astype(float)}),
+    }
+
+
+@_needs("olist")
+def test_real_data_clv_says_when_its_interval_cannot_be_estimated():
+    """Olist has 1% repeat persons: every parameter draw of the CLV models diverges. The takeaway must say the
+    estimate is unreliable instead of printing a "nan–nan" interval."""
+    ds = Dataset.from_frames(olist_person_frames(), name="olist persons", kind="upload")
+    res = portrait.lifetime_value(ds)
+    assert res.result is not None and res.n_repeat < 50
+    for lang in ("en", "zh"):
+        text = res.headline(lang)
+        assert "nan" not in text.lower()
+        assert f"{res.n_repeat:,}" in text
+    assert "do not rely" in res.headline("en")
+
+
 # ------------------------------------------------------------------ tests
 @pytest.mark.parametrize(('name', 'figure'), [
     pytest.param('olist', 'margin', marks=_needs('olist')),
