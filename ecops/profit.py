@@ -541,7 +541,9 @@ def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_id
     """
     pos = portrait.customer_positions(per_customer["d_customer"], segment_ids)
     n_seg = len(portrait.SEGMENTS)
-    code = np.where(pos >= 0, segment_codes[np.maximum(pos, 0)], n_seg)  # n_seg = not scored
+    # No scored buyer at all (an export without a customer key): every row is "not scored".
+    scored = segment_codes[np.maximum(pos, 0)] if len(segment_codes) else np.full(len(pos), n_seg)
+    code = np.where(pos >= 0, scored, n_seg)  # n_seg = not scored
     size = np.bincount(code, minlength=n_seg + 1)
     names = np.asarray((*portrait.SEGMENTS, NONE), dtype=object)
     present = np.flatnonzero(size)

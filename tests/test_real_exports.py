@@ -275,6 +275,28 @@ def test_real_data_clv_says_when_its_interval_cannot_be_estimated():
     assert "do not rely" in res.headline("en")
 
 
+def tmall_report_frames() -> dict[str, pd.DataFrame]:
+    """The 天猫 report's purchases as canonical frames built here with pandas: no customer key (customer_id
+    all empty) and one line per order carrying the order total, so analyses can be tried on an export
+    without customers whatever the loader does."""
+    buy = _tmall_paid()
+    return {
+        "orders": pd.DataFrame({"order_id": buy["订单编号"], "customer_id": pd.Series(pd.NA, index=buy.index, dtype="string"),
+                                "order_time": pd.to_datetime(buy["订单创建时间"]), "region": buy["收货地址 "]}),
+        "order_items": pd.DataFrame({"order_id": buy["订单编号"], "product_id": "order", "quantity": 1,
+                                     "unit_price": buy["总金额"].astype(float)}),
+    }
+
+
+@_needs("tmall_order_report")
+def test_real_data_profit_runs_without_any_customer():
+    """An order report has no customer key: the P&L still runs (no RFM segment can be scored) and starts
+    from the report's paid order totals."""
+    ds = Dataset.from_frames(tmall_report_frames(), name="tmall without customers", kind="upload")
+    steps = {s["step"]: s["amount"] for s in profit.report_section(ds)["waterfall"]}
+    assert steps["gmv"] == pytest.approx(_tmall_paid()["总金额"].astype(float).sum(), abs=0.01)
+
+
 # ------------------------------------------------------------------ tests
 @pytest.mark.parametrize(('name', 'figure'), [
     pytest.param('olist', 'margin', marks=_needs('olist')),
