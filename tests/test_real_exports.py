@@ -246,6 +246,28 @@ def check_page(name: str, page: str, view: str | None) -> None:
     run_page(page, _dataset(name), **({"view": view} if view else {}))
 
 
+# ------------------------------------------------------------------ cases: every check × dataset
+PERSONS = ("olist", "online_retail", "superstore")  # the exports with a customer key
+_PAGES = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "pages").glob("*.py"))
+_VIEWS = {"portrait": ("clusters", "cohorts", "clv", "demographics"), "segments": ("basket",)}
+CASES: dict[str, list[tuple]] = {
+    "overview": [(n, f) for n in NAMES for f in ("orders", "customers", "gmv", "aov", "repeat_customer_rate", "margin")],
+    "currency": [(n,) for n in NAMES],
+    "report_json_currency": [(n,) for n in NAMES],
+    "rfm_persons": [(n,) for n in PERSONS],
+    "report": [(n,) for n in NAMES],
+    "html": [(n, s) for n in NAMES for s, _ in section_modules()],
+    "page": [(n, p, None) for n in NAMES for p in _PAGES] + [(n, p, v) for n in NAMES for p, vs in _VIEWS.items() for v in vs],
+}
+
+
+def _params(kind: str, names: tuple[str, ...] = (), cases: tuple[tuple, ...] = ()) -> list:
+    """Parameters of the ``kind`` check: all its cases for the datasets ``names`` plus the single ``cases``
+    (each skipped when its dataset's files are absent)."""
+    chosen = [c for c in CASES[kind] if c[0] in names or c in cases]
+    return [pytest.param(*c, marks=_needs(c[0])) for c in chosen]
+
+
 
 def olist_person_frames() -> dict[str, pd.DataFrame]:
     """Olist purchases as canonical frames built here with pandas (the person key as customer_id), so that
@@ -298,10 +320,8 @@ def test_real_data_profit_runs_without_any_customer():
 
 
 # ------------------------------------------------------------------ tests
-@pytest.mark.parametrize(('name', 'figure'), [
-    pytest.param('olist', 'margin', marks=_needs('olist')),
-    pytest.param('tmall_order_report', 'margin', marks=_needs('tmall_order_report')),
-])
+
+@pytest.mark.parametrize(('name', 'figure'), _params('overview', (), (('olist', 'margin'), ('tmall_order_report', 'margin'))))
 def test_overview_figure(name, figure):
     check_overview(name, figure)
 
@@ -316,70 +336,17 @@ def test_olist_products_and_reviews_are_used():
     check_olist_products_reviews()
 
 
-@pytest.mark.parametrize(('name',), [
-    pytest.param('olist', marks=_needs('olist')),
-    pytest.param('tmall_order_report', marks=_needs('tmall_order_report')),
-])
+@pytest.mark.parametrize('name', _params('report', ('olist', 'tmall_order_report')))
 def test_every_report_section_runs(name):
     check_report_sections(name)
 
 
-@pytest.mark.parametrize(('name', 'section'), [
-    pytest.param('olist', 'overview', marks=_needs('olist')),
-    pytest.param('olist', 'portrait', marks=_needs('olist')),
-    pytest.param('olist', 'segments', marks=_needs('olist')),
-    pytest.param('olist', 'pricing', marks=_needs('olist')),
-    pytest.param('olist', 'promotions', marks=_needs('olist')),
-    pytest.param('olist', 'warehouse', marks=_needs('olist')),
-    pytest.param('olist', 'logistics', marks=_needs('olist')),
-    pytest.param('olist', 'satisfaction', marks=_needs('olist')),
-    pytest.param('olist', 'profit', marks=_needs('olist')),
-    pytest.param('tmall_order_report', 'overview', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'segments', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'pricing', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'promotions', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'warehouse', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'logistics', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'satisfaction', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'profit', marks=_needs('tmall_order_report')),
-])
+@pytest.mark.parametrize(('name', 'section'), _params('html', ('olist', 'tmall_order_report')))
 def test_every_html_report_section_renders(name, section):
     check_html_section(name, section)
 
 
-@pytest.mark.parametrize(('name', 'page', 'view'), [
-    pytest.param('olist', 'data', None, marks=_needs('olist')),
-    pytest.param('olist', 'logistics', None, marks=_needs('olist')),
-    pytest.param('olist', 'overview', None, marks=_needs('olist')),
-    pytest.param('olist', 'portrait', None, marks=_needs('olist')),
-    pytest.param('olist', 'pricing', None, marks=_needs('olist')),
-    pytest.param('olist', 'profit', None, marks=_needs('olist')),
-    pytest.param('olist', 'promotions', None, marks=_needs('olist')),
-    pytest.param('olist', 'satisfaction', None, marks=_needs('olist')),
-    pytest.param('olist', 'segments', None, marks=_needs('olist')),
-    pytest.param('olist', 'warehouse', None, marks=_needs('olist')),
-    pytest.param('olist', 'portrait', 'clusters', marks=_needs('olist')),
-    pytest.param('olist', 'portrait', 'cohorts', marks=_needs('olist')),
-    pytest.param('olist', 'portrait', 'clv', marks=_needs('olist')),
-    pytest.param('olist', 'portrait', 'demographics', marks=_needs('olist')),
-    pytest.param('olist', 'segments', 'basket', marks=_needs('olist')),
-    pytest.param('tmall_order_report', 'data', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'logistics', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'overview', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'pricing', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'profit', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'promotions', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'satisfaction', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'segments', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'warehouse', None, marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', 'clusters', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', 'cohorts', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', 'clv', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'portrait', 'demographics', marks=_needs('tmall_order_report')),
-    pytest.param('tmall_order_report', 'segments', 'basket', marks=_needs('tmall_order_report')),
-])
+@pytest.mark.parametrize(('name', 'page', 'view'), _params('page', ('olist', 'tmall_order_report')))
 def test_every_page_renders(name, page, view):
     check_page(name, page, view)
 
