@@ -33,6 +33,7 @@ from support.apptest import run_page
 from ecops import overview, portrait, profit
 from ecops.dataset import Dataset
 from ecops.loader import load_files
+from ecops.quality import quality_report
 from ecops.report import build_report, section_modules
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
@@ -228,6 +229,34 @@ def check_superstore_profit() -> None:
     assert -steps["cogs"] == pytest.approx((sales - line_profit).sum(), abs=0.01)
 
 
+def expected_left_out(name: str) -> dict[str, int]:
+    """Documents left out of the purchases, each counted once under its first reason (cancelled, then unpaid,
+    then without a customer — the last only where the export has a customer key at all)."""
+    if name == "olist":
+        o = _csv("olist", "olist_orders_dataset.csv")
+        cancelled = o["order_status"].str.lower().isin({"canceled", "unavailable"})
+        unpaid = o["order_approved_at"].str.strip() == ""
+        return {"cancelled_orders": int(cancelled.sum()), "unpaid_orders": int((unpaid & ~cancelled).sum()),
+                "orders_without_customer": 0}
+    if name == "online_retail":
+        raw = _csv("online_retail", "online_retail.csv")
+        inv = raw.groupby("InvoiceNo").agg(customer=("CustomerID", "first"),
+                                           reversal=("Quantity", lambda q: bool((q.astype(int) < 0).all())))
+        cancelled = inv.index.str.upper().str.startswith("C") | inv["reversal"]
+        return {"cancelled_orders": int(cancelled.sum()), "unpaid_orders": 0,
+                "orders_without_customer": int(((inv["customer"].str.strip() == "") & ~cancelled).sum())}
+    if name == "tmall_order_report":
+        raw = _csv("tmall_order_report", "tmall_order_report.csv")
+        return {"cancelled_orders": 0, "unpaid_orders": int((raw["订单付款时间 "].str.strip() == "").sum()),
+                "orders_without_customer": 0}
+    return {"cancelled_orders": 0, "unpaid_orders": 0, "orders_without_customer": 0}
+
+
+def check_left_out(name: str, check: str) -> None:
+    """The data-quality report counts the documents the purchase definition leaves out, by reason."""
+    assert quality_report(_dataset(name)).count("orders", check) == expected_left_out(name)[check]
+
+
 def check_report_sections(name: str) -> None:
     """Every report section computes its headline metrics."""
     report = build_report(_dataset(name))
@@ -255,6 +284,7 @@ CASES: dict[str, list[tuple]] = {
     "currency": [(n,) for n in NAMES],
     "report_json_currency": [(n,) for n in NAMES],
     "rfm_persons": [(n,) for n in PERSONS],
+    "left_out": [(n, c) for n in NAMES for c in ("cancelled_orders", "unpaid_orders", "orders_without_customer")],
     "report": [(n,) for n in NAMES],
     "html": [(n, s) for n in NAMES for s, _ in section_modules()],
     "page": [(n, p, None) for n in NAMES for p in _PAGES] + [(n, p, v) for n in NAMES for p, vs in _VIEWS.items() for v in vs],
@@ -334,6 +364,11 @@ def test_olist_sellers_reach_the_order_lines():
 @_needs('olist')
 def test_olist_products_and_reviews_are_used():
     check_olist_products_reviews()
+
+
+@pytest.mark.parametrize(('name', 'check'), _params('left_out', (), (('olist', 'cancelled_orders'), ('olist', 'orders_without_customer'), ('tmall_order_report', 'cancelled_orders'), ('tmall_order_report', 'orders_without_customer'))))
+def test_documents_left_out_by_reason(name, check):
+    check_left_out(name, check)
 
 
 @pytest.mark.parametrize('name', _params('report', ('olist', 'tmall_order_report')))
