@@ -447,3 +447,24 @@ def test_documents_left_out_are_said_on_the_page(sample, sample_ds):
     shown = [b.value for b in (*at.info, *at.warning) if "cancelled" in b.value]
     assert shown == [f"{cancelled:,} orders are cancelled: they are left out of every metric."], shown
     assert not at.expander or not any("cancelled" in i.value for e in at.expander for i in e.info)
+
+
+def test_a_required_field_no_column_fits_is_offered_by_name_and_loading_names_the_bad_value(tmp_path):
+    from ecops.ui.state import DATASET_KEY
+
+    path = tmp_path / "dates.csv"
+    frame = _kunden_csv(path).rename(columns={"Kundennr": "customer_id", "order_time": "Order Date"})
+    frame["Order Date"] = [f"week {i % 7} (soon)" for i in range(len(frame))]
+    frame.to_csv(path, index=False)
+    at = _upload(tmp_path, [("dates.csv", path)])
+    box = _box(at, "orders.order_time")
+    assert box.options == ["— not mapped —", "Order Date"]
+    assert any("offered by name only: Order Date" in _plain(c.value) for c in at.caption)
+    box.set_value("Order Date").run()
+    at.button(key="map.load_pending").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[DATASET_KEY].kind == "sample"  # nothing switched
+    (error,) = at.error
+    message = _plain(error.value)
+    assert "dates.csv" in message and "Order Date" in message and "week 0 (soon)" in message, message
+    assert _box(at, "orders.order_time").value == "Order Date"  # the editor keeps the user's choice

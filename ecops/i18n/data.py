@@ -49,6 +49,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.map.no_candidates": {
         "en": "No column of this source has values that could fill this field.",
         "zh": "此数据源中没有哪一列的取值适合该字段。"},
+    "data.map.named_only": {
+        "en": "No column's values look like {target}; offered by name only: {columns}. Loading names the first "
+              "value it cannot read.",
+        "zh": "没有哪一列的取值像 {target}；仅按列名提供：{columns}。加载时会指出第一个无法识别的值。"},
     "data.map.missing": {"en": "Still missing (required): {targets}. Choose a column for each field marked *.",
                          "zh": "仍缺少必需字段：{targets}。请为每个标 * 的字段选择一列。"},
     "data.map.more": {"en": "More fields that columns of this source could fill ({n})",

@@ -23,6 +23,7 @@ from ecops.mapping import (
     _required_targets,
     candidates_for,
     missing_required,
+    name_score,
     target_column,
     targets_for,
     value_fit,
@@ -59,6 +60,21 @@ def plausible_columns(sm: SourceMapping, target: str) -> list[str]:
     ranked = candidates_for(sm, target, k=len(sm.columns))
     fits = [c for c in ranked if value_fit(col, sm.column_mapping(c).profile) > PLAUSIBLE_FIT]
     return ([current] if current else []) + [c for c in fits if c != current]
+
+
+#: A header must name a target at least this well to be offered when no column's values fit it.
+NAMED_SCORE = 0.5
+
+
+def named_columns(sm: SourceMapping, target: str) -> list[str]:
+    """Free columns whose *header* names ``target`` though their values do not fit it (best first).
+
+    Offered only for a required field that no column fits, so that loading can name the first value
+    it cannot read instead of the editor being a dead end.
+    """
+    col = target_column(sm.table, target)
+    scored = [(name_score(c.column, col), c.column) for c in sm.columns if c.target is None]
+    return [c for score, c in sorted(scored, key=lambda x: -x[0]) if score >= NAMED_SCORE]
 
 
 def required_targets(table: str) -> tuple[str, ...]:
@@ -137,6 +153,8 @@ def widget_prefix(subject: str, source: str, target: str) -> str:
 def _target_box(subject: str, sm: SourceMapping, target: str, required: bool) -> None:
     t = state.translator()
     options = [""] + plausible_columns(sm, target)
+    named = named_columns(sm, target) if required and len(options) == 1 else []
+    options += named
     now = sm.column_for(target) or ""
     # keyed by the options too: when they change the widget starts again from the mapping
     widget = widget_prefix(subject, sm.source, target) + _h(repr((sm.table, options)))
@@ -145,6 +163,8 @@ def _target_box(subject: str, sm: SourceMapping, target: str, required: bool) ->
     st.selectbox(label, options, index=options.index(now), key=widget, help=help_text,
                  format_func=lambda c: c or t("data.map.none"),  # options are plain text, never markdown
                  on_change=_on_target, args=(subject, sm.source, target, widget))
+    if named:
+        st.caption(t("data.map.named_only", target=target, columns=md_escape(", ".join(named))))
 
 
 def draw(subject: str, tables: Sequence[str] = UPLOAD_TABLES) -> Mapping | None:
