@@ -417,6 +417,22 @@ def test_currency_is_asked_saved_with_the_mapping_and_reused(tmp_path, deferred_
     ds2 = at2.session_state[DATASET_KEY]
     assert ds2.kind == "upload" and ds2.currency == "GBP" and not at2.error
     assert "ecops.pending" not in at2.session_state
+    # … also when the next export has another file name (same columns)
+    march = tmp_path / "march"
+    march.mkdir()
+    frame = _kunden_csv(march / "kunden_maerz.csv")
+    at3 = _upload(march, [("kunden_maerz.csv", march / "kunden_maerz.csv")], mapping=tmp_path / "mapping.json")
+    ds3 = at3.session_state[DATASET_KEY]
+    assert ds3.kind == "upload" and ds3.name == "kunden_maerz.csv" and not at3.error
+    customers = ds3.query(_count_customers(ds3))  # Kundennr became the customer key again
+    assert int(customers.iat[0, 0]) == frame["Kundennr"].nunique()
+
+
+def _count_customers(ds):
+    import sqlalchemy as sa
+
+    o = ds.table("orders")
+    return sa.select(sa.func.count(sa.distinct(o.c.customer_id)))
 
 
 @pytest.mark.browser

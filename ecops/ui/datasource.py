@@ -104,6 +104,8 @@ def load_upload(uploaded: list, mapping=None, currency: str | None = None) -> bo
             target = folder.path / _safe_name(f.name)
             target.write_bytes(f.getvalue())
             paths.append(target)
+        if mapping is not None and any(p.name not in mapping for p in paths):
+            mapping = _fit_to_files(mapping, paths)
         outcome = _load(paths, mapping)
         if not isinstance(outcome, Exception):
             _switch(paths, outcome)
@@ -231,6 +233,43 @@ def _proposal(paths: list[Path], given, err: Exception):
         fits = mine is not None and {c.column for c in mine.columns if c.target} <= {c.column for c in sm.columns}
         sources.append(_refit(mine, sm) if fits else sm)
     return Mapping(tuple(sources), suggested.version)
+
+
+def _fit_to_files(given, paths: list[Path]):
+    """A saved mapping for the files as named now: the next export usually has another file name.
+
+    A saved source whose mapped columns are all in one uploaded file (the most alike, when several)
+    is renamed to that file; sources named like the files stay as they are.
+    """
+    from ecops.ingest import IngestError
+
+    try:
+        suggested = propose_mapping(paths)
+    except IngestError:
+        return given  # the load says what is wrong with the file
+    return fit_mapping(given, suggested)
+
+
+def fit_mapping(given, suggested):
+    """``given`` with its sources renamed to the sources of ``suggested`` they fit (see :func:`_fit_to_files`)."""
+    from dataclasses import replace
+
+    from ecops.mapping import Mapping
+
+    names = set(suggested.source_names)
+    taken = {s.source for s in given.sources if s.source in names}
+    out = [s for s in given.sources if s.source in names]
+    for sm in given.sources:
+        if sm.source in names:
+            continue
+        need = {c.column for c in sm.columns if c.target}
+        own = {c.column for c in sm.columns}
+        fits = [s for s in suggested.sources if s.source not in taken and need <= {c.column for c in s.columns}]
+        if need and fits:
+            best = max(fits, key=lambda s: len(own & {c.column for c in s.columns}))
+            taken.add(best.source)
+            out.append(replace(sm, source=best.source))
+    return Mapping(tuple(out), given.version)
 
 
 def _refit(given, suggested):
