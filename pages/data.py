@@ -46,14 +46,7 @@ with upload:
                              accept_multiple_files=True, help=t("data.upload_help"), key=f"data.files.{gen}")
     mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key=f"data.mapping_file.{gen}")
     if st.button(t("data.load"), type="primary", disabled=not files, key="data.load"):
-        given, currency = None, None
-        if mapping_file is not None:
-            try:
-                given, currency = editor.read_mapping_json(mapping_file.getvalue().decode("utf-8"))
-            except Exception as exc:
-                st.error(t("data.mapping_bad", file=ui.md_escape(mapping_file.name),
-                           error=ui.md_escape(ui.friendly_error(exc))))
-                st.stop()
+        given, currency = editor.read_uploaded_mapping(mapping_file)
         ok = datasource.load_upload(files, given, currency)
         if ok or datasource.pending():
             st.session_state["data.upload_gen"] = gen + 1
@@ -121,10 +114,12 @@ with connect_tab:
         pass
     url = st.text_input(t("data.connect_url"), type="password", key="data.url")
     named = st.selectbox(t("data.connect_secret"), [""] + sorted(secrets), key="data.secret") if secrets else ""
+    db_mapping = st.file_uploader(t("data.mapping_file"), type=["json"], key="data.db_mapping_file")
     if st.button(t("data.connect"), key="data.connect", disabled=not (url or named)):
         target = url or secrets[named].get("url", "")
+        given, currency = editor.read_uploaded_mapping(db_mapping)
         # secrets.toml connections are the operator's
-        if datasource.connect(target, trusted=not url) or datasource.db_pending():
+        if datasource.connect(target, trusted=not url, mapping=given, currency=currency) or datasource.db_pending():
             st.rerun()
 
 with share_tab:

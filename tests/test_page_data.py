@@ -240,7 +240,7 @@ def _pg_shop(pg_server) -> tuple[pd.DataFrame, pd.DataFrame]:
     return heads, lines
 
 
-def test_database_with_own_names_is_mapped_in_the_editor_and_connected(pg_server):
+def test_database_with_own_names_is_mapped_in_the_editor_and_connected(pg_server, tmp_path, deferred_downloads):
     from ecops.ui.state import DATASET_KEY
 
     heads, lines = _pg_shop(pg_server)
@@ -286,6 +286,31 @@ def test_database_with_own_names_is_mapped_in_the_editor_and_connected(pg_server
     gmv = (lines["qty"] * lines["price"]).sum()
     assert any(f"{gmv:,.0f}" in v for v in shown.values()), (gmv, shown)
     ds.engine.dispose()
+    # the mapping saved from the editor connects the same database at once next time
+    saved = tmp_path / "db_mapping.json"
+    saved.write_bytes(deferred_downloads["ecops_mapping.json"]())
+    script = tmp_path / "connect_with_mapping.py"
+    script.write_text(CONNECT_WITH_MAPPING.format(url=pg_server.url, mapping=str(saved)), encoding="utf-8")
+    again = AppTest.from_file(str(script), default_timeout=120)
+    again.run()
+    assert not again.exception, again.exception
+    assert [m.value for m in again.markdown] == ["switched"], [e.value for e in again.error]
+    ds2 = again.session_state[DATASET_KEY]
+    o = ds2.table("orders")
+    import sqlalchemy as sa
+
+    assert int(ds2.scalar(sa.select(sa.func.count(sa.distinct(o.c.customer_id))))) == heads["buyer"].nunique()
+    ds2.engine.dispose()
+
+
+CONNECT_WITH_MAPPING = """
+import pathlib
+import streamlit as st
+from ecops.ui import datasource
+from ecops.ui.mapping_editor import read_mapping_json
+mapping, currency = read_mapping_json(pathlib.Path({mapping!r}).read_text(encoding="utf-8"))
+st.write("switched" if datasource.connect({url!r}, mapping=mapping, currency=currency) else "kept")
+"""
 
 
 def _box_of(at: AppTest, subject: str, source: str, target: str):

@@ -353,20 +353,22 @@ def _usable(ds: Dataset) -> bool:
     return ds.has("orders") and ds.has("order_items")
 
 
-def connect(url: str, *, trusted: bool = False) -> bool:
+def connect(url: str, *, trusted: bool = False, mapping=None, currency: str | None = None) -> bool:
     """Connect read-only to a database URL; the message on failure never shows any part of the URL.
 
     Only database servers are accepted unless the operator allows file databases
     (``ECOPS_ALLOW_FILE_DATABASES``); a refused URL gets a message saying why. ``trusted`` for a
     connection from the operator's secrets, whose URL options are not restricted. A database whose
-    tables are not named canonically opens the mapping editor on its tables (:func:`db_pending`).
+    tables are not named canonically opens the mapping editor on its tables (:func:`db_pending`);
+    a saved ``mapping`` (and its ``currency``) is applied at once, the editor opening only when it
+    does not give orders and order lines.
     """
     t = state.translator()
-    choose_currency(None, apply=False)
+    choose_currency(currency, apply=False)
     ds = _open_database(url, trusted)
     if ds is None:
         return False
-    if _usable(ds):
+    if _usable(ds) and mapping is None:
         state.set_dataset(ds)
         forget_upload()
         forget_database()
@@ -382,13 +384,18 @@ def connect(url: str, *, trusted: bool = False) -> bool:
     if proposal is None or not proposal.sources:
         st.error(t("data.connect_no_tables", tables="—"))
         return False
+    from ecops.mapping import Mapping
     from ecops.ui import mapping_editor
 
+    if mapping is not None:
+        fitted = fit_mapping(mapping, proposal)
+        rest = tuple(s for s in proposal.sources if s.source not in fitted)
+        proposal = Mapping(fitted.sources + rest, proposal.version)
     st.session_state[_DB] = (url, trusted)
     st.session_state[_DB_PENDING] = True
     mapping_editor.stop("database")
     mapping_editor.start("database", proposal, hashlib.sha256(url.encode()).hexdigest())
-    return False
+    return mapping is not None and connect_mapped(proposal)
 
 
 _DB_PENDING = "ecops.db_pending"  # True while a connected database waits for its table mapping

@@ -98,6 +98,24 @@ def read_mapping_json(text: str) -> tuple[Mapping, str | None]:
     return mapping, cur
 
 
+def read_uploaded_mapping(uploaded) -> tuple[Mapping | None, str | None]:
+    """The mapping and currency of an uploaded mapping file ((None, None) without one).
+
+    A file that is not a mapping saved by ecops stops the run with a message naming it.
+    """
+    from ecops.ui.components import friendly_error
+
+    if uploaded is None:
+        return None, None
+    try:
+        return read_mapping_json(uploaded.getvalue().decode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same plain message
+        st.error(state.translator()("data.mapping_bad", file=md_escape(uploaded.name),
+                                    error=md_escape(friendly_error(exc))))
+        st.stop()
+        raise  # unreachable: st.stop ends the run
+
+
 # ----------------------------------------------------------------------------- session state
 def _work_key(subject: str) -> str:
     return f"ecops.mapping_work.{subject}"
