@@ -1,7 +1,8 @@
 """Rebuild the trimmed real-export corpus from the public source files named in each PROVENANCE.md.
 
 Usage: ``python tests/data/real/build_corpus.py SOURCE_DIR`` where SOURCE_DIR holds the source
-files under the names below (as fetched from the repositories cited in PROVENANCE.md). The
+files under the names of :data:`SOURCES` (fetched from the repositories and commits it lists). The
+output's SHA-256 sums are in each PROVENANCE.md. The
 script never rewrites a value: it chooses which records to keep with pandas and then copies
 those records' raw bytes (header, quoting, encoding, BOM and line endings as in the source).
 
@@ -17,6 +18,30 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+
+# SOURCE_DIR file name -> (public GitHub repository, commit, path in it). Fetch each with git
+# (``git show COMMIT:PATH``) into SOURCE_DIR under the name on the left; PROVENANCE.md says what each
+# repository had already changed relative to the upstream data set.
+SOURCES: dict[str, tuple[str, str, str]] = {
+    **{f"olist_{t}_dataset.csv": ("tirthjoship/product-experimentation", "5977bb97f54530f3b37f3b0ba5c88c58ae848a4c",
+                                  f"data/sample/olist_{t}_dataset.csv")
+       for t in ("orders", "order_items", "order_payments", "customers")},
+    "olist_products_dataset.csv": ("Alier0912/Oliste_ecommerce_SQL_project", "f07577fa1ff2305399e053614bbdae4654586af9",
+                                   "olist_products_dataset.csv"),
+    "olist_sellers_dataset.csv": ("Alier0912/Oliste_ecommerce_SQL_project", "f07577fa1ff2305399e053614bbdae4654586af9",
+                                  "olist_sellers_dataset.csv"),
+    "olist_order_reviews_dataset.csv": ("AkshadaShahane/Olist_Ecommerce_Project",
+                                        "cf8ff0a5243e1f9eb6232b20fddf3960e9ec3b70", "olist_order_reviews_dataset.csv"),
+    "product_category_name_translation.csv": ("space-lumps/ecommerce-data-cleaning",
+                                              "ecf206e55da18b76859fa6099f6015523a05affc",
+                                              "data/samples/product_category_name_translation.csv"),
+    "online_retail.csv": ("FatymaHassan/Online-Retail-Data-Analysis", "7823ad8a36a324f78f2d59c8afb91c595016b3ee",
+                          "Online Retail.csv"),
+    "tmall_order_report.csv": ("makisekurisuDDL/Data_analysis", "79bdca8acdeed7296b6d21a39feea4afbb23ce99",
+                               "Tmall_1111/tmall_order_report.csv"),
+    "superstore.csv": ("7jagadeesh/Sample-Datasets", "ff7e0ac3f272892d11ee5a432242e973b907a461",
+                       "Sample - Superstore.csv"),
+}
 
 
 def _records(path: Path) -> tuple[bytes, list[bytes]]:
