@@ -509,3 +509,33 @@ def test_a_required_field_no_column_fits_is_offered_by_name_and_loading_names_th
     message = _plain(error.value)
     assert "dates.csv" in message and "Order Date" in message and "week 0 (soon)" in message, message
     assert _box(at, "orders.order_time").value == "Order Date"  # the editor keeps the user's choice
+
+
+SIDEBAR_MONEY = """
+import streamlit as st
+from ecops.ui import components, datasource, sidebar
+if st.session_state.get("test.choose"):
+    datasource.choose_currency(st.session_state["test.choose"])
+sidebar.render()
+st.write(components.money(1234))
+"""
+
+
+def test_currency_chosen_on_the_data_page_is_not_overridden_by_the_sidebar(tmp_path, sample_ds):
+    from dataclasses import replace
+
+    from ecops.ui.state import DATASET_KEY
+
+    script = tmp_path / "sidebar_money.py"
+    script.write_text(SIDEBAR_MONEY, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=120)
+    at.session_state[DATASET_KEY] = replace(sample_ds, kind="upload", name="shop.csv")
+    at.query_params["lang"] = "en"
+    at.run()
+    before = at.main.markdown[-1].value
+    assert before.endswith("1,234") and "GBP" not in before
+    at.session_state["test.choose"] = "GBP"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state[DATASET_KEY].currency == "GBP"
+    assert at.main.markdown[-1].value in ("GBP1,234", "£1,234"), at.main.markdown[-1].value

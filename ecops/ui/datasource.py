@@ -531,6 +531,8 @@ def choose_currency(code: str | None, *, apply: bool = True) -> None:
         st.session_state[_CURRENCY] = code
     else:
         st.session_state.pop(_CURRENCY, None)
+    if apply:
+        state.set_global("cur", None)  # the Data page's choice replaces a display override from the sidebar
     ds = st.session_state.get(state.DATASET_KEY)
     if apply and ds is not None and code and ds.currency != code:
         st.session_state[state.DATASET_KEY] = replace(ds, currency=code)

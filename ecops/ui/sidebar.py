@@ -77,7 +77,10 @@ def render() -> None:
         st.rerun()
 
     with sb.expander("⚙️", expanded=False):
-        cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4, key="flt.cur")
+        # keyed by the dataset's currency: a currency chosen on the Data page is not overridden by this
+        # box's value from before the choice
+        cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4,
+                            key=f"flt.cur.{ds.fingerprint}.{ds.currency}")
         state.set_global("cur", cur if cur != ds.currency else None)
         components.reveal_toggle(t("core.sidebar.reveal"), help=t("core.sidebar.reveal_help"))
     sb.caption(t("core.sidebar.share_hint"))
