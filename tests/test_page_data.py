@@ -539,3 +539,36 @@ def test_currency_chosen_on_the_data_page_is_not_overridden_by_the_sidebar(tmp_p
     assert not at.exception, at.exception
     assert at.session_state[DATASET_KEY].currency == "GBP"
     assert at.main.markdown[-1].value in ("GBP1,234", "£1,234"), at.main.markdown[-1].value
+
+
+@pytest.mark.browser
+def test_editor_fixes_an_upload_in_the_browser(tmp_path, streamlit_server, page):
+    """No dead end in a real browser: the mapping tab opens by itself, a choice sticks, the data loads."""
+    from support.browser import assert_no_exception, expect_script_run, wait_for_streamlit
+
+    path = tmp_path / "kunden.csv"
+    frame = _kunden_csv(path)
+    page.goto(f"{streamlit_server.url}/data?lang=en")
+    wait_for_streamlit(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.wait_for_selector('[data-testid="stFileChip"]', timeout=60_000)
+    with expect_script_run(page, timeout_ms=120_000):
+        page.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_role("button", name="Load with this mapping").wait_for(timeout=60_000)
+    assert page.locator('[role="tab"][aria-selected="true"]').all_inner_texts() == ["Column mapping"]
+    assert page.get_by_text("Still missing (required)").count() == 1
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="orders.customer_id")
+    with expect_script_run(page):
+        box.scroll_into_view_if_needed()
+        box.locator("input").click()
+        page.keyboard.type("Kundennr")
+        page.get_by_role("option", name="Kundennr").click()
+    assert page.get_by_text("Still missing (required)").count() == 0  # the choice stuck
+    with expect_script_run(page, timeout_ms=120_000):
+        page.get_by_role("button", name="Load with this mapping").click()
+    page.wait_for_function("() => document.body.innerText.includes('uploaded files')", timeout=60_000)
+    assert_no_exception(page, streamlit_server)
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "kunden.csv" in sidebar
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Loaded with your mapping." in main and f"{len(frame):,} rows" in main
