@@ -426,11 +426,15 @@ DATE_FORMATS: dict[str, tuple[str, ...]] = {
                "%Y年%m月%d日 %H时%M分%S秒", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日"),
     "ymd_compact": ("%Y%m%d", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S"),
     "ymd_dot": ("%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d"),
-    "mdy_slash": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y"),
-    "dmy_slash": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y"),
+    # two-digit years first: %Y would read "12/1/10" as the year 10 (and the column then fails the
+    # 1900-2100 plausibility check), while %y cannot match a four-digit year
+    "mdy_slash": ("%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
+                  "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+    "dmy_slash": ("%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y",
+                  "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
     "dmy_dot": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
     "dmy_dash": ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"),
-    "d_mon_y": ("%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y"),
+    "d_mon_y": ("%d-%b-%y", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y"),
 }
 #: Cheap regular expressions a value must match before a format group is tried.
 DATE_SHAPES: dict[str, str] = {
