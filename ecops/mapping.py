@@ -394,8 +394,11 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
             fit *= 1.0 if (lo >= 0 and hi <= 120) else 0.2
         return fit
     if kind == "id":
+        # money and dates are never keys (a 天猫 report's 买家实际支付金额 once became the customer id)
         if looks_date and p.number_share < 0.5:
-            return 0.2
+            return 0.0
+        if p.currency_share >= 0.5 or (p.number_share >= 0.9 and p.integer_share < 0.5):
+            return 0.0
         if p.number_share >= 0.9 and p.integer_share - p.zero_decimal_share < 0.5 and p.integer_share < 0.9:
             return 0.3
         if p.avg_len > 60:

@@ -390,3 +390,25 @@ def test_nul_in_a_text_file_with_bom_is_binary_not_a_crash(data):
     with pytest.raises(IngestError) as ei:
         load_files([("nul.csv", data)])
     assert ei.value.code == "binary" and ei.value.message("zh").startswith("nul.csv")
+
+
+def test_order_report_without_customer_key_loads_with_paid_and_refund_money(tmp_path):
+    """A 天猫订单报表-shaped file (made-up rows): money and date columns never become the customer key."""
+    path = tmp_path / "订单报表.csv"
+    path.write_text(
+        "订单编号,总金额,买家实际支付金额,收货地址 ,订单创建时间,订单付款时间 ,退款金额\n"
+        "1,178.8,0,上海,2020-02-21 00:00:00,,0\n"
+        "2,21,21,内蒙古自治区,2020-02-20 23:59:54,2020-02-21 00:00:02,0\n"
+        "3,37,0,安徽省,2020-02-20 23:59:35,,0\n"
+        "4,157,157,湖南省,2020-02-20 23:58:34,2020-02-20 23:58:44,57.5\n"
+        "5,64.8,64.8,江苏省,2020-02-20 23:57:04,2020-02-20 23:57:11,0\n"
+        "6,327.7,327.7,浙江省,2020-02-20 23:56:39,2020-02-20 23:56:53,0\n",
+        encoding="utf-8")
+    res = load_files([path])
+    targets = {c.column.strip(): c.target for s in res.mapping.sources for c in s.columns}
+    assert targets["买家实际支付金额"] == "paid_amount" and targets["订单付款时间"] == "paid_time"
+    assert targets["退款金额"] == "refund_amount" and targets["总金额"] == "total_amount"
+    assert "customer_id" not in targets.values()
+    assert _one(res.con, "SELECT sum(paid_amount) FROM orders") == pytest.approx(21 + 157 + 64.8 + 327.7)
+    assert _one(res.con, "SELECT sum(refund_amount) FROM orders") == pytest.approx(57.5)
+    assert _one(res.con, "SELECT count(*) FROM orders WHERE paid_time IS NULL") == 2
