@@ -41,6 +41,12 @@ UNPAID_STATUSES: tuple[str, ...] = tuple(sorted({
     "unpaid", "awaiting payment", "pending payment", "aguardando pagamento", "未付款", "待付款", "等待买家付款",
     *(v for p in platforms.all_platforms() for v in p.unpaid_statuses),
 }))
+#: Symbols printed before amounts, per ISO 4217 code (others print the code).
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "CNY": "¥", "JPY": "¥", "USD": "$", "GBP": "£", "EUR": "€", "BRL": "R$", "HKD": "HK$", "TWD": "NT$",
+    "KRW": "₩", "INR": "₹", "AUD": "A$", "CAD": "C$", "SGD": "S$", "MYR": "RM", "THB": "฿", "IDR": "Rp",
+    "PHP": "₱", "VND": "₫", "MXN": "MX$",
+}
 #: Invoice numbers of cancellation documents: a "C" before the number (UCI Online Retail ``C536379``).
 #: Only an upper-case C followed by digits: hexadecimal ids such as Olist's (lower case, letters) never match.
 CANCELLATION_INVOICE = "^C[0-9]+$"
@@ -266,7 +272,7 @@ class Dataset:
     name: str
     fingerprint: str
     kind: SourceKind = "sample"
-    currency: str = "¥"
+    currency: str | None = None
     row_cap: int = DEFAULT_ROW_CAP
     notes: tuple[str, ...] = ()
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
@@ -278,16 +284,19 @@ class Dataset:
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.currency is None and self.kind == "sample":
+            self.currency = "CNY"  # the built-in sample is a Chinese shop's data
         o, cu = self.sources.get("orders"), self.sources.get("customers")
         self._customer_col = o is not None and "customer_id" in o.c
-        self.person_key = self._customer_col and cu is not None and "person_id" in cu.c
+        self.person_key = self._customer_col and cu is not None and (
+            "person_id" in cu.c or getattr(cu, "name", "") == "customers_by_person")  # also after replace()
         self.sources = _person_sources(dict(self.sources))
 
     # ------------------------------------------------------------------ build
     @classmethod
     def from_duckdb(
         cls, con: duckdb.DuckDBPyConnection, *, name: str, fingerprint: str, kind: SourceKind = "upload",
-        currency: str = "¥", notes: Iterable[str] = (),
+        currency: str | None = None, notes: Iterable[str] = (),
     ) -> Dataset:
         """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`)."""
         # Each pooled SQLAlchemy connection is a cursor on the same in-process database, so
@@ -305,7 +314,7 @@ class Dataset:
     @classmethod
     def from_frames(
         cls, frames: Mapping[str, pd.DataFrame], *, name: str, fingerprint: str | None = None,
-        kind: SourceKind = "sample", currency: str = "¥",
+        kind: SourceKind = "sample", currency: str | None = None,
     ) -> Dataset:
         """Load canonical frames (e.g. the generated sample) into a private in-memory DuckDB."""
         con = duckdb.connect(":memory:")
@@ -318,7 +327,7 @@ class Dataset:
     def from_url(
         cls, url: str, *, name: str | None = None, table_map: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
         db_schema: str | None = None, statement_timeout_s: int = 30, row_cap: int = DEFAULT_ROW_CAP,
-        currency: str = "¥", allow_file_databases: bool | None = None, trusted: bool = False,
+        currency: str | None = None, allow_file_databases: bool | None = None, trusted: bool = False,
     ) -> Dataset:
         """Connect read-only to a database that SQLAlchemy reaches.
 
@@ -363,6 +372,17 @@ class Dataset:
         ds = cls(engine, sources, name or engine.url.database or "database", fp, "database", currency, row_cap)
         ds._refresh_fingerprint()
         return ds
+
+    @property
+    def currency_symbol(self) -> str:
+        """What to print before money: ``¥`` for CNY, ``£`` for GBP, ``R$`` for BRL, … the code itself for other
+        codes, a symbol the user typed as it is, and nothing when the currency is unknown (never ¥ by default)."""
+        if not self.currency:
+            return ""
+        code = self.currency.strip()
+        if len(code) == 3 and code.isalpha() and code.isupper():
+            return CURRENCY_SYMBOLS.get(code, code + " ")
+        return code
 
     def _refresh_fingerprint(self) -> None:
         # A live database changes: key caches on its size and latest order too, so new data is seen.

@@ -785,7 +785,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         return "—" if x is None or not math.isfinite(x) else f"{x * 100:.{digits}f}%"
 
     def money(x: float | None) -> str:
-        return "—" if x is None or not math.isfinite(x) else f"{ds.currency}{x:,.2f}"
+        return "—" if x is None or not math.isfinite(x) else f"{ds.currency_symbol}{x:,.2f}"
 
     res = compute_page(ds, filters)
     cost, dlv, sc = res.cost, res.delivery, res.scorecard
@@ -816,7 +816,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         if sm["dominated"]:
             take += t("logistics.take.dominated", names=", ".join(label(n, lang) for n in sm["dominated"]))
         out.append(ReportSection(heading=t("logistics.h.scorecard"), takeaway=take,
-                                 figures=(charts.scorecard_figure(sc, lang, ds.currency),),
+                                 figures=(charts.scorecard_figure(sc, lang, ds.currency_symbol),),
                                  tables=(localise(sc, lang),)))
     if not out:
         out.append(ReportSection(heading=t("logistics.title"), takeaway=t("logistics.need_cost")))

@@ -405,7 +405,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         return _t(key, lang, **fmt)
 
     def money(x: float | None, digits: int = 0) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.{digits}f}"
+        return "—" if x is None or not np.isfinite(x) else f"{ds.currency_symbol}{x:,.{digits}f}"
 
     def pct(x: float | None) -> str:
         return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"

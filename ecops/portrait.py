@@ -1601,7 +1601,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         return "—" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
 
     def money(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.0f}"
+        return "—" if x is None or not np.isfinite(x) else f"{ds.currency_symbol}{x:,.0f}"
 
     def pct(x: float | None) -> str:
         return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
@@ -1652,7 +1652,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
             for p in c.personas:
                 card = t("portrait.clusters.card", share=pct(p.customer_share), rev=pct(p.revenue_share),
                          orders=num(p.orders, 1), money=money(p.revenue_per_customer), days=num(p.recency_days))
-                cards.append(f"**{p.cluster + 1}. {p.name(lang)}** — {card}{stop}" + " ".join(p.describe(lang, ds.currency)))
+                cards.append(f"**{p.cluster + 1}. {p.name(lang)}** — {card}{stop}" + " ".join(p.describe(lang, ds.currency_symbol)))
             part = [ReportSection(heading=t("portrait.clusters.title"), takeaway=c.headline(lang), bullets=tuple(cards),
                                   figures=(charts.persona_value_figure(c, lang),), tables=(c.profiles_table(lang),)),
                     ReportSection(heading=t("portrait.clusters.silhouette.title"),

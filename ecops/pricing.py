@@ -820,7 +820,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
     def lab(value):
         return label(value, lang)
 
-    cur = ds.currency
+    cur = ds.currency_symbol
 
     def say(item: tuple[str, dict] | None) -> str:
         if item is None:

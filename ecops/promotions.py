@@ -925,7 +925,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
     def t(key: str, **fmt) -> str:
         return _t(key, lang, **fmt)
 
-    cur = ds.currency
+    cur = ds.currency_symbol
     sep = "、" if lang == "zh" else ", "
 
     def say(item: tuple[str, dict] | None, **extra) -> str:

@@ -794,7 +794,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         return "—" if x is None or not np.isfinite(x) else f"{x * 100:.1f}%"
 
     def money(x: float | None) -> str:
-        return "—" if x is None or not np.isfinite(x) else f"{ds.currency}{x:,.0f}"
+        return "—" if x is None or not np.isfinite(x) else f"{ds.currency_symbol}{x:,.0f}"
 
     res = compute_page(ds, filters)
     ax, fr, slow = res.abc_xyz, res.forecast, res.slow

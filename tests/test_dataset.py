@@ -333,3 +333,15 @@ def test_without_a_customer_key_no_order_is_left_out_for_its_customer():
     assert ds.left_out().without_customer == 0
     assert sorted(ds.query(sa.select(ds.orders().c.order_id))["order_id"]) == ["1", "10", "6", "c9"]
     assert ds.query(sa.select(ds.orders().c.customer_id))["customer_id"].isna().all()
+
+
+@pytest.mark.parametrize("code,symbol", [("CNY", "¥"), ("GBP", "£"), ("BRL", "R$"), ("USD", "$"), ("CHF", "CHF "),
+                                         (None, ""), ("£", "£")])
+def test_currency_symbol_never_assumes_yuan(code, symbol):
+    ds = Dataset.from_frames(_documents(), name="docs", kind="upload", currency=code)
+    assert ds.currency == code and ds.currency_symbol == symbol
+
+
+def test_sample_is_in_yuan_and_uploads_are_not_by_default():
+    assert Dataset.from_frames(_documents(), name="s", kind="sample").currency == "CNY"
+    assert Dataset.from_frames(_documents(), name="u", kind="upload").currency is None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -412,3 +413,29 @@ def test_order_report_without_customer_key_loads_with_paid_and_refund_money(tmp_
     assert _one(res.con, "SELECT sum(paid_amount) FROM orders") == pytest.approx(21 + 157 + 64.8 + 327.7)
     assert _one(res.con, "SELECT sum(refund_amount) FROM orders") == pytest.approx(57.5)
     assert _one(res.con, "SELECT count(*) FROM orders WHERE paid_time IS NULL") == 2
+
+
+@pytest.mark.parametrize("frame,code,evidence", [
+    (pd.DataFrame({"order": ["1", "2"], "amount": ["R$ 25,00", "R$ 3,10"]}), "BRL", "symbols"),
+    (pd.DataFrame({"order": ["1", "2"], "Sales (USD)": ["25", "3"]}), "USD", "symbols"),
+    (pd.DataFrame({"order": ["1", "2"], "金额": ["12.50元", "3元"]}), "CNY", "symbols"),
+    (pd.DataFrame({"Country": ["United Kingdom"] * 3 + ["France"], "price": ["1.5"] * 4}), "GBP", "country"),
+    (pd.DataFrame({"customer_state": ["SP", "RJ", "MG", "SP", "BA", "AL"]}), "BRL", "regions"),
+    (pd.DataFrame({"State": ["Texas", "California", "New York", "Ohio", "Virginia"]}), "USD", "regions"),
+    (pd.DataFrame({"省份": ["广东省", "浙江", "上海市", "北京", "四川省"]}), "CNY", "regions"),
+    (pd.DataFrame({"order": ["1", "2"], "price": ["$5", "$6"]}), None, ""),  # a bare $ says nothing
+    (pd.DataFrame({"order": ["1", "2"], "price": ["5", "6"]}), None, ""),
+])
+def test_currency_is_what_the_files_say(frame, code, evidence):
+    from ecops.loader import detect_currency
+    assert detect_currency({"f.csv": frame}) == (code, evidence)
+
+
+def test_loaded_upload_carries_its_currency(tmp_path):
+    path = tmp_path / "uk.csv"
+    path.write_text("InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                    "536365,85123A,6,12/1/10 8:26,2.55,17850,United Kingdom\n"
+                    "536366,71053,2,12/1/10 8:28,3.39,17851,United Kingdom\n", encoding="utf-8")
+    res = load_files([path])
+    assert res.currency == "GBP"
+    assert any(n.code == "currency_detected" and n.get("currency") == "GBP" for n in res.notes)

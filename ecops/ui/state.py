@@ -182,7 +182,7 @@ def translator() -> Callable[..., str]:
 
 
 def currency(ds: Dataset | None = None) -> str:
-    return url_value("cur") or (ds.currency if ds is not None else "¥")
+    return url_value("cur") or (ds.currency_symbol if ds is not None else "")
 
 
 # ------------------------------------------------------------------- page params
