@@ -235,6 +235,8 @@ _NOTICES: dict[str, tuple[str, str]] = {
                     "{file}，列「{column}」：已换算为 {target}（×{scale:g}）"),
     "percent": ("{file}, column {column}: percentages converted to fractions (15% → 0.15)",
                 "{file}，列「{column}」：百分数已转换为小数（15% → 0.15）"),
+    "derived_unit_cost": ("{file}: unit cost = unit price − {column} ÷ quantity (line profit gives the cost)",
+                          "{file}：单位成本 = 单价 − {column} ÷ 数量（由行利润推算成本）"),
     "currency_detected": ("money is in {currency} (from the {evidence} in the files; change it on the Data page)",
                           "金额币种为 {currency}（依据文件中的{evidence_zh}；可在数据页修改）"),
     "date_format": ("{file}, column {column}: dates read as {format}", "{file}，列「{column}」：日期按 {format} 格式读取"),

@@ -413,6 +413,10 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
         tg = f"order_items.{c.name}"
         if c.name not in ("order_id", "product_id", "quantity", "unit_price") and tg in t:
             item_cols.append(f"{v(tg)} AS {c.name}")
+    if "order_items.line_profit" in t and "order_items.unit_cost" not in t:
+        # cost = line amount − line profit, per unit (Superstore: Sales − Profit)
+        item_cols.append(f"({price} - {v('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
+        notes.add("derived_unit_cost", source, "info", column=header.get("order_items.line_profit", "profit"))
     parts["order_items"] = f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
     # orders: one row per order id; the first non-empty value in file order, earliest time
     ord_cols = [f"{oid} AS order_id", f"arg_min({cust}, _rec) AS customer_id",

@@ -380,6 +380,12 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
             # whole numbers among the numbers: one 'abc' in eight rows must not make quantities look fractional
             # (the column was then dropped and every line silently counted as 1 unit)
             fit *= 1.0 if p.integer_share >= 0.9 * ns else 0.6
+        if col.name == "discount_rate":
+            # a rate lies in [0, 1]; money discounts do not (and a rate is never summed as money)
+            fit *= 1.0 if (p.min is not None and p.min >= 0 and p.max is not None and p.max <= 1) else 0.0
+        elif col.name in ("discount", "discount_amount") and p.max is not None and p.min is not None \
+                and 0 <= p.min and p.max <= 1:
+            fit *= 0.3
         return fit
     if kind == "integer":
         if p.number_share < 0.8:

@@ -151,6 +151,10 @@ ORDER_ITEMS = _register(Table(
            "单价", "价格", "售价", "商品单价", "成交单价", "销售单价", required=True),
         _c("unit_cost", "number", *_UNIT_COST),
         _c("discount", "number", "line discount", "item discount", "商品优惠", "单品优惠"),
+        # a rate (0–1), never money: Superstore's Discount is already inside its Sales line amount
+        _c("discount_rate", "number", "discount rate", "discount_rate", "discount", "折扣率"),
+        # line profit (or cost) gives the unit cost: unit_cost = unit_price − line_profit / quantity
+        _c("line_profit", "number", "profit", "line profit", "利润", "毛利"),
         _c("seller_id", "id", "seller", "seller id", "shop id", "store id", "vendor", "商家id", "店铺id",
            "卖家id", "店铺", "商家"),
         _c("freight_value", "number", "freight", "freight value", "freight_value", "shipping cost",

@@ -439,3 +439,22 @@ def test_loaded_upload_carries_its_currency(tmp_path):
     res = load_files([path])
     assert res.currency == "GBP"
     assert any(n.code == "currency_detected" and n.get("currency") == "GBP" for n in res.notes)
+
+
+def test_line_amount_discount_rate_and_profit_columns_mean_what_they_say(tmp_path):
+    """Superstore-shaped lines (made-up rows): Sales is the discounted line amount, Discount a rate, Profit → cost."""
+    path = tmp_path / "store.csv"
+    path.write_text("Order ID,Order Date,Customer ID,Product ID,Sales,Quantity,Discount,Profit\n"
+                    "A-1,10/01/19,C1,P1,100.0,2,0.2,30.0\n"
+                    "A-1,10/01/19,C1,P2,50.0,1,0,-5.0\n"
+                    "A-2,13/01/19,C2,P1,40.0,4,0.5,4.0\n", encoding="utf-8")
+    res = load_files([path])
+    targets = {c.column: c.target for s in res.mapping.sources for c in s.columns}
+    assert targets["Discount"] == "order_items.discount_rate" and targets["Profit"] == "order_items.line_profit"
+    con = res.con
+    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(190.0)  # ΣSales
+    assert _one(con, "SELECT sum(quantity * unit_cost) FROM order_items") == pytest.approx(190.0 - 29.0)
+    assert _one(con, "SELECT unit_price FROM order_items WHERE order_id = 'A-2'") == pytest.approx(10.0)
+    assert _one(con, "SELECT max(discount_rate) FROM order_items") == pytest.approx(0.5)
+    assert not any(c[0] in ("discount", "discount_amount") for t in ("orders", "order_items")
+                   for c in con.execute(f"DESCRIBE {t}").fetchall())
