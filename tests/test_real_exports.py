@@ -352,9 +352,24 @@ def test_real_data_profit_runs_without_any_customer():
 
 # ------------------------------------------------------------------ tests
 
-@pytest.mark.parametrize(('name', 'figure'), _params('overview', (), (('olist', 'margin'), ('tmall_order_report', 'margin'))))
+@pytest.mark.parametrize(('name', 'figure'), _params('overview', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
 def test_overview_figure(name, figure):
     check_overview(name, figure)
+
+
+@pytest.mark.parametrize('name', _params('currency', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
+def test_currency_detected(name):
+    check_currency(name)
+
+
+@pytest.mark.parametrize('name', _params('report_json_currency', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
+def test_report_json_has_currency(name):
+    check_report_json_currency(name)
+
+
+@pytest.mark.parametrize('name', _params('rfm_persons', ('olist', 'online_retail', 'superstore')))
+def test_rfm_counts_persons(name):
+    check_rfm_persons(name)
 
 
 @_needs('olist')
@@ -367,22 +382,46 @@ def test_olist_products_and_reviews_are_used():
     check_olist_products_reviews()
 
 
-@pytest.mark.parametrize(('name', 'check'), _params('left_out', (), (('olist', 'cancelled_orders'), ('olist', 'orders_without_customer'), ('tmall_order_report', 'cancelled_orders'), ('tmall_order_report', 'orders_without_customer'))))
+@_needs('tmall_order_report')
+def test_tmall_purchases_per_province():
+    check_tmall_regions()
+
+
+@_needs('tmall_order_report')
+def test_tmall_paid_amount():
+    check_tmall_money("paid_amount")
+
+
+@_needs('tmall_order_report')
+def test_tmall_refund_amount():
+    check_tmall_money("refund_amount")
+
+
+@_needs('tmall_order_report')
+def test_tmall_total_amount():
+    check_tmall_money("total_amount")
+
+
+@_needs('superstore')
+def test_superstore_profit_uses_the_profit_column():
+    check_superstore_profit()
+
+
+@pytest.mark.parametrize(('name', 'check'), _params('left_out', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
 def test_documents_left_out_by_reason(name, check):
     check_left_out(name, check)
 
 
-@pytest.mark.parametrize('name', _params('report', ('olist', 'tmall_order_report')))
+@pytest.mark.parametrize('name', _params('report', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
 def test_every_report_section_runs(name):
     check_report_sections(name)
 
 
-@pytest.mark.parametrize(('name', 'section'), _params('html', ('olist', 'tmall_order_report')))
+@pytest.mark.parametrize(('name', 'section'), _params('html', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
 def test_every_html_report_section_renders(name, section):
     check_html_section(name, section)
 
 
-@pytest.mark.parametrize(('name', 'page', 'view'), _params('page', ('olist', 'tmall_order_report')))
+@pytest.mark.parametrize(('name', 'page', 'view'), _params('page', ('olist', 'online_retail', 'tmall_order_report', 'superstore')))
 def test_every_page_renders(name, page, view):
     check_page(name, page, view)
-
