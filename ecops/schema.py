@@ -243,6 +243,19 @@ RETURNS = _register(Table(
     synonyms=("returns", "refunds", "after-sales", "退货", "售后", "退款"),
 ))
 
+PAYMENTS = _register(Table(
+    "payments",
+    (
+        _c("order_id", "id", *_ORDER_ID, required=True),
+        _c("payment_method", "category", "payment type", "payment_type", "payment method", "pay method",
+           "支付方式", "付款方式"),
+        _c("amount", "number", "payment value", "payment_value", "payment amount", "amount", "支付金额", "付款金额"),
+        _c("installments", "integer", "installments", "payment_installments", "instalments", "分期数", "分期期数"),
+        _c("paid_time", "time", "paid time", "payment time", "paid at", "支付时间", "付款时间"),
+    ),
+    synonyms=("payments", "payment", "支付", "付款", "支付记录"),
+))
+
 SHIPMENTS = _register(Table(
     "shipments",
     (

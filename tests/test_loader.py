@@ -86,7 +86,7 @@ def test_olist_like_multi_file_export():
     files = sorted((GOOD / "olist_mini").glob("*.csv"))
     res = load_files(files)
     con = res.con
-    assert res.tables == ("orders", "order_items", "customers", "products", "reviews")
+    assert res.tables == ("orders", "order_items", "customers", "products", "reviews", "payments")
     assert res.rows["order_items"] == 7
     assert _one(con, "SELECT sum(quantity) FROM order_items") == 7.0  # one unit per row, derived
     assert any(n.code == "derived_quantity" for n in res.notes)
@@ -94,7 +94,7 @@ def test_olist_like_multi_file_export():
     assert _one(con, "SELECT count(*) FROM orders WHERE delivered_time IS NULL") == 1
     assert _one(con, "SELECT avg(score) FROM reviews") == pytest.approx(3.4)
     ignored = {w.file for w in res.warnings if w.code == "ignored_source"}
-    assert ignored == {"olist_order_payments_dataset.csv", "product_category_name_translation.csv"}
+    assert ignored == {"product_category_name_translation.csv"}
     _check_types(res)
 
 
@@ -458,3 +458,18 @@ def test_line_amount_discount_rate_and_profit_columns_mean_what_they_say(tmp_pat
     assert _one(con, "SELECT max(discount_rate) FROM order_items") == pytest.approx(0.5)
     assert not any(c[0] in ("discount", "discount_amount") for t in ("orders", "order_items")
                    for c in con.execute(f"DESCRIBE {t}").fetchall())
+
+
+def test_payments_file_is_a_payments_table(tmp_path):
+    """An Olist-shaped payments file (made-up rows) becomes payments: method, installments, amount per order."""
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_purchase_timestamp\n"
+                                         "o1,c1,2018-01-02 10:00:00\no2,c2,2018-01-03 11:00:00\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text("order_id,product_id,price\no1,p1,10.5\no2,p2,20\n", encoding="utf-8")
+    (tmp_path / "order_payments.csv").write_text(
+        "order_id,payment_sequential,payment_type,payment_installments,payment_value\n"
+        "o1,1,credit_card,3,8.50\no1,2,voucher,1,2.00\no2,1,boleto,1,20.00\n", encoding="utf-8")
+    res = load_files(sorted(tmp_path.glob("*.csv")))
+    assert "payments" in res.tables
+    mix = dict(res.con.execute("SELECT payment_method, sum(amount) FROM payments GROUP BY 1").fetchall())
+    assert mix == pytest.approx({"credit_card": 8.5, "voucher": 2.0, "boleto": 20.0})
+    assert _one(res.con, "SELECT max(installments) FROM payments") == 3

@@ -373,6 +373,11 @@ def test_rfm_counts_persons(name):
 
 
 @_needs('olist')
+def test_olist_payment_mix_is_the_payments_file():
+    check_olist_payment_mix()
+
+
+@_needs('olist')
 def test_olist_sellers_reach_the_order_lines():
     check_olist_sellers()
 
