@@ -463,7 +463,9 @@ class Dataset:
         One definition for every metric: :meth:`orders`, :meth:`lines`, :meth:`order_totals` and the
         counts of :meth:`left_out` all use it.
         """
-        cancelled: list[Any] = [o.c.order_id.regexp_match(CANCELLATION_INVOICE)]
+        cancelled: list[Any] = []
+        if _supports_regexp(self.engine.dialect):  # e.g. SQL Server has no regular expressions: rule skipped
+            cancelled.append(o.c.order_id.regexp_match(CANCELLATION_INVOICE))
         unpaid: list[Any] = []
         if "status" in o.c:
             status = sa.func.lower(sa.func.trim(o.c.status))
@@ -648,6 +650,15 @@ def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.Compo
     except sa.exc.CompileError:
         return sa.select(stmt.subquery("capped")).limit(n)
     return stmt if limit is not None and limit <= n else stmt.limit(n)
+
+
+def _supports_regexp(dialect: sa.Dialect) -> bool:
+    """Whether SQL for this dialect can match a regular expression (DuckDB, PostgreSQL, MySQL, SQLite, Oracle …)."""
+    try:
+        sa.literal("C1").regexp_match(CANCELLATION_INVOICE).compile(dialect=dialect)
+    except sa.exc.CompileError:
+        return False
+    return True
 
 
 def _person_sources(sources: dict[str, sa.FromClause]) -> dict[str, sa.FromClause]:

@@ -345,3 +345,11 @@ def test_currency_symbol_never_assumes_yuan(code, symbol):
 def test_sample_is_in_yuan_and_uploads_are_not_by_default():
     assert Dataset.from_frames(_documents(), name="s", kind="sample").currency == "CNY"
     assert Dataset.from_frames(_documents(), name="u", kind="upload").currency is None
+
+
+def test_cancellation_invoice_rule_compiles_only_where_sql_has_regular_expressions():
+    from sqlalchemy.dialects import mssql, postgresql, sqlite
+
+    from ecops.dataset import _supports_regexp
+    assert _supports_regexp(postgresql.dialect()) and _supports_regexp(sqlite.dialect())
+    assert not _supports_regexp(mssql.dialect())
