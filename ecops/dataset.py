@@ -25,15 +25,45 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import schema
+from ecops import format as fmt
+from ecops import platforms, schema
 
 SourceKind = Literal["sample", "upload", "database", "saved"]
 
-#: Order statuses that mean the order never happened; excluded from every metric.
-CANCELLED_STATUSES: tuple[str, ...] = (
-    "cancelled", "canceled", "cancel", "unavailable", "closed", "void",
+#: Order statuses that mean the order never happened (zh/en/pt plus every platform's rules in
+#: :mod:`ecops.platforms`); excluded from every metric.
+CANCELLED_STATUSES: tuple[str, ...] = tuple(sorted({
+    "cancelled", "canceled", "cancel", "unavailable", "closed", "void", "voided",
+    "cancelado", "cancelada", "indisponível", "indisponivel",
     "已取消", "取消", "交易关闭", "已关闭",
-)
+    *(v for p in platforms.all_platforms() for v in p.cancelled_statuses),
+}))
+#: Order statuses meaning "not paid" (platform rules, plus the common zh/en/pt words).
+UNPAID_STATUSES: tuple[str, ...] = tuple(sorted({
+    "unpaid", "awaiting payment", "pending payment", "aguardando pagamento", "未付款", "待付款", "等待买家付款",
+    *(v for p in platforms.all_platforms() for v in p.unpaid_statuses),
+}))
+#: Invoice numbers of cancellation documents: a "C" before the number (UCI Online Retail ``C536379``).
+#: Only an upper-case C followed by digits: hexadecimal ids such as Olist's (lower case, letters) never match.
+CANCELLATION_INVOICE = "^C[0-9]+$"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Documents that are not purchases, each counted once under its first reason.
+
+    ``cancelled``: a cancelled status, a ``C`` invoice number, or a document whose every line has a
+    negative quantity (a reversal); ``unpaid``: a blank paid time (where the export has one) or an unpaid
+    status; ``without_customer``: no customer, only counted where the dataset has a customer key at all.
+    """
+
+    cancelled: int
+    unpaid: int
+    without_customer: int
+
+    @property
+    def total(self) -> int:
+        return self.cancelled + self.unpaid + self.without_customer
 
 DEFAULT_ROW_CAP = 2_000_000
 
@@ -253,7 +283,7 @@ class Dataset:
     name: str
     fingerprint: str
     kind: SourceKind = "sample"
-    currency: str = "¥"
+    currency: str | None = None
     row_cap: int = DEFAULT_ROW_CAP
     notes: tuple[str, ...] = ()
     #: For a connected PostgreSQL database: whether the role could write were the session not read-only
@@ -261,12 +291,26 @@ class Dataset:
     writable_role: bool | None = None
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _customer_col: bool = field(default=True, init=False, repr=False)
+    _customer_key: bool | None = field(default=None, init=False, repr=False)
+    #: whether customers map per-order keys to persons (customers.person_id): customer_id is then the person
+    person_key: bool = field(default=False, init=False)
+    _left_out: LeftOut | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.currency is None and self.kind == "sample":
+            self.currency = "CNY"  # the built-in sample is a Chinese shop's data
+        o, cu = self.sources.get("orders"), self.sources.get("customers")
+        self._customer_col = o is not None and "customer_id" in o.c
+        self.person_key = self._customer_col and cu is not None and (
+            "person_id" in cu.c or getattr(cu, "name", "") == "customers_by_person")  # also after replace()
+        self.sources = _person_sources(dict(self.sources))
 
     # ------------------------------------------------------------------ build
     @classmethod
     def from_duckdb(
         cls, con: duckdb.DuckDBPyConnection, *, name: str, fingerprint: str, kind: SourceKind = "upload",
-        currency: str = "¥", notes: Iterable[str] = (),
+        currency: str | None = None, notes: Iterable[str] = (),
     ) -> Dataset:
         """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`)."""
         # Each pooled SQLAlchemy connection is a cursor on the same in-process database, so
@@ -284,7 +328,7 @@ class Dataset:
     @classmethod
     def from_frames(
         cls, frames: Mapping[str, pd.DataFrame], *, name: str, fingerprint: str | None = None,
-        kind: SourceKind = "sample", currency: str = "¥",
+        kind: SourceKind = "sample", currency: str | None = None,
     ) -> Dataset:
         """Load canonical frames (e.g. the generated sample) into a private in-memory DuckDB."""
         con = duckdb.connect(":memory:")
@@ -297,7 +341,7 @@ class Dataset:
     def from_url(
         cls, url: str, *, name: str | None = None, table_map: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
         db_schema: str | None = None, statement_timeout_s: int = 30, row_cap: int = DEFAULT_ROW_CAP,
-        currency: str = "¥", allow_file_databases: bool | None = None, trusted: bool = False,
+        currency: str | None = None, allow_file_databases: bool | None = None, trusted: bool = False,
     ) -> Dataset:
         """Connect read-only to a database that SQLAlchemy reaches.
 
@@ -344,6 +388,12 @@ class Dataset:
                  writable_role=writable)
         ds._refresh_fingerprint()
         return ds
+
+    @property
+    def currency_symbol(self) -> str:
+        """What to print before money: ``¥`` for CNY, ``£`` for GBP, ``R$`` for BRL, … the code itself for other
+        codes, a symbol the user typed as it is, and nothing when the currency is unknown (never ¥ by default)."""
+        return fmt.currency_symbol(self.currency)
 
     def _refresh_fingerprint(self) -> None:
         # A live database changes: key caches on its size and latest order too, so new data is seen.
@@ -404,9 +454,58 @@ class Dataset:
                 sa.select(oi.c.order_id).join(p, p.c.product_id == oi.c.product_id)
                 .where(p.c.category.in_(f.categories))
             ))
-        if not include_cancelled and "status" in o.c:
-            cond.append(sa.or_(o.c.status.is_(None), sa.func.lower(o.c.status).not_in(CANCELLED_STATUSES)))
+        if not include_cancelled:
+            cancelled, unpaid, no_customer = self._not_purchase(o)
+            cond += [sa.not_(c) for c in (*cancelled, *unpaid, *no_customer)]
         return cond
+
+    @property
+    def customer_key(self) -> bool:
+        """Whether the orders carry a customer key at all (an order-level report may have none, or only blanks)."""
+        if self._customer_key is None:
+            o = self.sources.get("orders")
+            self._customer_key = self._customer_col and o is not None and self.scalar(
+                sa.select(sa.literal(1)).where(o.c.customer_id.is_not(None)).limit(1)) is not None
+        return self._customer_key
+
+    def _not_purchase(self, o: sa.FromClause) -> tuple[list[Any], list[Any], list[Any]]:
+        """Conditions (each true for a document that is not a purchase) by reason: cancelled, unpaid, no customer.
+
+        One definition for every metric: :meth:`orders`, :meth:`lines`, :meth:`order_totals` and the
+        counts of :meth:`left_out` all use it.
+        """
+        cancelled: list[Any] = []
+        if _supports_regexp(self.engine.dialect):  # e.g. SQL Server has no regular expressions: rule skipped
+            cancelled.append(o.c.order_id.regexp_match(CANCELLATION_INVOICE))
+        unpaid: list[Any] = []
+        if "status" in o.c:
+            status = sa.func.lower(sa.func.trim(o.c.status))
+            cancelled.append(sa.func.coalesce(status.in_(CANCELLED_STATUSES), False))
+            unpaid.append(sa.func.coalesce(status.in_(UNPAID_STATUSES), False))
+        if self.has("order_items", "quantity"):
+            oi = self.table("order_items")
+            # a reversal document: every line has a negative quantity (returns booked as their own invoice)
+            cancelled.append(o.c.order_id.in_(
+                sa.select(oi.c.order_id).group_by(oi.c.order_id).having(sa.func.max(oi.c.quantity) < 0)))
+        if "paid_time" in o.c:
+            unpaid.append(o.c.paid_time.is_(None))
+        no_customer = [o.c.customer_id.is_(None)] if self.customer_key else []
+        return cancelled, unpaid, no_customer
+
+    def left_out(self) -> LeftOut:
+        """How many documents are not purchases, by first reason (cancelled, then unpaid, then no customer)."""
+        if self._left_out is None:
+            if not self.has("orders"):
+                return LeftOut(0, 0, 0)
+            o = self.table("orders")
+            cancelled, unpaid, no_customer = self._not_purchase(o)
+            c = sa.or_(*cancelled) if cancelled else sa.false()
+            u = sa.and_(sa.not_(c), sa.or_(*unpaid)) if unpaid else sa.false()
+            n = sa.and_(sa.not_(c), *(sa.not_(x) for x in unpaid), sa.or_(*no_customer)) if no_customer \
+                else sa.false()
+            row = self.query(sa.select(*(sa.func.count().filter(x) for x in (c, u, n)))).iloc[0]
+            self._left_out = LeftOut(*(int(v or 0) for v in row))
+        return self._left_out
 
     def lines(self, filters: Filters | None = None, *, include_cancelled: bool = False) -> sa.Subquery:
         """Order lines of filtered orders, with order and product attributes alongside.
@@ -562,6 +661,44 @@ def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.Compo
     except sa.exc.CompileError:
         return sa.select(stmt.subquery("capped")).limit(n)
     return stmt if limit is not None and limit <= n else stmt.limit(n)
+
+
+def _supports_regexp(dialect: sa.Dialect) -> bool:
+    """Whether SQL for this dialect can match a regular expression (DuckDB, PostgreSQL, MySQL, SQLite, Oracle …)."""
+    try:
+        sa.literal("C1").regexp_match(CANCELLATION_INVOICE).compile(dialect=dialect)
+    except sa.exc.CompileError:
+        return False
+    return True
+
+
+def _person_sources(sources: dict[str, sa.FromClause]) -> dict[str, sa.FromClause]:
+    """Sources with the person as the customer: orders' ``customer_id`` becomes the person key.
+
+    When customers carry ``person_id`` (Olist ``customer_unique_id`` behind a per-order ``customer_id``),
+    orders expose ``coalesce(person_id, customer_id)`` as ``customer_id`` and customers become one row per
+    person, so every customer analysis (repeat rate, RFM, cohorts, CLV, segments) counts persons. Orders
+    without any customer column get an empty ``customer_id`` so that analyses run and count no customers.
+    """
+    o, cu = sources.get("orders"), sources.get("customers")
+    if o is None:
+        return sources
+    if "customer_id" not in o.c:
+        sources["orders"] = sa.select(o, sa.cast(sa.null(), sa.String).label("customer_id")) \
+            .subquery("orders_no_customer")
+        return sources
+    if cu is None or "person_id" not in cu.c:
+        return sources
+    person = sa.func.coalesce(cu.c.person_id, cu.c.customer_id)
+    key = sa.select(cu.c.customer_id, person.label("person")).subquery("person_of")
+    sources["orders"] = sa.select(
+        *(c for c in o.c if c.name != "customer_id"),
+        sa.func.coalesce(key.c.person, o.c.customer_id).label("customer_id"),
+    ).select_from(o.outerjoin(key, key.c.customer_id == o.c.customer_id)).subquery("orders_by_person")
+    attrs = [c for c in cu.c if c.name not in ("customer_id", "person_id")]
+    sources["customers"] = sa.select(person.label("customer_id"), *(sa.func.min(c).label(c.name) for c in attrs)) \
+        .group_by(person).subquery("customers_by_person")
+    return sources
 
 
 def _canonical_sources(rows: Iterable[tuple[str, str, str]]) -> dict[str, sa.FromClause]:

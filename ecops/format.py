@@ -43,14 +43,16 @@ DASH = "—"
 _SYMBOLS: dict[str, str] = {
     "CNY": "¥", "RMB": "¥", "JPY": "JP¥", "USD": "$", "EUR": "€", "GBP": "£", "BRL": "R$", "HKD": "HK$",
     "TWD": "NT$", "KRW": "₩", "INR": "₹", "AUD": "A$", "CAD": "C$", "SGD": "S$", "RUB": "₽", "MXN": "MX$",
+    "MYR": "RM", "THB": "฿", "IDR": "Rp", "PHP": "₱", "VND": "₫",
 }
 
 
 def currency_symbol(currency: str | None) -> str:
-    """The prefix of amounts in ``currency``: an ISO code's symbol, a symbol as it is, ``¥`` when unset."""
+    """The prefix of amounts in ``currency``: an ISO code's symbol, a symbol as it is, nothing when unknown
+    (money is never shown in ¥ unless the data or the user says so)."""
     text = (currency or "").strip()
     if not text:
-        return "¥"
+        return ""
     if len(text) == 3 and text.isalpha() and text.isascii():
         code = text.upper()
         return _SYMBOLS.get(code, f"{code} ")

@@ -255,6 +255,10 @@ _NOTICES: dict[str, tuple[str, str]] = {
                     "{file}，列「{column}」：已换算为 {target}（×{scale:g}）"),
     "percent": ("{file}, column {column}: percentages converted to fractions (15% → 0.15)",
                 "{file}，列「{column}」：百分数已转换为小数（15% → 0.15）"),
+    "derived_unit_cost": ("{file}: unit cost = unit price − {column} ÷ quantity (line profit gives the cost)",
+                          "{file}：单位成本 = 单价 − {column} ÷ 数量（由行利润推算成本）"),
+    "currency_detected": ("money is in {currency} (from the {evidence} in the files; change it on the Data page)",
+                          "金额币种为 {currency}（依据文件中的{evidence_zh}；可在数据页修改）"),
     "date_format": ("{file}, column {column}: dates read as {format}", "{file}，列「{column}」：日期按 {format} 格式读取"),
     "decimal_comma": ("{file}, column {column}: decimal comma (1.234,50 = 1234.50)",
                       "{file}，列「{column}」：使用小数逗号（1.234,50 = 1234.50）"),
@@ -453,11 +457,15 @@ DATE_FORMATS: dict[str, tuple[str, ...]] = {
                "%Y年%m月%d日 %H时%M分%S秒", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日"),
     "ymd_compact": ("%Y%m%d", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S"),
     "ymd_dot": ("%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d"),
-    "mdy_slash": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y"),
-    "dmy_slash": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y %H:%M", "%d/%m/%y"),
+    # two-digit years first: %Y would read "12/1/10" as the year 10 (and the column then fails the
+    # 1900-2100 plausibility check), while %y cannot match a four-digit year
+    "mdy_slash": ("%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
+                  "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
+    "dmy_slash": ("%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y",
+                  "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
     "dmy_dot": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
     "dmy_dash": ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"),
-    "d_mon_y": ("%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y"),
+    "d_mon_y": ("%d-%b-%y", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y"),
 }
 #: Cheap regular expressions a value must match before a format group is tried.
 DATE_SHAPES: dict[str, str] = {

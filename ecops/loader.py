@@ -10,15 +10,18 @@ order-line export. All of it runs inside DuckDB; Python only sees samples and co
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from ecops import schema
+from ecops import platforms, schema
 from ecops.ingest import (
+    _REGION_RE,
     MAX_BYTES,
     ColumnProfile,
     IngestError,
@@ -80,6 +83,8 @@ class LoadResult:
         Things to look at: values left empty, negative quantities, renamed headers.
     rows : dict
         Row count per created table.
+    currency : str or None
+        ISO 4217 code detected from the files (:func:`detect_currency`), or None when they do not say.
     """
 
     con: duckdb.DuckDBPyConnection = field(repr=False)
@@ -89,6 +94,84 @@ class LoadResult:
     notes: tuple[Notice, ...] = ()
     warnings: tuple[Notice, ...] = ()
     rows: dict[str, int] = field(default_factory=dict, hash=False)
+    currency: str | None = None
+
+
+# --------------------------------------------------------------------------------------
+# Currency: what the files say, never assumed
+# --------------------------------------------------------------------------------------
+
+#: Currency marks in cells and headers, most specific first (R$ and US$ before a bare $, which is not used).
+_CURRENCY_MARKS: tuple[tuple[str, re.Pattern], ...] = tuple((code, re.compile(rx, re.I)) for code, rx in (
+    ("BRL", r"R\$|\bBRL\b"), ("USD", r"US\$|\bUSD\b"), ("HKD", r"HK\$|\bHKD\b"), ("GBP", r"£|\bGBP\b"),
+    ("EUR", r"€|\bEUR\b"), ("CNY", r"[¥￥元]|\bRMB\b|\bCNY\b|人民币"), ("JPY", r"\bJPY\b|円"),
+))
+_COUNTRIES = {
+    "united kingdom": "GBP", "uk": "GBP", "great britain": "GBP", "england": "GBP", "brazil": "BRL", "brasil": "BRL",
+    "united states": "USD", "united states of america": "USD", "usa": "USD", "us": "USD", "china": "CNY",
+    "中国": "CNY", "germany": "EUR", "france": "EUR", "spain": "EUR", "italy": "EUR", "netherlands": "EUR",
+    "japan": "JPY", "hong kong": "HKD",
+}
+#: Brazilian states (UF codes) that are not also US state codes, and US states (names and codes).
+_BR_STATES = frozenset("AC AP AM BA CE DF ES GO MA MG PB PR PE PI RJ RN RS RO RR SE SP TO".split())
+_US_STATES = frozenset("""AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MI MN MO NE NV NH NJ NM NY NC
+ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY""".split()) | frozenset(s.lower() for s in (
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+    "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
+    "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska",
+    "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
+    "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
+    "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia"))
+_CN_REGION = re.compile(_REGION_RE)
+_EVIDENCE_ZH = {"symbols": "货币符号或代码", "country": "国家列", "platform": "平台导出格式", "regions": "省/州列"}
+
+
+def detect_currency(samples: dict[str, pd.DataFrame]) -> tuple[str | None, str]:
+    """The ISO 4217 code the files are in, and the evidence (``symbols``, ``country``, ``platform``, ``regions``).
+
+    In order of strength: currency symbols and codes in cells and headers (R$ 25,00, £, 元, "Sales (USD)");
+    a country column's majority value (United Kingdom → GBP); the export platform (:mod:`ecops.platforms`,
+    淘宝 → CNY); state/province columns (Brazilian UF codes → BRL, US states → USD, Chinese provinces → CNY).
+    ``(None, "")`` when nothing says: the Data page then asks, and money is shown without a symbol.
+    """
+    votes: dict[str, int] = {}
+    for df in samples.values():
+        for col in df.columns:
+            for code, rx in _CURRENCY_MARKS:
+                if rx.search(str(col)):
+                    votes[code] = votes.get(code, 0) + len(df)
+            vals = df[col].dropna().astype(str)
+            vals = vals[vals.str.contains(r"[0-9]", regex=True)].head(200)
+            for v in vals:
+                for code, rx in _CURRENCY_MARKS:
+                    if rx.search(v):
+                        votes[code] = votes.get(code, 0) + 1
+                        break
+    if votes:
+        return max(votes, key=lambda c: votes[c]), "symbols"
+    for df in samples.values():
+        for col in df.columns:
+            if re.search(r"country|国家|país|pais", str(col), re.I):
+                top = df[col].dropna().astype(str).str.strip().str.lower().value_counts()
+                if len(top) and top.index[0] in _COUNTRIES and top.iloc[0] >= 0.5 * top.sum():
+                    return _COUNTRIES[top.index[0]], "country"
+    for df in samples.values():
+        plat = platforms.detect([str(c) for c in df.columns])
+        if plat is not None and plat.currency:
+            return plat.currency, "platform"
+    for df in samples.values():
+        for col in df.columns:
+            vals = df[col].dropna().astype(str).str.strip()
+            vals = vals[vals != ""]
+            if len(vals) < 5:
+                continue
+            shares = {"BRL": vals.isin(_BR_STATES).mean(),
+                      "USD": (vals.isin(_US_STATES) | vals.str.lower().isin(_US_STATES)).mean(),
+                      "CNY": vals.map(lambda v: bool(_CN_REGION.match(v[:12]))).mean()}
+            code = max(shares, key=lambda c: shares[c])
+            if shares[code] >= 0.5:
+                return code, "regions"
+    return None, ""
 
 
 def _q(name: str) -> str:
@@ -330,6 +413,10 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
         tg = f"order_items.{c.name}"
         if c.name not in ("order_id", "product_id", "quantity", "unit_price") and tg in t:
             item_cols.append(f"{v(tg)} AS {c.name}")
+    if "order_items.line_profit" in t and "order_items.unit_cost" not in t:
+        # cost = line amount − line profit, per unit (Superstore: Sales − Profit)
+        item_cols.append(f"({price} - {v('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
+        notes.add("derived_unit_cost", source, "info", column=header.get("order_items.line_profit", "profit"))
     parts["order_items"] = f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
     # orders: one row per order id; the first non-empty value in file order, earliest time
     ord_cols = [f"{oid} AS order_id", f"arg_min({cust}, _rec) AS customer_id",
@@ -458,6 +545,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     con = duckdb.connect() if own else con
     notes = _Notes()
     staged: list[str] = []
+    currency: str | None = None
     raws: list[RawTable] = []
     try:
         if not own:
@@ -477,6 +565,10 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
                                         for r in raws])
             else:
                 used = _apply_mapping(mapping, raws, samples, profiles, notes)
+            currency, evidence = detect_currency(samples)
+            if currency:
+                notes.add("currency_detected", "", "info", currency=currency, evidence=evidence,
+                          evidence_zh=_EVIDENCE_ZH.get(evidence, evidence))
             del samples
             for sm in used.sources:
                 if mapping is None or sm.source not in mapping:
@@ -559,4 +651,4 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     tables = tuple(t for t in schema.TABLE_ORDER if t in rows)
     notes_info = tuple(n for n in notes.items if n.severity == "info")
     warnings = tuple(n for n in notes.items if n.severity == "warning")
-    return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables})
+    return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables}, currency)

@@ -380,6 +380,12 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
             # whole numbers among the numbers: one 'abc' in eight rows must not make quantities look fractional
             # (the column was then dropped and every line silently counted as 1 unit)
             fit *= 1.0 if p.integer_share >= 0.9 * ns else 0.6
+        if col.name == "discount_rate":
+            # a rate lies in [0, 1]; money discounts do not (and a rate is never summed as money)
+            fit *= 1.0 if (p.min is not None and p.min >= 0 and p.max is not None and p.max <= 1) else 0.0
+        elif col.name in ("discount", "discount_amount") and p.max is not None and p.min is not None \
+                and 0 <= p.min and p.max <= 1:
+            fit *= 0.3
         return fit
     if kind == "integer":
         if p.number_share < 0.8:
@@ -394,8 +400,11 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
             fit *= 1.0 if (lo >= 0 and hi <= 120) else 0.2
         return fit
     if kind == "id":
+        # money and dates are never keys (a 天猫 report's 买家实际支付金额 once became the customer id)
         if looks_date and p.number_share < 0.5:
-            return 0.2
+            return 0.0
+        if p.currency_share >= 0.5 or (p.number_share >= 0.9 and p.integer_share < 0.5):
+            return 0.0
         if p.number_share >= 0.9 and p.integer_share - p.zero_decimal_share < 0.5 and p.integer_share < 0.9:
             return 0.3
         if p.avg_len > 60:

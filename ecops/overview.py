@@ -113,8 +113,10 @@ def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
     totals = [
         sa.func.coalesce(sa.func.sum(per_customer.c.gmv), 0.0).label("gmv"),
         sa.func.coalesce(sa.func.sum(per_customer.c.n), 0).label("orders"),
-        sa.func.count().label("customers"),
-        sa.func.sum(sa.case((per_customer.c.n >= 2, 1), else_=0)).label("repeaters"),
+        # orders without a customer (an export without a customer key) are one NULL group, not a customer
+        sa.func.count(per_customer.c.customer_id).label("customers"),
+        sa.func.sum(sa.case(((per_customer.c.n >= 2) & per_customer.c.customer_id.is_not(None), 1),
+                            else_=0)).label("repeaters"),
     ]
     if has_cost:
         totals += [sa.func.sum(per_customer.c.cost).label("cost"),

@@ -545,7 +545,9 @@ def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_id
     """
     pos = portrait.customer_positions(per_customer["d_customer"], segment_ids)
     n_seg = len(portrait.SEGMENTS)
-    code = np.where(pos >= 0, segment_codes[np.maximum(pos, 0)], n_seg)  # n_seg = not scored
+    # No scored buyer at all (an export without a customer key): every row is "not scored".
+    scored = segment_codes[np.maximum(pos, 0)] if len(segment_codes) else np.full(len(pos), n_seg)
+    code = np.where(pos >= 0, scored, n_seg)  # n_seg = not scored
     size = np.bincount(code, minlength=n_seg + 1)
     names = np.asarray((*portrait.SEGMENTS, NONE), dtype=object)
     present = np.flatnonzero(size)
@@ -1331,7 +1333,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         return i18n.t(f"profit.{key}", lang, **fmt)
 
     def money(x: float | None) -> str:
-        return "—" if not _finite(x) else f"{ds.currency}{x:,.0f}"
+        return "—" if not _finite(x) else f"{ds.currency_symbol}{x:,.0f}"
 
     def pct(x: float | None) -> str:
         return "—" if not _finite(x) else f"{x * 100:.1f}%"
@@ -1343,7 +1345,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
         heading=t("h.waterfall"),
         takeaway=t("take.waterfall", gmv=money(gmv), cm=money(res.contribution_margin),
                    rate=pct(res.contribution_margin / gmv if gmv else None), big=t(f"step.{big}"), amt=money(amt)),
-        figures=(charts.waterfall_figure(res, lang, ds.currency),), tables=(res.waterfall_table(lang, ds.currency),))]
+        figures=(charts.waterfall_figure(res, lang, ds.currency_symbol),), tables=(res.waterfall_table(lang, ds.currency_symbol),))]
     for dim in ("category", "channel", "segment"):
         table = res.by_dim.get(dim)
         summ = dimension_summary(table, dim) if table is not None else None
@@ -1355,7 +1357,7 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
             take += " " + t(f"by_dim.basis.{summ.basis}", ratio=pct(res.assumptions.cost_ratio))
         out.append(ReportSection(
             heading=t("h.by_dim", dim=t(f"dim.{dim}")), takeaway=take,
-            figures=(charts.dimension_figure(table, dim, lang, ds.currency),),
+            figures=(charts.dimension_figure(table, dim, lang, ds.currency_symbol),),
             tables=(res.dimension_table(dim, lang),)))
     best = best_ltv_channel(res)
     if best is not None:
@@ -1364,13 +1366,13 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
             takeaway=t("take.ltv", best=label("acquisition", best["acquisition"], lang),
                        ratio=f"{best['ltv_cac']:.1f}×", ltv=money(best["ltv"]), m=int(best["ltv_months"]),
                        cac=money(best["cac"]), pb=f"{best['payback_months']:.0f}"),
-            figures=(charts.ltv_figure(res, lang, ds.currency), charts.ltv_cac_figure(res, lang)),
+            figures=(charts.ltv_figure(res, lang, ds.currency_symbol), charts.ltv_cac_figure(res, lang)),
             tables=(res.ltv_table(lang),)))
     out.append(ReportSection(
         heading=t("h.models"),
         takeaway=t("take.models", self=money(res.model_revenue("self_operated")),
                    comm=money(res.model_revenue("commission")), ad=money(res.model_revenue("advertising")),
                    mem=money(res.model_revenue("membership"))),
-        figures=(charts.revenue_models_figure(res, lang, ds.currency),),
-        tables=(res.revenue_models_table(lang, ds.currency),), notes=t("method", months=res.ltv_months)))
+        figures=(charts.revenue_models_figure(res, lang, ds.currency_symbol),),
+        tables=(res.revenue_models_table(lang, ds.currency_symbol),), notes=t("method", months=res.ltv_months)))
     return out

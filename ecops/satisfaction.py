@@ -992,10 +992,10 @@ def html_sections(ds: Dataset, filters: Filters | None = None, lang: str = "zh")
     if rt is not None and rt.n_returns:
         figs = [charts.returns_month_figure(rt, lang)]
         if len(rt.by_reason):
-            figs.insert(0, charts.returns_reason_figure(rt, lang, ds.currency))
+            figs.insert(0, charts.returns_reason_figure(rt, lang, ds.currency_symbol))
         if len(rt.by_category):
-            figs.append(charts.returns_category_figure(rt, lang, ds.currency))
-        refund = "—" if rt.refund_total is None else f"{ds.currency}{rt.refund_total:,.0f}"
+            figs.append(charts.returns_category_figure(rt, lang, ds.currency_symbol))
+        refund = "—" if rt.refund_total is None else f"{ds.currency_symbol}{rt.refund_total:,.0f}"
         out.append(ReportSection(heading=t("tab.returns"),
                                  takeaway=t("take.month", rate=pct(rt.return_rate), refund=refund),
                                  figures=tuple(figs),

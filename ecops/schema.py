@@ -100,7 +100,8 @@ ORDERS = _register(Table(
     "orders",
     (
         _c("order_id", "id", *_ORDER_ID, required=True),
-        _c("customer_id", "id", *_CUSTOMER_ID, required=True),
+        # not required: an order-level report without a buyer column loads (customer analyses then say so)
+        _c("customer_id", "id", *_CUSTOMER_ID),
         _c("order_time", "time", "order time", "order date", "order_purchase_timestamp", "order_approved_at", "审核时间", "invoicedate",
            "invoice date", "date", "purchase date", "created at", "created", "time", "timestamp", "下单时间",
            "订单时间", "创建时间", "订单创建时间", "付款时间", "支付时间", "日期", "购买时间", "成交时间",
@@ -121,6 +122,11 @@ ORDERS = _register(Table(
         _c("total_amount", "number", "total", "amount", "order amount", "payment value", "payment_value",
            "order total", "sales", "revenue", "dollar value", "dollar_value", "订单金额", "实付金额",
            "支付金额", "总金额", "金额", "销售额", "实收金额", "买家实付金额", "应付金额"),
+        # An export with a paid-time column says which orders were paid: a blank one is not a purchase.
+        _c("paid_time", "time", "paid time", "payment time", "paid at", "order_approved_at", "付款时间",
+           "订单付款时间", "支付时间", "买家付款时间"),
+        _c("paid_amount", "number", "paid amount", "amount paid", "买家实际支付金额", "实际支付金额"),
+        _c("refund_amount", "number", "refund amount", "refunded amount", "退款金额"),
         _c("warehouse_id", "id", *_WAREHOUSE),
         _c("carrier", "category", *_CARRIER),
         _c("shipped_time", "time", "shipped time", "ship date", "shipped at", "order_delivered_carrier_date",
@@ -145,6 +151,10 @@ ORDER_ITEMS = _register(Table(
            "单价", "价格", "售价", "商品单价", "成交单价", "销售单价", required=True),
         _c("unit_cost", "number", *_UNIT_COST),
         _c("discount", "number", "line discount", "item discount", "商品优惠", "单品优惠"),
+        # a rate (0–1), never money: Superstore's Discount is already inside its Sales line amount
+        _c("discount_rate", "number", "discount rate", "discount_rate", "discount", "折扣率"),
+        # line profit (or cost) gives the unit cost: unit_cost = unit_price − line_profit / quantity
+        _c("line_profit", "number", "profit", "line profit", "利润", "毛利"),
         _c("seller_id", "id", "seller", "seller id", "shop id", "store id", "vendor", "商家id", "店铺id",
            "卖家id", "店铺", "商家"),
         _c("freight_value", "number", "freight", "freight value", "freight_value", "shipping cost",
@@ -158,6 +168,8 @@ CUSTOMERS = _register(Table(
     "customers",
     (
         _c("customer_id", "id", *_CUSTOMER_ID, required=True),
+        # The person behind per-order customer keys (Olist customer_unique_id): customer analyses count persons.
+        _c("person_id", "id", "customer_unique_id", "customer unique id", "person id", "unique customer id"),
         _c("signup_time", "time", "signup time", "registration date", "register time", "created at",
            "注册时间", "注册日期", "入会时间"),
         _c("gender", "category", "gender", "sex", "性别"),
@@ -229,6 +241,19 @@ RETURNS = _register(Table(
         _c("kind", "category", "type", "return type", "kind", "售后类型", "类型"),
     ),
     synonyms=("returns", "refunds", "after-sales", "退货", "售后", "退款"),
+))
+
+PAYMENTS = _register(Table(
+    "payments",
+    (
+        _c("order_id", "id", *_ORDER_ID, required=True),
+        _c("payment_method", "category", "payment type", "payment_type", "payment method", "pay method",
+           "支付方式", "付款方式"),
+        _c("amount", "number", "payment value", "payment_value", "payment amount", "amount", "支付金额", "付款金额"),
+        _c("installments", "integer", "installments", "payment_installments", "instalments", "分期数", "分期期数"),
+        _c("paid_time", "time", "paid time", "payment time", "paid at", "支付时间", "付款时间"),
+    ),
+    synonyms=("payments", "payment", "支付", "付款", "支付记录"),
 ))
 
 SHIPMENTS = _register(Table(

@@ -2,95 +2,108 @@
 
 import os
 
-import pandas as pd
 import streamlit as st
 
 from ecops.ui import components as ui
 from ecops.ui import datasource, state
+from ecops.ui import mapping_editor as editor
 
 t = state.translator()
 ds = state.dataset()
-lang = state.lang()
 ui.header(t("data.title"), t("data.intro"))
-st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"), tables=", ".join(ds.tables)))
+st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"),
+              tables=", ".join(ds.tables)))
 
+pending = datasource.pending()
+db_wait = datasource.db_pending()
+editor.currency_box(ds, waiting=pending is not None or db_wait)
+
+# ---------------------------------------------------------------- what the loader noticed (never collapsed)
+notices = datasource.load_notices(ds)
+problems = [m for sev, m in notices if sev == "warning"]
+facts = [m for sev, m in notices if sev != "warning"]
+excluded = datasource.left_out(ds)
+if problems:
+    hint = "\n\n" + t("data.notes_fix") if datasource.last_load() is not None and ds.kind == "upload" else ""
+    st.warning(t("data.notes_warnings", n=len(problems)) + "\n" + "\n".join(f"- {m}" for m in problems + excluded)
+               + hint)
+elif excluded:
+    st.info("\n".join(excluded))
+
+names = [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"),
+         t("data.tab.share")]
+# A new key while something waits for its mapping: the tabs are drawn afresh, on the mapping tab.
+waiting = pending is not None or db_wait
 upload, mapping_tab, quality_tab, connect_tab, share_tab = st.tabs(
-    [t("data.tab.upload"), t("data.tab.mapping"), t("data.tab.quality"), t("data.tab.connect"), t("data.tab.share")])
+    names, default=names[1] if waiting else None, key=f"data.tabs.{'fix' if waiting else 'use'}")
 
 with upload:
     # .xls is listed so that ecops (not the browser) can say how to convert an old workbook.
     # The uploader holds the bytes for as long as it shows them: a fresh widget after each load
-    # lets them go once they are in DuckDB.
+    # lets them go once they are on disk for the loader.
     gen = st.session_state.get("data.upload_gen", 0)
     files = st.file_uploader(t("data.upload"), type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
                              accept_multiple_files=True, help=t("data.upload_help"), key=f"data.files.{gen}")
     mapping_file = st.file_uploader(t("data.mapping_file"), type=["json"], key=f"data.mapping_file.{gen}")
     if st.button(t("data.load"), type="primary", disabled=not files, key="data.load"):
-        given = None
-        if mapping_file is not None:
-            from ecops.mapping import Mapping
-
-            try:
-                given = Mapping.from_json(mapping_file.getvalue().decode("utf-8"))
-            except Exception as exc:
-                st.error(t("data.mapping_bad", file=mapping_file.name, error=ui.friendly_error(exc)))
-                st.stop()
-        if datasource.load_upload(files, given):
+        given, currency = editor.read_uploaded_mapping(mapping_file)
+        ok = datasource.load_upload(files, given, currency)
+        if ok or datasource.pending():
             st.session_state["data.upload_gen"] = gen + 1
             st.rerun()
     if st.button(t("data.back_to_sample"), key="data.sample", disabled=ds.kind == "sample"):
         state.set_dataset(state.sample_dataset())
         datasource.forget_upload()
+        datasource.forget_database()
         st.rerun()
-    if ds.notes:
-        with st.expander(t("data.notes"), expanded=False):
-            st.markdown("\n".join(f"- {n}" for n in ds.notes))
+    if facts:
+        st.markdown(t("data.notes") + "\n" + "\n".join(f"- {m}" for m in facts))
 
 loaded = datasource.last_load()
 with mapping_tab:
-    if loaded is None:
-        ui.missing(t("data.no_upload"))
-    else:
-        from ecops.mapping import targets_for
-
+    cur = datasource.chosen_currency() or (None if pending or db_wait else ds.currency)
+    if pending is not None:
+        st.error(datasource.error_text(pending.error))
+        st.info(t("data.map.fix_intro"))
+        mapping = editor.draw("upload")
+        go, drop = editor.actions(mapping, cur, t("data.map.load"), "map.load_pending", "map.discard")
+        if go:
+            if datasource.load_pending(mapping):
+                st.session_state["ecops.flash"] = ("success", t("data.map.loaded"))
+            st.rerun()  # shows the new dataset, or the new reason beside the editor
+        if drop:
+            datasource.drop_pending()
+            st.rerun()
+    elif db_wait:
+        st.info(t("data.map.db_intro"))
+        mapping = editor.draw("database", editor.DATABASE_TABLES)
+        go, drop = editor.actions(mapping, cur, t("data.map.connect"), "map.connect", "map.discard_db")
+        if go and datasource.connect_mapped(mapping):
+            st.session_state["ecops.flash"] = ("success", t("data.connected"))
+            st.rerun()
+        if drop:
+            datasource.forget_database()
+            st.rerun()
+    elif loaded is not None and ds.kind in ("upload", "saved"):
         paths, result = loaded
-        mapping = result.mapping
-        tables = ["flat", "orders", "order_items", "customers", "products", "reviews", "returns", "shipments",
-                  "inventory", "promotions", "marketing_spend", "ignore"]
-        for src in mapping.sources:
-            table = st.selectbox(t("data.source_table", source=src.source), tables,
-                                 index=tables.index(src.table) if src.table in tables else 0, key=f"map.t.{src.source}")
-            if table != src.table:
-                mapping = mapping.with_table(src.source, table)
-                src = mapping.source(src.source)
-            options = [""] + ([name for name, _ in targets_for(table)] if table != "ignore" else [])
-            frame = pd.DataFrame({"column": [c.column for c in src.columns],
-                                  "target": [c.target or "" for c in src.columns],
-                                  "confidence": [round(c.confidence, 2) for c in src.columns]})
-            edited = st.data_editor(frame, key=f"map.e.{src.source}", hide_index=True, width="stretch",
-                                    disabled=["column", "confidence"], column_config={
-                                        "column": st.column_config.TextColumn(t("data.col.column")),
-                                        "target": st.column_config.SelectboxColumn(t("data.col.target"), options=options),
-                                        "confidence": st.column_config.ProgressColumn(
-                                            t("data.col.confidence"), min_value=0.0, max_value=1.0, format="%.2f")})
-            for column, target in zip(edited["column"], edited["target"], strict=True):
-                if (target or None) != src.target_of(column):
-                    mapping = mapping.with_column(src.source, column, target or None)
+        editor.start("loaded", result.mapping, result.fingerprint)
+        mapping = editor.draw("loaded")
         c1, c2 = st.columns(2)
         if c1.button(t("data.apply_mapping"), type="primary", key="map.apply"):
             if datasource.load_paths(paths, mapping):
                 st.rerun()
-        c2.download_button(t("data.save_mapping"), mapping.to_json().encode("utf-8"), "ecops_mapping.json",
-                           "application/json", key="map.dl")
+        editor.download(c2, mapping, cur, "map.dl")
+    else:
+        ui.missing(t("data.no_upload"))
 
 with quality_tab, ui.guard("quality"):
     report = state.cached(datasource.quality_report, ds, None)
-    if report.findings.empty:
+    shown, n_errors, n_warnings = datasource.quality_view(report, ds)
+    if shown.empty:
         st.success(t("data.quality_ok"))
     else:
-        st.markdown(t("data.quality_summary", errors=len(report.errors), warnings=len(report.warnings)))
-        shown = report.findings.assign(advice=[t(k) if k else "" for k in report.findings["advice_key"]])
-        ui.table(shown.drop(columns=["advice_key"]), name="quality_report")
+        st.markdown(t("data.quality_summary", errors=n_errors, warnings=n_warnings))
+        ui.table(shown, name="quality_report")
 
 with connect_tab:
     st.caption(t("data.connect_note"))
@@ -101,9 +114,12 @@ with connect_tab:
         pass
     url = st.text_input(t("data.connect_url"), type="password", key="data.url")
     named = st.selectbox(t("data.connect_secret"), [""] + sorted(secrets), key="data.secret") if secrets else ""
+    db_mapping = st.file_uploader(t("data.mapping_file"), type=["json"], key="data.db_mapping_file")
     if st.button(t("data.connect"), key="data.connect", disabled=not (url or named)):
         target = url or secrets[named].get("url", "")
-        if datasource.connect(target, trusted=not url):  # secrets.toml connections are the operator's
+        given, currency = editor.read_uploaded_mapping(db_mapping)
+        # secrets.toml connections are the operator's
+        if datasource.connect(target, trusted=not url, mapping=given, currency=currency) or datasource.db_pending():
             st.rerun()
 
 with share_tab:

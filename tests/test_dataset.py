@@ -263,3 +263,93 @@ def test_busy_duckdb_pool_queues_queries_instead_of_failing(sample_ds):
     assert done == [1]  # … and runs as soon as one is free
     for con in held:
         con.close()
+
+
+# ---------------------------------------------------------------- purchases and persons
+def _documents() -> dict[str, pd.DataFrame]:
+    """Ten documents, each planted with one reason (or none) not to be a purchase."""
+    t = pd.Timestamp("2024-03-01 10:00")
+    orders = pd.DataFrame({
+        "order_id": ["1", "2", "C3", "4", "5", "6", "7", "8", "c9", "10"],
+        "customer_id": ["a1", "a2", "a1", "a3", "a4", None, "a5", "a6", "a7", "a8"],
+        "order_time": [t + pd.Timedelta(days=i) for i in range(10)],
+        "status": ["delivered", "cancelado", "delivered", "交易关闭", "delivered", "delivered", "等待买家付款",
+                   "delivered", "delivered", "delivered"],
+        "paid_time": [t, t, t, t, pd.NaT, t, t, t, t, t],
+    })
+    items = pd.DataFrame({
+        "order_id": ["1", "2", "C3", "4", "5", "6", "7", "8", "8", "c9", "10", "10"],
+        "product_id": ["p"] * 12,
+        "quantity": [1.0, 1, -1, 1, 1, 1, 1, -2, -1, 2, 3, -1],
+        "unit_price": [10.0, 20, 10, 40, 50, 60, 70, 80, 80, 5, 7, 7],
+    })
+    # per-order customer keys a1..a8 belong to persons: a1 and a8 are the same person P1
+    customers = pd.DataFrame({"customer_id": [f"a{i}" for i in range(1, 9)],
+                              "person_id": ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P1"]})
+    return {"orders": orders, "order_items": items, "customers": customers}
+
+
+def test_purchases_leave_out_cancelled_unpaid_and_customerless_documents():
+    ds = Dataset.from_frames(_documents(), name="docs", kind="upload")
+    # by the definition: 2 cancelado, C3 C-invoice, 4 交易关闭, 8 every line negative -> cancelled (4);
+    # 5 blank paid time, 7 等待买家付款 -> unpaid (2); 6 no customer (1). "c9" is lower case: not a C invoice,
+    # and 10 has one negative line among positive ones: not a reversal.
+    kept = sorted(ds.query(sa.select(ds.orders().c.order_id))["order_id"])
+    assert kept == ["1", "10", "c9"]
+    left = ds.left_out()
+    assert (left.cancelled, left.unpaid, left.without_customer) == (4, 2, 1)
+    lines = ds.query(sa.select(ds.lines()))
+    assert sorted(set(lines["order_id"])) == ["1", "10", "c9"]
+    totals = ds.query(sa.select(ds.order_totals()))
+    assert totals["amount"].sum() == pytest.approx(10 + 2 * 5 + 3 * 7 - 7)  # GMV on the same basis as counts
+    everything = ds.query(sa.select(ds.orders(include_cancelled=True).c.order_id))
+    assert len(everything) == 10
+
+
+def test_left_out_counts_are_what_the_quality_report_counts():
+    from ecops.quality import quality_report
+    ds = Dataset.from_frames(_documents(), name="docs", kind="upload")
+    report = quality_report(ds)
+    assert [report.count("orders", c) for c in ("cancelled_orders", "unpaid_orders", "orders_without_customer")] \
+        == [4, 2, 1]
+
+
+def test_customer_analyses_see_persons_not_per_order_keys():
+    ds = Dataset.from_frames(_documents(), name="docs", kind="upload")
+    assert ds.person_key
+    totals = ds.query(sa.select(ds.order_totals()))
+    # orders 1 (a1) and 10 (a8) are the same person P1; c9 is a7 = P7
+    assert dict(totals.groupby("customer_id")["order_id"].count()) == {"P1": 2, "P7": 1}
+    cu = ds.query(sa.select(ds.table("customers")))
+    assert sorted(cu["customer_id"]) == ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+
+
+def test_without_a_customer_key_no_order_is_left_out_for_its_customer():
+    frames = _documents()
+    frames["orders"] = frames["orders"].drop(columns=["customer_id"])
+    del frames["customers"]
+    ds = Dataset.from_frames(frames, name="report", kind="upload")
+    assert not ds.customer_key
+    assert ds.left_out().without_customer == 0
+    assert sorted(ds.query(sa.select(ds.orders().c.order_id))["order_id"]) == ["1", "10", "6", "c9"]
+    assert ds.query(sa.select(ds.orders().c.customer_id))["customer_id"].isna().all()
+
+
+@pytest.mark.parametrize("code,symbol", [("CNY", "¥"), ("GBP", "£"), ("BRL", "R$"), ("USD", "$"), ("CHF", "CHF "),
+                                         (None, ""), ("£", "£")])
+def test_currency_symbol_never_assumes_yuan(code, symbol):
+    ds = Dataset.from_frames(_documents(), name="docs", kind="upload", currency=code)
+    assert ds.currency == code and ds.currency_symbol == symbol
+
+
+def test_sample_is_in_yuan_and_uploads_are_not_by_default():
+    assert Dataset.from_frames(_documents(), name="s", kind="sample").currency == "CNY"
+    assert Dataset.from_frames(_documents(), name="u", kind="upload").currency is None
+
+
+def test_cancellation_invoice_rule_compiles_only_where_sql_has_regular_expressions():
+    from sqlalchemy.dialects import mssql, postgresql, sqlite
+
+    from ecops.dataset import _supports_regexp
+    assert _supports_regexp(postgresql.dialect()) and _supports_regexp(sqlite.dialect())
+    assert not _supports_regexp(mssql.dialect())

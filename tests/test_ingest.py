@@ -184,6 +184,11 @@ def test_number_parsing(text, decimal, expected):
     (["2024-03-05 14:03:00", "2024-03-06T10:00:00"], "iso", dt.datetime(2024, 3, 5, 14, 3)),
     (["12/1/2010 8:26", "3/5/2024 14:03"], "mdy_slash", dt.datetime(2010, 12, 1, 8, 26)),
     (["13/1/2024", "5/3/2024"], "dmy_slash", dt.datetime(2024, 1, 13)),
+    # two-digit years as Excel saves them (UCI Online Retail InvoiceDate; Superstore Order Date, day first
+    # because a first part is above 12): %Y must not read "10" as the year 10
+    (["12/1/10 8:26", "12/9/11 12:50"], "mdy_slash", dt.datetime(2010, 12, 1, 8, 26)),
+    (["03/01/19", "13/01/19"], "dmy_slash", dt.datetime(2019, 1, 3)),
+    (["05-Mar-24", "28-Feb-24"], "d_mon_y", dt.datetime(2024, 3, 5)),
     (["45356", "45357.5"], "excel", dt.datetime(2024, 3, 5)),
 ])
 def test_date_formats_are_detected_and_parsed(values, fmt, expected):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -85,7 +86,7 @@ def test_olist_like_multi_file_export():
     files = sorted((GOOD / "olist_mini").glob("*.csv"))
     res = load_files(files)
     con = res.con
-    assert res.tables == ("orders", "order_items", "customers", "products", "reviews")
+    assert res.tables == ("orders", "order_items", "customers", "products", "reviews", "payments")
     assert res.rows["order_items"] == 7
     assert _one(con, "SELECT sum(quantity) FROM order_items") == 7.0  # one unit per row, derived
     assert any(n.code == "derived_quantity" for n in res.notes)
@@ -93,7 +94,7 @@ def test_olist_like_multi_file_export():
     assert _one(con, "SELECT count(*) FROM orders WHERE delivered_time IS NULL") == 1
     assert _one(con, "SELECT avg(score) FROM reviews") == pytest.approx(3.4)
     ignored = {w.file for w in res.warnings if w.code == "ignored_source"}
-    assert ignored == {"olist_order_payments_dataset.csv", "product_category_name_translation.csv"}
+    assert ignored == {"product_category_name_translation.csv"}
     _check_types(res)
 
 
@@ -389,3 +390,85 @@ def test_nul_in_a_text_file_with_bom_is_binary_not_a_crash(data):
     with pytest.raises(IngestError) as ei:
         load_files([("nul.csv", data)])
     assert ei.value.code == "binary" and ei.value.message("zh").startswith("nul.csv")
+
+
+def test_order_report_without_customer_key_loads_with_paid_and_refund_money(tmp_path):
+    """A 天猫订单报表-shaped file (made-up rows): money and date columns never become the customer key."""
+    path = tmp_path / "订单报表.csv"
+    path.write_text(
+        "订单编号,总金额,买家实际支付金额,收货地址 ,订单创建时间,订单付款时间 ,退款金额\n"
+        "1,178.8,0,上海,2020-02-21 00:00:00,,0\n"
+        "2,21,21,内蒙古自治区,2020-02-20 23:59:54,2020-02-21 00:00:02,0\n"
+        "3,37,0,安徽省,2020-02-20 23:59:35,,0\n"
+        "4,157,157,湖南省,2020-02-20 23:58:34,2020-02-20 23:58:44,57.5\n"
+        "5,64.8,64.8,江苏省,2020-02-20 23:57:04,2020-02-20 23:57:11,0\n"
+        "6,327.7,327.7,浙江省,2020-02-20 23:56:39,2020-02-20 23:56:53,0\n",
+        encoding="utf-8")
+    res = load_files([path])
+    targets = {c.column.strip(): c.target for s in res.mapping.sources for c in s.columns}
+    assert targets["买家实际支付金额"] == "paid_amount" and targets["订单付款时间"] == "paid_time"
+    assert targets["退款金额"] == "refund_amount" and targets["总金额"] == "total_amount"
+    assert "customer_id" not in targets.values()
+    assert _one(res.con, "SELECT sum(paid_amount) FROM orders") == pytest.approx(21 + 157 + 64.8 + 327.7)
+    assert _one(res.con, "SELECT sum(refund_amount) FROM orders") == pytest.approx(57.5)
+    assert _one(res.con, "SELECT count(*) FROM orders WHERE paid_time IS NULL") == 2
+
+
+@pytest.mark.parametrize("frame,code,evidence", [
+    (pd.DataFrame({"order": ["1", "2"], "amount": ["R$ 25,00", "R$ 3,10"]}), "BRL", "symbols"),
+    (pd.DataFrame({"order": ["1", "2"], "Sales (USD)": ["25", "3"]}), "USD", "symbols"),
+    (pd.DataFrame({"order": ["1", "2"], "金额": ["12.50元", "3元"]}), "CNY", "symbols"),
+    (pd.DataFrame({"Country": ["United Kingdom"] * 3 + ["France"], "price": ["1.5"] * 4}), "GBP", "country"),
+    (pd.DataFrame({"customer_state": ["SP", "RJ", "MG", "SP", "BA", "AL"]}), "BRL", "regions"),
+    (pd.DataFrame({"State": ["Texas", "California", "New York", "Ohio", "Virginia"]}), "USD", "regions"),
+    (pd.DataFrame({"省份": ["广东省", "浙江", "上海市", "北京", "四川省"]}), "CNY", "regions"),
+    (pd.DataFrame({"order": ["1", "2"], "price": ["$5", "$6"]}), None, ""),  # a bare $ says nothing
+    (pd.DataFrame({"order": ["1", "2"], "price": ["5", "6"]}), None, ""),
+])
+def test_currency_is_what_the_files_say(frame, code, evidence):
+    from ecops.loader import detect_currency
+    assert detect_currency({"f.csv": frame}) == (code, evidence)
+
+
+def test_loaded_upload_carries_its_currency(tmp_path):
+    path = tmp_path / "uk.csv"
+    path.write_text("InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+                    "536365,85123A,6,12/1/10 8:26,2.55,17850,United Kingdom\n"
+                    "536366,71053,2,12/1/10 8:28,3.39,17851,United Kingdom\n", encoding="utf-8")
+    res = load_files([path])
+    assert res.currency == "GBP"
+    assert any(n.code == "currency_detected" and n.get("currency") == "GBP" for n in res.notes)
+
+
+def test_line_amount_discount_rate_and_profit_columns_mean_what_they_say(tmp_path):
+    """Superstore-shaped lines (made-up rows): Sales is the discounted line amount, Discount a rate, Profit → cost."""
+    path = tmp_path / "store.csv"
+    path.write_text("Order ID,Order Date,Customer ID,Product ID,Sales,Quantity,Discount,Profit\n"
+                    "A-1,10/01/19,C1,P1,100.0,2,0.2,30.0\n"
+                    "A-1,10/01/19,C1,P2,50.0,1,0,-5.0\n"
+                    "A-2,13/01/19,C2,P1,40.0,4,0.5,4.0\n", encoding="utf-8")
+    res = load_files([path])
+    targets = {c.column: c.target for s in res.mapping.sources for c in s.columns}
+    assert targets["Discount"] == "order_items.discount_rate" and targets["Profit"] == "order_items.line_profit"
+    con = res.con
+    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(190.0)  # ΣSales
+    assert _one(con, "SELECT sum(quantity * unit_cost) FROM order_items") == pytest.approx(190.0 - 29.0)
+    assert _one(con, "SELECT unit_price FROM order_items WHERE order_id = 'A-2'") == pytest.approx(10.0)
+    assert _one(con, "SELECT max(discount_rate) FROM order_items") == pytest.approx(0.5)
+    assert not any(c[0] in ("discount", "discount_amount") for t in ("orders", "order_items")
+                   for c in con.execute(f"DESCRIBE {t}").fetchall())
+
+
+def test_payments_file_is_a_payments_table(tmp_path):
+    """An Olist-shaped payments file (made-up rows) becomes payments: method, installments, amount per order."""
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_purchase_timestamp\n"
+                                         "o1,c1,2018-01-02 10:00:00\no2,c2,2018-01-03 11:00:00\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text("order_id,product_id,price\no1,p1,10.5\no2,p2,20\n", encoding="utf-8")
+    (tmp_path / "order_payments.csv").write_text(
+        "order_id,payment_sequential,payment_type,payment_installments,payment_value\n"
+        "o1,1,credit_card,3,8.50\no1,2,voucher,1,2.00\no2,1,boleto,1,20.00\n", encoding="utf-8")
+    res = load_files(sorted(tmp_path.glob("*.csv")))
+    assert "payments" in res.tables
+    mix = dict(res.con.execute("SELECT payment_method, sum(amount) FROM payments GROUP BY 1").fetchall())
+    assert mix == pytest.approx({"credit_card": 8.5, "voucher": 2.0, "boleto": 20.0})
+    assert _one(res.con, "SELECT max(installments) FROM payments") == 3

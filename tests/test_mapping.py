@@ -129,7 +129,7 @@ def test_olist_multi_file_export():
     assert tables == {
         "olist_orders_dataset.csv": "orders", "olist_order_items_dataset.csv": "order_items",
         "olist_customers_dataset.csv": "customers", "olist_order_reviews_dataset.csv": "reviews",
-        "olist_products_dataset.csv": "products", "olist_order_payments_dataset.csv": IGNORE,
+        "olist_products_dataset.csv": "products", "olist_order_payments_dataset.csv": "payments",
     }
     orders = _targets(m, "olist_orders_dataset.csv")
     assert orders["order_purchase_timestamp"] == "order_time"

@@ -165,3 +165,30 @@ def test_opening_the_workspace_purges_expired_datasets(tmp_path, monkeypatch):
     with pytest.raises(WorkspaceError):
         ws.open(old)
     ws.open(live).close()
+
+
+def test_uploaded_file_names_never_leave_the_upload_folder():
+    from ecops.ui.datasource import _safe_name
+
+    assert _safe_name("..") == "upload" and _safe_name(".") == "upload" and _safe_name("") == "upload"
+    assert _safe_name("../../etc/passwd") == "passwd"
+    assert _safe_name("C:\\Users\\me\\订单.csv") == "订单.csv"
+    assert _safe_name("![p](x.png) <b>.csv") == "![p](x.png) <b>.csv"  # kept as named; escaped where shown
+
+
+def test_database_table_map_takes_one_table_per_canonical_table():
+    import pandas as pd
+
+    from ecops.mapping import SourceTable, suggest_mapping
+    from ecops.ui.datasource import table_map
+
+    heads = pd.DataFrame({"order_id": ["a", "b"], "customer_id": ["x", "y"],
+                          "order_time": ["2024-01-01 10:00", "2024-01-02 11:00"]})
+    mapping = suggest_mapping([SourceTable("heads_2023", tuple(heads.columns), heads),
+                               SourceTable("heads_2024", tuple(heads.columns), heads)])
+    mapping = mapping.with_table("heads_2023", "orders").with_table("heads_2024", "orders")
+    mapping = mapping.with_column("heads_2023", "order_time", None)
+    tmap, left = table_map(mapping)
+    assert tmap == {"orders": ("heads_2023", {"order_id": "order_id", "customer_id": "customer_id"})}
+    assert left == ["heads_2024"]
+    assert table_map(mapping.with_table("heads_2023", "ignore"))[0]["orders"][0] == "heads_2024"

@@ -202,6 +202,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "未来 {months} 个月，现有客户预计复购 {purchases} 次（95% 区间 {lo}–{hi}），价值 {value}；"
               "{alive} 的复购客户仍活跃的概率超过一半。",
     },
+    "portrait.clv.takeaway_unstable": {
+        "en": "Over the next {months} months today's buyers would make {purchases} repeat purchases worth {value}, but "
+              "with only {repeat} repeat buyers the model's fit is unstable and no interval can be estimated: do not "
+              "rely on these figures.",
+        "zh": "未来 {months} 个月，现有客户预计复购 {purchases} 次，价值 {value}；但复购客户仅 {repeat} 位，模型拟合不稳定，"
+              "无法估计区间：这些数字不可依赖。",
+    },
     "portrait.clv.empty": {
         "en": "Too few repeat buyers to fit the lifetime-value models.",
         "zh": "复购客户太少，无法拟合终身价值模型。",

@@ -41,6 +41,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                        "zh": "负金额不常见，请检查这些行。"},
     "quality.advice.cancelled_orders": {"en": "Cancelled orders are excluded from every metric.",
                                         "zh": "已取消订单不计入任何指标。"},
+    "quality.advice.unpaid_orders": {
+        "en": "Orders never paid (blank paid time or an unpaid status) are not purchases: excluded from every metric.",
+        "zh": "未付款订单（付款时间为空或状态为未付款）不算购买，已从所有指标中排除。"},
+    "quality.advice.orders_without_customer": {
+        "en": "Orders without a customer are not purchases of any customer: excluded from every metric.",
+        "zh": "没有客户的订单不计为购买，已从所有指标中排除。"},
     "quality.advice.refunded_orders": {"en": "Refunded orders are counted as sales unless returns are mapped.",
                                        "zh": "已退款订单仍计入销售额，除非映射了退货数据。"},
     "quality.advice.date_range": {"en": "First and last order time.", "zh": "最早与最晚的下单时间。"},

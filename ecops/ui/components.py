@@ -149,7 +149,7 @@ def report_download(section: str) -> None:
     t = state.translator()
     ds = state.dataset()
     cur = state.currency(ds)
-    if cur and cur != ds.currency:
+    if cur and cur != ds.currency_symbol:
         ds = replace(ds, currency=cur)  # the same tables; only the symbol shown differs
     f, lang, mask = state.filters(), state.lang(), not reveal_personal()
     c1, c2, _ = st.columns([1, 1, 2])

@@ -39,6 +39,7 @@ def render() -> None:
 
         state.set_dataset(state.sample_dataset())
         datasource.forget_upload()
+        datasource.forget_database()
         st.rerun()
 
     sb.subheader(t("core.sidebar.filters"))
@@ -78,8 +79,11 @@ def render() -> None:
         st.rerun()
 
     with sb.expander("⚙️", expanded=False):
-        cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4, key="flt.cur")
-        state.set_global("cur", cur if cur != ds.currency else None)
+        # keyed by the dataset's currency: a currency chosen on the Data page is not overridden by this
+        # box's value from before the choice
+        cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4,
+                            key=f"flt.cur.{ds.fingerprint}.{ds.currency}")
+        state.set_global("cur", cur if cur != ds.currency_symbol else None)
         components.reveal_toggle(t("core.sidebar.reveal"), help=t("core.sidebar.reveal_help"))
     sb.caption(t("core.sidebar.share_hint"))
 

@@ -192,7 +192,7 @@ def currency(ds: Dataset | None = None) -> str:
     cur = url_value("cur")
     if cur and _CURRENCY.fullmatch(cur):
         return cur
-    return ds.currency if ds is not None else "¥"
+    return ds.currency_symbol if ds is not None else ""
 
 
 # ------------------------------------------------------------------- page params

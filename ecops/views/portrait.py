@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from ecops import portrait
@@ -288,6 +289,12 @@ def _clv(cv: ClvView) -> list[Section]:
         "months": Num(s.horizon_months, "num", 0), "purchases": Num(r.total_purchases, "num", 0),
         "lo": Num(r.total_purchases_lower, "num", 0), "hi": Num(r.total_purchases_upper, "num", 0),
         "value": Num(r.total_clv, "money"), "alive": _share(s.share_alive_repeat(0.5))})
+    if not np.isfinite([r.total_purchases_lower, r.total_purchases_upper]).all():
+        # Every parameter draw diverged (real data with very few repeat buyers): say so, never "nan–nan".
+        takeaway = Text("portrait.clv.takeaway_unstable", {
+            "months": Num(s.horizon_months, "num", 0), "purchases": Num(r.total_purchases, "num", 0),
+            "value": Num(r.total_clv, "money"), "repeat": Num(s.n_repeat, "count")})
+        kpis = tuple(Kpi(k.label, k.value) if k.label != "portrait.clv.kpi.alive_repeat" else k for k in kpis)
     bands = Table("clv_p_alive", s.p_alive_bands, (
         Column("band", "portrait.col.p_alive_band"), Column("customers", "portrait.col.customers", "count"),
         Column("expected_purchases", "portrait.col.expected_purchases", "num", digits=0),
