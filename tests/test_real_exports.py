@@ -33,6 +33,7 @@ from support.apptest import run_page
 from ecops import overview, portrait, profit
 from ecops.dataset import Dataset
 from ecops.loader import load_files
+from ecops.mapping import IGNORE
 from ecops.quality import quality_report
 from ecops.report import build_report, section_modules
 
@@ -49,9 +50,15 @@ def _needs(name: str):
 
 
 @functools.cache
+def _loaded(name: str):
+    """The export's files through the upload path with its automatic mapping (LoadResult)."""
+    return load_files(_files(name))
+
+
+@functools.cache
 def _dataset(name: str) -> Dataset:
     """The export loaded as the Data page loads an upload (auto-mapping, detected currency)."""
-    loaded = load_files(_files(name))
+    loaded = _loaded(name)
     extra = {"currency": loaded.currency} if hasattr(loaded, "currency") else {}
     return Dataset.from_duckdb(loaded.con, name=name, fingerprint=loaded.fingerprint, kind="upload", **extra)
 
@@ -171,6 +178,11 @@ def check_olist_payment_mix() -> None:
     assert list(have.index) == list(want.index)
     assert have["n"].astype(int).tolist() == want["n"].tolist()
     assert have["amount"].astype(float).to_numpy() == pytest.approx(want["amount"].to_numpy(), rel=1e-9)
+
+
+def check_olist_file_used(file: str) -> None:
+    """The automatic mapping gives the file a table (the issue: payments and sellers files were dropped)."""
+    assert _loaded("olist").mapping.source(file).table != IGNORE
 
 
 def check_olist_sellers() -> None:
