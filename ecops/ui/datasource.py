@@ -350,7 +350,12 @@ def load_paths(paths: list[Path], mapping=None) -> bool:
 
 
 def _usable(ds: Dataset) -> bool:
-    return ds.has("orders") and ds.has("order_items")
+    """Orders and order lines with every required column (a table named canonically whose columns are
+    not needs the editor as much as one named otherwise)."""
+    from ecops import schema
+
+    return all(ds.has(name) and all(ds.has(name, c) for c in schema.table(name).required)
+               for name in ("orders", "order_items"))
 
 
 def connect(url: str, *, trusted: bool = False, mapping=None, currency: str | None = None) -> bool:
