@@ -244,12 +244,7 @@ def test_database_with_own_names_is_mapped_in_the_editor_and_connected(pg_server
     from ecops.ui.state import DATASET_KEY
 
     heads, lines = _pg_shop(pg_server)
-    at = AppTest.from_file("../pages/data.py", default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.run()
-    at.text_input(key="data.url").input(pg_server.url).run()
-    at.button(key="data.connect").click().run()
-    assert not at.exception, at.exception
+    at = _connect_on_page(pg_server.url)
     assert at.session_state[DATASET_KEY].kind == "sample"  # not switched: nothing canonical yet
     assert any("not named like" in i.value for i in at.info), [i.value for i in at.info]
     # each database table gets its table and its columns from the plausible ones
@@ -311,6 +306,17 @@ from ecops.ui.mapping_editor import read_mapping_json
 mapping, currency = read_mapping_json(pathlib.Path({mapping!r}).read_text(encoding="utf-8"))
 st.write("switched" if datasource.connect({url!r}, mapping=mapping, currency=currency) else "kept")
 """
+
+
+def _connect_on_page(url: str) -> AppTest:
+    """The data page after typing ``url`` into the connect box and pressing Connect."""
+    at = AppTest.from_file("../pages/data.py", default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input(key="data.url").input(url).run()
+    at.button(key="data.connect").click().run()
+    assert not at.exception, at.exception
+    return at
 
 
 def _box_of(at: AppTest, subject: str, source: str, target: str):
@@ -591,12 +597,7 @@ def test_database_with_canonical_tables_but_own_column_names_opens_the_editor(pg
         con.execute(sa.text("ALTER ROLE postgres SET search_path = canon"))
     engine.dispose()
     try:
-        at = AppTest.from_file("../pages/data.py", default_timeout=120)
-        at.query_params["lang"] = "en"
-        at.run()
-        at.text_input(key="data.url").input(pg_server.url).run()
-        at.button(key="data.connect").click().run()
-        assert not at.exception, at.exception
+        at = _connect_on_page(pg_server.url)
         assert at.session_state[DATASET_KEY].kind == "sample"
         box = _box_of(at, "database", "orders", "customer_id")
         assert box.value == "buyer" or "buyer" in box.options
