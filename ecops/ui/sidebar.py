@@ -83,7 +83,7 @@ def render() -> None:
         # box's value from before the choice
         cur = st.text_input(t("core.sidebar.currency"), value=state.currency(ds), max_chars=4,
                             key=f"flt.cur.{ds.fingerprint}.{ds.currency}")
-        state.set_global("cur", cur if cur != ds.currency_symbol else None)
+        state.set_global("cur", cur if cur not in (ds.currency, ds.currency_symbol) else None)
         components.reveal_toggle(t("core.sidebar.reveal"), help=t("core.sidebar.reveal_help"))
     sb.caption(t("core.sidebar.share_hint"))
 
