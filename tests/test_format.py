@@ -11,7 +11,7 @@ from ecops import format as fmt
 
 
 @pytest.mark.parametrize("currency,symbol", [("CNY", "¥"), ("usd", "$"), ("BRL", "R$"), ("¥", "¥"), ("R$", "R$"),
-                                             ("CHF", "CHF "), ("", "¥"), (None, "¥")])
+                                             ("CHF", "CHF "), ("", ""), (None, "")])  # unknown: no symbol, never ¥
 def test_currency_from_iso_code_or_symbol(currency, symbol):
     assert fmt.currency_symbol(currency) == symbol
     assert fmt.money_exact(1234.5, currency) == f"{symbol}1,234.50"

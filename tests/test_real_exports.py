@@ -330,14 +330,19 @@ def olist_person_frames() -> dict[str, pd.DataFrame]:
 def test_real_data_clv_says_when_its_interval_cannot_be_estimated():
     """Olist has 1% repeat persons: every parameter draw of the CLV models diverges. The takeaway must say the
     estimate is unreliable instead of printing a "nan–nan" interval."""
+    from ecops.render import words
+    from ecops.views import portrait as portrait_view
+
     ds = Dataset.from_frames(olist_person_frames(), name="olist persons", kind="upload")
     res = portrait.lifetime_value(ds)
     assert res.result is not None and res.n_repeat < 50
+    clv = next(s for s in portrait_view.build(ds).sections if s.id == "clv")
     for lang in ("en", "zh"):
-        text = res.headline(lang)
+        text = words.say(clv.takeaway, lang, "BRL")
         assert "nan" not in text.lower()
         assert f"{res.n_repeat:,}" in text
-    assert "do not rely" in res.headline("en")
+        assert all(k.help is None for k in clv.kpis if k.label != "portrait.clv.kpi.alive_repeat")  # no nan interval
+    assert "do not rely" in words.say(clv.takeaway, "en", "BRL")
 
 
 def tmall_report_frames() -> dict[str, pd.DataFrame]:

@@ -37,6 +37,12 @@ PLAUSIBLE_FIT = 0.5
 #: Every table a file can be read as.
 UPLOAD_TABLES: tuple[str, ...] = (FLAT, *schema.TABLE_ORDER, IGNORE)
 #: A database table maps onto one canonical table (``Dataset.from_url`` takes no flat tables).
+__all__ = [
+    "CURRENCIES", "DATABASE_TABLES", "actions", "current", "currency_box", "download", "draw", "mapping_json",
+    "named_columns", "plausible_columns", "read_mapping_json", "read_uploaded_mapping", "required_targets", "start",
+    "stop", "widget_prefix",
+]
+
 DATABASE_TABLES: tuple[str, ...] = (*schema.TABLE_ORDER, IGNORE)
 #: ISO 4217 codes offered when the currency is unknown (most common in shop exports first).
 CURRENCIES: tuple[str, ...] = (
