@@ -11,12 +11,14 @@ keyed the same way.
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["ResultCache", "clear", "find", "get_or_compute"]
+__all__ = ["ResultCache", "clear", "find", "get_or_compute", "memoised"]
 
 T = TypeVar("T")
 
@@ -87,3 +89,36 @@ def find(namespace: str, fingerprint: str, match: Callable[[Any], bool]) -> Any 
 def clear(namespace: str | None = None) -> None:
     """:meth:`ResultCache.clear` on the process's cache."""
     _CACHE.clear(namespace)
+
+
+def memoised(namespace: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator for ``fn(ds, filters=None, *args, **params)``: one computation per dataset content,
+    filters and arguments, shared by everything that asks for it (a page's view, its report section and
+    the JSON report each call their page's ``compute_page``; without this a report ran every converted
+    page's SQL twice). Arguments that cannot be hashed bypass the cache.
+    """
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def inner(ds: Any, filters: Any = None, *args: Any, **params: Any) -> T:
+            # keyed by every argument with defaults filled in, so compute_page(ds) and
+            # compute_page(ds, None, grain="week") are one computation
+            bound = signature.bind(ds, filters, *args, **params)
+            bound.apply_defaults()
+            key = tuple((k, v) for k, v in bound.arguments.items() if k != "ds")
+            if key and key[0] == ("filters", None):
+                key = (("filters", _no_filters()), *key[1:])
+            try:
+                hash(key)
+            except TypeError:
+                return fn(ds, filters, *args, **params)
+            return get_or_compute(namespace, ds.fingerprint, key, lambda: fn(ds, filters, *args, **params))
+        return inner
+    return wrap
+
+
+def _no_filters() -> Any:
+    from ecops.dataset import Filters  # the data layer's own type; imported late as dataset may use this cache
+
+    return Filters()

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from ecops import cache
 from ecops.dataset import Dataset, Filters
 from ecops.dialect import date_trunc, days_between, hour, to_date
 from ecops.stats import wilson
@@ -678,6 +679,7 @@ def break_even(
 # --------------------------------------------------------------------------- page entry points
 
 
+@cache.memoised("logistics:compute_page")
 def compute_page(
     ds: Dataset, filters: Filters | None = None, *, fixed_self: float = 80_000.0, var_self: float | None = None,
     fixed_3pl: float = 0.0, var_3pl: float | None = None, hybrid_share: float | None = None,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import dialect
+from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
 from ecops.period import analysis_period
 
@@ -430,6 +430,7 @@ def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None, a
     return daily_frame, trend_raw, current, previous, has_cost, _daily_frame(by_kind["a"].sort_values("day"))
 
 
+@cache.memoised("overview:compute_page")
 def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "week",
                  compare: Compare = "previous") -> OverviewResult:
     """Everything the overview page shows, from one SQL statement (see :func:`_page_query`; it also counts

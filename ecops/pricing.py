@@ -43,7 +43,7 @@ import statsmodels.api as sm
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from ecops import dialect
+from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
 from ecops.period import period_days as days_in_period
 
@@ -819,6 +819,7 @@ class PricingPage:
         return float(1 - self.baseline["cost"].sum() / self.baseline["revenue"].sum())
 
 
+@cache.memoised("pricing:compute_page")
 def compute_page(ds: Dataset, filters: Filters | None = None, *, period_days: int = 28, whatif_category: str = "",
                  whatif_pct: float = 5.0) -> PricingPage:
     """Everything the pricing page shows; ``whatif_pct`` is in percent (5.0 = +5%).

@@ -31,7 +31,7 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
-from ecops import basket, portrait, schema
+from ecops import basket, cache, portrait, schema
 from ecops.dataset import Dataset, Filters
 from ecops.period import reference_date
 from ecops.portrait.demography import age_band_expr
@@ -502,6 +502,7 @@ class SegmentsResult:
     basket: basket.BasketResult | None = None
 
 
+@cache.memoised("segments:compute_page")
 def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "cuts", dimension: str = "region",
                  compare_a: str = "", compare_b: str = "", k: int = 0, level: str = "product",
                  min_support: float = 0.0005, min_confidence: float = 0.0, min_lift: float = 1.0, max_len: int = 2,

@@ -41,6 +41,7 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
+from ecops import cache
 from ecops import forecast as fc
 from ecops.dataset import Dataset, DatasetError, Filters
 from ecops.dialect import date_trunc
@@ -700,6 +701,7 @@ def slotting(demand: Demand, front: float = 0.70, middle: float = 0.20) -> Slott
 # --------------------------------------------------------------------------- page entry points
 
 
+@cache.memoised("warehouse:compute_page")
 def compute_page(
     ds: Dataset, filters: Filters | None = None, *, abc_a: float = 0.80, abc_b: float = 0.15, xyz_x: float = 0.5,
     xyz_y: float = 1.0, service_level: float = 0.95, lead_time_weeks: float = 2.0, lead_time_sd_weeks: float = 0.0,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ecops import cache
 from ecops.dataset import Dataset, Filters
 from ecops.promotions.aggregates import (
     _add_discounted_gmv,
@@ -138,6 +139,7 @@ class PromotionsPage:
         return float(self.bunching.loc[self.bunching["above_diff"].idxmax(), "threshold"])
 
 
+@cache.memoised("promotions:compute_page")
 def compute_page(ds: Dataset, filters: Filters | None = None, *, post_days: int = 14,
                  assumed_margin: float = 0.35, knot_days: int = 56) -> PromotionsPage:
     """Everything the promotions page shows (campaign table, baselines, bunching, summary inputs).
