@@ -93,6 +93,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The link's value for “{name}” could not be read; the default {value} is used instead.",
         "zh": "无法识别链接中“{name}”的取值，已改用默认值 {value}。",
     },
+    "core.waiting_database": {
+        "en": "Querying the {engine} database (each query runs where the data lives and can take seconds)…",
+        "zh": "正在查询 {engine} 数据库（每个查询都在数据所在处执行，可能需要数秒）…",
+    },
     "core.empty_period": {
         "en": "No orders match the current filters. Widen the period or clear a filter.",
         "zh": "当前筛选条件下没有订单。请扩大时间范围或清除部分筛选。",

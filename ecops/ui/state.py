@@ -337,8 +337,15 @@ def cached(fn: Callable[..., T], ds: Dataset, filters_: Filters | None, **params
     Keyed by the function, the dataset's content fingerprint, the filters and the parameters —
     never by hashing a DataFrame or the mutable Dataset object (passed unhashed as ``_ds``).
     """
-    return _cached_call(f"{fn.__module__}:{fn.__qualname__}", ds.fingerprint, filters_,
-                        tuple(sorted(params.items())), ds)
+    call = (f"{fn.__module__}:{fn.__qualname__}", ds.fingerprint, filters_, tuple(sorted(params.items())), ds)
+    if ds.kind != "database":
+        return _cached_call(*call)
+    # A warehouse answers each statement in seconds (Spark, a busy PostgreSQL): say what the page waits for,
+    # with the time elapsed, instead of a page that looks frozen. A cache hit shows it for an instant only.
+    name = ds.engine.dialect.name
+    engine = {"spark": "Spark SQL", "hive": "Spark SQL", "postgresql": "PostgreSQL", "mysql": "MySQL"}.get(name, name)
+    with st.spinner(translator()("core.waiting_database", engine=engine), show_time=True):
+        return _cached_call(*call)
 
 
 def bytes_key(data: bytes) -> str:
