@@ -14,6 +14,9 @@ ui.header(t("data.title"), t("data.intro"))
 st.markdown(t("data.current", name=ui.md_escape(ds.name), kind=t(f"core.sidebar.kind.{ds.kind}"),
               tables=", ".join(ds.tables)))
 
+if ds.kind == "database" and ds.writable_role:
+    st.warning(t("data.writable_role"))
+
 pending = datasource.pending()
 db_wait = datasource.db_pending()
 editor.currency_box(ds, waiting=pending is not None or db_wait)

@@ -437,6 +437,14 @@ def test_writable_role_is_reported_on_connect(pg_server, writer_url):
     writer = Dataset.from_url(writer_url, name="w")
     superuser = Dataset.from_url(pg_server.url, name="s")
     assert (reader.writable_role, writer.writable_role, superuser.writable_role) == (False, True, True)
+    # the Data page tells the person who connected a role that could write, and only then
+    from support.apptest import run_page
+
+    warned = {}
+    for name, ds in (("reader", reader), ("writer", writer)):
+        at = run_page("data", ds, lang="en")
+        warned[name] = any("could write" in w.value for w in at.warning)
+    assert warned == {"reader": False, "writer": True}
     for ds in (reader, writer, superuser):
         ds.engine.dispose()
 

@@ -97,6 +97,13 @@ STRINGS: dict[str, dict[str, str]] = {
                          "zh": "SQLAlchemy 连接串（如 postgresql+psycopg2://用户:密码@主机/库名）"},
     "data.connect_secret": {"en": "Or a connection configured in secrets.toml", "zh": "或使用 secrets.toml 中配置的连接"},
     "data.connect": {"en": "Connect (read-only)", "zh": "连接（只读）"},
+    "data.writable_role": {
+        "en": "The database role ecops connected with could write (a superuser, or write or create rights). ecops "
+              "only ever reads, and its sessions are read-only, but connect it with a role that can only SELECT so "
+              "the database itself guarantees it.",
+        "zh": "ecops 连接所用的数据库账号具有写权限（超级用户，或有写入/建表权限）。ecops 只读取数据且会话为只读，"
+              "但请改用只有 SELECT 权限的账号，由数据库本身保证不被写入。",
+    },
     "data.connect_note": {
         "en": "ecops only reads: read-only session, only SELECTs it built, statement timeout and row cap. "
               "Use a database role that can only SELECT.",
