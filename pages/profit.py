@@ -84,8 +84,10 @@ with tabs[1], ui.guard("structure"):
     summ = profit.dimension_summary(table, dim)
     take = None
     if summ:
-        take = t("profit.take.by_dim", top=profit.label(dim, summ.top, lang), share=ui.pct(summ.top_share),
-                 margin=ui.pct(summ.top_margin), worst=profit.label(dim, summ.worst, lang),
+        # category, region and channel names come from the shop's data: inert in markdown
+        take = t("profit.take.by_dim", top=ui.md_escape(profit.label(dim, summ.top, lang)),
+                 share=ui.pct(summ.top_share), margin=ui.pct(summ.top_margin),
+                 worst=ui.md_escape(profit.label(dim, summ.worst, lang)),
                  wm=ui.pct(summ.worst_margin))
         if summ.basis in ("assumption", "mixed"):
             take += " " + t(f"profit.by_dim.basis.{summ.basis}", ratio=ui.pct(a.cost_ratio, 0))

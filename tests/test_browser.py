@@ -173,3 +173,48 @@ def test_quick_period_gives_the_kpis_a_comparison(page, streamlit_server, sample
     assert f"{k.current.orders:,}" in text
     assert page.locator('[data-testid="stMetricDelta"]').count() >= 5
     screenshot(page, "overview_last_90_days")
+
+
+#: Markup a shop's own data may carry (issue 17 item 1): an image, a tag, a link and bold text.
+HOSTILE_VALUES = ("![p](http://host/x.png)", "<img src=http://host/y.png onerror=alert(1)>",
+                  "[click](http://host/z)", "<b>bold</b>**bold**")
+
+
+def test_markup_from_an_upload_stays_text_on_every_page(tmp_path, streamlit_server, page):
+    """Product ids, categories, regions and the file name carry markup: on every page, nothing of it becomes
+    an element (image, link, bold) and the browser requests nothing the data named."""
+    import pandas as pd
+
+    n = 600
+    frame = pd.DataFrame({
+        "order_id": [f"O{i // 2}" for i in range(n)],
+        "customer_id": [f"C{i % 61}" for i in range(n)],
+        "order_time": pd.date_range("2024-01-01", periods=n, freq="5h").strftime("%Y-%m-%d %H:%M"),
+        "product_id": [HOSTILE_VALUES[i % 4] + f" {i % 9}" for i in range(n)],
+        "category": [HOSTILE_VALUES[(i + 1) % 4] for i in range(n)],
+        "region": [HOSTILE_VALUES[(i + 2) % 4] for i in range(n)],
+        "quantity": [1 + i % 3 for i in range(n)],
+        "unit_price": [10.0 + (i % 9) * 3 + (i // 150) for i in range(n)],
+    })
+    path = tmp_path / "![n](n.png)<img src=n.png>.csv"
+    frame.to_csv(path, index=False)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    upload_on_data_page(page, streamlit_server, path)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    visited = []
+    for i in range(links.count()):
+        with expect_script_run(page, timeout_ms=120_000):
+            links.nth(i).click()
+        wait_for_streamlit(page)
+        page.wait_for_timeout(500)  # charts and tables draw after the script run ends
+        assert_no_exception(page, streamlit_server)
+        app = page.locator('[data-testid="stApp"]')
+        visited.append(page.url)
+        made = app.locator('img[src*="host"], img[src*="png"], a[href*="host"], b:has-text("bold")')
+        assert made.count() == 0, (page.url, [made.nth(k).evaluate(
+            "e => { let p = e, ids = []; while (p) { if (p.dataset && p.dataset.testid) ids.push(p.dataset.testid);"
+            " p = p.parentElement; } return e.outerHTML + ' in ' + ids.slice(0, 6).join(' < '); }") for k in range(made.count())])
+        assert "uploaded files" in app.inner_text()  # still the upload: navigation kept the session
+    assert len(visited) == len(PAGES)
+    assert not [u for u in fetched if "host/" in u or u.rsplit("/", 1)[-1] in ("x.png", "y.png", "n.png")], fetched

@@ -15,7 +15,7 @@ from ecops import i18n
 from ecops.render import words
 from ecops.ui import components as ui
 from ecops.ui import state
-from ecops.views.model import Action, Section, Table, Text, View
+from ecops.views.model import Action, Kpi, Num, Section, Table, Text, View
 
 __all__ = ["section", "table", "view"]
 
@@ -63,7 +63,7 @@ def section(s: Section, page: str = "page", *, lang: str | None = None, currency
         {"warning": st.warning, "info": st.info, "success": st.success, "missing": ui.missing}.get(
             s.tone, lambda m: st.markdown(f"**{m}**"))(text)
     if s.kpis:
-        ui.kpis([ui.Kpi(*words.kpi_words(k, lang, currency)) for k in s.kpis])
+        ui.kpis([_kpi(k, lang, currency) for k in s.kpis])
     for c in s.captions:
         st.caption(_say(c, lang, currency))
     if s.bullets:
@@ -106,3 +106,12 @@ def _actions(actions: tuple[Action, ...], lang: str, currency: str) -> None:
             impact = i18n.t("core.action.impact", lang, impact=ui.md_escape(words.value_text(a.impact, lang, currency)))
             st.markdown(f"- **{impact}** — {_say(a.text, lang, currency)}")
             st.caption(_say(a.basis, lang, currency))
+
+
+def _kpi(k: Kpi, lang: str, currency: str | None) -> ui.Kpi:
+    """A KPI card; a value that is a name from the data (the largest segment, a region) is escaped, since
+    Streamlit renders metric values as markdown. Numbers, formatted by ecops, are shown as they are."""
+    label, value, change, help_ = words.kpi_words(k, lang, currency)
+    if not isinstance(k.value, Num):
+        value = ui.md_escape(value)
+    return ui.Kpi(label, value, change, help_)
