@@ -170,6 +170,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.url:
         ds = _connect(args.url)
+        # a database holds no currency symbols to detect: the operator says which it is
+        ds.currency = _currency(args.currency) or ds.currency
     elif args.files:
         ds, _ = _load(args.files, args.mapping, args.lang)
     else:
@@ -191,6 +193,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         _say(privacy.mask_text(f"section {name} failed: {err}"), err=True)
     # The other sections were written; a failed one still fails the run (for schedulers and CI).
     return 1 if rep.errors else 0
+
+
+def _currency(code: str | None) -> str | None:
+    """An ISO 4217 code given on the command line, upper-cased; exit 2 on anything else."""
+    if code is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        _fail(f"--currency: {terminal_safe(code)!r} is not an ISO 4217 code such as CNY, USD or EUR")
+    return code.upper()
 
 
 def _connect(url: str) -> Dataset:
@@ -248,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("files", nargs="*", help="data files; none = the built-in sample")
     r.add_argument("--mapping")
     r.add_argument("--url", help="a SQLAlchemy database URL, used read-only (DuckDB/SQLite files too)")
+    r.add_argument("--currency", help="ISO 4217 code of the database's money (e.g. CNY, USD) for --url; "
+                                      "uploads detect it from the data")
     r.add_argument("--format", choices=["json", "html"], default="json")
     r.add_argument("--out")
     r.add_argument("--sections", help="comma-separated subset, e.g. overview,pricing")

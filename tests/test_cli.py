@@ -301,3 +301,12 @@ def test_report_on_a_workbook_whose_prices_are_formulas_without_results_runs_eve
     check = subprocess.run([sys.executable, "-m", "ecops", "check", str(path)], capture_output=True, text=True,
                            timeout=120)
     assert "unit_price" in check.stdout and "formula cells have no saved result" in check.stdout
+
+
+def test_report_currency_of_a_database_is_an_iso_code(capsys):
+    from ecops import cli
+
+    assert cli._currency("usd") == "USD" and cli._currency(None) is None
+    with pytest.raises(SystemExit) as exit_:
+        cli._currency("\x1b[31m$$")
+    assert exit_.value.code == 2 and "\\x1b" in capsys.readouterr().err  # named, escaped, not obeyed

@@ -31,7 +31,7 @@ def _copy_frames(url: str, frames) -> None:
 @pytest.fixture(scope="module")
 def pg_ds(pg_server, sample):
     _copy_frames(pg_server.url, sample.tables)
-    return Dataset.from_url(pg_server.url, name="pg")
+    return Dataset.from_url(pg_server.url, name="pg", currency="CNY")  # the sample: money in CNY
 
 
 @pytest.mark.parametrize("f", REPORT_FILTERS, ids=REPORT_FILTER_IDS)
