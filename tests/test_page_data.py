@@ -596,32 +596,3 @@ def test_editor_fixes_an_upload_in_the_browser(tmp_path, streamlit_server, page)
     assert "kunden.csv" in sidebar
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Loaded with your mapping." in main and f"{len(frame):,} rows" in main
-
-
-def test_database_with_canonical_tables_but_own_column_names_opens_the_editor(pg_server):
-    import sqlalchemy as sa
-
-    from ecops.ui.state import DATASET_KEY
-
-    url = _own_database(pg_server, "datapage_canonical")
-    heads, lines = _pg_shop(url)
-    engine = sa.create_engine(url)
-    with engine.begin() as con:  # canonical table names, but the customer column is called 'buyer'
-        heads.rename(columns={"bestellnr": "order_id", "placed": "order_time"}).to_sql(
-            "orders", con, if_exists="replace", index=False)
-        lines.rename(columns={"bestellnr": "order_id", "sku": "product_id", "qty": "quantity",
-                              "price": "unit_price"}).to_sql("order_items", con, if_exists="replace", index=False)
-    engine.dispose()
-    at = _connect_on_page(url)
-    assert at.session_state[DATASET_KEY].kind == "sample"
-    box = _box_of(at, "database", "orders", "customer_id")
-    assert box.value == "buyer" or "buyer" in box.options
-    if box.value != "buyer":
-        box.set_value("buyer").run()
-    at.button(key="map.connect").click().run()
-    assert not at.exception, at.exception
-    ds = at.session_state[DATASET_KEY]
-    assert ds.kind == "database" and ds.has("orders", "customer_id")
-    o = ds.table("orders")
-    assert int(ds.scalar(sa.select(sa.func.count(sa.distinct(o.c.customer_id))))) == heads["buyer"].nunique()
-    ds.engine.dispose()
