@@ -8,39 +8,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from support import views as views_support
 
 from ecops import i18n, overview
 from ecops.overview import Alert, KpiComparison, Kpis, OverviewResult
 from ecops.render import serialise
-from ecops.views import Kpi, Num, Text, View
+from ecops.views import Kpi, Num, Text
 from ecops.views import overview as ov
-
-
-def _keys(v: View) -> set[str]:
-    """Every i18n key a view asks for (headings, sentences and their nested values, labels, columns, codes)."""
-    found: set[str] = set()
-
-    def text(t: Text | None) -> None:
-        if t is not None:
-            found.add(t.key)
-            for value in t.values.values():
-                if isinstance(value, Text):
-                    text(value)
-
-    for s in v.sections:
-        for t in (s.heading, s.takeaway, *s.captions, *s.bullets, *s.notes):
-            text(t)
-        for k in s.kpis:
-            found.update(x for x in (k.label, k.help) if x)
-        for tbl in s.tables:
-            found.update(c.label for c in tbl.columns)
-            for c in tbl.columns:
-                if c.codes:
-                    found.update(f"{c.codes}.{x}" for x in tbl.frame[c.name].dropna().unique())
-        for a in s.actions:
-            text(a.text)
-            text(a.basis)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +41,7 @@ def test_kpis_are_the_raw_tables_counted_by_hand(sample, sample_view):
 
 def test_every_key_the_view_asks_for_exists(sample_view, minimal_ds):
     for v in (sample_view, ov.build(minimal_ds, metric="orders", grain="day")):
-        unknown = sorted(k for k in _keys(v) if k not in i18n.catalog())
+        unknown = sorted(k for k in views_support.keys(v) if k not in i18n.catalog())
         assert not unknown, unknown
 
 
