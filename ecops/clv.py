@@ -186,6 +186,9 @@ def _num_hessian(grad, theta: NDArray[np.float64], step: float = 1e-5) -> NDArra
     return (h + h.T) / 2
 
 
+_LOG_PARAM_LIMIT = 25.0
+
+
 def _fit_mle(negll_and_grad, theta0: NDArray[np.float64], total_weight: float) -> tuple[NDArray, float, NDArray]:
     """Minimise the per-customer mean negative log-likelihood on log-parameters.
 
@@ -198,9 +201,12 @@ def _fit_mle(negll_and_grad, theta0: NDArray[np.float64], total_weight: float) -
         return f / total_weight, g / total_weight
 
     best = None
+    # Log-parameters stay within ±25 (e^25 ≈ 7e10): far beyond any plausible rate or shape, and the
+    # line search never reaches the overflow region where digamma(∞) − digamma(∞) is NaN.
+    bounds = [(-_LOG_PARAM_LIMIT, _LOG_PARAM_LIMIT)] * len(theta0)
     # A second start only when the first stalls (flat ridges of small samples, overflow far out).
     for start in (theta0, np.zeros_like(theta0)):
-        res = optimize.minimize(scaled, start, jac=True, method="L-BFGS-B",
+        res = optimize.minimize(scaled, start, jac=True, method="L-BFGS-B", bounds=bounds,
                                 options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
         if best is None or res.fun < best.fun:
             best = res
@@ -223,11 +229,12 @@ def _ci_frame(names: list[str], log_theta: NDArray, cov_log: NDArray, level: flo
     est = np.exp(log_theta)
     se_log = np.sqrt(np.diag(cov_log))
     zq = stats.norm.ppf(0.5 + level / 2)
-    return pd.DataFrame(
-        {"estimate": est, "std_error": est * se_log,
-         "lower": np.exp(log_theta - zq * se_log), "upper": np.exp(log_theta + zq * se_log)},
-        index=pd.Index(names, name="param"),
-    )
+    with np.errstate(over="ignore"):  # an interval with no finite upper end shows as inf, as it is
+        return pd.DataFrame(
+            {"estimate": est, "std_error": est * se_log,
+             "lower": np.exp(log_theta - zq * se_log), "upper": np.exp(log_theta + zq * se_log)},
+            index=pd.Index(names, name="param"),
+        )
 
 
 def _draw_log_params(log_theta: NDArray, cov_log: NDArray, n: int, rng: np.random.Generator) -> NDArray:
@@ -235,7 +242,10 @@ def _draw_log_params(log_theta: NDArray, cov_log: NDArray, n: int, rng: np.rando
         return np.empty((0, len(log_theta)))
     if not np.all(np.isfinite(cov_log)):
         return np.repeat(log_theta[None, :], n, axis=0)
-    return rng.multivariate_normal(log_theta, cov_log, size=n, method="eigh")
+    draws = rng.multivariate_normal(log_theta, cov_log, size=n, method="eigh")
+    # A barely identified fit (huge covariance) draws parameters past any meaning: keep them in the
+    # fit's own range, so the interval is as wide as it honestly is without overflowing.
+    return np.clip(draws, -_LOG_PARAM_LIMIT, _LOG_PARAM_LIMIT)
 
 
 # --------------------------------------------------------------------------- BG/NBD
@@ -305,24 +315,31 @@ def _hyp2f1_euler_g(z, c1, a, c, max_terms: int = 2000, tol: float = 1e-13):
     tot = term.copy()
     k = 1
     check_every = 8
-    # Work only on the entries still converging: heavy buyers (large c) finish in a few terms.
-    while idx.size and k < max_terms:
-        for _ in range(check_every):
-            ratio = zi * (c1i + k) * (ai + k - 1) / ((ci + k) * (k + 1))
-            term *= ratio
-            tot += term
-            k += 1
-        # Converged when the remaining tail is negligible against the sum. Past the parameters the
-        # ratios move monotonically towards z, so max(|ratio|, z) bounds every later ratio and the
-        # tail by a geometric series.
-        aratio = np.maximum(np.abs(ratio), zi)
-        tail = np.abs(term) * aratio / np.maximum(1 - aratio, 1e-12)
-        done = (aratio < 1) & (tail <= tol * np.maximum(np.abs(tot), 1e-300))
-        if done.any():
-            total[idx[done]] = tot[done]
-            keep = ~done
-            idx, zi, c1i, ai, ci, term, tot = (v[keep] for v in (idx, zi, c1i, ai, ci, term, tot))
-    rest = np.union1d(idx, np.flatnonzero(~series))
+    blown = [np.flatnonzero(~series)]
+    # Work only on the entries still converging: heavy buyers (large c) finish in a few terms. An
+    # entry whose terms overflow leaves the series at once for scipy (the overflow is expected there).
+    with np.errstate(over="ignore", invalid="ignore"):
+        while idx.size and k < max_terms:
+            for _ in range(check_every):
+                ratio = zi * (c1i + k) * (ai + k - 1) / ((ci + k) * (k + 1))
+                term *= ratio
+                tot += term
+                k += 1
+            # Converged when the remaining tail is negligible against the sum. Past the parameters the
+            # ratios move monotonically towards z, so max(|ratio|, z) bounds every later ratio and the
+            # tail by a geometric series.
+            aratio = np.maximum(np.abs(ratio), zi)
+            tail = np.abs(term) * aratio / np.maximum(1 - aratio, 1e-12)
+            done = (aratio < 1) & (tail <= tol * np.maximum(np.abs(tot), 1e-300))
+            bad = ~np.isfinite(tot)
+            if done.any():
+                total[idx[done]] = tot[done]
+            if bad.any():
+                blown.append(idx[bad])
+            if done.any() or bad.any():
+                keep = ~(done | bad)
+                idx, zi, c1i, ai, ci, term, tot = (v[keep] for v in (idx, zi, c1i, ai, ci, term, tot))
+    rest = np.union1d(idx, np.concatenate(blown))
     if rest.size:
         am1 = a[rest] - 1
         f = special.hyp2f1(c1[rest], am1, c[rest], z[rest])
@@ -390,8 +407,9 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b, quadrature: boo
     safe = np.abs(am1) > 1e-12
     first = np.where(safe, -np.expm1(eps) / np.where(safe, am1, 1.0), -log1mz)
     g = _hyp2f1_euler_g(z, a + b - 1 - r, a, c)
-    bracket = first - np.exp(eps) * g
-    out = c * bracket * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite values go to quadrature below
+        bracket = first - np.exp(eps) * g
+        out = c * bracket * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
     out = np.where(t > 0, out, 0.0)
     bad = ~np.isfinite(out) | (out < 0)
     if bad.any() and not quadrature:

@@ -506,3 +506,28 @@ def test_interval_percentiles_equal_numpy_nanpercentile_bit_for_bit():
             assert np.array_equal(got, w, equal_nan=True)
     one = np.array([1.0, np.nan, 3.0, 2.0])
     assert _nanpercentiles(one, 2.5, 97.5) == tuple(np.nanpercentile(one, [2.5, 97.5]))
+
+
+def test_a_fit_that_runs_off_to_infinity_stays_finite_and_quiet():
+    """Clockwork buyers who never drop out have no finite BG/NBD optimum (the drop-out shape runs to
+    0, the rates to ∞). The fit stops at the log-parameter limit instead of overflowing, and
+    predictions with bootstrap draws stay finite without a single RuntimeWarning (numpy's overflow
+    warnings used to flood the report's log on such real exports)."""
+    import warnings
+
+    from ecops.clv import GammaGammaModel, predict_clv
+
+    rng = np.random.default_rng(0)
+    t_obs = rng.uniform(50, 100, 300)
+    freq = np.floor(t_obs / 10)
+    summary = pd.DataFrame({"customer_id": np.arange(300), "frequency": freq, "recency": freq * 10,
+                            "T": t_obs, "monetary_value": rng.uniform(20, 40, 300)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        bg = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+        gg = GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
+        result = predict_clv(bg, gg, summary, horizon=26, n_draws=50)
+    log_params = np.log(bg.params_.as_array())
+    assert np.all(np.abs(log_params) <= 25.0 + 1e-9), log_params
+    assert np.isfinite(log_params).all()
+    assert np.isfinite(result.customers["clv"]).all()
