@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium against ``streamlit run app.py``: every page renders, URL state."""
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,6 +16,7 @@ from support.browser import (
 
 from ecops import overview
 from ecops.dataset import Filters
+from ecops.i18n import catalog
 from ecops.sample import flat_export, generate
 
 pytestmark = pytest.mark.browser
@@ -33,6 +35,10 @@ PAGES = {
     "profit": "盈利",
     "data": "数据管理",
 }
+
+
+#: Every translation key with a dot in it (the one-word keys could be ordinary words).
+I18N_KEYS = sorted(k for k in catalog() if "." in k)
 
 
 def _goto(page, server, path: str) -> None:
@@ -57,16 +63,30 @@ def test_overview_shows_kpis(page, streamlit_server, sample_ds):
     screenshot(page, "overview")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("path,expected", PAGES.items())
-def test_every_page_renders(page, streamlit_server, path, expected):
-    _goto(page, streamlit_server, path)
+def test_every_page_renders(page, streamlit_server, path, expected, lang):
+    """Every page in both languages: it renders, its charts draw, and no text is left half-made — no
+    translation key standing in for its text, no unfilled {placeholder}, no NaN/None/inf shown as a value."""
+    _goto(page, streamlit_server, f"{path}?lang={lang}")
     assert_no_exception(page, streamlit_server)
-    assert expected in page.locator('[data-testid="stMain"]').inner_text()
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    if lang == "zh":
+        assert expected in text
     assert not page.evaluate("() => document.getElementById('root').hasAttribute('inert')"), "a dialog is open"
     if path != "data":  # every analysis page draws at least one chart, and it must really render
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg')"
                                ".length > 0", timeout=60_000)
-    screenshot(page, f"page_{path or 'overview'}")
+        text = page.locator('[data-testid="stMain"]').inner_text()
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    for where, shown in (("page", text), ("sidebar", sidebar)):
+        keys = [k for k in I18N_KEYS if k in shown]
+        assert not keys, f"{where} of /{path} ({lang}) shows translation keys instead of text: {keys[:5]}"
+        holes = re.findall(r"\{[a-z_]+(?::[^}]*)?\}", shown)
+        assert not holes, f"{where} of /{path} ({lang}) shows unfilled placeholders: {holes[:5]}"
+        missing = re.findall(r"(?<![\w.])(?:nan|NaN|None|NaT|inf|-inf)(?![\w.])", shown)
+        assert not missing, f"{where} of /{path} ({lang}) shows missing values as {missing[:5]}"
+    screenshot(page, f"page_{path or 'overview'}_{lang}")
 
 
 def test_copied_url_restores_filters(page, browser, streamlit_server, sample_ds):
