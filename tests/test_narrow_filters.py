@@ -23,6 +23,13 @@ NARROW = {
     "one_day": Filters(dt.date(2024, 11, 11), dt.date(2024, 11, 11)),
     "no_orders": Filters(dt.date(2021, 1, 1), dt.date(2021, 1, 31)),
     "unknown_values": Filters(regions=("nowhere",), categories=("nothing",)),
+    # The filters a manager clicks most: one category, one channel, the last 30 or 90 days, together.
+    "one_category": Filters(categories=("母婴",)),
+    "one_channel": Filters(channels=("直播",)),
+    "last_30_days": Filters(dt.date(2025, 6, 1), dt.date(2025, 6, 30)),
+    "last_90_days_one_region": Filters(dt.date(2025, 4, 2), dt.date(2025, 6, 30), regions=("上海",)),
+    "last_30_days_one_channel_one_category": Filters(dt.date(2025, 6, 1), dt.date(2025, 6, 30), channels=("直播",),
+                                                     categories=("图书",)),
 }
 
 
@@ -113,7 +120,9 @@ def _check_warehouse(r, s: Scope) -> None:
     if not s.n_orders:
         assert skus.empty and r.n_skus == 0 and r.forecast is None and r.policy.skus.empty
         return
-    start, end = s.filters.start, s.filters.end
+    # Without dates the page covers the data's whole span.
+    start = s.filters.start or s.tables["orders"]["order_time"].min().date()
+    end = s.filters.end or s.tables["orders"]["order_time"].max().date()
     first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     stop = end + dt.timedelta(days=1) - dt.timedelta(days=(end + dt.timedelta(days=1)).weekday())
     if stop <= first:
@@ -181,7 +190,8 @@ def test_page_computation_answers_under_narrow_filters(sample, sample_ds, module
     CHECKS[module](compute_page(sample_ds, NARROW[name]), scope)
 
 
-@pytest.mark.parametrize("name", ["one_week_one_region", "one_day", "no_orders"])
+@pytest.mark.parametrize("name", ["one_week_one_region", "one_day", "no_orders", "last_90_days_one_region",
+                                  "last_30_days_one_channel_one_category"])
 @pytest.mark.parametrize("module", SECTION_MODULES)
 def test_page_renders_under_narrow_filters(sample_ds, module, name):
     """The page itself (AppTest), not only its computation: no exception and no error box."""
