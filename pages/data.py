@@ -5,7 +5,7 @@ import os
 import streamlit as st
 
 from ecops.ui import components as ui
-from ecops.ui import datasource, state
+from ecops.ui import currency, datasource, shared_links, state
 from ecops.ui import mapping_editor as editor
 
 t = state.translator()
@@ -64,7 +64,7 @@ with upload:
 
 loaded = datasource.last_load()
 with mapping_tab:
-    cur = datasource.chosen_currency() or (None if pending or db_wait else ds.currency)
+    cur = currency.chosen_currency() or (None if pending or db_wait else ds.currency)
     if pending is not None:
         st.error(datasource.error_text(pending.error))
         st.info(t("data.map.fix_intro"))
@@ -135,7 +135,7 @@ with share_tab:
         if token is None and st.button(t("data.share_save"), type="primary", key="share.save"):
             token = datasource.save_shared()
         if token:
-            link, absolute = datasource.share_url(token)
+            link, absolute = shared_links.share_url(token)
             st.success(t("data.share_link"))
             st.code(link, language=None)
             if not absolute:
@@ -143,6 +143,6 @@ with share_tab:
             if not datasource.saved_here(token):
                 st.caption(t("data.share_not_owner", days=days))
             elif st.button(t("data.share_delete"), key="share.delete"):
-                datasource.workspace().delete(token)
+                shared_links.workspace().delete(token)
                 state.set_global("ds", None)
                 st.info(t("data.share_deleted"))

@@ -89,9 +89,6 @@ def _cycles() -> list[set[str]]:
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     frozenset({"ecops.charts.satisfaction", "ecops.satisfaction"}),
     frozenset({"ecops.charts.profit", "ecops.profit"}),
-    # state (sample, shared links) ↔ datasource (uploads) ↔ components (error texts): files of other branches
-    # (the mapping editor, which the Data page and state's pending uploads share, sits in the same ring)
-    frozenset({"ecops.ui.components", "ecops.ui.datasource", "ecops.ui.mapping_editor", "ecops.ui.state"}),
 )
 
 

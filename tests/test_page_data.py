@@ -537,9 +537,9 @@ def test_a_required_field_no_column_fits_is_offered_by_name_and_loading_names_th
 
 SIDEBAR_MONEY = """
 import streamlit as st
-from ecops.ui import components, datasource, sidebar
+from ecops.ui import components, currency, sidebar
 if st.session_state.get("test.choose"):
-    datasource.choose_currency(st.session_state["test.choose"])
+    currency.choose_currency(st.session_state["test.choose"])
 sidebar.render()
 st.write(components.money(1234))
 """

@@ -145,28 +145,6 @@ def test_upload_digest_covers_the_full_content():
     assert upload_digest([_Up("a.csv", head)]) == upload_digest([_Up("a.csv", head)])
 
 
-def test_opening_the_workspace_purges_expired_datasets(tmp_path, monkeypatch):
-    from datetime import UTC, datetime, timedelta
-
-    import duckdb
-
-    from ecops.ui import datasource
-    from ecops.workspace import Workspace, WorkspaceError
-
-    con = duckdb.connect()
-    con.execute("CREATE TABLE orders AS SELECT 1 AS order_id")
-    past = Workspace(tmp_path, ttl=timedelta(days=1), clock=lambda: datetime.now(UTC) - timedelta(days=2))
-    old = past.save(con, mapping_json="{}", meta={})
-    live = Workspace(tmp_path, ttl=timedelta(days=1)).save(con, mapping_json="{}", meta={})
-    assert len(list(tmp_path.glob("*.duckdb"))) == 2
-    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path))
-    ws = datasource.workspace()
-    assert len(list(tmp_path.glob("*.duckdb"))) == 1  # the expired file is gone from disk
-    with pytest.raises(WorkspaceError):
-        ws.open(old)
-    ws.open(live).close()
-
-
 def test_uploaded_file_names_never_leave_the_upload_folder():
     from ecops.ui.datasource import _safe_name
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import streamlit as st
@@ -21,31 +19,15 @@ import streamlit as st
 from ecops.dataset import Dataset
 from ecops.ui import state
 from ecops.ui.components import connection_error, friendly_error, md_escape
+from ecops.ui.currency import choose_currency, chosen_currency, currency_kw
+from ecops.ui.shared_links import workspace
 
 _SAVED = "ecops.saved_tokens"  # tokens of datasets this session saved
 _LOAD = "ecops.load"  # (paths, LoadResult) of the session's last successful upload
 _UPLOAD_DIR = "ecops.upload_dir"  # the UploadFolder holding those paths
 _PENDING = "ecops.pending"  # Pending: an upload that was read but did not load as mapped
-_CURRENCY = "ecops.currency"  # ISO code the user chose (or read from a mapping file) for this session
 _DB = "ecops.db_mapping"  # (url, trusted) of a database whose tables are being mapped
 _log = logging.getLogger(__name__)
-
-
-def workspace():
-    """The saved-dataset store (a folder of DuckDB files); location and lifetime configurable.
-
-    Opening it also deletes expired saved datasets (at most once every few minutes per process).
-    """
-    from ecops.workspace import Workspace
-
-    root = Path(os.environ.get("ECOPS_WORKSPACE_DIR", "data/workspace"))
-    days = float(os.environ.get("ECOPS_SHARE_DAYS", "30"))
-    ws = Workspace(root, ttl=timedelta(days=days))
-    try:
-        ws.purge_if_due()
-    except OSError:  # a read-only or vanished folder must not stop anyone opening a link
-        _log.warning("could not purge expired saved datasets", exc_info=True)
-    return ws
 
 
 def last_load():
@@ -425,7 +407,7 @@ def _open_database(url: str, trusted: bool, tmap=None) -> Dataset | None:
 
     t = state.translator()
     try:
-        return Dataset.from_url(url, trusted=trusted, table_map=tmap, **_currency_kw())
+        return Dataset.from_url(url, trusted=trusted, table_map=tmap, **currency_kw())
     except DatabaseURLError as err:
         st.error(t("data.connect_refused", reason=err.message(state.lang())))
     except Exception as exc:
@@ -512,43 +494,6 @@ def connect_mapped(mapping) -> bool:
     forget_upload()
     st.session_state.pop(_DB_PENDING, None)
     return True
-
-
-# ----------------------------------------------------------------------------- currency
-def chosen_currency() -> str | None:
-    """The ISO code the user chose for this session's data (or read from a mapping file), if any."""
-    return st.session_state.get(_CURRENCY)
-
-
-def _currency_kw() -> dict:
-    cur = chosen_currency()
-    return {"currency": cur} if cur else {}
-
-
-def choose_currency(code: str | None, *, apply: bool = True) -> None:
-    """Use ``code`` (ISO 4217) for this data: the session's dataset (``apply``) and its re-mappings and saves.
-
-    ``None`` forgets the choice (a new upload or connection starts from what its data says).
-    """
-    from dataclasses import replace
-
-    if code:
-        st.session_state[_CURRENCY] = code
-    else:
-        st.session_state.pop(_CURRENCY, None)
-    if apply:
-        state.set_global("cur", None)  # the Data page's choice replaces a display override from the sidebar
-    ds = st.session_state.get(state.DATASET_KEY)
-    if apply and ds is not None and code and ds.currency != code:
-        st.session_state[state.DATASET_KEY] = replace(ds, currency=code)
-
-
-def currency_source(ds: Dataset) -> str:
-    """Where the dataset's currency comes from: ``chosen``, ``detected`` or ``unknown``."""
-    code = getattr(ds, "currency", None)
-    if not code:
-        return "unknown"
-    return "chosen" if code == chosen_currency() else "detected"
 
 
 # ----------------------------------------------------------------------------- loader notices
@@ -655,36 +600,3 @@ def quality_report(ds: Dataset, filters=None):
     from ecops import quality
 
     return quality.quality_report(ds)
-
-
-def share_url(token: str) -> tuple[str, bool]:
-    """The link to a saved dataset: (link, whether it is a full address).
-
-    The full address is the current page's URL (``st.context.url``, which the browser sends)
-    with ``?ds=<token>``; where the browser did not send it, a relative link ``?ds=<token>``
-    that the user appends to the app's address.
-    """
-    try:
-        base = st.context.url
-    except Exception:  # noqa: BLE001 - older runtimes, bare mode
-        base = None
-    if isinstance(base, str) and base.lower().startswith(("http://", "https://")):
-        base = base.split("#", 1)[0].split("?", 1)[0]
-        return f"{base}?ds={token}", True
-    return f"?ds={token}", False
-
-
-def open_shared(token: str) -> Dataset:
-    """The saved dataset behind a link token (read-only); raises with a user message otherwise."""
-    from ecops.workspace import WorkspaceError
-
-    ws = workspace()
-    try:
-        info = ws.meta(token)
-        con = ws.open(token)
-    except WorkspaceError as err:
-        raise RuntimeError(err.message_zh if state.lang() == "zh" else err.message_en) from None
-    meta = info.meta
-    cur = meta.get("currency")
-    return Dataset.from_duckdb(con, name=str(meta.get("name", "shared")), fingerprint=str(meta.get("fingerprint", token[:16])),
-                               kind="saved", **({"currency": str(cur)} if cur else {}))

@@ -28,7 +28,7 @@ from ecops.mapping import (
     targets_for,
     value_fit,
 )
-from ecops.ui import state
+from ecops.ui import currency, state
 from ecops.ui.components import md_escape
 
 #: A column is offered for a target only when its value fit is above this (not a date as an id,
@@ -255,20 +255,18 @@ def currency_box(ds, *, waiting: bool) -> None:
     While files or a database wait in the editor the choice is kept for them (applied when they
     load, saved with their mapping); the built-in sample's currency is its own and only shown.
     """
-    from ecops.ui import datasource
-
     t = state.translator()
     if waiting:
-        code, source = datasource.chosen_currency(), "pending"
+        code, source = currency.chosen_currency(), "pending"
     else:
-        code, source = ds.currency, datasource.currency_source(ds)
+        code, source = ds.currency, currency.currency_source(ds)
     codes = list(CURRENCIES) + ([code] if code and code not in CURRENCIES else [])
     key = f"data.currency.{'pending' if waiting else ds.fingerprint}.{code}"
     c1, c2 = st.columns([1, 2])
     c1.selectbox(t("data.currency.unknown" if not code else "data.currency.detected"), codes,
                  index=codes.index(code) if code else None, placeholder=t("data.currency.placeholder"), key=key,
                  disabled=ds.kind == "sample" and not waiting,
-                 on_change=lambda: datasource.choose_currency(st.session_state[key], apply=not waiting))
+                 on_change=lambda: currency.choose_currency(st.session_state[key], apply=not waiting))
     if not code:
         c2.warning(t("data.currency.ask"))
     else:

@@ -26,6 +26,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ecops import i18n
 from ecops.dataset import Dataset, Filters
+from ecops.ui import shared_links
 
 DATASET_KEY = "ecops.dataset"
 _URL0 = "ecops.url0"  # the query params the session was opened with
@@ -128,11 +129,7 @@ def dataset() -> Dataset:
 
 def _open_shared(token: str) -> Dataset | None:
     try:
-        from ecops.ui.datasource import open_shared
-    except ImportError:
-        return None
-    try:
-        return open_shared(token)
+        return shared_links.open_shared(token, lang())
     except Exception as exc:  # a bad or expired link must not break the app
         st.session_state["ecops.flash"] = ("warning", str(exc))
         set_global("ds", None)
