@@ -22,6 +22,7 @@ from ecops.satisfaction.facts import (
     returned_orders,
     review_facts,
     sql_text,
+    with_rates,
 )
 from ecops.stats import newcombe, wilson
 
@@ -79,9 +80,29 @@ def returns(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | N
     ``by_score=False`` leaves it empty (see :func:`with_return_by_score`).
     """
     f = filters or Filters()
-    o = ds.orders(f)
-    rt = ds.table("returns")
-    ro = returned_orders(ds)
+    monthly = _by_month(ds, f)
+    n_orders = int(monthly["orders"].sum())
+    n_ret = int(monthly["returned_orders"].sum())
+    refund_total = float(monthly["refund"].sum()) if "refund_amount" in ds.table("returns").c else None
+    frames = _splits(ds, f)
+
+    def frame(k: str) -> pd.DataFrame:
+        return frames.get(k, pd.DataFrame(columns=[k, "returns", "share", "refund"]))
+
+    result = ReturnsResult(n_orders, n_ret, int(monthly["returns"].sum()), n_ret / n_orders if n_orders else None,
+                           wilson(n_ret, n_orders), refund_total, frame("reason"), frame("kind"),
+                           _by_category(ds, f, frames.get("category")), monthly, _EMPTY_BY_SCORE.copy(),
+                           by_delivery=returns_by_delivery(ds, f) if has_delivery(ds) else _EMPTY_BY_DELIVERY.copy())
+    if not by_score:
+        return result
+    if facts is None and has_reviews(ds):
+        facts = review_facts(ds, f)
+    return with_return_by_score(result, facts)
+
+
+def _by_month(ds: Dataset, f: Filters) -> pd.DataFrame:
+    """Orders, returned orders, returns and refunds per month of the order."""
+    o, ro = ds.orders(f), returned_orders(ds)
     month = dialect.date_trunc("month", o.c.order_time).label("month")
     monthly = ds.query(
         sa.select(month, sa.func.count().label("orders"), sa.func.count(ro.c.order_id).label("returned_orders"),
@@ -92,61 +113,52 @@ def returns(ds: Dataset, filters: Filters | None = None, facts: pd.DataFrame | N
     monthly["refund"] = pd.to_numeric(monthly["refund"]).astype(float)
     monthly["return_rate"] = monthly["returned_orders"] / monthly["orders"].where(monthly["orders"] > 0)
     monthly["month"] = pd.to_datetime(monthly["month"])
-    n_orders = int(monthly["orders"].sum())
-    n_ret = int(monthly["returned_orders"].sum())
-    has_refund = "refund_amount" in rt.c
-    refund_total = float(monthly["refund"].sum()) if has_refund else None
+    return monthly
 
-    # Reason, kind and the returned product's category in one grouping-sets pass over returns.
+
+def _splits(ds: Dataset, f: Filters) -> dict[str, pd.DataFrame]:
+    """Returns and refunds by reason, kind and the returned product's category, in one grouping-sets pass.
+
+    Each frame: the split column, returns, share (of all returns with that split), refund; most returns first.
+    """
+    o, rt = ds.orders(f), ds.table("returns")
     joined: Any = rt.join(o, o.c.order_id == rt.c.order_id)
-    refund = sa.func.sum(rt.c.refund_amount) if has_refund else sa.literal(None, sa.Float)
-    split_cols: dict[str, Any] = {}
-    for col in ("reason", "kind"):
-        if col in rt.c:
-            split_cols[col] = sa.func.coalesce(sa.cast(rt.c[col], sa.String), sql_text(UNKNOWN))
-    with_cat = "product_id" in rt.c and ds.has("products", "category") and ds.has("order_items")
+    refund = sa.func.sum(rt.c.refund_amount) if "refund_amount" in rt.c else sa.literal(None, sa.Float)
+    split_cols: dict[str, Any] = {col: sa.func.coalesce(sa.cast(rt.c[col], sa.String), sql_text(UNKNOWN))
+                                  for col in ("reason", "kind") if col in rt.c}
     cond: list[Any] = []
-    if with_cat:
+    if "product_id" in rt.c and ds.has("products", "category") and ds.has("order_items"):
         p = ds.table("products")
         joined = joined.outerjoin(p, p.c.product_id == rt.c.product_id)
         split_cols["category"] = sa.func.coalesce(p.c.category, sql_text(NO_CATEGORY))
         if f.categories:
             cond.append(p.c.category.in_(f.categories))
+    if not split_cols:
+        return {}
+    raw = ds.query(sa.select(*(v.label(k) for k, v in split_cols.items()), sa.func.count().label("returns"),
+                             refund.label("refund")).select_from(joined).where(*cond)
+                   .group_by(sa.func.grouping_sets(*(sa.tuple_(v) for v in split_cols.values()))))
+    raw["returns"] = raw["returns"].astype(int)
+    raw["refund"] = pd.to_numeric(raw["refund"]).astype(float)
     frames: dict[str, pd.DataFrame] = {}
-    if split_cols:
-        raw = ds.query(sa.select(*(v.label(k) for k, v in split_cols.items()), sa.func.count().label("returns"),
-                                 refund.label("refund")).select_from(joined).where(*cond)
-                       .group_by(sa.func.grouping_sets(*(sa.tuple_(v) for v in split_cols.values()))))
-        raw["returns"] = raw["returns"].astype(int)
-        raw["refund"] = pd.to_numeric(raw["refund"]).astype(float)
-        for k in split_cols:
-            part = raw[raw[k].notna()][[k, "returns", "refund"]].sort_values(["returns", k], ascending=[False, True])
-            total = part["returns"].sum()
-            part.insert(2, "share", part["returns"] / total if total else np.nan)
-            frames[k] = part.reset_index(drop=True)
+    for k in split_cols:
+        part = raw[raw[k].notna()][[k, "returns", "refund"]].sort_values(["returns", k], ascending=[False, True])
+        total = part["returns"].sum()
+        part.insert(2, "share", part["returns"] / total if total else np.nan)
+        frames[k] = part.reset_index(drop=True)
+    return frames
 
-    def frame(k: str) -> pd.DataFrame:
-        return frames.get(k, pd.DataFrame(columns=[k, "returns", "share", "refund"]))
 
-    by_category = pd.DataFrame(columns=["category", "returns", "refund", "lines", "return_rate"])
-    if with_cat and "category" in frames:
-        lines = ds.lines(f)
-        lcat = sa.func.coalesce(lines.c.category, sql_text(NO_CATEGORY)).label("category")
-        per_cat = ds.query(sa.select(lcat, sa.func.count().label("lines")).group_by(lcat))
-        by_category = frames["category"].drop(columns="share").merge(per_cat, on="category", how="left")
-        by_category["return_rate"] = by_category["returns"] / by_category["lines"]
-        by_category = by_category.sort_values(["return_rate", "category"], ascending=[False, True]) \
-            .reset_index(drop=True)
-
-    result = ReturnsResult(n_orders, n_ret, int(monthly["returns"].sum()), n_ret / n_orders if n_orders else None,
-                           wilson(n_ret, n_orders), refund_total, frame("reason"), frame("kind"), by_category,
-                           monthly, _EMPTY_BY_SCORE.copy(),
-                           by_delivery=returns_by_delivery(ds, f) if has_delivery(ds) else _EMPTY_BY_DELIVERY.copy())
-    if not by_score:
-        return result
-    if facts is None and has_reviews(ds):
-        facts = review_facts(ds, f)
-    return with_return_by_score(result, facts)
+def _by_category(ds: Dataset, f: Filters, returned: pd.DataFrame | None) -> pd.DataFrame:
+    """Return rate per category: returned products of the category ÷ its order lines; highest first."""
+    if returned is None:
+        return pd.DataFrame(columns=["category", "returns", "refund", "lines", "return_rate"])
+    lines = ds.lines(f)
+    lcat = sa.func.coalesce(lines.c.category, sql_text(NO_CATEGORY)).label("category")
+    per_cat = ds.query(sa.select(lcat, sa.func.count().label("lines")).group_by(lcat))
+    out = returned.drop(columns="share").merge(per_cat, on="category", how="left")
+    out["return_rate"] = out["returns"] / out["lines"]
+    return out.sort_values(["return_rate", "category"], ascending=[False, True]).reset_index(drop=True)
 
 
 _EMPTY_BY_SCORE = pd.DataFrame(columns=["score", "orders", "returned_orders", "return_rate", "low", "high"])
@@ -168,13 +180,8 @@ def returns_by_delivery(ds: Dataset, filters: Filters | None = None) -> pd.DataF
     if not len(raw):
         return _EMPTY_BY_DELIVERY.copy()
     out = raw.set_index("delivery").reindex(["on_time", "late"]).dropna(subset=["orders"]).reset_index()
-    out["orders"] = pd.to_numeric(out["orders"]).astype(int)
-    out["returned_orders"] = pd.to_numeric(out["returned_orders"]).fillna(0).astype(int)
     out["refund"] = pd.to_numeric(out["refund"]).astype(float)
-    out["return_rate"] = out["returned_orders"] / out["orders"]
-    ci = [wilson(k, n) for k, n in zip(out["returned_orders"], out["orders"], strict=True)]
-    out["low"], out["high"] = [c[0] for c in ci], [c[1] for c in ci]
-    return out[list(_EMPTY_BY_DELIVERY.columns)]
+    return with_rates(out, "returned_orders", "return_rate")[list(_EMPTY_BY_DELIVERY.columns)]
 
 
 _EMPTY_BY_DELIVERY = pd.DataFrame(columns=["delivery", "orders", "returned_orders", "return_rate", "low", "high",
@@ -227,14 +234,8 @@ def with_return_by_score(result: ReturnsResult, facts: pd.DataFrame | None) -> R
     """``result`` with the return rate by review score filled in from :func:`review_facts`."""
     if facts is None or not len(facts):
         return result
-    df = facts.groupby("score", as_index=False)[["n", "returned"]].sum() \
-        .rename(columns={"n": "orders", "returned": "returned_orders"})
-    df["orders"] = df["orders"].astype(int)
-    df["returned_orders"] = df["returned_orders"].astype(int)
-    df["return_rate"] = df["returned_orders"] / df["orders"]
-    ci = [wilson(k, n) for k, n in zip(df["returned_orders"], df["orders"], strict=True)]
-    df["low"] = [c[0] for c in ci]
-    df["high"] = [c[1] for c in ci]
+    df = with_rates(facts.groupby("score", as_index=False)[["n", "returned"]].sum()
+                    .rename(columns={"n": "orders", "returned": "returned_orders"}), "returned_orders", "return_rate")
     low, top = rates_low_top(df, "returned_orders")
     return replace(result, by_score=df, rate_low_scores=low, rate_top_score=top)
 

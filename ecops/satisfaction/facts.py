@@ -13,10 +13,11 @@ from scipy import stats
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.stats import wilson
 
 __all__ = ["LATE_BUCKETS", "LATE_BUCKET_LABELS", "NO_CATEGORY", "PLACEHOLDERS", "UNKNOWN", "Z95", "days_late_column",
            "finite", "has_delivery", "has_reviews", "rates_low_top", "returned_orders", "review_facts", "score_column",
-           "sql_text"]
+           "sql_text", "with_rates"]
 
 
 Z95 = float(stats.norm.ppf(0.975))
@@ -27,7 +28,7 @@ LATE_BUCKET_LABELS: dict[int, str] = {0: "0", 1: "0–1", 2: "1–2", 3: "2–3"
 UNKNOWN = "(unknown)"
 #: Category of products without one (returns by category, driver-model category dummies).
 NO_CATEGORY = "(none)"
-#: Placeholder values → their i18n keys (translated when shown, see :func:`label`).
+#: Placeholder values → their i18n keys (translated when shown: views and charts look them up here).
 PLACEHOLDERS: dict[str, str] = {UNKNOWN: "satisfaction.placeholder.unknown",
                                 NO_CATEGORY: "satisfaction.placeholder.no_category"}
 
@@ -68,6 +69,18 @@ def rates_low_top(frame: pd.DataFrame, hits: str) -> tuple[float | None, float |
     top = frame[frame["score"] == 5]
     n_low, n_top = float(low["orders"].sum()), float(top["orders"].sum())
     return (float(low[hits].sum()) / n_low if n_low else None, float(top[hits].sum()) / n_top if n_top else None)
+
+
+def with_rates(frame: pd.DataFrame, hits: str, rate: str) -> pd.DataFrame:
+    """``frame`` (``orders`` and a count of ``hits`` among them) with whole counts, the ``rate`` = hits ÷ orders
+    and its Wilson 95% interval as ``low``/``high``."""
+    out = frame.copy()
+    out["orders"] = pd.to_numeric(out["orders"]).fillna(0).astype(int)
+    out[hits] = pd.to_numeric(out[hits]).fillna(0).astype(int)
+    out[rate] = out[hits] / out["orders"]
+    ci = [wilson(k, n) for k, n in zip(out[hits], out["orders"], strict=True)]
+    out["low"], out["high"] = [c[0] for c in ci], [c[1] for c in ci]
+    return out
 
 
 def sql_text(value: str) -> sa.ColumnElement:

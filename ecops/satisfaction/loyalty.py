@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ecops.dataset import Dataset, Filters
-from ecops.satisfaction.facts import rates_low_top, review_facts
+from ecops.satisfaction.facts import rates_low_top, review_facts, with_rates
 from ecops.stats import newcombe, wilson
 
 __all__ = ["RepurchaseResult", "repurchase"]
@@ -44,13 +44,7 @@ def repurchase(ds: Dataset, filters: Filters | None = None, window_days: int = 9
     """
     rf = review_facts(ds, filters, window_days) if facts is None else facts
     df = rf.groupby("score", as_index=False)[["eligible", "repeat"]].sum().rename(columns={"eligible": "orders"})
-    df = df[df["orders"] > 0].reset_index(drop=True)
-    df["orders"] = df["orders"].astype(int)
-    df["repeat"] = df["repeat"].astype(int)
-    df["repeat_rate"] = df["repeat"] / df["orders"]
-    ci = [wilson(k, n) for k, n in zip(df["repeat"], df["orders"], strict=True)]
-    df["low"] = [c[0] for c in ci]
-    df["high"] = [c[1] for c in ci]
+    df = with_rates(df[df["orders"] > 0].reset_index(drop=True), "repeat", "repeat_rate")
     low, top = rates_low_top(df, "repeat")
     gap = top - low if low is not None and top is not None else None
     gap_ci: tuple[float | None, float | None] = (None, None)
