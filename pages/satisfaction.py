@@ -32,17 +32,28 @@ for sid in ("need_reviews", "need_delivery", "need_returns", "kpis", "no_reviews
     if sid in shown:
         render.section(shown[sid], v.page)
 
-# A tab whose sections the data cannot give says what to map (reviews first: nothing works without them).
-_MISSING = {"scores": "satisfaction.need_reviews", "drivers": "satisfaction.need_reviews",
-            "delivery": "satisfaction.need_delivery", "returns": "satisfaction.need_returns",
-            "repurchase": "satisfaction.need_reviews", "themes": "satisfaction.need_reviews"}
+
+
+def _empty_tab(name: str) -> None:
+    """A tab the view has nothing for: what to map when the data lacks it, else that the filters leave nothing."""
+    if name == "returns":
+        ui.missing(t("satisfaction.need_returns"))
+    elif "need_reviews" in shown:
+        ui.missing(t("satisfaction.need_reviews"))
+    elif name == "delivery" and "need_delivery" in shown:
+        ui.missing(t("satisfaction.need_delivery"))
+    elif name == "delivery" and "distribution" in shown:
+        st.info(t("satisfaction.lateness.none"))
+    else:
+        st.info(t("satisfaction.no_reviews_in_filter"))
+
+
 tabs = st.tabs([t(f"satisfaction.tab.{k}") for k in view.TABS])
 for tab, (name, ids) in zip(tabs, view.TABS.items(), strict=True):
     with tab:
         present = [shown[sid] for sid in ids if sid in shown]
         if not present:
-            need = _MISSING[name] if "need_reviews" not in shown else "satisfaction.need_reviews"
-            ui.missing(t(need))
+            _empty_tab(name)
         for s in present:
             render.section(s, v.page)
 render.section(shown["method"], v.page)

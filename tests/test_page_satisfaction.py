@@ -106,3 +106,14 @@ def test_missing_reasons_and_categories_are_named_in_chinese(sample):
     reason, category = i18n.t("satisfaction.col.reason", "zh"), i18n.t("satisfaction.col.category", "zh")
     assert any("（未记录）" in set(df[reason]) for df in tables if reason in df.columns)
     assert any("（未分类）" in set(df[category]) for df in tables if category in df.columns)
+
+
+def test_a_narrow_period_says_what_is_true_not_what_to_map(sample_ds, sample):
+    import datetime as dt
+
+    end = sample.tables["orders"]["order_time"].max().date()
+    at = _run(sample_ds, {"lang": "en", "from": (end - dt.timedelta(days=29)).isoformat(), "to": end.isoformat()})
+    _no_section_failed(at, "en")
+    notes = " ".join(i.value for i in at.info)
+    assert i18n.t("satisfaction.repurchase.none", "en", w=90) in notes
+    assert i18n.t("satisfaction.need_reviews", "en") not in notes  # the dataset has reviews: never say it has none

@@ -15,7 +15,7 @@ from support.views import assert_labelled, assert_said_in, keys
 
 from ecops import i18n, report, satisfaction
 from ecops.render import serialise, words
-from ecops.views import BUILDERS, Kpi
+from ecops.views import BUILDERS, Kpi, Text
 from ecops.views import satisfaction as vs
 
 
@@ -135,6 +135,26 @@ def test_repurchase_gap_is_said_with_its_interval(sres, sview):
     assert (take.values["lo"].value, take.values["hi"].value) == pytest.approx((lo, hi), abs=1e-3)
     clear = lo > 0 or hi < 0
     assert take.key == ("satisfaction.take.repurchase" if clear else "satisfaction.take.repurchase_unclear")
+
+
+def test_narrow_filters_say_what_is_true(sample_ds, sample):
+    import datetime as dt
+
+    from ecops.dataset import Filters
+
+    end = sample.tables["orders"]["order_time"].max().date()
+    # nothing in the period: no reviews in the selection (not "this dataset has no reviews"), no returns
+    v = vs.build(sample_ds, Filters(end + dt.timedelta(days=400), end + dt.timedelta(days=430)))
+    ids = {s.id for s in v.sections}
+    assert v.section("no_reviews").takeaway.key == "satisfaction.no_reviews_in_filter" and "need_reviews" not in ids
+    assert v.section("returns_none").takeaway.key == "satisfaction.no_returns_in_filter" and not v.actions
+    # the last 30 days: reviews, but none old enough for the 90-day repurchase window
+    v = vs.build(sample_ds, Filters(end - dt.timedelta(days=29), end))
+    o = sample.tables["orders"]
+    recent = o[(o["order_time"].dt.date > end - dt.timedelta(days=30)) & (o["status"] != "cancelled")]
+    n = len(sample.tables["reviews"].merge(recent[["order_id"]], on="order_id"))
+    assert v.section("kpis").kpis[0].value.value == n > 0
+    assert v.section("repurchase").takeaway == Text("satisfaction.repurchase.none", {"w": 90})
 
 
 def test_every_key_the_view_asks_for_exists(sview, sample, minimal_ds, flat_ds):

@@ -33,6 +33,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "satisfaction.no_reviews_in_filter": {
         "en": "No reviews match the current filters.", "zh": "当前筛选条件下没有评价。"},
+    "satisfaction.no_returns_in_filter": {
+        "en": "No returns match the current filters.", "zh": "当前筛选条件下没有退货。"},
+    "satisfaction.lateness.none": {
+        "en": "No reviewed order in this selection has both a delivered and a promised time.",
+        "zh": "当前筛选下没有同时具有签收时间和承诺送达时间的已评价订单。"},
+    "satisfaction.repurchase.none": {
+        "en": "No reviewed order in this selection was placed at least {w} days before the data ends, so none has "
+              "had the full window to be followed by another order.",
+        "zh": "当前筛选下没有距数据截止日至少 {w} 天的已评价订单，无法统计完整复购窗口内的复购率。"},
     "satisfaction.settings": {"en": "Settings", "zh": "参数设置"},
     "satisfaction.param.window": {"en": "Repurchase window (days)", "zh": "复购窗口（天）"},
     "satisfaction.param.low_max": {"en": "Low score means at most", "zh": "差评定义：评分不高于"},

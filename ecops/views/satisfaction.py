@@ -24,7 +24,8 @@ __all__ = ["TABS", "build", "driver_sentence", "view_of"]
 #: The page's tabs and the sections each shows, in order.
 TABS: dict[str, tuple[str, ...]] = {
     "scores": ("distribution", "trend"), "drivers": ("drivers",), "delivery": ("lateness",),
-    "returns": ("reason", "kind", "category", "month", "by_score", "by_delivery"), "repurchase": ("repurchase",),
+    "returns": ("returns_none", "reason", "kind", "category", "month", "by_score", "by_delivery"),
+    "repurchase": ("repurchase",),
     "themes": ("themes",),
 }
 
@@ -88,9 +89,14 @@ def view_of(res: SatisfactionResult) -> View:
         s.append(guarded("lateness", Text("satisfaction.h.lateness"), lambda: _lateness(res)))
     if rt is not None and rt.n_returns:
         s += _returns(res)
+    elif rt is not None:
+        s.append(Section("returns_none", takeaway=Text("satisfaction.no_returns_in_filter"), tone="info"))
     rp = res.repurchase
     if rp is not None and len(rp.by_score):
         s.append(guarded("repurchase", Text("satisfaction.h.repurchase"), lambda: _repurchase(res)))
+    elif rp is not None and sc is not None and sc.n_reviews:  # reviews, but none old enough to have had the window
+        s.append(Section("repurchase", Text("satisfaction.h.repurchase"),
+                         Text("satisfaction.repurchase.none", {"w": rp.window_days}), tone="info"))
     if res.themes is not None:
         s.append(guarded("themes", Text("satisfaction.h.themes"), lambda: _themes(res)))
     p = res.params
@@ -211,8 +217,8 @@ def _lateness(res: SatisfactionResult) -> Section:
     assert lt is not None
     lo, hi = lt.gap_ci
     values: dict[str, Value] = {"late": Num(lt.late, "num", 2), "on": Num(lt.on_time, "num", 2),
-                                "gap": Num(lt.gap, "num", 2), "lo": Num(lo, "num", 2), "hi": Num(hi, "num", 2),
-                                "share": Num(lt.late_share, "pct")}
+                                "gap": Num(lt.gap, "signed", 2), "lo": Num(lo, "signed", 2),
+                                "hi": Num(hi, "signed", 2), "share": Num(lt.late_share, "pct")}
     clear = lo is not None and hi is not None and (lo > 0 or hi < 0)
     take = Text("satisfaction.take.lateness" if clear else "satisfaction.take.lateness_unclear", values)
     b = lt.by_bucket
