@@ -9,18 +9,18 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from scipy import stats
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
-from ecops.stats import wilson
+from ecops.stats import wilson, z_value
 
 __all__ = ["LATE_BUCKETS", "LATE_BUCKET_LABELS", "NO_CATEGORY", "PLACEHOLDERS", "UNKNOWN", "Z95", "days_late_column",
            "finite", "has_delivery", "has_reviews", "rates_low_top", "returned_orders", "review_facts", "score_column",
            "sql_text", "with_rates"]
 
 
-Z95 = float(stats.norm.ppf(0.975))
+#: The 95% two-sided normal quantile of every interval here.
+Z95 = z_value(0.95)
 #: Days-late buckets: (upper bound in days, bucket id); bucket 0 is "on time".
 LATE_BUCKETS: tuple[tuple[float, int], ...] = ((0.0, 0), (1.0, 1), (2.0, 2), (3.0, 3), (5.0, 4))
 LATE_BUCKET_LABELS: dict[int, str] = {0: "0", 1: "0–1", 2: "1–2", 3: "2–3", 4: "3–5", 5: ">5"}
