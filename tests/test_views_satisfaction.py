@@ -126,6 +126,19 @@ def test_a_driver_whose_interval_includes_zero_is_no_finding(sres, sview):
     assert "-93.0% to +55.0%" in words.say(take, "en") and "没有明确影响" in words.say(take, "zh")
 
 
+def test_trend_change_is_said_with_its_interval(sview, raw, sample):
+    reviews = raw["reviews"].merge(sample.tables["orders"][["order_id", "order_time"]], on="order_id")
+    g = reviews.groupby(reviews["order_time"].dt.to_period("M"))["score"].agg(["mean", "std", "size"])
+    first, last = g.iloc[0], g.iloc[-1]
+    change = last["mean"] - first["mean"]
+    half = 1.959964 * math.sqrt(first["std"] ** 2 / first["size"] + last["std"] ** 2 / last["size"])
+    take = sview.section("trend").takeaway
+    assert (take.values["lo"].value, take.values["hi"].value) == pytest.approx((change - half, change + half))
+    clear = change - half > 0 or change + half < 0
+    assert take.key == ("satisfaction.take.trend" if clear else "satisfaction.take.trend_unclear")
+    assert ("no clear change" in words.say(take, "en")) == (not clear)
+
+
 def test_repurchase_gap_is_said_with_its_interval(sres, sview):
     rp = sres.repurchase
     by = rp.by_score.set_index("score")

@@ -90,8 +90,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{csat} of {n} reviews give 4–5 stars; {low} give 1–2 stars.",
         "zh": "{n} 条评价中 {csat} 为 4–5 星，{low} 为 1–2 星。"},
     "satisfaction.take.trend": {
-        "en": "Average score went from {first} ({m0}) to {last} ({m1}); CSAT {c0} → {c1}.",
-        "zh": "平均评分从 {first}（{m0}）变为 {last}（{m1}）；CSAT 从 {c0} 变为 {c1}。"},
+        "en": "Average score went from {first} ({m0}) to {last} ({m1}), a change of {lo} to {hi} stars (95% CI); "
+              "CSAT {c0} → {c1}.",
+        "zh": "平均评分从 {first}（{m0}）变为 {last}（{m1}），变化 {lo} 至 {hi} 星（95% 置信区间）；CSAT 从 {c0} 变为 {c1}。"},
+    "satisfaction.take.trend_unclear": {
+        "en": "Average score {first} in {m0} and {last} in {m1}: no clear change (95% CI {lo} to {hi} stars); CSAT "
+              "{c0} → {c1}.",
+        "zh": "平均评分 {m0} 为 {first}，{m1} 为 {last}：没有明确变化（95% 置信区间 {lo} 至 {hi} 星）；CSAT 从 {c0} 变为 {c1}。"},
     "satisfaction.take.trend_short": {"en": "Too few months to show a trend.", "zh": "月份太少，暂无趋势。"},
     "satisfaction.take.drivers": {
         "en": "Each day late {verb} the odds of a better review (e.g. 5★ vs ≤4★) by {pct} (95% CI {lo} to {hi}); "

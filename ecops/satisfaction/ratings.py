@@ -38,12 +38,22 @@ class ScoreSummary:
     low_share: float | None = None  # share of 1–2 star reviews
 
     def trend_ends(self) -> dict[str, Any] | None:
-        """First and last month of the trend (month, avg_score, csat), or ``None`` with fewer than two months."""
+        """First and last month of the trend (month, avg_score, csat), or ``None`` with fewer than two months.
+
+        ``change`` = last − first average score with its 95% interval ``change_ci`` (normal, from each
+        month's interval); ``clear`` whether that interval excludes zero — only then is it a change to state.
+        """
         if len(self.trend) < 2:
             return None
         first, last = self.trend.iloc[0], self.trend.iloc[-1]
+        change, ci = None, (None, None)
+        if all(pd.notna(x) for x in (first["avg_low"], first["avg_high"], last["avg_low"], last["avg_high"])):
+            change = float(last["avg_score"] - first["avg_score"])
+            half = math.hypot(first["avg_high"] - first["avg_low"], last["avg_high"] - last["avg_low"]) / 2
+            ci = (change - half, change + half)
         return {"m0": first["month"], "m1": last["month"], "avg0": first["avg_score"], "avg1": last["avg_score"],
-                "csat0": first["csat"], "csat1": last["csat"]}
+                "csat0": first["csat"], "csat1": last["csat"], "change": change, "change_ci": ci,
+                "clear": ci[0] is not None and (ci[0] > 0 or ci[1] < 0)}
 
 
 def _summarise(counts: Mapping[int, float]) -> tuple[float, float | None, tuple, float | None, tuple,

@@ -149,10 +149,12 @@ def _trend(res: SatisfactionResult) -> Section:
     sc = res.scores
     assert sc is not None
     ends = sc.trend_ends()
-    take = Text("satisfaction.take.trend", {
-        "first": Num(ends["avg0"], "num", 2), "last": Num(ends["avg1"], "num", 2), "m0": f"{ends['m0']:%Y-%m}",
-        "m1": f"{ends['m1']:%Y-%m}", "c0": Num(ends["csat0"], "pct"), "c1": Num(ends["csat1"], "pct")}) \
-        if ends else Text("satisfaction.take.trend_short")
+    take = Text("satisfaction.take.trend_short")
+    if ends:
+        take = Text("satisfaction.take.trend" if ends["clear"] else "satisfaction.take.trend_unclear", {
+            "first": Num(ends["avg0"], "num", 2), "last": Num(ends["avg1"], "num", 2), "m0": f"{ends['m0']:%Y-%m}",
+            "m1": f"{ends['m1']:%Y-%m}", "c0": Num(ends["csat0"], "pct"), "c1": Num(ends["csat1"], "pct"),
+            "lo": Num(ends["change_ci"][0], "signed", 2), "hi": Num(ends["change_ci"][1], "signed", 2)})
     table = _table("score_trend", sc.trend.assign(nps=sc.trend["nps"] * 100),
                    ("month", "n", "avg_score", "avg_low", "avg_high", "csat", "nps"))
     return Section("trend", Text("satisfaction.h.trend"), take,
