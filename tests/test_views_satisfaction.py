@@ -139,6 +139,16 @@ def test_trend_change_is_said_with_its_interval(sview, raw, sample):
     assert ("no clear change" in words.say(take, "en")) == (not clear)
 
 
+def test_return_rate_by_score_gap_is_said_with_its_interval(sview, raw):
+    r = raw["reviews"].merge(raw["orders"][["order_id", "returned"]], on="order_id")
+    low, top = r[r["score"] <= 2]["returned"], r[r["score"] == 5]["returned"]
+    lo, hi = confint_proportions_2indep(top.sum(), len(top), low.sum(), len(low), method="newcomb")
+    take = sview.section("by_score").takeaway
+    assert (take.values["low"].value, take.values["high"].value) == pytest.approx((low.mean(), top.mean()))
+    assert (take.values["lo"].value, take.values["hi"].value) == pytest.approx((lo, hi), abs=1e-3)
+    assert hi < 0 and take.key == "satisfaction.take.by_score"  # planted: returns likelier after a poor review
+
+
 def test_repurchase_gap_is_said_with_its_interval(sres, sview):
     rp = sres.repurchase
     by = rp.by_score.set_index("score")

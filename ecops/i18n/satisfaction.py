@@ -136,8 +136,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{rate} of orders had a return; {refund} refunded in the period.",
         "zh": "{rate} 的订单发生退货；期间退款共 {refund}。"},
     "satisfaction.take.by_score": {
-        "en": "Orders reviewed 1–2★ are returned {low} of the time vs {high} after 5★.",
-        "zh": "1–2 星评价的订单退货率为 {low}，5 星订单仅为 {high}。"},
+        "en": "Orders reviewed 1–2★ are returned {low} of the time vs {high} after 5★ (5★ minus 1–2★: {lo} to {hi}, "
+              "95% CI).",
+        "zh": "1–2 星评价的订单退货率为 {low}，5 星订单仅为 {high}（5 星减 1–2 星：{lo} 至 {hi}，95% 置信区间）。"},
+    "satisfaction.take.by_score_unclear": {
+        "en": "Orders reviewed 1–2★ are returned {low} of the time vs {high} after 5★: no clear difference (5★ minus "
+              "1–2★: {lo} to {hi}, 95% CI).",
+        "zh": "1–2 星评价的订单退货率为 {low}，5 星订单为 {high}：没有明确差异（5 星减 1–2 星：{lo} 至 {hi}，95% 置信区间）。"},
     "satisfaction.take.repurchase": {
         "en": "After a 5★ review, {r5} of customers order again within {w} days vs {r12} after 1–2★ ({gap}, 95% CI "
               "{lo} to {hi}).",

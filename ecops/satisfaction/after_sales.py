@@ -16,8 +16,10 @@ from ecops.satisfaction.facts import (
     NO_CATEGORY,
     UNKNOWN,
     days_late_column,
+    excludes_zero,
     has_delivery,
     has_reviews,
+    low_top_gap_ci,
     rates_low_top,
     returned_orders,
     review_facts,
@@ -56,6 +58,7 @@ class ReturnsResult:
     by_score: pd.DataFrame
     rate_low_scores: float | None = None  # return rate of orders reviewed 1–2 stars
     rate_top_score: float | None = None  # return rate of orders reviewed 5 stars
+    score_gap_ci: tuple[float | None, float | None] = (None, None)  # of rate_top_score − rate_low_scores (Newcombe)
     by_delivery: pd.DataFrame = field(default_factory=lambda: _EMPTY_BY_DELIVERY.copy())
 
     def costliest_reason(self) -> dict | None:
@@ -211,7 +214,7 @@ class LateReturns:
     @property
     def clear(self) -> bool:
         """Whether late orders are returned more often beyond doubt (the whole interval above zero)."""
-        return self.gap_ci[0] is not None and self.gap_ci[0] > 0
+        return excludes_zero(self.gap_ci) and self.gap > 0
 
 
 def late_returns(result: ReturnsResult) -> LateReturns | None:
@@ -237,5 +240,6 @@ def with_return_by_score(result: ReturnsResult, facts: pd.DataFrame | None) -> R
     df = with_rates(facts.groupby("score", as_index=False)[["n", "returned"]].sum()
                     .rename(columns={"n": "orders", "returned": "returned_orders"}), "returned_orders", "return_rate")
     low, top = rates_low_top(df, "returned_orders")
-    return replace(result, by_score=df, rate_low_scores=low, rate_top_score=top)
+    return replace(result, by_score=df, rate_low_scores=low, rate_top_score=top,
+                   score_gap_ci=low_top_gap_ci(df, "returned_orders"))
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
-from ecops.stats import wilson, z_value
+from ecops.stats import newcombe, wilson, z_value
 
 __all__ = ["LATE_BUCKETS", "LATE_BUCKET_LABELS", "NO_CATEGORY", "PLACEHOLDERS", "UNKNOWN", "Z95", "days_late_column",
-           "finite", "has_delivery", "has_reviews", "rates_low_top", "returned_orders", "review_facts", "score_column",
+           "excludes_zero", "finite", "low_top_gap_ci", "has_delivery", "has_reviews", "rates_low_top", "returned_orders", "review_facts", "score_column",
            "sql_text", "with_rates"]
 
 
@@ -69,6 +69,22 @@ def rates_low_top(frame: pd.DataFrame, hits: str) -> tuple[float | None, float |
     top = frame[frame["score"] == 5]
     n_low, n_top = float(low["orders"].sum()), float(top["orders"].sum())
     return (float(low[hits].sum()) / n_low if n_low else None, float(top[hits].sum()) / n_top if n_top else None)
+
+
+def low_top_gap_ci(frame: pd.DataFrame, hits: str) -> tuple[float | None, float | None]:
+    """95% interval (Newcombe) of the rate after 5 stars minus the rate after 1–2 stars (see :func:`rates_low_top`)."""
+    low, top = rates_low_top(frame, hits)
+    if low is None or top is None:
+        return None, None
+    (lo_l, hi_l), (lo_t, hi_t) = (wilson(float(part[hits].sum()), float(part["orders"].sum()))
+                                  for part in (frame[frame["score"] <= 2], frame[frame["score"] == 5]))
+    return newcombe(low, lo_l, hi_l, top, lo_t, hi_t)
+
+
+def excludes_zero(ci: tuple[float | None, float | None]) -> bool:
+    """Whether an interval lies wholly on one side of zero: only then is the effect it bounds a finding."""
+    lo, hi = ci
+    return lo is not None and hi is not None and (lo > 0 or hi < 0)
 
 
 def with_rates(frame: pd.DataFrame, hits: str, rate: str) -> pd.DataFrame:

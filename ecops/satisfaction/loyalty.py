@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ecops.dataset import Dataset, Filters
-from ecops.satisfaction.facts import rates_low_top, review_facts, with_rates
-from ecops.stats import newcombe, wilson
+from ecops.satisfaction.facts import excludes_zero, low_top_gap_ci, rates_low_top, review_facts, with_rates
 
 __all__ = ["RepurchaseResult", "repurchase"]
 
@@ -32,8 +31,7 @@ class RepurchaseResult:
     @property
     def clear(self) -> bool:
         """Whether the interval of the gap excludes zero (only then is it a finding)."""
-        lo, hi = self.gap_ci
-        return lo is not None and hi is not None and (lo > 0 or hi < 0)
+        return excludes_zero(self.gap_ci)
 
 
 def repurchase(ds: Dataset, filters: Filters | None = None, window_days: int = 90,
@@ -47,11 +45,5 @@ def repurchase(ds: Dataset, filters: Filters | None = None, window_days: int = 9
     df = with_rates(df[df["orders"] > 0].reset_index(drop=True), "repeat", "repeat_rate")
     low, top = rates_low_top(df, "repeat")
     gap = top - low if low is not None and top is not None else None
-    gap_ci: tuple[float | None, float | None] = (None, None)
-    if gap is not None:
-        lows, tops = df[df["score"] <= 2], df[df["score"] == 5]
-        (lo_l, hi_l), (lo_t, hi_t) = (wilson(float(part["repeat"].sum()), float(part["orders"].sum()))
-                                      for part in (lows, tops))
-        gap_ci = newcombe(low, lo_l, hi_l, top, lo_t, hi_t)
-    return RepurchaseResult(window_days, df, gap, low, top, gap_ci)
+    return RepurchaseResult(window_days, df, gap, low, top, low_top_gap_ci(df, "repeat"))
 

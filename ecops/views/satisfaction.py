@@ -16,6 +16,7 @@ from ecops import satisfaction
 from ecops.dataset import Dataset, Filters
 from ecops.satisfaction import PLACEHOLDERS, SatisfactionResult
 from ecops.satisfaction.after_sales import late_returns
+from ecops.satisfaction.facts import excludes_zero
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Value, View
 from ecops.views.sections import guarded
 
@@ -221,8 +222,7 @@ def _lateness(res: SatisfactionResult) -> Section:
     values: dict[str, Value] = {"late": Num(lt.late, "num", 2), "on": Num(lt.on_time, "num", 2),
                                 "gap": Num(lt.gap, "signed", 2), "lo": Num(lo, "signed", 2),
                                 "hi": Num(hi, "signed", 2), "share": Num(lt.late_share, "pct")}
-    clear = lo is not None and hi is not None and (lo > 0 or hi < 0)
-    take = Text("satisfaction.take.lateness" if clear else "satisfaction.take.lateness_unclear", values)
+    take = Text("satisfaction.take.lateness" if excludes_zero(lt.gap_ci) else "satisfaction.take.lateness_unclear", values)
     b = lt.by_bucket
     frame = b.assign(days_late=[Text("satisfaction.bucket.on_time") if k == 0 else
                                 Text("satisfaction.bucket.late", {"label": lab})
@@ -257,8 +257,9 @@ def _returns(res: SatisfactionResult) -> list[Section]:
                        tables=(_table("returns_by_month", rt.by_month,
                                       ("month", "orders", "returned_orders", "returns", "refund", "return_rate")),)))
     if len(rt.by_score) >= 2:
-        take = Text("satisfaction.take.by_score", {"low": Num(rt.rate_low_scores, "pct"),
-                                                   "high": Num(rt.rate_top_score, "pct")})
+        key = "satisfaction.take.by_score" if excludes_zero(rt.score_gap_ci) else "satisfaction.take.by_score_unclear"
+        take = Text(key, {"low": Num(rt.rate_low_scores, "pct"), "high": Num(rt.rate_top_score, "pct"),
+                          "lo": Num(rt.score_gap_ci[0], "pp_change"), "hi": Num(rt.score_gap_ci[1], "pp_change")})
         out.append(Section("by_score", Text("satisfaction.h.by_score"), take,
                            figure=Figure("satisfaction.by_score", {"returns": rt}),
                            tables=(_table("return_rate_by_score", rt.by_score.rename(
@@ -296,7 +297,8 @@ def _by_delivery(res: SatisfactionResult) -> Section:
     values: dict[str, Value] = {"late": Num(lr.rate_late, "pct"), "on": Num(lr.rate_on_time, "pct"),
                                 "gap": Num(lr.gap, "pp_change"), "lo": Num(lr.gap_ci[0], "pp_change"),
                                 "hi": Num(lr.gap_ci[1], "pp_change")}
-    take = Text("satisfaction.take.by_delivery" if lr.clear else "satisfaction.take.by_delivery_unclear", values)
+    take = Text("satisfaction.take.by_delivery" if excludes_zero(lr.gap_ci) else
+                "satisfaction.take.by_delivery_unclear", values)
     actions: tuple[Action, ...] = ()
     if lr.clear and lr.cost is not None and lr.cost > 0:
         actions = (Action(Text("satisfaction.action.late", {"orders": Num(lr.late_orders, "count"),
