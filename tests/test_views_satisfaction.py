@@ -84,6 +84,16 @@ def test_returns_of_late_orders_and_their_costed_action_by_hand(sview, raw):
     assert 50_000 < cost < 200_000  # the sample's scale: a six-figure yuan amount, not a rounding error
 
 
+def test_category_return_rate_is_compared_with_the_line_rate_of_all_categories(sview, raw, sample):
+    t = sample.tables
+    lines = t["order_items"].merge(raw["orders"][["order_id"]], on="order_id").merge(t["products"], on="product_id")
+    returned = raw["returns"].merge(t["products"], on="product_id")
+    rate = returned.groupby("category").size() / lines.groupby("category").size()
+    take = sview.section("category").takeaway.values
+    assert take["category"] == rate.idxmax() and take["rate"].value == pytest.approx(rate.max())
+    assert take["overall"].value == pytest.approx(len(returned) / len(lines))
+
+
 def test_costliest_reason_action_by_hand(sview, raw):
     refunds = raw["returns"].dropna(subset=["reason"]).groupby("reason")["refund_amount"].agg(["sum", "size"])
     top = refunds["sum"].idxmax()

@@ -130,8 +130,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "“{reason}”是最主要的退货原因：占退货的 {share}，退款 {refund}。"},
     "satisfaction.take.category": {
         "en": "{category} has the highest return rate: {rate} of its order lines come back "
-              "(orders overall: {overall}).",
-        "zh": "{category}退货率最高：{rate} 的商品行发生退货（整体订单退货率 {overall}）。"},
+              "(all categories: {overall}).",
+        "zh": "{category}退货率最高：{rate} 的商品行发生退货（全部品类：{overall}）。"},
     "satisfaction.take.month": {
         "en": "{rate} of orders had a return; {refund} refunded in the period.",
         "zh": "{rate} 的订单发生退货；期间退款共 {refund}。"},

@@ -61,6 +61,11 @@ class ReturnsResult:
     score_gap_ci: tuple[float | None, float | None] = (None, None)  # of rate_top_score − rate_low_scores (Newcombe)
     by_delivery: pd.DataFrame = field(default_factory=lambda: _EMPTY_BY_DELIVERY.copy())
 
+    def line_return_rate(self) -> float | None:
+        """Returned products ÷ order lines over every category: the yardstick of a category's return rate."""
+        lines = float(self.by_category["lines"].sum()) if len(self.by_category) else 0.0
+        return float(self.by_category["returns"].sum()) / lines if lines else None
+
     def costliest_reason(self) -> dict | None:
         """The recorded return reason with the most money refunded (reason, returns, refund), or None.
 

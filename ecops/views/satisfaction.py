@@ -245,7 +245,7 @@ def _returns(res: SatisfactionResult) -> list[Section]:
         worst = rt.by_category.iloc[0]
         take = Text("satisfaction.take.category", {"category": _name(worst["category"]),
                                                    "rate": Num(worst["return_rate"], "pct"),
-                                                   "overall": Num(rt.return_rate, "pct")})
+                                                   "overall": Num(rt.line_return_rate(), "pct")})
         out.append(Section("category", Text("satisfaction.h.category"), take,
                            figure=Figure("satisfaction.category", {"returns": rt}),
                            tables=(_table("returns_by_category", rt.by_category,
