@@ -227,8 +227,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("warehouse", "", _single("warehouse", **WAREHOUSE_PARAMS)),
     Screen("warehouse", "extra_forecasts", _warehouse_extra),
     Screen("logistics", "", _single("logistics")),
-    Screen("satisfaction", "", _single("satisfaction", max_model_rows=30_000, repeat_window_days=90, low_score_max=2,
-                                       top_words=25)),
+    Screen("satisfaction", "", _view("satisfaction", max_model_rows=30_000, repeat_window_days=90, low_score_max=2,
+                                     top_words=25)),
     Screen("profit", "", _profit(False), _profit_rerun),
     Screen("profit", "measured_elasticities", _profit(True), _profit_rerun),
 )

@@ -117,8 +117,9 @@ def test_placeholder_labels_translate_when_shown():
                               dt.date(2025, 1, 1), 90)
     assert value_text(segment_value(cut, segments.UNKNOWN), "zh", None) == "（未记录）"
     from ecops import forecast, satisfaction, warehouse
+    from ecops.charts.satisfaction import label as satisfaction_label
     from ecops.charts.warehouse import label as series_label
 
     assert forecast.NO_CATEGORY == warehouse.NO_CATEGORY and series_label(forecast.NO_CATEGORY, "zh") == "（未分类）"
-    assert satisfaction.label(satisfaction.UNKNOWN, "zh") == "（未记录）"
-    assert satisfaction.label(satisfaction.NO_CATEGORY, "en") == "(no category)"
+    assert satisfaction_label(satisfaction.UNKNOWN, "zh") == "（未记录）"
+    assert satisfaction_label(satisfaction.NO_CATEGORY, "en") == "(no category)"

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 from support.apptest import metrics as _metrics
-from support.apptest import run_page
+from support.apptest import page_words, run_page
 
 from ecops import i18n
 from ecops import satisfaction as S
@@ -11,8 +11,6 @@ from ecops import satisfaction as S
 
 def _run(ds, params: dict | None = None) -> AppTest:
     return run_page("satisfaction", ds, **(params or {}))
-
-
 
 
 def _no_section_failed(at, lang: str = "zh") -> None:
@@ -37,7 +35,7 @@ def test_sample_shows_the_analysis_numbers(sample_ds, expected):
     assert m["类 NPS 净推荐值"] == f"{sc.nps * 100:,.1f}"
     assert m["准时订单评分"] == f"{lt.on_time:,.2f}" and m["延误订单评分"] == f"{lt.late:,.2f}"
     assert m["退货率"] == f"{expected.returns.return_rate * 100:.1f}%"
-    text = " ".join(md.value for md in at.markdown)
+    text = page_words(at)
     row = expected.drivers.effects.set_index("variable").loc["days_late"]
     # The plain-language effect of a day late, with its interval.
     assert "每延误一天" in text and f"{abs(row['pct']) * 100:.1f}%" in text
@@ -50,7 +48,7 @@ def test_english_and_url_parameters(sample_ds, expected):
     assert not at.exception
     _no_section_failed(at, "en")
     assert _metrics(at)["Average score"] == f"{expected.scores.avg_score:,.2f}"
-    text = " ".join(md.value for md in at.markdown)
+    text = page_words(at)
     assert "within 30 days" in text
     assert at.selectbox(key="w.window").value == 30
     rp = S.repurchase(sample_ds, None, 30)
@@ -99,11 +97,23 @@ def test_missing_reasons_and_categories_are_named_in_chinese(sample):
     assert f"category={S.NO_CATEGORY}" in res.drivers.variables
     at = _run(ds)
     _no_section_failed(at)
-    text = " ".join(md.value for md in at.markdown)
+    text = page_words(at)
     assert "（未记录）" in text and "（未分类）" in text and "品类：（未分类）" in text
     assert S.UNKNOWN not in text and S.NO_CATEGORY not in text
     tables = [df.value for df in at.dataframe]
     for raw in (S.UNKNOWN, S.NO_CATEGORY):
         assert not [df for df in tables if df.astype(str).apply(lambda c, r=raw: c.str.contains(r, regex=False)).any().any()]
-    assert any("（未记录）" in set(df["reason"]) for df in tables if "reason" in df.columns)
-    assert any("（未分类）" in set(df["category"]) for df in tables if "category" in df.columns)
+    reason, category = i18n.t("satisfaction.col.reason", "zh"), i18n.t("satisfaction.col.category", "zh")
+    assert any("（未记录）" in set(df[reason]) for df in tables if reason in df.columns)
+    assert any("（未分类）" in set(df[category]) for df in tables if category in df.columns)
+
+
+def test_a_narrow_period_says_what_is_true_not_what_to_map(sample_ds, sample):
+    import datetime as dt
+
+    end = sample.tables["orders"]["order_time"].max().date()
+    at = _run(sample_ds, {"lang": "en", "from": (end - dt.timedelta(days=29)).isoformat(), "to": end.isoformat()})
+    _no_section_failed(at, "en")
+    notes = " ".join(i.value for i in at.info)
+    assert i18n.t("satisfaction.repurchase.none", "en", w=90) in notes
+    assert i18n.t("satisfaction.need_reviews", "en") not in notes  # the dataset has reviews: never say it has none

@@ -263,6 +263,30 @@ def test_segments_report_is_its_view(sample_ds, sample, raw, lang):
     assert i18n.t("segments.export.title", lang) not in secs  # campaign lists are exported on the page only
 
 
+# --------------------------------------------------------------------------- satisfaction (rendered from its view)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_satisfaction_report_is_its_view(sample_ds, sample, raw, lang):
+    from ecops.render import words
+    from ecops.views import satisfaction as satisfaction_view
+
+    doc = report.html_document(sample_ds, None, lang, ["satisfaction"])
+    secs = _sections(doc)
+    for k in ("distribution", "trend", "drivers", "lateness", "reason", "by_delivery", "repurchase", "themes"):
+        assert i18n.t(f"satisfaction.h.{k}", lang) in secs, k
+    v = satisfaction_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
+    # independent: the stars table behind the distribution chart is the reviews of non-cancelled orders, counted
+    reviews = raw["orders"][["order_id"]].merge(sample.tables["reviews"], on="order_id")
+    table = _tables(secs[i18n.t("satisfaction.h.distribution", lang)])[0]
+    shown = table[i18n.t("satisfaction.col.n", lang)].str.replace(",", "").astype(int).tolist()
+    assert shown == reviews["score"].value_counts().reindex(range(1, 6), fill_value=0).tolist()
+    assert all("_" not in c for c in table.columns)  # labelled, never raw column names
+    # both costed actions are in the report with their money
+    text = html.unescape(doc)
+    for a in v.actions:
+        assert words.value_text(a.impact, lang, sample_ds.currency) in text and words.say(a.text, lang) in text
+
+
 # --------------------------------------------------------------------------- the whole report
 @pytest.fixture(scope="module")
 def docs(sample_ds):
@@ -284,7 +308,7 @@ def test_every_page_has_a_translated_heading_and_its_own_sections(docs, sample_d
     assert ("经营概览" in pages) == (lang == "zh") and ("Profit model" in pages) == (lang == "en")
     # each page's first chart heading (from its own module) sits under it, in order
     firsts = [i18n.t(k, lang) for k in ("overview.h.kpis", "portrait.rfm.title", "pricing.h.elasticity",
-                                        "logistics.h.components", "profit.h.waterfall")]
+                                        "logistics.h.components", "satisfaction.h.distribution", "profit.h.waterfall")]
     positions = [h3.index(f) for f in firsts]
     assert positions == sorted(positions)
     assert i18n.t("core.report.failed", lang, error="\0").split("\0")[0] not in doc  # no page failed

@@ -10,7 +10,12 @@ import pytest
 from scipy import special
 
 from ecops import satisfaction as S
+from ecops.charts import satisfaction as charts
 from ecops.dataset import Filters
+from ecops.render import words
+from ecops.render.words import value_text
+from ecops.views import Column, Table
+from ecops.views.satisfaction import driver_sentence
 
 REPORT_KEYS = {"avg_score", "score_on_time", "score_late", "days_late_effect", "return_rate"}
 
@@ -240,14 +245,6 @@ def test_reviews_without_delivery_times_comments_or_returns(sample):
     assert rep["avg_score"] == pytest.approx(res.scores.avg_score) and rep["score_late"] is None
 
 
-def test_html_report_sections(sample_ds, page):
-    secs = S.html_sections(sample_ds, None, "en")
-    assert secs[0].takeaway.startswith(f"{page.scores.csat * 100:.1f}% of {page.scores.n_reviews:,} reviews")
-    drivers = next(s for s in secs if "ordered logit" in s.heading)
-    assert f"{abs(page.drivers.effect('days_late')['pct']) * 100:.1f}%" in drivers.takeaway
-    assert all(s.figures for s in secs) and secs[-1].notes
-
-
 # --------------------------------------------------------------------------- placeholders
 @pytest.fixture(scope="module")
 def gaps(sample):
@@ -273,11 +270,14 @@ def test_missing_reasons_and_categories_get_placeholders_translated_when_shown(g
     clothing = set(t["products"].loc[t["products"]["category"] == "服饰", "product_id"])
     cats = r.by_category.set_index("category")["returns"]
     assert cats[S.NO_CATEGORY] == ret["product_id"].isin(clothing).sum()
-    shown = S.localise(r.by_reason, "zh")
-    assert "（未记录）" in set(shown["reason"]) and S.UNKNOWN not in set(shown["reason"])
+    reason = Table("r", r.by_reason, (Column("reason", "satisfaction.col.reason", value_keys=S.PLACEHOLDERS),))
+    shown = set(words.labelled(reason, "zh").iloc[:, 0])
+    assert "（未记录）" in shown and S.UNKNOWN not in shown
     assert S.UNKNOWN in set(r.by_reason["reason"])  # the result itself keeps the placeholder
-    assert list(S.localise(r.by_category, "en")["category"]).count("(no category)") == 1
-    assert S.label("七天无理由", "en") == "七天无理由"
+    category = Table("c", r.by_category, (Column("category", "satisfaction.col.category",
+                                                 value_keys=S.PLACEHOLDERS),))
+    assert list(words.labelled(category, "en").iloc[:, 0]).count("(no category)") == 1
+    assert charts.label("七天无理由", "en") == "七天无理由"
 
 
 def test_driver_categories_name_the_missing_category():
@@ -285,11 +285,10 @@ def test_driver_categories_name_the_missing_category():
     X, reference = S.design_matrix(rows)
     assert reference == "a" and list(X.columns) == [f"category={S.NO_CATEGORY}"]
     assert X[f"category={S.NO_CATEGORY}"].sum() == 35
-    effects = pd.DataFrame({"variable": [f"category={S.NO_CATEGORY}", "days_late"],
-                            "unit": [f"vs {S.NO_CATEGORY}", "1 day"]})
-    shown = S.localise(effects, "zh")
-    assert list(shown["variable"]) == ["category=（未分类）", "days_late"]
-    assert list(shown["unit"]) == ["vs （未分类）", "1 day"]
+    row = {"variable": f"category={S.NO_CATEGORY}", "kind": "category", "pct": 0.1, "pct_low": 0.05,
+           "pct_high": 0.15, "clear": True}
+    assert "品类：（未分类）：相对a" in value_text(driver_sentence(row, reference), "zh", None)
+    assert charts.driver_label(f"category={S.NO_CATEGORY}", "en") == "Category: (no category)"
 
 
 def test_drivers_leave_out_a_variable_that_almost_never_varies():

@@ -1,16 +1,40 @@
-"""Figures of the satisfaction page: result dataclasses of :mod:`ecops.satisfaction` in, plotly figures out."""
+"""Figures of the satisfaction page: result dataclasses of :mod:`ecops.satisfaction` in, plotly figures out.
+
+The view (:mod:`ecops.views.satisfaction`) names them as ``Figure("satisfaction.<name>", data)``;
+:data:`FIGURES` draws each in the reader's language.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecops import format as fmt
 from ecops import i18n
-from ecops.satisfaction import DriverResult, LatenessResult, RepurchaseResult, ReturnsResult, ScoreSummary, label
+from ecops.satisfaction import (
+    PLACEHOLDERS,
+    DriverResult,
+    LatenessResult,
+    RepurchaseResult,
+    ReturnsResult,
+    ScoreSummary,
+)
 from ecops.text import WordFrequencies
+
+__all__ = ["FIGURES", "distribution_figure", "driver_label", "drivers_figure", "label", "lateness_figure",
+           "rate_by_score_figure", "repurchase_figure", "return_by_score_figure", "returns_category_figure",
+           "returns_month_figure", "returns_reason_figure", "themes_figure", "trend_figure"]
 
 _STAR_COLOURS = {1: "#C0392B", 2: "#E67E22", 3: "#F1C40F", 4: "#7DBB5A", 5: "#27AE60"}
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": 360}
+
+
+def label(value: str, lang: str = "zh") -> str:
+    """Display name of a return reason, kind or category: the placeholders translated, others as they are."""
+    return i18n.placeholder_label(value, PLACEHOLDERS, lang)
 
 
 def _t(key: str, lang: str, **fmt) -> str:
@@ -52,7 +76,7 @@ def trend_figure(s: ScoreSummary, lang: str = "zh") -> go.Figure:
 def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
     """Forest plot: % change in the odds of a better score per unit of each driver, with 95% intervals."""
     e = d.effects.iloc[::-1]
-    labels = [driver_label(v, u, lang) for v, u in zip(e["variable"], e["unit"], strict=True)]
+    labels = [driver_label(v, lang) for v in e["variable"]]
     colours = ["#C0392B" if p < 0 else "#27AE60" for p in e["pct"]]
     fig = go.Figure(go.Scatter(
         x=e["pct"] * 100, y=labels, mode="markers", marker={"size": 10, "color": colours},
@@ -65,7 +89,7 @@ def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def driver_label(variable: str, unit: str, lang: str = "zh") -> str:
+def driver_label(variable: str, lang: str = "zh") -> str:
     """Readable name of a driver row (category dummies read "category: 服饰")."""
     if variable.startswith("category="):
         return _t("driver.category", lang, level=label(variable.split("=", 1)[1], lang))
@@ -156,17 +180,16 @@ def themes_figure(wf: WordFrequencies, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def describe_effects(d: DriverResult, lang: str = "zh") -> list[str]:
-    """One plain-language sentence per driver: how it changes the odds of a better review, with its interval."""
-    out = []
-    for row in d.effects.itertuples(index=False):  # one row per model term (a dozen at most)
-        name = driver_label(row.variable, row.unit, lang)
-        pct, lo, hi = f"{abs(row.pct) * 100:.1f}%", f"{row.pct_low * 100:+.1f}%", f"{row.pct_high * 100:+.1f}%"
-        if row.kind == "category":
-            out.append(_t("drivers.sentence_cat", lang, name=name, pct=f"{row.pct * 100:+.1f}%",
-                          ref=label(d.reference, lang) if d.reference else "", lo=lo, hi=hi))
-        else:
-            out.append(_t("drivers.sentence", lang, name=name, dir=_t("dir.lowers" if row.pct < 0 else "dir.raises",
-                                                                          lang),
-                          pct=pct, unit=_t(f"unit.{row.unit}", lang), lo=lo, hi=hi))
-    return out
+#: Figures of the satisfaction view (``Figure("satisfaction.<name>", data)``), drawn in ``lang``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "distribution": lambda d, lang, cur: distribution_figure(d["scores"], lang),
+    "trend": lambda d, lang, cur: trend_figure(d["scores"], lang),
+    "drivers": lambda d, lang, cur: drivers_figure(d["drivers"], lang),
+    "lateness": lambda d, lang, cur: lateness_figure(d["lateness"], lang),
+    "reason": lambda d, lang, cur: returns_reason_figure(d["returns"], lang, fmt.currency_symbol(cur).strip()),
+    "category": lambda d, lang, cur: returns_category_figure(d["returns"], lang, fmt.currency_symbol(cur).strip()),
+    "month": lambda d, lang, cur: returns_month_figure(d["returns"], lang),
+    "by_score": lambda d, lang, cur: return_by_score_figure(d["returns"], lang),
+    "repurchase": lambda d, lang, cur: repurchase_figure(d["repurchase"], lang),
+    "themes": lambda d, lang, cur: themes_figure(d["words"], lang),
+}
