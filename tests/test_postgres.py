@@ -229,6 +229,7 @@ EXPECTED_FRAMES = {
     "satisfaction": ["review_facts", "driver_rows[0]", "page.scores.distribution", "page.scores.trend",
                      "page.lateness.by_bucket", "page.returns.by_reason", "page.returns.by_kind",
                      "page.returns.by_category", "page.returns.by_month", "page.returns.by_score",
+                     "page.returns.by_delivery",
                      "page.repurchase.by_score", "page.drivers.effects", "page.themes.words.words"],
     "profit": ["base.groups", "base.marketing", "base.campaigns", "base.acquired", "base.cohort_sizes",
                "base.members", "page.waterfall", "page.by_dim[category]", "page.by_dim[channel]",
