@@ -88,7 +88,6 @@ def _cycles() -> list[set[str]]:
 #: them). Strict: converting a page removes its cycle, and then it must come off this list.
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     frozenset({"ecops.charts.satisfaction", "ecops.satisfaction"}),
-    frozenset({"ecops.charts.profit", "ecops.profit"}),
     # state (sample, shared links) ↔ datasource (uploads) ↔ components (error texts): files of other branches
     # (the mapping editor, which the Data page and state's pending uploads share, sits in the same ring)
     frozenset({"ecops.ui.components", "ecops.ui.datasource", "ecops.ui.mapping_editor", "ecops.ui.state"}),
@@ -109,9 +108,10 @@ def test_no_import_cycles():
 ANALYSES = ("overview", "portrait", "portrait.features", "portrait.segmentation", "portrait.personas",
             "portrait.cohort", "portrait.lifetime", "portrait.demography", "portrait.page", "segments",
             "promotions.windows", "promotions.aggregates", "promotions.lift", "promotions.page", "basket", "pricing", "promotions", "stats", "cache", "format", "period",
-            "dialect", "clv", "forecast", "text", "quality", "warehouse", "logistics", "satisfaction", "profit")
+            "dialect", "clv", "forecast", "text", "quality", "warehouse", "logistics", "satisfaction", "profit",
+            "profit.aggregates", "profit.pnl", "profit.readings", "profit.scenarios", "profit.page")
 #: Analyses that still import presentation (pages not yet converted). Strict, as above.
-NOT_YET: tuple[str, ...] = ("satisfaction", "profit")
+NOT_YET: tuple[str, ...] = ("satisfaction",)
 _PRESENTATION = re.compile(r"^(ecops\.(charts|i18n|render|views|ui)(\.|$)|streamlit)")
 
 
@@ -177,7 +177,7 @@ def test_every_key_the_code_asks_for_exists(path):
 
 #: Public modules of other branches without ``__all__`` yet (strict).
 NO_ALL_YET: tuple[str, ...] = (
-    "ecops.charts.logistics", "ecops.charts.profit", "ecops.charts.satisfaction",
+    "ecops.charts.logistics", "ecops.charts.satisfaction",
     "ecops.cli", "ecops.dataset", "ecops.ingest", "ecops.loader", "ecops.mapping", "ecops.schema",
     "ecops.ui.datasource", "ecops.ui.state",
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecops.views import logistics, overview, portrait, pricing, promotions, segments, warehouse
+from ecops.views import logistics, overview, portrait, pricing, profit, promotions, segments, warehouse
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Tone, Value, View
 from ecops.views.sections import guarded
 
@@ -27,4 +27,5 @@ BUILDERS: dict[str, Callable[..., View]] = {
     "promotions": promotions.build,
     "warehouse": warehouse.build,
     "logistics": logistics.build,
+    "profit": profit.build,
 }
