@@ -282,6 +282,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Contribution of each campaign's orders minus the campaign's own cost, from this page's P&L: even "
               "counting every order as won by the campaign, it lost this much.",
         "zh": "本页损益表中每个活动订单的贡献利润减去活动成本：即使把所有订单都算作活动带来的，也亏损了这么多。"},
+    "profit.action.basis.assumed": {
+        "en": "Part of these contributions rests on the entered assumptions listed above: check them first.",
+        "zh": "这些贡献利润部分基于上方列出的假设参数：请先核对。"},
     # table columns
     "profit.col.step": {"en": "P&L step", "zh": "损益项目"},
     "profit.col.amount": {"en": "Amount", "zh": "金额"},

@@ -110,11 +110,12 @@ def loss_makers(result: ProfitResult, dims: tuple[str, ...] = LOSS_DIMENSIONS) -
     A category, channel or region loses money when its contribution before marketing is below zero; a
     campaign when its orders' contribution minus the campaign's own cost is (orders without a campaign,
     :data:`~ecops.profit.aggregates.NONE`, are not a campaign). Returns dim, key, name (campaigns),
-    orders, gmv, cm, campaign_cost, loss (the money recovered, positive), largest loss first within
+    orders, gmv, cm, campaign_cost, loss (the money recovered, positive), basis (of the row's contribution, see
+    :func:`~ecops.profit.pnl.assemble`), largest loss first within
     each dimension. Losses of different dimensions overlap (a loss-making category sells in some
     region): add them up only within one dimension.
     """
-    cols = ["dim", "key", "name", "orders", "gmv", "cm", "campaign_cost", "loss"]
+    cols = ["dim", "key", "name", "orders", "gmv", "cm", "campaign_cost", "loss", "basis"]
     parts = []
     for dim in dims:
         table = result.by_dim.get(dim)
@@ -136,7 +137,7 @@ def loss_makers(result: ProfitResult, dims: tuple[str, ...] = LOSS_DIMENSIONS) -
             "orders": rows["orders"].to_numpy(float), "gmv": rows["gmv"].to_numpy(float),
             "cm": rows["cm"].to_numpy(float),
             "campaign_cost": rows["campaign_cost"].to_numpy(float) if "campaign_cost" in rows else np.nan,
-            "loss": loss.to_numpy(float)}).sort_values("loss", ascending=False))
+            "loss": loss.to_numpy(float), "basis": rows["basis"].to_numpy()}).sort_values("loss", ascending=False))
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)[cols]

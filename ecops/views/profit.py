@@ -189,18 +189,23 @@ def _losses(res: ProfitResult) -> Section:
         names = tuple(r.name if dim == "promotion" and isinstance(r.name, str) and r.name else _member(dim, r.key)
                       for r in rows.head(5).itertuples())
         basis = "profit.action.basis.campaigns" if dim == "promotion" else "profit.action.basis.losses"
+        assumed = rows["basis"].isin(("assumption", "mixed")).any()
         actions.append(Action(
             Text(f"profit.action.losses.{'campaigns' if dim == 'promotion' else 'members'}", {
                 "n": Num(len(rows), "count"), "dim": Text(f"profit.dim.{dim}"), "names": Many(names)}),
-            Num(float(rows["loss"].sum()), "money"), Text(basis), table="loss_makers"))
+            Num(float(rows["loss"].sum()), "money"),
+            Text("profit.take.two", {"first": Text(basis), "second": Text("profit.action.basis.assumed")}) if assumed
+            else Text(basis), table="loss_makers"))
     actions.sort(key=lambda x: -(x.impact.value or 0.0))
     top = lm.loc[lm["loss"].idxmax()]
     top_name = top["name"] if top["dim"] == "promotion" and isinstance(top["name"], str) and top["name"] \
         else _member(str(top["dim"]), top["key"])
     take = Text("profit.take.losses", {"n": Num(len(lm), "count"), "top": top_name,
                                        "dim": Text(f"profit.dim.{top['dim']}"), "loss": Num(top["loss"], "money")})
-    table = _table("loss_makers", lm, ("dim", "key", "name", "orders", "gmv", "cm", "campaign_cost", "loss"))
-    return Section("losses", heading, take, tone="warning", tables=(table,), actions=tuple(actions))
+    frame = lm.assign(basis=[_basis_code(b) for b in lm["basis"]])
+    table = _table("loss_makers", frame, ("dim", "key", "name", "orders", "gmv", "cm", "campaign_cost", "loss",
+                                          "basis"))
+    return Section("losses", heading, take, tables=(table,), actions=tuple(actions))
 
 
 def _by_dim(res: ProfitResult, dim: str) -> Section:
