@@ -224,7 +224,8 @@ def _by_dim(res: ProfitResult, dim: str) -> Section:
                  value_keys=PLACEHOLDERS)
     cols = ("name", "orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue", "cogs",
             "logistics_net", "fees", "cm", "margin", "cm_share", "campaign_cost", "cm_after_campaign", "basis")
-    tbl = Table(f"profit_by_{dim}", frame, (key, *(_COLUMNS[c] for c in cols if c in frame.columns)))
+    shown = [c for c in cols if c in frame.columns and frame[c].notna().any()]  # customers: only where counted
+    tbl = Table(f"profit_by_{dim}", frame, (key, *(_COLUMNS[c] for c in shown)))
     return Section("by_dim", Text("profit.h.by_dim", {"dim": Text(f"profit.dim.{dim}")}), take,
                    figure=Figure("profit.by_dim", {"table": table, "dim": dim}), tables=(tbl,))
 
