@@ -20,7 +20,9 @@ from ecops.views import BUILDERS
 from ecops.views import profit as vp
 
 FEES = 0.05 + 0.006  # default platform + payment fee rates
-SUPERSTORE = Path(__file__).resolve().parent / "data" / "real" / "superstore" / "Sample - Superstore.csv"
+REAL = Path(__file__).resolve().parent / "data" / "real"
+SUPERSTORE = REAL / "superstore" / "Sample - Superstore.csv"
+TMALL = REAL / "tmall_order_report" / "tmall_order_report.csv"
 
 
 @pytest.fixture(scope="module")
@@ -149,11 +151,7 @@ def test_line_profit_gives_the_cost_of_goods():
 def test_superstore_profit_page_uses_the_profit_column():
     """The real Superstore export: COGS is ΣSales − ΣProfit, and the loss-making category's action is its
     contribution by hand — profit minus the assumed refunds, logistics per order (split by line share) and fees."""
-    from ecops.loader import load_files
-
-    loaded = load_files([SUPERSTORE])
-    ds = Dataset.from_duckdb(loaded.con, name="superstore", fingerprint=loaded.fingerprint, kind="upload",
-                             currency=loaded.currency)
+    ds = _load(SUPERSTORE)
     raw = pd.read_csv(SUPERSTORE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     sales, line_profit = raw["Sales"].astype(float), raw["Profit"].astype(float)
     v = vp.build(ds, measured=False)
@@ -169,6 +167,30 @@ def test_superstore_profit_page_uses_the_profit_column():
     assert len(lost) and len(actions) == 1
     assert actions[0].impact.value == pytest.approx(lost.sum(), rel=1e-6)
     assert set(actions[0].text.values["names"].items) == set(lost.index)
+    assert profit.report_section(ds)["sources"]["cogs"] == "line_profit"
+
+
+def _load(path: Path) -> Dataset:
+    """A real export loaded as an upload is (auto-mapping, detected currency)."""
+    from ecops.loader import load_files
+
+    loaded = load_files([path])
+    return Dataset.from_duckdb(loaded.con, name=path.stem, fingerprint=loaded.fingerprint, kind="upload",
+                               currency=loaded.currency)
+
+
+@pytest.mark.skipif(not TMALL.exists(), reason="tests/data/real/tmall_order_report/*.csv not present (see its PROVENANCE.md)")
+def test_tmall_order_report_refunds_are_its_refund_column():
+    """A real 天猫 order report: refunds are Σ退款金额 of the paid orders, measured, and the page says so."""
+    raw = pd.read_csv(TMALL, dtype=str, keep_default_na=False)
+    paid = raw[raw["订单付款时间 "].str.strip() != ""]
+    ds = _load(TMALL)
+    v = vp.build(ds, measured=False)
+    w = v.section("waterfall").tables[0].frame.set_index("step")
+    assert -w.loc["refunds", "amount"] == pytest.approx(paid["退款金额"].astype(float).sum(), abs=0.01)
+    assert w.loc["refunds", "basis"] == "data"
+    assert v.section("waterfall").captions[0].key == "profit.refunds.orders"
+    assert profit.report_section(ds)["sources"]["refunds"] == "orders"
 
 
 def test_every_key_the_view_asks_for_exists(pview, sample_ds, minimal_ds, flat_ds):

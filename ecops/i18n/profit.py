@@ -269,8 +269,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} items lose money; the largest loss is {top} ({dim}): {loss}.",
         "zh": "共有 {n} 项亏损；亏损最大的是{top}（{dim}）：{loss}。"},
     "profit.action.losses.members": {
-        "en": "Reprice, renegotiate costs for, or drop the {n} loss-making {dim} entries: {names}",
-        "zh": "对 {n} 个亏损的{dim}调价、重谈成本或停止经营：{names}"},
+        "en": "Fix or drop what loses money by {dim} ({n}): {names} — reprice, renegotiate costs or stop selling",
+        "zh": "按{dim}修正或停止亏损项目（{n} 个）：{names}——调价、重谈成本或停止经营"},
     "profit.action.losses.campaigns": {
         "en": "Do not repeat (or cut the cost of) the {n} campaigns whose orders did not cover their cost: {names}",
         "zh": "不再重复（或压缩成本）{n} 个订单贡献未覆盖活动成本的促销活动：{names}"},

@@ -28,8 +28,13 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, ltv_months: int
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
-    """P&L waterfall (list of {step, amount, basis}), contribution margin and where refunds and costs came from."""
+    """P&L waterfall (list of {step, amount, basis}), contribution margin, and where refunds and COGS came from
+    (``sources``: refunds ``returns`` / ``orders`` / ``returns_estimated`` / ``assumed``, cogs ``line_profit`` /
+    ``unit_cost`` / ``assumed``)."""
     res = compute_page(ds, filters)
-    return {"waterfall": [{"step": s, "amount": float(x)} for s, x in zip(res.waterfall["step"],
-                                                                            res.waterfall["amount"], strict=True)],
-            "contribution_margin": float(res.contribution_margin)}
+    w = res.waterfall
+    return {"waterfall": [{"step": s, "amount": float(x), "basis": b}
+                          for s, x, b in zip(w["step"], w["amount"], w["basis"], strict=True)],
+            "contribution_margin": float(res.contribution_margin),
+            "sources": {"refunds": res.flags.get("refund_source") or "assumed",
+                        "cogs": res.flags.get("cost_source") or "assumed"}}
