@@ -274,8 +274,9 @@ def test_tornado_and_break_even(res):
 def test_report_section(sample_ds, res, minimal_ds):
     rep = P.report_section(sample_ds)
     assert set(rep) == {"waterfall", "contribution_margin", "sources"}
-    assert rep["sources"] == {"refunds": "returns", "cogs": "unit_cost"}  # the sample's returns table and unit costs
-    assert P.report_section(minimal_ds)["sources"] == {"refunds": "assumed", "cogs": "assumed"}
+    # the sample's returns table, unit costs and shipments
+    assert rep["sources"] == {"refunds": "returns", "cogs": "unit_cost", "logistics": "shipments"}
+    assert P.report_section(minimal_ds)["sources"] == {"refunds": "assumed", "cogs": "assumed", "logistics": "assumed"}
     json.dumps(rep, allow_nan=False)
     assert [s["step"] for s in rep["waterfall"]] == list(P.STEPS)
     assert rep["contribution_margin"] == res.contribution_margin

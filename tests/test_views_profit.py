@@ -79,7 +79,7 @@ def test_loss_action_is_the_campaigns_that_did_not_cover_their_cost(sample, pvie
     assert pview.actions[0] is action
 
 
-def _shop(refunds: bool = True, returns: bool = False, line_profit: bool = False) -> Dataset:
+def _shop(refunds: bool = True, returns: bool = False, line_profit: bool = False, freight: bool = False) -> Dataset:
     """Six orders (one cancelled) of two products in two categories, with known refunds or line profits."""
     day = dt.datetime(2025, 3, 1)
     orders = pd.DataFrame({
@@ -92,6 +92,8 @@ def _shop(refunds: bool = True, returns: bool = False, line_profit: bool = False
         "order_id": ["o1", "o1", "o2", "o3", "o4", "o4", "o5", "o6"],
         "product_id": ["A", "B", "A", "B", "A", "B", "B", "A"],
         "quantity": [2, 1, 1, 2, 1, 1, 1, 1], "unit_price": [30.0, 40.0, 30.0, 40.0, 30.0, 40.0, 40.0, 30.0]})
+    if freight:
+        items["freight_value"] = [5.0, 3.0, 4.0, 6.0, 2.5, 2.5, 7.0, 9.0]
     if line_profit:
         items["line_profit"] = [20.0, None, 12.0, 30.0, 9.0, 15.0, 10.0, 5.0]
     else:
@@ -170,12 +172,24 @@ def test_superstore_profit_page_uses_the_profit_column():
     assert profit.report_section(ds)["sources"]["cogs"] == "line_profit"
 
 
-def _load(path: Path) -> Dataset:
+def test_freight_per_line_is_the_measured_logistics_cost():
+    res = profit.compute_page(_shop(refunds=False, freight=True))
+    amounts = dict(zip(res.waterfall["step"], res.waterfall["amount"], strict=True))
+    assert -amounts["logistics"] == pytest.approx(5.0 + 3.0 + 4.0 + 6.0 + 2.5 + 2.5 + 7.0)  # o6 is cancelled
+    assert res.basis("logistics") == "data" and "logistics_per_order" not in res.assumed
+    note = vp.view_of(res).section("waterfall").tables[0].frame.set_index("step")["note"]["logistics"]
+    assert note.key == "profit.note.logistics_freight"
+    # allocated over categories by each line's share of its order's value, like a shipment's cost
+    cat = res.by_dim["category"].set_index("category")["logistics_net"]
+    assert cat["X"] == pytest.approx(8.0 * 60 / 100 + 4.0 + 5.0 * 30 / 70)
+
+
+def _load(*paths: Path) -> Dataset:
     """A real export loaded as an upload is (auto-mapping, detected currency)."""
     from ecops.loader import load_files
 
-    loaded = load_files([path])
-    return Dataset.from_duckdb(loaded.con, name=path.stem, fingerprint=loaded.fingerprint, kind="upload",
+    loaded = load_files(list(paths))
+    return Dataset.from_duckdb(loaded.con, name=paths[0].parent.name, fingerprint=loaded.fingerprint, kind="upload",
                                currency=loaded.currency)
 
 
@@ -191,6 +205,22 @@ def test_tmall_order_report_refunds_are_its_refund_column():
     assert w.loc["refunds", "basis"] == "data"
     assert v.section("waterfall").captions[0].key == "profit.refunds.orders"
     assert profit.report_section(ds)["sources"]["refunds"] == "orders"
+
+
+@pytest.mark.skipif(not list((REAL / "olist").glob("*.csv")), reason="tests/data/real/olist/*.csv not present (see its PROVENANCE.md)")
+def test_olist_logistics_is_its_freight_column():
+    """Olist has no shipments: logistics is the freight of the purchases' lines (never the assumed cost per order)."""
+    folder = REAL / "olist"
+    orders = pd.read_csv(folder / "olist_orders_dataset.csv", dtype=str, keep_default_na=False)
+    items = pd.read_csv(folder / "olist_order_items_dataset.csv", dtype=str, keep_default_na=False)
+    buy = orders[~orders["order_status"].str.lower().isin({"canceled", "unavailable"})
+                 & (orders["order_approved_at"].str.strip() != "")]
+    freight = items.loc[items["order_id"].isin(buy["order_id"]), "freight_value"].astype(float).sum()
+    ds = _load(*sorted(folder.glob("*.csv")))
+    rep = profit.report_section(ds)
+    steps = {s["step"]: s for s in rep["waterfall"]}
+    assert rep["sources"]["logistics"] == "freight_value" and steps["logistics"]["basis"] == "data"
+    assert -steps["logistics"]["amount"] == pytest.approx(freight, abs=0.01)
 
 
 def test_every_key_the_view_asks_for_exists(pview, sample_ds, minimal_ds, flat_ds):

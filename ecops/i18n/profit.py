@@ -256,6 +256,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.costs.line_profit": {
         "en": "COGS is measured from the export's line profit: cost = line amount − line profit.",
         "zh": "商品成本来自导出文件中的行利润：成本 = 行金额 − 行利润。"},
+    "profit.note.logistics_freight": {"en": "freight of the order lines, net of shipping fees charged",
+                                      "zh": "订单明细运费，已扣除向客户收取的运费"},
     "profit.note.refunds_returns": {"en": "refund amounts of the returns table", "zh": "退货表中的退款金额"},
     "profit.note.refunds_orders": {"en": "refund amounts recorded on the orders", "zh": "订单上记录的退款金额"},
     "profit.note.cost_line_profit": {"en": "line amount − line profit of the export", "zh": "行金额 − 导出文件中的行利润"},
@@ -359,7 +361,8 @@ discounts). Returns/refunds = refund amounts of returns, else the refund amounts
 without amounts counts the returned line in full — *estimated*; with neither, the entered refund rate × paid
 value — *assumption*). Net revenue = GMV − discounts − refunds. COGS = line amount − line profit where the export
 has a profit column, else quantity × unit cost where known, else GMV × cost ratio (*assumption*).
-Logistics = transport + warehousing + delivery + packaging costs of shipments (else the entered cost per order),
+Logistics = transport + warehousing + delivery + packaging costs of shipments (else the order lines' freight, else
+the entered cost per order),
 net of shipping fees charged to customers. Marketing = acquisition spend (`marketing_spend`) + campaign costs
 (`promotions.cost`, taken as costs beyond the discounts) whose date falls in the period; with region/channel/
 category filters it is *allocated* by the filtered share of the period's GMV. Platform and payment fees = the
@@ -393,8 +396,8 @@ when member levels exist; annualised over the period).
 **损益表。** GMV = 未取消订单的订单明细 Σ 数量 × 单价。优惠折扣 = 订单优惠（+ 商品行优惠）。退货退款 = 退货记录中的
 退款金额，否则为订单上记录的退款金额（退货无金额时按退货商品行全额计——*估算*；两者都没有时按输入的退款率 × 实付金额——
 *假设*）。净收入 = GMV − 优惠 − 退款。商品成本 = 行金额 − 行利润（导出文件有利润列时），否则为数量 × 单位成本（缺失时为
-GMV × 成本率——*假设*）。物流 = 运单的运输 + 仓储 + 配送 + 包装成本（无运单时按
-输入的每单成本），并扣除向客户收取的运费。营销 = 期间内的获客投放（`marketing_spend`）+ 活动成本（`promotions.cost`，
+GMV × 成本率——*假设*）。物流 = 运单的运输 + 仓储 + 配送 + 包装成本（无运单时取订单明细运费，
+再无则按输入的每单成本），并扣除向客户收取的运费。营销 = 期间内的获客投放（`marketing_spend`）+ 活动成本（`promotions.cost`，
 视为折扣以外的费用）；设置地区/渠道/品类筛选时按筛选部分占期间 GMV 的比例*分摊*。平台与支付费用 = 输入费率 × 实付金额
 （GMV − 优惠）——始终为*假设*。每一步先四舍五入到分，再由这些数相加得到小计，因此瀑布图严格相加一致。
 

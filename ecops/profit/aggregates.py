@@ -12,7 +12,9 @@ lack are filled in afterwards by :mod:`ecops.profit.pnl`.
 Measured figures come first (DESIGN §3): a line's cost is its line amount − ``line_profit`` where the
 export has a profit column, else quantity × unit cost (line, else product); refunds are the
 ``returns`` table's refund amounts, else the orders' own ``refund_amount`` (an order-level report),
-else returned lines counted in full. ``ProfitBase.flags`` says which source was used.
+else returned lines counted in full; logistics is the shipments' costs, else the lines'
+``freight_value``. ``ProfitBase.flags`` says which source was used (``cost_source``,
+``refund_source``, ``logistics_source``).
 """
 
 from __future__ import annotations
@@ -194,6 +196,16 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
             sha = sa.select(sh.c.order_id, sa.func.sum(total).label("cost")).group_by(sh.c.order_id).subquery("sha")
             join = join.outerjoin(sha, sha.c.order_id == fo.c.order_id)
             logistics_o = _zero(sha.c.cost)
+    flags["logistics_source"] = "shipments" if flags["shipments"] else None
+    if not flags["shipments"] and "freight_value" in oi_cols:
+        # No shipments: the freight per order line is the measured logistics cost (Olist), as on the logistics
+        # page; summed over all the order's lines and allocated by share like a shipment's cost.
+        fi = ds.table("order_items")
+        fra = sa.select(fi.c.order_id, sa.func.sum(_zero(fi.c.freight_value)).label("cost")) \
+            .group_by(fi.c.order_id).subquery("fra")
+        join = join.outerjoin(fra, fra.c.order_id == fo.c.order_id)
+        logistics_o = _zero(fra.c.cost)
+        flags["logistics_source"] = "freight_value"
 
     # --- refunds: with a product they belong to that product's category; without, to the order (by share).
     # Measured amounts first: the returns table's, else the orders' own refund_amount (an order report).

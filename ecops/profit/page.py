@@ -30,11 +30,12 @@ def compute_page(ds: Dataset, filters: Filters | None = None, *, ltv_months: int
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
     """P&L waterfall (list of {step, amount, basis}), contribution margin, and where refunds and COGS came from
     (``sources``: refunds ``returns`` / ``orders`` / ``returns_estimated`` / ``assumed``, cogs ``line_profit`` /
-    ``unit_cost`` / ``assumed``)."""
+    ``unit_cost`` / ``assumed``, logistics ``shipments`` / ``freight_value`` / ``assumed``)."""
     res = compute_page(ds, filters)
     w = res.waterfall
     return {"waterfall": [{"step": s, "amount": float(x), "basis": b}
                           for s, x, b in zip(w["step"], w["amount"], w["basis"], strict=True)],
             "contribution_margin": float(res.contribution_margin),
             "sources": {"refunds": res.flags.get("refund_source") or "assumed",
-                        "cogs": res.flags.get("cost_source") or "assumed"}}
+                        "cogs": res.flags.get("cost_source") or "assumed",
+                        "logistics": res.flags.get("logistics_source") or "assumed"}}

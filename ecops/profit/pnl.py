@@ -73,7 +73,8 @@ def _pnl(frame: pd.DataFrame, base: ProfitBase, a: Assumptions) -> pd.DataFrame:
     out["refunds"] = out["refund"] if base.flags.get("refund_source") else a.refund_rate * paid
     out["net_revenue"] = out["gmv"] - out["discount"] - out["refunds"]
     out["cogs"] = out["cost_known"] + a.cost_ratio * out["amount_no_cost"]
-    logistics_cost = out["logistics"] if base.flags["shipments"] else a.logistics_per_order * out["order_equiv"]
+    logistics_cost = out["logistics"] if base.flags.get("logistics_source") else \
+        a.logistics_per_order * out["order_equiv"]
     out["logistics_cost"] = logistics_cost
     out["logistics_net"] = logistics_cost - out["shipping_income"]
     out["fees"] = (a.platform_fee_rate + a.payment_fee_rate) * paid
@@ -193,7 +194,7 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         "assumption" if not coverage else "mixed")
     if cogs_basis != "data":
         assumed.append("cost_ratio")
-    if not flags["shipments"]:
+    if not flags.get("logistics_source"):
         assumed.append("logistics_per_order")
     if not flags.get("refund_source"):
         assumed.append("refund_rate")
@@ -213,7 +214,7 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         flags.get("refund_source") or "", "assumption")
     disc_basis = "data" if flags.get("discount_column") else "missing"
     basis = {"gmv": "data", "discounts": disc_basis, "refunds": refund_basis, "net_revenue": "data",
-             "cogs": cogs_basis, "logistics": "data" if flags["shipments"] else "assumption",
+             "cogs": cogs_basis, "logistics": "data" if flags.get("logistics_source") else "assumption",
              "marketing": m_basis, "fees": "assumption", "contribution_margin": "data"}
     derived_from_assumption = any(basis[s] in ("assumption", "mixed", "estimated") for s in STEPS)
     basis["contribution_margin"] = "mixed" if derived_from_assumption else "data"
@@ -228,8 +229,10 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         "cogs": (("profit.note.cost_line_profit" if flags.get("cost_source") == "line_profit" else "", {})
                  if cogs_basis == "data" else
                  ("profit.note.cost_ratio", {"ratio": f"{a.cost_ratio:.0%}", "share": f"{1 - (coverage or 0):.0%}"})),
-        "logistics": (("profit.note.logistics_data", {}) if flags["shipments"] else
-                      ("profit.note.logistics_assumed", {"per_order": f"{a.logistics_per_order:g}"})),
+        "logistics": {"shipments": ("profit.note.logistics_data", {}),
+                      "freight_value": ("profit.note.logistics_freight", {})}.get(
+            flags.get("logistics_source") or "", ("profit.note.logistics_assumed",
+                                                  {"per_order": f"{a.logistics_per_order:g}"})),
         "marketing": {"data": ("profit.note.marketing_data", {}),
                       "allocated": ("profit.note.marketing_allocated", {"share": f"{base.marketing_share:.1%}"}),
                       "assumption": ("profit.note.marketing_ratio", {"ratio": f"{a.marketing_ratio:.1%}"})}[m_basis],
