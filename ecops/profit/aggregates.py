@@ -98,27 +98,15 @@ def _s(col: Any) -> Any:
     return sa.func.coalesce(sa.cast(col, sa.String), sa.literal_column(f"'{NONE}'", sa.String))
 
 
-@cache.memoised("profit:base_aggregates")
-def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
-    """Run the profit page's SQL: one statement for the P&L by every dimension, plus small side queries.
-
-    Shape of the main statement: the filtered order lines [``lm``, materialised] are summed per order
-    and joined to order-level amounts, segments and cohorts [``facts``, one row per order]; the result
-    is ``GROUPING SETS`` over the order-level dimensions of ``facts`` UNION ALL a per-category aggregate
-    of ``lm`` with the order-level amounts allocated by each line's share of the order's goods value.
-    """
-    f = filters or Filters()
-    start, end = _period(ds, f)
-    fo = ds.orders(f)
+def _lines(ds: Dataset, f: Filters, flags: dict[str, Any]) -> tuple[Any, Any]:
+    """The filtered order lines as a CTE (order_id, category, gmv, units, cost_known, amount_no_cost,
+    seller_gmv, line_disc) and the category column (None without products.category); sets the line flags."""
     o_cols = set(ds.columns("orders"))
     oi_cols = set(ds.columns("order_items"))
-    flags: dict[str, Any] = {}
-    materialize = ds.engine.dialect.name in ("duckdb", "postgresql")
-
     # --- the lines, read straight from order_items (+ products): joining them to ``facts`` below keeps
     # exactly the lines of filtered orders, so the usual lines-to-orders join (the single most expensive
     # step at a million orders) is not needed. Same definitions as Dataset.lines: amount = quantity ×
-    # unit price, cost = quantity × unit cost (line, else product), category filter at line level.
+    # unit price, cost (see _line_cost), category filter at line level.
     oi = ds.table("order_items")
     p = ds.sources.get("products")
     line_from: Any = oi
@@ -134,11 +122,7 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
             category = p.c.category
             if f.categories:
                 line_cond.append(p.c.category.in_(f.categories))
-    cost: Any = oi.c.quantity * unit_cost if unit_cost is not None else None
-    if "line_profit" in oi.c:
-        # The export's own profit per line is the measured figure (Superstore's Profit): cost = amount − profit.
-        from_profit = amount - sa.cast(oi.c.line_profit, sa.Float)
-        cost = from_profit if cost is None else sa.func.coalesce(from_profit, cost)
+    cost = _line_cost(oi, unit_cost, amount)
     if cost is not None:
         cost_known: Any = _zero(cost)
         no_cost: Any = sa.case((cost.is_(None), amount), else_=0.0)
@@ -163,27 +147,24 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     ).select_from(line_from).where(*line_cond).cte("lm")
     if ds.engine.dialect.name == "duckdb":
         oc = oc.prefix_with("NOT MATERIALIZED")
-    elif materialize:
+    elif ds.engine.dialect.name == "postgresql":
         oc = oc.prefix_with("MATERIALIZED")
-    ol = sa.select(oc.c.order_id, *(sa.func.sum(oc.c[c]).label(c) for c in (
-        "gmv", "units", "cost_known", "amount_no_cost", "seller_gmv", "line_disc"))) \
-        .group_by(oc.c.order_id).subquery("ol")
+    return oc, category
 
-    join: Any = fo.join(ol, ol.c.order_id == fo.c.order_id)
-    # Order value over all its lines, for allocation shares (differs from ol.gmv only under a category filter).
-    if f.categories:
-        oi = ds.table("order_items")
-        ot = sa.select(oi.c.order_id, sa.func.sum(oi.c.quantity * oi.c.unit_price).label("order_total")) \
-            .group_by(oi.c.order_id).subquery("ot")
-        join = join.join(ot, ot.c.order_id == fo.c.order_id)
-        order_total: Any = sa.cast(ot.c.order_total, sa.Float)
-    else:
-        order_total = ol.c.gmv
 
-    discount_o = _zero(fo.c.discount_amount) if "discount_amount" in o_cols else sa.literal_column("0.0", sa.Float)
-    shipping_o = _zero(fo.c.shipping_fee) if "shipping_fee" in o_cols else sa.literal_column("0.0", sa.Float)
-    flags["shipping_fee"] = "shipping_fee" in o_cols
+def _line_cost(oi: Any, unit_cost: Any, amount: Any) -> Any:
+    """A line's cost: amount − line profit where the export has one (Superstore's Profit, the measured
+    figure), else quantity × unit cost; None when the data has neither."""
+    cost: Any = oi.c.quantity * unit_cost if unit_cost is not None else None
+    if "line_profit" in oi.c:
+        from_profit = amount - sa.cast(oi.c.line_profit, sa.Float)
+        cost = from_profit if cost is None else sa.func.coalesce(from_profit, cost)
+    return cost
 
+
+def _logistics(ds: Dataset, fo: Any, join: Any, flags: dict[str, Any]) -> tuple[Any, Any]:
+    """Each order's measured logistics cost joined in: the shipments' cost parts, else the freight of its
+    lines; ``0`` (filled in from the assumed cost per order later) when the data has neither."""
     flags["shipments"] = False
     logistics_o: Any = sa.literal_column("0.0", sa.Float)
     if ds.has("shipments"):
@@ -197,7 +178,7 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
             join = join.outerjoin(sha, sha.c.order_id == fo.c.order_id)
             logistics_o = _zero(sha.c.cost)
     flags["logistics_source"] = "shipments" if flags["shipments"] else None
-    if not flags["shipments"] and "freight_value" in oi_cols:
+    if not flags["shipments"] and ds.has("order_items", "freight_value"):
         # No shipments: the freight per order line is the measured logistics cost (Olist), as on the logistics
         # page; summed over all the order's lines and allocated by share like a shipment's cost.
         fi = ds.table("order_items")
@@ -206,10 +187,17 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         join = join.outerjoin(fra, fra.c.order_id == fo.c.order_id)
         logistics_o = _zero(fra.c.cost)
         flags["logistics_source"] = "freight_value"
+    return join, logistics_o
 
+
+def _refunds(ds: Dataset, f: Filters, fo: Any, join: Any, order_total: Any, flags: dict[str, Any]
+             ) -> tuple[Any, Any, Any, sa.Select | None]:
+    """Each order's refunds joined in: with a product (per order, and per category as a side query) and
+    without (allocated by line share later). Measured amounts first: the returns table's, else the orders'
+    own ``refund_amount``; returned lines without amounts count in full (estimated)."""
     # --- refunds: with a product they belong to that product's category; without, to the order (by share).
     # Measured amounts first: the returns table's, else the orders' own refund_amount (an order report).
-    order_refunds = "refund_amount" in o_cols
+    order_refunds = ds.has("orders", "refund_amount")
     flags["refund_amount"] = ds.has("returns", "refund_amount")
     flags["returns"] = ds.has("returns") and (flags["refund_amount"] or not order_refunds)
     flags["refund_source"] = ("returns" if flags["refund_amount"] else "returns_estimated") if flags["returns"] \
@@ -257,6 +245,48 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
             rt_cat = sa.select(rcat.label("category"), sa.func.sum(amt).label("refund")) \
                 .select_from(rj.join(fo, fo.c.order_id == rt.c.order_id)) \
                 .where(is_prod, in_filter).group_by(rcat)
+    return join, refund_prod_o, refund_noprod_o, rt_cat
+
+
+@cache.memoised("profit:base_aggregates")
+def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
+    """Run the profit page's SQL: one statement for the P&L by every dimension, plus small side queries.
+
+    Shape of the main statement: the filtered order lines [``lm``, materialised] are summed per order
+    and joined to order-level amounts, segments and cohorts [``facts``, one row per order]; the result
+    is ``GROUPING SETS`` over the order-level dimensions of ``facts`` UNION ALL a per-category aggregate
+    of ``lm`` with the order-level amounts allocated by each line's share of the order's goods value.
+    """
+    f = filters or Filters()
+    start, end = _period(ds, f)
+    fo = ds.orders(f)
+    o_cols = set(ds.columns("orders"))
+    flags: dict[str, Any] = {}
+    materialize = ds.engine.dialect.name in ("duckdb", "postgresql")
+
+    oc, category = _lines(ds, f, flags)
+    ol = sa.select(oc.c.order_id, *(sa.func.sum(oc.c[c]).label(c) for c in (
+        "gmv", "units", "cost_known", "amount_no_cost", "seller_gmv", "line_disc"))) \
+        .group_by(oc.c.order_id).subquery("ol")
+
+    join: Any = fo.join(ol, ol.c.order_id == fo.c.order_id)
+    # Order value over all its lines, for allocation shares (differs from ol.gmv only under a category filter).
+    if f.categories:
+        oi = ds.table("order_items")
+        ot = sa.select(oi.c.order_id, sa.func.sum(oi.c.quantity * oi.c.unit_price).label("order_total")) \
+            .group_by(oi.c.order_id).subquery("ot")
+        join = join.join(ot, ot.c.order_id == fo.c.order_id)
+        order_total: Any = sa.cast(ot.c.order_total, sa.Float)
+    else:
+        order_total = ol.c.gmv
+
+    discount_o = _zero(fo.c.discount_amount) if "discount_amount" in o_cols else sa.literal_column("0.0", sa.Float)
+    shipping_o = _zero(fo.c.shipping_fee) if "shipping_fee" in o_cols else sa.literal_column("0.0", sa.Float)
+    flags["shipping_fee"] = "shipping_fee" in o_cols
+
+    join, logistics_o = _logistics(ds, fo, join, flags)
+
+    join, refund_prod_o, refund_noprod_o, rt_cat = _refunds(ds, f, fo, join, order_total, flags)
 
     # --- customer segment: the user-portrait page's RFM segments (:func:`ecops.portrait.score_customers`,
     # computed in _finish while the main statement runs), joined in pandas to a per-customer grouping set;
