@@ -247,3 +247,16 @@ def test_registered_and_serialised(sample_ds, pview):
     assert "2024 双12" in data["actions"][0]["text"]
     rep = report.build_report(sample_ds, sections=["profit"])
     assert rep.sections["profit"]["view"]["actions"][0]["impact"] == pytest.approx(pview.actions[0].impact.value)
+
+
+def test_breakdown_chart_with_many_members_shows_the_rest_as_one_bar():
+    """40 regions with numeric codes: 20 bars plus "20 others", adding up to the table, on a categorical axis."""
+    from ecops.charts import profit as charts
+
+    cm = np.linspace(100.0, -10.0, 40)
+    table = pd.DataFrame({"region": [str(1000 + i) for i in range(40)], "cm": cm, "margin": 0.1, "basis": "data",
+                          "net_revenue": 1000.0})
+    bars = charts.dimension_figure(table, "region", "en", "¥")
+    assert len(bars.data[0].x) == 21 and bars.data[0].x[-1] == "20 others"
+    assert sum(bars.data[0].y) == pytest.approx(cm.sum()) and bars.data[0].y[-1] == pytest.approx(cm[20:].sum())
+    assert bars.layout.xaxis.type == "category"

@@ -78,6 +78,13 @@ def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: 
     labels = [label(dim, k, lang) for k in d[dim].astype(str)]
     if dim == "promotion" and "name" in d:
         labels = [n or k for k, n in zip(labels, d["name"].fillna("").astype(str), strict=True)]
+    if dim != "month" and len(table) > top:  # the rest as one bar, so the bars still add up to the total
+        rest = table.iloc[top:]
+        net = float(rest["net_revenue"].sum())
+        d = pd.concat([d, pd.DataFrame({dim: [""], "cm": [float(rest["cm"].sum())],
+                                        "margin": [float(rest["cm"].sum()) / net if net else None],
+                                        "basis": [table_basis(rest)]})], ignore_index=True)
+        labels.append(_t("others", lang, n=len(rest)))
     colours = ["#27AE60" if v >= 0 else "#C0392B" for v in d["cm"]]
     basis = d["basis"] if "basis" in d else pd.Series("data", index=d.index)
     marks = [basis_mark(b, lang) for b in basis]
@@ -88,7 +95,9 @@ def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: 
                                          "%{customdata[1]}<extra></extra>"))
     title = _t("axis.cm_before_marketing", lang, cur=currency)
     mark = basis_mark(table_basis(d), lang)
-    fig.update_layout(**_LAYOUT, yaxis_title=f"{title} {mark}".strip(), showlegend=False)
+    # names and codes are categories, never a numeric axis (numeric region or campaign codes)
+    fig.update_layout(**_LAYOUT, yaxis_title=f"{title} {mark}".strip(), showlegend=False,
+                      xaxis_type="category" if dim != "month" else None)
     return fig
 
 
