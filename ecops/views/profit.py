@@ -47,7 +47,7 @@ _COLUMNS: dict[str, Column] = {c.name: c for c in (
     _col("logistics_net"), _col("fees"), _col("cm"), _col("margin", "pct"), _col("cm_share", "pct"),
     _col("campaign_cost"), _col("cm_after_campaign"), _col("metric", "text", codes="profit.unit"),
     _col("per_order"), _col("per_customer"), _col("acquisition", "text", value_keys=PLACEHOLDERS),
-    _col("month", "count", _M), _col("cum_cm_per_customer"), _col("cohorts", "count"), _col("spend"),
+    _col("month", "count"), _col("cum_cm_per_customer"), _col("cohorts", "count"), _col("spend"),
     _col("new_customers", "count"), _col("cac"), _col("ltv"), _col("ltv_months", "count", _M),
     _col("ltv_cac", "num", digits=1), _col("payback_months", "num", _M, 0), _col("base"), _col("scenario"),
     _col("change"), _col("category", "text", value_keys=PLACEHOLDERS), _col("elasticity", "num", digits=2),
@@ -212,9 +212,14 @@ def _by_dim(res: ProfitResult, dim: str) -> Section:
     table = res.by_dim[dim]
     summ = profit.dimension_summary(table, dim)
     take: Text | None = None
+    names = dict(zip(table[dim].astype(str), table["name"], strict=True)) if "name" in table else {}
+
+    def named(key: str) -> Value:  # a campaign by its name
+        return names[key] if isinstance(names.get(key), str) and names[key] else _member(dim, key)
+
     if summ is not None:
-        take = Text("profit.take.by_dim", {"top": _member(dim, summ.top), "share": Num(summ.top_share, "pct"),
-                                           "margin": Num(summ.top_margin, "pct"), "worst": _member(dim, summ.worst),
+        take = Text("profit.take.by_dim", {"top": named(summ.top), "share": Num(summ.top_share, "pct"),
+                                           "margin": Num(summ.top_margin, "pct"), "worst": named(summ.worst),
                                            "wm": Num(summ.worst_margin, "pct")})
         if summ.basis in ("assumption", "mixed"):
             take = Text("profit.take.two", {"first": take, "second": Text(
