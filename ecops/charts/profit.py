@@ -10,7 +10,15 @@ import plotly.graph_objects as go
 
 from ecops import format as fmt
 from ecops import i18n
-from ecops.profit import PLACEHOLDERS, SEGMENTS, SUBTOTALS, ProfitResult, ScenarioResult, table_basis
+from ecops.profit import (
+    CAMPAIGN_PLACEHOLDERS,
+    PLACEHOLDERS,
+    SEGMENTS,
+    SUBTOTALS,
+    ProfitResult,
+    ScenarioResult,
+    table_basis,
+)
 
 __all__ = ["FIGURES", "basis_mark", "dimension_figure", "label", "lever_label", "ltv_cac_figure",
            "ltv_figure", "revenue_models_figure", "scenario_figure", "step_label", "tornado_figure",
@@ -28,9 +36,8 @@ def label(dim: str, value: str, lang: str = "zh") -> str:
     """Display name of a member of a profit dimension: RFM segment names and placeholders translated."""
     if dim == "segment" and value in SEGMENTS:
         return i18n.t(f"portrait.seg.{value}", lang)
-    if value in PLACEHOLDERS:
-        return i18n.t(PLACEHOLDERS[value], lang)
-    return value
+    keys = CAMPAIGN_PLACEHOLDERS if dim == "promotion" else PLACEHOLDERS
+    return i18n.t(keys[value], lang) if value in keys else value
 
 
 def basis_mark(basis: str, lang: str = "zh") -> str:

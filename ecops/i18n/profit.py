@@ -129,6 +129,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # placeholders shown in tables and charts
     "profit.placeholder.none": {"en": "(not recorded)", "zh": "（未记录）"},
     "profit.placeholder.all": {"en": "(all channels)", "zh": "（全部渠道）"},
+    "profit.placeholder.no_campaign": {"en": "(no campaign)", "zh": "（无活动）"},
     "profit.placeholder.everyone": {"en": "all customers", "zh": "全部客户"},
     # waterfall notes
     "profit.note.no_discount": {"en": "no discount column: taken as 0", "zh": "无优惠字段：按 0 计"},

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ecops.profit.aggregates import (
     ALL,
+    CAMPAIGN_PLACEHOLDERS,
     DIMENSIONS,
     EVERYONE,
     NONE,
@@ -51,7 +52,7 @@ from ecops.profit.scenarios import (
 )
 
 __all__ = [
-    "ALL", "DIMENSIONS", "EVERYONE", "MEASURE_BY_DEFAULT_MAX_ORDERS", "NONE", "PLACEHOLDERS", "REPORT_SECTION", "SEGMENTS", "STEPS",
+    "ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "MEASURE_BY_DEFAULT_MAX_ORDERS", "NONE", "PLACEHOLDERS", "REPORT_SECTION", "SEGMENTS", "STEPS",
     "SUBTOTALS", "TORNADO_LEVERS", "Assumptions", "BreakEven", "DimensionSummary", "LtvCurveSummary", "ProfitBase",
     "ProfitResult", "Scenario", "ScenarioResult", "assemble", "assumptions_dict", "base_aggregates",
     "best_ltv_channel", "break_even", "compute_page", "dimension_summary", "loss_makers", "ltv_curve_summary",

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from ecops import cache, dialect, portrait
 from ecops.dataset import Dataset, Filters
 
-__all__ = ["ALL", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
+__all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
 
 DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition")
 #: Customer segments: the user-portrait page's ten RFM segments (best first).
@@ -44,6 +44,8 @@ EVERYONE = "all"
 #: Placeholder members of the profit tables → the i18n keys renderers translate them with.
 PLACEHOLDERS: dict[str, str] = {NONE: "profit.placeholder.none", ALL: "profit.placeholder.all",
                                 EVERYONE: "profit.placeholder.everyone"}
+#: The same for the promotion breakdown, where an order without a value is one bought without a campaign.
+CAMPAIGN_PLACEHOLDERS: dict[str, str] = {**PLACEHOLDERS, NONE: "profit.placeholder.no_campaign"}
 
 
 @dataclass(frozen=True)

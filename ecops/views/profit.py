@@ -17,7 +17,7 @@ import pandas as pd
 
 from ecops import profit
 from ecops.dataset import Dataset, Filters
-from ecops.profit import PLACEHOLDERS, Assumptions, ProfitResult, Scenario
+from ecops.profit import CAMPAIGN_PLACEHOLDERS, PLACEHOLDERS, Assumptions, ProfitResult, Scenario
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Value, View
 from ecops.views.sections import guarded
 
@@ -67,7 +67,8 @@ def _member(dim: str, value: object) -> Value:
     v = str(value)
     if dim == "segment" and v in profit.SEGMENTS:
         return Text(f"portrait.seg.{v}")
-    return Text(PLACEHOLDERS[v]) if v in PLACEHOLDERS else v
+    keys = CAMPAIGN_PLACEHOLDERS if dim == "promotion" else PLACEHOLDERS
+    return Text(keys[v]) if v in keys else v
 
 
 def _basis_code(basis: str) -> str:
@@ -226,7 +227,7 @@ def _by_dim(res: ProfitResult, dim: str) -> Section:
                 f"profit.by_dim.basis.{summ.basis}", {"ratio": Num(res.assumptions.cost_ratio, "pct", 0)})})
     frame = table.assign(basis=[_basis_code(b) for b in table["basis"]])
     key = Column(dim, f"profit.dim_col.{dim}", "text", codes="portrait.seg" if dim == "segment" else None,
-                 value_keys=PLACEHOLDERS)
+                 value_keys=CAMPAIGN_PLACEHOLDERS if dim == "promotion" else PLACEHOLDERS)
     cols = ("name", "orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue", "cogs",
             "logistics_net", "fees", "cm", "margin", "cm_share", "campaign_cost", "cm_after_campaign", "basis")
     shown = [c for c in cols if c in frame.columns and frame[c].notna().any()]  # customers: only where counted
