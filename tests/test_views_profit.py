@@ -260,3 +260,14 @@ def test_breakdown_chart_with_many_members_shows_the_rest_as_one_bar():
     assert len(bars.data[0].x) == 21 and bars.data[0].x[-1] == "20 others"
     assert sum(bars.data[0].y) == pytest.approx(cm.sum()) and bars.data[0].y[-1] == pytest.approx(cm[20:].sum())
     assert bars.layout.xaxis.type == "category"
+
+
+def test_a_failing_pricing_model_leaves_the_scenario_on_the_entered_elasticity(sample_ds, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("no fit")
+
+    monkeypatch.setattr(profit, "measured_elasticities", broken)
+    v = vp.build(sample_ds, measured=True)
+    captions = [c.key for c in v.section("scenario").captions]
+    assert captions == ["profit.scenario.none_measured", "profit.scenario.measured_failed"]
+    assert v.section("scenario").error is None and v.section("waterfall").error is None

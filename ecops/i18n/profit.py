@@ -213,6 +213,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "zh": "{n} 个品类使用实测弹性，其余使用 {e}。"},
     "profit.scenario.none_measured": {"en": "No measured elasticities available: every category uses {e} (assumption).",
                                       "zh": "暂无实测弹性：所有品类使用 {e}（假设）。"},
+    "profit.scenario.measured_failed": {
+        "en": "The pricing model could not measure elasticities on this data ({error}): the entered value is used.",
+        "zh": "价格模型无法在此数据上测算弹性（{error}）：使用输入的弹性值。"},
     "profit.scenario.current": {"en": "Current", "zh": "现状"},
     "profit.scenario.new": {"en": "Scenario", "zh": "情景"},
     "profit.tornado.low": {"en": "Lever down", "zh": "调低"},

@@ -11,6 +11,7 @@ assumptions in use, a basis column in every table and the waterfall's notes.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,7 @@ TABS: dict[str, tuple[str, ...]] = {
 PERCENT_ASSUMPTIONS: tuple[str, ...] = ("cost_ratio", "platform_fee_rate", "payment_fee_rate", "refund_rate",
                                         "marketing_ratio", "commission_rate", "ad_rate", "membership_take_up")
 _MARKED = ("assumption", "mixed", "estimated", "allocated", "missing")
+_log = logging.getLogger(__name__)
 
 
 def _col(name: str, fmt: str = "money_exact", unit: str | None = None, digits: int | None = None,
@@ -98,14 +100,23 @@ def build(ds: Dataset, filters: Filters | None = None, dim: str | None = None,
         return View("profit", (Section("need_lines", takeaway=Text("profit.need_lines"), tone="missing"),), {})
     res = profit.result(ds, filters, assumptions or Assumptions())
     use = profit.measure_elasticities_by_default(ds) if measured is None else measured
-    elasticities = profit.measured_elasticities(ds, filters) if use and res.totals["orders"] else {}
+    elasticities: dict[str, float] = {}
+    failed = None
+    if use and res.totals["orders"]:
+        try:
+            elasticities = profit.measured_elasticities(ds, filters)
+        except Exception as exc:  # noqa: BLE001 - the pricing model failing must not take the P&L down
+            _log.exception("profit: measured elasticities failed")
+            failed = type(exc).__name__
     return view_of(res, dim=dim, scenario=scenario or Scenario(), elasticity=elasticity, elasticities=elasticities,
-                   measured=use)
+                   measured=use, elasticities_error=failed)
 
 
 def view_of(res: ProfitResult, dim: str | None = None, scenario: Scenario | None = None, elasticity: float = -1.2,
-            elasticities: dict[str, float] | None = None, measured: bool = False) -> View:
-    """The view of a profit result (see :func:`build` for the parameters)."""
+            elasticities: dict[str, float] | None = None, measured: bool = False,
+            elasticities_error: str | None = None) -> View:
+    """The view of a profit result (see :func:`build` for the parameters; ``elasticities_error``: the class of
+    the exception when measuring elasticities failed, said under the scenario)."""
     dims = tuple(res.by_dim)
     dim = dim if dim in dims else ("category" if "category" in dims else (dims[0] if dims else None))
     params = {"dim": dim, "dims": dims, "measured": measured}
@@ -125,10 +136,11 @@ def view_of(res: ProfitResult, dim: str | None = None, scenario: Scenario | None
     s.append(guarded("unit", Text("profit.h.unit"), lambda: _unit(res)))
     s.append(guarded("ltv", Text("profit.h.ltv"), lambda: _ltv(res)))
     s.append(guarded("ltv_cac", Text("profit.h.ltv_cac"), lambda: _ltv_cac(res)))
-    sim = profit.simulate(res, sc, el, elasticity)
-    s.append(guarded("scenario", Text("profit.h.scenario"), lambda: _scenario(sim, el, elasticity)))
+    s.append(guarded("scenario", Text("profit.h.scenario"), lambda: _scenario(
+        profit.simulate(res, sc, el, elasticity), el, elasticity, elasticities_error)))
     s.append(guarded("tornado", Text("profit.h.tornado"), lambda: _tornado(profit.tornado(res, sc, el, elasticity))))
-    s.append(guarded("break_even", Text("profit.h.break_even"), lambda: _break_even(res, sim)))
+    s.append(guarded("break_even", Text("profit.h.break_even"), lambda: _break_even(
+        res, profit.simulate(res, sc, el, elasticity))))
     s.append(guarded("models", Text("profit.h.models"), lambda: _models(res)))
     s.append(Section("method", notes=(Text("profit.method", {"months": res.ltv_months}),)))
     return View("profit", tuple(s), params)
@@ -278,7 +290,8 @@ def _ltv_cac(res: ProfitResult) -> Section:
                    tables=(table,))
 
 
-def _scenario(sim: profit.ScenarioResult, elasticities: dict[str, float], elasticity: float) -> Section:
+def _scenario(sim: profit.ScenarioResult, elasticities: dict[str, float], elasticity: float,
+              error: str | None = None) -> Section:
     change = sim.contribution_margin - sim.base_contribution_margin
     base = sim.base_contribution_margin
     take = Text("profit.take.scenario", {"change": Num(change, "money"), "cm": Num(sim.contribution_margin, "money"),
@@ -286,9 +299,10 @@ def _scenario(sim: profit.ScenarioResult, elasticities: dict[str, float], elasti
     e = Num(elasticity, "num", 1)
     caption = Text("profit.scenario.measured_n", {"n": len(elasticities), "e": e}) if elasticities else \
         Text("profit.scenario.none_measured", {"e": e})
+    captions = (caption,) if error is None else (caption, Text("profit.scenario.measured_failed", {"error": error}))
     by_cat = sim.by_category.assign(
         elasticity_basis=["data" if src == "measured" else "assumption" for src in sim.by_category["elasticity_source"]])
-    return Section("scenario", Text("profit.h.scenario"), take, captions=(caption,),
+    return Section("scenario", Text("profit.h.scenario"), take, captions=captions,
                    figure=Figure("profit.scenario", {"sim": sim}),
                    tables=(_table("scenario_pnl", sim.waterfall, ("step", "base", "scenario", "change")),
                            _table("scenario_by_category", by_cat, ("category", "elasticity", "elasticity_basis",
