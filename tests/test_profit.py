@@ -78,7 +78,7 @@ def test_waterfall_steps_match_hand_computation(res, hand):
 
 
 def test_dimension_tables_add_up_to_the_total(res):
-    for dim in ("category", "channel", "region", "segment", "promotion", "month", "acquisition"):
+    for dim in ("category", "channel", "region", "segment", "promotion", "month", "acquisition", "product"):
         table = res.by_dim[dim]
         assert table["gmv"].sum() == pytest.approx(res.totals["gmv"], abs=0.05), dim
         assert table["cm"].sum() == pytest.approx(res.cm_before_marketing, abs=0.05), dim
@@ -104,6 +104,13 @@ def test_category_allocation_matches_pandas(res, sample):
         "refund_amount"].sum()
     got_ref = res.by_dim["category"].set_index("category")["refunds"]
     np.testing.assert_allclose(got_ref.reindex(by_cat.index).to_numpy(), by_cat.to_numpy(), rtol=1e-9)
+    # The same per product (SKU): allocated discounts, and refunds of the returned product itself.
+    by_sku = res.by_dim["product"].set_index("product")
+    expected = li.groupby("product_id")["discount"].sum()
+    np.testing.assert_allclose(by_sku["discount"].reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=1e-9)
+    refunds = ret.groupby("product_id")["refund_amount"].sum()
+    np.testing.assert_allclose(by_sku["refunds"].reindex(refunds.index).to_numpy(), refunds.to_numpy(), rtol=1e-9)
+    assert by_sku["orders"].to_dict() == li.groupby("product_id")["order_id"].nunique().astype(float).to_dict()
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(regions=("广东", "浙江")), Filters(categories=("服饰",)),

@@ -169,6 +169,11 @@ def test_superstore_profit_page_uses_the_profit_column():
     assert len(lost) and len(actions) == 1
     assert actions[0].impact.value == pytest.approx(lost.sum(), rel=1e-6)
     assert set(actions[0].text.values["names"].items) == set(lost.index)
+    # and per SKU: hundreds of products lose money once refunds, logistics and fees are counted
+    by_sku = (line_profit - (a.refund_rate + FEES) * sales - a.logistics_per_order * share).groupby(raw["Product ID"]).sum()
+    (skus,) = [x for x in v.section("losses").actions if x.text.values["dim"].key == "profit.dim.product"]
+    assert skus.text.values["n"].value == (by_sku < 0).sum() > 100
+    assert skus.impact.value == pytest.approx(-by_sku[by_sku < 0].sum(), rel=1e-6)
     assert profit.report_section(ds)["sources"]["cogs"] == "line_profit"
 
 
@@ -225,6 +230,7 @@ def test_olist_logistics_is_its_freight_column():
 
 def test_every_key_the_view_asks_for_exists(pview, sample_ds, minimal_ds, flat_ds):
     views = (pview, vp.build(minimal_ds), vp.build(flat_ds, dim="segment"), vp.build(sample_ds, dim="promotion"),
+             vp.build(sample_ds, dim="product"),
              vp.view_of(profit.compute_page(_shop())), vp.view_of(profit.compute_page(_shop(False, line_profit=True))))
     for v in views:
         unknown = sorted(k for k in keys(v) if k not in i18n.catalog())

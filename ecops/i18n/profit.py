@@ -83,6 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.dim.promotion": {"en": "promotion", "zh": "促销活动"},
     "profit.dim.month": {"en": "month", "zh": "月份"},
     "profit.dim.acquisition": {"en": "acquisition channel", "zh": "获客渠道"},
+    "profit.dim.product": {"en": "SKU", "zh": "商品"},
     # takeaways
     "profit.take.waterfall": {
         "en": "Of {gmv} GMV, {cm} ({rate}) remains as contribution margin; the largest cost after COGS is "
@@ -269,9 +270,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # loss-makers and their costed actions
     "profit.h.losses": {"en": "What loses money", "zh": "亏损项目"},
     "profit.losses.none": {
-        "en": "No category, channel, region or campaign loses money: each one's contribution (campaigns: after "
-              "their own cost) is positive.",
-        "zh": "没有亏损的品类、渠道、地区或促销活动：每一项的贡献利润（活动为扣除活动成本后）均为正。"},
+        "en": "No SKU, category, channel, region or campaign loses money: each one's contribution (campaigns: "
+              "after their own cost) is positive.",
+        "zh": "没有亏损的商品、品类、渠道、地区或促销活动：每一项的贡献利润（活动为扣除活动成本后）均为正。"},
     "profit.take.losses": {
         "en": "{n} items lose money; the largest loss is {top} ({dim}): {loss}.",
         "zh": "共有 {n} 项亏损；亏损最大的是{top}（{dim}）：{loss}。"},
@@ -352,6 +353,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.dim_col.promotion": {"en": "Campaign", "zh": "促销活动"},
     "profit.dim_col.month": {"en": "Month", "zh": "月份"},
     "profit.dim_col.acquisition": {"en": "Acquisition channel", "zh": "获客渠道"},
+    "profit.dim_col.product": {"en": "SKU", "zh": "商品"},
     "profit.lever_name.price": {"en": "Price", "zh": "价格"},
     "profit.lever_name.discount_pp": {"en": "Discount depth (pp)", "zh": "折扣深度（百分点）"},
     "profit.lever_name.freight": {"en": "Freight cost", "zh": "物流成本"},

@@ -1,8 +1,8 @@
 """The profit page's SQL: one statement for the P&L by every dimension, plus small side queries.
 
 Everything is aggregated in one statement over order lines with ``GROUPING SETS`` (total, category,
-channel, region, customer, promotion, month, acquisition channel, acquisition cohort × months since
-first order); the per-customer sums are then added up per customer segment — the user-portrait
+product, channel, region, customer, promotion, month, acquisition channel, acquisition cohort × months
+since first order); the per-customer sums are then added up per customer segment — the user-portrait
 page's RFM segments (:func:`rfm_segments`), so a customer is in the same segment on both pages.
 Order-level amounts (discounts, shipping fees, logistics cost, refunds without a product) are
 allocated to lines in proportion to the line's share of the order's goods value; refunds with a
@@ -34,7 +34,8 @@ from ecops.dataset import Dataset, Filters
 
 __all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
 
-DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition")
+DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition",
+                                "product")
 #: Customer segments: the user-portrait page's ten RFM segments (best first).
 SEGMENTS: tuple[str, ...] = portrait.SEGMENTS
 NONE = "(none)"
@@ -101,7 +102,7 @@ def _s(col: Any) -> Any:
 
 
 def _lines(ds: Dataset, f: Filters, flags: dict[str, Any]) -> tuple[Any, Any]:
-    """The filtered order lines as a CTE (order_id, category, gmv, units, cost_known, amount_no_cost,
+    """The filtered order lines as a CTE (order_id, category, product, gmv, units, cost_known, amount_no_cost,
     seller_gmv, line_disc) and the category column (None without products.category); sets the line flags."""
     o_cols = set(ds.columns("orders"))
     oi_cols = set(ds.columns("order_items"))
@@ -143,7 +144,7 @@ def _lines(ds: Dataset, f: Filters, flags: dict[str, Any]) -> tuple[Any, Any]:
     # fast as storing the 1.5M-row CTE first at a million orders, and ~0.1 GB less peak memory;
     # PostgreSQL keeps them materialised (its default for a CTE read twice).
     oc = sa.select(
-        oi.c.order_id, cat.label("category"), amount.label("gmv"),
+        oi.c.order_id, cat.label("category"), _s(oi.c.product_id).label("product"), amount.label("gmv"),
         oi.c.quantity.label("units"), cost_known.label("cost_known"), no_cost.label("amount_no_cost"),
         seller.label("seller_gmv"), line_disc.label("line_disc"),
     ).select_from(line_from).where(*line_cond).cte("lm")
@@ -193,7 +194,7 @@ def _logistics(ds: Dataset, fo: Any, join: Any, flags: dict[str, Any]) -> tuple[
 
 
 def _refunds(ds: Dataset, f: Filters, fo: Any, join: Any, order_total: Any, flags: dict[str, Any]
-             ) -> tuple[Any, Any, Any, sa.Select | None]:
+             ) -> tuple[Any, Any, Any, tuple[sa.Select, sa.Select] | None]:
     """Each order's refunds joined in: with a product (per order, and per category as a side query) and
     without (allocated by line share later). Measured amounts first: the returns table's, else the orders'
     own ``refund_amount``; returned lines without amounts count in full (estimated)."""
@@ -206,7 +207,7 @@ def _refunds(ds: Dataset, f: Filters, fo: Any, join: Any, order_total: Any, flag
         else ("orders" if order_refunds else None)
     refund_prod_o: Any = sa.literal_column("0.0", sa.Float)
     refund_noprod_o: Any = sa.literal_column("0.0", sa.Float)
-    rt_cat: sa.Select | None = None
+    rt_cat: tuple[sa.Select, sa.Select] | None = None
     if flags["refund_source"] == "orders":
         refund_noprod_o = _zero(fo.c.refund_amount)  # allocated over the order's lines by their share
     if flags["returns"]:
@@ -244,9 +245,10 @@ def _refunds(ds: Dataset, f: Filters, fo: Any, join: Any, order_total: Any, flag
             refund_noprod_o = sa.case((rto.c.noprod_n > 0, sa.cast(order_total, sa.Float)), else_=0.0)
         if has_prod:
             rcat = _s(prod_cat) if prod_cat is not None else sa.literal_column(f"'{NONE}'", sa.String)
-            rt_cat = sa.select(rcat.label("category"), sa.func.sum(amt).label("refund")) \
-                .select_from(rj.join(fo, fo.c.order_id == rt.c.order_id)) \
-                .where(is_prod, in_filter).group_by(rcat)
+            # per category and per product (the returned product's), added to the allocated part in _finish
+            rt_cat = tuple(sa.select(key.label("key"), sa.func.sum(amt).label("refund"))
+                           .select_from(rj.join(fo, fo.c.order_id == rt.c.order_id))
+                           .where(is_prod, in_filter).group_by(key) for key in (rcat, _s(rt.c.product_id)))
     return join, refund_prod_o, refund_noprod_o, rt_cat
 
 
@@ -256,8 +258,8 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
 
     Shape of the main statement: the filtered order lines [``lm``, materialised] are summed per order
     and joined to order-level amounts, segments and cohorts [``facts``, one row per order]; the result
-    is ``GROUPING SETS`` over the order-level dimensions of ``facts`` UNION ALL a per-category aggregate
-    of ``lm`` with the order-level amounts allocated by each line's share of the order's goods value.
+    is ``GROUPING SETS`` over the order-level dimensions of ``facts`` UNION ALL a per-category and per-product
+    aggregate of ``lm`` with the order-level amounts allocated by each line's share of the order's goods value.
     """
     f = filters or Filters()
     start, end = _period(ds, f)
@@ -364,26 +366,31 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     sets = [sa.tuple_()] + [sa.tuple_(c) for c in dim_cols]
     sets.append(sa.tuple_(facts.c.d_acquisition, facts.c.d_cohort_month, facts.c.d_month_index))
     by_order = sa.select(
-        null_s.label("d_category"), *dim_cols, facts.c.d_cohort_month, facts.c.d_month_index,
+        null_s.label("d_category"), null_s.label("d_product"), *dim_cols, facts.c.d_cohort_month,
+        facts.c.d_month_index,
         *measures(facts, facts.c.share, facts.c.refund_prod_o + facts.c.refund_noprod_o * facts.c.share,
                   sa.func.count()),
     ).group_by(sa.func.grouping_sets(*sets))
-    cat_share = sa.func.coalesce(oc.c.gmv / sa.func.nullif(facts.c.order_total, 0), 0.0)
-    by_cat = sa.select(
-        oc.c.category.label("d_category"), *(sa.null().label(f"d_{k}") for k in dims),
-        sa.null().label("d_cohort_month"), sa.null().label("d_month_index"),
-        *measures(oc, cat_share, facts.c.refund_noprod_o * cat_share, sa.func.count(sa.distinct(oc.c.order_id))),
-    ).select_from(oc.join(facts, facts.c.order_id == oc.c.order_id)).group_by(oc.c.category)
+    # Per category and per product (SKU): the lines with the order-level amounts allocated by their share.
+    line_share = sa.func.coalesce(oc.c.gmv / sa.func.nullif(facts.c.order_total, 0), 0.0)
+    line_sets = ([sa.tuple_(oc.c.category)] if category is not None else []) + [sa.tuple_(oc.c.product)]
+    by_line = sa.select(
+        (oc.c.category if category is not None else null_s).label("d_category"), oc.c.product.label("d_product"),
+        *(sa.null().label(f"d_{k}") for k in dims), sa.null().label("d_cohort_month"),
+        sa.null().label("d_month_index"),
+        *measures(oc, line_share, facts.c.refund_noprod_o * line_share, sa.func.count(sa.distinct(oc.c.order_id))),
+    ).select_from(oc.join(facts, facts.c.order_id == oc.c.order_id)).group_by(sa.func.grouping_sets(*line_sets))
     # The main statement runs in a worker thread while the small side queries below run here.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
     try:
-        main = pool.submit(ds.query, sa.union_all(by_order, by_cat) if category is not None else by_order)
+        main = pool.submit(ds.query, sa.union_all(by_order, by_line))
         return _finish(ds, f, main, rt_cat, dims, flags, (start, end), cs, cf, ca, unfiltered)
     finally:
         pool.shutdown(wait=True)
 
 
-def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dims: Mapping[str, Any],
+def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.Select] | None,
+            dims: Mapping[str, Any],
             flags: dict[str, Any], period: tuple[dt.date, dt.date], cs: Any, cf: Any, ca: Any,
             unfiltered: bool) -> ProfitBase:
     """Side queries (marketing, campaigns, per-customer counts), then the main result labelled and completed."""
@@ -441,18 +448,18 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: sa.Select | None, dim
     craw = ds.query(sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
                               sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired"))
                     .select_from(src).group_by(sa.func.grouping_sets(*csets)))
-    extra = ds.query(rt_cat).set_index("category")["refund"].astype(float) if rt_cat is not None else None
+    extra = [ds.query(q).set_index("key")["refund"].astype(float) for q in rt_cat] if rt_cat is not None else None
     segment_ids, segment_codes = _segment_codes(ds, f)
     raw = main.result()
     # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
     # only the small grouping sets get labelled row by row.
     per_customer = raw["d_customer"].notna().to_numpy()
-    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", *dims)), raw[per_customer],
+    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw[per_customer],
                              segment_ids, segment_codes)
-    if extra is not None and (groups["dim"] == "category").any():
-        # Product-level refunds per category (by the returned product's category), added to the allocation.
-        m = groups["dim"] == "category"
-        groups.loc[m, "refund"] += groups.loc[m, "key"].map(extra).fillna(0.0).to_numpy()
+    for dim, sums in zip(("category", "product"), extra, strict=True) if extra is not None else ():
+        # Product-level refunds per category (the returned product's) and per product, added to the allocation.
+        m = groups["dim"] == dim
+        groups.loc[m, "refund"] += groups.loc[m, "key"].map(sums).fillna(0.0).to_numpy()
     craw["customers"] = pd.to_numeric(craw["customers"]).fillna(0).astype(float)
     has = craw[["d_acquisition", "d_member_level", "d_cohort_month"]].notna()
     if not flags["acquisition"]:

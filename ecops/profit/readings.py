@@ -101,13 +101,13 @@ def _opt(x: Any) -> float | None:
 
 
 #: Dimensions whose loss-making members are worth acting on (a month or a segment cannot be dropped).
-LOSS_DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "promotion")
+LOSS_DIMENSIONS: tuple[str, ...] = ("product", "category", "channel", "region", "promotion")
 
 
 def loss_makers(result: ProfitResult, dims: tuple[str, ...] = LOSS_DIMENSIONS) -> pd.DataFrame:
     """Members whose contribution is negative: what fixing or dropping each would recover.
 
-    A category, channel or region loses money when its contribution before marketing is below zero; a
+    A product (SKU), category, channel or region loses money when its contribution before marketing is below zero; a
     campaign when its orders' contribution minus the campaign's own cost is (orders without a campaign,
     :data:`~ecops.profit.aggregates.NONE`, are not a campaign). Returns dim, key, name (campaigns),
     orders, gmv, cm, campaign_cost, loss (the money recovered, positive), basis (of the row's contribution, see
