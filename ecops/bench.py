@@ -15,7 +15,7 @@ its page file in ``pages/`` does, and is reported as its own row (``page`` or ``
   link opened straight onto that view — plus the pickling ``st.cache_data`` does when it stores them
   and the page's uncached work;
 - ``warm_s``: a rerun with every call a cache hit: unpickling the results plus the page's own
-  uncached work on each rerun (e.g. the profit page's P&L assembly and scenario);
+  uncached work on each rerun (e.g. the profit page's question whether to measure elasticities);
 - ``rss_mb``: the process's peak RSS so far; ``screen_peak_rss_mb``: the peak during this screen
   alone (Linux, where the peak can be reset; otherwise absent);
 - ``statements``: on a connected database (``python -m ecops bench --url URL``, see :func:`run_url`),
@@ -185,25 +185,10 @@ def _warehouse_extra(ds: Dataset, f: Filters) -> list[Any]:
     return [base, warehouse.compute_page(ds, f, forecast_keys=extra, **WAREHOUSE_PARAMS)]
 
 
-def _profit(measured: bool) -> Callable[[Dataset, Filters], list[Any]]:
-    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/profit.py
-        profit = _mod("profit")
-        out = [profit.base_aggregates(ds, f)]
-        if measured:  # the scenario tab's "use measured elasticities" switch
-            out.append(profit.measured_elasticities(ds, f))
-        return out
-    return calls
-
-
 def _profit_rerun(ds: Dataset, results: list[Any]) -> Any:
-    # Uncached on every rerun: the P&L under the entered assumptions, the default scenario, its tornado,
-    # and the question whether to measure elasticities by default.
-    profit = _mod("profit")
-    res = profit.assemble(results[0], profit.Assumptions())
-    measured = results[1] if len(results) > 1 else {}
-    profit.measure_elasticities_by_default(ds)
-    sc = profit.Scenario(0.0, 0.0, 0.0, 0.0, 0.0)
-    return profit.simulate(res, sc, measured, -1.2), profit.tornado(res, sc, measured, -1.2)
+    # Uncached on every rerun of pages/profit.py: whether to measure elasticities by default (a row count);
+    # the P&L, scenario and tornado are inside the cached view.
+    return _mod("profit").measure_elasticities_by_default(ds)
 
 
 SCREENS: tuple[Screen, ...] = (
@@ -229,8 +214,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("logistics", "", _single("logistics")),
     Screen("satisfaction", "", _view("satisfaction", max_model_rows=30_000, repeat_window_days=90, low_score_max=2,
                                      top_words=25)),
-    Screen("profit", "", _profit(False), _profit_rerun),
-    Screen("profit", "measured_elasticities", _profit(True), _profit_rerun),
+    Screen("profit", "", _view("profit", measured=False), _profit_rerun),
+    Screen("profit", "measured_elasticities", _view("profit", measured=True), _profit_rerun),
 )
 
 

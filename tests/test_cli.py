@@ -116,8 +116,9 @@ def test_bench_screens_make_the_pages_calls(sample_ds, monkeypatch):
     row = bench.time_screen(screens["portrait:clusters"], sample_ds)
     assert "error" not in row and len(calls) == 2, row
     reruns = []
-    real_assemble = profit.assemble
-    monkeypatch.setattr(profit, "assemble", lambda *a, **k: reruns.append(1) or real_assemble(*a, **k))
+    real_default = profit.measure_elasticities_by_default
+    monkeypatch.setattr(profit, "measure_elasticities_by_default",
+                        lambda *a, **k: reruns.append(1) or real_default(*a, **k))
     row = bench.time_screen(screens["profit:measured_elasticities"], sample_ds, warm_repeats=2)
     assert "error" not in row and len(reruns) == 3  # cold, then each warm rerun
 

@@ -108,8 +108,10 @@ def test_placeholder_labels_translate_when_shown():
     table = Table("sc", sc, (Column("carrier", "logistics.col.carrier", value_keys=logistics.PLACEHOLDERS),))
     assert list(words.labelled(table, "zh").iloc[:, 0]) == ["顺丰", "（未记录）"]
     assert logistics_charts.label(logistics.UNKNOWN, "en") == "(not recorded)"
-    assert profit.label("region", profit.NONE, "zh") == "（未记录）"
-    assert profit.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
+    from ecops.charts import profit as profit_charts
+
+    assert profit_charts.label("region", profit.NONE, "zh") == "（未记录）"
+    assert profit_charts.label("acquisition", profit.ALL, "zh") == "（全部渠道）"
     from ecops.render.words import value_text
     from ecops.views.segments import segment_value
 

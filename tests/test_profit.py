@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecops import cache
+from ecops import cache, pricing
 from ecops import profit as P
+from ecops.charts import profit as charts
 from ecops.dataset import Filters
+from ecops.profit import scenarios
 
 FEES = 0.05 + 0.006  # default platform + payment fee rates
 
@@ -76,7 +78,7 @@ def test_waterfall_steps_match_hand_computation(res, hand):
 
 
 def test_dimension_tables_add_up_to_the_total(res):
-    for dim in ("category", "channel", "region", "segment", "promotion", "month", "acquisition"):
+    for dim in ("category", "channel", "region", "segment", "promotion", "month", "acquisition", "product"):
         table = res.by_dim[dim]
         assert table["gmv"].sum() == pytest.approx(res.totals["gmv"], abs=0.05), dim
         assert table["cm"].sum() == pytest.approx(res.cm_before_marketing, abs=0.05), dim
@@ -102,6 +104,13 @@ def test_category_allocation_matches_pandas(res, sample):
         "refund_amount"].sum()
     got_ref = res.by_dim["category"].set_index("category")["refunds"]
     np.testing.assert_allclose(got_ref.reindex(by_cat.index).to_numpy(), by_cat.to_numpy(), rtol=1e-9)
+    # The same per product (SKU): allocated discounts, and refunds of the returned product itself.
+    by_sku = res.by_dim["product"].set_index("product")
+    expected = li.groupby("product_id")["discount"].sum()
+    np.testing.assert_allclose(by_sku["discount"].reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=1e-9)
+    refunds = ret.groupby("product_id")["refund_amount"].sum()
+    np.testing.assert_allclose(by_sku["refunds"].reindex(refunds.index).to_numpy(), refunds.to_numpy(), rtol=1e-9)
+    assert by_sku["orders"].to_dict() == li.groupby("product_id")["order_id"].nunique().astype(float).to_dict()
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(regions=("广东", "浙江")), Filters(categories=("服饰",)),
@@ -133,7 +142,7 @@ def test_segment_gmv_follows_each_customers_portrait_segment(res, sample, sample
     expected = per_customer.groupby(per_customer.index.map(seg)).sum()
     got = res.by_dim["segment"].set_index("segment")["gmv"]
     np.testing.assert_allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=1e-9)
-    assert P.label("segment", "cant_lose", "zh") == "重要挽留客户" and P.label("segment", "champions", "en") == \
+    assert charts.label("segment", "cant_lose", "zh") == "重要挽留客户" and charts.label("segment", "champions", "en") == \
         "Champions"
 
 
@@ -244,8 +253,14 @@ def test_measured_elasticities_are_used_per_category(res):
     assert by.loc["数码", "elasticity_source"] == "measured" and by.loc["食品", "elasticity_source"] == "assumed"
     assert by.loc["数码", "volume_factor"] == pytest.approx(1.1 ** -2.0)
     assert by.loc["食品", "volume_factor"] == pytest.approx(1.1 ** -1.0)
-    frame = pd.DataFrame({"category": ["数码", "食品"], "elasticity": [-2.1, np.nan]})
-    assert P._as_elasticity_map(frame) == {"数码": -2.1}
+
+
+def test_measured_elasticities_are_the_pricing_pages_usable_estimates(sample_ds):
+    """Typed call into the pricing page: only categories whose estimate passed its identification checks."""
+    cats = pricing.compute_page(sample_ds).elasticity.categories
+    usable = cats[cats["usable"].fillna(False).astype(bool) & (cats["status"] == "ok")]
+    got = P.measured_elasticities(sample_ds)
+    assert got and got == pytest.approx(dict(zip(usable["category"], usable["elasticity"].astype(float), strict=True)))
 
 
 def test_tornado_and_break_even(res):
@@ -265,7 +280,10 @@ def test_tornado_and_break_even(res):
 # --------------------------------------------------------------------------- report
 def test_report_section(sample_ds, res, minimal_ds):
     rep = P.report_section(sample_ds)
-    assert set(rep) == {"waterfall", "contribution_margin"}
+    assert set(rep) == {"waterfall", "contribution_margin", "sources"}
+    # the sample's returns table, unit costs and shipments
+    assert rep["sources"] == {"refunds": "returns", "cogs": "unit_cost", "logistics": "shipments"}
+    assert P.report_section(minimal_ds)["sources"] == {"refunds": "assumed", "cogs": "assumed", "logistics": "assumed"}
     json.dumps(rep, allow_nan=False)
     assert [s["step"] for s in rep["waterfall"]] == list(P.STEPS)
     assert rep["contribution_margin"] == res.contribution_margin
@@ -273,15 +291,9 @@ def test_report_section(sample_ds, res, minimal_ds):
     json.dumps(P.report_section(minimal_ds), allow_nan=False)
 
 
-def test_html_report_sections(sample_ds, res):
-    secs = P.html_sections(sample_ds, None, "en")
-    assert secs[0].takeaway.startswith(f"Of ¥{res.totals['gmv']:,.0f} GMV, ¥{res.contribution_margin:,.0f}")
-    assert [s for s in secs if "LTV" in s.heading] and secs[-1].notes
-
-
 def test_measured_elasticities_default_depends_on_size(sample_ds, monkeypatch):
     assert P.measure_elasticities_by_default(sample_ds)  # 50k orders: cheap enough to measure at once
-    monkeypatch.setattr(P, "MEASURE_BY_DEFAULT_MAX_ORDERS", 10_000)
+    monkeypatch.setattr(scenarios, "MEASURE_BY_DEFAULT_MAX_ORDERS", 10_000)
     assert not P.measure_elasticities_by_default(sample_ds)
 
 
@@ -296,8 +308,8 @@ def test_flat_file_margins_are_marked_as_the_assumed_cost_ratio(flat_ds):
     ue = res.unit_economics.set_index("metric")["basis"]
     assert ue["cogs"] == "assumption" and ue["aov"] == "data" and ue["cm_before_marketing"] == "mixed"
     assert res.basis("contribution_margin") == "mixed"
-    assert P.basis_mark(res.basis("contribution_margin"), "zh") == "（含假设）"
-    assert P.basis_mark("data", "en") == ""
+    assert charts.basis_mark(res.basis("contribution_margin"), "zh") == "（含假设）"
+    assert charts.basis_mark("data", "en") == ""
 
 
 def test_sample_margins_are_measured_except_for_the_fee_rates(res, sample_ds):
@@ -326,22 +338,6 @@ def test_partly_costed_categories_are_told_apart(sample):
     assert res.basis("cogs") == "mixed"
 
 
-def test_waterfall_notes_are_translated(flat_ds):
-    res = P.compute_page(flat_ds, cost_ratio=0.5, logistics_per_order=7.5)
-    assert "note" not in res.waterfall.columns  # raw results carry no language
-    zh = res.waterfall_table("zh", "¥").set_index("step")
-    en = res.waterfall_table("en", "$").set_index("step")
-    assert zh.loc["cogs", "note"] == "100% 的 GMV 按成本率 50% 计算"
-    assert en.loc["cogs", "note"] == "cost ratio 50% on 100% of GMV"
-    assert en.loc["logistics", "note"] == "$7.5 per order, net of shipping fees charged"
-    assert zh.loc["fees", "note"] == "平台 5.0% + 支付 0.60%（占实付金额）"
-    assert zh.loc["cogs", "basis"] == "假设" and en.loc["gmv", "basis"] == "measured"
-    assert zh.loc["cogs", "name"] == "商品成本"
-    models = res.revenue_models_table("zh").set_index("model")
-    assert models.loc["advertising", "note"] == "广告收入占 GMV 的 2.0%"
-    assert models.loc["advertising", "basis"] == "假设测算"
-
-
 def test_cm_rate_and_per_order(res, hand):
     assert res.cm_rate == pytest.approx(res.contribution_margin / (hand["gmv"] - hand["discounts"]
                                                                    - hand["refunds"]))
@@ -363,31 +359,16 @@ def test_ltv_curve_summary(res):
     assert 0 < s.first_month_share < 1
 
 
-def test_placeholders_are_translated_when_shown(sample):
-    from ecops.dataset import Dataset
-
-    t = sample.tables
-    orders = t["orders"].copy()
-    orders.loc[orders.index % 7 == 0, "channel"] = None
-    ds = Dataset.from_frames({"orders": orders, "order_items": t["order_items"]}, name="gaps")
-    res = P.compute_page(ds)
-    assert P.NONE in set(res.by_dim["channel"]["channel"])
-    zh = res.dimension_table("channel", "zh")
-    assert "（未记录）" in set(zh["name"]) and P.NONE not in set(zh["name"])
-    assert set(res.ltv_table("zh")["acquisition"]) == {"全部客户", "（全部渠道）"}
-    by_cat = P.simulate(res, P.Scenario()).category_table("en")
-    assert list(by_cat["category"]) == ["all customers"] and set(by_cat["elasticity_source"]) == {"assumed"}
-
-
 def test_segment_rows_same_whether_or_not_the_portrait_ran_first(sample_ds):
     """Cold (lean per-customer aggregate) and after the portrait (its memoised full one): same segment rows."""
     from ecops import portrait
 
     f = Filters(start=dt.date(2024, 7, 1))
     cache.clear()
-    cold = P.base_aggregates(sample_ds, f).groups
+    sql = P.base_aggregates.__wrapped__  # the SQL itself, not its memoised result
+    cold = sql(sample_ds, f).groups
     portrait.compute_page(sample_ds, f)
-    warm = P.base_aggregates(sample_ds, f).groups
+    warm = sql(sample_ds, f).groups
     pd.testing.assert_frame_equal(cold, warm, check_exact=False, rtol=1e-9)
     seg = cold[cold["dim"] == "segment"]
     assert "customer" not in set(cold["dim"]) and seg["customers"].sum() == cold.loc[

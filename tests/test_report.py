@@ -241,6 +241,31 @@ def test_portrait_report_without_customers_table(minimal_ds):
     assert 'class="figure"' in doc
 
 
+# --------------------------------------------------------------------------- profit (rendered from its view)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_profit_report_is_its_view(sample_ds, sample, raw, lang):
+    from ecops import format as fmt
+    from ecops import profit
+    from ecops.views import profit as profit_view
+
+    doc = report.html_document(sample_ds, None, lang, ["profit"])
+    secs = _sections(doc)
+    for k in ("waterfall", "losses", "unit", "ltv", "ltv_cac", "scenario", "tornado", "break_even", "models"):
+        assert i18n.t(f"profit.h.{k}", lang) in secs, k
+    v = profit_view.build(sample_ds)
+    _assert_view_in_report(v, secs, lang)
+    assert "html_sections" not in dir(profit)  # the report renders the view, nothing else
+    # independent: the waterfall's GMV row is the hand-computed GMV, to the cent
+    waterfall = _tables(secs[i18n.t("profit.h.waterfall", lang)])[0]
+    gmv_row = waterfall[waterfall[i18n.t("profit.col.step", lang)] == i18n.t("profit.step.gmv", lang)]
+    assert gmv_row[i18n.t("profit.col.amount", lang)].iloc[0] == fmt.money_exact(raw["gmv"], "CNY")
+    # the costed action: the campaigns whose orders' contribution did not cover their cost, from the loss table
+    losses = secs[i18n.t("profit.h.losses", lang)]
+    table = _tables(losses)[0]
+    lost = table[i18n.t("profit.col.loss", lang)].str.replace(r"[¥,]", "", regex=True).astype(float)
+    assert fmt.money(lost.sum(), "CNY", lang) in losses and 'class="actions"' in losses
+
+
 # --------------------------------------------------------------------------- segments (rendered from its view)
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_segments_report_is_its_view(sample_ds, sample, raw, lang):

@@ -1,12 +1,28 @@
-"""Figures of the profit-model page: results of :mod:`ecops.profit` in, plotly figures out."""
+"""Figures of the profit-model page: results of :mod:`ecops.profit` in, plotly figures out (in the reader's language)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops import i18n, profit
-from ecops.profit import SUBTOTALS, ProfitResult, ScenarioResult
+from ecops import format as fmt
+from ecops import i18n
+from ecops.profit import (
+    CAMPAIGN_PLACEHOLDERS,
+    PLACEHOLDERS,
+    SEGMENTS,
+    SUBTOTALS,
+    ProfitResult,
+    ScenarioResult,
+    table_basis,
+)
+
+__all__ = ["FIGURES", "basis_mark", "dimension_figure", "label", "lever_label", "ltv_cac_figure",
+           "ltv_figure", "revenue_models_figure", "scenario_figure", "step_label", "tornado_figure",
+           "waterfall_figure"]
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "height": 380}
 _ASSUMED = ("assumption", "mixed", "estimated", "allocated")
@@ -14,6 +30,21 @@ _ASSUMED = ("assumption", "mixed", "estimated", "allocated")
 
 def _t(key: str, lang: str, **fmt) -> str:
     return i18n.t(f"profit.{key}", lang, **fmt)
+
+
+def label(dim: str, value: str, lang: str = "zh") -> str:
+    """Display name of a member of a profit dimension: RFM segment names and placeholders translated."""
+    if dim == "segment" and value in SEGMENTS:
+        return i18n.t(f"portrait.seg.{value}", lang)
+    keys = CAMPAIGN_PLACEHOLDERS if dim == "promotion" else PLACEHOLDERS
+    return i18n.t(keys[value], lang) if value in keys else value
+
+
+def basis_mark(basis: str, lang: str = "zh") -> str:
+    """The short mark appended to a label whose number rests on an assumption ("" for measured numbers)."""
+    if basis in ("assumption", "mixed", "estimated", "allocated", "missing"):
+        return i18n.t(f"profit.basis.mark.{basis}", lang)
+    return ""
 
 
 def _money(v: float, currency: str) -> str:
@@ -51,20 +82,29 @@ def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: 
     table's mark ("(assumption)", "(incl. assumption)").
     """
     d = table.sort_values(dim) if dim == "month" else table.head(top)
-    labels = [profit.label(dim, k, lang) for k in d[dim].astype(str)]
+    labels = [label(dim, k, lang) for k in d[dim].astype(str)]
     if dim == "promotion" and "name" in d:
         labels = [n or k for k, n in zip(labels, d["name"].fillna("").astype(str), strict=True)]
+    if dim != "month" and len(table) > top:  # the rest as one bar, so the bars still add up to the total
+        rest = table.iloc[top:]
+        net = float(rest["net_revenue"].sum())
+        d = pd.concat([d, pd.DataFrame({dim: [""], "cm": [float(rest["cm"].sum())],
+                                        "margin": [float(rest["cm"].sum()) / net if net else None],
+                                        "basis": [table_basis(rest)]})], ignore_index=True)
+        labels.append(_t("others", lang, n=len(rest)))
     colours = ["#27AE60" if v >= 0 else "#C0392B" for v in d["cm"]]
     basis = d["basis"] if "basis" in d else pd.Series("data", index=d.index)
-    marks = [profit.basis_mark(b, lang) for b in basis]
+    marks = [basis_mark(b, lang) for b in basis]
     fig = go.Figure(go.Bar(x=labels, y=d["cm"], marker_color=colours,
                            marker_pattern_shape=["/" if b == "assumption" else "" for b in basis],
                            customdata=list(zip(d["margin"].fillna(0) * 100, marks, strict=True)),
                            hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}} · %{{customdata[0]:.1f}}% "
                                          "%{customdata[1]}<extra></extra>"))
     title = _t("axis.cm_before_marketing", lang, cur=currency)
-    mark = profit.basis_mark(profit.table_basis(d), lang)
-    fig.update_layout(**_LAYOUT, yaxis_title=f"{title} {mark}".strip(), showlegend=False)
+    mark = basis_mark(table_basis(d), lang)
+    # names and codes are categories, never a numeric axis (numeric region or campaign codes)
+    fig.update_layout(**_LAYOUT, yaxis_title=f"{title} {mark}".strip(), showlegend=False,
+                      xaxis_type="category" if dim != "month" else None)
     return fig
 
 
@@ -77,7 +117,7 @@ def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.
     for i, (acq, cur) in enumerate(res.ltv_curves.groupby("acquisition", sort=True)):
         colour = palette[i % len(palette)]
         fig.add_trace(go.Scatter(x=cur["month_index"] + 1, y=cur["cum_cm_per_customer"], mode="lines+markers",
-                                 name=profit.label("acquisition", str(acq), lang), line={"color": colour}))
+                                 name=label("acquisition", str(acq), lang), line={"color": colour}))
         c = cac.get(acq)
         if c is not None and pd.notna(c) and c > 0:
             fig.add_hline(y=float(c), line_dash="dot", line_color=colour, opacity=0.6)
@@ -89,7 +129,7 @@ def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.
 def ltv_cac_figure(res: ProfitResult, lang: str = "zh") -> go.Figure:
     """LTV / CAC per paid acquisition channel (3 is a common healthy threshold)."""
     d = res.ltv[res.ltv["ltv_cac"].notna()]
-    fig = go.Figure(go.Bar(x=[profit.label("acquisition", a, lang) for a in d["acquisition"].astype(str)],
+    fig = go.Figure(go.Bar(x=[label("acquisition", a, lang) for a in d["acquisition"].astype(str)],
                            y=d["ltv_cac"], marker_color="#2471A3",
                            text=[f"{v:.1f}×" for v in d["ltv_cac"]], textposition="outside"))
     fig.add_hline(y=3, line_dash="dot", line_color="#888")
@@ -149,3 +189,15 @@ def revenue_models_figure(res: ProfitResult, lang: str = "zh", currency: str = "
                            text=[_money(v, currency) for v in d["revenue"]], textposition="outside"))
     fig.update_layout(**_LAYOUT, yaxis_title=currency, showlegend=False)
     return fig
+
+
+#: Figures of the profit view (``Figure("profit.<name>", data)``), drawn in ``lang`` with money in ``cur``.
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "waterfall": lambda d, lang, cur: waterfall_figure(d["res"], lang, fmt.currency_symbol(cur)),
+    "by_dim": lambda d, lang, cur: dimension_figure(d["table"], d["dim"], lang, fmt.currency_symbol(cur)),
+    "ltv": lambda d, lang, cur: ltv_figure(d["res"], lang, fmt.currency_symbol(cur)),
+    "ltv_cac": lambda d, lang, cur: ltv_cac_figure(d["res"], lang),
+    "scenario": lambda d, lang, cur: scenario_figure(d["sim"], lang, fmt.currency_symbol(cur)),
+    "tornado": lambda d, lang, cur: tornado_figure(d["tornado"], lang, fmt.currency_symbol(cur)),
+    "models": lambda d, lang, cur: revenue_models_figure(d["res"], lang, fmt.currency_symbol(cur)),
+}

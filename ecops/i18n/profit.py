@@ -83,6 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.dim.promotion": {"en": "promotion", "zh": "促销活动"},
     "profit.dim.month": {"en": "month", "zh": "月份"},
     "profit.dim.acquisition": {"en": "acquisition channel", "zh": "获客渠道"},
+    "profit.dim.product": {"en": "SKU", "zh": "商品"},
     # takeaways
     "profit.take.waterfall": {
         "en": "Of {gmv} GMV, {cm} ({rate}) remains as contribution margin; the largest cost after COGS is "
@@ -97,8 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "times in the period.",
         "zh": "平均每单 GMV {aov}，留下贡献利润 {cm}；每位客户期间平均下单 {n} 次。"},
     "profit.take.ltv": {
-        "en": "{best} has the best LTV/CAC: {ratio} ({ltv} over {m} months vs CAC {cac}, payback in {pb} month(s)).",
-        "zh": "{best}的 LTV/CAC 最高：{ratio}（{m} 个月 LTV {ltv}，CAC {cac}，{pb} 个月回本）。"},
+        "en": "{best} has the best LTV/CAC: {ratio}× ({ltv} over {m} months vs CAC {cac}, payback in {pb} month(s)).",
+        "zh": "{best}的 LTV/CAC 最高：{ratio}×（{m} 个月 LTV {ltv}，CAC {cac}，{pb} 个月回本）。"},
     "profit.take.ltv_curve": {
         "en": "A customer acquired through {top} brings {top_ltv} of contribution in {m} months, against {bottom_ltv} "
               "through {bottom}; {share} of a new customer's {ltv} comes in the first month.",
@@ -129,6 +130,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # placeholders shown in tables and charts
     "profit.placeholder.none": {"en": "(not recorded)", "zh": "（未记录）"},
     "profit.placeholder.all": {"en": "(all channels)", "zh": "（全部渠道）"},
+    "profit.placeholder.no_campaign": {"en": "(no campaign)", "zh": "（无活动）"},
     "profit.placeholder.everyone": {"en": "all customers", "zh": "全部客户"},
     # waterfall notes
     "profit.note.no_discount": {"en": "no discount column: taken as 0", "zh": "无优惠字段：按 0 计"},
@@ -212,6 +214,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "zh": "{n} 个品类使用实测弹性，其余使用 {e}。"},
     "profit.scenario.none_measured": {"en": "No measured elasticities available: every category uses {e} (assumption).",
                                       "zh": "暂无实测弹性：所有品类使用 {e}（假设）。"},
+    "profit.scenario.measured_failed": {
+        "en": "The pricing model could not measure elasticities on this data ({error}): the entered value is used.",
+        "zh": "价格模型无法在此数据上测算弹性（{error}）：使用输入的弹性值。"},
     "profit.scenario.current": {"en": "Current", "zh": "现状"},
     "profit.scenario.new": {"en": "Scenario", "zh": "情景"},
     "profit.tornado.low": {"en": "Lever down", "zh": "调低"},
@@ -227,19 +232,144 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.model.commission": {"en": "Commission", "zh": "平台佣金"},
     "profit.model.advertising": {"en": "Advertising", "zh": "广告收入"},
     "profit.model.membership": {"en": "Membership fees", "zh": "会员费"},
+    "profit.others": {"en": "{n} others", "zh": "其他 {n} 项"},
     # axes
     "profit.axis.cm_before_marketing": {"en": "Contribution before marketing ({cur})", "zh": "扣除营销前贡献利润（{cur}）"},
     "profit.axis.months_since_first": {"en": "Months since first order", "zh": "首单后月数"},
     "profit.axis.cum_cm": {"en": "Cumulative contribution per customer ({cur})", "zh": "每客户累计贡献利润（{cur}）"},
     "profit.axis.cm_change": {"en": "Change in contribution margin ({cur})", "zh": "贡献利润变化（{cur}）"},
+    # --- the page view: KPI labels with their mark, the assumptions banner, sources of measured figures
+    "profit.kpi.cm_mixed": {"en": "Contribution margin (incl. assumption)", "zh": "贡献利润（含假设）"},
+    "profit.kpi.cm_rate_mixed": {"en": "CM % of net revenue (incl. assumption)", "zh": "贡献利润率（含假设）"},
+    "profit.kpi.cm_order_mixed": {"en": "CM per order (incl. assumption)", "zh": "每单贡献利润（含假设）"},
+    "profit.assumption_item": {"en": "{name} = {value}", "zh": "{name} = {value}"},
+    "profit.take.two": {"en": "{first} {second}", "zh": "{first}{second}"},
+    "profit.refunds.returns": {
+        "en": "Refunds are measured: {amount} ({rate} of paid value), the refund amounts of the returns table.",
+        "zh": "退款为实测值：{amount}（占实付金额 {rate}），来自退货表的退款金额。"},
+    "profit.refunds.orders": {
+        "en": "Refunds are measured: {amount} ({rate} of paid value), the refund amounts recorded on the orders.",
+        "zh": "退款为实测值：{amount}（占实付金额 {rate}），来自订单上记录的退款金额。"},
+    "profit.refunds.returns_estimated": {
+        "en": "Refunds are estimated: {amount} ({rate} of paid value), every returned line counted in full (the "
+              "returns table has no refund amounts).",
+        "zh": "退款为估算值：{amount}（占实付金额 {rate}），退货商品行按全额计（退货表没有退款金额）。"},
+    "profit.refunds.assumed": {
+        "en": "Refunds are assumed: {amount} ({rate} of paid value, the entered refund rate). Map `refund_amount` on "
+              "orders or a `returns` table to measure them.",
+        "zh": "退款为假设值：{amount}（按输入的退款率，占实付金额 {rate}）。映射订单的 `refund_amount` 或 `returns` "
+              "退货表即可使用实测退款。"},
+    "profit.costs.line_profit": {
+        "en": "COGS is measured from the export's line profit: cost = line amount − line profit.",
+        "zh": "商品成本来自导出文件中的行利润：成本 = 行金额 − 行利润。"},
+    "profit.note.logistics_freight": {"en": "freight of the order lines, net of shipping fees charged",
+                                      "zh": "订单明细运费，已扣除向客户收取的运费"},
+    "profit.note.refunds_returns": {"en": "refund amounts of the returns table", "zh": "退货表中的退款金额"},
+    "profit.note.refunds_orders": {"en": "refund amounts recorded on the orders", "zh": "订单上记录的退款金额"},
+    "profit.note.cost_line_profit": {"en": "line amount − line profit of the export", "zh": "行金额 − 导出文件中的行利润"},
+    # loss-makers and their costed actions
+    "profit.h.losses": {"en": "What loses money", "zh": "亏损项目"},
+    "profit.losses.none": {
+        "en": "No SKU, category, channel, region or campaign loses money: each one's contribution (campaigns: "
+              "after their own cost) is positive.",
+        "zh": "没有亏损的商品、品类、渠道、地区或促销活动：每一项的贡献利润（活动为扣除活动成本后）均为正。"},
+    "profit.take.losses": {
+        "en": "{n} items lose money; the largest loss is {top} ({dim}): {loss}.",
+        "zh": "共有 {n} 项亏损；亏损最大的是{top}（{dim}）：{loss}。"},
+    "profit.action.losses.members": {
+        "en": "Fix or drop what loses money by {dim} ({n}): {names} — reprice, renegotiate costs or stop selling",
+        "zh": "按{dim}修正或停止亏损项目（{n} 个）：{names}——调价、重谈成本或停止经营"},
+    "profit.action.losses.campaigns": {
+        "en": "Do not repeat (or cut the cost of) the {n} campaigns whose orders did not cover their cost: {names}",
+        "zh": "不再重复（或压缩成本）{n} 个订单贡献未覆盖活动成本的促销活动：{names}"},
+    "profit.action.basis.losses": {
+        "en": "Negative contribution before marketing in the period, from this page's P&L; what fixing or dropping "
+              "them recovers (losses of different breakdowns overlap, so they are not added up).",
+        "zh": "本页损益表中这些项目在期间内的营销前贡献利润为负；修正或停止它们即可收回这部分亏损（不同维度的亏损有重叠，不相加）。"},
+    "profit.action.basis.campaigns": {
+        "en": "Contribution of each campaign's orders minus the campaign's own cost, from this page's P&L: even "
+              "counting every order as won by the campaign, it lost this much.",
+        "zh": "本页损益表中每个活动订单的贡献利润减去活动成本：即使把所有订单都算作活动带来的，也亏损了这么多。"},
+    "profit.action.basis.assumed": {
+        "en": "Part of these contributions rests on the entered assumptions listed above: check them first.",
+        "zh": "这些贡献利润部分基于上方列出的假设参数：请先核对。"},
+    # table columns
+    "profit.col.step": {"en": "P&L step", "zh": "损益项目"},
+    "profit.col.amount": {"en": "Amount", "zh": "金额"},
+    "profit.col.basis": {"en": "Source", "zh": "数据来源"},
+    "profit.col.note": {"en": "How it was computed", "zh": "计算说明"},
+    "profit.col.name": {"en": "Name", "zh": "名称"},
+    "profit.col.orders": {"en": "Orders", "zh": "订单数"},
+    "profit.col.customers": {"en": "Customers", "zh": "客户数"},
+    "profit.col.units": {"en": "Units", "zh": "件数"},
+    "profit.col.gmv": {"en": "GMV", "zh": "GMV"},
+    "profit.col.discount": {"en": "Discounts", "zh": "优惠折扣"},
+    "profit.col.refunds": {"en": "Refunds", "zh": "退款"},
+    "profit.col.net_revenue": {"en": "Net revenue", "zh": "净收入"},
+    "profit.col.cogs": {"en": "COGS", "zh": "商品成本"},
+    "profit.col.logistics_net": {"en": "Logistics (net)", "zh": "物流（净额）"},
+    "profit.col.fees": {"en": "Platform & payment fees", "zh": "平台与支付费用"},
+    "profit.col.cm": {"en": "Contribution before marketing", "zh": "营销前贡献利润"},
+    "profit.col.margin": {"en": "Margin (% of net revenue)", "zh": "利润率（占净收入）"},
+    "profit.col.cm_share": {"en": "Share of contribution", "zh": "贡献利润占比"},
+    "profit.col.campaign_cost": {"en": "Campaign cost", "zh": "活动成本"},
+    "profit.col.cm_after_campaign": {"en": "Contribution after campaign cost", "zh": "扣除活动成本后贡献利润"},
+    "profit.col.metric": {"en": "Figure", "zh": "指标"},
+    "profit.col.per_order": {"en": "Per order", "zh": "每单"},
+    "profit.col.per_customer": {"en": "Per customer", "zh": "每客户"},
+    "profit.col.acquisition": {"en": "Acquisition channel", "zh": "获客渠道"},
+    "profit.col.month": {"en": "Month since first order", "zh": "首单后第几月"},
+    "profit.col.cum_cm_per_customer": {"en": "Cumulative contribution per customer", "zh": "每客户累计贡献利润"},
+    "profit.col.cohorts": {"en": "Cohorts", "zh": "同期群数"},
+    "profit.col.spend": {"en": "Acquisition spend", "zh": "获客投放"},
+    "profit.col.new_customers": {"en": "New customers", "zh": "新客数"},
+    "profit.col.cac": {"en": "CAC", "zh": "获客成本"},
+    "profit.col.ltv": {"en": "LTV", "zh": "LTV"},
+    "profit.col.ltv_months": {"en": "LTV horizon", "zh": "LTV 观察期"},
+    "profit.col.ltv_cac": {"en": "LTV / CAC", "zh": "LTV / CAC"},
+    "profit.col.payback_months": {"en": "Payback", "zh": "回本周期"},
+    "profit.col.base": {"en": "Current", "zh": "现状"},
+    "profit.col.scenario": {"en": "Scenario", "zh": "情景"},
+    "profit.col.change": {"en": "Change", "zh": "变化"},
+    "profit.col.category": {"en": "Category", "zh": "品类"},
+    "profit.col.elasticity": {"en": "Price elasticity", "zh": "价格弹性"},
+    "profit.col.elasticity_basis": {"en": "Elasticity source", "zh": "弹性来源"},
+    "profit.col.volume_factor": {"en": "Volume vs now", "zh": "销量（相对现状）"},
+    "profit.col.lever": {"en": "Lever", "zh": "调节项"},
+    "profit.col.moves": {"en": "Moves tried", "zh": "测试幅度"},
+    "profit.col.cm_low": {"en": "Contribution margin, lever down", "zh": "调低后贡献利润"},
+    "profit.col.cm_high": {"en": "Contribution margin, lever up", "zh": "调高后贡献利润"},
+    "profit.col.swing": {"en": "Swing", "zh": "波动幅度"},
+    "profit.col.model": {"en": "Revenue model", "zh": "收入模式"},
+    "profit.col.revenue": {"en": "Revenue", "zh": "收入"},
+    "profit.col.dim": {"en": "Breakdown", "zh": "维度"},
+    "profit.col.key": {"en": "Item", "zh": "项目"},
+    "profit.col.loss": {"en": "Loss (recoverable)", "zh": "亏损（可收回）"},
+    "profit.unit_of.months": {"en": "months", "zh": "月"},
+    "profit.dim_col.category": {"en": "Category", "zh": "品类"},
+    "profit.dim_col.channel": {"en": "Channel", "zh": "渠道"},
+    "profit.dim_col.region": {"en": "Region", "zh": "地区"},
+    "profit.dim_col.segment": {"en": "Customer segment", "zh": "客群"},
+    "profit.dim_col.promotion": {"en": "Campaign", "zh": "促销活动"},
+    "profit.dim_col.month": {"en": "Month", "zh": "月份"},
+    "profit.dim_col.acquisition": {"en": "Acquisition channel", "zh": "获客渠道"},
+    "profit.dim_col.product": {"en": "SKU", "zh": "商品"},
+    "profit.lever_name.price": {"en": "Price", "zh": "价格"},
+    "profit.lever_name.discount_pp": {"en": "Discount depth (pp)", "zh": "折扣深度（百分点）"},
+    "profit.lever_name.freight": {"en": "Freight cost", "zh": "物流成本"},
+    "profit.lever_name.conversion": {"en": "Conversion", "zh": "转化率"},
+    "profit.lever_name.unit_cost": {"en": "Unit cost", "zh": "单位成本"},
+    "profit.lever_name.elasticity": {"en": "Price elasticity", "zh": "价格弹性"},
     # method
     "profit.method": {
         "en": """
 **P&L.** GMV = Σ quantity × unit price of order lines of non-cancelled orders. Discounts = order discounts (+ line
-discounts). Returns/refunds = refund amounts of returns (a return without amounts counts the returned line in
-full — *estimated*; without a returns table the entered refund rate × paid value — *assumption*). Net revenue =
-GMV − discounts − refunds. COGS = quantity × unit cost where known, else GMV × cost ratio (*assumption*).
-Logistics = transport + warehousing + delivery + packaging costs of shipments (else the entered cost per order),
+discounts). Returns/refunds = refund amounts of returns, else the refund amounts recorded on the orders (a return
+without amounts counts the returned line in full — *estimated*; with neither, the entered refund rate × paid
+value — *assumption*). Net revenue = GMV − discounts − refunds. COGS = line amount − line profit where the export
+has a profit column, else quantity × unit cost where known, else GMV × cost ratio (*assumption*).
+Logistics = transport + warehousing + delivery + packaging costs of shipments (else the order lines' freight, else
+the entered cost per order),
 net of shipping fees charged to customers. Marketing = acquisition spend (`marketing_spend`) + campaign costs
 (`promotions.cost`, taken as costs beyond the discounts) whose date falls in the period; with region/channel/
 category filters it is *allocated* by the filtered share of the period's GMV. Platform and payment fees = the
@@ -271,9 +401,10 @@ when member levels exist; annualised over the period).
 """,
         "zh": """
 **损益表。** GMV = 未取消订单的订单明细 Σ 数量 × 单价。优惠折扣 = 订单优惠（+ 商品行优惠）。退货退款 = 退货记录中的
-退款金额（无金额时按退货商品行全额计——*估算*；无退货表时按输入的退款率 × 实付金额——*假设*）。净收入 = GMV − 优惠 −
-退款。商品成本 = 数量 × 单位成本（缺失时为 GMV × 成本率——*假设*）。物流 = 运单的运输 + 仓储 + 配送 + 包装成本（无运单时按
-输入的每单成本），并扣除向客户收取的运费。营销 = 期间内的获客投放（`marketing_spend`）+ 活动成本（`promotions.cost`，
+退款金额，否则为订单上记录的退款金额（退货无金额时按退货商品行全额计——*估算*；两者都没有时按输入的退款率 × 实付金额——
+*假设*）。净收入 = GMV − 优惠 − 退款。商品成本 = 行金额 − 行利润（导出文件有利润列时），否则为数量 × 单位成本（缺失时为
+GMV × 成本率——*假设*）。物流 = 运单的运输 + 仓储 + 配送 + 包装成本（无运单时取订单明细运费，
+再无则按输入的每单成本），并扣除向客户收取的运费。营销 = 期间内的获客投放（`marketing_spend`）+ 活动成本（`promotions.cost`，
 视为折扣以外的费用）；设置地区/渠道/品类筛选时按筛选部分占期间 GMV 的比例*分摊*。平台与支付费用 = 输入费率 × 实付金额
 （GMV − 优惠）——始终为*假设*。每一步先四舍五入到分，再由这些数相加得到小计，因此瀑布图严格相加一致。
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecops.views import logistics, overview, portrait, pricing, promotions, satisfaction, segments, warehouse
+from ecops.views import logistics, overview, portrait, pricing, profit, promotions, satisfaction, segments, warehouse
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Tone, Value, View
 from ecops.views.sections import guarded
 
@@ -28,4 +28,5 @@ BUILDERS: dict[str, Callable[..., View]] = {
     "warehouse": warehouse.build,
     "logistics": logistics.build,
     "satisfaction": satisfaction.build,
+    "profit": profit.build,
 }
