@@ -34,7 +34,9 @@ def btyd_summary(features: CustomerFeatures) -> pd.DataFrame:
         "frequency": freq,
         "recency": (fr["first_age"] - fr["last_age"]).to_numpy(float) / _WEEK,
         "T": fr["first_age"].to_numpy(float) / _WEEK,
-        "monetary_value": np.where(freq > 0, fr["repeat_value"].to_numpy(float) / np.maximum(freq, 1), 0.0),
+        # Rounded to a millionth of the currency unit: SQL engines sum the same amounts in different orders
+        # (last-bit differences), and a barely identified fit would carry those bits into its intervals.
+        "monetary_value": np.round(np.where(freq > 0, fr["repeat_value"].to_numpy(float) / np.maximum(freq, 1), 0.0), 6),
     })
     return out[out["T"] > 0].reset_index(drop=True)
 
