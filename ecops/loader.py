@@ -21,14 +21,12 @@ import pandas as pd
 
 from ecops import platforms, schema
 from ecops.ingest import (
-    _REGION_RE,
     MAX_BYTES,
     ColumnProfile,
     IngestError,
     Notice,
     Parse,
     RawTable,
-    _file_name,
     choose_parse,
     conv_sql,
     date_format_label,
@@ -36,6 +34,8 @@ from ecops.ingest import (
     raw_sql,
     read_file,
 )
+from ecops.ingest.files import _file_name
+from ecops.ingest.profiling import _REGION_RE
 from ecops.mapping import (
     FLAT,
     IGNORE,
