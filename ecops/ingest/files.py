@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +15,12 @@ import pandas as pd
 from ecops.ingest.messages import IngestError, Notice
 
 __all__ = [
-    "MAX_BYTES", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable", "sha256_of",
-    "detect_format", "dedupe_headers",
+    "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
+    "sha256_of", "detect_format", "dedupe_headers",
 ]
 
 MAX_BYTES: int = 200 * 2**20
-"""Default upper limit for one uploaded file (bytes)."""
+"""Default upper limit for one uploaded file (bytes); the operator moves it with ``ECOPS_MAX_UPLOAD_MB``."""
 SNIFF_BYTES: int = 64 * 1024
 CHUNK: int = 1 << 20
 SAMPLE_ROWS: int = 5000
@@ -27,6 +28,17 @@ SAMPLE_ROWS: int = 5000
 REJECTS_LIMIT: int = 1000
 
 FileInput = str | Path | tuple[str, bytes]
+
+
+def max_upload_bytes() -> int:
+    """The per-file limit in force: ``ECOPS_MAX_UPLOAD_MB`` (megabytes of 2**20 bytes) when set to a positive
+    number, else :data:`MAX_BYTES`. Streamlit cuts uploads off at its own ``server.maxUploadSize``
+    (``STREAMLIT_SERVER_MAX_UPLOAD_SIZE``), which must be set about 10% higher for ecops's message to be seen."""
+    try:
+        mb = float(os.environ.get("ECOPS_MAX_UPLOAD_MB", ""))
+    except ValueError:
+        return MAX_BYTES
+    return int(mb * 2**20) if mb > 0 and mb == mb and mb != float("inf") else MAX_BYTES
 
 
 @dataclass(frozen=True)

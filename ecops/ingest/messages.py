@@ -38,9 +38,11 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
     "too_large": (
         "the file is {size}, more than the upload limit of {limit}",
         "Save the data as Parquet (usually 5–10 times smaller), split it by period, or connect the database that "
-        "holds it.",
+        "holds it. Files of any size can be loaded on the server with `python -m ecops load FILES --save`, which "
+        "prints a link to open the dataset; an operator can raise the limit with ECOPS_MAX_UPLOAD_MB.",
         "文件大小为 {size}，超过了 {limit} 的上传上限",
-        "请将数据另存为 Parquet 格式（通常小 5–10 倍）、按时间段拆分，或直接连接存放数据的数据库。",
+        "请将数据另存为 Parquet 格式（通常小 5–10 倍）、按时间段拆分，或直接连接存放数据的数据库。任意大小的文件都可以在服务器上用 "
+        "`python -m ecops load 文件… --save` 加载，它会给出打开该数据集的链接；管理员可通过 ECOPS_MAX_UPLOAD_MB 调高上限。",
     ),
     "binary": (
         "this is not a text table — it contains binary data{what}",
@@ -184,6 +186,16 @@ _ERRORS: dict[str, tuple[str, str, str, str]] = {
         "有两个文件同名",
         "请重命名其中一个文件后重新上传。",
     ),
+    "excel_mangled_ids": (
+        "{count:,} id(s) are in Excel's scientific notation, such as '{value}' (rows {lines}): Excel shortened long "
+        "numbers to 6 significant digits, so the real ids are lost and different ones now look alike",
+        "Export the file again from the shop backend and upload it without opening it in Excel; or, in Excel, "
+        "import it with Data → From Text/CSV and set this column's type to Text before saving.",
+        "有 {count:,} 个编号被 Excel 改成了科学计数法，例如“{value}”（第 {lines} 行）：Excel 把长数字截成 6 位有效数字，"
+        "原编号已丢失，不同的编号会变得相同",
+        "请从店铺后台重新导出，并且不要用 Excel 打开直接上传；或在 Excel 中用“数据 → 从文本/CSV”导入，把此列设为“文本”"
+        "后再保存。",
+    ),
 }
 
 # code -> (English, Chinese); {file} is always available
@@ -217,6 +229,18 @@ _NOTICES: dict[str, tuple[str, str]] = {
     "currency_detected": ("money is in {currency} (from the {evidence} in the files; change it on the Data page)",
                           "金额币种为 {currency}（依据文件中的{evidence_zh}；可在数据页修改）"),
     "date_format": ("{file}, column {column}: dates read as {format}", "{file}，列「{column}」：日期按 {format} 格式读取"),
+    "time_zone": (
+        "{file}, column {column}: times carry UTC offsets ({share:.0%} of them); all are converted to UTC{offset}, "
+        "the offset most of them carry, taken as the shop's local time (times without an offset are taken as "
+        "already in it)",
+        "{file}，列「{column}」：时间带有时区偏移（占 {share:.0%}）；全部换算为 UTC{offset}（多数值所带的偏移，视为店铺本地时间；"
+        "不带偏移的时间视为已是该时区）",
+    ),
+    "summary_rows": (
+        "{file}: {count:,} summary row(s) left out (first at row {row:,}: '{value}') — totals of the rows above, "
+        "not orders",
+        "{file}：已排除 {count:,} 行汇总行（最先在第 {row:,} 行：“{value}”）—— 这是上方各行的合计，不是订单",
+    ),
     "decimal_comma": ("{file}, column {column}: decimal comma (1.234,50 = 1234.50)",
                       "{file}，列「{column}」：使用小数逗号（1.234,50 = 1234.50）"),
     "null_keys": ("{file}: {count:,} rows have no {target}; they cannot belong to an order and were left out",

@@ -13,13 +13,16 @@ import pandas as pd
 from ecops.ingest.values import (
     _NUM_JUNK,
     DATE_SHAPES,
+    TZ_SUFFIX,
     Parse,
     _lit,
     _q,
     number_sql,
     nz_sql,
+    offset_sql,
     time_sql,
     unit_scale,
+    unwrap_sql,
 )
 
 __all__ = [
@@ -67,6 +70,9 @@ class ColumnProfile:
     email_share: float = 0.0
     phone_share: float = 0.0
     region_share: float = 0.0
+    #: share of values ending in a UTC offset (``+0800``, ``Z``) and the most common offset, minutes east of UTC
+    tz_share: float = 0.0
+    utc_offset: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -100,13 +106,14 @@ def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtyp
     # (planning the per-column form cost ~10 ms a column, more than profiling a small sample)
     sel = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS k{i}" for i, c in enumerate(cols))
     con.execute(f"CREATE OR REPLACE TEMP TABLE _long AS SELECT col, v, regexp_replace(v, {_lit(_NUM_JUNK)}, '', 'g') "
-                f"AS cl FROM (SELECT col, {nz_sql('v0')} AS v FROM (UNPIVOT (SELECT {sel} FROM {tab}) ON COLUMNS(*) "
-                f"INTO NAME col VALUE v0)) WHERE v IS NOT NULL")
+                f"AS cl FROM (SELECT col, {unwrap_sql('v1')} AS v FROM (SELECT col, {nz_sql('v0')} AS v1 FROM "
+                f"(UNPIVOT (SELECT {sel} FROM {tab}) ON COLUMNS(*) INTO NAME col VALUE v0)) WHERE v1 IS NOT NULL) "
+                f"WHERE v IS NOT NULL")
     shapes = list(DATE_SHAPES)
     conds = [comma_ev, dot_ev, "ends_with(v, '%')", "regexp_matches(v, '[¥￥$€£]|RMB|CNY|USD|元')",
              "regexp_matches(v, '^-?[0-9]+[.]0+$')", f"regexp_matches(v, {_lit(_EMAIL_RE)})",
              f"regexp_matches(v, {_lit(_PHONE_RE)})", f"regexp_matches(v, {_lit(_REGION_RE)}) OR v IN ({_REGION_CODES})",
-             "regexp_matches(v, '[0-9]{1,2}[:时][0-9]{2}')"]
+             "regexp_matches(v, '[0-9]{1,2}[:时][0-9]{2}')", f"regexp_matches(v, {_lit(TZ_SUFFIX)})"]
     conds += [f"regexp_matches(v, {_lit(DATE_SHAPES[k])})" for k in shapes]
     basic = {r[0]: r[1:] for r in con.execute(
         "SELECT col, count(*), count(DISTINCT v), avg(strlen(v)), " + ", ".join(_cnt(x) for x in conds)
@@ -114,13 +121,19 @@ def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtyp
     decimals = {c: ("," if basic[c][3] > basic[c][4] else ".") for c in basic}
     comma_cols = ", ".join(_lit(c) for c, d in decimals.items() if d == ",") or "''"
     x = f"(CASE WHEN col IN ({comma_cols}) THEN {number_sql('v', ',')} ELSE {number_sql('v', '.')} END)"
-    time_exprs = [_cnt(f"regexp_matches(v, {_lit(DATE_SHAPES[k])}) AND year({time_sql('v', k)}) BETWEEN 1900 AND 2100")
+    time_exprs = [_cnt(f"regexp_matches(v, {_lit(DATE_SHAPES[k])}) AND year({time_sql('v', k, 0)}) BETWEEN 1900 AND 2100")
                   for k in shapes]
     numeric = {r[0]: r[1:] for r in con.execute(
         f"SELECT col, count(x), {_cnt('x = round(x)')}, min(x), max(x), quantile_cont(x, 0.5), "
         f"{_cnt('x BETWEEN 20000 AND 80000')}, {_cnt('x = round(x) AND x BETWEEN 946684800 AND 4102444800')}, "
         f"{_cnt('x = round(x) AND x BETWEEN 946684800000 AND 4102444800000')}, " + ", ".join(time_exprs)
         + f" FROM (SELECT col, v, {x} AS x FROM _long) GROUP BY col").fetchall()}
+    # the zone a column's times are converted to: the offset most of its values carry (the shop's own)
+    tz_cols = [c for c, r in basic.items() if r[12]]
+    offsets = {r[0]: int(r[1]) for r in con.execute(
+        f"SELECT col, mode(o) FROM (SELECT col, {offset_sql('v')} AS o FROM _long WHERE col IN "
+        f"({', '.join(_lit(c) for c in tz_cols)}) AND regexp_matches(v, {_lit(TZ_SUFFIX)})) GROUP BY col").fetchall()
+        } if tz_cols else {}
     con.execute("DROP TABLE IF EXISTS _long")
     out = []
     for i, dtype in enumerate(dtypes):
@@ -128,7 +141,7 @@ def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtyp
         if key not in basic:
             out.append(ColumnProfile(dtype=dtype))
             continue
-        n, nd, avg_len, comma_n, dot_n, pct_n, cur_n, zero_n, email_n, phone_n, region_n, clock_n = basic[key][:12]
+        n, nd, avg_len, comma_n, dot_n, pct_n, cur_n, zero_n, email_n, phone_n, region_n, clock_n, tz_n = basic[key][:13]
         n_num, n_int, xmin, xmax, xmed, n_serial, n_es, n_ems = numeric[key][:8]
         tcounts = dict(zip(shapes, numeric[key][8:], strict=True))
         best_fmt, best_n = None, 0
@@ -153,6 +166,7 @@ def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtyp
             median=None if xmed is None else float(xmed),
             time_share=best_n / n, time_format=best_fmt, has_clock=clock_n / n,
             email_share=email_n / n, phone_share=phone_n / n, region_share=region_n / n,
+            tz_share=tz_n / n, utc_offset=offsets.get(key),
         ))
     return out
 
@@ -188,7 +202,8 @@ def choose_parse(profile: ColumnProfile | None, kind: str, header: str = "", tar
     if kind in ("number", "integer"):
         return Parse(kind, decimal=p.decimal, percent=p.percent_share > 0, scale=unit_scale(header, target))  # type: ignore[arg-type]
     if kind in ("time", "date"):
-        return Parse(kind, date_format=p.time_format or "iso")  # type: ignore[arg-type]
+        return Parse(kind, date_format=p.time_format or "iso",  # type: ignore[arg-type]
+                     utc_offset=p.utc_offset if p.tz_share > 0 else None)
     if kind == "id":
         return Parse("id", strip_zero_decimal=p.zero_decimal_share >= 0.99 or (p.dtype == "number"))
     return Parse("text")

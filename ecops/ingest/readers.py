@@ -13,7 +13,6 @@ from ecops.ingest.excel import (
     _read_xlsx,
 )
 from ecops.ingest.files import (
-    MAX_BYTES,
     FileInput,
     RawTable,
     _file_name,
@@ -23,6 +22,7 @@ from ecops.ingest.files import (
     _size_text,
     dedupe_headers,
     detect_format,
+    max_upload_bytes,
     sha256_of,
 )
 from ecops.ingest.messages import IngestError, Notice
@@ -83,7 +83,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table
 
 
 def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workdir: str | Path,
-              max_bytes: int = MAX_BYTES) -> list[RawTable]:
+              max_bytes: int | None = None) -> list[RawTable]:
     """Read one file into raw DuckDB table(s), checking content rather than extension.
 
     Parameters
@@ -96,8 +96,9 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
         Base name for the raw table(s) (Excel sheets get ``_<i>`` suffixes).
     workdir : path
         Private directory for transcoded or spooled copies (removed by the caller).
-    max_bytes : int
-        Size limit; bigger files are refused with advice.
+    max_bytes : int, optional
+        Size limit; bigger files are refused with advice. Default: :func:`max_upload_bytes`
+        (``ECOPS_MAX_UPLOAD_MB``, else 200 MB).
 
     Returns
     -------
@@ -106,6 +107,8 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
     """
     name = _file_name(f)
     workdir = Path(workdir)
+    if max_bytes is None:
+        max_bytes = max_upload_bytes()
     try:
         size = _size(f)
     except FileNotFoundError as e:
