@@ -1,5 +1,6 @@
 """Messy values of real shop exports (issue 11 item 8): time-zone suffixes, summary rows, Excel-mangled ids,
-spreadsheet wrappers around ids, units and currencies inside number cells.
+spreadsheet wrappers around ids, units and currencies inside number cells, GB18030 four-byte characters and
+mixed line ends.
 
 Each case writes a small file in the test; expected values are computed independently (pandas' own time-zone
 arithmetic, literal numbers read off the cell text), never by the code under test.
@@ -218,3 +219,35 @@ def test_a_file_with_units_and_currency_in_cells_loads_its_numbers(tmp_path):
     items = res.con.execute("SELECT quantity, unit_price FROM order_items ORDER BY unit_price").df()
     assert list(items["quantity"]) == [1, 2] and list(items["unit_price"]) == [59.5, 1299.0]
     assert not [n for n in res.warnings if n.code in ("values_nulled", "many_nulled")]
+
+
+# ------------------------------------------------------------------------------------------- encodings, line ends
+
+def test_gb18030_four_byte_characters_load_intact(tmp_path):
+    # rare CJK (Extension B 𠀀, Extension A 䶮) and emoji exist in GB18030 only as four-byte sequences
+    names = ["𠀀记小店 😀", "䶮字礼盒", "普通商品"] * 10
+    rows = [f"A{i},U{i},2024-03-{1 + i % 9:02d} 10:00:00,S{i},1,5,{n}" for i, n in enumerate(names)]
+    text = "订单号,用户ID,下单时间,商品ID,数量,单价,商品名称\n" + "\n".join(rows) + "\n"
+    res = load_files([_csv(tmp_path / "gbk.csv", text, "gb18030")])
+    got = res.con.execute("SELECT product_id, name FROM products").df().set_index("product_id")["name"]
+    assert {f"S{i}": n for i, n in enumerate(names)} == got.to_dict()
+    assert any("GB18030" in n.message("en") for n in res.notes if n.code == "encoding")
+
+
+@pytest.mark.parametrize("ends", [["\r\n", "\n", "\r\n", "\n"], ["\r", "\r", "\r", "\r"], ["\n", "\r", "\r\n", "\n"]])
+def test_mixed_and_old_mac_line_ends_are_read_as_line_ends(tmp_path, ends):
+    lines = ["order_id,customer_id,order_time,product_id,quantity,unit_price", "A1,U1,2024-03-01,S1,1,5",
+             "A2,U2,2024-03-02,S2,2,6", "A3,U3,2024-03-03,\"S3\r\nnote\",3,7", "A4,U4,2024-03-04,S4,4,8"]
+    text = "".join(line + end for line, end in zip(lines, ends + ["\n"], strict=False))
+    res = load_files([_csv(tmp_path / "ends.csv", text)])
+    items = res.con.execute("SELECT order_id, quantity FROM order_items ORDER BY order_id").df()
+    assert list(items["order_id"]) == ["A1", "A2", "A3", "A4"] and list(items["quantity"]) == [1, 2, 3, 4]
+    assert any(n.code == "line_ends" for n in res.notes)
+
+
+def test_a_bad_value_after_mixed_line_ends_is_reported_at_its_line(tmp_path):
+    text = ("order_id,customer_id,order_time,product_id,quantity,unit_price\r\n"
+            "A1,U1,2024-03-01,S1,1,5\rA2,U2,2024-03-02,S2,2,6\nA3,U3,2024-03-03,S3,three,7\r\n")
+    with pytest.raises(IngestError) as ei:
+        load_files([_csv(tmp_path / "ends.csv", text)])
+    assert ei.value.code == "not_a_number" and ei.value.row == 4 and ei.value.column == "quantity"

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ def _gb_plausible(head: bytes) -> bool:
         try:
             b = ch.encode("gb2312")
         except UnicodeEncodeError:
+            # GB18030's four-byte characters (rare CJK such as 𠀀 or 䶮, emoji) need byte, digit, byte, digit:
+            # Latin-1 junk does not form them, so an assigned one is as telling as a common character
+            if len(ch.encode("gb18030")) == 4 and unicodedata.category(ch) not in ("Co", "Cn", "Cs"):
+                common += 1
             continue
         if len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1:
             common += 1
@@ -102,6 +107,8 @@ class _TextPass:
     text_path: Path
     newlines: int
     ends_with_newline: bool
+    #: the file mixed Windows (CRLF), Unix (LF) and old Mac (CR) line ends, or used CR alone, and was rewritten with LF
+    line_ends_fixed: bool = False
 
 
 def _read_range(f: FileInput, start: int, n: int) -> bytes:
@@ -112,12 +119,14 @@ def _read_range(f: FileInput, start: int, n: int) -> bytes:
         return fh.read(n)
 
 
-def _try_decode(f: FileInput, enc: str, out_path: Path | None) -> tuple[bool, int | None, str, int, bool]:
+def _try_decode(f: FileInput, enc: str, out_path: Path | None,
+                ends: list[int] | None = None) -> tuple[bool, int | None, str, int, bool]:
     """Decode the whole file with ``enc`` (strict), optionally writing UTF-8 to ``out_path``.
 
     Returns (ok, offset of first bad byte, sha256 of input, newline count of the UTF-8 text,
-    whether the text ends with a newline).
+    whether the text ends with a newline). ``ends`` receives the counts of CR and of CRLF in the text.
     """
+    ends = ends if ends is not None else [0, 0]
     dec = codecs.getincrementaldecoder(enc)(errors="strict")
     h = hashlib.sha256()
     newlines = 0
@@ -142,6 +151,11 @@ def _try_decode(f: FileInput, enc: str, out_path: Path | None) -> tuple[bool, in
             if out is not None:
                 out.write(chunk)
             newlines += chunk.count(b"\n")
+            if b"\r" in chunk:  # counted for _mixed_line_ends; a CRLF split by the chunk boundary counts too
+                ends[0] += chunk.count(b"\r")
+                ends[1] += chunk.count(b"\r\n")
+            if last == b"\r" and chunk.startswith(b"\n"):
+                ends[1] += 1
             if chunk:
                 last = chunk[-1:]
         try:
@@ -157,6 +171,29 @@ def _try_decode(f: FileInput, enc: str, out_path: Path | None) -> tuple[bool, in
         if out is not None:
             out.close()
     return True, None, h.hexdigest(), newlines, last == b"\n"
+
+
+def _normalise_line_ends(src: Path, dst: Path) -> tuple[int, bool]:
+    """Copy UTF-8 text ``src`` to ``dst`` with every CRLF and lone CR written as LF.
+
+    Returns the newline count and whether the text ends with one. Byte-wise is safe: in UTF-8 the
+    bytes CR and LF never occur inside a multi-byte character.
+    """
+    newlines, last, carry = 0, b"", b""
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        while block := fi.read(CHUNK):
+            data, carry = carry + block, b""
+            if data.endswith(b"\r"):  # may be the first half of a CRLF in the next block
+                data, carry = data[:-1], b"\r"
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            fo.write(data)
+            newlines += data.count(b"\n")
+            last = data[-1:] or last
+        if carry:
+            fo.write(b"\n")
+            newlines += 1
+            last = b"\n"
+    return newlines, last == b"\n"
 
 
 def _text_pass(f: FileInput, name: str, workdir: Path, head: bytes) -> _TextPass:
@@ -190,9 +227,20 @@ def _text_pass(f: FileInput, name: str, workdir: Path, head: bytes) -> _TextPass
                 break
         transcode = enc not in ("utf-8", "utf-8-sig") or isinstance(f, tuple)
         out_path = workdir / f"text_{uuid.uuid4().hex}.csv" if transcode else None
-        ok, bad_at, digest, newlines, ends_nl = _try_decode(f, enc, out_path)
+        ends = [0, 0]
+        ok, bad_at, digest, newlines, ends_nl = _try_decode(f, enc, out_path, ends)
         if ok:
-            return _TextPass(enc, digest, out_path or Path(str(f)), newlines, ends_nl)
+            path = out_path or Path(str(f))
+            cr, crlf = ends
+            if cr and (cr != crlf or newlines != crlf):
+                # DuckDB's reader stops on a file whose lines end in different ways ("state machine reached an
+                # invalid state") and reads CR-only files (old Mac Excel "CSV (Macintosh)") as one line
+                fixed = workdir / f"text_{uuid.uuid4().hex}.csv"
+                newlines, ends_nl = _normalise_line_ends(path, fixed)
+                if out_path is not None:
+                    out_path.unlink()
+                return _TextPass(enc, digest, fixed, newlines, ends_nl, line_ends_fixed=True)
+            return _TextPass(enc, digest, path, newlines, ends_nl)
         if first_fail is None:
             first_fail = bad_at
         if out_path is not None and out_path.exists():
@@ -318,6 +366,8 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     enc_label = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "gb18030": "GB18030/GBK", "utf-16": "UTF-16",
                  "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[tp.encoding]
     notices.append(Notice.make("encoding", name, encoding=enc_label))
+    if tp.line_ends_fixed:
+        notices.append(Notice.make("line_ends", name))
     if dia.delimiter == " ":
         notices.append(Notice.make("whitespace_split", name))
     else:

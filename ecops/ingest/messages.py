@@ -210,6 +210,8 @@ _NOTICES: dict[str, tuple[str, str]] = {
     "no_header": ("{file}: the first line holds data, not column names; columns are called column_1, column_2 …",
                   "{file}：第一行是数据而不是列名，各列依次命名为 column_1、column_2 …"),
     "skipped_preamble": ("{file}: {lines} line(s) above the header skipped", "{file}：跳过表头上方的 {lines} 行"),
+    "line_ends": ("{file}: lines end in mixed ways (Windows CRLF, Unix LF) or old-Mac style (CR); all were read "
+                  "as line ends", "{file}：换行符混用（Windows CRLF、Unix LF）或为旧版 Mac 格式（CR），已全部按换行读取"),
     "whitespace_split": ("{file}: fields separated by runs of spaces", "{file}：字段以连续空格分隔"),
     "values_nulled": (
         "{file}, column {column} ({target}): {count:,} values could not be read as {kind} and were left empty "
