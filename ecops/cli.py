@@ -1,6 +1,7 @@
 """``python -m ecops``: the app's analyses for scripts and scheduled reports.
 
 Commands: ``sample`` (write the sample dataset), ``check`` (mapping + quality report of files),
+``load`` (load files of any size on the server and save them as a dataset the app opens by link),
 ``report`` (headline metrics of every page as JSON, or a standalone HTML report), ``bench``.
 """
 
@@ -76,8 +77,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(_json_safe(value), ensure_ascii=False, indent=2, allow_nan=False)
 
 
-def _load(files: list[str], mapping_path: str | None, lang: str):
-    """Load files into a Dataset; returns (dataset, LoadResult) or exits 2 with the user message."""
+def _load(files: list[str], mapping_path: str | None, lang: str, max_bytes: int | None = None):
+    """Load files into a Dataset; returns (dataset, LoadResult) or exits 2 with the user message.
+
+    ``max_bytes`` is the per-file limit (default: the app's upload limit, ``ECOPS_MAX_UPLOAD_MB``)."""
     from ecops.ingest import IngestError
     from ecops.loader import load_files
     from ecops.mapping import Mapping
@@ -95,7 +98,7 @@ def _load(files: list[str], mapping_path: str | None, lang: str):
                   "Write one with `python -m ecops check FILES --save-mapping mapping.json` or download it from "
                   "the data page, then pass it with --mapping.")
     try:
-        result = load_files(files, mapping)
+        result = load_files(files, mapping, max_bytes=max_bytes)
     except IngestError as err:
         _fail(privacy.mask_text(err.message(lang)))
     except FileNotFoundError as err:
@@ -141,6 +144,49 @@ def cmd_check(args: argparse.Namespace) -> int:
     }
     _say(_dumps(_masked(out)))
     return 1 if report.summary == "errors" else 0
+
+
+#: ``load`` runs on the server, where the operator chose the files: no upload limit (the Excel budgets still hold).
+SERVER_MAX_BYTES = 2**62
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load files through the same loader as the Data page; with ``--save``, save them like its "save and share".
+
+    For exports too large for a browser upload. Prints what was loaded and the warnings; with ``--save`` also the
+    link token and the address path that opens the dataset in the app (``/?ds=TOKEN`` after the app's address).
+    """
+    from ecops.workspace import WorkspaceError, default_workspace
+
+    _, result = _load(args.files, args.mapping, args.lang, max_bytes=SERVER_MAX_BYTES)
+    if args.save_mapping:
+        result.mapping.save(args.save_mapping)
+    zh = args.lang == "zh"
+    for table in result.tables:
+        _say(f"{table}: {result.rows[table]:,} " + ("行" if zh else "rows"), err=bool(args.json))
+    for n in result.warnings:
+        _say(privacy.mask_text(n.message(args.lang)), err=True)
+    if not args.save:
+        _say("未保存（加 --save 保存为可分享的数据集）" if zh else
+             "not saved (add --save to save it as a dataset the app opens by link)", err=True)
+        return 0
+    name = ", ".join(Path(f).name for f in args.files)
+    try:
+        token = default_workspace().save(result.con, mapping_json=result.mapping.to_json(),
+                                         meta={"name": name, "fingerprint": result.fingerprint,
+                                               "currency": result.currency})
+    except (WorkspaceError, OSError) as err:
+        detail = err.message(args.lang) if isinstance(err, WorkspaceError) else str(err)
+        _fail(("无法保存数据集：" if zh else "could not save the dataset: ") + detail)
+    if args.json:
+        _say(_dumps({"token": token, "path": f"/?ds={token}", "tables": result.rows, "currency": result.currency,
+                     "fingerprint": result.fingerprint}))
+    else:
+        _say("已保存。在应用地址后加上以下路径即可打开（链接即密钥，请只分享给可以查看这些数据的人）："
+              if zh else "saved. Open it by adding this to the app's address (the link is the key: share it only "
+              "with people who may see the data):")
+        _say(f"/?ds={token}")
+    return 0
 
 
 def _masked(value: Any) -> Any:
@@ -254,6 +300,17 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--save-mapping", help="write the mapping used to this JSON file")
     c.add_argument("--lang", choices=["en", "zh"], default="en")
     c.set_defaults(func=cmd_check)
+
+    ld = sub.add_parser("load", help="load files of any size on the server; --save makes a dataset the app opens "
+                        "by link (for exports too large to upload)")
+    ld.add_argument("files", nargs="+")
+    ld.add_argument("--mapping", help="a saved mapping JSON to apply")
+    ld.add_argument("--save", action="store_true",
+                    help="save to the workspace (ECOPS_WORKSPACE_DIR) and print the link path /?ds=TOKEN")
+    ld.add_argument("--save-mapping", help="write the mapping used to this JSON file")
+    ld.add_argument("--json", action="store_true", help="print the token, path and table sizes as JSON")
+    ld.add_argument("--lang", choices=["en", "zh"], default="en")
+    ld.set_defaults(func=cmd_load)
 
     r = sub.add_parser("report", help="headline metrics of every page (JSON or HTML)")
     r.add_argument("files", nargs="*", help="data files; none = the built-in sample")

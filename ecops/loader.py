@@ -21,14 +21,11 @@ import pandas as pd
 
 from ecops import platforms, schema
 from ecops.ingest import (
-    _REGION_RE,
-    MAX_BYTES,
     ColumnProfile,
     IngestError,
     Notice,
     Parse,
     RawTable,
-    _file_name,
     choose_parse,
     conv_sql,
     date_format_label,
@@ -36,6 +33,9 @@ from ecops.ingest import (
     raw_sql,
     read_file,
 )
+from ecops.ingest.files import _file_name
+from ecops.ingest.profiling import _REGION_RE
+from ecops.ingest.values import MANGLED_ID, SUMMARY_LABELS, _lit, unwrap_sql, unwraps
 from ecops.mapping import (
     FLAT,
     IGNORE,
@@ -293,7 +293,7 @@ def _is_required(table: str, target: str) -> bool:
 def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: _Notes) -> set[str]:
     """Create ``stage`` with ``_rec`` and one typed column per mapped target; report unreadable values."""
     idx = {c: i for i, c in enumerate(raw.columns)}
-    inner, mid, outer, flags = ["rowid AS _rec"], ["_rec"], ["_rec"], []
+    inner, unwrapped, mid, outer, flags = ["rowid AS _rec"], ["_rec"], ["_rec"], ["_rec"], []
     targets: set[str] = set()
     for cm in sm.columns:
         if not cm.target:
@@ -302,7 +302,8 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, sta
         duck = raw.types[i]
         v = _v(cm.target)
         r = f"r{i}"
-        inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS {r}")
+        inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS t{i}")
+        unwrapped.append(f"{unwrap_sql(f't{i}') if unwraps(cm.parse, duck) else f't{i}'} AS {r}")
         conv = conv_sql(r, cm.parse, duck)
         targets.add(cm.target)
         if conv == r:
@@ -314,10 +315,13 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, sta
         outer.append(v)
         outer.append(f"({r} IS NOT NULL AND {v} IS NULL) AS b{i}")
         flags.append((cm, i))
+    summary = _summary_rows(con, raw, sm, notes)
     con.execute(
         f"CREATE TEMP TABLE {stage} AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(mid)} FROM "
-        f"(SELECT {', '.join(inner)} FROM {raw.table}))"
+        f"(SELECT {', '.join(unwrapped)} FROM (SELECT {', '.join(inner)} FROM {raw.table}"
+        f"{f' WHERE NOT {summary}' if summary else ''})))"
     )
+    _refuse_mangled_ids(con, raw, sm, stage)
     if flags:
         aggs = ", ".join(f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in flags)
         res = con.execute(f"SELECT count(*), {aggs} FROM {stage}").fetchone()
@@ -347,9 +351,77 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, sta
             if cm.parse.type in ("time", "date") and raw.types[idx[cm.column]] == "VARCHAR":
                 notes.add("date_format", raw.source, "info", column=cm.column,
                           format=date_format_label(cm.parse.date_format))
+                if cm.parse.utc_offset is not None:
+                    h, m = divmod(abs(cm.parse.utc_offset), 60)
+                    notes.add("time_zone", raw.source, "info", column=cm.column, share=cm.profile.tz_share,
+                              offset=f"{'-' if cm.parse.utc_offset < 0 else '+'}{h:02d}:{m:02d}")
             if cm.parse.type in ("number", "integer") and cm.parse.decimal == ",":
                 notes.add("decimal_comma", raw.source, "info", column=cm.column)
     return targets
+
+
+def _summary_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, notes: _Notes) -> str | None:
+    """SQL condition (on the raw table) of the summary rows under an export's data, noted as left out; or None.
+
+    A summary row carries a label such as ``合计``/``总计``/``Grand Total`` in the first column or in a column mapped
+    to an id, and nothing in the other id and date columns (its money columns hold the totals). Loaded, it would be
+    an order worth as much as all the others together.
+    """
+    keys = [i for i, cm in ((raw.columns.index(cm.column), cm) for cm in sm.columns if cm.target)
+            if cm.parse.type in ("id", "time", "date")]
+    label_cols = sorted({0, *(raw.columns.index(cm.column) for cm in sm.columns if cm.target and cm.parse.type == "id")})
+    if not keys:
+        return None
+
+    def text(i: int) -> str:
+        return f"c{i}" if raw.types[i] == "VARCHAR" else f"CAST(c{i} AS VARCHAR)"
+
+    def blank(i: int) -> str:  # cheap tests first: almost every row has its ids and times, and stops here
+        return f"({text(i)} IS NULL OR (strlen({text(i)}) < 8 AND trim({text(i)}, ' \t') = ''))"
+
+    labels = ", ".join(_lit(s) for s in sorted(SUMMARY_LABELS))
+
+    def label(i: int) -> str:  # Excel cells arrive trimmed; CSV labels are written bare
+        return f"({text(i)} IN ({labels}))"
+
+    cond = " OR ".join("(" + " AND ".join([*(blank(j) for j in keys if j != i), label(i)]) + ")" for i in label_cols)
+    found = con.execute(f"SELECT count(*), min(rowid) FROM {raw.table} WHERE {cond}").fetchone()
+    if not found or not found[0]:
+        return None
+    first = int(found[1])
+    value = next((v for v in con.execute(
+        f"SELECT {', '.join(f'CAST(c{i} AS VARCHAR)' for i in label_cols)} FROM {raw.table} WHERE rowid = ?",
+        [first]).fetchone() if v and v.strip()), "")
+    notes.add("summary_rows", raw.source, "warning", count=int(found[0]), row=raw.locate(con, first),
+              value=value.strip()[:40])
+    return f"COALESCE({cond}, false)"
+
+
+def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str) -> None:
+    """Refuse a column of ids Excel turned into scientific notation (``3.45679E+18``), naming file, column and rows.
+
+    Such ids are lost (Excel keeps 6 significant digits), so orders would silently merge: refusing is the only
+    answer that does not give wrong counts.
+    """
+    ids = [cm for cm in sm.columns if cm.target and cm.parse.type == "id"]
+    if not ids:
+        return
+
+    def mangled(cm: ColumnMapping) -> str:  # '+' first: a cheap test that almost no real id passes
+        return f"(contains({_v(cm.target)}, '+') AND regexp_matches({_v(cm.target)}, {_lit(MANGLED_ID)}))"
+
+    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {mangled(cm)})' for cm in ids)} "
+                         f"FROM {stage}").fetchone()
+    for cm, count in zip(ids, counts, strict=True):
+        if not count:
+            continue
+        v = _v(cm.target)
+        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {mangled(cm)} ORDER BY _rec LIMIT 5").fetchall()
+        value = con.execute(f"SELECT {v} FROM {stage} WHERE _rec = ?", [hits[0][0]]).fetchone()[0]
+        rows = [raw.locate(con, int(h[0])) for h in hits]
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        raise IngestError(raw.source, "excel_mangled_ids", row=rows[0], column=cm.column, count=int(count),
+                          value=value, lines="; ".join(f"{r:,}" for r in rows) + ("…" if count > len(rows) else ""))
 
 
 # --------------------------------------------------------------------------------------
@@ -497,7 +569,7 @@ def _fingerprint(digests: list[tuple[str, str]], mapping: Mapping) -> str:
 
 
 def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping | None = None, *,
-               con: duckdb.DuckDBPyConnection | None = None, max_bytes: int = MAX_BYTES,
+               con: duckdb.DuckDBPyConnection | None = None, max_bytes: int | None = None,
                progress: Progress | None = None) -> LoadResult:
     """Load uploaded files into the canonical tables of :mod:`ecops.schema`.
 
@@ -512,8 +584,8 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     con : duckdb.DuckDBPyConnection, optional
         Connection to create the tables in; a fresh in-memory database by default. A given
         connection is changed inside one transaction, so a failed load leaves it as it was.
-    max_bytes : int
-        Size limit per file (default 200 MB).
+    max_bytes : int, optional
+        Size limit per file; default ``ECOPS_MAX_UPLOAD_MB`` or 200 MB (:func:`ecops.ingest.max_upload_bytes`).
     progress : callable(message, fraction), optional
         Called as work proceeds, with fractions from 0 to 1.
 

@@ -344,4 +344,16 @@ class Workspace:
         return removed
 
 
-__all__ = ["SavedDataset", "TOKEN_BYTES", "Workspace", "WorkspaceError"]
+def default_workspace() -> Workspace:
+    """The app's saved-dataset store as the operator configured it: folder ``ECOPS_WORKSPACE_DIR``
+    (default ``data/workspace``), links valid ``ECOPS_SHARE_DAYS`` days (default 30).
+
+    The Data page's "save and share" and ``python -m ecops load --save`` write to the same store, so a
+    link printed by the command line opens in the app.
+    """
+    root = Path(os.environ.get("ECOPS_WORKSPACE_DIR", "data/workspace"))
+    days = float(os.environ.get("ECOPS_SHARE_DAYS", "30"))
+    return Workspace(root, ttl=timedelta(days=days))
+
+
+__all__ = ["SavedDataset", "TOKEN_BYTES", "Workspace", "WorkspaceError", "default_workspace"]

@@ -311,3 +311,71 @@ def test_report_currency_of_a_database_is_an_iso_code(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli._currency("\x1b[31m$$")
     assert exit_.value.code == 2 and "\\x1b" in capsys.readouterr().err  # named, escaped, not obeyed
+
+
+# ------------------------------------------------------------------ load --save (issue 11 item 11)
+
+def test_upload_limit_follows_the_setting_and_its_message_names_the_server_path(tmp_path, monkeypatch):
+    from ecops.ingest import MAX_BYTES, IngestError, max_upload_bytes
+    from ecops.loader import load_files
+
+    src = DATA / "good" / "flat_20.csv"
+    for bad in ("", "abc", "-5", "0", "nan"):
+        monkeypatch.setenv("ECOPS_MAX_UPLOAD_MB", bad)
+        assert max_upload_bytes() == MAX_BYTES
+    monkeypatch.setenv("ECOPS_MAX_UPLOAD_MB", "0.0005")  # 524 bytes
+    assert max_upload_bytes() == 524 and src.stat().st_size > 524
+    with pytest.raises(IngestError) as ei:
+        load_files([src])
+    assert ei.value.code == "too_large"
+    for lang in ("en", "zh"):
+        msg = ei.value.message(lang)
+        assert "flat_20.csv" in msg and "python -m ecops load" in msg and "--save" in msg
+        assert "ECOPS_MAX_UPLOAD_MB" in msg and "0.5 KB" in msg
+    monkeypatch.setenv("ECOPS_MAX_UPLOAD_MB", "1")
+    assert load_files([src]).rows["orders"] == _table_counts(src, "order_no", "customer", "sku")["orders"]
+
+
+def test_load_save_writes_a_dataset_the_app_opens_by_the_printed_link(tmp_path, monkeypatch, capsys):
+    from ecops.workspace import Workspace
+
+    src = DATA / "good" / "flat_20.csv"
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+    monkeypatch.setenv("ECOPS_MAX_UPLOAD_MB", "0.0005")  # the upload limit does not apply on the server
+    assert main(["load", str(src), "--save", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    token = out["token"]
+    assert out["path"] == f"/?ds={token}"
+    want = _table_counts(src, "order_no", "customer", "sku")
+    ws = Workspace(tmp_path / "ws")
+    con = ws.open(token)
+    try:
+        got = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want}
+    finally:
+        con.close()
+    assert got == want and {t: out["tables"][t] for t in want} == want
+    meta = ws.meta(token).meta
+    assert meta["name"] == "flat_20.csv" and meta["fingerprint"] == out["fingerprint"]
+    # the plain form prints the path to add to the app's address
+    assert main(["load", str(src), "--save"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith("/?ds=") and lines[-1] != f"/?ds={token}"
+    Workspace(tmp_path / "ws").open(lines[-1].removeprefix("/?ds=")).close()
+
+
+def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+    src = DATA / "good" / "flat_20.csv"
+    assert main(["load", str(src)]) == 0
+    captured = capsys.readouterr()
+    want = _table_counts(src, "order_no", "customer", "sku")
+    assert f"orders: {want['orders']:,} rows" in captured.out
+    assert "--save" in captured.err and not (tmp_path / "ws").exists()
+
+
+def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, capsys):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("a,b\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(bad), "--save"])
+    assert ei.value.code == 2 and "broken.csv" in capsys.readouterr().err

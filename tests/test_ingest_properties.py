@@ -25,8 +25,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ecops import ingest, schema
-from ecops.ingest import IngestError
+from ecops import schema
+from ecops.ingest import IngestError, messages
 from ecops.loader import load_files
 from ecops.mapping import _FLAT_INDEX, FLAT, FLAT_TARGETS, IGNORE, Mapping, SourceTable, suggest_mapping, targets_for
 from ecops.sample import flat_export, generate
@@ -460,15 +460,15 @@ ROW_LOCAL = ("ragged", "bad_quote", "malformed", "bad_encoding", *VALUE_CODES)
 
 def _check_refusal(e: IngestError, name: str, expect: dict) -> None:
     assert e.file == name
-    assert e.code in ingest._ERRORS, e.code
+    assert e.code in messages._ERRORS, e.code
     en, zh = e.message("en"), e.message("zh")
-    problem_en, advice_en, problem_zh, advice_zh = ingest._ERRORS[e.code]
+    problem_en, advice_en, problem_zh, advice_zh = messages._ERRORS[e.code]
     assert en.startswith(name) and zh.startswith(name)
-    assert advice_en and en.endswith(ingest._fmt(advice_en, e._params("en")))
-    assert advice_zh and zh.endswith(ingest._fmt(advice_zh, e._params("zh")))
+    assert advice_en and en.endswith(messages._fmt(advice_en, e._params("en")))
+    assert advice_zh and zh.endswith(messages._fmt(advice_zh, e._params("zh")))
     for lang, template in (("en", problem_en), ("en", advice_en), ("zh", problem_zh), ("zh", advice_zh)):
         if "{" in template:  # every placeholder filled
-            assert ingest._fmt(template, e._params(lang)) != template, (e.code, template)
+            assert messages._fmt(template, e._params(lang)) != template, (e.code, template)
     if e.row is not None:
         assert f"row {e.row:,}" in en and f"第 {e.row:,} 行" in zh
     if e.column is not None:

@@ -7,9 +7,6 @@ link (``?ds=<token>``) through :mod:`ecops.ui.state`, while only the Data page u
 from __future__ import annotations
 
 import logging
-import os
-from datetime import timedelta
-from pathlib import Path
 
 import streamlit as st
 
@@ -25,11 +22,9 @@ def workspace():
 
     Opening it also deletes expired saved datasets (at most once every few minutes per process).
     """
-    from ecops.workspace import Workspace
+    from ecops.workspace import default_workspace
 
-    root = Path(os.environ.get("ECOPS_WORKSPACE_DIR", "data/workspace"))
-    days = float(os.environ.get("ECOPS_SHARE_DAYS", "30"))
-    ws = Workspace(root, ttl=timedelta(days=days))
+    ws = default_workspace()
     try:
         ws.purge_if_due()
     except OSError:  # a read-only or vanished folder must not stop anyone opening a link

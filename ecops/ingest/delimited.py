@@ -1,0 +1,443 @@
+"""Reading CSV/TSV text: encodings (UTF-8, GB18030/GBK, UTF-16), delimiter and header sniffing, DuckDB's reader
+with rejects turned into messages naming the lines."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ecops.ingest.files import (
+    CHUNK,
+    REJECTS_LIMIT,
+    SNIFF_BYTES,
+    FileInput,
+    RawTable,
+    _chunks,
+    _count_text,
+    _header_notices,
+    _scan_record_line,
+    dedupe_headers,
+)
+from ecops.ingest.messages import IngestError, Notice
+from ecops.ingest.values import (
+    _NULL_SQL,
+    _lit,
+)
+
+__all__ = [
+    "sniff",
+]
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / max(len(odd), 1)
+    if z_odd > 0.3 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _gb_plausible(head: bytes) -> bool:
+    """Whether bytes that fail UTF-8 read as real Chinese text in GB18030 rather than Latin-1 junk.
+
+    Common Chinese characters (GB2312 area) have both bytes >= 0xA1; Latin-1 text gives
+    isolated high bytes followed by ASCII letters, which GB18030 would turn into rare
+    characters.
+    """
+    text = head.decode("gb18030", errors="ignore")
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return True
+    common = 0
+    for ch in non_ascii:
+        try:
+            b = ch.encode("gb2312")
+        except UnicodeEncodeError:
+            # GB18030's four-byte characters (rare CJK such as 𠀀 or 䶮, emoji) need byte, digit, byte, digit:
+            # Latin-1 junk does not form them, so an assigned one is as telling as a common character
+            if len(ch.encode("gb18030")) == 4 and unicodedata.category(ch) not in ("Co", "Cn", "Cs"):
+                common += 1
+            continue
+        if len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1:
+            common += 1
+    return common / len(non_ascii) >= 0.8
+
+
+def _encoding_hint(head: bytes) -> str:
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(head[:SNIFF_BYTES]).best()
+        if best is not None and best.encoding not in ("utf_8", "gb18030", "utf_16"):
+            return f"; it looks like {best.encoding}"
+    except Exception:  # a hint is optional
+        pass
+    return ""
+
+
+def _line_of_offset(f: FileInput, offset: int) -> int:
+    n = 0
+    pos = 0
+    for b in _chunks(f):
+        if pos + len(b) >= offset:
+            return n + bytes(b[: offset - pos]).count(b"\n") + 1
+        n += bytes(b).count(b"\n")
+        pos += len(b)
+    return n + 1
+
+
+@dataclass
+class _TextPass:
+    encoding: str
+    sha256: str
+    text_path: Path
+    newlines: int
+    ends_with_newline: bool
+    #: the file mixed Windows (CRLF), Unix (LF) and old Mac (CR) line ends, or used CR alone, and was rewritten with LF
+    line_ends_fixed: bool = False
+
+
+def _read_range(f: FileInput, start: int, n: int) -> bytes:
+    if isinstance(f, tuple):
+        return bytes(f[1][start:start + n])
+    with open(f, "rb") as fh:
+        fh.seek(start)
+        return fh.read(n)
+
+
+def _try_decode(f: FileInput, enc: str, out_path: Path | None,
+                ends: list[int] | None = None) -> tuple[bool, int | None, str, int, bool]:
+    """Decode the whole file with ``enc`` (strict), optionally writing UTF-8 to ``out_path``.
+
+    Returns (ok, offset of first bad byte, sha256 of input, newline count of the UTF-8 text,
+    whether the text ends with a newline). ``ends`` receives the counts of CR and of CRLF in the text.
+    """
+    ends = ends if ends is not None else [0, 0]
+    dec = codecs.getincrementaldecoder(enc)(errors="strict")
+    h = hashlib.sha256()
+    newlines = 0
+    last = b""
+    pos = 0
+    out = open(out_path, "wb") if out_path is not None else None
+    try:
+        utf8 = enc in ("utf-8", "utf-8-sig")  # valid UTF-8 is copied byte for byte, never re-encoded
+        for b in _chunks(f):
+            h.update(b)
+            chunk = bytes(b)
+            if utf8 and pos and chunk.isascii() and dec.getstate()[0] == b"":
+                pass  # plain ASCII is valid UTF-8: no need to decode (most exports are mostly ASCII)
+            else:
+                try:
+                    text = dec.decode(chunk)
+                except UnicodeDecodeError as e:
+                    return False, pos + e.start, "", 0, False
+                if not utf8:
+                    chunk = text.encode("utf-8")
+            pos += len(b)
+            if out is not None:
+                out.write(chunk)
+            newlines += chunk.count(b"\n")
+            if b"\r" in chunk:  # counted for _mixed_line_ends; a CRLF split by the chunk boundary counts too
+                ends[0] += chunk.count(b"\r")
+                ends[1] += chunk.count(b"\r\n")
+            if last == b"\r" and chunk.startswith(b"\n"):
+                ends[1] += 1
+            if chunk:
+                last = chunk[-1:]
+        try:
+            tail = dec.decode(b"", final=True)
+        except UnicodeDecodeError as e:
+            return False, pos + e.start, "", 0, False
+        if tail and out is not None:
+            data = tail.encode("utf-8")
+            out.write(data)
+            newlines += data.count(b"\n")
+            last = data[-1:]
+    finally:
+        if out is not None:
+            out.close()
+    return True, None, h.hexdigest(), newlines, last == b"\n"
+
+
+def _normalise_line_ends(src: Path, dst: Path) -> tuple[int, bool]:
+    """Copy UTF-8 text ``src`` to ``dst`` with every CRLF and lone CR written as LF.
+
+    Returns the newline count and whether the text ends with one. Byte-wise is safe: in UTF-8 the
+    bytes CR and LF never occur inside a multi-byte character.
+    """
+    newlines, last, carry = 0, b"", b""
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        while block := fi.read(CHUNK):
+            data, carry = carry + block, b""
+            if data.endswith(b"\r"):  # may be the first half of a CRLF in the next block
+                data, carry = data[:-1], b"\r"
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            fo.write(data)
+            newlines += data.count(b"\n")
+            last = data[-1:] or last
+        if carry:
+            fo.write(b"\n")
+            newlines += 1
+            last = b"\n"
+    return newlines, last == b"\n"
+
+
+def _text_pass(f: FileInput, name: str, workdir: Path, head: bytes) -> _TextPass:
+    """One streamed pass over the file: hash, choose/verify encoding, transcode to UTF-8 when needed.
+
+    UTF-8 is tried first; GB18030 (a superset of GBK) only when UTF-8 fails and the bytes
+    around the failure read as plausible Chinese. UTF-16 is recognised by its BOM or by the
+    pattern of zero bytes.
+    """
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        candidates = ["utf-16"]
+    elif head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        u16 = _utf16_without_bom(head)
+        if u16:
+            candidates = [u16]
+        elif b"\x00" in head:
+            raise IngestError(name, "binary")
+        else:
+            candidates = ["utf-8", "gb18030"]
+    if not candidates[0].startswith("utf-16") and head:
+        ctrl = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+        if ctrl / len(head) > 0.01:
+            raise IngestError(name, "binary")
+    first_fail: int | None = None
+    for enc in candidates:
+        if enc == "gb18030":
+            around = _read_range(f, max(0, (first_fail or 0) - 1024), SNIFF_BYTES)
+            if not _gb_plausible(around):
+                break
+        transcode = enc not in ("utf-8", "utf-8-sig") or isinstance(f, tuple)
+        out_path = workdir / f"text_{uuid.uuid4().hex}.csv" if transcode else None
+        ends = [0, 0]
+        ok, bad_at, digest, newlines, ends_nl = _try_decode(f, enc, out_path, ends)
+        if ok:
+            path = out_path or Path(str(f))
+            cr, crlf = ends
+            if cr and (cr != crlf or newlines != crlf):
+                # DuckDB's reader stops on a file whose lines end in different ways ("state machine reached an
+                # invalid state") and reads CR-only files (old Mac Excel "CSV (Macintosh)") as one line
+                fixed = workdir / f"text_{uuid.uuid4().hex}.csv"
+                newlines, ends_nl = _normalise_line_ends(path, fixed)
+                if out_path is not None:
+                    out_path.unlink()
+                return _TextPass(enc, digest, fixed, newlines, ends_nl, line_ends_fixed=True)
+            return _TextPass(enc, digest, path, newlines, ends_nl)
+        if first_fail is None:
+            first_fail = bad_at
+        if out_path is not None and out_path.exists():
+            out_path.unlink()
+    line = _line_of_offset(f, first_fail) if first_fail is not None else None
+    hint = _encoding_hint(_read_range(f, max(0, (first_fail or 0) - 4096), SNIFF_BYTES))
+    hint_zh = hint.replace("; it looks like", "；看起来像") if hint else ""
+    raise IngestError(name, "bad_encoding", row=line, hint=hint, hint_zh=hint_zh)
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    delimiter: str
+    header_index: int
+    header: tuple[str, ...]
+    has_header: bool
+
+
+_NUMERIC_HEADER = re.compile(r"^[\s\d.,:/+\-]*\d[\s\d.,:/+\-]*$")
+
+
+def sniff(sample_text: str, truncated: bool) -> _Dialect:
+    """Detect delimiter, header line and header names from the first 64 KB of text.
+
+    Each candidate delimiter (comma, tab, semicolon, pipe) is parsed with quote handling;
+    the winner gives the same field count on most lines *including the header*. Runs of
+    spaces are the fallback (fixed-width-ish exports such as CDNOW).
+    """
+    text = sample_text.lstrip("\ufeff")
+    if truncated and "\n" in text:
+        text = text[: text.rfind("\n") + 1]
+    best: tuple | None = None
+    for d in (",", "\t", ";", "|"):
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=d, quotechar='"', strict=False))[:500]
+        except csv.Error:
+            continue
+        rows = [r for r in rows if r and any(x.strip() for x in r)]
+        if truncated and len(rows) > 2:
+            rows = rows[:-1]
+        if not rows:
+            continue
+        counts = [len(r) for r in rows]
+        modal, _ = Counter(counts).most_common(1)[0]
+        consistency = counts.count(modal) / len(counts)
+        hidx = next((i for i, c in enumerate(counts[:20]) if c == modal), 0)
+        key = (modal > 1, consistency >= 0.9, round(consistency, 2), modal)
+        if best is None or key > best[0]:
+            best = (key, d, hidx, rows[hidx])
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if truncated and len(lines) > 2:
+        lines = lines[:-1]
+    ws_counts = [len(ln.split()) for ln in lines[:500]]
+    if ws_counts and (best is None or not (best[0][0] and best[0][1])):
+        modal, _ = Counter(ws_counts).most_common(1)[0]
+        consistency = ws_counts.count(modal) / len(ws_counts)
+        if modal > 1 and consistency >= 0.9:
+            hidx = next(i for i, c in enumerate(ws_counts) if c == modal)
+            best = ((True, True, consistency, modal), " ", hidx, lines[hidx].split())
+    if best is None:
+        return _Dialect(",", 0, ("column_1",), True)
+    _, d, hidx, header = best
+    # index of the header in physical lines (blank lines above count)
+    if d == " ":
+        phys = [i for i, ln in enumerate(text.splitlines()) if ln.strip()][hidx]
+    else:
+        phys = _physical_row_index(text, d, hidx)
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    has_header = not all(_NUMERIC_HEADER.match(h) for h in header if h) or not any(header)
+    return _Dialect(d, phys, tuple(header), has_header)
+
+
+def _physical_row_index(text: str, d: str, row_index: int) -> int:
+    reader = csv.reader(io.StringIO(text), delimiter=d, quotechar='"', strict=False)
+    k = -1
+    prev = 0
+    for row in reader:
+        start = prev
+        prev = reader.line_num
+        if row and any(x.strip() for x in row):
+            k += 1
+            if k == row_index:
+                return start
+    return 0
+
+def _physical_lines(path: Path, byte_positions: list[int]) -> list[int]:
+    """1-based physical line numbers of byte offsets in a UTF-8 file (one streamed pass)."""
+    targets = sorted(set(byte_positions))
+    res: dict[int, int] = {}
+    n = 0
+    pos = 0
+    ti = 0
+    with open(path, "rb") as fh:
+        while ti < len(targets) and (b := fh.read(CHUNK)):
+            while ti < len(targets) and targets[ti] <= pos + len(b):
+                res[targets[ti]] = n + b[: targets[ti] - pos].count(b"\n") + 1
+                ti += 1
+            n += b.count(b"\n")
+            pos += len(b)
+    for t in targets[ti:]:
+        res[t] = n + 1
+    return [res[p] for p in byte_positions]
+
+
+def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str, workdir: Path,
+               head: bytes) -> RawTable:
+    tp = _text_pass(f, name, workdir, head)
+    with open(tp.text_path, "rb") as fh:
+        sample_bytes = fh.read(SNIFF_BYTES)
+    truncated = len(sample_bytes) == SNIFF_BYTES
+    sample_text = sample_bytes.decode("utf-8", errors="ignore")
+    if not sample_text.strip().strip("\ufeff").strip():
+        raise IngestError(name, "empty_file")
+    if "\x00" in sample_text:  # the no-BOM check sees raw bytes; this one also covers BOM and UTF-16 files
+        raise IngestError(name, "binary")
+    dia = sniff(sample_text, truncated)
+    if dia.has_header:
+        columns, dups, blanks = dedupe_headers(dia.header)
+    else:
+        columns, dups, blanks = tuple(f"column_{i + 1}" for i in range(len(dia.header))), [], []
+    ncol = len(columns)
+    notices: list[Notice] = []
+    enc_label = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "gb18030": "GB18030/GBK", "utf-16": "UTF-16",
+                 "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[tp.encoding]
+    notices.append(Notice.make("encoding", name, encoding=enc_label))
+    if tp.line_ends_fixed:
+        notices.append(Notice.make("line_ends", name))
+    if dia.delimiter == " ":
+        notices.append(Notice.make("whitespace_split", name))
+    else:
+        notices.append(Notice.make("delimiter", name, delimiter=dia.delimiter))
+    if not dia.has_header:
+        notices.append(Notice.make("no_header", name, "warning"))
+    if dia.header_index > 0:
+        notices.append(Notice.make("skipped_preamble", name, "warning", lines=dia.header_index))
+    notices += _header_notices(name, dups, blanks)
+    path_sql = _lit(str(tp.text_path))
+    skip = dia.header_index + (1 if dia.has_header else 0)
+    rej, rejscan = f"{table}_rej", f"{table}_rejscan"
+    try:
+        if dia.delimiter == " ":
+            parts = ", ".join(f"l[{i + 1}] AS c{i}" for i in range(ncol))
+            con.execute(
+                f"CREATE TEMP TABLE {table} AS SELECT {parts}, len(l) AS _k FROM (SELECT "
+                f"string_split_regex(trim(line), '\\s+') AS l FROM read_csv({path_sql}, delim='\\x1f', quote='', "
+                f"escape='', header=false, skip={skip}, auto_detect=false, columns={{'line': 'VARCHAR'}}, "
+                f"max_line_size=10000000) WHERE trim(line) <> '')"
+            )
+            bad = con.execute(f"SELECT count(*) FROM {table} WHERE _k <> {ncol}").fetchone()[0]
+            if bad:
+                recs = con.execute(f"SELECT rowid FROM {table} WHERE _k <> {ncol} ORDER BY rowid LIMIT 5").fetchall()
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+                lines = [_scan_record_line(str(tp.text_path), r[0], skip, " ") for r in recs]
+                raise IngestError(name, "ragged", row=lines[0], count_text=f"{bad:,}", expected=ncol,
+                                  lines="; ".join(f"{x:,}" for x in lines))
+            con.execute(f"ALTER TABLE {table} DROP COLUMN _k")
+        else:
+            cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncol)) + "}"
+            con.execute(
+                f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({path_sql}, delim={_lit(dia.delimiter)}, "
+                f"quote='\"', escape='\"', header=false, skip={skip}, auto_detect=false, columns={cols}, "
+                f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rejscan}', rejects_limit={REJECTS_LIMIT}, "
+                f"max_line_size=10000000, nullstr=[{_NULL_SQL}])"
+            )
+            # one reject per problem, several per line are possible: keep the first per line
+            rejects = con.execute(
+                f"SELECT min(line_byte_position), min(byte_position), arg_min(CAST(error_type AS VARCHAR), "
+                f"byte_position) FROM {rej} GROUP BY line ORDER BY 1"
+            ).fetchall()
+            con.execute(f"DROP TABLE IF EXISTS {rej}")
+            con.execute(f"DROP TABLE IF EXISTS {rejscan}")
+            if rejects:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+                types = [r[2] for r in rejects]
+                first = rejects[:5]
+                lines = _physical_lines(tp.text_path, [int(r[0] or r[1] or 0) for r in first])
+                lines_s = "; ".join(f"{x:,}" for x in lines)
+                count_text = _count_text(len(rejects))
+                if all(t in ("MISSING COLUMNS", "TOO MANY COLUMNS") for t in types):
+                    raise IngestError(name, "ragged", row=lines[0], count_text=count_text, expected=ncol,
+                                      lines=lines_s)
+                if types[0] == "UNQUOTED VALUE":
+                    raise IngestError(name, "bad_quote", row=lines[0], count_text=count_text, lines=lines_s)
+                raise IngestError(name, "malformed", row=lines[0], count_text=count_text, lines=lines_s,
+                                  detail=types[0].lower())
+    except duckdb.Error as e:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        raise IngestError(name, "unreadable", detail=str(e).splitlines()[0][:200]) from e
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    if rows == 0:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        if dia.has_header:
+            raise IngestError(name, "header_only", row=dia.header_index + 1)
+        raise IngestError(name, "empty_file")
+    notices.append(Notice.make("rows_read", name, rows=int(rows), columns=ncol))
+    physical = tp.newlines + (0 if tp.ends_with_newline else 1)
+    simple = physical == skip + rows
+    return RawTable(name, name, table, columns, ("VARCHAR",) * ncol, int(rows), "csv", enc_label,
+                    dia.delimiter, tp.sha256, tuple(notices), header_line=skip, text_path=str(tp.text_path),
+                    simple_lines=simple, nulls_done=dia.delimiter != " ")

@@ -1,0 +1,256 @@
+"""What every reader shares: the file input, the :class:`RawTable` it becomes, size and format checks, headers."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ecops.ingest.messages import IngestError, Notice
+
+__all__ = [
+    "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
+    "sha256_of", "detect_format", "dedupe_headers",
+]
+
+MAX_BYTES: int = 200 * 2**20
+"""Default upper limit for one uploaded file (bytes); the operator moves it with ``ECOPS_MAX_UPLOAD_MB``."""
+SNIFF_BYTES: int = 64 * 1024
+CHUNK: int = 1 << 20
+SAMPLE_ROWS: int = 5000
+
+REJECTS_LIMIT: int = 1000
+
+FileInput = str | Path | tuple[str, bytes]
+
+
+def max_upload_bytes() -> int:
+    """The per-file limit in force: ``ECOPS_MAX_UPLOAD_MB`` (megabytes of 2**20 bytes) when set to a positive
+    number, else :data:`MAX_BYTES`. Streamlit cuts uploads off at its own ``server.maxUploadSize``
+    (``STREAMLIT_SERVER_MAX_UPLOAD_SIZE``), which must be set about 10% higher for ecops's message to be seen."""
+    try:
+        mb = float(os.environ.get("ECOPS_MAX_UPLOAD_MB", ""))
+    except ValueError:
+        return MAX_BYTES
+    return int(mb * 2**20) if mb > 0 and mb == mb and mb != float("inf") else MAX_BYTES
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table read from a file, held as a DuckDB table of raw values.
+
+    Attributes
+    ----------
+    source : str
+        Name users see and mappings use: the file name, or ``file:sheet`` for extra sheets.
+    file : str
+        File name.
+    table : str
+        DuckDB table with columns ``c0 … cN-1`` in file order (plus ``_line`` for Excel).
+    columns : tuple of str
+        Column headers as in the file (duplicates renamed ``x_2``, blanks ``column_3``).
+    types : tuple of str
+        DuckDB types of ``c0 …`` (VARCHAR for CSV/Excel, typed for Parquet).
+    rows : int
+        Data rows read.
+    format : {'csv', 'xlsx', 'parquet'}
+    encoding, delimiter : str or None
+        Detected text encoding and field separator (CSV only; ``' '`` = runs of spaces).
+    sha256 : str
+        Hash of the file's full bytes.
+    notices : tuple of Notice
+        Facts about the read (encoding, delimiter, renamed headers …).
+    """
+
+    source: str
+    file: str
+    table: str
+    columns: tuple[str, ...]
+    types: tuple[str, ...]
+    rows: int
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sha256: str = ""
+    notices: tuple[Notice, ...] = ()
+    header_line: int = 0
+    text_path: str | None = None
+    simple_lines: bool = False
+    has_line_column: bool = False
+    nulls_done: bool = False
+
+    def sample(self, con: duckdb.DuckDBPyConnection, n: int = SAMPLE_ROWS) -> pd.DataFrame:
+        """The first ``n`` rows with the file's column names (raw values)."""
+        # headers are file content: named in pandas, never in SQL (a NUL in one was a parser error)
+        sel = ", ".join(f"c{i}" for i in range(len(self.columns)))
+        df = con.execute(f"SELECT {sel} FROM {self.table} LIMIT {int(n)}").df()
+        df.columns = list(self.columns)
+        return df
+
+    def locate(self, con: duckdb.DuckDBPyConnection, rec: int) -> int:
+        """1-based row of record ``rec`` (0-based rowid) as the user sees it in the file."""
+        if self.has_line_column:
+            r = con.execute(f"SELECT _line FROM {self.table} WHERE rowid = ?", [rec]).fetchone()
+            return int(r[0]) if r else rec + 2
+        if self.format == "parquet" or not self.text_path:
+            return rec + 1
+        if self.simple_lines:
+            return self.header_line + 1 + rec
+        return _scan_record_line(self.text_path, rec, self.header_line, self.delimiter or ",")
+
+
+def _scan_record_line(path: str, rec: int, header_line: int, delimiter: str) -> int:
+    """Physical first line of data record ``rec`` (0-based), counting quoted newlines; error path only."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for _ in range(header_line):
+            f.readline()
+        line = header_line
+        if delimiter == " ":
+            k = -1
+            for raw_line in f:
+                line += 1
+                if raw_line.strip():
+                    k += 1
+                    if k == rec:
+                        return line
+            return line
+        reader = csv.reader(f, delimiter=delimiter, quotechar='"')
+        k = -1
+        prev = 0
+        for row in reader:
+            start = line + prev + 1
+            prev = reader.line_num
+            if row:  # DuckDB skips blank lines but keeps rows of empty fields
+                k += 1
+                if k == rec:
+                    return start
+        return line + prev
+
+
+def _file_name(f: FileInput) -> str:
+    if isinstance(f, tuple):
+        return Path(str(f[0])).name
+    return Path(f).name
+
+
+def _read_head(f: FileInput, n: int = SNIFF_BYTES) -> bytes:
+    if isinstance(f, tuple):
+        return bytes(f[1][:n])
+    with open(f, "rb") as fh:
+        return fh.read(n)
+
+
+def _size(f: FileInput) -> int:
+    if isinstance(f, tuple):
+        return len(f[1])
+    return Path(f).stat().st_size
+
+
+def _chunks(f: FileInput, size: int = CHUNK):
+    if isinstance(f, tuple):
+        mv = memoryview(f[1])
+        for i in range(0, len(mv), size):
+            yield mv[i:i + size]
+        return
+    with open(f, "rb") as fh:
+        while b := fh.read(size):
+            yield b
+
+
+def sha256_of(f: FileInput) -> str:
+    """SHA-256 of the full bytes of a file or ``(name, bytes)`` pair, streamed in 1 MB blocks."""
+    h = hashlib.sha256()
+    for b in _chunks(f):
+        h.update(b)
+    return h.hexdigest()
+
+
+_BINARY_MAGIC = {
+    b"%PDF": " (a PDF document)", b"\x89PNG": " (a PNG image)", b"GIF8": " (a GIF image)",
+    b"\xff\xd8\xff": " (a JPEG image)", b"\x1f\x8b": " (a gzip archive)", b"7z\xbc\xaf": " (a 7-Zip archive)",
+    b"Rar!": " (a RAR archive)", b"SQLite format": " (an SQLite database)", b"\x7fELF": " (a program)",
+    b"MZ": " (a Windows program)",
+}
+_BINARY_MAGIC_ZH = {
+    " (a PDF document)": "（PDF 文档）", " (a PNG image)": "（PNG 图片）", " (a GIF image)": "（GIF 图片）",
+    " (a JPEG image)": "（JPEG 图片）", " (a gzip archive)": "（gzip 压缩包）", " (a 7-Zip archive)": "（7-Zip 压缩包）",
+    " (a RAR archive)": "（RAR 压缩包）", " (an SQLite database)": "（SQLite 数据库）", " (a program)": "（可执行程序）",
+    " (a Windows program)": "（Windows 程序）",
+}
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """File format from content, not extension: 'xlsx', 'parquet' or 'text'.
+
+    Raises :class:`IngestError` for old .xls, binary content, or an .xlsx/.parquet name
+    whose content is something else.
+    """
+    low = name.lower()
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise IngestError(name, "old_xls")
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise IngestError(name, "binary", what=what, what_zh=_BINARY_MAGIC_ZH[what])
+    if low.endswith((".xlsx", ".xlsm")):
+        raise IngestError(name, "not_xlsx")
+    if low.endswith(".parquet") or low.endswith(".pq"):
+        raise IngestError(name, "bad_parquet", detail="it does not start with the Parquet signature PAR1")
+    if low.endswith(".xls"):
+        raise IngestError(name, "old_xls")
+    return "text"
+
+def dedupe_headers(names: Sequence[str]) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """Make headers unique: blanks become ``column_<i>``, repeats ``x_2``, ``x_3``.
+
+    Returns the new names, the renamed duplicates and the named blanks.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    dups: list[str] = []
+    blanks: list[str] = []
+    for i, raw in enumerate(names):
+        name = str(raw).strip() if raw is not None else ""
+        if not name:
+            name = f"column_{i + 1}"
+            blanks.append(name)
+        if name in seen:
+            k = 2
+            while f"{name}_{k}" in seen:
+                k += 1
+            dups.append(f"{name} → {name}_{k}")
+            name = f"{name}_{k}"
+        seen.add(name)
+        out.append(name)
+    return tuple(out), dups, blanks
+
+
+def _header_notices(file: str, dups: list[str], blanks: list[str]) -> list[Notice]:
+    out = []
+    if dups:
+        out.append(Notice.make("duplicate_headers", file, "warning", names=", ".join(dups)))
+    if blanks:
+        out.append(Notice.make("blank_headers", file, "info", names=", ".join(blanks)))
+    return out
+
+def _size_text(n: int) -> str:
+    if n >= 2**30:
+        return f"{n / 2**30:,.1f} GB"
+    if n >= 10 * 2**20:
+        return f"{n / 2**20:,.0f} MB"
+    if n >= 2**20:
+        return f"{n / 2**20:,.1f} MB"
+    return f"{n / 1024:,.1f} KB"
+
+
+def _count_text(count: int) -> str:
+    return f"{count:,}" + ("+" if count >= REJECTS_LIMIT else "")
