@@ -104,8 +104,9 @@ def _load(files: list[str], mapping_path: str | None, lang: str, max_bytes: int 
     except FileNotFoundError as err:
         _fail(f"{err.filename}: file not found")
     name = ", ".join(Path(f).name for f in files)
+    # The money's currency as the loader detected it (None when the files do not say: symbols print as none).
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
-                             notes=[n.message(lang) for n in result.notes])
+                             notes=[n.message(lang) for n in result.notes], currency=result.currency)
     return ds, result
 
 

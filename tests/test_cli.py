@@ -313,6 +313,22 @@ def test_report_currency_of_a_database_is_an_iso_code(capsys):
     assert exit_.value.code == 2 and "\\x1b" in capsys.readouterr().err  # named, escaped, not obeyed
 
 
+def test_report_on_files_keeps_the_currency_the_prices_carry(tmp_path):
+    """US dollar prices in a file: the report's JSON says USD and its texts print $, never ¥ (the CLI used to drop
+    what the loader detected, and a file's money printed without its currency)."""
+    path = tmp_path / "shop.csv"
+    path.write_text("order_id,customer_id,order_time,product_id,quantity,unit_price\n"
+                    + "".join(f"O{i},C{i % 7},2024-03-{1 + i % 28:02d},P{i % 5},1,US${10 + i}.50\n" for i in range(60)),
+                    encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert main(["report", str(path), "--sections", "overview", "--format", "json", "--lang", "en",
+                 "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["dataset"]["currency"] == "USD"
+    texts = json.dumps(data["overview"]["view"], ensure_ascii=False)
+    assert "$" in texts and "¥" not in texts
+
+
 # ------------------------------------------------------------------ load --save (issue 11 item 11)
 
 def test_upload_limit_follows_the_setting_and_its_message_names_the_server_path(tmp_path, monkeypatch):
