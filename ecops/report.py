@@ -4,9 +4,8 @@ Each analysis module contributes a section through ``report_section(ds, filters)
 (section name = module name, or its ``REPORT_SECTION``). Its part of the HTML report
 (:func:`html_document`: one page or all of them, headed by the page's translated name, the
 dataset and the filters in words) is rendered from the page's view (:data:`ecops.views.BUILDERS`,
-:mod:`ecops.render.html`) — or, for a page not yet converted, from its module's
-``html_sections(ds, filters, lang) -> list[ReportSection]``. A section that fails is
-reported as an error, never a crash of the whole report.
+:mod:`ecops.render.html`). A section that fails is reported as an error, never a crash of the
+whole report.
 """
 
 from __future__ import annotations
@@ -164,14 +163,14 @@ def html_document(ds: Dataset, filters: Filters | None = None, lang: str = "zh",
     sections : section (page) names; None for all pages in page order.
     mask : mask personal columns in every table (default True; False only where clear data are permitted).
     data : ``report_section`` results already computed (a :class:`Report`'s sections), used only when a
-        module has no figures to offer.
+        page's view fails (its headline metrics are then shown as tables).
     errors : sections already known to have failed (name → message): reported as failed, not recomputed.
     progress : called with each section name before it is computed.
 
     Returns
     -------
-    The HTML document. Each page's sections come from its module's ``html_sections`` (translated
-    headings, takeaways, figures, tables, method notes); a page that fails says so under its heading
+    The HTML document. Each page's sections come from its view (translated headings, takeaways,
+    figures, tables, costed actions, method notes); a page that fails says so under its heading
     and the rest of the report is complete. With several pages, each page is a level-2 heading with
     its charts beneath, and a table of contents opens the report.
     """
@@ -211,8 +210,8 @@ def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None,
                    data: dict[str, Any] | None, error: str | None, *, mask: bool = True) -> tuple[list, str | None]:
     """A page's report sections and, if it failed, the error class (never its message: paths, URLs).
 
-    A page with a view (:data:`ecops.views.BUILDERS`) is rendered from it at its default parameters;
-    the others from their module's ``html_sections``.
+    The page is rendered from its view (:data:`ecops.views.BUILDERS`) at its default parameters;
+    when the view fails, its headline metrics are shown as tables under the failure note.
     """
     from ecops import export, i18n
 
@@ -224,14 +223,6 @@ def _page_sections(name: str, module: Any, ds: Dataset, filters: Filters | None,
             return view_html.view_sections(views.BUILDERS[name](ds, filters), lang, ds.currency, mask=mask), None
         except Exception as exc:  # one failing page must not take the report down
             _log.exception("view %s failed", name)
-            failure = type(exc).__name__
-    elif hasattr(module, "html_sections"):
-        try:
-            secs = list(module.html_sections(ds, filters, lang))
-            if secs:
-                return secs, None
-        except Exception as exc:  # one failing page must not take the report down
-            _log.exception("html section %s failed", name)
             failure = type(exc).__name__
     try:  # no figures to offer: the headline metrics as tables
         values = data if data is not None else module.report_section(ds, filters)

@@ -22,8 +22,8 @@ from ecops import format as fmt
 from ecops.ui import state
 
 __all__ = [
-    "Kpi", "REVEAL_ENV", "chart", "connection_error", "current", "downloads", "friendly_error", "guard", "header",
-    "kpis", "md_escape", "method_notes", "missing", "money", "multiselect", "num", "number", "pct", "radio",
+    "Kpi", "REVEAL_ENV", "connection_error", "current", "downloads", "friendly_error", "guard", "header",
+    "kpis", "md_escape", "missing", "money", "multiselect", "num", "number", "pct", "radio",
     "report_builder", "report_download", "reveal_allowed", "reveal_personal", "reveal_toggle", "select", "slider",
     "table", "toggle", "url_secrets",
 ]
@@ -175,21 +175,6 @@ def _show_table(df: pd.DataFrame, name: str, *, height: int | None = None, downl
     st.dataframe(shown, width="stretch", hide_index=True, height=height or "auto")
     if downloadable:
         downloads(df, name)
-
-
-def chart(fig: Any, takeaway: str | None = None, table: pd.DataFrame | None = None, name: str = "chart") -> None:
-    """A plotly figure, its one-line takeaway, and the table behind it in an expander."""
-    if takeaway:
-        st.markdown(f"**{takeaway}**")
-    st.plotly_chart(fig, width="stretch", key=f"fig.{_slug(name)}")
-    if table is not None:
-        with st.expander(state.translator()("core.table_behind"), expanded=False):
-            _show_table(table, name)
-
-
-def method_notes(markdown: str) -> None:
-    with st.expander(state.translator()("core.method_notes"), expanded=False):
-        st.markdown(markdown)
 
 
 def missing(message: str) -> None:
