@@ -84,3 +84,19 @@ def test_minimal_dataset_without_customers_or_products(minimal_ds):
     assert "map customers.gender" in _text(at)
     at = _run(minimal_ds, view="clusters", lang="en")
     assert "personas" in _text(at)
+
+
+def test_an_order_level_report_without_buyers_says_which_column_unlocks_the_page(sample):
+    """An order report with no buyer column (天猫订单报表's shape) used to say "no orders in the selected period"
+    beside thousands of orders. The page now says why there is no portrait and what to map, in both languages."""
+    from ecops.dataset import Dataset
+
+    orders = sample.tables["orders"][["order_id", "order_time"]].head(500)
+    items = sample.tables["order_items"].merge(orders[["order_id"]], on="order_id")[
+        ["order_id", "product_id", "quantity", "unit_price"]]
+    ds = Dataset.from_frames({"orders": orders, "order_items": items}, name="orders_only", kind="upload")
+    assert not ds.customer_key
+    for lang, words_ in (("en", ("orders.customer_id", "no customer")), ("zh", ("orders.customer_id", "没有标明买家"))):
+        text = _text(_run(ds, lang=lang))
+        assert all(w in text for w in words_), text
+        assert "No orders in the selected period" not in text and "没有订单" not in text

@@ -16,6 +16,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "portrait.view.cohorts": {"en": "Cohort retention", "zh": "同期群留存"},
     "portrait.view.clv": {"en": "Lifetime value", "zh": "客户终身价值"},
     "portrait.view.demographics": {"en": "Demographics & purchase times", "zh": "人口属性与购买时段"},
+    "portrait.no_customer_key": {
+        "en": "These orders name no customer (an order-level report), so there is no one to portray: RFM segments, "
+              "personas, cohorts and lifetime value need to know which orders belong to the same buyer. Map a "
+              "buyer column — a member name or id, nickname, phone or e-mail — to orders.customer_id on the Data "
+              "page's mapping tab to unlock this page; the other pages work without it.",
+        "zh": "这些订单没有标明买家（订单级报表），因此无法描绘用户：RFM 分层、用户画像、同期群和生命周期价值都需要知道"
+              "哪些订单属于同一位买家。请在数据页的字段映射中把买家列（会员名或会员ID、昵称、手机号或邮箱）映射到 "
+              "orders.customer_id 以启用本页；其他页面不受影响。",
+    },
     "portrait.empty": {
         "en": "No orders in the selected period and filters — widen the period or clear filters.",
         "zh": "所选时间段和筛选条件下没有订单，请放宽时间范围或清除筛选。",

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, object] = {"bins": 5, "step_days": 90, "k": 0, "horizon_mont
 def build(ds: Dataset, filters: Filters | None = None, view: str = "all", bins: int = 5, step_days: int = 90,
           k: int = 0, horizon_months: int = 6, margin_based: bool = False, cohort_value: str = "retention") -> View:
     """The user-portrait page (``view``: one part, or ``all`` for the report) for ``ds`` and ``filters``."""
+    if not ds.customer_key:  # an order-level report: no one to portray, and the column that would change that
+        return View("portrait", (Section("no_customer_key", takeaway=Text("portrait.no_customer_key"), tone="missing"),),
+                    {"view": view, "step_days": step_days, "cohort_value": cohort_value})
     res = portrait.compute_page(ds, filters, view=view, bins=bins, step_days=step_days, k=k,
                                 horizon_months=horizon_months, margin_based=margin_based)
     return view_of(res, step_days=step_days, cohort_value=cohort_value)
