@@ -23,6 +23,7 @@ __all__ = [
     "DASH",
     "FORMATS",
     "count",
+    "CURRENCY_CODES",
     "currency_symbol",
     "date",
     "format_value",
@@ -45,6 +46,10 @@ _SYMBOLS: dict[str, str] = {
     "TWD": "NT$", "KRW": "₩", "INR": "₹", "AUD": "A$", "CAD": "C$", "SGD": "S$", "RUB": "₽", "MXN": "MX$",
     "MYR": "RM", "THB": "฿", "IDR": "Rp", "PHP": "₱", "VND": "₫",
 }
+
+
+#: The currency codes ecops knows a symbol for (ISO 4217, plus RMB for CNY): the codes it recognises in exports.
+CURRENCY_CODES: frozenset[str] = frozenset(_SYMBOLS)
 
 
 def currency_symbol(currency: str | None) -> str:

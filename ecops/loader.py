@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from ecops import platforms, schema
+from ecops.format import CURRENCY_CODES
 from ecops.ingest import (
     ColumnProfile,
     IngestError,
@@ -123,7 +124,30 @@ ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY""".split()) | frozenset(s.lower() f
     "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
     "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia"))
 _CN_REGION = re.compile(_REGION_RE)
-_EVIDENCE_ZH = {"symbols": "货币符号或代码", "country": "国家列", "platform": "平台导出格式", "regions": "省/州列"}
+_EVIDENCE_ZH = {"currency column": "币种列", "headers": "表头中的币种代码", "symbols": "货币符号或代码",
+                "country": "国家列", "platform": "平台导出格式", "regions": "省/州列"}
+
+
+_CURRENCY_HEADER = re.compile(r"^\s*(currency|currency code|币种|货币|币别|moeda)\s*$", re.I)
+_CODE_IN_HEADER = re.compile(r"[(（]\s*([A-Z]{3})\s*[)）]")
+
+
+def _stated_currency(samples: dict[str, pd.DataFrame]) -> tuple[str | None, str]:
+    """The currency an export states outright: a currency column whose values are mostly one ISO code
+    (Shopify's and Amazon's ``Currency``), or a code in brackets in money headers (Shopee's ``Grand Total (PHP)``)."""
+    for df in samples.values():
+        for col in df.columns:
+            if _CURRENCY_HEADER.match(str(col)):
+                vals = df[col].dropna().astype(str).str.strip().str.upper()
+                top = vals[vals != ""].value_counts()
+                if len(top) and top.index[0] in CURRENCY_CODES and top.iloc[0] >= 0.5 * top.sum():
+                    return ("CNY" if top.index[0] == "RMB" else str(top.index[0])), "currency column"
+    codes = [m.group(1) for df in samples.values() for col in df.columns
+             for m in [_CODE_IN_HEADER.search(str(col))] if m and m.group(1) in CURRENCY_CODES]
+    if not codes:
+        return None, ""
+    top = max(sorted(set(codes)), key=codes.count)
+    return ("CNY" if top == "RMB" else top), "headers"
 
 
 def detect_currency(samples: dict[str, pd.DataFrame]) -> tuple[str | None, str]:
@@ -134,6 +158,9 @@ def detect_currency(samples: dict[str, pd.DataFrame]) -> tuple[str | None, str]:
     淘宝 → CNY); state/province columns (Brazilian UF codes → BRL, US states → USD, Chinese provinces → CNY).
     ``(None, "")`` when nothing says: the Data page then asks, and money is shown without a symbol.
     """
+    stated, evidence = _stated_currency(samples)
+    if stated:
+        return stated, evidence
     votes: dict[str, int] = {}
     for df in samples.values():
         for col in df.columns:
@@ -455,7 +482,11 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
     else:
         oid = (f"({v('orders.customer_id')} || '|' || strftime({v('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
         notes.add("derived_order_id", source, "warning")
-    cust = v("orders.customer_id")
+    # An export without a buyer column (an order-level report, a marketplace that hides buyers) still loads:
+    # its orders have no customer and the customer analyses say which column would unlock them.
+    cust = v("orders.customer_id") if "orders.customer_id" in t else None
+    if cust is None:
+        notes.add("no_customer_column", source, "warning")
     has_q, has_p, has_total = "order_items.quantity" in t, "order_items.unit_price" in t, "orders.total_amount" in t
     has_prod = "order_items.product_id" in t
     total_is_line = False
@@ -464,6 +495,10 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
         qty = v("order_items.quantity") if has_q else "1.0"
         if not has_q:
             notes.add("derived_quantity", source, "info")
+    elif "order_items.line_amount" in t:
+        qty = v("order_items.quantity") if has_q else "1.0"
+        price = f"({v('order_items.line_amount')} / NULLIF({qty}, 0))"
+        notes.add("derived_unit_price", source, "info")
     elif has_total and has_q:
         price = f"({v('orders.total_amount')} / NULLIF({v('order_items.quantity')}, 0))"
         qty = v("order_items.quantity")
@@ -491,7 +526,7 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
         notes.add("derived_unit_cost", source, "info", column=header.get("order_items.line_profit", "profit"))
     parts["order_items"] = f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
     # orders: one row per order id; the first non-empty value in file order, earliest time
-    ord_cols = [f"{oid} AS order_id", f"arg_min({cust}, _rec) AS customer_id",
+    ord_cols = [f"{oid} AS order_id", *([f"arg_min({cust}, _rec) AS customer_id"] if cust else []),
                 f"min({v('orders.order_time')}) AS order_time"]
     numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t]
     varying = _varying_within_orders(con, stage, oid, [v(tg) for tg in numeric])
@@ -515,15 +550,17 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
         parts["products"] = (f"SELECT {prod} AS product_id{''.join(', ' + x for x in cols[1:])} FROM {stage} "
                              f"WHERE {prod} IS NOT NULL GROUP BY {prod}")
     # customers
-    cust_attrs = [c.name for c in schema.CUSTOMERS.columns if f"customers.{c.name}" in t]
-    cols = [f"arg_min({v('customers.' + a)}, _rec) AS {a}" for a in cust_attrs]
-    parts["customers"] = (f"SELECT {cust} AS customer_id{''.join(', ' + x for x in cols)} FROM {stage} "
-                          f"WHERE {cust} IS NOT NULL GROUP BY {cust}")
+    if cust:
+        cust_attrs = [c.name for c in schema.CUSTOMERS.columns if f"customers.{c.name}" in t]
+        cols = [f"arg_min({v('customers.' + a)}, _rec) AS {a}" for a in cust_attrs]
+        parts["customers"] = (f"SELECT {cust} AS customer_id{''.join(', ' + x for x in cols)} FROM {stage} "
+                              f"WHERE {cust} IS NOT NULL GROUP BY {cust}")
     # facts worth a warning
     n_null_oid = con.execute(f"SELECT count(*) FROM {stage} WHERE {oid} IS NULL").fetchone()[0]
     if n_null_oid:
         notes.add("null_keys", source, "warning", count=n_null_oid, target="order id")
-    n_null_c = con.execute(f"SELECT count(*) FROM {stage} WHERE {cust} IS NULL AND {oid} IS NOT NULL").fetchone()[0]
+    n_null_c = cust and con.execute(f"SELECT count(*) FROM {stage} WHERE {cust} IS NULL AND {oid} IS NOT NULL"
+                                    ).fetchone()[0]
     if n_null_c:
         notes.add("null_customers", source, "warning", count=n_null_c)
     return parts
@@ -534,6 +571,10 @@ def _table_part(stage: str, table: str, t: set[str], source: str, notes: _Notes)
     if table == "order_items" and "quantity" not in t:
         cols.append("1.0 AS quantity")
         notes.add("derived_quantity", source, "info")
+    if table == "order_items" and "unit_price" not in t and "line_amount" in t:
+        qty = _v("quantity") if "quantity" in t else "1.0"
+        cols.append(f"({_v('line_amount')} / NULLIF({qty}, 0)) AS unit_price")
+        notes.add("derived_unit_price", source, "info")
     return f"SELECT {', '.join(cols)} FROM {stage}"
 
 
@@ -635,6 +676,11 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
             if mapping is None:
                 used = suggest_mapping([SourceTable(r.source, r.columns, samples[r.source], profiles[r.source])
                                         for r in raws])
+                for r in raws:
+                    plat = platforms.detect(list(r.columns))
+                    if plat is not None:
+                        notes.add("platform_detected", r.source, "info", platform=plat.name_en,
+                                  platform_zh=plat.name_zh)
             else:
                 used = _apply_mapping(mapping, raws, samples, profiles, notes)
             currency, evidence = detect_currency(samples)
@@ -675,6 +721,8 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
             else:
                 parts.setdefault(sm.table, []).append((_table_part(stage, sm.table, t, sm.source, notes),
                                                        sm.source))
+                if sm.table == "orders" and "customer_id" not in t:
+                    notes.add("no_customer_column", sm.source, "warning")
         if "order_items" not in parts and "orders" in parts:
             has_total = any("total_amount" in stage_targets[s.source][1] for s in used.sources_for("orders")
                             if s.source in stage_targets)

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ecops import schema
+from ecops import platforms, schema
 from ecops.ingest import ColumnProfile, Parse, choose_parse, profile_frame
 from ecops.schema import Column, normalise_name
 
@@ -561,6 +561,32 @@ def _score(table: str, assigned: dict[str, tuple[str, float]], hint: str | None)
     return s
 
 
+def _map_by_platform(source: str, platform: platforms.Platform, headers: list[str],
+                     profiles: MappingABC[str, ColumnProfile]) -> SourceMapping:
+    """The mapping of a recognised platform export: its dictionary first, generic guesses for the rest.
+
+    A platform's export names its columns the same way in every shop, so its dictionary is certain
+    where generic name matching guesses (Shopify's ``Email`` is the buyer key, Amazon's ``item-price``
+    a line amount, not a unit price). Headers the dictionary does not know (columns a newer export
+    added) may still fill targets the dictionary left empty.
+    """
+    table = FLAT if platform.level == "line" else "orders"
+    known = platform.mapping_targets(headers, table)
+    unknown = [h for h in headers if platforms.fold_header(h) not in platform.headers]
+    free_targets = tuple((t, c) for t, c in targets_for(table) if t not in set(known.values()))
+    guessed = _assign(unknown, profiles, free_targets) if unknown else {}
+    cols, assigned = [], {}
+    for h in headers:
+        p = profiles.get(h) or ColumnProfile()
+        target, conf = (known[h], 1.0) if h in known else guessed.get(h, (None, 0.0))
+        if target is None:
+            cols.append(ColumnMapping(h, None, 0.0, Parse(), p))
+            continue
+        assigned[h] = (target, conf)
+        cols.append(ColumnMapping(h, target, conf, choose_parse(p, target_column(table, target).kind, h, target), p))
+    return SourceMapping(source, table, round(_table_confidence(table, assigned), 4), tuple(cols))
+
+
 def _suggest_source(name: str, headers: list[str], profiles: MappingABC[str, ColumnProfile]
                     ) -> tuple[SourceMapping, dict[str, float]]:
     hint = _table_hint(name)
@@ -572,6 +598,9 @@ def _suggest_source(name: str, headers: list[str], profiles: MappingABC[str, Col
         scores[table] = sc
         if _eligible(table, assigned) and (best is None or sc > best[0]):
             best = (sc, table, assigned)
+    platform = platforms.detect(headers)
+    if platform is not None:
+        return _map_by_platform(name, platform, headers, profiles), scores
     if best is None:
         return _map_to_table(name, IGNORE, headers, profiles, confidence=0.0), scores
     return _map_to_table(name, best[1], headers, profiles), scores
@@ -613,16 +642,29 @@ def suggest_mapping(sources: MappingABC[str, SourceTable] | list[SourceTable]) -
     return Mapping(tuple(out))
 
 
+def _buyer_left_unmapped(sm: SourceMapping) -> bool:
+    """Whether a flat source without a customer key still has a free column that could be one.
+
+    A file with order ids loads without buyers (customer analyses then say what would unlock them),
+    but only when nothing in it could be the buyer: otherwise the user is asked, because a buyer column
+    under an unknown name (``Kundennr``) is far likelier than a shop export without buyers. A recognised
+    platform export is the exception: its dictionary knows every column, so what it leaves free is no buyer.
+    """
+    if platforms.detect([c.column for c in sm.columns]) is not None:
+        return False
+    return bool(candidates_for(sm, "orders.customer_id"))
+
+
 def missing_required(sm: SourceMapping) -> list[str]:
     """Required targets of the source's table that are not mapped (derivable ones excluded)."""
     mapped = sm.targets
     if sm.table == FLAT:
         miss = []
-        if "orders.customer_id" not in mapped:
+        if "orders.customer_id" not in mapped and ("orders.order_id" not in mapped or _buyer_left_unmapped(sm)):
             miss.append("orders.customer_id")
         if "orders.order_time" not in mapped:
             miss.append("orders.order_time")
-        if "order_items.unit_price" not in mapped and "orders.total_amount" not in mapped:
+        if not {"order_items.unit_price", "order_items.line_amount", "orders.total_amount"} & set(mapped):
             miss.append("order_items.unit_price")
         return miss
     if sm.table == IGNORE:
@@ -631,6 +673,8 @@ def missing_required(sm: SourceMapping) -> list[str]:
     miss = [r for r in t.required if r not in mapped]
     if sm.table == "order_items" and "quantity" in miss:
         miss.remove("quantity")
+    if sm.table == "order_items" and "unit_price" in miss and "line_amount" in mapped:
+        miss.remove("unit_price")  # line amount ÷ quantity
     return miss
 
 

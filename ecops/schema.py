@@ -150,6 +150,9 @@ ORDER_ITEMS = _register(Table(
         _c("unit_price", "number", "unit price", "price", "unitprice", "sale price", "selling price",
            "单价", "价格", "售价", "商品单价", "成交单价", "销售单价", required=True),
         _c("unit_cost", "number", *_UNIT_COST),
+        # what the line costs the buyer (quantity × price, after line discounts): Amazon's item-price, JD's
+        # 订单应付金额; without a unit price the unit price is this ÷ quantity
+        _c("line_amount", "number", "line amount", "line total", "line_amount", "item total", "商品小计"),
         _c("discount", "number", "line discount", "item discount", "商品优惠", "单品优惠"),
         # a rate (0–1), never money: Superstore's Discount is already inside its Sales line amount
         _c("discount_rate", "number", "discount rate", "discount_rate", "discount", "折扣率"),

@@ -416,7 +416,13 @@ def test_order_report_without_customer_key_loads_with_paid_and_refund_money(tmp_
 
 @pytest.mark.parametrize("frame,code,evidence", [
     (pd.DataFrame({"order": ["1", "2"], "amount": ["R$ 25,00", "R$ 3,10"]}), "BRL", "symbols"),
-    (pd.DataFrame({"order": ["1", "2"], "Sales (USD)": ["25", "3"]}), "USD", "symbols"),
+    (pd.DataFrame({"order": ["1", "2"], "Sales (USD)": ["25", "3"]}), "USD", "headers"),
+    # Shopee's money headers carry the code in brackets; a unit in brackets is no currency
+    (pd.DataFrame({"Grand Total (PHP)": ["950"], "Shopee Voucher(PHP)": ["0"]}), "PHP", "headers"),
+    (pd.DataFrame({"Weight (KGS)": ["1.5", "2"]}), None, ""),
+    # Shopify's and Amazon's Currency column: codes without digits, stated once per row
+    (pd.DataFrame({"Currency": ["USD", "USD", ""], "Total": ["45.00", "", "12.00"]}), "USD", "currency column"),
+    (pd.DataFrame({"币种": ["RMB", "RMB"], "金额": ["5", "6"]}), "CNY", "currency column"),
     (pd.DataFrame({"order": ["1", "2"], "金额": ["12.50元", "3元"]}), "CNY", "symbols"),
     (pd.DataFrame({"Country": ["United Kingdom"] * 3 + ["France"], "price": ["1.5"] * 4}), "GBP", "country"),
     (pd.DataFrame({"customer_state": ["SP", "RJ", "MG", "SP", "BA", "AL"]}), "BRL", "regions"),

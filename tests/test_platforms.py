@@ -500,3 +500,62 @@ def test_detection_does_not_depend_on_which_export_phrases_the_schema_learns(mon
     monkeypatch.setattr(platforms, "_GENERIC", platforms._generic_vocabulary())
     assert detect(_header("tmall_report.csv")).key == "tmall_report"
     assert detect(["订单编号", "订单创建时间", "商品名称", "数量", "单价"]) is None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Without any mapping: a user uploads the export as the platform wrote it. The platform is recognised, its
+# dictionary maps the columns, and orders, lines, GMV, buyers and currency come out as read off the constructed
+# rows by hand (GMV = Σ quantity × unit price; where the export gives a line amount and no unit price — Amazon's
+# item-price, 抖店's 商品金额, 拼多多's 商品总价 — the unit price is line amount ÷ quantity).
+# --------------------------------------------------------------------------------------------------------------
+
+#: file → (platform, orders, order lines, GMV, currency, distinct buyers or None when the export has no buyer column)
+EXPECTED_AUTO: dict[str, tuple[str, int, int, float, str | None, int | None]] = {
+    "amazon_order_report.tsv": ("amazon", 3, 3, 20.00 + 12.00 + 30.00, "USD", 2),
+    "amazon_all_orders.tsv": ("amazon", 3, 4, 20.00 + 15.00 + 12.00 + 30.00, "USD", None),
+    "shopee.csv": ("shopee", 3, 3, 2 * 450 + 120 + 450, "PHP", None),
+    "lazada.csv": ("lazada", 2, 3, 520 + 520 + 350, None, None),
+    "douyin.csv": ("douyin", 3, 3, 28.90 + 40.00 + 15.90, "CNY", None),
+    "pdd.csv": ("pdd", 3, 3, 19.80 + 9.90 + 29.70, "CNY", None),
+    "shopify.csv": ("shopify", 3, 4, 2 * 10 + 20 + 12 + 3 * 10, "USD", 2),
+    "tmall_report.csv": ("tmall_report", 4, 4, 88.5 + 42 + 260 + 15.9, "CNY", None),
+    "taobao.tsv": ("taobao", 3, 3, 598 + 130 + 59, "CNY", 2),
+    "jd.csv": ("jd", 2, 3, 79 * 2 + 30 + 79, "CNY", 2),
+    "youzan.csv": ("youzan", 3, 3, 100 + 200 + 290, "CNY", 2),
+    "woocommerce.csv": ("woocommerce", 3, 4, 2 * 15 + 15 + 15 + 3 * 15, None, 2),
+}
+
+
+def test_auto_mapping_covers_every_constructed_file():
+    assert set(EXPECTED_AUTO) == {p.name for p in CONSTRUCTED.iterdir()}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_AUTO))
+def test_platform_export_loads_as_uploaded(name):
+    from ecops.loader import load_files
+
+    key, n_orders, n_lines, gmv, currency, buyers = EXPECTED_AUTO[name]
+    res = load_files([CONSTRUCTED / name])  # no mapping: what a user gets on upload
+    one = res.con.execute
+    assert one("SELECT count(*) FROM orders").fetchone()[0] == n_orders
+    assert one("SELECT count(*), sum(quantity * unit_price) FROM order_items").fetchone() == (n_lines,
+                                                                                            pytest.approx(gmv))
+    assert res.currency == currency
+    codes = [n.code for n in res.notes]
+    assert codes.count("platform_detected") == 1
+    assert dict(next(n for n in res.notes if n.code == "platform_detected").params)["platform"] == \
+        platforms.get(key).name_en
+    has_buyer = "customer_id" in [r[0] for r in one("DESCRIBE orders").fetchall()]
+    if buyers is None:
+        assert not has_buyer and "no_customer_column" in [n.code for n in res.warnings]
+    else:
+        assert one("SELECT count(DISTINCT customer_id) FROM orders").fetchone()[0] == buyers
+
+
+def test_amazon_item_price_is_a_line_amount():
+    # Amazon's item-price is quantity × the item's price (2 mugs: 20.00), so the unit price is 10.00
+    from ecops.loader import load_files
+
+    res = load_files([CONSTRUCTED / "amazon_order_report.tsv"])
+    got = dict(res.con.execute("SELECT order_id, unit_price FROM order_items").fetchall())
+    assert got == {"112-0000001-0000001": 10.0, "112-0000002-0000002": 12.0, "112-0000003-0000003": 10.0}

@@ -228,6 +228,11 @@ _NOTICES: dict[str, tuple[str, str]] = {
                 "{file}，列「{column}」：百分数已转换为小数（15% → 0.15）"),
     "derived_unit_cost": ("{file}: unit cost = unit price − {column} ÷ quantity (line profit gives the cost)",
                           "{file}：单位成本 = 单价 − {column} ÷ 数量（由行利润推算成本）"),
+    "platform_detected": (
+        "{file}: recognised as {platform}; its columns were mapped by that platform's header dictionary "
+        "(check or change it on the mapping screen)",
+        "{file}：识别为「{platform_zh}」，已按该平台的表头字典映射各列（可在映射页查看或修改）",
+    ),
     "currency_detected": ("money is in {currency} (from the {evidence} in the files; change it on the Data page)",
                           "金额币种为 {currency}（依据文件中的{evidence_zh}；可在数据页修改）"),
     "date_format": ("{file}, column {column}: dates read as {format}", "{file}，列「{column}」：日期按 {format} 格式读取"),
@@ -290,6 +295,12 @@ _NOTICES: dict[str, tuple[str, str]] = {
         "stored, or export the sheet as CSV",
         "{file}：工作表“{sheet}”，列「{column}」：有 {count:,} 个公式单元格没有保存计算结果（最先在第 {row:,} 行），"
         "已按空值读取 — 请用 Excel 或 WPS 打开后重新保存（以保存计算结果），或将工作表导出为 CSV",
+    ),
+    "no_customer_column": (
+        "{file}: no buyer column — orders, GMV, trends and regions work; repeat rate, RFM, cohorts and CLV need one: "
+        "map a buyer id, nickname or e-mail column to customer_id on the mapping screen",
+        "{file}：没有买家列 —— 订单、GMV、趋势和地区分析可用；复购率、RFM、同期群和 CLV 需要买家列："
+        "请在映射页把买家 ID、昵称或邮箱列映射为 customer_id",
     ),
     "null_customers": ("{file}: {count:,} order lines have no customer id; their orders are kept without a customer",
                        "{file}：有 {count:,} 条明细没有客户ID，对应订单保留但不关联客户"),

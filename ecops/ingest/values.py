@@ -69,7 +69,9 @@ DATE_FORMATS: dict[str, tuple[str, ...]] = {
                   "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
     "dmy_dot": ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"),
     "dmy_dash": ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"),
-    "d_mon_y": ("%d-%b-%y", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y"),
+    # Lazada writes "01 Mar 2024 14:02" (dd MMM yyyy HH:mm)
+    "d_mon_y": ("%d-%b-%y", "%d-%b-%Y %H:%M:%S", "%d-%b-%Y", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M", "%d %b %Y",
+                "%b %d, %Y"),
 }
 #: Cheap regular expressions a value must match before a format group is tried.
 DATE_SHAPES: dict[str, str] = {
