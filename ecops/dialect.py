@@ -232,5 +232,11 @@ def materialized_cte(stmt: sa.Select, name: str, dialect_name: str) -> sa.CTE:
     return cte.prefix_with("MATERIALIZED") if dialect_name in MATERIALIZING_DIALECTS else cte
 
 
+def sql_text(value: str) -> sa.ColumnElement:
+    """A constant string inlined in the SQL: bound parameters in GROUP BY / GROUPING SETS are rejected by DuckDB,
+    and a label such as "(not recorded)" grouped on must be one expression on every engine."""
+    return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String)
+
+
 __all__ = ["date_trunc", "days_between", "day_diff", "weekday", "hour", "to_date", "percentile", "safe_div", "year",
-           "materialized_cte", "MATERIALIZING_DIALECTS"]
+           "materialized_cte", "sql_text", "MATERIALIZING_DIALECTS"]

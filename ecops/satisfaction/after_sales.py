@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ecops import dialect
 from ecops.dataset import Dataset, Filters
+from ecops.dialect import sql_text
 from ecops.satisfaction.facts import (
     NO_CATEGORY,
     UNKNOWN,
@@ -23,7 +24,6 @@ from ecops.satisfaction.facts import (
     rates_low_top,
     returned_orders,
     review_facts,
-    sql_text,
     with_rates,
 )
 from ecops.stats import newcombe, wilson

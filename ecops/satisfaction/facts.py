@@ -16,7 +16,7 @@ from ecops.stats import newcombe, wilson, z_value
 
 __all__ = ["LATE_BUCKETS", "LATE_BUCKET_LABELS", "NO_CATEGORY", "PLACEHOLDERS", "UNKNOWN", "Z95", "days_late_column",
            "excludes_zero", "finite", "low_top_gap_ci", "has_delivery", "has_reviews", "rates_low_top", "returned_orders", "review_facts", "score_column",
-           "sql_text", "with_rates"]
+           "with_rates"]
 
 
 #: The 95% two-sided normal quantile of every interval here.
@@ -97,11 +97,6 @@ def with_rates(frame: pd.DataFrame, hits: str, rate: str) -> pd.DataFrame:
     ci = [wilson(k, n) for k, n in zip(out[hits], out["orders"], strict=True)]
     out["low"], out["high"] = [c[0] for c in ci], [c[1] for c in ci]
     return out
-
-
-def sql_text(value: str) -> sa.ColumnElement:
-    """A constant string inlined in the SQL (bound parameters in GROUP BY / GROUPING SETS are rejected by DuckDB)."""
-    return sa.literal_column("'" + value.replace("'", "''") + "'")
 
 
 def returned_orders(ds: Dataset) -> sa.Subquery:
