@@ -442,3 +442,22 @@ def test_json_report_carries_each_converted_page_as_its_view_with_costed_actions
     assert action["table"] == "rfm_segments" and "客户" in action["text"] and action["basis"]
     assert view["actions"][0]["impact"] == max(a["impact"] for a in view["actions"])
     assert data["overview"]["orders"] > 0 and data["overview"]["view"]["sections"][0]["id"] == "kpis"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_all_pages_report_reads_like_the_pages(docs, lang):
+    """Issue 14: every table header of the all-pages report is a label (never a raw column name such as
+    ``p_alive`` or ``rfm_segment``), and no cell is a bare many-decimal fraction (0.9943) or a missing value."""
+    doc = docs[lang]
+
+    def cells(tag: str) -> list[str]:
+        return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip()
+                for m in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", doc, re.S)]
+
+    headers, values = cells("th"), cells("td")
+    assert len(headers) > 300 and len(values) > 5_000  # every page's tables are there
+    # in Chinese no header is a lower-case ASCII word at all; in English none is snake_case
+    raw = r"[a-z][a-z0-9_]*" if lang == "zh" else r"[a-z][a-z0-9]*(_[a-z0-9]+)+"
+    assert [h for h in headers if re.fullmatch(raw, h) or re.fullmatch(r"[a-z]+(\.[a-z0-9_]+)+", h)] == []
+    assert [v for v in values if re.fullmatch(r"-?\d+\.\d{4,}", v)] == []
+    assert [v for v in values if v in ("None", "nan", "NaN", "NaT", "inf", "-inf")] == []
