@@ -226,7 +226,7 @@ class _Notes:
 # --------------------------------------------------------------------------------------
 
 
-def _apply_mapping(given: Mapping, raws: list[RawTable], samples: dict, profiles: dict, notes: _Notes) -> Mapping:
+def _apply_mapping(given: Mapping, raws: list[RawTable], profiles: dict, notes: _Notes) -> Mapping:
     """The given mapping checked against the real columns, with parse rules from the real values."""
     out: list[SourceMapping] = []
     for raw in raws:
@@ -682,7 +682,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
                         notes.add("platform_detected", r.source, "info", platform=plat.name_en,
                                   platform_zh=plat.name_zh)
             else:
-                used = _apply_mapping(mapping, raws, samples, profiles, notes)
+                used = _apply_mapping(mapping, raws, profiles, notes)
             currency, evidence = detect_currency(samples)
             if currency:
                 notes.add("currency_detected", "", "info", currency=currency, evidence=evidence,

@@ -113,7 +113,7 @@ def capabilities(ds: Dataset) -> Capabilities:
     )
 
 
-def _dims(ds: Dataset, o: sa.FromClause, s: sa.FromClause | None, f: Filters,
+def _dims(o: sa.FromClause, s: sa.FromClause | None, f: Filters,
           previous: Filters | None) -> list[Any]:
     """Region, carrier, warehouse, month and period of an order (shipment attributes first)."""
 
@@ -164,7 +164,7 @@ def logistics_frame(ds: Dataset, filters: Filters | None = None,
     o = ds.orders(_span(f, previous))
     s = ds.table("shipments") if ds.has("shipments") else None
     src: Any = o if s is None else o.outerjoin(s, s.c.order_id == o.c.order_id)
-    cols: list[Any] = _dims(ds, o, s, f, previous)
+    cols: list[Any] = _dims(o, s, f, previous)
     if caps.cost_source == "shipments":
         cols += [sa.cast(s.c[_SHIP_COLS[c]], sa.Float).label(c) for c in caps.components]
         cols.append(s.c.order_id.label("ship_id"))
@@ -252,7 +252,7 @@ def _line_measures(ds: Dataset, caps: Capabilities, f: Filters, previous: Filter
                                        if c in sh.c)).group_by(sh.c.order_id).subquery("ship_attr")
         src = src.outerjoin(s, s.c.order_id == o.c.order_id)
     qty = sa.cast(oi.c.quantity, sa.Float)
-    cols: list[Any] = _dims(ds, o, s, f, previous)
+    cols: list[Any] = _dims(o, s, f, previous)
     cols.append((qty * oi.c.unit_price).label("amount"))
     if caps.cost_source == "freight_value":
         cols.append(sa.cast(oi.c.freight_value, sa.Float).label("freight"))

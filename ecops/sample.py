@@ -519,7 +519,7 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
     tables["promotions"]["cost"] = [round(float(camp_disc.get(i, 0.0)) * 0.15 + 20000, 2)
                                     for i in range(len(promo_rows))]
 
-    inv, over, short = _inventory(rng, tables["order_items"], tables["orders"], products)
+    inv, over, short = _inventory(tables["order_items"], tables["orders"], products)
     tables["inventory"] = inv
     tables["marketing_spend"] = _marketing(rng, tables["customers"])
 
@@ -661,7 +661,7 @@ def _comments(rng, score, late, cat) -> np.ndarray:
     return pd.array(np.where(rng.random(n) < 0.6, text, None), dtype="str")
 
 
-def _inventory(rng, items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame):
+def _inventory(items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame):
     """Weekly on-hand per SKU under an (s, Q) policy; a few SKUs overstocked, a few short."""
     t = orders.set_index("order_id")["order_time"]
     week = ((t.reindex(items["order_id"]).to_numpy() - np.datetime64(START)) // np.timedelta64(7, "D")).astype(int)

@@ -350,14 +350,14 @@ class IngestError(Exception):
     @property
     def problem(self) -> str:
         """The problem, in English, without location and advice."""
-        return _fmt(_ERRORS.get(self.code, ("{detail}", "", "", ""))[0], self._params("en"))
+        return _fmt(_ERRORS.get(self.code, ("{detail}", "", "", ""))[0], self._params())
 
     @property
     def advice(self) -> str:
         """What to do, in English."""
         return _ERRORS.get(self.code, ("", "", "", ""))[1]
 
-    def _params(self, lang: Lang) -> dict[str, Any]:
+    def _params(self) -> dict[str, Any]:
         p = {"file": self.file, "row": self.row, "column": self.column, "detail": "", "hint": "", "hint_zh": "",
              "what": "", "what_zh": ""}
         p.update(self.params)
@@ -375,7 +375,7 @@ class IngestError(Exception):
             English or Simplified Chinese.
         """
         en_p, en_a, zh_p, zh_a = _ERRORS.get(self.code, ("{detail}", "", "{detail}", ""))
-        p = self._params(lang)
+        p = self._params()
         if lang == "zh":
             where = [self.file]
             if self.row is not None:

@@ -225,7 +225,7 @@ class ClusterResult:
         return max(self.personas, key=lambda p: p.revenue_share / max(p.customer_share, 1e-9))
 
 
-def _interpretable(features: CustomerFeatures, X: pd.DataFrame) -> pd.DataFrame:
+def _interpretable(X: pd.DataFrame) -> pd.DataFrame:
     """Features on their natural scale for persona cards (days, orders, money, shares)."""
     out = X.copy()
     out["log_recency"] = np.expm1(X["log_recency"])
@@ -267,7 +267,7 @@ def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int
     labels = model.predict(X)
     names = list(X.columns)
     xv = X.to_numpy(float)
-    nat = _interpretable(features, X).to_numpy(float)
+    nat = _interpretable(X).to_numpy(float)
     fr = features.frame
     size = np.bincount(labels, minlength=model.k_)
     # Group means by bincount per column: no boolean copies of the customer frame per cluster.

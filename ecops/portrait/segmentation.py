@@ -213,7 +213,7 @@ def _segment_table(scored: pd.DataFrame) -> pd.DataFrame:
                 "revenue_per_customer"]]
 
 
-def _score_ranges(scored: pd.DataFrame, bins: int) -> pd.DataFrame:
+def _score_ranges(scored: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for measure, col, score in (("recency_days", "recency_days", "r"), ("orders", "orders", "f"),
                                 ("revenue", "revenue", "m")):
@@ -266,5 +266,5 @@ def rfm(ds: Dataset, filters: Filters | None = None, bins: int = 5, step_days: i
         names = np.array((NEW_ENTRANT, *SEGMENTS), dtype=object)
         transitions = pd.DataFrame({"from_segment": names[nz // k], "to_segment": np.array(SEGMENTS)[nz % k],
                                     "customers": counts[nz]})
-    return RfmResult(scored, _segment_table(scored), transitions, _score_ranges(scored, bins), feats.as_of,
+    return RfmResult(scored, _segment_table(scored), transitions, _score_ranges(scored), feats.as_of,
                      prev_as_of, bins)

@@ -283,7 +283,7 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
                                    "basis": [ue_basis[r[0]] for r in ue_rows]})
     unit_economics.loc[len(unit_economics)] = ["orders", 1.0, float(t["orders"]) / customers, "data"]
 
-    ltv, curves = _ltv(base, g, a, ltv_months)
+    ltv, curves = _ltv(base, g, ltv_months)
     revenue_models, model_notes = _revenue_models(base, t, a)
     notes.update({f"model.{k}": v for k, v in model_notes.items()})
     cat = g[g["dim"] == "category"].copy()
@@ -318,7 +318,7 @@ def _row_basis(part: pd.DataFrame, basis: Mapping[str, str]) -> pd.Series:
     return pd.Series(out, index=part.index, dtype=object)
 
 
-def _ltv(base: ProfitBase, g: pd.DataFrame, a: Assumptions, months: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _ltv(base: ProfitBase, g: pd.DataFrame, months: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cumulative contribution per acquired customer by months since first order, and CAC / payback."""
     coh = g[g["dim"] == "cohort"][["key", "cohort_month", "month_index", "cm"]].rename(columns={"key": "acquisition"})
     sizes = base.cohort_sizes.copy()

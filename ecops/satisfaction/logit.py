@@ -45,7 +45,7 @@ class OrderedLogit:
         self.tol = tol
 
     @staticmethod
-    def _parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray, n_levels: int):
+    def _parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray):
         k = X.shape[1]
         beta, cuts = theta[:k], theta[k:]
         eta = X @ beta
@@ -59,15 +59,15 @@ class OrderedLogit:
         fa, fb = Fa * (1 - Fa), Fb * (1 - Fb)
         return beta, a, b, Fa, Fb, fa, fb, p
 
-    def _loglik(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, n_levels: int) -> float:
+    def _loglik(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         k = X.shape[1]
         if np.any(np.diff(theta[k:]) <= 0):
             return -np.inf
-        return float(np.log(self._parts(theta, X, y, n_levels)[-1]).sum())
+        return float(np.log(self._parts(theta, X, y)[-1]).sum())
 
     def _grad_hess(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, n_levels: int):
         n, k = X.shape
-        _, a, b, Fa, Fb, fa, fb, p = self._parts(theta, X, y, n_levels)
+        _, a, b, Fa, Fb, fa, fb, p = self._parts(theta, X, y)
         ga, gb = fa / p, fb / p
         laa = fa * (1 - 2 * Fa) / p - ga * ga
         lbb = -fb * (1 - 2 * Fb) / p - gb * gb
@@ -97,7 +97,7 @@ class OrderedLogit:
         k = Xa.shape[1]
         cum = np.cumsum(np.bincount(yc, minlength=J))[:-1] / yc.size
         theta = np.concatenate([np.zeros(k), special.logit(cum)])
-        ll = self._loglik(theta, Xa, yc, J)
+        ll = self._loglik(theta, Xa, yc)
         self.loglik_null_ = ll
         converged = False
         it = 0
@@ -110,7 +110,7 @@ class OrderedLogit:
             t = 1.0
             while True:
                 cand = theta - t * step
-                ll_new = self._loglik(cand, Xa, yc, J)
+                ll_new = self._loglik(cand, Xa, yc)
                 if ll_new >= ll - 1e-10 or t < 1e-8:
                     break
                 t /= 2

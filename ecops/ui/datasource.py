@@ -592,7 +592,7 @@ def saved_here(token: str) -> bool:
     return token in st.session_state.get(_SAVED, ())
 
 
-def quality_report(ds: Dataset, filters=None):
+def quality_report(ds: Dataset, filters=None):  # noqa: ARG001 - the (dataset, filters) shape state.cached calls
     """:func:`ecops.quality.quality_report` in the ``(dataset, filters)`` shape :func:`state.cached` calls.
 
     The report covers the whole dataset, so the filters are not used.

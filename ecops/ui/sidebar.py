@@ -13,7 +13,7 @@ __all__ = ["QUICK_PERIODS", "quick_period", "render"]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _options(fingerprint: str, _ds) -> dict[str, list[str]]:
+def _options(fingerprint: str, _ds) -> dict[str, list[str]]:  # noqa: ARG001 - the cache key
     return _ds.filter_options()
 
 

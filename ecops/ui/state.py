@@ -321,7 +321,7 @@ _COMPUTE_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
-def _cached_call(fn_path: str, fingerprint: str, filters_: Filters | None, params: tuple, _ds: Dataset) -> Any:
+def _cached_call(fn_path: str, fingerprint: str, filters_: Filters | None, params: tuple, _ds: Dataset) -> Any:  # noqa: ARG001 - fingerprint: the cache key
     module, _, name = fn_path.rpartition(":")
     fn = getattr(importlib.import_module(module), name)
     with _COMPUTE_SLOTS:
