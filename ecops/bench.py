@@ -18,6 +18,9 @@ its page file in ``pages/`` does, and is reported as its own row (``page`` or ``
   uncached work on each rerun (e.g. the profit page's question whether to measure elasticities);
 - ``rss_mb``: the process's peak RSS so far; ``screen_peak_rss_mb``: the peak during this screen
   alone (Linux, where the peak can be reset; otherwise absent);
+- ``floor_ratio``: ``cold_s`` ÷ the floor measured in the same run on the same dataset — one engine scan
+  of the purchases' order lines (:func:`line_scan_floor`), which every screen must at least read; a
+  regression shows as a ratio whatever the machine;
 - ``statements``: on a connected database (``python -m ecops bench --url URL``, see :func:`run_url`),
   the SQL statements the cold screen sent — each one costs a round trip, and seconds on Spark.
 """
@@ -44,7 +47,8 @@ from ecops import cache
 from ecops.dataset import Dataset, Filters
 
 __all__ = [
-    "EXTRA_FORECASTS", "PAGES", "SCREENS", "Screen", "WAREHOUSE_PARAMS", "pandas_overview", "peak_rss_mb", "run",
+    "EXTRA_FORECASTS", "PAGES", "SCREENS", "Screen", "WAREHOUSE_PARAMS", "line_scan_floor", "pandas_overview",
+    "peak_rss_mb", "run", "with_floor_ratios",
     "time_screen", "time_screens",
 ]
 
@@ -235,7 +239,8 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
         out["orders"] = sample.truth.n_orders
         # Every table of the sample (inventory, shipments, reviews …): the richest shape.
         full = Dataset.from_frames(sample.tables, name="bench-full", fingerprint=f"bench-{n_orders}-{seed}")
-        out["pages_full_sample"] = time_screens(full, screens)
+        out["floor_full_sample_s"] = round(line_scan_floor(full), 4)
+        out["pages_full_sample"] = with_floor_ratios(time_screens(full, screens), out["floor_full_sample_s"])
         out["rss_after_full_sample_mb"] = round(peak_rss_mb(), 0)
         csv_path = work / "flat_order_lines.csv"
         flat_export(sample.tables).to_csv(csv_path, index=False)
@@ -253,11 +258,15 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
         out["rss_after_ingest_mb"] = round(peak_rss_mb(), 0)
         ds = Dataset.from_duckdb(loaded.con, name="bench", fingerprint=loaded.fingerprint, kind="upload")
 
-        out["pages_flat_upload"] = time_screens(ds, screens)
+        out["floor_flat_upload_s"] = round(line_scan_floor(ds), 4)
+        out["pages_flat_upload"] = with_floor_ratios(time_screens(ds, screens), out["floor_flat_upload_s"])
 
         t0 = time.perf_counter()
         out["pandas_overview"] = pandas_overview(csv_path)
         out["pandas_overview_s"] = round(time.perf_counter() - t0, 2)
+        cold = out["pages_flat_upload"].get("overview", {}).get("cold_s")
+        if cold:  # how many times faster than the notebook way, from the same file
+            out["overview_vs_pandas"] = round(out["pandas_overview_s"] / cold, 1)
         from ecops import overview
 
         out["ecops_overview"] = {k: v for k, v in overview.report_section(ds).items()
@@ -301,11 +310,35 @@ def run_url(url: str, screens: tuple[Screen, ...] | None = None, statement_timeo
     out: dict[str, Any] = {"dialect": ds.engine.dialect.name, "connect_s": round(time.perf_counter() - t0, 2),
                            "connect_statements": len(probe), "tables": list(ds.tables)}
     try:
-        out["pages"] = time_screens(ds, screens)
+        out["floor_s"] = round(line_scan_floor(ds), 4)
+        out["pages"] = with_floor_ratios(time_screens(ds, screens), out["floor_s"])
     finally:
         ds.engine.dispose()
     out["statements_total"] = sum(r.get("statements", 0) for r in out["pages"].values())
     return out
+
+
+def line_scan_floor(ds: Dataset, repeats: int = 3) -> float:
+    """Seconds of the floor: one engine scan of the purchases' order lines (count and GMV), best of ``repeats``.
+
+    Every screen aggregates at least these lines, so no screen can be faster than this on the same
+    engine and data; a screen's ``floor_ratio`` (its cold time ÷ this) shows a regression as a ratio
+    that does not depend on the machine.
+    """
+    lines = ds.lines()
+    stmt = sa.select(sa.func.count(), sa.func.sum(lines.c.amount)).select_from(lines)
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        ds.query(stmt)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def with_floor_ratios(rows: dict[str, Any], floor_s: float) -> dict[str, Any]:
+    """``rows`` of :func:`time_screens` with each screen's ``floor_ratio`` (cold seconds ÷ ``floor_s``)."""
+    return {k: {**r, "floor_ratio": round(r["cold_s"] / floor_s, 1)} if "cold_s" in r and floor_s > 0 else r
+            for k, r in rows.items()}
 
 
 def time_screens(ds: Dataset, screens: tuple[Screen, ...] | None = None) -> dict[str, Any]:

@@ -100,6 +100,11 @@ def test_bench_agrees_with_pandas(tmp_path):
             "segments:cluster", "profit:measured_elasticities", "warehouse:extra_forecasts", "overview:yoy"} <= set(full)
     assert all(v["cold_s"] > 0 and v["warm_s"] >= 0 for v in full.values())
     assert res["peak_rss_mb"] >= max(v["rss_mb"] for v in full.values())
+    # every screen reads at least the order lines the floor scans: its ratio to the floor is its cold time over it
+    for rows, floor in ((full, res["floor_full_sample_s"]), (res["pages_flat_upload"], res["floor_flat_upload_s"])):
+        assert floor > 0
+        assert all(v["floor_ratio"] == round(v["cold_s"] / floor, 1) for v in rows.values())
+    assert res["overview_vs_pandas"] == round(res["pandas_overview_s"] / res["pages_flat_upload"]["overview"]["cold_s"], 1)
 
 
 def test_bench_screens_make_the_pages_calls(sample_ds, monkeypatch):
