@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
+from ecops.payments import PaymentMix, payment_mix
 from ecops.period import analysis_period
 
 __all__ = [
@@ -102,6 +103,8 @@ class OverviewResult:
     #: First day of the data's sparse tail (:func:`sparse_tail_start`) when the period reaches into it:
     #: trend growth, the KPI comparison and alerts stop before it.
     sparse_from: dt.date | None = None
+    #: How the period's purchases were paid (None when nothing records a payment method).
+    payments: PaymentMix | None = None
 
 
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
@@ -464,7 +467,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
         d_alerts = d
     lo, hi = ds.date_bounds()
     alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}))
-    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from)
+    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from, payment_mix(ds, replace(f, start=start, end=end)))
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:

@@ -63,31 +63,33 @@ def payment_mix(ds: Dataset, filters: Filters | None = None) -> PaymentMix | Non
     f = filters or Filters()
     if not ds.has("orders"):
         return None
-    o = ds.orders(f)
     if ds.has("payments", "payment_method"):
+        o = ds.orders(f)
         p = ds.table("payments")
         method = sa.func.coalesce(sa.cast(p.c.payment_method, sa.String), sql_text(UNRECORDED))
-        amount = sa.func.sum(p.c.amount) if "amount" in p.c else sa.literal(None, sa.Float)
-        inst = sa.func.avg(p.c.installments) if "installments" in p.c else sa.literal(None, sa.Float)
+        amount = sa.func.sum(p.c.amount) if "amount" in p.c else sa.cast(sa.null(), sa.Float)
+        inst = sa.func.avg(p.c.installments) if "installments" in p.c else sa.cast(sa.null(), sa.Float)
+        # purchases with no payment row count too: the denominator is every purchase
+        purchases = sa.select(sa.func.count()).select_from(o).scalar_subquery()
         stmt = (sa.select(method.label("method"), sa.func.count(sa.distinct(p.c.order_id)).label("orders"),
-                          amount.label("amount"), inst.label("installments"))
+                          amount.label("amount"), inst.label("installments"), purchases.label("purchases"))
                 .select_from(p.join(o, o.c.order_id == p.c.order_id)).group_by(method))
         basis: Literal["payments", "paid_amount", "gmv"] = "payments"
-    elif "payment_method" in o.c:
-        method = sa.func.coalesce(sa.cast(o.c.payment_method, sa.String), sql_text(UNRECORDED))
-        if "paid_amount" in o.c:
-            src: Any = o
-            money, basis = o.c.paid_amount, "paid_amount"
-        else:
-            tot = ds.order_totals(f)
-            src, money, basis = o.join(tot, tot.c.order_id == o.c.order_id), tot.c.amount, "gmv"
-        stmt = (sa.select(method.label("method"), sa.func.count().label("orders"),
-                          sa.func.sum(money).label("amount"), sa.literal(None, sa.Float).label("installments"))
-                .select_from(src).group_by(method))
+    elif ds.has("orders", "payment_method"):
+        # One row per purchase either way: the filtered order totals (their GMV, category filter at line
+        # level as everywhere) joined to the order's own fields — not the filtered orders a second time.
+        tot, raw_o = ds.order_totals(f), ds.table("orders")
+        paid = "paid_amount" in raw_o.c
+        money, basis = (raw_o.c.paid_amount, "paid_amount") if paid else (tot.c.amount, "gmv")
+        method = sa.func.coalesce(sa.cast(raw_o.c.payment_method, sa.String), sql_text(UNRECORDED))
+        stmt = (sa.select(method.label("method"), sa.func.count().label("orders"), sa.func.sum(money).label("amount"),
+                          sa.cast(sa.null(), sa.Float).label("installments"))
+                .select_from(tot.join(raw_o, raw_o.c.order_id == tot.c.order_id)).group_by(method))
     else:
         return None
-    n_orders = sa.select(sa.func.count()).select_from(o).scalar_subquery()
-    raw = ds.query(stmt.add_columns(n_orders.label("purchases")))
+    raw = ds.query(stmt)
+    if "purchases" not in raw:
+        raw["purchases"] = raw["orders"].sum()
     if not len(raw) or set(raw["method"]) == {UNRECORDED}:
         return None
     out = raw.drop(columns="purchases").copy()

@@ -130,13 +130,14 @@ def test_page_from_one_statement_equals_the_separate_queries(sample_ds, f, grain
 
 
 def test_page_reads_the_data_once(sample_ds, monkeypatch):
-    # Daily series, trend, KPIs and the comparison period's KPIs: one statement, not one per figure.
+    # Daily series, trend, KPIs and the comparison period's KPIs: one statement, not one per figure; the
+    # payment mix (ecops.payments, its own concept and tables) is the second and last.
     sample_ds.date_bounds()
     calls = []
     real = type(sample_ds).query
     monkeypatch.setattr(type(sample_ds), "query", lambda self, stmt: calls.append(stmt) or real(self, stmt))
     res = overview.compute_page(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
-    assert res.kpis.previous is not None and len(calls) == 1
+    assert res.kpis.previous is not None and res.payments is not None and len(calls) == 2
 
 
 def test_yoy_without_a_full_year_before_runs_no_comparison_query(sample_ds, monkeypatch):
@@ -189,7 +190,8 @@ def test_page_statement_matches_duckdb_on_postgresql(sample_ds, pg_overview_ds, 
         if duck.kpis.previous is not None:
             _assert_kpis_close(pg.kpis.previous, duck.kpis.previous)
         # Drivers differ in datetime resolution (PostgreSQL dates come back as seconds): values must match.
-        for got, want in ((pg.trend, duck.trend), (pg.daily, duck.daily)):
+        for got, want in ((pg.trend, duck.trend), (pg.daily, duck.daily),
+                          (pg.payments.by_method, duck.payments.by_method)):
             pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, check_dtype=False)
 
 

@@ -60,6 +60,7 @@ from ecops import overview
 from ecops.dataset import Dataset, Filters
 from ecops.overview import Compare, Grain, OverviewResult
 from ecops.views.model import Action, Column, Figure, Kpi, Num, Section, Table, Text, View
+from ecops.views.payments import section as payment_section
 from ecops.views.sections import guarded
 
 __all__ = ["DEFAULTS", "METRICS", "build", "view_of"]
@@ -89,6 +90,8 @@ def view_of(res: OverviewResult, metric: str = "gmv", compare: Compare = "previo
         sections.append(Section("margin_missing", takeaway=Text("overview.kpi.margin_missing"), tone="missing"))
     sections.append(guarded("trend", _trend_heading(res, metric), lambda: _trend(res, metric)))
     sections.append(guarded("alerts", Text("overview.alerts.title"), lambda: _alerts(res)))
+    if res.payments is not None:
+        sections.append(guarded("payments", Text("payments.h"), lambda: payment_section(res.payments)))
     sections.append(Section("method", notes=(Text("overview.method"),)))
     return View("overview", tuple(sections), params)
 
