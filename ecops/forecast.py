@@ -382,6 +382,10 @@ class ForecastResult:
         Pooled back-test WAPE of the method and of seasonal-naive (None without enough history).
     coverage : float or None
         Share of held-out weeks inside the *uncalibrated* normal-theory interval.
+    interval_coverage : float or None
+        Share of held-out weeks inside the *calibrated* ``level`` interval, calibrated on the
+        ``horizon`` weeks before them (needs ``2 × horizon + 8`` weeks): what the shown interval
+        can be expected to hold.
     interval_scale : float
         σ-multiplier of the intervals (conformal from the back-test, or the normal quantile).
     horizon, level : int, float
@@ -412,6 +416,14 @@ class ForecastResult:
     n_weeks: int
     total_sd: pd.Series | None = None
     total_scale: float | None = None
+    interval_coverage: float | None = None
+
+    @property
+    def beats_baseline(self) -> bool | None:
+        """Whether the model's back-test WAPE is below seasonal-naive's (None without a back-test)."""
+        if self.wape is None or self.baseline_wape is None:
+            return None
+        return bool(self.wape < self.baseline_wape)
 
     @property
     def keys(self) -> list[str]:
@@ -459,6 +471,14 @@ class ForecastResult:
         return 1 - self.wape / self.baseline_wape
 
 
+def _conformal_scale(miss: np.ndarray, sig: np.ndarray, level: float, z: float) -> float:
+    """σ-multiplier that covers ``level`` of the errors ``miss`` (split conformal), or ``z`` with under 30 series."""
+    ok = sig > 0
+    if ok.sum() < 30:
+        return z
+    return float(np.quantile(miss[ok] / np.broadcast_to(sig, miss.shape)[ok], level))
+
+
 def forecast_series(
     demand: pd.DataFrame, total: pd.Series | np.ndarray | None = None, *, horizon: int = 12, level: float = 0.8,
     croston_alpha: float = 0.1,
@@ -479,7 +499,7 @@ def forecast_series(
     nz = (y > 0).sum(axis=1)
     first = np.where(nz > 0, (y > 0).argmax(1), n)
     acc["adi"] = np.where(nz > 0, (n - first) / np.maximum(nz, 1), np.nan)
-    wape_m = wape_b = coverage = total_scale = None
+    wape_m = wape_b = coverage = total_scale = interval_coverage = None
     scale = z
     if n >= horizon + 8 and len(demand):
         train = demand.iloc[:, : n - horizon]
@@ -490,9 +510,17 @@ def forecast_series(
         wape_m, wape_b = wape(actual, mean), wape(actual, base)
         coverage = float(((actual >= lo) & (actual <= hi)).mean())
         sig = model.sigma_h()
-        ok = sig > 0
-        if ok.sum() >= 30:
-            scale = float(np.quantile(np.abs(actual - mean)[ok] / sig[ok], level))
+        scale = _conformal_scale(np.abs(actual - mean), sig, level, z)
+        if n >= 2 * horizon + 8:
+            # Honest coverage: calibrate on the window before the held-out weeks, then count how many
+            # held-out weeks the interval so calibrated covers (the final interval is calibrated on the
+            # held-out weeks themselves, so its coverage there would be the level by construction).
+            early = DemandForecaster(horizon, level, croston_alpha).fit(demand.iloc[:, : n - 2 * horizon],
+                                                                         tot[: n - 2 * horizon])
+            early_mean, _, _ = early.predict_array()
+            half = _conformal_scale(np.abs(y[:, n - 2 * horizon: n - horizon] - early_mean), early.sigma_h(),
+                                    level, z) * sig
+            interval_coverage = float(((actual >= np.maximum(mean - half, 0.0)) & (actual <= mean + half)).mean())
         sig_total = model.sigma_total()
         ok_total = sig_total > 0
         if ok_total.sum() >= 30:
@@ -524,7 +552,7 @@ def forecast_series(
         wape=wape_m, baseline_wape=wape_b, coverage=coverage, interval_scale=scale, horizon=horizon,
         level=level, seasonal=final.seasonal_, n_weeks=n,
         total_sd=pd.Series(final.sigma_total(), index=[str(k) for k in final.keys_], name="total_sd"),
-        total_scale=scale if total_scale is None else total_scale,
+        total_scale=scale if total_scale is None else total_scale, interval_coverage=interval_coverage,
     )
 
 

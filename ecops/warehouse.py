@@ -33,7 +33,7 @@ the inventory per SKU and snapshot summarised per SKU. Everything else is pandas
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -44,6 +44,7 @@ from scipy import stats
 from ecops import cache
 from ecops import forecast as fc
 from ecops.dataset import Dataset, DatasetError, Filters
+from ecops.demand_classes import ADI_CUT, class_counts, demand_classes
 from ecops.dialect import date_trunc
 
 __all__ = [
@@ -439,6 +440,8 @@ class WarehouseResult:
     forecast_total: int  # how many series could be forecast (the rest on request)
     forecast_options: tuple[str, ...]  # series keys by revenue (at most 500), for forecasting on request
     truncated: bool = False  # only the top MAX_SKUS SKUs by revenue were analysed
+    #: SKUs per Syntetos–Boylan demand class (:data:`ecops.demand_classes.CLASSES`)
+    demand_classes: dict[str, int] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- analyses
@@ -622,8 +625,16 @@ def replenishment(
 
 
 def slow_movers(demand: Demand, inventory: InventoryResult | None, policy: PolicyResult,
-                overstock_days: float = 120.0, dead_weeks: int = _DEAD_WEEKS) -> SlowMoverResult:
-    """Flag overstocked and dead SKUs (with inventory) or fading SKUs (demand only)."""
+                overstock_days: float = 120.0, dead_weeks: int = _DEAD_WEEKS,
+                classes: pd.DataFrame | None = None) -> SlowMoverResult:
+    """Flag overstocked and dead SKUs (with inventory) or dead and fading SKUs (demand only).
+
+    Without stock figures only a SKU's own rhythm can say it stopped selling (``classes``, from
+    :func:`ecops.demand_classes.demand_classes`): it is dead when it has gone ``dead_weeks`` and three
+    of its usual gaps between sales without one, and fading when it sold most weeks (ADI below the
+    Syntetos–Boylan cut) and its recent weekly rate fell below a quarter of the earlier one. A SKU
+    that sold in a single week, or sells every few weeks by nature, is not flagged for empty weeks.
+    """
     st_ = _weekly_stats(demand.weekly)
     recent, prior = _recent_rates(demand.weekly)
     if inventory is not None:
@@ -656,8 +667,9 @@ def slow_movers(demand: Demand, inventory: InventoryResult | None, policy: Polic
     skus = demand.skus.set_index("product_id")
     since = st_["weeks_since_sale"]
     n = demand.n_weeks
-    dead = (since >= dead_weeks) & (st_["weeks"] > since)
-    fading = (prior > 0) & (recent < 0.25 * prior) & (n >= _RECENT_WEEKS + 8)
+    cl = (classes if classes is not None else demand_classes(demand.weekly)).reindex(st_.index)
+    dead = (since >= dead_weeks) & (since >= 3 * cl["gap"])  # NaN gap (one sale week): never
+    fading = (prior > 0) & (recent < 0.25 * prior) & (n >= _RECENT_WEEKS + 8) & (cl["adi"] < ADI_CUT)
     flag = dead | fading
     out = pd.DataFrame({"category": skus["category"].reindex(st_.index)})[flag]
     out["reason"] = np.where(dead[flag], "dead_stock", "demand_drop")
@@ -724,14 +736,15 @@ def compute_page(
     policy = replenishment(demand, ax.skus.set_index("product_id")["abc"], cost, assumed, inv_raw,
                            service_level=service_level, lead_time_weeks=lead_time_weeks,
                            lead_time_sd_weeks=lead_time_sd_weeks, order_cost=order_cost, holding_rate=holding_rate)
-    slow = slow_movers(demand, inventory, policy, overstock_days)
+    classes = demand_classes(demand.weekly)
+    slow = slow_movers(demand, inventory, policy, overstock_days, classes=classes)
     slots = slotting(demand, slot_front, slot_middle)
     fres, options = _forecast(demand, forecast_by, list(forecast_keys), top_n, horizon, level)
     return WarehouseResult(
         abc_xyz=ax, inventory=inventory, policy=policy, slow=slow, forecast=fres, slotting=slots,
         n_skus=int(len(demand.skus)), n_weeks=demand.n_weeks, weeks=(demand.first, demand.stop - dt.timedelta(days=1)),
         has_cost=demand.has_cost, forecast_by=forecast_by, forecast_total=len(options),
-        forecast_options=tuple(options[:500]), truncated=demand.truncated,
+        forecast_options=tuple(options[:500]), truncated=demand.truncated, demand_classes=class_counts(classes),
     )
 
 
@@ -775,6 +788,10 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
     return {
         "abc": res.abc_xyz.counts(),
         "slow_movers": res.slow.count,
+        "demand_classes": res.demand_classes,
         "forecast_wape": _num(f.wape) if f else None,
         "baseline_wape": _num(f.baseline_wape) if f else None,
+        "forecast_beats_baseline": f.beats_baseline if f else None,
+        # the calibrated interval's share of held-out weeks covered (calibrated on the weeks before them)
+        "forecast_interval_coverage": {"level": f.level, "coverage": _num(f.interval_coverage)} if f else None,
     }

@@ -132,7 +132,13 @@ def test_slotting_puts_the_most_picked_skus_in_front(wres, raw_lines):
 def test_forecast_beats_seasonal_naive_and_report_section(sample_ds, wres):
     assert wres.forecast.wape < wres.forecast.baseline_wape
     section = wh.report_section(sample_ds)
-    assert set(section) == {"abc", "slow_movers", "forecast_wape", "baseline_wape"}
+    assert set(section) == {"abc", "slow_movers", "demand_classes", "forecast_wape", "baseline_wape",
+                            "forecast_beats_baseline", "forecast_interval_coverage"}
+    assert section["forecast_beats_baseline"] is True
+    # the 80% interval, calibrated on the weeks before the held-out ones, covers 72–88% of held-out weeks
+    cov = section["forecast_interval_coverage"]
+    assert cov["level"] == 0.8 and 0.72 <= cov["coverage"] <= 0.88
+    assert sum(section["demand_classes"].values()) == wres.n_skus
     assert section["abc"] == wres.abc_xyz.counts()
     assert section["slow_movers"] == wres.slow.count
     assert section["forecast_wape"] == pytest.approx(wres.forecast.wape, abs=1e-4)

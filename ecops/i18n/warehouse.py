@@ -201,6 +201,20 @@ STRINGS: dict[str, dict[str, str]] = {
               "raw {level} interval held {cov} of the held-out weeks.",
         "zh": "{n} 个序列合计，预测误差 WAPE 为 {wape}，季节朴素法为 {base}；模型未校准的 {level} 区间覆盖了 {cov} 的留出周。",
     },
+    "warehouse.accuracy.calibrated": {
+        "en": "The {level} interval shown, calibrated the same way on the {h} weeks before the held-out ones, "
+              "covered {cov} of the held-out weeks.",
+        "zh": "所示 {level} 预测区间按同样方法在留出周之前的 {h} 周上校准后，覆盖了 {cov} 的留出周。",
+    },
+    "warehouse.slow.classes": {
+        "en": "Demand patterns (Syntetos–Boylan): {smooth} smooth, {erratic} erratic, {intermittent} intermittent, "
+              "{lumpy} lumpy, {one_sale} sold in a single week. Without stock figures a SKU counts as dead only "
+              "after three of its usual gaps between sales (and at least 8 weeks) without one; a SKU sold in a "
+              "single week is never judged.",
+        "zh": "需求模式（Syntetos–Boylan）：平稳 {smooth} 个、波动 {erratic} 个、间歇 {intermittent} 个、"
+              "块状 {lumpy} 个、仅一周有销售 {one_sale} 个。没有库存数据时，SKU 须连续超过其通常销售间隔的 3 倍"
+              "（且至少 8 周）无销售才算滞销；仅一周有销售的 SKU 不作判断。",
+    },
     "warehouse.take.accuracy_nocov": {
         "en": "Pooled over {n} series the forecast missed by {wape} against {base} for seasonal-naive; bars show "
               "each series' error side by side.",

@@ -95,7 +95,7 @@ def _kpis(res: warehouse.WarehouseResult) -> Section:
     kpis.append(Kpi("warehouse.kpi.overstock", Num(res.slow.count, "count")))
     if pol.reorder is not None:
         kpis.append(Kpi("warehouse.kpi.reorder", Num(len(pol.reorder), "count")))
-    if fr is not None and fr.wape is not None:
+    if fr is not None and fr.wape is not None and fr.beats_baseline:  # an error worse than the baseline is no headline
         pp = fr.wape - fr.baseline_wape if fr.baseline_wape is not None else None
         kpis.append(Kpi("warehouse.kpi.wape", Num(fr.wape, "pct"), None if pp is None else Num(pp, "pp_change"),
                         Text("warehouse.kpi.wape_help", {"base": Num(fr.baseline_wape, "pct"), "h": fr.horizon})))
@@ -175,9 +175,11 @@ def _accuracy(res: warehouse.WarehouseResult) -> Section:
     take = (Text("warehouse.take.accuracy", {**values, "level": Num(fr.level, "pct", 0),
                                              "cov": Num(fr.coverage, "pct")})
             if fr.coverage is not None else Text("warehouse.take.accuracy_nocov", values))
+    captions = () if fr.interval_coverage is None else (Text("warehouse.accuracy.calibrated", {
+        "level": Num(fr.level, "pct", 0), "cov": Num(fr.interval_coverage, "pct"), "h": fr.horizon}),)
     table = _table("forecast_backtest", fr.accuracy, ("key", "units", "wape", "baseline_wape"))
-    return Section("accuracy", Text("warehouse.h.accuracy"), take, figure=Figure("warehouse.accuracy", {"fr": fr}),
-                   tables=(table,))
+    return Section("accuracy", Text("warehouse.h.accuracy"), take, captions=captions,
+                   figure=Figure("warehouse.accuracy", {"fr": fr}), tables=(table,))
 
 
 def reorder_value(policy: warehouse.PolicyResult) -> float:
@@ -228,7 +230,9 @@ def _policy(res: warehouse.WarehouseResult) -> Section:
 def _slow(res: warehouse.WarehouseResult) -> Section:
     slow = res.slow
     heading = Text("warehouse.h.slow")
-    notes = (Text("warehouse.slow.demand_note"),) if slow.basis == "demand" else ()
+    notes: tuple[Text, ...] = (Text("warehouse.slow.demand_note"),) if slow.basis == "demand" else ()
+    if res.demand_classes:
+        notes += (Text("warehouse.slow.classes", {c: Num(n, "count") for c, n in res.demand_classes.items()}),)
     if slow.count == 0:
         return Section("slow", heading, Text("warehouse.slow.none"), tone="success", captions=notes)
     if slow.basis == "inventory":
