@@ -106,7 +106,7 @@ def test_poisson_with_zero_cells_recovers_elasticity_where_log_ols_is_biased():
 def test_complete_grid_fills_zero_units_and_carries_price():
     cells = pd.DataFrame({"product_id": ["A", "A", "A", "B"], "period": [0, 2, 3, 1], "units": [5.0, 2.0, 1.0, 4.0],
                           "price": [10.0, 12.0, 12.0, 7.0]})
-    full = pricing._complete_grid(cells).sort_values(["product_id", "period"]).reset_index(drop=True)
+    full = pricing.elasticity._complete_grid(cells).sort_values(["product_id", "period"]).reset_index(drop=True)
     assert list(full["period"]) == [0, 1, 2, 3, 1]  # B only in its active range
     assert list(full["units"]) == [5.0, 0.0, 2.0, 1.0, 4.0]
     assert full.loc[1, "price"] == pytest.approx(math.sqrt(10.0 * 12.0))  # between two prices: geometric mean
@@ -288,8 +288,8 @@ def test_price_percentiles_do_not_depend_on_the_order_of_tied_prices():
     (PostgreSQL vs DuckDB on the sample). Tied prices are one value with their summed weight: the
     percentiles must not move when ties swap places (they moved by up to 2% before)."""
     v, w = np.array([10.0, 10.0, 20.0]), np.array([1.0, 3.0, 4.0])
-    assert pricing._weighted_quantile(v, w, 0.5) == pytest.approx(15.0)
-    assert pricing._weighted_quantile(v, w[[1, 0, 2]], 0.5) == pytest.approx(15.0)
+    assert pricing.prices._weighted_quantile(v, w, 0.5) == pytest.approx(15.0)
+    assert pricing.prices._weighted_quantile(v, w[[1, 0, 2]], 0.5) == pytest.approx(15.0)
     rng = np.random.default_rng(3)
     prices = rng.choice([19.9, 29.9, 39.9, 49.9], size=60)
     units = rng.integers(1, 30, size=60).astype(float)
