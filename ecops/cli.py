@@ -22,6 +22,11 @@ import pandas as pd
 from ecops import privacy
 from ecops.dataset import Dataset, Filters
 
+__all__ = [
+    "SERVER_MAX_BYTES", "build_parser", "cmd_bench", "cmd_check", "cmd_load", "cmd_report", "cmd_sample",
+    "main", "terminal_safe",
+]
+
 
 def _filters(args: argparse.Namespace) -> Filters:
     def date(v: str | None) -> dt.date | None:
@@ -256,7 +261,7 @@ def _connect(url: str) -> Dataset:
 
     The command line is the operator's own tool: DuckDB/SQLite files are allowed here (read-only).
     """
-    from ecops.dataset import DatabaseURLError
+    from ecops.connection import DatabaseURLError
 
     try:
         return Dataset.from_url(url, allow_file_databases=True)

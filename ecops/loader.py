@@ -53,6 +53,9 @@ from ecops.mapping import (
     targets_for,
 )
 
+__all__ = ["LoadResult", "Progress", "detect_currency", "load_files", "sql_type"]
+
+
 Progress = Callable[[str, float], None]
 
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "time": "TIMESTAMP", "date": "DATE",
@@ -644,7 +647,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         For unusable input; its ``message(lang)`` names file, row and column and says what
         to do. Nothing already loaded elsewhere is touched.
     """
-    report = progress or (lambda message, fraction: None)
+    report = progress or (lambda _message, _fraction: None)
     files = list(files)
     if not files:
         raise ValueError("no files to load")

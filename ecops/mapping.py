@@ -30,6 +30,13 @@ from ecops import platforms, schema
 from ecops.ingest import ColumnProfile, Parse, choose_parse, profile_frame
 from ecops.schema import Column, normalise_name
 
+__all__ = [
+    "FLAT", "FLAT_TARGETS", "IGNORE", "KEY_CONFIDENCE", "MAPPING_VERSION", "MIN_CONFIDENCE", "ColumnMapping",
+    "Mapping", "SourceMapping", "SourceTable", "candidates_for", "column_confidence", "missing_required",
+    "name_score", "suggest_mapping", "target_column", "targets_for", "value_fit",
+]
+
+
 FLAT = "flat"
 IGNORE = "ignore"
 #: Suggestions below this confidence are left unmapped.

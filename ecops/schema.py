@@ -11,6 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+__all__ = [
+    "CORE_TABLES", "CUSTOMERS", "INVENTORY", "MARKETING_SPEND", "ORDERS", "ORDER_ITEMS", "PAYMENTS", "PRODUCTS",
+    "PROMOTIONS", "PSYCHOGRAPHIC", "RETURNS", "REVIEWS", "SHIPMENTS", "TABLES", "TABLE_ORDER", "Column", "Kind",
+    "Table", "normalise_name", "personal_columns", "table",
+]
+
+
 Kind = Literal["id", "text", "time", "date", "number", "integer", "category"]
 
 

@@ -154,7 +154,7 @@ def test_row_cap_is_in_the_sql_sent_to_other_databases(tmp_path, monkeypatch):
     "duckdb:///{tmp}/new.duckdb", "duckdb:////{tmp}/new.duckdb", "sqlite:///{tmp}/new.db", "sqlite:///file:{tmp}/x.db?mode=rwc&uri=true",
 ])
 def test_file_databases_refused_by_default_and_nothing_is_created(tmp_path, monkeypatch, url):
-    from ecops.dataset import DatabaseURLError
+    from ecops.connection import DatabaseURLError
 
     monkeypatch.delenv("ECOPS_ALLOW_FILE_DATABASES", raising=False)
     with pytest.raises(DatabaseURLError) as ei:
@@ -169,7 +169,7 @@ def test_file_databases_refused_by_default_and_nothing_is_created(tmp_path, monk
     ("gsheets://u:s3cret@sheets/x", "dialect"),
 ])
 def test_unknown_dialects_and_garbage_are_refused(url, code):
-    from ecops.dataset import DatabaseURLError, checked_url
+    from ecops.connection import DatabaseURLError, checked_url
 
     with pytest.raises(DatabaseURLError) as ei:
         checked_url(url)
@@ -178,7 +178,7 @@ def test_unknown_dialects_and_garbage_are_refused(url, code):
 
 
 def test_network_urls_pass_and_plain_postgresql_uses_psycopg2():
-    from ecops.dataset import checked_url
+    from ecops.connection import checked_url
 
     assert checked_url("postgresql://u:p@db.example.com/shop").drivername == "postgresql+psycopg2"
     assert checked_url("postgres://u:p@db.example.com/shop").drivername == "postgresql+psycopg2"
@@ -186,9 +186,9 @@ def test_network_urls_pass_and_plain_postgresql_uses_psycopg2():
     for url in ("mysql+pymysql://u:p@h/x", "mssql+pyodbc://u:p@dsn", "clickhouse://h/x", "trino://u@h:8080/c"):
         assert checked_url(url).get_backend_name() in ("mysql", "mssql", "clickhouse", "trino")
     # psycopg (3) is not installed: without the mapping creating the engine would fail to import it.
-    from ecops.dataset import _readonly_engine
+    from ecops.connection import readonly_engine
 
-    assert _readonly_engine(checked_url("postgresql://u:p@127.0.0.1:1/x"), 5).dialect.driver == "psycopg2"
+    assert readonly_engine(checked_url("postgresql://u:p@127.0.0.1:1/x"), 5).dialect.driver == "psycopg2"
 
 
 @pytest.mark.parametrize("url,option", [
@@ -201,7 +201,7 @@ def test_network_urls_pass_and_plain_postgresql_uses_psycopg2():
     ("mssql+pyodbc:///?odbc_connect=DRIVER%3D%7BSQLite%7D", "odbc_connect"),
 ])
 def test_typed_urls_may_not_reach_server_files_sockets_or_run_statements(url, option):
-    from ecops.dataset import DatabaseURLError, checked_url
+    from ecops.connection import DatabaseURLError, checked_url
 
     with pytest.raises(DatabaseURLError) as ei:
         checked_url(url)

@@ -28,6 +28,7 @@ from ecops.ingest import (
     dedupe_headers,
     detect_format,
     formulas_without_value,
+    messages,
     profile_frame,
     read_file,
     sha256_of,
@@ -323,7 +324,9 @@ def test_broken_corpus(name):
     if column is not None:
         assert f"column {column}" in en and f"列「{column}」" in zh
     # every message ends with what to do, in both languages
-    assert en.rstrip().endswith(".") and len(e.advice) > 20
+    advice_en, advice_zh = messages._ERRORS[e.code][1], messages._ERRORS[e.code][3]
+    assert en.rstrip().endswith(".") and len(advice_en) > 20 and len(advice_zh) > 5
+    assert en.endswith(messages._fmt(advice_en, e._params())) and zh.endswith(messages._fmt(advice_zh, e._params()))
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert str(e) == en
 

@@ -451,7 +451,7 @@ def test_writable_role_is_reported_on_connect(pg_server, writer_url):
 
 
 def test_statement_refusal_rules():
-    from ecops.dataset import postgres_statement_refusal as refusal
+    from ecops.connection import postgres_statement_refusal as refusal
 
     assert refusal("SELECT 1") is None and refusal("  select 1 ;  ") is None and refusal("(VALUES (1))") is None
     assert refusal("/* a /* nested */ comment */ SHOW x") is None

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from support.parity import REPORT_FILTER_IDS, REPORT_FILTERS, assert_close, assert_same_report
 
 from ecops import bench, report
-from ecops.dataset import DatabaseURLError, Dataset, DatasetError, Filters, checked_url
+from ecops.connection import DatabaseURLError, checked_url
+from ecops.dataset import Dataset, DatasetError, Filters
 from ecops.dialect import day_diff, days_between, to_date, weekday
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -266,10 +267,10 @@ def test_data_page_connects_a_spark_url(tmp_path, spark_tables, sample, trusted)
 
 # ------------------------------------------------------------------------------ without a server
 def test_spark_urls_are_accepted_and_a_missing_driver_is_named(monkeypatch):
-    monkeypatch.setattr("ecops.dataset.spark_driver_installed", lambda: True)
+    monkeypatch.setattr("ecops.connection.spark_driver_installed", lambda: True)
     for url in ("spark://ecops@warehouse:10000/shop", "hive+spark://ecops@warehouse:10000/shop"):
         assert checked_url(url).host == "warehouse"
-    monkeypatch.setattr("ecops.dataset.spark_driver_installed", lambda: False)
+    monkeypatch.setattr("ecops.connection.spark_driver_installed", lambda: False)
     with pytest.raises(DatabaseURLError) as err:
         checked_url("spark://ecops@warehouse:10000/shop")
     assert err.value.code == "driver" and "requirements-spark.txt" in err.value.message("en")

@@ -12,6 +12,12 @@ import plotly.graph_objects as go
 from ecops import i18n
 from ecops.logistics import PLACEHOLDERS, BreakEvenResult, CostStructure, DeliveryPerformance
 
+__all__ = [
+    "FIGURES", "break_even_figure", "by_dimension_figure", "components_figure", "histogram_figure", "label",
+    "month_figure", "region_figure", "scorecard_figure",
+]
+
+
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _COLOURS = {"transport": "#2471A3", "warehousing": "#D4AC0D", "delivery": "#1E8449", "packaging": "#884EA0",
             "freight": "#2471A3"}

@@ -347,16 +347,6 @@ class IngestError(Exception):
         self.params = dict(params)
         super().__init__(self.message("en"))
 
-    @property
-    def problem(self) -> str:
-        """The problem, in English, without location and advice."""
-        return _fmt(_ERRORS.get(self.code, ("{detail}", "", "", ""))[0], self._params())
-
-    @property
-    def advice(self) -> str:
-        """What to do, in English."""
-        return _ERRORS.get(self.code, ("", "", "", ""))[1]
-
     def _params(self) -> dict[str, Any]:
         p = {"file": self.file, "row": self.row, "column": self.column, "detail": "", "hint": "", "hint_zh": "",
              "what": "", "what_zh": ""}

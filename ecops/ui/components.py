@@ -333,7 +333,7 @@ def connection_error(exc: BaseException, url: Any) -> str:
     and the error class: driver messages echo host names, and a password with an unencoded
     ``@`` ends up in the host name.
     """
-    from ecops.dataset import DatabaseURLError
+    from ecops.connection import DatabaseURLError
 
     t = state.translator()
     if isinstance(exc, DatabaseURLError):

@@ -22,6 +22,15 @@ from ecops.ui.components import connection_error, friendly_error, md_escape
 from ecops.ui.currency import choose_currency, chosen_currency, currency_kw
 from ecops.ui.shared_links import workspace
 
+__all__ = [
+    "DB_MAX_TABLES", "DB_SAMPLE_ROWS", "Pending", "UploadFolder", "connect", "connect_mapped",
+    "database_mapping", "db_pending", "drop_pending", "error_text", "fit_mapping", "forget_database",
+    "forget_upload", "last_load", "left_out", "load_notices", "load_paths", "load_pending", "load_upload",
+    "pending", "propose_mapping", "quality_report", "quality_view", "save_shared", "saved_here", "table_map",
+    "upload_digest",
+]
+
+
 _SAVED = "ecops.saved_tokens"  # tokens of datasets this session saved
 _LOAD = "ecops.load"  # (paths, LoadResult) of the session's last successful upload
 _UPLOAD_DIR = "ecops.upload_dir"  # the UploadFolder holding those paths
@@ -403,7 +412,7 @@ def forget_database() -> None:
 
 
 def _open_database(url: str, trusted: bool, tmap=None) -> Dataset | None:
-    from ecops.dataset import DatabaseURLError
+    from ecops.connection import DatabaseURLError
 
     t = state.translator()
     try:

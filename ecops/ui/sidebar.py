@@ -107,8 +107,3 @@ def _apply_quick(lo: dt.date, hi: dt.date) -> None:
     st.session_state["flt.quick"] = None
 
 
-def _reveal_allowed() -> bool:
-    """Clear personal fields only where the operator enabled it (env or secrets): see components.reveal_allowed."""
-    return components.reveal_allowed()
-
-

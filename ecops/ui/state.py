@@ -28,6 +28,14 @@ from ecops import i18n
 from ecops.dataset import Dataset, Filters
 from ecops.ui import shared_links
 
+__all__ = [
+    "DATASET_KEY", "FILTER_KEYS", "GLOBAL_KEYS", "SAMPLE_ORDERS", "SAMPLE_SEED", "T", "begin_page", "bytes_key",
+    "cached", "currency", "dataset", "filters", "lang", "param", "require_shell", "sample_dataset",
+    "set_dataset", "set_filters", "set_global", "set_param", "shell_running", "translator", "url_value",
+    "write_url",
+]
+
+
 DATASET_KEY = "ecops.dataset"
 _URL0 = "ecops.url0"  # the query params the session was opened with
 _PARAMS = "ecops.params"  # page parameters in use on this run
