@@ -497,7 +497,7 @@ def test_detection_does_not_depend_on_which_export_phrases_the_schema_learns(mon
     orders = sch.TABLES["orders"]
     grown = sch.Table(orders.name, (*orders.columns, paid, paid_time), orders.key, orders.synonyms)
     monkeypatch.setitem(sch.TABLES, "orders", grown)
-    monkeypatch.setattr(platforms, "_GENERIC", platforms._generic_vocabulary())
+    monkeypatch.setattr(platforms.detection, "_GENERIC", platforms.detection._generic_vocabulary())
     assert detect(_header("tmall_report.csv")).key == "tmall_report"
     assert detect(["订单编号", "订单创建时间", "商品名称", "数量", "单价"]) is None
 

@@ -31,7 +31,7 @@ _NULL_SQL = ", ".join("'" + t.replace("'", "''") + "'" for t in _NULL_VARIANTS)
 #: Units written after numbers inside cells (``2件``, ``12.50元``): the ones :func:`ecops.platforms.parse_cell_number`
 #: strips by default and every platform's own ``cell_units``, so a loaded file and a platform rule agree.
 CELL_UNITS: tuple[str, ...] = tuple(sorted(
-    set(platforms._CN_UNITS) | {u for p in platforms.all_platforms() for u in p.cell_units}, key=lambda u: (-len(u), u)))
+    set(platforms.CN_UNITS) | {u for p in platforms.all_platforms() for u in p.cell_units}, key=lambda u: (-len(u), u)))
 # Currency marks, tried longest first (``R$ 25,00`` must lose the R with the $, ``RMB`` is not ``RM`` + B).
 _CURRENCY_MARKS = ("R$", "US$", "HK$", "NT$", "S$", "A$", "C$", "Rp", "RM", "RMB", "CNY", "USD", "EUR", "HKD", "GBP",
                    "JPY", "BRL", "SGD", "MYR", "PHP", "THB", "IDR", "VND", "INR", "AUD", "CAD", "KRW", "TWD", "MXN")

@@ -1,237 +1,29 @@
-"""Order exports of real e-commerce platforms: which header means which canonical column, and what values mean.
+"""The platform export dictionaries (平台导出字典): Taobao/Tmall, JD, Pinduoduo, Douyin, Youzan, Shopify,
+WooCommerce, Amazon, Shopee and Lazada — each header row as the platform writes it, with its sources.
 
-Each :class:`Platform` holds the header row of one platform's order export (taken from the
-platform's documentation or from public sample files, cited in :attr:`Platform.source` and in
-``tests/data/platforms/PROVENANCE.md``), the canonical column each header fills, and the value
-rules a generic synonym list cannot know:
-
-* which status values mean the order is **not a purchase** and which mean **not paid** (``等待买家付款``,
-  Shopify ``pending``, Shopee ``Unpaid`` …). One rule for every platform: an order is not a purchase when it
-  was cancelled, closed without a sale, voided, failed, or refunded *in full* (Shopify ``refunded``,
-  WooCommerce ``Refunded``, 拼多多 ``…退款成功``, 淘宝 ``交易关闭``, which also covers full refunds); a
-  *partial* refund (Shopify ``partially_refunded``) leaves a purchase whose refund is counted as money;
-* the currency the platform implies (``CNY`` for the Chinese marketplaces; ``None`` where the export
-  carries a currency column or the shop's currency is not fixed by the platform);
-* the units written inside cells (``12.50元``, ``2件``).
-
-:func:`detect` picks the platform whose header row covers an uploaded file best, and answers
-``None`` for a generic file, so a plain export (or the built-in sample) is never taken for a
-platform export because it shares ordinary words such as ``quantity`` or ``订单编号``.
-
-Why a dictionary per platform rather than more synonyms: the same word means different things on
-different platforms (Amazon's ``item-price`` is the price of the whole line, Shopify's ``Lineitem
-price`` is the unit price; 淘宝's ``总金额`` is the order total, 拼多多's ``商品总价(元)`` the goods
-value before discounts), and header words like ``Name`` (Shopify's order number) are wrong as
-generic synonyms.
+A catalogue, like the i18n string tables: one :func:`_platform` call per export, nothing else.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from types import MappingProxyType
 
 from ecops import schema
-from ecops.schema import normalise_name
+from ecops.platforms.model import Platform, _statuses, fold_header
 
-__all__ = ["Platform", "all_platforms", "detect", "get", "status_kind", "parse_cell_number", "fold_header",
-           "fold_value", "distinctive_headers",
-           "PENDING_TARGETS", "MIN_COVERAGE", "MIN_DISTINCTIVE"]
-
-#: A file is a platform's export only when at least this share of its (non-blank) headers are the platform's.
-MIN_COVERAGE = 0.5
-#: … and at least this many of them are headers no generic synonym list contains (``Lineitem quantity``,
-#: ``买家实际支付金额``), so ordinary words (``quantity``, ``订单编号``) never decide alone.
-MIN_DISTINCTIVE = 2
-
-
-@dataclass(frozen=True)
-class Platform:
-    """One platform's order export: header dictionary and value rules.
-
-    ``columns`` maps an export header, folded with :func:`fold_header` (:func:`ecops.schema.normalise_name`
-    after dropping a bracketed currency code such as ``(PHP)``; look headers up with :meth:`target`), to the
-    ``(canonical table, canonical column)`` it fills; headers of the export that fill no canonical
-    column are in ``headers`` only (they still count as evidence for :func:`detect`).
-    Status sets hold values folded by :func:`fold_value` (NFKC, case-folded, trimmed) and, for
-    callers that only lower-case, the plain lower-cased spelling too.
-    """
-
-    key: str
-    name_en: str
-    name_zh: str
-    source: str
-    columns: Mapping[str, tuple[str, str]]
-    cancelled_statuses: frozenset[str]
-    unpaid_statuses: frozenset[str]
-    currency: str | None
-    #: every header of the export (folded), mapped or not: the evidence detect() counts
-    headers: frozenset[str] = field(default=frozenset())
-    #: headers of the export in their original spelling, in export order (for messages and tests)
-    header_row: tuple[str, ...] = field(default=())
-    #: folded headers whose non-blank value means the order was cancelled (Shopify ``Cancelled at``)
-    cancelled_when_filled: frozenset[str] = field(default=frozenset())
-    #: folded headers of *line* statuses judged by the same rules (Amazon ``item-status``: one cancelled item
-    #: of an order that shipped the rest)
-    line_status_headers: frozenset[str] = field(default=frozenset())
-    #: ``"line"`` when the export has one row per order line (or per item), ``"order"`` when one row per order
-    #: (淘宝 订单报表, 天猫订单报表, 有赞 订单维度): an order-level file loads as the orders table, not as a flat export
-    level: str = "line"
-    #: units written after numbers inside cells of this export (``元``, ``件``)
-    cell_units: tuple[str, ...] = field(default=())
-    #: header → canonical target this export would fill but the schema does not have yet
-    pending: Mapping[str, str] = field(default_factory=dict)
-
-    def target(self, header: str) -> tuple[str, str] | None:
-        """The (table, column) the export header ``header`` fills, or None."""
-        return self.columns.get(fold_header(header))
-
-    def status_kind(self, value: object) -> str | None:
-        """``'cancelled'``, ``'unpaid'`` or None (a purchase, or a value this platform does not use)."""
-        return status_kind(self, value)
-
-    def mapping_targets(self, headers: Sequence[str], table: str = "flat") -> dict[str, str]:
-        """Header → target in :mod:`ecops.mapping`'s spelling for a source of ``table``.
-
-        For a flat source (``'flat'``) targets are ``'table.column'`` (``'orders.order_id'``); for a source of
-        one canonical table they are that table's column names, and headers filling other tables are left out.
-        Each target is used once (the first header naming it wins), as the mapping requires.
-        """
-        out: dict[str, str] = {}
-        used: set[str] = set()
-        for h in headers:
-            t = self.target(h)
-            if t is None:
-                continue
-            if table == "flat":
-                name = f"{t[0]}.{t[1]}"
-            elif t[0] == table:
-                name = t[1]
-            else:
-                continue
-            if name not in used:
-                used.add(name)
-                out[h] = name
-        return out
-
-
-#: ISO 4217 codes that marketplace exports write into money headers ("Total Discount(PHP)", "Grand Total (MYR)").
-_HEADER_CURRENCIES = ("CNY", "RMB", "USD", "EUR", "GBP", "JPY", "KRW", "HKD", "TWD", "SGD", "MYR", "PHP", "THB",
-                      "IDR", "VND", "BRL", "MXN", "COP", "CLP", "PLN", "INR", "AUD", "CAD")
-_HEADER_CURRENCY = re.compile(r"[(（]\s*(?:" + "|".join(_HEADER_CURRENCIES) + r")\s*[)）]")
-
-
-def fold_header(header: object) -> str:
-    """Fold an export header for lookup: :func:`ecops.schema.normalise_name` after removing a bracketed currency
-    code, so one market's export (``Total Discount(PHP)``) matches another's (``Total Discount(MYR)``)."""
-    return normalise_name(_HEADER_CURRENCY.sub("", str(header)))
-
-
-def fold_value(value: object) -> str:
-    """Fold a status cell for comparison: NFKC (full-width ，→ ,), case-folded, trimmed, inner spaces single."""
-    s = unicodedata.normalize("NFKC", str(value)).casefold().strip()
-    return re.sub(r"\s+", " ", s)
-
-
-def _statuses(*values: str) -> frozenset[str]:
-    out: set[str] = set()
-    for v in values:
-        out.add(fold_value(v))
-        out.add(v.strip().lower())
-    return frozenset(out)
-
-
-def status_kind(platform: Platform, value: object) -> str | None:
-    """Classify a status value of ``platform``'s export.
-
-    Returns ``'cancelled'`` when the order is not a purchase (cancelled, closed, voided, refunded
-    before shipping), ``'unpaid'`` when it was never paid, None otherwise (including blanks and
-    values the platform's export does not use, which the generic purchase rules then judge).
-    """
-    if value is None:
-        return None
-    v = fold_value(value)
-    if not v or v in ("nan", "none", "null"):
-        return None
-    if v in platform.cancelled_statuses:
-        return "cancelled"
-    if v in platform.unpaid_statuses:
-        return "unpaid"
-    return None
-
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-
-
-def parse_cell_number(value: object, platform: Platform | None = None) -> float | None:
-    """The number in a cell such as ``12.50元``, ``2件``, ``¥1,299.00`` or ``￥59``; None when it is not one.
-
-    Units listed in ``platform.cell_units`` (or the common Chinese ones when no platform is given)
-    and a leading ¥/￥ are removed; thousands separators must be in groups of three, so ``1,5`` is
-    refused rather than read as 15.
-    """
-    if value is None:
-        return None
-    s = unicodedata.normalize("NFKC", str(value)).strip()
-    units = platform.cell_units if platform is not None else _CN_UNITS
-    for u in sorted(units, key=len, reverse=True):
-        if s.endswith(u):
-            s = s[: -len(u)].strip()
-            break
-    s = s.lstrip("¥").strip()
-    if not _NUMBER.match(s):
-        return None
-    return float(s.replace(",", ""))
-
-
-# --------------------------------------------------------------------------------------
-# Building a platform from its header row
-# --------------------------------------------------------------------------------------
+__all__ = ["ALL", "AMAZON", "DOUYIN", "JD", "LAZADA", "PDD", "PENDING_TARGETS", "SHOPEE", "SHOPIFY", "TAOBAO",
+           "TMALL_REPORT", "WOOCOMMERCE", "YOUZAN"]
 
 #: Targets the platform dictionaries want but :mod:`ecops.schema` does not (yet) define, by platform:
 #: filled at import; these headers stay unmapped until the schema has the column.
 PENDING_TARGETS: dict[str, dict[str, str]] = {}
-
-_CN_UNITS = ("元", "件", "个", "单", "笔")
 
 
 def _has(target: str) -> bool:
     table, _, column = target.partition(".")
     t = schema.TABLES.get(table)
     return t is not None and column in t.column_names
-
-
-_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-def _generic_vocabulary() -> frozenset[str]:
-    """Canonical names and synonyms of the schema, folded: words that prove no platform.
-
-    Long Chinese phrases (six characters or more, such as ``买家实际支付金额`` or ``订单付款时间``) are left
-    out: they are an export's own wording, added to the schema *because* platform exports use them, and they
-    must keep identifying the export (the seven-column 天猫订单报表 has few other clues).
-    """
-    out: set[str] = set()
-
-    def add(word: str) -> None:
-        w = normalise_name(word)
-        if not (_CJK_ONLY.match(w) and len(w) >= 6):
-            out.add(w)
-
-    for t in schema.TABLES.values():
-        add(t.name)
-        for s in t.synonyms:
-            add(s)
-        for c in t.columns:
-            add(c.name)
-            for s in c.synonyms:
-                add(s)
-    return frozenset(out)
-
-
-_GENERIC = _generic_vocabulary()
 
 
 def _platform(key: str, name_en: str, name_zh: str, source: str,
@@ -949,47 +741,6 @@ LAZADA = _platform(
 )
 
 
-_ALL: tuple[Platform, ...] = (TAOBAO, TMALL_REPORT, JD, PDD, DOUYIN, YOUZAN, SHOPIFY, WOOCOMMERCE, AMAZON, SHOPEE,
-                              LAZADA)
-_BY_KEY = {p.key: p for p in _ALL}
-
-
-def all_platforms() -> tuple[Platform, ...]:
-    """Every platform this module knows, in a fixed order."""
-    return _ALL
-
-
-def get(key: str) -> Platform:
-    """The platform with ``key`` (KeyError for an unknown key)."""
-    return _BY_KEY[key]
-
-
-def distinctive_headers(platform: Platform) -> frozenset[str]:
-    """The platform's folded headers that no generic synonym list contains: the evidence that counts."""
-    return platform.headers - _GENERIC
-
-
-def detect(headers: Sequence[str]) -> Platform | None:
-    """The platform whose export this header row is, or None for a generic file.
-
-    A platform qualifies when at least :data:`MIN_COVERAGE` of the file's distinct non-blank headers
-    are headers of its export and at least :data:`MIN_DISTINCTIVE` of those are headers no generic
-    synonym contains. Among qualifying platforms the one covering more of the file wins, then the one
-    whose export the file fills more completely (so the seven-column 天猫订单报表 is that report, not
-    the 40-column 淘宝 order export it is a subset of).
-    """
-    folded = {fold_header(h) for h in headers if h is not None and fold_header(h)}
-    if not folded:
-        return None
-    best: tuple[float, float, Platform] | None = None
-    for p in _ALL:
-        hit = folded & p.headers
-        if len(hit - _GENERIC) < MIN_DISTINCTIVE:
-            continue
-        coverage = len(hit) / len(folded)
-        if coverage < MIN_COVERAGE:
-            continue
-        specificity = len(hit) / len(p.headers)
-        if best is None or (coverage, specificity) > (best[0], best[1]):
-            best = (coverage, specificity, p)
-    return best[2] if best else None
+#: Every platform, in the order detection breaks ties and pages list them.
+ALL: tuple[Platform, ...] = (TAOBAO, TMALL_REPORT, JD, PDD, DOUYIN, YOUZAN, SHOPIFY, WOOCOMMERCE, AMAZON, SHOPEE,
+                             LAZADA)
