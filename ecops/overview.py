@@ -26,10 +26,11 @@ from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
 from ecops.payments import PaymentMix, payment_mix
 from ecops.period import analysis_period
+from ecops.promotions.aggregates import campaign_calendar
 
 __all__ = [
-    "Alert", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
-    "alerts_frame", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
+    "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
+    "alerts_frame", "campaign_days", "campaigns_in", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
     "orders_per_day", "report_section", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
@@ -94,6 +95,16 @@ class TrendLine:
 
 
 @dataclass(frozen=True)
+class CampaignDays:
+    """A known campaign of the shop's promotions calendar, as far as it falls in a period."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    days: int  # its days inside the period
+
+
+@dataclass(frozen=True)
 class OverviewResult:
     kpis: KpiComparison
     trend: pd.DataFrame  # period, gmv, orders, customers, aov
@@ -105,6 +116,9 @@ class OverviewResult:
     sparse_from: dt.date | None = None
     #: How the period's purchases were paid (None when nothing records a payment method).
     payments: PaymentMix | None = None
+    #: Known campaigns (the promotions calendar) running in the period, and in the comparison period.
+    campaigns: tuple[CampaignDays, ...] = ()
+    campaigns_before: tuple[CampaignDays, ...] = ()
 
 
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
@@ -314,9 +328,32 @@ def too_sparse_for_alerts(daily_frame: pd.DataFrame) -> bool:
     return orders_per_day(daily_frame) < MIN_DAILY_ORDERS
 
 
+def campaign_days(calendar: pd.DataFrame) -> frozenset[dt.date]:
+    """Every day on which a campaign of the calendar (:func:`ecops.promotions.campaign_calendar`) ran."""
+    days: set[dt.date] = set()
+    for start, end in zip(calendar["start"], calendar["end"], strict=True):
+        if pd.notna(start) and pd.notna(end) and start <= end:
+            days.update(d.date() for d in pd.date_range(start, end, freq="D"))
+    return frozenset(days)
+
+
+def campaigns_in(calendar: pd.DataFrame, start: dt.date, end: dt.date) -> tuple[CampaignDays, ...]:
+    """The calendar's campaigns that overlap ``start``–``end``, with their days inside it, by start date."""
+    out = []
+    for r in calendar.itertuples(index=False):
+        if pd.isna(r.start) or pd.isna(r.end) or r.end < start or r.start > end:
+            continue
+        name = getattr(r, "name", None)
+        days = (min(r.end, end) - max(r.start, start)).days + 1
+        out.append(CampaignDays(str(name) if isinstance(name, str) and name else str(r.promotion_id),
+                                r.start, r.end, days))
+    return tuple(sorted(out, key=lambda c: (c.start, c.name)))
+
+
 def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "orders", "aov"),
                      window_weeks: int = 8, threshold: float = 3.5, recent_days: int | None = 60,
-                     skip_days: frozenset[dt.date] = frozenset()) -> tuple[Alert, ...]:
+                     skip_days: frozenset[dt.date] = frozenset(),
+                     campaign_days: frozenset[dt.date] = frozenset()) -> tuple[Alert, ...]:
     """Days where a KPI is far from what the same weekday looked like in the previous weeks.
 
     Method: for every day, the expected value is the median of the same weekday over the
@@ -330,6 +367,11 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     have fewer than :data:`MIN_DAILY_ORDERS` orders are not judged at all: one order more or
     less there is not news (see :func:`too_sparse_for_alerts`). ``skip_days`` are never flagged
     (the data's first and last day, which an export may cut).
+
+    Known campaign days (``campaign_days``, from the shop's promotions calendar) are neither judged —
+    a campaign's spike is its purpose, measured on the promotions page — nor part of any baseline: the
+    weeks after a campaign are compared with ordinary days, so the dip that often follows one (demand
+    pulled forward) shows against the usual level instead of against the campaign's.
     """
     if daily.empty:
         return ()
@@ -339,11 +381,13 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     d[["gmv", "orders"]] = d[["gmv", "orders"]].fillna(0.0)
     d["aov"] = d["gmv"] / d["orders"].where(d["orders"] > 0)
     alerts: list[Alert] = []
-    expected_orders, _ = _same_weekday_median(d["orders"].astype(float), window_weeks)
-    judged = expected_orders >= MIN_DAILY_ORDERS
+    ordinary = ~np.isin(full.date, np.array(sorted(campaign_days), dtype=object)) if campaign_days else \
+        np.ones(len(full), dtype=bool)
+    expected_orders, _ = _same_weekday_median(d["orders"].astype(float).where(ordinary), window_weeks)
+    judged = (expected_orders >= MIN_DAILY_ORDERS) & ordinary
     for metric in metrics:
         series = d[metric].astype(float)
-        med, mad = _same_weekday_median(series, window_weeks)
+        med, mad = _same_weekday_median(series.where(ordinary), window_weeks)
         # Floors on the scale: near-constant series must not flag tiny wobbles, nor small shops
         # the sampling noise of a few orders.
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -445,7 +489,10 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     (an export may cut them); when the period reaches into the data's sparse tail
     (:func:`sparse_tail_start`, found on every day of the data under the same non-date filters)
     the KPI comparison is withheld, trend periods from the tail on count as incomplete and alerts
-    stop before it — ``sparse_from`` says from when.
+    stop before it — ``sparse_from`` says from when. Days of the shop's known campaigns (the promotions
+    calendar, read once per dataset) are not judged by the alerts nor part of their baselines; the
+    campaigns in the period and in the comparison period come with the result so growth can say when
+    the two are not like with like.
     """
     f = filters or Filters()
     start, end = analysis_period(ds, f)
@@ -466,8 +513,11 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     else:
         d_alerts = d
     lo, hi = ds.date_bounds()
-    alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}))
-    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from, payment_mix(ds, replace(f, start=start, end=end)))
+    calendar = campaign_calendar(ds)
+    alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}), campaign_days=campaign_days(calendar))
+    before = campaigns_in(calendar, *analysis_period(ds, prev_f)) if prev is not None and prev_f is not None else ()
+    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from, payment_mix(ds, replace(f, start=start, end=end)),
+                          campaigns_in(calendar, start, end), before)
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:

@@ -8,6 +8,7 @@ import pytest
 
 from ecops import overview
 from ecops.dataset import Dataset, Filters
+from ecops.promotions import campaign_calendar
 from ecops.views import overview as overview_view
 
 
@@ -90,6 +91,57 @@ def test_anomaly_flags_a_planted_spike_and_drop_only():
     assert len(alerts) <= 3  # weekly seasonality alone is not an anomaly
 
 
+def test_known_campaign_days_are_neither_judged_nor_part_of_the_baseline():
+    # 20 weeks at one level, a four-week campaign at 2.5× (days 98–125), then ordinary days and one real dip.
+    rng = np.random.default_rng(3)
+    values = 10_000 * rng.normal(1, 0.03, 140)
+    campaign = np.arange(98, 126)
+    values[campaign] *= 2.5
+    values[135] *= 0.4
+    start = dt.date(2024, 1, 1)
+    days = frozenset(start + dt.timedelta(days=int(i)) for i in campaign)
+    naive = overview.detect_anomalies(_series(values), metrics=("gmv",), recent_days=None)
+    aware = overview.detect_anomalies(_series(values), metrics=("gmv",), recent_days=None, campaign_days=days)
+    # unaware, the campaign is a run of spikes, and the real dip after it hides in a baseline half made of
+    # campaign days (its median and spread both inflated)
+    dip = start + dt.timedelta(days=135)
+    assert sum(a.day in days for a in naive) >= 10
+    assert not any(a.day == dip for a in naive)
+    # aware: nothing on campaign days, the real dip alone after it, measured against ordinary days
+    assert not any(a.day in days for a in aware)
+    after = [a for a in aware if a.day > max(days)]
+    assert [(a.day, a.direction) for a in after] == [(dip, "drop")]
+    same_weekday = [values[135 - 7 * k] for k in range(1, 9) if 135 - 7 * k not in set(campaign)]
+    assert after[0].expected == pytest.approx(np.median(same_weekday))
+
+
+def test_campaign_calendar_days_and_overlaps():
+    cal = pd.DataFrame({"promotion_id": ["P1", "P2"], "name": ["双11", None],
+                        "start": [dt.date(2024, 11, 1), dt.date(2024, 12, 10)],
+                        "end": [dt.date(2024, 11, 11), dt.date(2024, 12, 12)]})
+    assert len(overview.campaign_days(cal)) == 11 + 3
+    got = overview.campaigns_in(cal, dt.date(2024, 11, 5), dt.date(2024, 12, 10))
+    assert [(c.name, c.days) for c in got] == [("双11", 7), ("P2", 1)]
+    assert overview.campaigns_in(cal, dt.date(2024, 10, 1), dt.date(2024, 10, 31)) == ()
+
+
+def test_sample_alerts_skip_its_planted_campaigns_and_growth_names_them(sample, sample_ds):
+    # the sample's last 60 days hold the planted 618 campaign: every alert used to be a campaign day
+    planted = frozenset(c.start + dt.timedelta(days=i) for c in sample.truth.campaigns
+                        for i in range((c.end - c.start).days + 1))
+    res = overview.compute_page(sample_ds)
+    lo, hi = sample_ds.date_bounds()
+    naive = overview.detect_anomalies(res.daily, skip_days=frozenset({lo, hi}))
+    assert sum(a.day in planted for a in naive) >= 10
+    assert not any(a.day in planted for a in res.alerts)
+    assert {c.name for c in res.campaigns} == {c.name for c in sample.truth.campaigns}
+    nov = overview.compute_page(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
+    assert [(c.name, c.days) for c in nov.campaigns] == [("2024 双11", 11)] and nov.campaigns_before == ()
+    words = overview_view.view_of(nov).section("kpis").captions
+    assert any(t.key == "overview.campaigns.compare" and t.values["now"] == 11 and t.values["before"] == 0
+               for t in words)
+
+
 def test_anomaly_quiet_on_plain_noise():
     rng = np.random.default_rng(1)
     alerts = overview.detect_anomalies(_series(rng.normal(5000, 100, 140)), metrics=("gmv",), recent_days=None)
@@ -131,8 +183,10 @@ def test_page_from_one_statement_equals_the_separate_queries(sample_ds, f, grain
 
 def test_page_reads_the_data_once(sample_ds, monkeypatch):
     # Daily series, trend, KPIs and the comparison period's KPIs: one statement, not one per figure; the
-    # payment mix (ecops.payments, its own concept and tables) is the second and last.
+    # payment mix (ecops.payments, its own concept and tables) is the second and last. The campaign calendar
+    # (like the date bounds) is read once per dataset, not per filter.
     sample_ds.date_bounds()
+    campaign_calendar(sample_ds)
     calls = []
     real = type(sample_ds).query
     monkeypatch.setattr(type(sample_ds), "query", lambda self, stmt: calls.append(stmt) or real(self, stmt))

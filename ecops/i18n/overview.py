@@ -68,6 +68,23 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview.trend.takeaway_short": {"en": "Not enough periods to describe a trend yet.", "zh": "周期数太少，暂无法描述趋势。"},
     "overview.alerts.title": {"en": "KPI alerts (last 60 days)", "zh": "风险预警（近 60 天）"},
+    "overview.campaigns.compare": {
+        "en": "Known campaigns cover {now} days of this period ({names}) and {before} days of the comparison period: "
+              "part of the change is the campaign calendar, not the shop's underlying level.",
+        "zh": "已知活动覆盖本期 {now} 天（{names}），对比期 {before} 天：变化有一部分来自活动日历，而非店铺的基本水平。",
+    },
+    "overview.campaigns.compare_before": {
+        "en": "Known campaigns cover {before} days of the comparison period ({names}) and none of this one: part of "
+              "the change is the campaign calendar, not the shop's underlying level.",
+        "zh": "已知活动覆盖对比期 {before} 天（{names}），本期没有：变化有一部分来自活动日历，而非店铺的基本水平。",
+    },
+    "overview.alerts.campaigns": {
+        "en": "Days of the shop's known campaigns ({n} in this period, the latest {name}, {start} – {end}) are not "
+              "judged and are left out of every baseline: a campaign's spike is its purpose, and the Promotions page "
+              "measures what it brought.",
+        "zh": "店铺已知活动的日子（本期 {n} 个，最近一个为 {name}，{start} – {end}）不参与预警判断，也不计入任何基线："
+              "活动带来的高峰是活动本身的目的，其效果见「促销活动」页。",
+    },
     "overview.alerts.none": {
         "en": "No KPI left its usual range in the last 60 days of the period.",
         "zh": "近 60 天内各项指标均在正常波动范围内。",

@@ -42,6 +42,7 @@ from __future__ import annotations
 from ecops.promotions.aggregates import (
     BUNCH_MAX_BIN,
     BUNCH_STEPS,
+    campaign_calendar,
     campaign_windows,
     daily_series,
     order_aggregates,
@@ -65,7 +66,7 @@ from ecops.promotions.windows import MAX_CAMPAIGNS, MAX_WINDOW_DAYS, CampaignWin
 
 __all__ = [
     "BUNCH_MAX_BIN", "BUNCH_STEPS", "CampaignLiftModel", "CampaignWindows", "MAX_CAMPAIGNS", "MAX_WINDOW_DAYS",
-    "METRICS", "PromotionsPage", "REPORT_SECTION", "bunching_takeaway", "campaign_daily", "campaign_windows",
+    "METRICS", "PromotionsPage", "REPORT_SECTION", "bunching_takeaway", "campaign_calendar", "campaign_daily", "campaign_windows",
     "compute_page", "daily_series", "daily_takeaway", "detect_discount_windows", "evaluate", "method_values",
     "order_aggregates", "report_section", "summary", "takeaways", "threshold_bunching", "window_stats",
 ]

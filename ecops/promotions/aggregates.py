@@ -10,12 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
-from ecops import dialect
+from ecops import cache, dialect
 from ecops.dataset import Dataset, Filters
 from ecops.period import analysis_period
 from ecops.promotions.windows import _WINDOW_COLUMNS, MAX_CAMPAIGNS, CampaignWindows, detect_discount_windows
 
-__all__ = ["campaign_windows", "BUNCH_MAX_BIN", "BUNCH_STEPS", "daily_series", "order_aggregates", "threshold_bunching", "window_stats"]
+__all__ = ["campaign_calendar", "campaign_windows", "BUNCH_MAX_BIN", "BUNCH_STEPS", "daily_series", "order_aggregates", "threshold_bunching", "window_stats"]
 
 
 BUNCH_STEPS = 20  # bins per threshold: 5% of T each
@@ -261,22 +261,39 @@ def threshold_bunching(ds: Dataset, filters: Filters | None, windows: CampaignWi
     return hist, pd.DataFrame(sum_rows, columns=sum_cols)
 
 
+def campaign_calendar(ds: Dataset) -> pd.DataFrame:
+    """The shop's own campaign calendar — the promotions table's campaigns with a start and an end.
+
+    Returns ``promotion_id, start, end`` (dates, end inclusive) and whichever of ``name, kind, threshold,
+    amount_off, discount_rate, cost`` the table has; empty without a promotions table. The calendar does
+    not depend on the filters, so it is read once per dataset (the overview's alerts and the promotions
+    page share it).
+    """
+    if not ds.has("promotions"):
+        return pd.DataFrame(columns=["promotion_id", "start", "end"])
+    return cache.get_or_compute("promotions:calendar", ds.fingerprint, (), lambda: _read_calendar(ds))
+
+
+def _read_calendar(ds: Dataset) -> pd.DataFrame:
+    p = ds.table("promotions")
+    cols = [p.c.promotion_id, p.c.start_time, p.c.end_time]
+    for c in ("name", "kind", "threshold_amount", "amount_off", "discount_rate", "cost"):
+        if c in p.c:
+            cols.append(p.c[c])
+    frame = ds.query(sa.select(*cols).where(p.c.start_time.is_not(None), p.c.end_time.is_not(None))
+                     .order_by(p.c.start_time, p.c.promotion_id).limit(10 * MAX_CAMPAIGNS))
+    frame = frame.rename(columns={"threshold_amount": "threshold"})
+    frame["start"] = pd.to_datetime(frame["start_time"]).dt.date
+    frame["end"] = pd.to_datetime(frame["end_time"]).dt.date
+    return frame.drop(columns=["start_time", "end_time"])
+
+
 def campaign_windows(ds: Dataset, filters: Filters | None = None, daily: pd.DataFrame | None = None
                      ) -> CampaignWindows:
     """The campaigns to evaluate, overlapping the analysed period (see module docstring for sources)."""
     start, end = analysis_period(ds, filters)
     if ds.has("promotions"):
-        p = ds.table("promotions")
-        cols = [p.c.promotion_id, p.c.start_time, p.c.end_time]
-        for c in ("name", "kind", "threshold_amount", "amount_off", "discount_rate", "cost"):
-            if c in p.c:
-                cols.append(p.c[c])
-        frame = ds.query(sa.select(*cols).where(p.c.start_time.is_not(None), p.c.end_time.is_not(None))
-                         .order_by(p.c.start_time, p.c.promotion_id).limit(10 * MAX_CAMPAIGNS))
-        frame = frame.rename(columns={"threshold_amount": "threshold"})
-        frame["start"] = pd.to_datetime(frame["start_time"]).dt.date
-        frame["end"] = pd.to_datetime(frame["end_time"]).dt.date
-        source = "promotions"
+        frame, source = campaign_calendar(ds), "promotions"
     elif ds.has("orders", "promotion_id"):
         o = ds.orders(None)
         pid = o.c.promotion_id

@@ -129,10 +129,28 @@ def _kpis(res: OverviewResult) -> Section:
     else:
         takeaway = Text("overview.take.kpis_no_compare", values)
         captions = [Text("overview.period_only", {"start": cur.start, "end": cur.end}), Text("overview.no_compare")]
+    if prev is not None and res.sparse_from is None:
+        captions.extend(_campaign_compare(res))
     if cur.gross_margin is not None and cur.cost_coverage is not None and cur.cost_coverage < 0.999:
         captions.append(Text("overview.margin_coverage", {"share": Num(cur.cost_coverage, "pct")}))
     return Section("kpis", Text("overview.h.kpis"), takeaway, kpis=kpis, captions=tuple(captions),
                    actions=_winback(cur))
+
+
+def _campaign_names(campaigns: tuple[overview.CampaignDays, ...], most: int = 3) -> str:
+    names = [c.name for c in campaigns[:most]]
+    return ", ".join(names) + (" …" if len(campaigns) > most else "")
+
+
+def _campaign_compare(res: OverviewResult) -> tuple[Text, ...]:
+    """A word on growth when the two periods hold different numbers of known campaign days (not like with like)."""
+    now, before = sum(c.days for c in res.campaigns), sum(c.days for c in res.campaigns_before)
+    if now == before:
+        return ()
+    if now == 0:
+        return (Text("overview.campaigns.compare_before", {"before": before,
+                                                            "names": _campaign_names(res.campaigns_before)}),)
+    return (Text("overview.campaigns.compare", {"now": now, "before": before, "names": _campaign_names(res.campaigns)}),)
 
 
 def _winback(k: overview.Kpis, share: float = 0.1) -> tuple[Action, ...]:
@@ -186,8 +204,13 @@ def _alerts(res: OverviewResult) -> Section:
     if overview.too_sparse_for_alerts(res.daily):
         return Section("alerts", heading, Text("overview.alerts.sparse", {
             "n": Num(overview.orders_per_day(res.daily), "num", 1), "min": overview.MIN_DAILY_ORDERS}), tone="info")
+    captions = ()
+    if res.campaigns:
+        last = res.campaigns[-1]
+        captions = (Text("overview.alerts.campaigns", {"n": len(res.campaigns), "name": last.name, "start": last.start,
+                                                       "end": last.end}),)
     if not res.alerts:
-        return Section("alerts", heading, Text("overview.alerts.none"), tone="success")
+        return Section("alerts", heading, Text("overview.alerts.none"), tone="success", captions=captions)
     latest = res.alerts[0]
     takeaway = Text("overview.alerts.takeaway", {"n": len(res.alerts), "day": latest.day,
                                                  "metric": Text(f"overview.kpi.{latest.metric}"),
@@ -203,7 +226,7 @@ def _alerts(res: OverviewResult) -> Section:
         Column("robust_z", "overview.col.robust_z", "signed"),
     ))
     figure = Figure("overview.alerts", {"daily": res.daily, "alerts": frame, "metric": latest.metric})
-    return Section("alerts", heading, takeaway, bullets=bullets, figure=figure, tables=(table,),
+    return Section("alerts", heading, takeaway, bullets=bullets, figure=figure, tables=(table,), captions=captions,
                    actions=_actions(res))
 
 
