@@ -60,7 +60,7 @@ _HEADER_EXACT: dict[PersonalKind, tuple[str, ...]] = {
                   "socialsecuritynumber", "passport", "passportno", "passportnumber", "证件", "证件号",
                   "身份证", "身份证号", "身份证号码"),
     "email": ("email", "mail", "emailaddress", "mailaddress", "邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址"),
-    "phone": ("phone", "mobile", "tel", "telephone", "cellphone", "cell", "mobileno", "mobilenumber",
+    "phone": ("phone", "mobile", "tel", "telephone", "cellphone", "mobileno", "mobilenumber",
               "phoneno", "phonenumber", "telno", "contactnumber", "contactphone", "手机", "手机号", "手机号码",
               "电话", "电话号码", "联系电话", "联系方式", "收货人电话", "收货人手机", "收件人电话", "收件人手机"),
     "address": ("address", "street", "streetaddress", "shippingaddress", "deliveryaddress", "billingaddress",
@@ -78,7 +78,10 @@ _HEADER_CONTAINS: dict[PersonalKind, tuple[str, ...]] = {
     "address": ("address", "地址", "住址"),
     "name": ("姓名", "fullname", "customername", "receivername", "recipientname"),
 }
-_WEAK_NAME_HEADERS = frozenset({"name", "名称"})
+# Headers personal only when the values agree: "name" of a product or campaign, "cell" of a table (the
+# ABC×XYZ cell "AX") as much as a phone.
+_WEAK_HEADERS: dict[PersonalKind, frozenset[str]] = {"name": frozenset({"name", "名称"}),
+                                                      "phone": frozenset({"cell"})}
 
 # Canonical columns that are known not to be personal: their headers switch off
 # value-based detection, so an 11-digit order number is never taken for a phone.
@@ -202,8 +205,9 @@ def _header_kind(header: str) -> tuple[PersonalKind | None, bool]:
     for kind in KINDS:
         if any(tok in h for tok in _HEADER_CONTAINS[kind]):
             return kind, True
-    if h in _WEAK_NAME_HEADERS:
-        return "name", False
+    for kind, words in _WEAK_HEADERS.items():
+        if h in words:
+            return kind, False
     return None, False
 
 
@@ -424,10 +428,9 @@ def detect_personal(
             found.append(PersonalColumn(column, hint, 0.9 + 0.1 * share if agrees else 0.9,
                                         "header+values" if agrees else "header", share))
             continue
-        if hint == "name":  # weak: "name" of a product or campaign is not personal
-            if shares is not None and shares["name"] >= 0.5:
-                found.append(PersonalColumn(column, "name", 0.5 + 0.5 * shares["name"], "header+values",
-                                            shares["name"]))
+        if hint is not None:  # weak: "name" of a product, "cell" of a table — personal only if the values say so
+            if shares is not None and shares[hint] >= 0.5:
+                found.append(PersonalColumn(column, hint, 0.5 + 0.5 * shares[hint], "header+values", shares[hint]))
             continue
         if shares is None:
             continue

@@ -202,6 +202,17 @@ def test_detect_by_header_only_and_column_order():
     assert all(p.source == "header" for p in found)
 
 
+def test_a_cell_column_is_personal_only_when_it_holds_phone_numbers():
+    # The warehouse's ABC×XYZ table has a "cell" column (AX, BZ …): a header word alone must not mask it,
+    # while a "cell" column of mobile numbers still is a phone column.
+    abc = pd.DataFrame({"cell": ["AX", "AY", "BZ", "CX"] * 5, "skus": range(20)})
+    assert detect_personal(abc) == ()
+    assert mask_frame(abc)["cell"].tolist() == abc["cell"].tolist()
+    phones = pd.DataFrame({"cell": [f"1380013{i:04d}" for i in range(20)]})
+    assert [(p.column, p.kind) for p in detect_personal(phones)] == [("cell", "phone")]
+    assert detect_personal(["cell"]) == () and [p.kind for p in detect_personal(["cellphone"])] == ["phone"]
+
+
 def test_detect_uses_canonical_table():
     df = pd.DataFrame({"product_id": ["p1", "p2"], "name": ["张三丰", "李四"]})
     # products.name is a product title, never personal — even if it looks like a person's name
