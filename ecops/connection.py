@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ecops.errors import DatasetError
+from ecops.i18n import t
 
 __all__ = [
     "ALLOW_FILE_DATABASES_ENV", "FILE_DIALECTS", "NETWORK_DIALECTS", "UNSAFE_URL_OPTIONS", "DatabaseURLError",
@@ -44,34 +45,8 @@ FILE_DIALECTS: frozenset[str] = frozenset({"duckdb", "sqlite"})
 _DEFAULT_DRIVERS = {"postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2"}
 
 
-_URL_MESSAGES = {
-    "unparsable": ("this is not a database URL; write it as dialect://user:password@host:port/database "
-                   "(e.g. postgresql://reader:password@db.example.com:5432/shop)",
-                   "这不是数据库连接串；格式为 方言://用户:密码@主机:端口/库名"
-                   "（如 postgresql://reader:password@db.example.com:5432/shop）"),
-    "dialect": ("'{dialect}' databases are not supported here; connect a database server such as PostgreSQL, "
-                "MySQL, SQL Server, Oracle, ClickHouse, Trino, Snowflake or BigQuery",
-                "不支持“{dialect}”类型的数据库；请连接 PostgreSQL、MySQL、SQL Server、Oracle、ClickHouse、Trino、"
-                "Snowflake 或 BigQuery 等数据库服务器"),
-    "file": ("'{dialect}' databases are files on the server and are switched off; connect a database server, "
-             "upload the data as files, or ask the operator to set " + ALLOW_FILE_DATABASES_ENV + "=1",
-             "“{dialect}”数据库是服务器上的文件，默认不允许连接；请连接数据库服务器、以文件形式上传数据，"
-             "或请管理员设置 " + ALLOW_FILE_DATABASES_ENV + "=1"),
-    "option": ("the URL option '{option}' is not accepted from this box: it reaches files or sockets on the server "
-               "or runs commands when connecting; ask the operator to configure the connection in "
-               ".streamlit/secrets.toml",
-               "此处不接受连接串选项“{option}”：它会访问服务器上的文件或套接字，或在连接时执行命令；"
-               "请管理员在 .streamlit/secrets.toml 中配置该连接"),
-    "driver": ("the '{dialect}' driver is not installed here; ask the operator to run "
-               "`pip install -r requirements-spark.txt`",
-               "此服务器未安装“{dialect}”的驱动；请管理员运行 `pip install -r requirements-spark.txt`"),
-    "file_path": ("a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
-                  "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db"),
-}
-
-
 class DatabaseURLError(DatasetError):
-    """A database URL ecops refuses to open, with the reason in English and Chinese.
+    """A database URL ecops refuses to open, with the reason in English and Chinese (:meth:`message`).
 
     Attributes
     ----------
@@ -88,8 +63,9 @@ class DatabaseURLError(DatasetError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        en, zh = _URL_MESSAGES[self.code]
-        return (zh if lang.lower().startswith("zh") else en).format(dialect=self.dialect, option=self.option)
+        """Why the URL is refused and what to do, in ``lang`` (catalogue keys ``data.url.<code>``)."""
+        return t(f"data.url.{self.code}", "zh" if lang.lower().startswith("zh") else "en", dialect=self.dialect,
+                 option=self.option)
 
 
 def spark_driver_installed() -> bool:

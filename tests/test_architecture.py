@@ -133,7 +133,7 @@ def test_catalogues_import_nothing_else_of_ecops():
             assert not outside, f"{name} imports {outside}"
 
 
-_KEY = re.compile(r"^(core|data|quality|overview|portrait|segments|pricing|promotions|warehouse|logistics|"
+_KEY = re.compile(r"^(core|data|ingest|quality|overview|portrait|segments|pricing|promotions|warehouse|logistics|"
                   r"satisfaction|profit)\.[a-z0-9_.]*$")
 
 

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ecops import schema
+from ecops import i18n, schema
 from ecops.ingest import IngestError, messages
 from ecops.loader import load_files
 from ecops.mapping import _FLAT_INDEX, FLAT, FLAT_TARGETS, IGNORE, Mapping, SourceTable, suggest_mapping, targets_for
@@ -460,15 +460,17 @@ ROW_LOCAL = ("ragged", "bad_quote", "malformed", "bad_encoding", *VALUE_CODES)
 
 def _check_refusal(e: IngestError, name: str, expect: dict) -> None:
     assert e.file == name
-    assert e.code in messages._ERRORS, e.code
+    texts = i18n.catalog()
+    assert f"ingest.error.{e.code}" in texts and f"ingest.advice.{e.code}" in texts, e.code
     en, zh = e.message("en"), e.message("zh")
-    problem_en, advice_en, problem_zh, advice_zh = messages._ERRORS[e.code]
     assert en.startswith(name) and zh.startswith(name)
-    assert advice_en and en.endswith(messages._fmt(advice_en, e._params()))
-    assert advice_zh and zh.endswith(messages._fmt(advice_zh, e._params()))
-    for template in (problem_en, advice_en, problem_zh, advice_zh):
-        if "{" in template:  # every placeholder filled
-            assert messages._fmt(template, e._params()) != template, (e.code, template)
+    for lang, text in (("en", en), ("zh", zh)):
+        problem = texts[f"ingest.error.{e.code}"][lang]
+        advice = texts[f"ingest.advice.{e.code}"][lang]
+        assert text.endswith(messages._fmt(advice, e._params(lang)))
+        for template in (problem, advice):
+            if "{" in template:  # every placeholder filled
+                assert messages._fmt(template, e._params(lang)) != template, (e.code, template)
     if e.row is not None:
         assert f"row {e.row:,}" in en and f"第 {e.row:,} 行" in zh
     if e.column is not None:
