@@ -127,8 +127,6 @@ ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY""".split()) | frozenset(s.lower() f
     "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
     "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia"))
 _CN_REGION = re.compile(_REGION_RE)
-_EVIDENCE_ZH = {"currency column": "币种列", "headers": "表头中的币种代码", "symbols": "货币符号或代码",
-                "country": "国家列", "platform": "平台导出格式", "regions": "省/州列"}
 
 
 _CURRENCY_HEADER = re.compile(r"^\s*(currency|currency code|币种|货币|币别|moeda)\s*$", re.I)
@@ -688,8 +686,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
                 used = _apply_mapping(mapping, raws, profiles, notes)
             currency, evidence = detect_currency(samples)
             if currency:
-                notes.add("currency_detected", "", "info", currency=currency, evidence=evidence,
-                          evidence_zh=_EVIDENCE_ZH.get(evidence, evidence))
+                notes.add("currency_detected", "", "info", currency=currency, evidence=evidence)
             del samples
             for sm in used.sources:
                 if mapping is None or sm.source not in mapping:

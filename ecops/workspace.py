@@ -29,6 +29,8 @@ from typing import Any
 
 import duckdb
 
+from ecops.i18n import t
+
 #: Random bytes per token: 256 bits, far beyond guessing (≥128 bits required).
 TOKEN_BYTES = 32
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32): 43 URL-safe base64 characters
@@ -42,18 +44,6 @@ PURGE_EVERY = timedelta(minutes=5)
 _LAST_PURGE: dict[str, datetime] = {}
 _PURGE_LOCK = threading.Lock()
 
-_MESSAGES = {
-    "malformed": ("This link is not valid.", "链接无效。"),
-    "unknown": ("No saved dataset for this link: it was deleted, expired or never existed.",
-                "此链接没有对应的已保存数据集：可能已删除、已过期或不存在。"),
-    "expired": ("This saved dataset has expired.", "此已保存数据集已过期。"),
-    "corrupt": ("The saved dataset could not be read.", "无法读取已保存的数据集。"),
-    "reserved": (f"The dataset has a table named {META_TABLE}, which is reserved.",
-                 f"数据集中存在保留表名 {META_TABLE}。"),
-    "bad_input": ("The dataset could not be saved: {detail}", "无法保存数据集：{detail}"),
-}
-
-
 class WorkspaceError(Exception):
     """A saved dataset could not be saved, opened or deleted.
 
@@ -64,10 +54,10 @@ class WorkspaceError(Exception):
     """
 
     def __init__(self, code: str, **detail: Any) -> None:
-        en, zh = _MESSAGES[code]
+        # texts in the catalogue (data.saved.<code>); the reserved table's name is a parameter like any other
         self.code = code
-        self.message_en = en.format(**detail)
-        self.message_zh = zh.format(**detail)
+        self.message_en = t(f"data.saved.{code}", "en", table=META_TABLE, **detail)
+        self.message_zh = t(f"data.saved.{code}", "zh", table=META_TABLE, **detail)
         super().__init__(f"{self.message_en} / {self.message_zh}")
 
     def message(self, lang: str = "en") -> str:

@@ -585,3 +585,12 @@ def test_formula_scan_handles_cells_cut_by_a_chunk_boundary():
     ) + b"</sheetData>"
     for chunk in (7, 64, 1000, len(xml)):
         assert formulas_without_value(io.BytesIO(xml), chunk=chunk) == {1: (500, 1)}
+
+
+@pytest.mark.parametrize("evidence", ["currency column", "headers", "symbols", "country", "platform", "regions"])
+def test_currency_notice_names_its_evidence_in_each_language(evidence):
+    # the loader's evidence codes are English words; the Chinese notice must not show them raw
+    n = Notice.make("currency_detected", "", currency="USD", evidence=evidence)
+    assert f"the {evidence} in the files" in n.message("en")
+    zh = n.message("zh")
+    assert not re.search(r"[A-Za-z]", zh.replace("USD", ""))

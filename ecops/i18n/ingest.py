@@ -475,4 +475,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
         "zh": "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db",
     },
+    # Saved datasets (workspace.WorkspaceError)
+    "data.saved.malformed": {"en": "This link is not valid.", "zh": "链接无效。"},
+    "data.saved.unknown": {
+        "en": "No saved dataset for this link: it was deleted, expired or never existed.",
+        "zh": "此链接没有对应的已保存数据集：可能已删除、已过期或不存在。",
+    },
+    "data.saved.expired": {"en": "This saved dataset has expired.", "zh": "此已保存数据集已过期。"},
+    "data.saved.corrupt": {"en": "The saved dataset could not be read.", "zh": "无法读取已保存的数据集。"},
+    "data.saved.reserved": {
+        "en": "The dataset has a table named {table}, which is reserved.",
+        "zh": "数据集中存在保留表名 {table}。",
+    },
+    "data.saved.bad_input": {"en": "The dataset could not be saved: {detail}", "zh": "无法保存数据集：{detail}"},
+    # Where the currency was read from (the currency_detected notice)
+    "ingest.evidence.currency_column": {"en": "currency column", "zh": "币种列"},
+    "ingest.evidence.headers": {"en": "headers", "zh": "表头中的币种代码"},
+    "ingest.evidence.symbols": {"en": "symbols", "zh": "货币符号或代码"},
+    "ingest.evidence.country": {"en": "country", "zh": "国家列"},
+    "ingest.evidence.platform": {"en": "platform", "zh": "平台导出格式"},
+    "ingest.evidence.regions": {"en": "regions", "zh": "省/州列"},
 }

@@ -132,6 +132,9 @@ class Notice:
         kind = p.get("kind")
         if f"ingest.kind.{kind}" in catalog():
             p["kind"] = _text(f"ingest.kind.{kind}", lang)
+        evidence = f"ingest.evidence.{str(p.get('evidence', '')).replace(' ', '_')}"
+        if evidence in catalog():
+            p["evidence"] = _text(evidence, lang)
         d = p.get("delimiter")
         if d in _DELIMITERS:
             p["delimiter_name"] = _text(f"ingest.delimiter.{_DELIMITERS[d]}", lang)
