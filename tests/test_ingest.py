@@ -594,3 +594,19 @@ def test_currency_notice_names_its_evidence_in_each_language(evidence):
     assert f"the {evidence} in the files" in n.message("en")
     zh = n.message("zh")
     assert not re.search(r"[A-Za-z]", zh.replace("USD", ""))
+
+
+@pytest.mark.parametrize("head, en, zh", [(b"%PDF-1.4", "(a PDF document)", "（PDF 文档）"),
+                                          (b"\x89PNG\r\n", "(a PNG image)", "（PNG 图片）")])
+def test_binary_refusal_says_what_the_file_is_in_each_language(head, en, zh):
+    with pytest.raises(IngestError) as ei:
+        detect_format("orders.csv", head)
+    assert en in ei.value.message("en") and zh in ei.value.message("zh")
+
+
+def test_workbook_budget_names_what_was_too_much_in_each_language():
+    from ecops.ingest.messages import Phrase
+
+    e = IngestError("big.xlsx", "xlsx_budget", what=Phrase.of("ingest.what.cells", n="5,000,000"), limit="5,000,000",
+                    setting="ECOPS_XLSX_MAX_CELLS")
+    assert "more than 5,000,000 cells" in e.message("en") and "超过 5,000,000 个单元格" in e.message("zh")

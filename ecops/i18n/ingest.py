@@ -495,4 +495,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "ingest.evidence.country": {"en": "country", "zh": "国家列"},
     "ingest.evidence.platform": {"en": "platform", "zh": "平台导出格式"},
     "ingest.evidence.regions": {"en": "regions", "zh": "省/州列"},
+    # Parts of messages (ingest.messages.Phrase)
+    "ingest.what.members": {"en": "{n} archive members", "zh": " {n} 个压缩包成员"},
+    "ingest.what.unpacked": {"en": "{mb} MB of unpacked XML", "zh": " {mb} MB 解压后的 XML"},
+    "ingest.what.cells": {"en": "more than {n} cells", "zh": "超过 {n} 个单元格"},
+    "ingest.what.seconds": {
+        "en": "more than {s} s of reading (stopped at sheet '{sheet}', row {row})",
+        "zh": "超过 {s} 秒的读取量（停在工作表“{sheet}”第 {row} 行）",
+    },
+    "ingest.hint.looks_like": {"en": "; it looks like {encoding}", "zh": "；看起来像 {encoding}"},
+    "ingest.binary.pdf": {"en": " (a PDF document)", "zh": "（PDF 文档）"},
+    "ingest.binary.png": {"en": " (a PNG image)", "zh": "（PNG 图片）"},
+    "ingest.binary.gif": {"en": " (a GIF image)", "zh": "（GIF 图片）"},
+    "ingest.binary.jpeg": {"en": " (a JPEG image)", "zh": "（JPEG 图片）"},
+    "ingest.binary.gzip": {"en": " (a gzip archive)", "zh": "（gzip 压缩包）"},
+    "ingest.binary.7z": {"en": " (a 7-Zip archive)", "zh": "（7-Zip 压缩包）"},
+    "ingest.binary.rar": {"en": " (a RAR archive)", "zh": "（RAR 压缩包）"},
+    "ingest.binary.sqlite": {"en": " (an SQLite database)", "zh": "（SQLite 数据库）"},
+    "ingest.binary.program": {"en": " (a program)", "zh": "（可执行程序）"},
+    "ingest.binary.windows": {"en": " (a Windows program)", "zh": "（Windows 程序）"},
 }

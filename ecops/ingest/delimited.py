@@ -28,7 +28,7 @@ from ecops.ingest.files import (
     _scan_record_line,
     dedupe_headers,
 )
-from ecops.ingest.messages import IngestError, Notice
+from ecops.ingest.messages import IngestError, Notice, Phrase
 from ecops.ingest.values import (
     _NULL_SQL,
     _lit,
@@ -83,7 +83,7 @@ def _encoding_hint(head: bytes) -> str:
 
         best = from_bytes(head[:SNIFF_BYTES]).best()
         if best is not None and best.encoding not in ("utf_8", "gb18030", "utf_16"):
-            return f"; it looks like {best.encoding}"
+            return best.encoding
     except Exception:  # a hint is optional
         pass
     return ""
@@ -247,8 +247,8 @@ def _text_pass(f: FileInput, name: str, workdir: Path, head: bytes) -> _TextPass
             out_path.unlink()
     line = _line_of_offset(f, first_fail) if first_fail is not None else None
     hint = _encoding_hint(_read_range(f, max(0, (first_fail or 0) - 4096), SNIFF_BYTES))
-    hint_zh = hint.replace("; it looks like", "；看起来像") if hint else ""
-    raise IngestError(name, "bad_encoding", row=line, hint=hint, hint_zh=hint_zh)
+    raise IngestError(name, "bad_encoding", row=line,
+                      hint=Phrase.of("ingest.hint.looks_like", encoding=hint) if hint else "")
 
 
 @dataclass(frozen=True)

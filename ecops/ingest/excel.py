@@ -22,7 +22,7 @@ from ecops.ingest.files import (
     dedupe_headers,
     sha256_of,
 )
-from ecops.ingest.messages import IngestError, Notice
+from ecops.ingest.messages import IngestError, Notice, Phrase
 from ecops.ingest.values import (
     _NULL_SET,
 )
@@ -77,12 +77,10 @@ def _check_zip(name: str, zf: zipfile.ZipFile, compressed: int, max_bytes: int) 
     if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
         raise IngestError(name, "zip_not_xlsx")
     if len(infos) > XLSX_MAX_MEMBERS:
-        raise IngestError(name, "xlsx_budget", what=f"{len(infos):,} archive members",
-                          what_zh=f" {len(infos):,} 个压缩包成员", limit=f"{XLSX_MAX_MEMBERS:,}", setting="—")
+        raise IngestError(name, "xlsx_budget", what=Phrase.of("ingest.what.members", n=f"{len(infos):,}"), limit=f"{XLSX_MAX_MEMBERS:,}", setting="—")
     limit_mb = _budget("ECOPS_XLSX_MAX_UNPACKED_MB", XLSX_MAX_UNPACKED_MB)
     if unpacked > limit_mb * 2**20:
-        raise IngestError(name, "xlsx_budget", what=f"{unpacked / 2**20:,.0f} MB of unpacked XML",
-                          what_zh=f" {unpacked / 2**20:,.0f} MB 解压后的 XML", limit=f"{limit_mb:,.0f} MB",
+        raise IngestError(name, "xlsx_budget", what=Phrase.of("ingest.what.unpacked", mb=f"{unpacked / 2**20:,.0f}"), limit=f"{limit_mb:,.0f} MB",
                           setting="ECOPS_XLSX_MAX_UNPACKED_MB")
 
 
@@ -195,14 +193,12 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
                     cells = [_cell_text(v) for v in row]
                     n_cells += len(cells)
                     if n_cells > max_cells:
-                        raise IngestError(name, "xlsx_budget", what=f"more than {max_cells:,.0f} cells",
-                                          what_zh=f"超过 {max_cells:,.0f} 个单元格", limit=f"{max_cells:,.0f}",
+                        raise IngestError(name, "xlsx_budget", what=Phrase.of("ingest.what.cells", n=f"{max_cells:,.0f}"), limit=f"{max_cells:,.0f}",
                                           setting="ECOPS_XLSX_MAX_CELLS")
                     if r_idx % 1000 == 0 and time.monotonic() > deadline:
                         raise IngestError(name, "xlsx_budget",
-                                          what=f"more than {seconds:,.0f} s of reading (stopped at sheet "
-                                               f"'{ws.title}', row {r_idx:,})",
-                                          what_zh=f"超过 {seconds:,.0f} 秒的读取量（停在工作表“{ws.title}”第 {r_idx:,} 行）",
+                                          what=Phrase.of("ingest.what.seconds", s=f"{seconds:,.0f}", sheet=ws.title,
+                                                         row=f"{r_idx:,}"),
                                           limit=f"{seconds:,.0f} s", setting="ECOPS_FILE_SECONDS")
                     if any(c is not None for c in cells):
                         rows.append(cells)

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ecops.ingest.messages import IngestError, Notice
+from ecops.ingest.messages import IngestError, Notice, Phrase
 
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
@@ -172,19 +172,9 @@ def sha256_of(f: FileInput) -> str:
 
 
 _BINARY_MAGIC = {
-    b"%PDF": " (a PDF document)", b"\x89PNG": " (a PNG image)", b"GIF8": " (a GIF image)",
-    b"\xff\xd8\xff": " (a JPEG image)", b"\x1f\x8b": " (a gzip archive)", b"7z\xbc\xaf": " (a 7-Zip archive)",
-    b"Rar!": " (a RAR archive)", b"SQLite format": " (an SQLite database)", b"\x7fELF": " (a program)",
-    b"MZ": " (a Windows program)",
+    b"%PDF": "pdf", b"\x89PNG": "png", b"GIF8": "gif", b"\xff\xd8\xff": "jpeg", b"\x1f\x8b": "gzip",
+    b"7z\xbc\xaf": "7z", b"Rar!": "rar", b"SQLite format": "sqlite", b"\x7fELF": "program", b"MZ": "windows",
 }
-_BINARY_MAGIC_ZH = {
-    " (a PDF document)": "（PDF 文档）", " (a PNG image)": "（PNG 图片）", " (a GIF image)": "（GIF 图片）",
-    " (a JPEG image)": "（JPEG 图片）", " (a gzip archive)": "（gzip 压缩包）", " (a 7-Zip archive)": "（7-Zip 压缩包）",
-    " (a RAR archive)": "（RAR 压缩包）", " (an SQLite database)": "（SQLite 数据库）", " (a program)": "（可执行程序）",
-    " (a Windows program)": "（Windows 程序）",
-}
-
-
 def detect_format(name: str, head: bytes) -> str:
     """File format from content, not extension: 'xlsx', 'parquet' or 'text'.
 
@@ -200,7 +190,7 @@ def detect_format(name: str, head: bytes) -> str:
         raise IngestError(name, "old_xls")
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
-            raise IngestError(name, "binary", what=what, what_zh=_BINARY_MAGIC_ZH[what])
+            raise IngestError(name, "binary", what=Phrase(f"ingest.binary.{what}"))
     if low.endswith((".xlsx", ".xlsm")):
         raise IngestError(name, "not_xlsx")
     if low.endswith(".parquet") or low.endswith(".pq"):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ecops.i18n import catalog
 
 __all__ = [
-    "Lang", "IngestError", "Notice",
+    "Lang", "IngestError", "Notice", "Phrase",
 ]
 
 Lang = Literal["en", "zh"]
@@ -28,11 +28,26 @@ def _text(key: str, lang: Lang, default: str = "") -> str:
     return texts[lang] if texts else default
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """Part of a message that is itself catalogue text (``ingest.what.members``: " {n} archive members"),
+    given as a parameter and put in the message's language when the message is written."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: Any) -> Phrase:
+        return cls(key, tuple(sorted(values.items())))
+
+
 def _in(lang: Lang, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` for ``lang``: a value also given in Chinese (``hint_zh``) fills ``{hint}`` in Chinese."""
-    if lang != "zh":
-        return params
-    return {**params, **{k[:-3]: v for k, v in params.items() if k.endswith("_zh")}}
+    """``params`` for ``lang``: phrases in that language; a value also given in Chinese (``hint_zh``) fills
+    ``{hint}`` in Chinese."""
+    out = {k: _fmt(_text(v.key, lang), dict(v.values)) if isinstance(v, Phrase) else v for k, v in params.items()}
+    if lang == "zh":
+        out.update({k[:-3]: v for k, v in out.items() if k.endswith("_zh") and v not in ("", None)})
+    return out
 
 
 def _fmt(template: str, params: dict[str, Any]) -> str:
@@ -69,8 +84,7 @@ class IngestError(Exception):
         super().__init__(self.message("en"))
 
     def _params(self, lang: Lang = "en") -> dict[str, Any]:
-        p = {"file": self.file, "row": self.row, "column": self.column, "detail": "", "hint": "", "hint_zh": "",
-             "what": "", "what_zh": ""}
+        p = {"file": self.file, "row": self.row, "column": self.column, "detail": "", "hint": "", "what": ""}
         p.update(self.params)
         if "value" in p:
             v = str(p["value"])
