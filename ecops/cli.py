@@ -21,6 +21,7 @@ import pandas as pd
 
 from ecops import privacy
 from ecops.dataset import Dataset, Filters
+from ecops.i18n import t
 
 __all__ = [
     "SERVER_MAX_BYTES", "build_parser", "cmd_bench", "cmd_check", "cmd_load", "cmd_report", "cmd_sample",
@@ -167,14 +168,13 @@ def cmd_load(args: argparse.Namespace) -> int:
     _, result = _load(args.files, args.mapping, args.lang, max_bytes=SERVER_MAX_BYTES)
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
-    zh = args.lang == "zh"
+    lang = "zh" if args.lang == "zh" else "en"
     for table in result.tables:
-        _say(f"{table}: {result.rows[table]:,} " + ("行" if zh else "rows"), err=bool(args.json))
+        _say(t("data.cli.rows", lang, table=table, rows=result.rows[table]), err=bool(args.json))
     for n in result.warnings:
         _say(privacy.mask_text(n.message(args.lang)), err=True)
     if not args.save:
-        _say("未保存（加 --save 保存为可分享的数据集）" if zh else
-             "not saved (add --save to save it as a dataset the app opens by link)", err=True)
+        _say(t("data.cli.not_saved", lang), err=True)
         return 0
     name = ", ".join(Path(f).name for f in args.files)
     try:
@@ -183,14 +183,12 @@ def cmd_load(args: argparse.Namespace) -> int:
                                                "currency": result.currency})
     except (WorkspaceError, OSError) as err:
         detail = err.message(args.lang) if isinstance(err, WorkspaceError) else str(err)
-        _fail(("无法保存数据集：" if zh else "could not save the dataset: ") + detail)
+        _fail(t("data.cli.save_failed", lang, detail=detail))
     if args.json:
         _say(_dumps({"token": token, "path": f"/?ds={token}", "tables": result.rows, "currency": result.currency,
                      "fingerprint": result.fingerprint}))
     else:
-        _say("已保存。在应用地址后加上以下路径即可打开（链接即密钥，请只分享给可以查看这些数据的人）："
-              if zh else "saved. Open it by adding this to the app's address (the link is the key: share it only "
-              "with people who may see the data):")
+        _say(t("data.cli.saved", lang))
         _say(f"/?ds={token}")
     return 0
 

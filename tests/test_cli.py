@@ -392,6 +392,9 @@ def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeyp
     want = _table_counts(src, "order_no", "customer", "sku")
     assert f"orders: {want['orders']:,} rows" in captured.out
     assert "--save" in captured.err and not (tmp_path / "ws").exists()
+    assert main(["load", str(src), "--lang", "zh"]) == 0
+    captured = capsys.readouterr()
+    assert f"orders: {want['orders']:,} 行" in captured.out and "未保存" in captured.err
 
 
 def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, capsys):

@@ -514,4 +514,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "ingest.binary.sqlite": {"en": " (an SQLite database)", "zh": "（SQLite 数据库）"},
     "ingest.binary.program": {"en": " (a program)", "zh": "（可执行程序）"},
     "ingest.binary.windows": {"en": " (a Windows program)", "zh": "（Windows 程序）"},
+    # python -m ecops load
+    "data.cli.rows": {"en": "{table}: {rows:,} rows", "zh": "{table}: {rows:,} 行"},
+    "data.cli.not_saved": {
+        "en": "not saved (add --save to save it as a dataset the app opens by link)",
+        "zh": "未保存（加 --save 保存为可分享的数据集）",
+    },
+    "data.cli.save_failed": {"en": "could not save the dataset: {detail}", "zh": "无法保存数据集：{detail}"},
+    "data.cli.saved": {
+        "en": "saved. Open it by adding this to the app's address (the link is the key: share it only with people "
+              "who may see the data):",
+        "zh": "已保存。在应用地址后加上以下路径即可打开（链接即密钥，请只分享给可以查看这些数据的人）：",
+    },
 }
