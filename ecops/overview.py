@@ -27,6 +27,7 @@ from ecops.dataset import Dataset, Filters
 from ecops.payments import PaymentMix, payment_mix
 from ecops.period import analysis_period
 from ecops.promotions.aggregates import campaign_calendar
+from ecops.promotions.windows import MAX_WINDOW_DAYS
 
 __all__ = [
     "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
@@ -328,20 +329,29 @@ def too_sparse_for_alerts(daily_frame: pd.DataFrame) -> bool:
     return orders_per_day(daily_frame) < MIN_DAILY_ORDERS
 
 
+def _campaigns(calendar: pd.DataFrame) -> pd.DataFrame:
+    """The calendar's real campaigns: dated, and no longer than :data:`MAX_WINDOW_DAYS` — an always-on
+    promotion (a standing coupon, a year-long member price) is the shop's normal level, not a campaign."""
+    dated = calendar.dropna(subset=["start", "end"])
+    length = np.array([(e - s).days + 1 for s, e in zip(dated["start"], dated["end"], strict=True)], dtype=int)
+    return dated.loc[(length >= 1) & (length <= MAX_WINDOW_DAYS)]
+
+
 def campaign_days(calendar: pd.DataFrame) -> frozenset[dt.date]:
     """Every day on which a campaign of the calendar (:func:`ecops.promotions.campaign_calendar`) ran."""
     days: set[dt.date] = set()
-    for start, end in zip(calendar["start"], calendar["end"], strict=True):
-        if pd.notna(start) and pd.notna(end) and start <= end:
-            days.update(d.date() for d in pd.date_range(start, end, freq="D"))
+    c = _campaigns(calendar)
+    for start, end in zip(c["start"], c["end"], strict=True):
+        days.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
     return frozenset(days)
 
 
 def campaigns_in(calendar: pd.DataFrame, start: dt.date, end: dt.date) -> tuple[CampaignDays, ...]:
-    """The calendar's campaigns that overlap ``start``–``end``, with their days inside it, by start date."""
+    """The calendar's campaigns (always-on promotions left out) that overlap ``start``–``end``, with their days
+    inside it, by start date."""
     out = []
-    for r in calendar.itertuples(index=False):
-        if pd.isna(r.start) or pd.isna(r.end) or r.end < start or r.start > end:
+    for r in _campaigns(calendar).itertuples(index=False):
+        if r.end < start or r.start > end:
             continue
         name = getattr(r, "name", None)
         days = (min(r.end, end) - max(r.start, start)).days + 1
@@ -381,8 +391,7 @@ def detect_anomalies(daily: pd.DataFrame, metrics: tuple[str, ...] = ("gmv", "or
     d[["gmv", "orders"]] = d[["gmv", "orders"]].fillna(0.0)
     d["aov"] = d["gmv"] / d["orders"].where(d["orders"] > 0)
     alerts: list[Alert] = []
-    ordinary = ~np.isin(full.date, np.array(sorted(campaign_days), dtype=object)) if campaign_days else \
-        np.ones(len(full), dtype=bool)
+    ordinary = ~full.isin(pd.DatetimeIndex(sorted(campaign_days)))
     expected_orders, _ = _same_weekday_median(d["orders"].astype(float).where(ordinary), window_weeks)
     judged = (expected_orders >= MIN_DAILY_ORDERS) & ordinary
     for metric in metrics:

@@ -123,6 +123,11 @@ def test_campaign_calendar_days_and_overlaps():
     got = overview.campaigns_in(cal, dt.date(2024, 11, 5), dt.date(2024, 12, 10))
     assert [(c.name, c.days) for c in got] == [("双11", 7), ("P2", 1)]
     assert overview.campaigns_in(cal, dt.date(2024, 10, 1), dt.date(2024, 10, 31)) == ()
+    # an always-on promotion (longer than a campaign window) is the normal level: it excludes no day
+    standing = pd.concat([cal, pd.DataFrame({"promotion_id": ["P3"], "name": ["会员价"], "start": [dt.date(2024, 1, 1)],
+                                             "end": [dt.date(2024, 12, 31)]})], ignore_index=True)
+    assert overview.campaign_days(standing) == overview.campaign_days(cal)
+    assert [c.name for c in overview.campaigns_in(standing, dt.date(2024, 10, 1), dt.date(2024, 10, 31))] == []
 
 
 def test_sample_alerts_skip_its_planted_campaigns_and_growth_names_them(sample, sample_ds):

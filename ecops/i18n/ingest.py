@@ -1,7 +1,8 @@
 """Strings of loading files and connecting databases: errors a user can fix, their advice, and notices.
 
 Placeholders are filled by :mod:`ecops.ingest.messages` and :mod:`ecops.connection`; a parameter given in
-two languages (``hint`` / ``hint_zh``) fills the same placeholder in each.
+two languages (``platform`` / ``platform_zh``) fills the same placeholder in each; parts of messages are
+``Phrase`` keys (``ingest.what.*``, ``ingest.binary.*``).
 """
 
 __all__ = ["STRINGS"]

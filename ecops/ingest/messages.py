@@ -42,8 +42,8 @@ class Phrase:
 
 
 def _in(lang: Lang, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` for ``lang``: phrases in that language; a value also given in Chinese (``hint_zh``) fills
-    ``{hint}`` in Chinese."""
+    """``params`` for ``lang``: phrases in that language; a value also given in Chinese (``platform_zh``) fills
+    ``{platform}`` in Chinese."""
     out = {k: _fmt(_text(v.key, lang), dict(v.values)) if isinstance(v, Phrase) else v for k, v in params.items()}
     if lang == "zh":
         out.update({k[:-3]: v for k, v in out.items() if k.endswith("_zh") and v not in ("", None)})
