@@ -23,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ecops import cache, dialect
+from ecops.change_drivers import ChangeDrivers, change_drivers
 from ecops.dataset import Dataset, Filters
 from ecops.payments import PaymentMix, payment_mix
 from ecops.period import analysis_period
@@ -32,7 +33,7 @@ from ecops.promotions.windows import MAX_WINDOW_DAYS
 __all__ = [
     "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
     "alerts_frame", "campaign_days", "campaigns_in", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
-    "orders_per_day", "report_section", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
+    "orders_per_day", "report_section", "season_adjusted", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
 Grain = Literal["day", "week", "month"]
@@ -52,6 +53,9 @@ class Kpis:
     repeat_customer_rate: float | None
     gross_margin: float | None  # None when no unit costs are known
     cost_coverage: float | None  # share of GMV whose cost is known
+    #: Sampling noise of GMV: √(Σ order amount²), the standard deviation of a sum of orders that arrive
+    #: like Poisson events (None when not computed).
+    gmv_sd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,55 @@ class KpiComparison:
         if name in ("repeat_customer_rate", "gross_margin"):
             return float(now - before)
         return None if before == 0 else float(now / before - 1)
+
+    def interval(self, name: str, z: float = 1.96) -> tuple[float, float] | None:
+        """95% interval of the relative change of ``gmv`` or ``orders`` (None for other KPIs or when unknown).
+
+        Each period's total is a sum over orders arriving like Poisson events: orders vary by √n, GMV by
+        √(Σ amount²). The interval is the delta method on the log ratio, exp(log r ± z·√(v₁ + v₀)) − 1
+        with v the squared relative noise of each total, so it is asymmetric as ratios are.
+        """
+        found = _log_ratio(self, name)
+        if found is None:
+            return None
+        centre, v = found
+        return float(np.expm1(centre - z * np.sqrt(v))), float(np.expm1(centre + z * np.sqrt(v)))
+
+
+def _noise(k: Kpis, name: str) -> float | None:
+    """Squared relative sampling noise of a period's ``gmv`` or ``orders`` total (None when unknown or zero)."""
+    value = float(getattr(k, name))
+    if value <= 0:
+        return None
+    if name == "orders":
+        return 1 / value
+    return None if k.gmv_sd is None else (k.gmv_sd / value) ** 2
+
+
+def _log_ratio(cmp: KpiComparison, name: str) -> tuple[float, float] | None:
+    """log(now / before) of ``gmv`` or ``orders`` and its variance, None when either side is unknown."""
+    if cmp.previous is None or name not in ("gmv", "orders"):
+        return None
+    v_now, v_before = _noise(cmp.current, name), _noise(cmp.previous, name)
+    if v_now is None or v_before is None:
+        return None
+    return float(np.log(getattr(cmp.current, name) / getattr(cmp.previous, name))), v_now + v_before
+
+
+def season_adjusted(cmp: KpiComparison, season: KpiComparison | None, name: str = "gmv", z: float = 1.96
+                    ) -> tuple[float, float, float] | None:
+    """Change of ``gmv`` or ``orders`` net of the season: (estimate, low, high) of the 95% interval.
+
+    ``season`` holds the same two periods a year earlier. If GMV rose 30% from October to November and
+    also rose 25% a year before, the shop grew 1.30 / 1.25 − 1 = 4% beyond its seasonal swing. Noise of
+    all four totals enters the interval (delta method on the log ratios). None without the year-earlier
+    pair or when a total is zero.
+    """
+    now, then = _log_ratio(cmp, name), _log_ratio(season, name) if season is not None else None
+    if now is None or then is None:
+        return None
+    centre, half = now[0] - then[0], z * np.sqrt(now[1] + then[1])
+    return float(np.expm1(centre)), float(np.expm1(centre - half)), float(np.expm1(centre + half))
 
 
 @dataclass(frozen=True)
@@ -120,11 +173,18 @@ class OverviewResult:
     #: Known campaigns (the promotions calendar) running in the period, and in the comparison period.
     campaigns: tuple[CampaignDays, ...] = ()
     campaigns_before: tuple[CampaignDays, ...] = ()
+    #: What drove the GMV change against the comparison period, by region, channel and category (None when
+    #: there is no comparison, or no dimension to split by).
+    drivers: ChangeDrivers | None = None
+    #: The same two periods a year earlier (previous-period comparison only, when the data covers them):
+    #: how much of the change is the season's usual swing (:func:`season_adjusted`).
+    season: KpiComparison | None = None
 
 
 def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
     """One-row KPI sums over order totals: per customer first (orders, GMV, cost), then across customers."""
-    cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv")]
+    cols = [ot.c.customer_id, sa.func.count().label("n"), sa.func.sum(ot.c.amount).label("gmv"),
+            sa.func.sum(ot.c.amount * ot.c.amount).label("ss")]
     if has_cost:
         cols += [sa.func.sum(ot.c.cost).label("cost"), sa.func.sum(ot.c.costed_amount).label("costed_gmv")]
     per_customer = sa.select(*cols).group_by(ot.c.customer_id).subquery()
@@ -133,6 +193,7 @@ def _totals(ot: sa.Subquery | sa.CTE, has_cost: bool) -> sa.Select:
         sa.func.coalesce(sa.func.sum(per_customer.c.n), 0).label("orders"),
         # orders without a customer (an export without a customer key) are one NULL group, not a customer
         sa.func.count(per_customer.c.customer_id).label("customers"),
+        sa.func.coalesce(sa.func.sum(per_customer.c.ss), 0.0).label("ss"),
         sa.func.sum(sa.case(((per_customer.c.n >= 2) & per_customer.c.customer_id.is_not(None), 1),
                             else_=0)).label("repeaters"),
     ]
@@ -156,7 +217,7 @@ def _kpis_of(row: Mapping[str, Any], start: dt.date, end: dt.date, has_cost: boo
         start=start, end=end, gmv=gmv, orders=n_orders, customers=n_cust,
         aov=gmv / n_orders if n_orders else None,
         repeat_customer_rate=row["repeaters"] / n_cust if n_cust else None,
-        gross_margin=margin, cost_coverage=coverage,
+        gross_margin=margin, cost_coverage=coverage, gmv_sd=float(np.sqrt(max(row["ss"], 0.0))),
     )
 
 
@@ -432,18 +493,18 @@ def _daily_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None, all_f: Filters | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict | None, bool, pd.DataFrame]:
-    """Daily series, trend and KPIs (and the comparison period's KPIs) in one statement.
+def _page_query(ds: Dataset, f: Filters, grain: Grain, others: Mapping[str, Filters], all_f: Filters | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict[str, dict], bool, pd.DataFrame]:
+    """Daily series, trend and KPIs (and other periods' KPIs) in one statement.
 
     The filtered order totals — the expensive part: order lines summed per order and joined to the
     orders — are a materialised CTE read by three aggregates (per day, per trend period, per customer
-    then in total) joined by UNION ALL; the comparison period's totals are a fourth branch over its
-    own order totals, and the daily series of all dates under ``all_f`` (for the sparse tail) a fifth.
-    Each branch is the same SQL aggregate as :func:`daily`, :func:`trend` and
-    :func:`kpis`, so the figures are the same; the engine reads orders and lines once instead of
-    three or four times. Returns (daily, raw trend, current totals, comparison totals or None, has_cost,
-    daily of all dates — empty without ``all_f``).
+    then in total) joined by UNION ALL; each of ``others`` (the comparison period, and the same two
+    periods a year earlier) is one more totals branch over its own order totals, and the daily series of
+    all dates under ``all_f`` (for the sparse tail) another. Each branch is the same SQL aggregate as
+    :func:`daily`, :func:`trend` and :func:`kpis`, so the figures are the same; the engine reads orders
+    and lines once instead of once per figure. Returns (daily, raw trend, current totals, totals of each of
+    ``others`` by name, has_cost, daily of all dates — empty without ``all_f``).
     """
     ot_sub = ds.order_totals(f)
     has_cost = "cost" in ot_sub.c
@@ -460,30 +521,45 @@ def _page_query(ds: Dataset, f: Filters, grain: Grain, prev_f: Filters | None, a
         t = _totals(src, has_cost).subquery()
         return sa.select(kind(k), null_day.label("day"), null_period.label("period"), t.c.gmv, t.c.orders,
                          t.c.customers, t.c.repeaters, t.c.cost if has_cost else null_float.label("cost"),
-                         t.c.costed_gmv if has_cost else null_float.label("costed_gmv"))
+                         t.c.costed_gmv if has_cost else null_float.label("costed_gmv"), t.c.ss)
 
     branches = [
         sa.select(kind("d"), day.label("day"), null_period.label("period"), sa.func.sum(ot.c.amount).label("gmv"),
                   sa.func.count().label("orders"), null_int.label("customers"), null_int.label("repeaters"),
-                  null_float.label("cost"), null_float.label("costed_gmv")).group_by(day),
+                  null_float.label("cost"), null_float.label("costed_gmv"), null_float.label("ss")).group_by(day),
         sa.select(kind("p"), null_day, period, sa.func.sum(ot.c.amount), sa.func.count(),
-                  sa.func.count(sa.distinct(ot.c.customer_id)), null_int, null_float, null_float).group_by(period),
+                  sa.func.count(sa.distinct(ot.c.customer_id)), null_int, null_float, null_float, null_float)
+        .group_by(period),
         totals(ot, "t"),
     ]
-    if prev_f is not None:
-        branches.append(totals(ds.order_totals(prev_f), "q"))
+    branches += [totals(ds.order_totals(of), name) for name, of in others.items()]
     if all_f is not None:
         at = ds.order_totals(all_f)
         aday = dialect.to_date(at.c.order_time)
         branches.append(sa.select(kind("a"), aday, null_period, sa.func.sum(at.c.amount), sa.func.count(), null_int,
-                                  null_int, null_float, null_float).group_by(aday))
+                                  null_int, null_float, null_float, null_float).group_by(aday))
     raw = ds.query(sa.union_all(*branches))
-    by_kind = {k: raw[raw["kind"] == k] for k in ("d", "p", "t", "q", "a")}
-    daily_frame = _daily_frame(by_kind["d"].sort_values("day"))
-    trend_raw = by_kind["p"].sort_values("period")
-    current = by_kind["t"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict()
-    previous = by_kind["q"].drop(columns=["kind", "day", "period"]).iloc[0].to_dict() if prev_f is not None else None
-    return daily_frame, trend_raw, current, previous, has_cost, _daily_frame(by_kind["a"].sort_values("day"))
+
+    def row(k: str) -> dict:
+        return raw[raw["kind"] == k].drop(columns=["kind", "day", "period"]).iloc[0].to_dict()
+
+    daily_frame = _daily_frame(raw[raw["kind"] == "d"].sort_values("day"))
+    trend_raw = raw[raw["kind"] == "p"].sort_values("period")
+    all_days = _daily_frame(raw[raw["kind"] == "a"].sort_values("day"))
+    return daily_frame, trend_raw, row("t"), {name: row(name) for name in others}, has_cost, all_days
+
+
+def _season_filters(ds: Dataset, f: Filters, prev_f: Filters | None, compare: Compare
+                    ) -> tuple[Filters, Filters] | None:
+    """This period and the comparison period shifted back a year, when the comparison is with the previous
+    period and the data covers both a year earlier (the season's own swing between the two), else None."""
+    if compare != "previous" or prev_f is None or prev_f.start is None or prev_f.end is None:
+        return None
+    lo, _ = ds.date_bounds()
+    then_prev = replace(prev_f, start=_shift_year(prev_f.start), end=_shift_year(prev_f.end))
+    if then_prev.start < lo:
+        return None
+    return replace(f, start=_shift_year(f.start), end=_shift_year(f.end)), then_prev
 
 
 @cache.memoised("overview:compute_page")
@@ -501,18 +577,28 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     stop before it — ``sparse_from`` says from when. Days of the shop's known campaigns (the promotions
     calendar, read once per dataset) are not judged by the alerts nor part of their baselines; the
     campaigns in the period and in the comparison period come with the result so growth can say when
-    the two are not like with like.
+    the two are not like with like; with a previous-period comparison and a year of data before it, the
+    same two periods a year earlier come too (``season``), so growth can be read net of the season. When the comparison is shown, the GMV change is decomposed by region,
+    channel and category (:func:`ecops.change_drivers.change_drivers`, a second statement).
     """
     f = filters or Filters()
     start, end = analysis_period(ds, f)
+    cur_f = replace(f, start=start, end=end)
     prev_f = _comparison_filters(ds, f, compare)
-    d, trend_raw, current, previous, has_cost, all_days = _page_query(
-        ds, replace(f, start=start, end=end), grain, prev_f, replace(f, start=None, end=None))
+    season_fs = _season_filters(ds, cur_f, prev_f, compare)
+    others = {"q": prev_f} if prev_f is not None else {}
+    if season_fs is not None:
+        others.update(y=season_fs[0], z=season_fs[1])
+    d, trend_raw, current, totals, has_cost, all_days = _page_query(
+        ds, cur_f, grain, others, replace(f, start=None, end=None))
     tail = sparse_tail_start(all_days)
     sparse_from = tail if tail is not None and tail <= end else None
-    prev = None
-    if prev_f is not None and previous is not None and sparse_from is None:
-        prev = _kpis_of(previous, *analysis_period(ds, prev_f), has_cost)
+    prev = season = None
+    if prev_f is not None and sparse_from is None:
+        prev = _kpis_of(totals["q"], *analysis_period(ds, prev_f), has_cost)
+        if season_fs is not None:
+            season = KpiComparison(_kpis_of(totals["y"], season_fs[0].start, season_fs[0].end, has_cost),
+                                   _kpis_of(totals["z"], season_fs[1].start, season_fs[1].end, has_cost), "previous")
     cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
     tr = _trend_frame(trend_raw, grain, start, end)
     if sparse_from is not None and not tr.empty:
@@ -524,9 +610,12 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     lo, hi = ds.date_bounds()
     calendar = campaign_calendar(ds)
     alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}), campaign_days=campaign_days(calendar))
-    before = campaigns_in(calendar, *analysis_period(ds, prev_f)) if prev is not None and prev_f is not None else ()
-    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from, payment_mix(ds, replace(f, start=start, end=end)),
-                          campaigns_in(calendar, start, end), before)
+    before, drivers = (), None
+    if prev is not None and prev_f is not None:
+        before = campaigns_in(calendar, *analysis_period(ds, prev_f))
+        drivers = change_drivers(ds, cur_f, prev_f)
+    return OverviewResult(cmp, tr, d, alerts, grain, sparse_from, payment_mix(ds, cur_f),
+                          campaigns_in(calendar, start, end), before, drivers, season)
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:

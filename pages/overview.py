@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ecops import targets
 from ecops.ui import components as ui
 from ecops.ui import render, state
 from ecops.views import overview as view
@@ -22,5 +23,29 @@ with c3:
     metric = ui.select(t("overview.metric"), "metric", list(view.METRICS), "gmv",
                        format_func=lambda m: t(f"overview.kpi.{m}"))
 
-render.view(state.cached(view.build, ds, f, grain=grain, compare=compare, metric=metric))
+
+
+def target_inputs() -> str:
+    """Targets per KPI for the period, kept in the link as one parameter; returns their link form plus any
+    part of the link that could not be read (the view names those once, then the link is cleaned)."""
+    wanted, rejected = targets.parse_targets(state.param("targets", ""))
+    chosen: dict[str, float] = {}
+    with st.expander(t("overview.target.ui"), expanded=bool(wanted)):
+        st.caption(t("overview.target.ui.help"))
+        for col, name in zip(st.columns(len(targets.KPIS)), targets.KPIS, strict=True):
+            scale = 100.0 if name in targets.RATES else 1.0  # rates entered as percentages
+            key = f"w.target.{name}"
+            if key not in st.session_state:
+                st.session_state[key] = wanted.get(name, 0.0) * scale
+            label = t(f"overview.kpi.{name}") + (" (%)" if scale != 1 else "")
+            value = col.number_input(label, min_value=0.0, max_value=100.0 if scale != 1 else None, key=key)
+            if value and value > 0:
+                chosen[name] = value / scale
+    text = targets.format_targets(chosen)
+    state.set_param("targets", text)
+    return ",".join(p for p in (text, *rejected) if p)
+
+
+goals = target_inputs()
+render.view(state.cached(view.build, ds, f, grain=grain, compare=compare, metric=metric, targets=goals))
 ui.report_download("overview")

@@ -187,16 +187,19 @@ def test_page_from_one_statement_equals_the_separate_queries(sample_ds, f, grain
 
 
 def test_page_reads_the_data_once(sample_ds, monkeypatch):
-    # Daily series, trend, KPIs and the comparison period's KPIs: one statement, not one per figure; the
-    # payment mix (ecops.payments, its own concept and tables) is the second and last. The campaign calendar
-    # (like the date bounds) is read once per dataset, not per filter.
+    # Daily series, trend, KPIs and the comparison period's KPIs (and the same two periods a year earlier):
+    # one statement, not one per figure; the decomposition of the change by region, channel and category
+    # (order lines per order and member, another grain) is the second; the payment mix (ecops.payments, its
+    # own concept and tables) the third and last. The campaign calendar (like the date bounds) is read once
+    # per dataset, not per filter.
     sample_ds.date_bounds()
     campaign_calendar(sample_ds)
     calls = []
     real = type(sample_ds).query
     monkeypatch.setattr(type(sample_ds), "query", lambda self, stmt: calls.append(stmt) or real(self, stmt))
     res = overview.compute_page(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
-    assert res.kpis.previous is not None and res.payments is not None and len(calls) == 2
+    assert res.kpis.previous is not None and res.season is not None and res.drivers is not None
+    assert res.payments is not None and len(calls) == 3
 
 
 def test_yoy_without_a_full_year_before_runs_no_comparison_query(sample_ds, monkeypatch):
@@ -343,3 +346,54 @@ def test_partial_edge_weeks_and_a_cut_last_day_are_not_crashes():
     assert hi in {a.day for a in overview.detect_anomalies(res.daily)}
     v = overview_view.view_of(res)
     assert "overview.trend.partial" in [c.key for c in v.section("trend").captions]
+
+
+def _kpis_of_orders(amounts: np.ndarray, start: dt.date) -> overview.Kpis:
+    return overview.Kpis(start, start, float(amounts.sum()), len(amounts), len(amounts), None, None, None, None,
+                         gmv_sd=float(np.sqrt((amounts ** 2).sum())))
+
+
+def test_growth_interval_covers_no_change_95_percent_of_the_time():
+    # Two periods of the same shop (Poisson orders, skewed order values): the true change is zero.
+    rng = np.random.default_rng(11)
+    covered = {"gmv": [], "orders": []}
+    for _ in range(600):
+        a, b = (rng.lognormal(5, 1, rng.poisson(400)) for _ in range(2))
+        cmp = overview.KpiComparison(_kpis_of_orders(a, dt.date(2024, 2, 1)), _kpis_of_orders(b, dt.date(2024, 1, 1)),
+                                     "previous")
+        for name in covered:
+            lo, hi = cmp.interval(name)
+            covered[name].append(lo <= 0 <= hi)
+    assert 0.93 <= np.mean(covered["gmv"]) <= 0.97 and 0.93 <= np.mean(covered["orders"]) <= 0.97
+    assert cmp.interval("aov") is None
+
+
+def _seasonal_shop(oct_rate: tuple[int, int], nov_rate: tuple[int, int]) -> Dataset:
+    """Orders of ¥100 each: October and November of 2023 and 2024 at the given orders per day."""
+    rows = []
+    for year, (o_rate, n_rate) in zip((2023, 2024), zip(oct_rate, nov_rate, strict=True), strict=True):
+        for month, rate in ((10, o_rate), (11, n_rate)):
+            for d in pd.date_range(f"{year}-{month:02d}-01", periods=31 if month == 10 else 30):
+                rows += [d + pd.Timedelta(hours=10)] * rate
+    # the rest of the two years at a steady level, so that both Octobers are inside the data
+    for d in pd.date_range("2023-09-01", "2024-09-30"):
+        if not (d.month in (10, 11) and d.year == 2023):
+            rows += [d + pd.Timedelta(hours=10)] * 100
+    o = pd.DataFrame({"order_time": rows})
+    o["order_id"] = [f"O{i}" for i in range(len(o))]
+    o["customer_id"] = o["order_id"]
+    items = pd.DataFrame({"order_id": o["order_id"], "product_id": "P", "quantity": 1, "unit_price": 100.0})
+    return Dataset.from_frames({"orders": o, "order_items": items}, name="seasonal")
+
+
+def test_growth_net_of_the_season_is_what_goes_beyond_last_years_swing():
+    # November is +50% on October every year; in 2024 the shop grew a further 10% (165 vs 150 a day).
+    ds = _seasonal_shop(oct_rate=(100, 100), nov_rate=(150, 165))
+    res = overview.compute_page(ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
+    assert res.season is not None and res.season.current.start == dt.date(2023, 11, 1)
+    assert res.season.previous.start == dt.date(2023, 10, 2)
+    assert res.kpis.change("gmv") == pytest.approx(0.65) and res.season.change("gmv") == pytest.approx(0.5)
+    adj, lo, hi = overview.season_adjusted(res.kpis, res.season)
+    assert adj == pytest.approx(1.65 / 1.5 - 1) and lo < adj < hi
+    # a year-on-year comparison is already like with like: no seasonal pair
+    assert overview.compute_page(ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)), compare="yoy").season is None

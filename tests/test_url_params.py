@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.apptest import run_page
+from support.apptest import page_text, plain, run_page
 
 from ecops import profit
 from ecops.dataset import Dataset
@@ -30,6 +30,8 @@ def page_params(page: str) -> list[str]:
     names = _WIDGET.findall((PAGES / f"{page}.py").read_text(encoding="utf-8"))
     if page == "profit":  # the assumption inputs are named after the Assumptions fields
         names += [f.name for f in dataclasses.fields(profit.Assumptions)]
+    if page == "overview":  # the KPI targets are one parameter behind several inputs
+        names.append("targets")
     return sorted(set(names))
 
 
@@ -90,6 +92,19 @@ def test_currency_from_the_link_must_be_a_currency(small_ds):
     assert "<img" not in text and "¥" in text
     at = run_page("overview", small_ds, lang="en", cur="US$")
     assert "US$" in " ".join(m.value for m in at.metric)
+
+
+def test_kpi_targets_live_in_the_link_and_a_hand_edited_one_is_read_as_far_as_it_makes_sense(small_ds):
+    at = run_page("overview", small_ds, lang="en", **{"from": "2024-01-01", "to": "2024-01-31"},
+                  targets="orders:100,gmv:1e999,<b>x</b>:1,repeat:0.5")
+    text = plain(page_text(at))
+    assert "Targets" in [h.value for h in at.subheader] and "Orders: " in text and "against a target of 100" in text
+    assert "gmv:1e999" in text and "<b>x</b>" not in " ".join(m.value for m in at.markdown)  # named, escaped
+    assert [w.value for w in at.number_input if w.key == "w.target.repeat"] == [50.0]  # a rate, in percent
+    # the page parameter written to the link keeps what could be read
+    assert at.session_state["ecops.params"]["targets"] == "orders:100,repeat:0.5"
+    at.number_input(key="w.target.orders").set_value(0).run()
+    assert at.session_state["ecops.params"]["targets"] == "repeat:0.5" and "against a target of 100" not in plain(page_text(at))
 
 
 # --------------------------------------------------------------------------- property: any link

@@ -119,3 +119,53 @@ def test_winback_action_is_one_time_buyers_times_share_times_aov(sample, sample_
     assert action.text.values["n"].value == once
     assert action.impact.value == pytest.approx(once * 0.1 * aov)
     assert action.basis.key == "overview.action.basis.winback"
+
+
+@pytest.fixture(scope="module")
+def november(sample_ds):
+    """November 2024 against the 30 days before, with targets set in the link (one of them unreadable)."""
+    from ecops.dataset import Filters
+
+    return ov.build(sample_ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)),
+                    targets="gmv:2000000,orders:3000,repeat:0.3,aov:-5")
+
+
+def test_targets_say_actual_against_target(november):
+    s = november.section("targets")
+    items = {b.values["kpi"].key: b for b in s.bullets}
+    gmv, orders, repeat = (items[f"overview.kpi.{k}"] for k in ("gmv", "orders", "repeat"))
+    actual = november.section("kpis").kpis[0].value.value  # GMV
+    assert gmv.key == "overview.target.item.short" and gmv.values["share"].value == pytest.approx(actual / 2e6)
+    assert gmv.values["gap"].value == pytest.approx(2e6 - actual)
+    assert orders.key == "overview.target.item.met" and orders.values["gap"].value == pytest.approx(3030 - 3000)
+    assert repeat.key == "overview.target.item.short_rate"
+    assert s.takeaway.values["met"] == 1 and s.takeaway.values["n"] == 3
+    assert s.captions[0].values["parts"].items == ("aov:-5",)
+    assert list(s.figure.data["targets"]["kpi"]) == ["gmv", "orders", "repeat"]
+
+
+def test_no_target_no_section(sample_ds):
+    assert all(s.id != "targets" for s in ov.build(sample_ds).sections)
+
+
+def test_drivers_table_is_the_decomposition_and_a_clear_decline_is_a_costed_action(november):
+    s = november.section("drivers")
+    table = s.tables[0].frame
+    for dim in ("region", "channel", "category"):
+        rows = table[table["dim"] == dim]
+        assert rows["contribution"].sum() == pytest.approx(0.3215750, abs=1e-6)  # Nov vs Oct GMV growth
+    declines = table[table["clear"] & (table["change"] < 0)]
+    assert len(s.actions) == min(2, len(declines))
+    for a, (_, r) in zip(s.actions, declines.nsmallest(2, "change").iterrows(), strict=False):
+        assert a.impact.value == pytest.approx(-r["change"]) and a.table == "drivers"
+    assert s.takeaway.key == "overview.drivers.take"
+
+
+def test_the_drivers_section_in_both_languages_and_json(november):
+    from ecops.render import html as render_html
+
+    for lang in ("zh", "en"):
+        headings = [h.heading for h in render_html.view_sections(november, lang, "¥")]
+        assert ("变化来自哪里" if lang == "zh" else "What drove the change") in headings
+    doc = json.loads(json.dumps(serialise.view_dict(november, "en", "¥"), default=str))
+    assert any(sec["id"] == "drivers" for sec in doc["sections"])

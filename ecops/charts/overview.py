@@ -11,11 +11,13 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from ecops import format as fmt
 from ecops import i18n
+from ecops.change_drivers import PLACEHOLDERS
 
-__all__ = ["FIGURES", "alerts", "trend"]
+__all__ = ["FIGURES", "alerts", "drivers", "targets", "trend"]
 
 
 def _label(metric: str, lang: str, currency: str | None) -> str:
@@ -53,5 +55,53 @@ def alerts(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figur
     return fig
 
 
+def targets(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure:  # noqa: ARG001 - every builder's signature
+    """Share of each KPI's target reached (``data``: ``targets`` frame of kpi, attainment), against 100%."""
+    frame = data["targets"]
+    labels = [i18n.t(f"overview.kpi.{k}", lang) for k in frame["kpi"]]
+    share = frame["attainment"].astype(float) * 100
+    fig = go.Figure(go.Bar(x=share, y=labels, orientation="h", text=[f"{v:.0f}%" for v in share],
+                           marker_color=["#27AE60" if v >= 100 else "#C0392B" for v in share],
+                           hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+    fig.add_vline(x=100, line_dash="dash", line_color="#555")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=80 + 40 * len(frame), showlegend=False,
+                      xaxis_title=i18n.t("overview.target.axis", lang), yaxis={"type": "category", "autorange": "reversed"})
+    return fig
+
+
+#: Members shown per dimension; the rest is one "others" bar (contributions add up, so it is their sum).
+DRIVERS_SHOWN = 8
+
+
+def drivers(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure:  # noqa: ARG001 - every builder's signature
+    """Contribution to the GMV change per member, one panel per dimension (``data``: ``drivers`` frame of
+    :class:`ecops.change_drivers.ChangeDrivers`): the largest changes, the rest as one bar; members whose
+    change is within noise are grey."""
+    frame = data["drivers"]
+    dims = list(dict.fromkeys(frame["dim"]))
+    fig = make_subplots(rows=1, cols=len(dims), subplot_titles=[i18n.t(f"overview.dim.{d}", lang) for d in dims],
+                        horizontal_spacing=0.12)
+    for i, dim in enumerate(dims, start=1):
+        rows = frame[frame["dim"] == dim]
+        rows = rows.iloc[(-rows["change"].abs()).argsort(kind="stable")]
+        shown, rest = rows.head(DRIVERS_SHOWN), rows.iloc[DRIVERS_SHOWN:]
+        labels = [str(i18n.placeholder_label(m, PLACEHOLDERS, lang)) for m in shown["member"]]
+        pp = list(shown["contribution"].astype(float) * 100)
+        colours = ["#27AE60" if c and v > 0 else "#C0392B" if c else "#B3B6B7"
+                   for c, v in zip(shown["clear"], pp, strict=True)]
+        if len(rest):
+            labels.append(i18n.t("overview.drivers.others", lang, n=len(rest)))
+            pp.append(float(rest["contribution"].sum()) * 100)
+            colours.append("#B3B6B7")
+        fig.add_trace(go.Bar(x=pp, y=labels, orientation="h", marker_color=colours,
+                             hovertemplate="%{y}: %{x:+.1f} pp<extra></extra>"), row=1, col=i)
+        fig.update_yaxes(type="category", autorange="reversed", row=1, col=i)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
+                      height=120 + 28 * min(DRIVERS_SHOWN + 1, int(frame.groupby("dim").size().max())))
+    fig.update_xaxes(title_text=i18n.t("overview.drivers.axis", lang), title_font_size=11)
+    return fig
+
+
 #: Builders by figure name (a view's ``Figure("overview.<name>", data)``).
-FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {"trend": trend, "alerts": alerts}
+FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
+    "trend": trend, "alerts": alerts, "targets": targets, "drivers": drivers}

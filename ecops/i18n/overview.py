@@ -175,4 +175,103 @@ STRINGS: dict[str, dict[str, str]] = {
               "worth — a sensitivity, not a forecast.",
         "zh": "依据：一次性买家 × {share} × 客单价（{aov}）——每召回其中 {share} 各下一单的价值；为敏感性测算，而非预测。",
     },
+    "overview.growth.noise": {
+        "en": "The GMV change ({change}) is within what order-to-order variation alone produces (95% interval "
+              "{low} to {high}): no clear change.",
+        "zh": "GMV 变化（{change}）在订单随机波动的范围内（95% 区间 {low} 至 {high}）：没有明确的变化。",
+    },
+    "overview.season.clear": {
+        "en": "A year earlier GMV moved {then} between the same two periods ({pstart} – {pend} → {start} – {end}); "
+              "net of that seasonal swing the change is {adj} (95% interval {low} to {high}).",
+        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）GMV 变化 {then}；扣除这一季节性波动后，"
+              "本期变化为 {adj}（95% 区间 {low} 至 {high}）。",
+    },
+    "overview.season.unclear": {
+        "en": "A year earlier GMV moved {then} between the same two periods ({pstart} – {pend} → {start} – {end}): "
+              "this change is about the season's usual swing (net of it {adj}, 95% interval {low} to {high}, "
+              "no clear difference).",
+        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）GMV 变化 {then}：本期变化与往年季节性波动相当"
+              "（扣除后 {adj}，95% 区间 {low} 至 {high}，无明确差异）。",
+    },
+    "overview.target.h": {"en": "Targets", "zh": "目标达成"},
+    "overview.target.ui": {"en": "Targets for this period", "zh": "本期目标"},
+    "overview.target.ui.help": {
+        "en": "Set a target for any KPI of the selected period (0 = none); targets are kept in the link.",
+        "zh": "为所选周期的任意指标设定目标（0 表示不设）；目标保存在链接中。",
+    },
+    "overview.target.none": {"en": "No usable target in the link.", "zh": "链接中没有可用的目标。"},
+    "overview.target.rejected": {
+        "en": "Ignored target values from the link: {parts} (use KPI:number, rates as fractions).",
+        "zh": "已忽略链接中的目标值：{parts}（格式为 指标:数值，比率用小数）。",
+    },
+    "overview.target.take": {
+        "en": "{met} of {n} targets met for {start} – {end}; furthest behind: {kpi} at {share} of target.",
+        "zh": "{start} – {end} 共 {n} 项目标，达成 {met} 项；差距最大：{kpi}，完成目标的 {share}。",
+    },
+    "overview.target.take.all": {
+        "en": "All {n} targets met for {start} – {end}.",
+        "zh": "{start} – {end} 的 {n} 项目标全部达成。",
+    },
+    "overview.target.item.met": {
+        "en": "{kpi}: {actual} against a target of {target} — {share}, {gap} ahead.",
+        "zh": "{kpi}：{actual}，目标 {target}——完成 {share}，超出 {gap}。",
+    },
+    "overview.target.item.short": {
+        "en": "{kpi}: {actual} against a target of {target} — {share}, {gap} short.",
+        "zh": "{kpi}：{actual}，目标 {target}——完成 {share}，差 {gap}。",
+    },
+    "overview.target.item.met_rate": {
+        "en": "{kpi}: {actual} against a target of {target} — {gap} pp ahead.",
+        "zh": "{kpi}：{actual}，目标 {target}——高出 {gap} 个百分点。",
+    },
+    "overview.target.item.short_rate": {
+        "en": "{kpi}: {actual} against a target of {target} — {gap} pp short.",
+        "zh": "{kpi}：{actual}，目标 {target}——差 {gap} 个百分点。",
+    },
+    "overview.target.item.unknown": {
+        "en": "{kpi}: target {target}, but the period has no value for it.",
+        "zh": "{kpi}：目标 {target}，但本期没有该指标的数值。",
+    },
+    "overview.target.axis": {"en": "Share of target reached", "zh": "目标完成率"},
+    "overview.drivers.h": {"en": "What drove the change", "zh": "变化来自哪里"},
+    "overview.drivers.take": {
+        "en": "GMV {change} against {pstart} – {pend}; the largest clear contributions: {leaders}.",
+        "zh": "GMV 较 {pstart} – {pend} 变化 {change}；贡献最大且明确的：{leaders}。",
+    },
+    "overview.drivers.take_none": {
+        "en": "GMV {change} against {pstart} – {pend}; no region, channel or category's change stands out from "
+              "order-to-order noise.",
+        "zh": "GMV 较 {pstart} – {pend} 变化 {change}；没有哪个地区、渠道或品类的变化超出订单随机波动。",
+    },
+    "overview.drivers.leader": {"en": "{dim} {member} ({pp})", "zh": "{dim}{member}（{pp}）"},
+    "overview.drivers.noise": {
+        "en": "Each member's contribution is its GMV change divided by the comparison period's GMV; a dimension's "
+              "contributions add up to the total change. A change is clear when its 95% interval (sums of orders "
+              "vary by the root of their summed squares) excludes zero.",
+        "zh": "贡献 = 该项 GMV 变化 ÷ 对比期 GMV，同一维度各项贡献之和等于总变化。95% 区间（订单金额之和的波动为其平方和"
+              "的平方根）不含零时，变化才算明确。",
+    },
+    "overview.drivers.unrecorded": {"en": "(not recorded)", "zh": "（未记录）"},
+    "overview.drivers.axis": {"en": "Contribution to GMV change (pp)", "zh": "对 GMV 变化的贡献（百分点）"},
+    "overview.drivers.others": {"en": "others ({n})", "zh": "其他（{n} 项）"},
+    "overview.dim.region": {"en": "Region", "zh": "地区"},
+    "overview.dim.channel": {"en": "Channel", "zh": "渠道"},
+    "overview.dim.category": {"en": "Category", "zh": "品类"},
+    "overview.col.dim": {"en": "Dimension", "zh": "维度"},
+    "overview.col.member": {"en": "Member", "zh": "项目"},
+    "overview.col.gmv_before": {"en": "GMV, comparison period", "zh": "对比期 GMV"},
+    "overview.col.gmv_now": {"en": "GMV, this period", "zh": "本期 GMV"},
+    "overview.col.gmv_change": {"en": "GMV change", "zh": "GMV 变化"},
+    "overview.col.change_low": {"en": "Change, 95% low", "zh": "变化 95% 下限"},
+    "overview.col.change_high": {"en": "Change, 95% high", "zh": "变化 95% 上限"},
+    "overview.col.contribution": {"en": "Contribution to growth", "zh": "对增长的贡献"},
+    "overview.col.clear": {"en": "Clear change", "zh": "变化明确"},
+    "overview.action.decline": {
+        "en": "Look into {dim} {member}: GMV {change} against the comparison period.",
+        "zh": "排查{dim}{member}：GMV 较对比期 {change}。",
+    },
+    "overview.action.basis.decline": {
+        "en": "GMV lost against {pstart} – {pend}, beyond order-to-order noise (95% interval).",
+        "zh": "较 {pstart} – {pend} 减少的 GMV，超出订单随机波动（95% 区间）。",
+    },
 }

@@ -56,10 +56,12 @@ Checklist for converting a page (portrait, segments, pricing and promotions are 
 
 from __future__ import annotations
 
-from ecops import overview
+import pandas as pd
+
+from ecops import change_drivers, overview, targets
 from ecops.dataset import Dataset, Filters
 from ecops.overview import Compare, Grain, OverviewResult
-from ecops.views.model import Action, Column, Figure, Kpi, Num, Section, Table, Text, View
+from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, View
 from ecops.views.payments import section as payment_section
 from ecops.views.sections import guarded
 
@@ -69,25 +71,31 @@ __all__ = ["DEFAULTS", "METRICS", "build", "view_of"]
 METRICS: dict[str, str] = {"gmv": "money", "orders": "count", "customers": "count", "aov": "money"}
 
 #: The page's default parameters (the report uses these).
-DEFAULTS: dict[str, str] = {"grain": "week", "compare": "previous", "metric": "gmv"}
+DEFAULTS: dict[str, str] = {"grain": "week", "compare": "previous", "metric": "gmv", "targets": ""}
 
 _RATES = ("repeat_customer_rate", "gross_margin")
 
 
 def build(ds: Dataset, filters: Filters | None = None, grain: Grain = "week", compare: Compare = "previous",
-          metric: str = "gmv") -> View:
-    """The overview page for ``ds`` and ``filters``: KPIs with their change, a KPI trend, KPI alerts."""
-    return view_of(overview.compute_page(ds, filters, grain, compare), metric=metric, compare=compare)
+          metric: str = "gmv", targets: str = "") -> View:
+    """The overview page for ``ds`` and ``filters``: KPIs with their change and the user's ``targets`` (link
+    form, :func:`ecops.targets.parse_targets`), what drove the change, a KPI trend, KPI alerts."""
+    return view_of(overview.compute_page(ds, filters, grain, compare), metric=metric, compare=compare,
+                   targets=targets)
 
 
-def view_of(res: OverviewResult, metric: str = "gmv", compare: Compare = "previous") -> View:
+def view_of(res: OverviewResult, metric: str = "gmv", compare: Compare = "previous", targets: str = "") -> View:
     """The view of an overview result (``metric``: the KPI the trend shows, one of :data:`METRICS`)."""
-    params = {"grain": res.grain, "compare": compare, "metric": metric}
+    params = {"grain": res.grain, "compare": compare, "metric": metric, "targets": targets}
     if res.kpis.current.orders == 0:
         return View("overview", (Section("empty", takeaway=Text("core.empty_period"), tone="warning"),), params)
     sections = [guarded("kpis", Text("overview.h.kpis"), lambda: _kpis(res))]
+    if targets:
+        sections.append(guarded("targets", Text("overview.target.h"), lambda: _targets(res, targets)))
     if res.kpis.current.gross_margin is None:
         sections.append(Section("margin_missing", takeaway=Text("overview.kpi.margin_missing"), tone="missing"))
+    if res.drivers is not None:
+        sections.append(guarded("drivers", Text("overview.drivers.h"), lambda: _drivers(res)))
     sections.append(guarded("trend", _trend_heading(res, metric), lambda: _trend(res, metric)))
     sections.append(guarded("alerts", Text("overview.alerts.title"), lambda: _alerts(res)))
     if res.payments is not None:
@@ -130,6 +138,8 @@ def _kpis(res: OverviewResult) -> Section:
         takeaway = Text("overview.take.kpis_no_compare", values)
         captions = [Text("overview.period_only", {"start": cur.start, "end": cur.end}), Text("overview.no_compare")]
     if prev is not None and res.sparse_from is None:
+        captions.extend(_growth_noise(res))
+        captions.extend(_season(res))
         captions.extend(_campaign_compare(res))
     if cur.gross_margin is not None and cur.cost_coverage is not None and cur.cost_coverage < 0.999:
         captions.append(Text("overview.margin_coverage", {"share": Num(cur.cost_coverage, "pct")}))
@@ -137,9 +147,117 @@ def _kpis(res: OverviewResult) -> Section:
                    actions=_winback(cur))
 
 
-def _campaign_names(campaigns: tuple[overview.CampaignDays, ...], most: int = 3) -> str:
-    names = [c.name for c in campaigns[:most]]
-    return ", ".join(names) + (" …" if len(campaigns) > most else "")
+def _campaign_names(campaigns: tuple[overview.CampaignDays, ...], most: int = 3) -> Many:
+    names: tuple[str, ...] = tuple(c.name for c in campaigns[:most])
+    return Many(names + ("…",) if len(campaigns) > most else names)
+
+
+def _growth_noise(res: OverviewResult) -> tuple[Text, ...]:
+    """A word when the GMV change is within what order-to-order noise produces (its 95% interval holds 0)."""
+    ci = res.kpis.interval("gmv")
+    if ci is None or not ci[0] < 0 < ci[1]:
+        return ()
+    return (Text("overview.growth.noise", {"change": _change(res, "gmv"), "low": Num(ci[0], "pct_change"),
+                                           "high": Num(ci[1], "pct_change")}),)
+
+
+def _season(res: OverviewResult) -> tuple[Text, ...]:
+    """The same two periods a year earlier: how much of the GMV change is the season's usual swing."""
+    adj = overview.season_adjusted(res.kpis, res.season)
+    if adj is None or res.season is None or res.season.previous is None:
+        return ()
+    then = res.season
+    key = "overview.season.clear" if not adj[1] < 0 < adj[2] else "overview.season.unclear"
+    return (Text(key, {"then": Num(then.change("gmv"), "pct_change"), "pstart": then.previous.start,
+                       "pend": then.previous.end, "start": then.current.start, "end": then.current.end,
+                       "adj": Num(adj[0], "pct_change"), "low": Num(adj[1], "pct_change"),
+                       "high": Num(adj[2], "pct_change")}),)
+
+
+#: How each KPI a target can be set for is formatted.
+_TARGET_FMT: dict[str, tuple[str, int | None]] = {"gmv": ("money", None), "orders": ("count", None),
+                                                   "customers": ("count", None), "aov": ("money", 1),
+                                                   "repeat": ("pct", None), "margin": ("pct", None)}
+
+
+def _target_words(c: targets.TargetCheck) -> Text:
+    fmt, digits = _TARGET_FMT[c.kpi]
+    values = {"kpi": Text(f"overview.kpi.{c.kpi}"), "actual": Num(c.actual, fmt, digits),
+              "target": Num(c.target, fmt, digits)}
+    if c.actual is None:
+        return Text("overview.target.item.unknown", values)
+    rate = c.kpi in targets.RATES
+    gap = Num(abs(c.gap) * 100, "num", 1) if rate else Num(abs(c.gap), fmt, digits)
+    key = f"overview.target.item.{'met' if c.met else 'short'}{'_rate' if rate else ''}"
+    return Text(key, {**values, "share": Num(c.attainment, "pct", 0), "gap": gap})
+
+
+def _targets(res: OverviewResult, text: str) -> Section:
+    """Each KPI's actual against the target the user set for the period (kept in the link)."""
+    wanted, rejected = targets.parse_targets(text)
+    checks = targets.check_targets(res.kpis.current, wanted)
+    captions = (Text("overview.target.rejected", {"parts": Many(rejected)}),) if rejected else ()
+    if not checks:
+        return Section("targets", Text("overview.target.h"), Text("overview.target.none"), tone="info",
+                       captions=captions)
+    cur = res.kpis.current
+    known = [c for c in checks if c.attainment is not None]
+    values = {"met": sum(c.met for c in checks), "n": len(checks), "start": cur.start, "end": cur.end}
+    behind = min((c for c in known if not c.met), key=lambda c: c.attainment, default=None)
+    if behind is None:
+        takeaway = Text("overview.target.take.all", values)
+    else:
+        takeaway = Text("overview.target.take", {**values, "kpi": Text(f"overview.kpi.{behind.kpi}"),
+                                                 "share": Num(behind.attainment, "pct", 0)})
+    frame = pd.DataFrame({"kpi": [c.kpi for c in known], "attainment": [c.attainment for c in known]})
+    return Section("targets", Text("overview.target.h"), takeaway, tone="success" if behind is None else "plain",
+                   bullets=tuple(_target_words(c) for c in checks), captions=captions,
+                   figure=Figure("overview.targets", {"targets": frame}) if known else None)
+
+
+def _member(value: str) -> str | Text:
+    return Text(change_drivers.PLACEHOLDERS[value]) if value in change_drivers.PLACEHOLDERS else value
+
+
+def _drivers(res: OverviewResult) -> Section:
+    """GMV change split by region, channel and category: who added and who lost, with noise said."""
+    cd, prev = res.drivers, res.kpis.previous
+    heading = Text("overview.drivers.h")
+    dims = tuple(dict.fromkeys(cd.table["dim"]))
+    leaders = [(d, cd.leader(d)) for d in dims]
+    named = tuple(Text("overview.drivers.leader", {"dim": Text(f"overview.dim.{d}"), "member": _member(r["member"]),
+                                                    "pp": Num(r["contribution"], "pp_change")})
+                  for d, r in leaders if r is not None)
+    values = {"change": Num(cd.growth, "pct_change"), "pstart": prev.start, "pend": prev.end}
+    if named:
+        takeaway = Text("overview.drivers.take", {**values, "leaders": Many(named)})
+    else:
+        takeaway = Text("overview.drivers.take_none", values)
+    table = Table("drivers", cd.table, (
+        Column("dim", "overview.col.dim", "text", codes="overview.dim"),
+        Column("member", "overview.col.member", "text", value_keys=change_drivers.PLACEHOLDERS),
+        Column("before", "overview.col.gmv_before", "money_exact"),
+        Column("now", "overview.col.gmv_now", "money_exact"),
+        Column("change", "overview.col.gmv_change", "money_exact"),
+        Column("low", "overview.col.change_low", "money_exact"),
+        Column("high", "overview.col.change_high", "money_exact"),
+        Column("contribution", "overview.col.contribution", "pp_change"),
+        Column("clear", "overview.col.clear", "text", codes="core.bool"),
+    ))
+    return Section("drivers", heading, takeaway, figure=Figure("overview.drivers", {"drivers": cd.table}),
+                   tables=(table,), captions=(Text("overview.drivers.noise"),), actions=_driver_actions(res))
+
+
+def _driver_actions(res: OverviewResult, top: int = 2) -> tuple[Action, ...]:
+    """The largest clear declines: GMV a member lost against the comparison period, worth looking into."""
+    t = res.drivers.table
+    lost = t[t["clear"] & (t["change"] < 0)].nsmallest(top, "change")
+    return tuple(Action(Text("overview.action.decline", {"dim": Text(f"overview.dim.{r.dim}"), "member": _member(r.member),
+                                                         "change": Num(r.change / r.before if r.before else None,
+                                                                       "pct_change")}),
+                        Num(-r.change, "money"), Text("overview.action.basis.decline", {
+                            "pstart": res.kpis.previous.start, "pend": res.kpis.previous.end}), table="drivers")
+                 for r in lost.itertuples(index=False))
 
 
 def _campaign_compare(res: OverviewResult) -> tuple[Text, ...]:
