@@ -54,6 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.method_notes": {"en": "Method notes", "zh": "方法说明"},
     "core.report.download_page": {"en": "Download HTML report", "zh": "下载 HTML 报告"},
     "core.report.download_all": {"en": "HTML report of all pages", "zh": "全部页面 HTML 报告"},
+    "core.report.build_all": {"en": "Build the report of all pages", "zh": "生成全部页面报告"},
+    "core.report.building": {"en": "Computing {page} ({i} of {n}) …", "zh": "正在计算{page}（{i}/{n}）…"},
     "core.report.help_page": {
         "en": "One standalone file with this page's charts, takeaways and tables for the current dataset, filters "
               "and language; it opens offline. Built when you click, which can take a few seconds.",
@@ -61,8 +63,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "core.report.help_all": {
         "en": "Every analysis page in one standalone file, for the current dataset, filters and language. Built when "
-              "you click; computing every page can take a while.",
-        "zh": "所有分析页面合并为一个独立的 HTML 文件，使用当前数据集、筛选和语言。点击后生成，计算全部页面可能需要一些时间。",
+              "you click, with its progress shown; it is kept until the data, filters or language change.",
+        "zh": "所有分析页面合并为一个独立的 HTML 文件，使用当前数据集、筛选和语言。点击后生成并显示进度；在数据、筛选或语言改变前保留。",
     },
     "core.report.title_all": {"en": "E-commerce operations report — {name}", "zh": "电商精细化运营分析报告 — {name}"},
     "core.report.title_page": {"en": "{page} — {name}", "zh": "{page} — {name}"},

@@ -157,9 +157,42 @@ def report_download(section: str) -> None:
                        export.safe_filename(f"ecops_{section}_{ds.name}", "html"), export.HTML_MIME,
                        key="dl.report.page", help=t("core.report.help_page"), on_click="ignore",
                        icon=":material/description:")
-    c2.download_button(t("core.report.download_all"), report_builder(ds, f, lang, None, mask),
-                       export.safe_filename(f"ecops_report_{ds.name}", "html"), export.HTML_MIME,
-                       key="dl.report.all", help=t("core.report.help_all"), on_click="ignore",
+    with c2:
+        _report_all(ds, f, lang, mask)
+
+
+_REPORT_ALL = "ecops.report_all"
+
+
+def _report_all(ds: Any, f: Any, lang: str, mask: bool) -> None:
+    """The all-pages report: a button that builds it with a progress bar (one step per page), then its
+    download. The built file is kept for the session until the dataset, filters, language, currency or
+    masking change, so moving between pages does not rebuild it."""
+    from ecops import export, report
+
+    t = state.translator()
+    key = (ds.fingerprint, ds.currency, tuple(sorted(f.to_params().items())), lang, mask)
+    held = st.session_state.get(_REPORT_ALL)
+    if held is None or held[0] != key:
+        if not st.button(t("core.report.build_all"), key="btn.report.all", help=t("core.report.help_all"),
+                         icon=":material/library_books:"):
+            return
+        pages = list(report.SECTION_MODULES)
+        bar = st.progress(0.0)
+
+        def step(name: str) -> None:
+            i = pages.index(name) if name in pages else 0
+            bar.progress(i / len(pages), text=t("core.report.building", page=t(f"{name}.title"), i=i + 1,
+                                                n=len(pages)))
+
+        # A report computes every page: it takes its turn with the pages' own computations.
+        with state._COMPUTE_SLOTS:
+            doc = report.html_document(ds, f, lang, None, mask=mask, progress=step)
+        bar.empty()
+        held = (key, doc.encode("utf-8"))
+        st.session_state[_REPORT_ALL] = held
+    st.download_button(t("core.report.download_all"), held[1], export.safe_filename(f"ecops_report_{ds.name}", "html"),
+                       export.HTML_MIME, key="dl.report.all", help=t("core.report.help_all"), on_click="ignore",
                        icon=":material/library_books:")
 
 
