@@ -156,6 +156,9 @@ class CampaignDays:
     start: dt.date
     end: dt.date
     days: int  # its days inside the period
+    #: Where the calendar came from (:func:`ecops.promotions.campaign_calendar`): ``promotions`` (the table),
+    #: ``promotion_id`` (ids on orders) or ``discount`` (detected from the share of discounted orders).
+    source: str = "promotions"
 
 
 @dataclass(frozen=True)
@@ -417,7 +420,7 @@ def campaigns_in(calendar: pd.DataFrame, start: dt.date, end: dt.date) -> tuple[
         name = getattr(r, "name", None)
         days = (min(r.end, end) - max(r.start, start)).days + 1
         out.append(CampaignDays(str(name) if isinstance(name, str) and name else str(r.promotion_id),
-                                r.start, r.end, days))
+                                r.start, r.end, days, getattr(r, "source", "promotions")))
     return tuple(sorted(out, key=lambda c: (c.start, c.name)))
 
 

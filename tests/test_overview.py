@@ -397,3 +397,24 @@ def test_growth_net_of_the_season_is_what_goes_beyond_last_years_swing():
     assert adj == pytest.approx(1.65 / 1.5 - 1) and lo < adj < hi
     # a year-on-year comparison is already like with like: no seasonal pair
     assert overview.compute_page(ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)), compare="yoy").season is None
+
+
+def test_without_a_campaign_calendar_campaigns_detected_from_discounts_keep_their_days_out_of_alerts(sample, monkeypatch):
+    # The sample without its promotions table and promotion ids: only the orders' discounts tell when the
+    # planted campaigns ran.
+    frames = {k: v for k, v in sample.tables.items() if k != "promotions"}
+    frames["orders"] = frames["orders"].drop(columns=["promotion_id"])
+    ds = Dataset.from_frames(frames, name="discounts only")
+    cal = campaign_calendar(ds)
+    planted = sample.tables["promotions"]
+    assert set(cal["source"]) == {"discount"}
+    assert sorted(zip(cal["start"], cal["end"], strict=True)) == sorted(
+        zip(pd.to_datetime(planted["start_time"]).dt.date, pd.to_datetime(planted["end_time"]).dt.date, strict=True))
+    res = overview.compute_page(ds)
+    days = overview.campaign_days(cal)
+    assert res.campaigns and all(c.source == "discount" for c in res.campaigns)
+    assert not [a for a in res.alerts if a.day in days]
+    # without the detected calendar the same page flags campaign days as anomalies
+    monkeypatch.setattr(overview, "campaign_calendar", lambda _ds: cal.iloc[0:0])
+    blind = overview.compute_page.__wrapped__(ds)  # past the result cache
+    assert not blind.campaigns and [a for a in blind.alerts if a.day in days]

@@ -78,6 +78,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "the change is the campaign calendar, not the shop's underlying level.",
         "zh": "已知活动覆盖对比期 {before} 天（{names}），本期没有：变化有一部分来自活动日历，而非店铺的基本水平。",
     },
+    "overview.alerts.campaigns_detected": {
+        "en": "The data has no campaign calendar, so campaigns were detected from days with an unusual share of "
+              "discounted orders ({n} in this period, the latest {start} – {end}). Those days are not judged and are "
+              "left out of every baseline: a campaign's spike is its purpose, and the Promotions page measures it.",
+        "zh": "数据中没有活动日历，因此根据优惠订单占比异常高的日期识别出活动（本期 {n} 个，最近一个为 {start} – {end}）。"
+              "这些日子不参与预警判断，也不计入任何基线：活动带来的高峰是活动本身的目的，其效果见「促销活动」页。",
+    },
     "overview.alerts.campaigns": {
         "en": "Days of the shop's known campaigns ({n} in this period, the latest {name}, {start} – {end}) are not "
               "judged and are left out of every baseline: a campaign's spike is its purpose, and the Promotions page "

@@ -262,19 +262,33 @@ def threshold_bunching(ds: Dataset, filters: Filters | None, windows: CampaignWi
 
 
 def campaign_calendar(ds: Dataset) -> pd.DataFrame:
-    """The shop's own campaign calendar — the promotions table's campaigns with a start and an end.
+    """The shop's campaign calendar, over all of its data (filters do not change it, so it is read once per
+    dataset; the overview's alerts and the promotions page share it).
 
-    Returns ``promotion_id, start, end`` (dates, end inclusive) and whichever of ``name, kind, threshold,
-    amount_off, discount_rate, cost`` the table has; empty without a promotions table. The calendar does
-    not depend on the filters, so it is read once per dataset (the overview's alerts and the promotions
-    page share it).
+    From the best source the data has, named in the ``source`` column: the promotions table's campaigns
+    with a start and an end (``promotions``); else the span of each promotion id the orders carry, busiest
+    first (``promotion_id``); else windows of days on which an unusual share of orders was discounted
+    (``discount``, :func:`~ecops.promotions.windows.detect_discount_windows`). Returns ``promotion_id,
+    start, end`` (dates, end inclusive), ``source`` and whichever of ``name, kind, threshold, amount_off,
+    discount_rate, cost`` the promotions table has; empty when the data records no campaign at all.
     """
-    if not ds.has("promotions"):
-        return pd.DataFrame(columns=["promotion_id", "start", "end"])
+    if not (ds.has("promotions") or ds.has("orders", "promotion_id") or ds.has("orders", "discount_amount")):
+        return pd.DataFrame(columns=["promotion_id", "start", "end", "source"])
     return cache.get_or_compute("promotions:calendar", ds.fingerprint, (), lambda: _read_calendar(ds))
 
 
 def _read_calendar(ds: Dataset) -> pd.DataFrame:
+    if ds.has("promotions"):
+        return _promotions_table(ds).assign(source="promotions")
+    if ds.has("orders", "promotion_id"):
+        frame = _promotion_id_spans(ds)
+        if not frame.empty or not ds.has("orders", "discount_amount"):
+            return frame.assign(source="promotion_id")
+    return _discount_windows(ds).assign(source="discount")
+
+
+def _promotions_table(ds: Dataset) -> pd.DataFrame:
+    """Campaigns of the promotions table that have a start and an end, oldest first."""
     p = ds.table("promotions")
     cols = [p.c.promotion_id, p.c.start_time, p.c.end_time]
     for c in ("name", "kind", "threshold_amount", "amount_off", "discount_rate", "cost"):
@@ -288,6 +302,35 @@ def _read_calendar(ds: Dataset) -> pd.DataFrame:
     return frame.drop(columns=["start_time", "end_time"])
 
 
+def _promotion_id_spans(ds: Dataset) -> pd.DataFrame:
+    """First and last order day of each promotion id on the (unfiltered) purchases, busiest ids first."""
+    o = ds.orders(None)
+    pid = o.c.promotion_id
+    frame = ds.query(sa.select(pid.label("promotion_id"), sa.func.min(o.c.order_time).label("t0"),
+                               sa.func.max(o.c.order_time).label("t1"), sa.func.count().label("n"))
+                     .where(pid.is_not(None), pid != "").group_by(pid)
+                     .order_by(sa.desc("n"), pid).limit(MAX_CAMPAIGNS))
+    frame["start"] = pd.to_datetime(frame["t0"]).dt.date
+    frame["end"] = pd.to_datetime(frame["t1"]).dt.date
+    return frame
+
+
+def _discount_windows(ds: Dataset) -> pd.DataFrame:
+    """Campaign windows detected from the daily share of discounted purchases over all of the data (one
+    lean aggregate: orders and discounted orders per day, days without orders as zeros)."""
+    o = ds.orders(None)
+    day = dialect.to_date(o.c.order_time).label("day")
+    discounted = sa.func.sum(sa.case((sa.func.coalesce(sa.cast(o.c.discount_amount, sa.Float), 0.0) > 0, 1), else_=0))
+    daily = ds.query(sa.select(day, sa.func.count().label("orders"), discounted.label("discounted_orders"))
+                     .group_by(day).order_by(day))
+    if daily.empty:
+        return detect_discount_windows(daily)
+    daily["day"] = pd.to_datetime(daily["day"])
+    daily = daily.set_index("day").astype(float)
+    daily = daily.reindex(pd.date_range(daily.index.min(), daily.index.max(), freq="D"), fill_value=0.0)
+    return detect_discount_windows(daily.rename_axis("day").reset_index())
+
+
 def campaign_windows(ds: Dataset, filters: Filters | None = None, daily: pd.DataFrame | None = None
                      ) -> CampaignWindows:
     """The campaigns to evaluate, overlapping the analysed period (see module docstring for sources)."""
@@ -295,15 +338,7 @@ def campaign_windows(ds: Dataset, filters: Filters | None = None, daily: pd.Data
     if ds.has("promotions"):
         frame, source = campaign_calendar(ds), "promotions"
     elif ds.has("orders", "promotion_id"):
-        o = ds.orders(None)
-        pid = o.c.promotion_id
-        frame = ds.query(sa.select(pid.label("promotion_id"), sa.func.min(o.c.order_time).label("t0"),
-                                   sa.func.max(o.c.order_time).label("t1"), sa.func.count().label("n"))
-                         .where(pid.is_not(None), pid != "").group_by(pid)
-                         .order_by(sa.desc("n"), pid).limit(MAX_CAMPAIGNS))
-        frame["start"] = pd.to_datetime(frame["t0"]).dt.date
-        frame["end"] = pd.to_datetime(frame["t1"]).dt.date
-        source = "promotion_id"
+        frame, source = _promotion_id_spans(ds), "promotion_id"
         if frame.empty and ds.has("orders", "discount_amount"):
             frame, source = None, "discount"
     elif ds.has("orders", "discount_amount"):

@@ -325,8 +325,8 @@ def _alerts(res: OverviewResult) -> Section:
     captions = ()
     if res.campaigns:
         last = res.campaigns[-1]
-        captions = (Text("overview.alerts.campaigns", {"n": len(res.campaigns), "name": last.name, "start": last.start,
-                                                       "end": last.end}),)
+        key = "overview.alerts.campaigns_detected" if last.source == "discount" else "overview.alerts.campaigns"
+        captions = (Text(key, {"n": len(res.campaigns), "name": last.name, "start": last.start, "end": last.end}),)
     if not res.alerts:
         return Section("alerts", heading, Text("overview.alerts.none"), tone="success", captions=captions)
     latest = res.alerts[0]
