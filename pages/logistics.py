@@ -71,5 +71,6 @@ for tab, (name, ids) in zip(tabs, view.TABS.items(), strict=True):
                 _calculator()
             else:
                 render.section(shown[sid], v.page)
+render.top_actions(v)
 render.section(shown["method"], v.page)
 ui.report_download("logistics")

@@ -56,5 +56,6 @@ for tab, (name, ids) in zip(tabs, view.TABS.items(), strict=True):
             _empty_tab(name)
         for s in present:
             render.section(s, v.page)
+render.top_actions(v)
 render.section(shown["method"], v.page)
 ui.report_download("satisfaction")

@@ -73,5 +73,6 @@ for tab, ids in zip(tabs, view.TABS.values(), strict=True):
                 render.section(shown[sid], v.page)
         if ids == ("turnover",) and "turnover" not in shown:
             ui.missing(t("warehouse.need_inventory"))
+render.top_actions(v)
 render.section(shown["method"], v.page)
 ui.report_download("warehouse")

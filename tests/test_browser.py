@@ -66,8 +66,9 @@ def test_overview_shows_kpis(page, streamlit_server, sample_ds):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("path,expected", PAGES.items())
 def test_every_page_renders(page, streamlit_server, path, expected, lang):
-    """Every page in both languages: it renders, its charts draw, and no text is left half-made — no
-    translation key standing in for its text, no unfilled {placeholder}, no NaN/None/inf shown as a value."""
+    """Every page in both languages: it renders, its charts draw, it shows a costed action, and no text is
+    left half-made — no translation key standing in for its text, no unfilled {placeholder}, no NaN/None/inf
+    shown as a value."""
     _goto(page, streamlit_server, f"{path}?lang={lang}")
     assert_no_exception(page, streamlit_server)
     text = page.locator('[data-testid="stMain"]').inner_text()
@@ -78,6 +79,8 @@ def test_every_page_renders(page, streamlit_server, path, expected, lang):
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg')"
                                ".length > 0", timeout=60_000)
         text = page.locator('[data-testid="stMain"]').inner_text()
+        # and ends in something to do, with the money at stake in the dataset's currency (issue 14)
+        assert re.search(r"(涉及金额：|at stake: )-?¥", text), f"/{path} ({lang}) shows no costed action"
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     for where, shown in (("page", text), ("sidebar", sidebar)):
         keys = [k for k in I18N_KEYS if k in shown]

@@ -17,7 +17,7 @@ from ecops.ui import components as ui
 from ecops.ui import state
 from ecops.views.model import Action, Kpi, Num, Section, Table, Text, View
 
-__all__ = ["section", "table", "view"]
+__all__ = ["section", "table", "top_actions", "view"]
 
 #: Cells above which a table is shown unformatted (pandas' Styler is slow on very large tables).
 _STYLED_CELLS = 200_000
@@ -99,9 +99,17 @@ def table(tbl: Table, *, lang: str | None = None, currency: str | None = None) -
     ui.downloads(shown, tbl.name)
 
 
-def _actions(actions: tuple[Action, ...], lang: str, currency: str) -> None:
+def top_actions(v: View, n: int = 3, lang: str | None = None, currency: str | None = None) -> None:
+    """The page's ``n`` most valuable actions in one box, for pages whose sections sit in tabs: what to do
+    next is then on the page itself, not only inside a tab the reader may never open."""
+    lang, currency = _context(lang, currency)
+    if v.actions:
+        _actions(v.actions[:n], lang, currency, "core.actions.top")
+
+
+def _actions(actions: tuple[Action, ...], lang: str, currency: str, heading: str = "core.actions") -> None:
     with st.container(border=True):
-        st.markdown(f"**{i18n.t('core.actions', lang)}**")
+        st.markdown(f"**{i18n.t(heading, lang)}**")
         for a in actions:
             impact = i18n.t("core.action.impact", lang, impact=ui.md_escape(words.value_text(a.impact, lang, currency)))
             st.markdown(f"- **{impact}** — {_say(a.text, lang, currency)}")
