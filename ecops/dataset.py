@@ -27,7 +27,8 @@ from ecops.connection import checked_url, postgres_role_can_write, readonly_engi
 from ecops.errors import DatasetError
 
 __all__ = [
-    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "UNPAID_STATUSES", "Dataset", "DatasetError",
+    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "ROLLUP_PREFIX", "UNPAID_STATUSES", "Dataset",
+    "DatasetError",
     "Filters", "LeftOut", "SourceKind", "frames_fingerprint", "write_tables",
 ]
 
@@ -49,6 +50,10 @@ UNPAID_STATUSES: tuple[str, ...] = tuple(sorted({
 #: Invoice numbers of cancellation documents: a "C" before the number (UCI Online Retail ``C536379``).
 #: Only an upper-case C followed by digits: hexadecimal ids such as Olist's (lower case, letters) never match.
 CANCELLATION_INVOICE = "^C[0-9]+$"
+
+#: Name prefix of the order-facts rollup (one row per purchase, see :meth:`Dataset.build_rollups`); the rest of
+#: the name is a hash of the SQL that defines it, so a table built under another definition is never read.
+ROLLUP_PREFIX = "_ecops_order_facts_"
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,8 @@ class Dataset:
     #: For a connected PostgreSQL database: whether the role could write were the session not read-only
     #: (ecops's engine still cannot; the Data page should advise a SELECT-only role). None when not checked.
     writable_role: bool | None = None
+    #: Rollup tables present beside the canonical ones (names starting with :data:`ROLLUP_PREFIX`).
+    rollup_tables: frozenset[str] = field(default=frozenset(), repr=False)
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _customer_col: bool = field(default=True, init=False, repr=False)
@@ -169,6 +176,7 @@ class Dataset:
     #: whether customers map per-order keys to persons (customers.person_id): customer_id is then the person
     person_key: bool = field(default=False, init=False)
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
+    _facts: sa.Table | bool | None = field(default=None, init=False, repr=False)  # None: not resolved yet
 
     def __post_init__(self) -> None:
         if self.currency is None and self.kind == "sample":
@@ -196,7 +204,11 @@ class Dataset:
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
         ).fetchall()
-        return cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, notes=tuple(notes))
+        rollups = frozenset(r[0] for r in rows if r[0].startswith(ROLLUP_PREFIX))
+        ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, notes=tuple(notes),
+                 rollup_tables=rollups)
+        ds.build_rollups(con)
+        return ds
 
     @classmethod
     def from_frames(
@@ -303,11 +315,33 @@ class Dataset:
     # ---------------------------------------------------------------- filters
     def orders(self, filters: Filters | None = None, *, include_cancelled: bool = False) -> sa.Subquery:
         """Orders passing the global filters (cancelled orders excluded unless asked)."""
-        o = self.table("orders")
-        return sa.select(o).where(*self._order_conditions(o, filters or Filters(), include_cancelled)) \
-            .subquery("f_orders")
+        return self._orders(filters or Filters(), include_cancelled)
 
-    def _order_conditions(self, o: sa.FromClause, f: Filters, include_cancelled: bool) -> list[Any]:
+    def _orders(self, f: Filters, include_cancelled: bool = False, rollups: bool = True) -> sa.Subquery:
+        o = self.table("orders")
+        return sa.select(o).where(*self._order_conditions(o, f, include_cancelled, rollups)).subquery("f_orders")
+
+    def _order_conditions(self, o: sa.FromClause, f: Filters, include_cancelled: bool, rollups: bool = True
+                          ) -> list[Any]:
+        facts = self._facts_for(f) if rollups and not include_cancelled else None
+        # the filters on the orders themselves stay, so the engine can skip what they rule out early
+        cond: list[Any] = self._plain_conditions(o, f)
+        if facts is not None:
+            # whether each document is a purchase, as the order-facts rollup already knows it
+            cond.append(o.c.order_id.in_(sa.select(facts.c.order_id).where(*_facts_conditions(facts, f))))
+        if f.categories and self.has("products", "category") and self.has("order_items"):
+            oi, p = self.table("order_items"), self.table("products")
+            cond.append(o.c.order_id.in_(
+                sa.select(oi.c.order_id).join(p, p.c.product_id == oi.c.product_id)
+                .where(p.c.category.in_(f.categories))
+            ))
+        if facts is None and not include_cancelled:
+            cancelled, unpaid, no_customer = self._not_purchase(o)
+            cond += [sa.not_(c) for c in (*cancelled, *unpaid, *no_customer)]
+        return cond
+
+    def _plain_conditions(self, o: sa.FromClause, f: Filters) -> list[Any]:
+        """The period, region and channel filters on the orders themselves."""
         cond: list[Any] = []
         if f.start:
             cond.append(o.c.order_time >= dt.datetime.combine(f.start, dt.time()))
@@ -321,15 +355,6 @@ class Dataset:
                 cond.append(o.c.customer_id.in_(sa.select(cu.c.customer_id).where(cu.c.region.in_(f.regions))))
         if f.channels and "channel" in o.c:
             cond.append(o.c.channel.in_(f.channels))
-        if f.categories and self.has("products", "category") and self.has("order_items"):
-            oi, p = self.table("order_items"), self.table("products")
-            cond.append(o.c.order_id.in_(
-                sa.select(oi.c.order_id).join(p, p.c.product_id == oi.c.product_id)
-                .where(p.c.category.in_(f.categories))
-            ))
-        if not include_cancelled:
-            cancelled, unpaid, no_customer = self._not_purchase(o)
-            cond += [sa.not_(c) for c in (*cancelled, *unpaid, *no_customer)]
         return cond
 
     @property
@@ -421,8 +446,20 @@ class Dataset:
         Also ``cost`` and ``costed_amount`` (GMV of the lines whose unit cost is known) when a cost
         exists. Lines are summed per order before the join with orders, which is much cheaper than
         counting distinct orders over joined lines; the category filter applies at line level.
+        Where the order-facts rollup exists (:meth:`build_rollups`) and the filters can be answered from it
+        (no category filter; regions on the orders), the rows are read from it: the same rows, without
+        summing the lines or testing every document for being a purchase again.
         """
         f = filters or Filters()
+        facts = self._facts_for(f)
+        if facts is None or f.categories:
+            return self._line_order_totals(f)
+        keep = [c for c in facts.c if c.name not in ("region", "channel")]
+        return sa.select(*keep).where(*_facts_conditions(facts, f)).subquery("f_order_totals")
+
+    def _line_order_totals(self, f: Filters, extra: tuple[str, ...] = (), rollups: bool = True) -> sa.Subquery:
+        """:meth:`order_totals` from the order lines, with the orders' ``extra`` columns where present (the
+        purchases found from the rollup unless ``rollups`` is False: the rollup's own definition)."""
         oi = self.table("order_items")
         p = self.sources.get("products")
         src: sa.FromClause = oi
@@ -442,11 +479,64 @@ class Dataset:
             cols += [sa.func.sum(oi.c.quantity * unit_cost).label("cost"),
                      sa.func.sum(sa.case((unit_cost.is_not(None), amount), else_=0.0)).label("costed_amount")]
         per_order = sa.select(*cols).select_from(src).where(*cond).group_by(oi.c.order_id).subquery("per_order")
-        o = self.orders(replace(f, categories=()))
+        o = self._orders(replace(f, categories=()), rollups=rollups)
         out = [o.c.order_id, o.c.customer_id, o.c.order_time, per_order.c.amount]
         if unit_cost is not None:
             out += [per_order.c.cost, per_order.c.costed_amount]
+        out += [o.c[c] for c in extra if c in o.c]
         return sa.select(*out).join(per_order, per_order.c.order_id == o.c.order_id).subquery("f_order_totals")
+
+    # --------------------------------------------------------------- rollups
+    def _facts_definition(self) -> tuple[str, Any]:
+        """The order-facts SQL compiled for this engine, with its parameters."""
+        stmt = sa.select(self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False))
+        compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
+        params = [compiled.params[k] for k in compiled.positiontup] if compiled.positional else compiled.params
+        return str(compiled), params
+
+    def _facts_name(self) -> str:
+        sql, params = self._facts_definition()
+        return ROLLUP_PREFIX + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16]
+
+    def build_rollups(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Build the order-facts rollup in the dataset's own DuckDB database, if it is not there yet.
+
+        One row per purchase — order_id, customer_id, order_time, GMV (``amount``), cost and costed GMV where
+        a cost exists, region and channel where the orders have them — i.e. :meth:`order_totals` of the whole
+        data, computed once at load instead of on every page. Named by a hash of its SQL, so a dataset read
+        under another definition (another person key, a changed purchase rule) never reads a stale one.
+        Returns whether the rollup is available; False for other engines, data without order lines, and
+        read-only databases (those opened from a file built without it: pages then read the lines).
+        """
+        if self.engine.dialect.name != "duckdb" or not (self.has("orders") and self.has("order_items")):
+            return False
+        name = self._facts_name()
+        if name not in self.rollup_tables:
+            sql, params = self._facts_definition()
+            try:
+                con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
+            except duckdb.Error:  # a read-only database: nothing is built, nothing is wrong
+                return False
+            self.rollup_tables = self.rollup_tables | {name}
+        self._facts = None
+        return True
+
+    def _facts_for(self, f: Filters) -> sa.Table | None:
+        """The order-facts rollup when it can answer ``f``'s period, region and channel filters (regions
+        recorded on the orders, not only on customers), else None."""
+        facts = self.order_facts()
+        return None if facts is None or (f.regions and "region" not in facts.c) else facts
+
+    def order_facts(self) -> sa.Table | None:
+        """The order-facts rollup as a table, None where there is none (see :meth:`build_rollups`)."""
+        if self._facts is None:
+            name = self._facts_name() if self.rollup_tables else None
+            if name is None or name not in self.rollup_tables:
+                self._facts = False
+            else:
+                cols = [c for c in self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False).c]
+                self._facts = sa.Table(name, sa.MetaData(), *(sa.Column(c.name, c.type) for c in cols))
+        return None if self._facts is False else self._facts
 
     # ----------------------------------------------------------------- query
     def query(self, stmt: sa.Executable) -> pd.DataFrame:
@@ -520,6 +610,21 @@ class Dataset:
             "channel": self.distinct("orders", "channel"),
             "category": self.distinct("products", "category"),
         }
+
+
+def _facts_conditions(facts: sa.Table, f: Filters) -> list[Any]:
+    """``f``'s period, region and channel filters on the order-facts rollup (orders without a channel ignore
+    the channel filter, as :meth:`Dataset.orders` does; the category filter is the caller's)."""
+    cond: list[Any] = []
+    if f.start:
+        cond.append(facts.c.order_time >= dt.datetime.combine(f.start, dt.time()))
+    if f.end:
+        cond.append(facts.c.order_time < dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time()))
+    if f.regions:
+        cond.append(facts.c.region.in_(f.regions))
+    if f.channels and "channel" in facts.c:
+        cond.append(facts.c.channel.in_(f.channels))
+    return cond
 
 
 def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.CompoundSelect:

@@ -4,13 +4,15 @@ Generating the sample costs seconds at the default size and tens of seconds at a
 (the size of load tests and demos). Every server process, and every restart, would pay that again,
 while all its visitors wait behind one lock. The file is named by the sample's size, seed and a hash
 of the generator's source, so a changed generator never serves stale data; it is written to a
-temporary name and renamed into place, so two processes building it at once cannot corrupt it.
+temporary name and renamed into place, so two processes building it at once cannot corrupt it. The
+file holds the dataset's rollups too (:meth:`ecops.dataset.Dataset.build_rollups`), built with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -56,7 +58,31 @@ def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = 
             sample = sample_module.generate(n_orders, seed=seed)
             return Dataset.from_frames(sample.tables, name="sample", fingerprint=fingerprint, kind="sample")
     con = duckdb.connect(str(path), read_only=True)
-    return Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
+    ds = Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
+    if ds.order_facts() is None:  # a file written before its rollups were part of it: add them once
+        ds.engine.dispose()
+        con.close()  # DuckDB would hand the old file's open instance to the next connection
+        try:
+            _add_rollups(path, fingerprint)
+        finally:
+            con = duckdb.connect(str(path), read_only=True)
+            ds = Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
+    return ds
+
+
+def _add_rollups(path: Path, fingerprint: str) -> None:
+    """Copy the file, build the dataset's rollups in the copy and move it into place (readers of the old
+    file keep their open copy)."""
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
+    try:
+        shutil.copyfile(path, tmp)
+        with duckdb.connect(str(tmp)) as con:
+            Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")  # builds them
+            con.execute("CHECKPOINT")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
 
 
 def _build(path: Path, n_orders: int, seed: int) -> None:
@@ -66,6 +92,8 @@ def _build(path: Path, n_orders: int, seed: int) -> None:
     try:
         with duckdb.connect(str(tmp)) as con:
             write_tables(con, tables)
+            # the rollups pages read instead of the order lines (Dataset.build_rollups), built with the file
+            Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample")
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
         # Files of an older generator are never opened again.

@@ -92,6 +92,9 @@ def test_bench_agrees_with_pandas(tmp_path):
     res = bench.run(8000, keep_dir=str(tmp_path))
     assert res["ecops_overview"] == res["pandas_overview"]
     assert res["ingest_s"] > 0 and "overview" in res["pages_flat_upload"]
+    # ingest counts the rollups it builds, against DuckDB's own read of the same file
+    assert res["rollups_s"] > 0 and res["ingest_with_rollups_s"] == round(res["ingest_s"] + res["rollups_s"], 2)
+    assert res["ingest_vs_read_csv"] == round(res["ingest_with_rollups_s"] / res["duckdb_read_csv_s"], 1)
     for rows in (res["pages_full_sample"], res["pages_flat_upload"]):
         assert all("error" not in v for v in rows.values()), rows
     # Every view a user can open is its own row, not only each page's default screen.

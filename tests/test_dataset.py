@@ -353,3 +353,84 @@ def test_cancellation_invoice_rule_compiles_only_where_sql_has_regular_expressio
     from ecops.dataset import _supports_regexp
     assert _supports_regexp(postgresql.dialect()) and _supports_regexp(sqlite.dialect())
     assert not _supports_regexp(mssql.dialect())
+
+
+# ------------------------------------------------------------------------------ the order-facts rollup
+@pytest.fixture(scope="module")
+def rollup_pair(sample):
+    """The sample with its order-facts rollup (built at load), and the same tables read from the lines only."""
+    from dataclasses import replace
+
+    with_rollup = Dataset.from_frames(sample.tables, name="rollup")
+    lines_only = replace(with_rollup, rollup_tables=frozenset())
+    assert with_rollup.order_facts() is not None and lines_only.order_facts() is None
+    return with_rollup, lines_only
+
+
+ROLLUP_FILTERS = {
+    "all": Filters(),
+    "q4-app": Filters.from_params({"from": "2024-10-01", "to": "2024-12-31", "channel": "App|小程序"}),
+    "november-regions": Filters.from_params({"from": "2024-11-01", "to": "2024-11-30", "region": "广东|浙江"}),
+    "region-category": Filters.from_params({"region": "广东|浙江", "category": "数码"}),  # the lines answer
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", list(ROLLUP_FILTERS))
+def test_every_page_reads_the_same_from_the_rollup_as_from_the_lines(rollup_pair, key):
+    """Issue 16: pages read the rollup wherever the answer is the same — every page's whole view (takeaways,
+    KPIs, tables, actions) under each filter set is equal to the one computed from the order lines."""
+    from support.parity import assert_close
+
+    from ecops import cache
+    from ecops.render import serialise
+    from ecops.views import BUILDERS
+
+    f = ROLLUP_FILTERS[key]
+    for page, build in BUILDERS.items():
+        views = []
+        for ds in rollup_pair:
+            cache.clear()  # both datasets share a fingerprint: each must compute, not read the other's result
+            views.append(serialise.view_dict(build(ds, f), "en", "¥"))
+        assert_close(views[0], views[1], page)
+
+
+def test_order_totals_come_from_the_rollup_only_where_it_can_answer(rollup_pair):
+    ds, _ = rollup_pair
+    facts = ds.order_facts().name
+
+    def reads_rollup(f: Filters) -> bool:  # reads the rollup instead of summing order lines again
+        sql = str(sa.select(ds.order_totals(f)).compile())
+        return facts in sql and "order_items" not in sql
+
+    assert reads_rollup(Filters()) and reads_rollup(Filters.from_params({"region": "广东", "channel": "App"}))
+    assert not reads_rollup(Filters.from_params({"category": "数码"}))  # a category is a property of lines
+
+
+def test_a_rollup_of_another_definition_is_never_read(sample):
+    # A table named like a rollup but built under another definition (another person key, a changed purchase
+    # rule) has another hash: the dataset reads the lines instead of trusting it.
+    import duckdb
+
+    from ecops.dataset import ROLLUP_PREFIX, write_tables
+
+    con = duckdb.connect()
+    write_tables(con, {k: sample.tables[k] for k in ("orders", "order_items")})
+    con.execute(f'CREATE TABLE "{ROLLUP_PREFIX}0000000000000000" AS SELECT 1 AS order_id')
+    ds = Dataset.from_duckdb(con, name="stale", fingerprint="x")
+    assert ds.order_facts() is not None and ds.order_facts().name != f"{ROLLUP_PREFIX}0000000000000000"
+
+
+def test_a_read_only_database_without_the_rollup_still_answers_from_the_lines(tmp_path, sample):
+    import duckdb
+
+    from ecops import overview
+    from ecops.dataset import write_tables
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        write_tables(con, {k: sample.tables[k] for k in ("orders", "order_items")})
+    ds = Dataset.from_duckdb(duckdb.connect(str(path), read_only=True), name="old", fingerprint="old")
+    assert ds.order_facts() is None
+    o = sample.tables["orders"]
+    assert overview.kpis(ds).orders == int((o["status"] != "cancelled").sum())

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from ecops import overview, sample_store
-from ecops.dataset import Dataset
+from ecops.dataset import Dataset, write_tables
 
 
 def test_file_holds_the_generated_sample_and_is_reused(tmp_path, monkeypatch, sample):
@@ -58,3 +58,18 @@ def test_unwritable_folder_falls_back_to_memory(tmp_path):
     blocker.write_text("a file where the cache folder should be")
     ds = sample_store.sample_dataset(2_000, 3, folder=blocker / "cache")
     assert ds.kind == "sample" and overview.kpis(ds).orders > 1_000
+
+
+def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, monkeypatch, sample):
+    ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
+    assert ds.order_facts() is not None  # built with the file, read although the file is opened read-only
+    # a file an earlier version wrote: only the canonical tables
+    older = tmp_path / "older"
+    path = sample_store.sample_path(50_000, 7, older)
+    older.mkdir()
+    with duckdb.connect(str(path)) as con:
+        write_tables(con, sample.tables)
+    monkeypatch.setattr(sample_store.sample_module, "generate", lambda *a, **k: pytest.fail("regenerated"))
+    again = sample_store.sample_dataset(50_000, 7, folder=older)
+    assert again.order_facts() is not None and list(older.iterdir()) == [path]
+    assert overview.kpis(again).orders == overview.kpis(Dataset.from_frames(sample.tables, name="s")).orders
