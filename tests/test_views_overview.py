@@ -169,3 +169,27 @@ def test_the_drivers_section_in_both_languages_and_json(november):
         assert ("变化来自哪里" if lang == "zh" else "What drove the change") in headings
     doc = json.loads(json.dumps(serialise.view_dict(november, "en", "¥"), default=str))
     assert any(sec["id"] == "drivers" for sec in doc["sections"])
+
+
+def test_a_change_within_noise_is_not_stated_as_a_finding():
+    # Two periods of 400 orders of ¥100 ± noise: +2% GMV is well inside what chance alone gives.
+    rng = np.random.default_rng(1)
+    now, before = rng.lognormal(4.6, 0.8, 408), rng.lognormal(4.6, 0.8, 400)
+    before *= now.sum() / before.sum() / 1.02
+
+    def k(a: np.ndarray, start: dt.date) -> Kpis:
+        return Kpis(start, start, float(a.sum()), len(a), len(a), float(a.mean()), 0.1, None, None,
+                    gmv_sd=float(np.sqrt((a ** 2).sum())))
+
+    cmp = KpiComparison(k(now, dt.date(2025, 2, 1)), k(before, dt.date(2025, 1, 1)), "previous")
+    res = OverviewResult(cmp, pd.DataFrame(columns=["period", "gmv", "orders", "customers", "aov", "complete"]),
+                         pd.DataFrame(columns=["day", "gmv", "orders", "aov"]), (), "week")
+    kpis = ov.view_of(res).section("kpis")
+    gmv, orders = kpis.takeaway.values["gmv_change"], kpis.takeaway.values["orders_change"]
+    assert gmv.key == orders.key == "overview.change.unclear" and gmv.values["change"].value == pytest.approx(0.02)
+    assert any(c.key == "overview.growth.noise" for c in kpis.captions)
+    # ten times the orders and a +30% change: clear, stated as the number
+    big = KpiComparison(k(np.tile(now, 10) * 1.3, dt.date(2025, 2, 1)), k(np.tile(now, 10), dt.date(2025, 1, 1)),
+                        "previous")
+    res = OverviewResult(big, res.trend, res.daily, (), "week")
+    assert ov.view_of(res).section("kpis").takeaway.values["gmv_change"] == Num(pytest.approx(0.3), "pct_change")

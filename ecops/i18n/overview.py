@@ -182,6 +182,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "worth — a sensitivity, not a forecast.",
         "zh": "依据：一次性买家 × {share} × 客单价（{aov}）——每召回其中 {share} 各下一单的价值；为敏感性测算，而非预测。",
     },
+    "overview.change.unclear": {"en": "{change}, within noise", "zh": "{change}，在随机波动范围内"},
     "overview.growth.noise": {
         "en": "The GMV change ({change}) is within what order-to-order variation alone produces (95% interval "
               "{low} to {high}): no clear change.",

@@ -109,6 +109,15 @@ def _change(res: OverviewResult, name: str) -> Num | None:
     return None if ch is None else Num(ch, "pp_change" if name in _RATES else "pct_change")
 
 
+def _said_change(res: OverviewResult, name: str) -> Num | Text | None:
+    """A KPI's change as the takeaway states it: the number, or the number marked "no clear change" when its
+    95% interval holds zero (a change within order-to-order noise is not a finding)."""
+    ci = res.kpis.interval(name)
+    if ci is not None and ci[0] < 0 < ci[1]:
+        return Text("overview.change.unclear", {"change": _change(res, name)})
+    return _change(res, name)
+
+
 def _kpis(res: OverviewResult) -> Section:
     cur, prev = res.kpis.current, res.kpis.previous
     kpis = (
@@ -129,8 +138,8 @@ def _kpis(res: OverviewResult) -> Section:
         captions = [Text("overview.period_only", {"start": cur.start, "end": cur.end}),
                     Text("overview.sparse_tail", {"day": res.sparse_from})]
     elif prev is not None:
-        takeaway = Text("overview.take.kpis", {**values, "gmv_change": _change(res, "gmv"),
-                                               "orders_change": _change(res, "orders"),
+        takeaway = Text("overview.take.kpis", {**values, "gmv_change": _said_change(res, "gmv"),
+                                               "orders_change": _said_change(res, "orders"),
                                                "pstart": prev.start, "pend": prev.end})
         captions = [Text("overview.period_caption", {"start": cur.start, "end": cur.end, "pstart": prev.start,
                                                      "pend": prev.end})]
