@@ -237,7 +237,8 @@ def _drivers(res: OverviewResult) -> Section:
     named = tuple(Text("overview.drivers.leader", {"dim": Text(f"overview.dim.{d}"), "member": _member(r["member"]),
                                                     "pp": Num(r["contribution"], "pp_change")})
                   for d, r in leaders if r is not None)
-    values = {"change": Num(cd.growth, "pct_change"), "pstart": prev.start, "pend": prev.end}
+    # the same GMV change as the KPIs' (same purchases, same periods), said the same way
+    values = {"change": _said_change(res, "gmv"), "pstart": prev.start, "pend": prev.end}
     if named:
         takeaway = Text("overview.drivers.take", {**values, "leaders": Many(named)})
     else:
