@@ -1,6 +1,7 @@
-"""Strings of loading files and connecting databases: errors a user can fix, their advice, and notices.
+"""Strings of loading files: errors a user can fix, their advice, and notices (database addresses, saved
+datasets and the load command's words are the data page's, in :mod:`ecops.i18n.data`).
 
-Placeholders are filled by :mod:`ecops.ingest.messages` and :mod:`ecops.connection`; a parameter given in
+Placeholders are filled by :mod:`ecops.ingest.messages`; a parameter given in
 two languages (``platform`` / ``platform_zh``) fills the same placeholder in each; parts of messages are
 ``Phrase`` keys (``ingest.what.*``, ``ingest.binary.*``).
 """
@@ -448,47 +449,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "spaces",
         "zh": "空格",
     },
-    # Database URLs ecops refuses to open (connection.DatabaseURLError)
-    "data.url.unparsable": {
-        "en": "this is not a database URL; write it as dialect://user:password@host:port/database (e.g. postgresql://reader:password@db.example.com:5432/shop)",
-        "zh": "这不是数据库连接串；格式为 方言://用户:密码@主机:端口/库名（如 postgresql://reader:password@db.example.com:5432/shop）",
-    },
-    "data.url.dialect": {
-        "en": "'{dialect}' databases are not supported here; connect a database server such as PostgreSQL, MySQL, "
-              "SQL Server, Oracle, ClickHouse, Trino, Snowflake or BigQuery",
-        "zh": "不支持“{dialect}”类型的数据库；请连接 PostgreSQL、MySQL、SQL Server、Oracle、ClickHouse、Trino、Snowflake 或 BigQuery 等数据库服务器",
-    },
-    "data.url.file": {
-        "en": "'{dialect}' databases are files on the server and are switched off; connect a database server, "
-              "upload the data as files, or ask the operator to set ECOPS_ALLOW_FILE_DATABASES=1",
-        "zh": "“{dialect}”数据库是服务器上的文件，默认不允许连接；请连接数据库服务器、以文件形式上传数据，或请管理员设置 ECOPS_ALLOW_FILE_DATABASES=1",
-    },
-    "data.url.option": {
-        "en": "the URL option '{option}' is not accepted from this box: it reaches files or sockets on the server "
-              "or runs commands when connecting; ask the operator to configure the connection in .streamlit/secrets.toml",
-        "zh": "此处不接受连接串选项“{option}”：它会访问服务器上的文件或套接字，或在连接时执行命令；请管理员在 .streamlit/secrets.toml 中配置该连接",
-    },
-    "data.url.driver": {
-        "en": "the '{dialect}' driver is not installed here; ask the operator to run `pip install -r requirements-spark.txt`",
-        "zh": "此服务器未安装“{dialect}”的驱动；请管理员运行 `pip install -r requirements-spark.txt`",
-    },
-    "data.url.file_path": {
-        "en": "a '{dialect}' URL must name an existing database file, e.g. {dialect}:////srv/data/shop.db",
-        "zh": "“{dialect}”连接串必须指向一个已存在的数据库文件，如 {dialect}:////srv/data/shop.db",
-    },
-    # Saved datasets (workspace.WorkspaceError)
-    "data.saved.malformed": {"en": "This link is not valid.", "zh": "链接无效。"},
-    "data.saved.unknown": {
-        "en": "No saved dataset for this link: it was deleted, expired or never existed.",
-        "zh": "此链接没有对应的已保存数据集：可能已删除、已过期或不存在。",
-    },
-    "data.saved.expired": {"en": "This saved dataset has expired.", "zh": "此已保存数据集已过期。"},
-    "data.saved.corrupt": {"en": "The saved dataset could not be read.", "zh": "无法读取已保存的数据集。"},
-    "data.saved.reserved": {
-        "en": "The dataset has a table named {table}, which is reserved.",
-        "zh": "数据集中存在保留表名 {table}。",
-    },
-    "data.saved.bad_input": {"en": "The dataset could not be saved: {detail}", "zh": "无法保存数据集：{detail}"},
     # Where the currency was read from (the currency_detected notice)
     "ingest.evidence.currency_column": {"en": "currency column", "zh": "币种列"},
     "ingest.evidence.headers": {"en": "headers", "zh": "表头中的币种代码"},
@@ -515,16 +475,4 @@ STRINGS: dict[str, dict[str, str]] = {
     "ingest.binary.sqlite": {"en": " (an SQLite database)", "zh": "（SQLite 数据库）"},
     "ingest.binary.program": {"en": " (a program)", "zh": "（可执行程序）"},
     "ingest.binary.windows": {"en": " (a Windows program)", "zh": "（Windows 程序）"},
-    # python -m ecops load
-    "data.cli.rows": {"en": "{table}: {rows:,} rows", "zh": "{table}: {rows:,} 行"},
-    "data.cli.not_saved": {
-        "en": "not saved (add --save to save it as a dataset the app opens by link)",
-        "zh": "未保存（加 --save 保存为可分享的数据集）",
-    },
-    "data.cli.save_failed": {"en": "could not save the dataset: {detail}", "zh": "无法保存数据集：{detail}"},
-    "data.cli.saved": {
-        "en": "saved. Open it by adding this to the app's address (the link is the key: share it only with people "
-              "who may see the data):",
-        "zh": "已保存。在应用地址后加上以下路径即可打开（链接即密钥，请只分享给可以查看这些数据的人）：",
-    },
 }
