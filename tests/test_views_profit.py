@@ -263,7 +263,7 @@ def test_breakdown_chart_with_many_members_shows_the_rest_as_one_bar():
     table = pd.DataFrame({"region": [str(1000 + i) for i in range(40)], "cm": cm, "margin": 0.1, "basis": "data",
                           "net_revenue": 1000.0})
     bars = charts.dimension_figure(table, "region", "en", "¥")
-    assert len(bars.data[0].x) == 21 and bars.data[0].x[-1] == "20 others"
+    assert len(bars.data[0].x) == 21 and bars.data[0].x[-1] == "others (20)"
     assert sum(bars.data[0].y) == pytest.approx(cm.sum()) and bars.data[0].y[-1] == pytest.approx(cm[20:].sum())
     assert bars.layout.xaxis.type == "category"
 

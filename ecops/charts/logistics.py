@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
+from ecops.charts.top import largest, shown_of
 from ecops.logistics import PLACEHOLDERS, BreakEvenResult, CostStructure, DeliveryPerformance
 
 __all__ = [
@@ -80,8 +81,9 @@ def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 1
 
 
 def region_figure(d: DeliveryPerformance, lang: str = "zh") -> go.Figure:
-    """Average delivery days (bars) and on-time rate (markers) per region."""
-    r = d.by_region.sort_values("avg_days")
+    """Average delivery days (bars) and on-time rate (markers) per region: the regions with the most
+    deliveries (averages do not add up, so the rest are left to the table and the axis says so)."""
+    r = largest(d.by_region, "delivered").sort_values("avg_days")
     regions = [str(label(v, lang)) for v in r["region"]]
     fig = go.Figure(go.Bar(x=regions, y=r["avg_days"], name=i18n.t("logistics.axis.days", lang),
                            marker_color="#85C1E9"))
@@ -92,7 +94,8 @@ def region_figure(d: DeliveryPerformance, lang: str = "zh") -> go.Figure:
                                  error_y=err, marker={"color": "#C0392B", "size": 8},
                                  name=i18n.t("logistics.axis.on_time", lang)))
     fig.update_layout(margin=_MARGIN, height=360, yaxis_title=i18n.t("logistics.axis.days", lang),
-                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%"},
+                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%"}, xaxis_type="category",
+                      xaxis_title=shown_of(i18n.t("logistics.dim.region", lang), len(r), len(d.by_region), lang),
                       legend={"orientation": "h", "y": -0.25})
     return fig
 

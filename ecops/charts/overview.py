@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 from ecops import format as fmt
 from ecops import i18n
 from ecops.change_drivers import PLACEHOLDERS
+from ecops.charts.top import others_label
 
 __all__ = ["FIGURES", "alerts", "drivers", "targets", "trend"]
 
@@ -90,7 +91,7 @@ def drivers(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figu
         colours = ["#27AE60" if c and v > 0 else "#C0392B" if c else "#B3B6B7"
                    for c, v in zip(shown["clear"], pp, strict=True)]
         if len(rest):
-            labels.append(i18n.t("overview.drivers.others", lang, n=len(rest)))
+            labels.append(others_label(len(rest), lang))
             pp.append(float(rest["contribution"].sum()) * 100)
             colours.append("#B3B6B7")
         fig.add_trace(go.Bar(x=pp, y=labels, orientation="h", marker_color=colours,

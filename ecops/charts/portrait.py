@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecops.charts.top import shown_of, with_others
 from ecops.i18n import placeholder_label, t
 from ecops.portrait import (
     NEW_ENTRANT,
@@ -106,9 +107,15 @@ def persona_value_figure(res: ClusterResult, names: Mapping[int, Value], lang: s
     return fig
 
 
+#: Cohorts (rows) and months since the first order (columns) the cohort heat map shows at most.
+COHORTS_SHOWN = 24
+
+
 def cohort_figure(res: CohortResult, value: str = "retention", lang: str = "zh") -> go.Figure:
-    """Cohort × months-since-first-order heat map of retention (%) or GMV."""
-    m = res.matrix(value)
+    """Cohort × months-since-first-order heat map of retention (%) or GMV: the latest :data:`COHORTS_SHOWN`
+    cohorts over their first :data:`COHORTS_SHOWN` months (the table keeps them all)."""
+    full = res.matrix(value)
+    m = full.iloc[-COHORTS_SHOWN:, :COHORTS_SHOWN]
     z = m.to_numpy(dtype=float)
     if value == "retention":
         text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.0%}")(np.nan_to_num(z)))
@@ -121,9 +128,9 @@ def cohort_figure(res: CohortResult, value: str = "retention", lang: str = "zh")
         zc = z
     fig = go.Figure(go.Heatmap(z=zc, x=[str(c) for c in m.columns], y=[d.strftime("%Y-%m") for d in m.index],
                                text=text, texttemplate="%{text}", colorscale="YlGnBu", hoverongaps=False))
-    fig.update_layout(height=max(320, 22 * len(m) + 80), margin=_MARGIN,
-                      xaxis_title=t("portrait.cohort.month", lang), yaxis_title=t("portrait.cohort.cohort", lang),
-                      yaxis_autorange="reversed")
+    fig.update_layout(height=max(320, 22 * len(m) + 80), margin=_MARGIN, xaxis_type="category",
+                      xaxis_title=t("portrait.cohort.month", lang), yaxis_type="category", yaxis_autorange="reversed",
+                      yaxis_title=shown_of(t("portrait.cohort.cohort", lang), len(m), len(full), lang))
     return fig
 
 
@@ -159,15 +166,17 @@ def backtest_figure(bt: ClvBacktest, lang: str = "zh") -> go.Figure:
 
 
 def demographics_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Share of buyers and of GMV per value of one demographic attribute."""
-    values = [placeholder_label(v, PLACEHOLDERS, lang) for v in table["value"]]
+    """Share of buyers and of GMV per value of one demographic attribute (the values with the most buyers,
+    the rest as one "others" pair of bars: shares add up)."""
+    table = with_others(table, "customer_share", "value", ("customer_share", "revenue_share"), lang)
+    values = [str(placeholder_label(v, PLACEHOLDERS, lang)) for v in table["value"]]
     fig = go.Figure([
         go.Bar(x=values, y=table["customer_share"], name=t("portrait.rfm.chart.customers", lang),
                marker_color=_BLUE),
         go.Bar(x=values, y=table["revenue_share"], name=t("portrait.rfm.chart.revenue", lang),
                marker_color=_ORANGE),
     ])
-    fig.update_layout(barmode="group", height=340, margin=_MARGIN, yaxis_tickformat=".0%",
+    fig.update_layout(barmode="group", height=340, margin=_MARGIN, yaxis_tickformat=".0%", xaxis_type="category",
                       legend={"orientation": "h", "y": 1.1})
     return fig
 
@@ -178,7 +187,7 @@ def times_figure(res: PurchaseTimes, lang: str = "zh") -> go.Figure:
     days = [t(f"portrait.weekday.{i}", lang) for i in m.index]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=[f"{h:02d}" for h in m.columns], y=days, colorscale="Blues",
                                colorbar={"title": t("portrait.axis.orders", lang)}))
-    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.axis.hour", lang),
+    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.axis.hour", lang), xaxis_type="category",
                       yaxis_autorange="reversed")
     return fig
 

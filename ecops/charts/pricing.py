@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import format as fmt
+from ecops.charts.top import largest, shown_of
 from ecops.i18n import placeholder_label, t
 from ecops.pricing import ALL_PRODUCTS, PLACEHOLDERS, WhatIf
 
@@ -50,13 +51,14 @@ def sku_elasticity_figure(skus: pd.DataFrame, labels: Mapping[str, str] | None =
     """Per-SKU elasticities of one category (rows passed in), reliable ones solid, others faded."""
     s = skus[skus["status"] == "ok"].sort_values("elasticity")
     fig = go.Figure(go.Scatter(
-        x=s["elasticity"], y=s["product_id"], mode="markers",
+        x=s["elasticity"], y=s["product_id"].astype(str), mode="markers",
         marker={"size": 9, "color": np.where(s["reliable"], _BLUE, "#BFC9CA")},
         error_x={"type": "data", "symmetric": False, "array": s["ci_high"] - s["elasticity"],
                  "arrayminus": s["elasticity"] - s["ci_low"]},
         hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.add_vline(x=-1, line_dash="dash", line_color=_GREY)
-    fig.update_layout(**_LAYOUT, height=max(260, 26 * len(s) + 80), xaxis_title=_label(labels, "x", "elasticity"))
+    fig.update_layout(**_LAYOUT, height=max(260, 26 * len(s) + 80), xaxis_title=_label(labels, "x", "elasticity"),
+                      yaxis={"type": "category", "title": _label(labels, "y", "")})  # SKU codes are names, not numbers
     return fig
 
 
@@ -82,7 +84,8 @@ def bands_figure(bands: pd.DataFrame, labels: Mapping[str, str] | None = None) -
                                text=np.round(pivot.to_numpy() * 100).astype(int), texttemplate="%{text}%",
                                hovertemplate="%{y} · %{x}: %{z:.1f}%<extra></extra>", showscale=False))
     fig.update_layout(**_LAYOUT, height=max(260, 34 * len(pivot) + 100),
-                      xaxis_title=_label(labels, "x", "price band"))
+                      xaxis_title=_label(labels, "x", "price band"),
+                      yaxis={"type": "category", "title": _label(labels, "y", "")})
     return fig
 
 
@@ -112,8 +115,8 @@ def optimal_figure(optimal: pd.DataFrame, labels: Mapping[str, str] | None = Non
         marker_color=np.where(ok["extrapolated"], "#F5B041", _GREEN),
         error_y={"type": "data", "symmetric": False, "array": (high - ok["optimal_price"]).fillna(0.0),
                  "arrayminus": ok["optimal_price"] - ok["optimal_low"]}))
-    fig.update_layout(**_LAYOUT, barmode="group", height=360, yaxis_type="log",
-                      yaxis_title=_label(labels, "y", "price"))
+    fig.update_layout(**_LAYOUT, barmode="group", height=360, yaxis_type="log", xaxis_type="category",
+                      yaxis_title=_label(labels, "y", "price"), xaxis_title=_label(labels, "x", ""))
     return fig
 
 
@@ -148,18 +151,42 @@ def _axes(lang: str, *keys: str) -> dict[str, str]:
     return {k: t(f"pricing.axis.{v}", lang) for k, v in (key.split("=") for key in keys)}
 
 
+def _top_skus(skus: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The measured SKUs that sold the most units (elasticities do not add up: the rest stay in the table)."""
+    ok = skus[skus["status"] == "ok"]
+    top = largest(ok, "units")
+    return top, {**_axes(lang, "x=elasticity"), "y": shown_of(t("pricing.col.product_id", lang), len(top), len(ok), lang)}
+
+
+def _top_bands(bands: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Price bands of the categories that sold the most units (each row is its category's own 100%)."""
+    units = bands.groupby("category", sort=False)["units"].sum().reset_index()
+    keep = largest(units, "units")["category"]
+    axes = {**_axes(lang, "x=band"), "y": shown_of(t("pricing.col.category", lang), len(keep), len(units), lang)}
+    return bands[bands["category"].isin(keep)], axes
+
+
+def _top_optimal(optimal: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The categories with a margin-optimal price, largest recommended moves first, then the others."""
+    has = optimal["status"].isin(["ok", "uncertain"]).astype(float)
+    ranked = optimal.assign(_rank=has * 1e6 + optimal["change"].astype(float).abs().fillna(0.0))
+    top = largest(ranked, "_rank").drop(columns="_rank")
+    axes = {**_axes(lang, "now=now", "optimal=optimal", "y=price"),
+            "x": shown_of(t("pricing.col.category", lang), len(top), len(optimal), lang)}
+    return top, axes
+
+
 #: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
     "elasticity": lambda d, lang, cur: elasticity_figure(_named(d["categories"], lang), _axes(lang, "x=elasticity")),
-    "sku": lambda d, lang, cur: sku_elasticity_figure(d["skus"], _axes(lang, "x=elasticity")),
+    "sku": lambda d, lang, cur: sku_elasticity_figure(*_top_skus(d["skus"], lang)),
     "distribution": lambda d, lang, cur: distribution_figure(_named(d["distribution"], lang),
                                                              fmt.currency_symbol(cur).strip(), _axes(lang, "y=price")),
-    "bands": lambda d, lang, cur: bands_figure(_named(d["bands"], lang), _axes(lang, "x=band")),
+    "bands": lambda d, lang, cur: bands_figure(*_top_bands(_named(d["bands"], lang), lang)),
     "index": lambda d, lang, cur: index_figure(_named(d["index"], lang), t("pricing.all_products", lang),
                                                placeholder_label(ALL_PRODUCTS, PLACEHOLDERS, lang),
                                                _axes(lang, "y=index")),
-    "optimal": lambda d, lang, cur: optimal_figure(_named(d["optimal"], lang),
-                                                   _axes(lang, "now=now", "optimal=optimal", "y=price")),
+    "optimal": lambda d, lang, cur: optimal_figure(*_top_optimal(_named(d["optimal"], lang), lang)),
     "whatif": lambda d, lang, cur: whatif_figure(d["whatif"], _axes(lang, "units=units", "revenue=revenue",
                                                                     "profit=profit", "y=change")),
 }

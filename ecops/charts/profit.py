@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from ecops import format as fmt
 from ecops import i18n
+from ecops.charts.top import others_label
 from ecops.profit import (
     CAMPAIGN_PLACEHOLDERS,
     PLACEHOLDERS,
@@ -91,7 +92,7 @@ def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: 
         d = pd.concat([d, pd.DataFrame({dim: [""], "cm": [float(rest["cm"].sum())],
                                         "margin": [float(rest["cm"].sum()) / net if net else None],
                                         "basis": [table_basis(rest)]})], ignore_index=True)
-        labels.append(_t("others", lang, n=len(rest)))
+        labels.append(others_label(len(rest), lang))
     colours = ["#27AE60" if v >= 0 else "#C0392B" for v in d["cm"]]
     basis = d["basis"] if "basis" in d else pd.Series("data", index=d.index)
     marks = [basis_mark(b, lang) for b in basis]

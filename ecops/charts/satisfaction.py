@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ecops import format as fmt
 from ecops import i18n
+from ecops.charts.top import largest, shown_of
 from ecops.satisfaction import (
     PLACEHOLDERS,
     DriverResult,
@@ -74,8 +75,9 @@ def trend_figure(s: ScoreSummary, lang: str = "zh") -> go.Figure:
 
 
 def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
-    """Forest plot: % change in the odds of a better score per unit of each driver, with 95% intervals."""
-    e = d.effects.iloc[::-1]
+    """Forest plot: % change in the odds of a better score per unit of each driver, with 95% intervals: the
+    largest effects (effects do not add up: the rest stay in the table)."""
+    e = largest(d.effects, "pct", absolute=True).iloc[::-1]
     labels = [driver_label(v, lang) for v in e["variable"]]
     colours = ["#C0392B" if p < 0 else "#27AE60" for p in e["pct"]]
     fig = go.Figure(go.Scatter(
@@ -85,7 +87,8 @@ def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
         hovertemplate="%{y}: %{x:+.1f}%<extra></extra>"))
     fig.add_vline(x=0, line_color="#888", line_dash="dot")
     fig.update_layout(**{**_LAYOUT, "height": max(300, 34 * len(e) + 80)}, xaxis_title=_t("axis.odds_change", lang),
-                      showlegend=False)
+                      showlegend=False, yaxis={"type": "category", "title": shown_of(_t("axis.driver", lang), len(e),
+                                                                                     len(d.effects), lang)})
     return fig
 
 

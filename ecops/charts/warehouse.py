@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
+from ecops.charts.top import largest, shown_of
 from ecops.forecast import ForecastResult
 from ecops.warehouse import (
     ABC,
@@ -48,14 +49,17 @@ def matrix_figure(ax: AbcXyzResult, lang: str = "zh") -> go.Figure:
 
 
 def turnover_figure(inv: InventoryResult, lang: str = "zh") -> go.Figure:
-    """Annual turnover per category (bars) with days of inventory as hover text."""
-    c = inv.categories.sort_values("turnover", na_position="first")
+    """Annual turnover per category (bars) with days of inventory as hover text: the categories holding the
+    most stock value (turnover is a ratio: the rest stay in the table)."""
+    c = largest(inv.categories, "stock_value").sort_values("turnover", na_position="first")
     fig = go.Figure(go.Bar(
         x=c["turnover"], y=[str(label(v, lang)) for v in c["category"]], orientation="h", marker_color="#2471A3",
         text=[f"{d:.0f}d" if np.isfinite(d) else "—" for d in c["days_inventory"].astype(float)],
         textposition="outside"))
     fig.update_layout(margin=_MARGIN, height=max(260, 28 * len(c) + 80),
-                      xaxis_title=i18n.t("warehouse.turnover.axis", lang))
+                      xaxis_title=i18n.t("warehouse.turnover.axis", lang),
+                      yaxis={"type": "category", "title": shown_of(i18n.t("warehouse.col.category", lang), len(c),
+                                                                   len(inv.categories), lang)})
     return fig
 
 
@@ -96,7 +100,7 @@ def accuracy_figure(fr: ForecastResult, lang: str = "zh") -> go.Figure:
                marker_color="#CA6F1E"),
     ])
     fig.update_layout(margin=_MARGIN, height=320, barmode="group", yaxis_tickformat=".0%", yaxis_title="WAPE",
-                      legend={"orientation": "h", "y": -0.25})
+                      xaxis_type="category", legend={"orientation": "h", "y": -0.25})
     return fig
 
 
@@ -106,14 +110,15 @@ def risk_figure(policy: PolicyResult, lang: str = "zh", top: int = 15) -> go.Fig
     colours = ["#C0392B" if r else "#7F8C8D" for r in p["reorder"]]
     fig = go.Figure(go.Bar(x=p["stockout_risk"], y=p["product_id"].astype(str), orientation="h",
                            marker_color=colours))
-    fig.update_layout(margin=_MARGIN, height=max(260, 24 * len(p) + 80), xaxis_tickformat=".0%",
+    fig.update_layout(margin=_MARGIN, height=max(260, 24 * len(p) + 80), xaxis_tickformat=".0%", yaxis_type="category",
                       xaxis_title=i18n.t("warehouse.risk.axis", lang), xaxis_range=[0, 1])
     return fig
 
 
 def slow_figure(slow: SlowMoverResult, lang: str = "zh") -> go.Figure:
-    """Days of inventory (or weeks since the last sale) of flagged SKUs against the threshold."""
-    s = slow.skus.copy()
+    """Days of inventory (or weeks since the last sale) of flagged SKUs against the threshold: the SKUs tying
+    up the most excess stock value (days do not add up: the rest stay in the table)."""
+    s = largest(slow.skus, "excess_value" if slow.basis == "inventory" else "weeks_since_sale").copy()
     if slow.basis == "inventory":
         s["value"] = s["days_inventory"].astype(float).replace(np.inf, np.nan)
         axis = i18n.t("warehouse.dio.axis", lang)
@@ -125,7 +130,9 @@ def slow_figure(slow: SlowMoverResult, lang: str = "zh") -> go.Figure:
                            text=[i18n.t(f"warehouse.reason.{r}", lang) for r in s["reason"]], textposition="auto"))
     if slow.basis == "inventory":
         fig.add_vline(x=slow.overstock_days, line_dash="dash", line_color="#566573")
-    fig.update_layout(margin=_MARGIN, height=max(240, 26 * len(s) + 80), xaxis_title=axis)
+    fig.update_layout(margin=_MARGIN, height=max(240, 26 * len(s) + 80), xaxis_title=axis,
+                      yaxis={"type": "category", "title": shown_of(i18n.t("warehouse.col.product_id", lang), len(s),
+                                                                   len(slow.skus), lang)})
     return fig
 
 

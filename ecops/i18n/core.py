@@ -106,6 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.bool.True": {"en": "yes", "zh": "是"},
     "core.bool.False": {"en": "no", "zh": "否"},
     "core.actions": {"en": "What to do next", "zh": "下一步行动"},
+    "core.chart.others": {"en": "others ({n})", "zh": "其他（{n} 项）"},
+    "core.chart.shown_of": {"en": "{title} — {shown} of {total} shown", "zh": "{title}（显示 {total} 项中的 {shown} 项）"},
     "core.actions.top": {"en": "What to do next — this page's most valuable actions (details in the tabs above)",
                          "zh": "下一步行动——本页价值最高的行动（详情见上方各标签页）"},
     "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},

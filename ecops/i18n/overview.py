@@ -261,7 +261,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview.drivers.unrecorded": {"en": "(not recorded)", "zh": "（未记录）"},
     "overview.drivers.axis": {"en": "Contribution to GMV change (pp)", "zh": "对 GMV 变化的贡献（百分点）"},
-    "overview.drivers.others": {"en": "others ({n})", "zh": "其他（{n} 项）"},
     "overview.dim.region": {"en": "Region", "zh": "地区"},
     "overview.dim.channel": {"en": "Channel", "zh": "渠道"},
     "overview.dim.category": {"en": "Category", "zh": "品类"},

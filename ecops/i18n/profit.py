@@ -232,7 +232,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "profit.model.commission": {"en": "Commission", "zh": "平台佣金"},
     "profit.model.advertising": {"en": "Advertising", "zh": "广告收入"},
     "profit.model.membership": {"en": "Membership fees", "zh": "会员费"},
-    "profit.others": {"en": "{n} others", "zh": "其他 {n} 项"},
     # axes
     "profit.axis.cm_before_marketing": {"en": "Contribution before marketing ({cur})", "zh": "扣除营销前贡献利润（{cur}）"},
     "profit.axis.months_since_first": {"en": "Months since first order", "zh": "首单后月数"},

@@ -155,6 +155,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "satisfaction.axis.reviews": {"en": "Reviews", "zh": "评价数"},
     "satisfaction.axis.avg_score": {"en": "Average score", "zh": "平均评分"},
     "satisfaction.axis.odds_change": {"en": "Change in odds of a better score (%)", "zh": "获得更高评分的几率变化（%）"},
+    "satisfaction.axis.driver": {"en": "Driver", "zh": "影响因素"},
     "satisfaction.axis.returns": {"en": "Returns", "zh": "退货数"},
     "satisfaction.axis.return_rate": {"en": "Return rate (%)", "zh": "退货率（%）"},
     "satisfaction.axis.refund": {"en": "Refunds", "zh": "退款金额"},
