@@ -265,72 +265,187 @@ def _simulate_customers(rng: np.random.Generator, n: int) -> dict:
 
 
 # -------------------------------------------------------------------------- build
+# Every step below draws from the one random stream of the seed, and _build calls them in a fixed
+# order: moving a draw, or drawing a different number of values, changes every table after it and
+# the planted truths the tests recover.
+
+#: Ordered-logit coefficients of the review score on days late and on the log price relative to the
+#: category's median (planted truths).
+_BETA_LATE, _BETA_PRICE = -0.55, -0.35
+_PROVINCE_NAMES = np.array(list(PROVINCES))
+_CAPITALS = np.array([v[2] for v in PROVINCES.values()])
+
+
+@dataclass(frozen=True)
+class _Orders:
+    """What is drawn per order before its lines: id, customer, time, channel, delivery province."""
+
+    ids: np.ndarray
+    customer: np.ndarray  # customer index of each order
+    day: np.ndarray  # days since START
+    time: pd.DatetimeIndex
+    week: np.ndarray
+    persona: np.ndarray  # the customer's persona index
+    channel: np.ndarray  # index into CHANNELS
+    customer_province: np.ndarray  # province index of each customer (not each order)
+    province: np.ndarray  # province index of each order
+    zone: np.ndarray  # distance zone 1-4 of each order
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Order lines before duplicate SKUs of an order are merged (order index, SKU index, quantity, price)."""
+
+    order: np.ndarray
+    sku: np.ndarray
+    qty: np.ndarray | None = None
+    unit_price: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class _Campaigns:
+    """The campaigns that fall inside the two years."""
+
+    of_day: np.ndarray  # campaign index of each day, -1 outside campaigns
+    truth: list[CampaignTruth]
+    rows: list[tuple]  # rows of the promotions table, in CampaignTruth order
+
+
+@dataclass(frozen=True)
+class _Fulfilment:
+    """Carrier, shipping and delivery of each order, and whether it was cancelled."""
+
+    carriers: np.ndarray  # carrier names
+    carrier: np.ndarray  # carrier index of each order
+    promised: pd.DatetimeIndex
+    shipped: pd.DatetimeIndex
+    delivered: pd.DatetimeIndex
+    days_late: np.ndarray
+    status: np.ndarray
+    cancelled: np.ndarray
+
+
 def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sample:
+    """Draw every table of the shop from the simulated purchases, and record the truths planted in them."""
     n_cust = sim["n_customers"]
-    persona = sim["persona"]
     cust_ids = np.char.add("C", np.char.zfill(np.arange(1, n_cust + 1).astype(str), 6))
-
     products = _products(rng)
-    n_sku = len(products)
     sku_cat = products["category"].to_numpy()
-    weeks = DAYS // 7 + 1
-    price_mult = _price_paths(rng, n_sku, weeks)
     base_price = products["list_price"].to_numpy()
+    price_mult = _price_paths(rng, len(products), DAYS // 7 + 1)
+    elasticity = np.array([ELASTICITY[c] for c in sku_cat])
 
-    # ---- orders
+    orders = _draw_orders(rng, sim)
+    lines = _draw_lines(rng, orders, products, price_mult, elasticity)
+    pairs = _planted_pairs(products)
+    lines = _add_co_purchases(rng, lines, pairs, products, orders.week, price_mult, elasticity)
+    lines = _price_lines(rng, lines, sku_cat, base_price, price_mult, orders.week)
+    campaigns = _campaign_calendar(sim["campaigns"])
+    order_camp = campaigns.of_day[orders.day]
+    lines, subtotal = _threshold_fillers(rng, lines, order_camp, campaigns, base_price, price_mult, orders.week)
+    promotion_id, discount = _discounts(rng, order_camp, campaigns, subtotal, orders.persona)
+    shipping_fee = np.where(subtotal >= 99, 0.0, 8.0)
+    ful = _fulfilment(rng, orders)
+    score, first_line, main_cat = _review_scores(rng, lines, sku_cat, ful.days_late)
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["orders"] = _orders_table(rng, orders, cust_ids, promotion_id, discount, shipping_fee, ful)
+    tables["order_items"], lo, ls = _order_items_table(lines, orders.ids, products, shipping_fee)
+    tables["products"] = products.drop(columns=["popularity"])
+    tables["customers"] = _customers(rng, cust_ids, sim["persona"], sim["first_t"],
+                                     _PROVINCE_NAMES[orders.customer_province],
+                                     _CAPITALS[orders.customer_province])
+    tables["reviews"] = _reviews_table(rng, orders.ids, ful, score, main_cat)
+    first_sku = products["product_id"].to_numpy()[lines.sku[first_line]]
+    tables["returns"] = _returns_table(rng, orders.ids, ful, score, main_cat, first_sku,
+                                       lines.unit_price[first_line])
+    tables["shipments"] = _shipments_table(rng, orders, ful, tables["order_items"], products, lo, ls)
+    tables["promotions"] = _promotions_table(campaigns, discount, order_camp)
+    inv, over, short = _inventory(tables["order_items"], tables["orders"], products)
+    tables["inventory"] = inv
+    tables["marketing_spend"] = _marketing(rng, tables["customers"])
+
+    truth = Truth(
+        n_orders=orders.ids.size, seed=seed, start=START, end=START + dt.timedelta(days=DAYS - 1),
+        elasticity=dict(ELASTICITY), personas=PERSONAS,
+        customer_persona=pd.Series(sim["persona"], index=pd.Index(cust_ids, name="customer_id"), name="persona"),
+        campaigns=tuple(campaigns.truth), product_pairs=pairs,
+        carrier_on_time={c: v[2] for c, v in CARRIERS.items()},
+        carrier_cost_per_kg={c: v[1] for c, v in CARRIERS.items()},
+        region_zone={p: v[0] for p, v in PROVINCES.items()},
+        review_days_late_coef=_BETA_LATE, review_log_price_coef=_BETA_PRICE,
+        overstocked_skus=over, stockout_skus=short,
+        cac={c: v[1] for c, v in ACQUISITION.items() if v[1] > 0},
+        holdout_start=START + dt.timedelta(days=DAYS - 181),
+        notes=(f"target {n_target} orders, generated {orders.ids.size}",),
+    )
+    return Sample(tables, truth)
+
+
+def _draw_orders(rng: np.random.Generator, sim: dict) -> _Orders:
+    """Each purchase becomes an order: id, time of day, channel by persona, the customer's province."""
     oc = sim["cust"]
-    ot = sim["t"]
     n_orders = oc.size
     order_ids = np.char.add("O", np.char.zfill(np.arange(1, n_orders + 1).astype(str), 8))
-    day = np.minimum(ot.astype(int), DAYS - 1)
+    day = np.minimum(sim["t"].astype(int), DAYS - 1)
     hour_p = _HOUR / _HOUR.sum()
     secs = rng.choice(24, size=n_orders, p=hour_p) * 3600 + rng.integers(0, 3600, n_orders)
     secs = secs[np.lexsort((secs, day))]  # orders are by day already; make ids chronological within a day too
     order_time = (pd.Timestamp(START) + pd.to_timedelta(day, unit="D") + pd.to_timedelta(secs, unit="s"))
-    week = day // 7
-    op = persona[oc]
+    op = sim["persona"][oc]
 
     chan_mat = np.array([[p.channels.get(ch, 0) for ch in CHANNELS] for p in _PERSONAS])
     channel = _choice_rows(rng, chan_mat[op])
-    prov_names = np.array(list(PROVINCES))
     prov_w = np.array([v[1] for v in PROVINCES.values()])
-    cust_prov = rng.choice(len(prov_names), size=n_cust, p=prov_w / prov_w.sum())
+    cust_prov = rng.choice(len(_PROVINCE_NAMES), size=sim["n_customers"], p=prov_w / prov_w.sum())
     region_idx = cust_prov[oc]
     zone = np.array([v[0] for v in PROVINCES.values()])[region_idx]
+    return _Orders(order_ids, oc, day, order_time, day // 7, op, channel, cust_prov, region_idx, zone)
 
-    # ---- lines: first line per order, extra lines by Poisson, category by persona mix,
-    # SKU within category ∝ popularity × (price multiplier) ** elasticity.
+
+def _draw_lines(rng: np.random.Generator, orders: _Orders, products: pd.DataFrame, price_mult: np.ndarray,
+                elasticity: np.ndarray) -> _Lines:
+    """The basket of each order: first line, extra lines by Poisson, category by the persona's mix."""
+    # SKU within category ∝ popularity × (price multiplier) ** elasticity: the planted price response.
+    op = orders.persona
     extra = rng.poisson(np.array([p.extra_lines for p in _PERSONAS])[op])
     n_lines = 1 + extra
-    line_order = np.repeat(np.arange(n_orders), n_lines)
+    line_order = np.repeat(np.arange(orders.ids.size), n_lines)
     cat_mat = np.array([[p.categories.get(c, 0) for c in CATEGORIES] for p in _PERSONAS])
     cat_mat = 0.92 * cat_mat / cat_mat.sum(1, keepdims=True) + 0.08 / len(CATEGORIES)
     line_cat = _choice_rows(rng, cat_mat[op[line_order]])
-    line_week = week[line_order]
+    line_week = orders.week[line_order]
     popularity = products["popularity"].to_numpy()
-    elasticity = np.array([ELASTICITY[c] for c in sku_cat])
-    line_sku = _pick_sku(rng, line_cat, line_week, popularity, price_mult, elasticity)
+    return _Lines(line_order, _pick_sku(rng, line_cat, line_week, popularity, price_mult, elasticity))
 
-    # Planted co-purchases: when A is bought, B joins the basket (B's own price response kept).
-    pairs = _planted_pairs(products)
+
+def _add_co_purchases(rng: np.random.Generator, lines: _Lines, pairs: tuple[tuple[str, str], ...],
+                      products: pd.DataFrame, week: np.ndarray, price_mult: np.ndarray,
+                      elasticity: np.ndarray) -> _Lines:
+    """Planted co-purchases: when A is bought, B joins the basket (B's own price response kept)."""
     add_order, add_sku = [], []
     pos = {sku: i for i, sku in enumerate(products["product_id"])}
     for a, b in pairs:
         ia, ib = pos[a], pos[b]
-        has_a = np.unique(line_order[line_sku == ia])
+        has_a = np.unique(lines.order[lines.sku == ia])
         w = week[has_a]
         prob = np.clip(0.4 * price_mult[ib, w] ** elasticity[ib], 0, 1)
         keep = has_a[rng.random(has_a.size) < prob]
         add_order.append(keep)
         add_sku.append(np.full(keep.size, ib))
-    line_order = np.concatenate([line_order, *add_order])
-    line_sku = np.concatenate([line_sku, *add_sku])
+    return _Lines(np.concatenate([lines.order, *add_order]), np.concatenate([lines.sku, *add_sku]))
 
-    qty = 1 + rng.poisson(np.where(np.isin(sku_cat[line_sku], ("食品", "母婴")), 0.6, 0.2))
-    unit_price = np.round(base_price[line_sku] * price_mult[line_sku, week[line_order]], 2)
 
-    # ---- campaigns and threshold bunching
-    campaigns = sim["campaigns"]
+def _price_lines(rng: np.random.Generator, lines: _Lines, sku_cat: np.ndarray, base_price: np.ndarray,
+                 price_mult: np.ndarray, week: np.ndarray) -> _Lines:
+    """Units per line (groceries and baby goods come in more units) and the SKU's price that week."""
+    qty = 1 + rng.poisson(np.where(np.isin(sku_cat[lines.sku], ("食品", "母婴")), 0.6, 0.2))
+    unit_price = np.round(base_price[lines.sku] * price_mult[lines.sku, week[lines.order]], 2)
+    return _Lines(lines.order, lines.sku, qty, unit_price)
+
+
+def _campaign_calendar(campaigns: list[tuple[int, int, tuple]]) -> _Campaigns:
+    """The campaigns' days, truth records and promotion rows (ids P001… in calendar order)."""
     camp_of_day = np.full(DAYS, -1)
     camp_truth: list[CampaignTruth] = []
     promo_rows = []
@@ -342,37 +457,47 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
         end = START + dt.timedelta(days=b)
         camp_truth.append(CampaignTruth(pid, f"{start.year} {name}", kind, start, end, lift, dip, dip_days, thr))
         promo_rows.append((pid, f"{start.year} {name}", kind, start, end, rate, thr, off))
-    order_camp = camp_of_day[day]
+    return _Campaigns(camp_of_day, camp_truth, promo_rows)
 
-    subtotal = np.bincount(line_order, weights=qty * unit_price, minlength=n_orders)
-    thr_of = np.array([c.threshold or 0.0 for c in camp_truth] + [0.0])
-    kind_of = np.array([c.kind for c in camp_truth] + ["none"])
+
+def _threshold_fillers(rng: np.random.Generator, lines: _Lines, order_camp: np.ndarray, campaigns: _Campaigns,
+                       base_price: np.ndarray, price_mult: np.ndarray, week: np.ndarray
+                       ) -> tuple[_Lines, np.ndarray]:
+    """Threshold bunching: baskets just short of a spend-X-save-Y threshold get a filler item; and subtotals."""
+    n_orders = order_camp.size
+    subtotal = np.bincount(lines.order, weights=lines.qty * lines.unit_price, minlength=n_orders)
+    thr_of = np.array([c.threshold or 0.0 for c in campaigns.truth] + [0.0])
+    kind_of = np.array([c.kind for c in campaigns.truth] + ["none"])
     o_thr = thr_of[order_camp]
     is_thr = (kind_of[order_camp] == "threshold") & (o_thr > 0)
     near = is_thr & (subtotal >= 0.75 * o_thr) & (subtotal < o_thr) & (rng.random(n_orders) < 0.6)
     # A buyer just short of the threshold adds the cheapest item that clears it.
     filler_orders = np.flatnonzero(near)
-    if filler_orders.size:
-        gap = o_thr[filler_orders] - subtotal[filler_orders]
-        cur = base_price[:, None] * price_mult[:, week[filler_orders]]  # sku × order
-        # Any item that clears the gap without overshooting much is a candidate, picked at random.
-        ok = (cur >= gap[None, :]) & (cur <= gap[None, :] + 120)
-        ok[cur.argmax(0), np.arange(gap.size)] |= ~ok.any(0)
-        score = np.where(ok, rng.random(ok.shape), -1.0)
-        fsku = score.argmax(0)
-        line_order = np.concatenate([line_order, filler_orders])
-        line_sku = np.concatenate([line_sku, fsku])
-        qty = np.concatenate([qty, np.ones(filler_orders.size, dtype=int)])
-        unit_price = np.concatenate([unit_price, np.round(cur[fsku, np.arange(filler_orders.size)], 2)])
-        subtotal = np.bincount(line_order, weights=qty * unit_price, minlength=n_orders)
+    if not filler_orders.size:
+        return lines, subtotal
+    gap = o_thr[filler_orders] - subtotal[filler_orders]
+    cur = base_price[:, None] * price_mult[:, week[filler_orders]]  # sku × order
+    # Any item that clears the gap without overshooting much is a candidate, picked at random.
+    ok = (cur >= gap[None, :]) & (cur <= gap[None, :] + 120)
+    ok[cur.argmax(0), np.arange(gap.size)] |= ~ok.any(0)
+    score = np.where(ok, rng.random(ok.shape), -1.0)
+    fsku = score.argmax(0)
+    lines = _Lines(np.concatenate([lines.order, filler_orders]), np.concatenate([lines.sku, fsku]),
+                   np.concatenate([lines.qty, np.ones(filler_orders.size, dtype=int)]),
+                   np.concatenate([lines.unit_price, np.round(cur[fsku, np.arange(filler_orders.size)], 2)]))
+    return lines, np.bincount(lines.order, weights=lines.qty * lines.unit_price, minlength=n_orders)
 
-    # ---- discounts and promotion ids
-    coupon_use = np.array([p.coupon_use for p in _PERSONAS])[op]
+
+def _discounts(rng: np.random.Generator, order_camp: np.ndarray, campaigns: _Campaigns, subtotal: np.ndarray,
+               persona: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Promotion id and discount of each order: threshold money off, coupons by persona habit, flash-sale rates."""
+    n_orders = subtotal.size
+    coupon_use = np.array([p.coupon_use for p in _PERSONAS])[persona]
     promotion_id = np.full(n_orders, None, dtype=object)
     discount = np.zeros(n_orders)
-    for i, c in enumerate(camp_truth):
+    for i, c in enumerate(campaigns.truth):
         in_c = order_camp == i
-        _, _, kind, _, _, rate, thr, off = promo_rows[i]
+        _, _, kind, _, _, rate, thr, off = campaigns.rows[i]
         if kind == "threshold":
             used = in_c & (subtotal >= thr)
             discount[used] = off * np.floor(subtotal[used] / thr)
@@ -383,16 +508,20 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
             used = in_c & (rng.random(n_orders) < 0.85)
             discount[used] = np.round(subtotal[used] * rate, 2)
         promotion_id[used] = c.promotion_id
-    shipping_fee = np.where(subtotal >= 99, 0.0, 8.0)
+    return promotion_id, discount
 
-    # ---- fulfilment
+
+def _fulfilment(rng: np.random.Generator, orders: _Orders) -> _Fulfilment:
+    """Carrier, shipping and delivery times (late as often as the carrier's on-time rate says); 3 % cancelled."""
+    n_orders = orders.ids.size
+    order_time = orders.time
     carriers = np.array(list(CARRIERS))
     car_share = np.array([v[0] for v in CARRIERS.values()])
     car_idx = rng.choice(len(carriers), size=n_orders, p=car_share)
     on_time_p = np.array([v[2] for v in CARRIERS.values()])[car_idx]
     on_time = rng.random(n_orders) < on_time_p
     ship_lag_h = rng.uniform(4, 30, n_orders)
-    promise_days = np.array([_PROMISE_DAYS[z] for z in (1, 2, 3, 4)])[zone - 1]
+    promise_days = np.array([_PROMISE_DAYS[z] for z in (1, 2, 3, 4)])[orders.zone - 1]
     promised = order_time + pd.to_timedelta(promise_days, unit="D")
     transit = promise_days * 24 - ship_lag_h
     early_h = transit * rng.uniform(0.05, 0.6, n_orders)
@@ -403,104 +532,121 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
     days_late = np.where(on_time, 0.0, late_h / 24)
 
     status = np.where(rng.random(n_orders) < 0.03, "cancelled", "completed")
-    cancelled = status == "cancelled"
+    return _Fulfilment(carriers, car_idx, promised, shipped, delivered, days_late, status, status == "cancelled")
 
-    # ---- reviews: ordered logit with known coefficients
-    line_amount = qty * unit_price
-    avg_price = np.bincount(line_order, weights=line_amount, minlength=n_orders) / \
-        np.bincount(line_order, weights=qty, minlength=n_orders)
-    first_line = np.unique(line_order, return_index=True)[1]
-    main_cat = sku_cat[line_sku[first_line]]
+
+def _review_scores(rng: np.random.Generator, lines: _Lines, sku_cat: np.ndarray, days_late: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each order's review score from an ordered logit with known coefficients; its first line and category."""
+    n_orders = days_late.size
+    line_amount = lines.qty * lines.unit_price
+    avg_price = np.bincount(lines.order, weights=line_amount, minlength=n_orders) / \
+        np.bincount(lines.order, weights=lines.qty, minlength=n_orders)
+    first_line = np.unique(lines.order, return_index=True)[1]
+    main_cat = sku_cat[lines.sku[first_line]]
     cat_med = np.array([_PRICE_BAND[c] for c in main_cat])
     log_rel_price = np.log(avg_price / cat_med)
-    beta_late, beta_price = -0.55, -0.35
     cat_eff = {"服饰": -0.3, "美妆": 0.1, "数码": -0.2, "家居": 0.0, "食品": 0.2, "母婴": 0.15, "运动": 0.05,
                "图书": 0.3}
-    latent = beta_late * days_late + beta_price * log_rel_price + np.array([cat_eff[c] for c in main_cat]) \
+    latent = _BETA_LATE * days_late + _BETA_PRICE * log_rel_price + np.array([cat_eff[c] for c in main_cat]) \
         + rng.logistic(size=n_orders)
     cuts = np.array([-2.9, -2.2, -1.4, -0.1])
-    score = 1 + (latent[:, None] > cuts[None, :]).sum(1)
+    return 1 + (latent[:, None] > cuts[None, :]).sum(1), first_line, main_cat
 
-    tables: dict[str, pd.DataFrame] = {}
-    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[zone - 1]
-    city = np.array([v[2] for v in PROVINCES.values()])[region_idx]
-    pay = rng.choice(np.array(["支付宝", "微信支付", "银行卡", "花呗"]), size=n_orders, p=[0.45, 0.38, 0.07, 0.10])
-    tables["orders"] = pd.DataFrame({
-        "order_id": order_ids,
-        "customer_id": cust_ids[oc],
-        "order_time": order_time.floor("s"),
-        "status": status,
-        "channel": np.array(CHANNELS)[channel],
-        "region": prov_names[region_idx],
-        "city": city,
+
+def _orders_table(rng: np.random.Generator, orders: _Orders, cust_ids: np.ndarray, promotion_id: np.ndarray,
+                  discount: np.ndarray, shipping_fee: np.ndarray, ful: _Fulfilment) -> pd.DataFrame:
+    """The orders table (payment methods drawn here); a cancelled order has no ship or delivery time."""
+    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[orders.zone - 1]
+    pay = rng.choice(np.array(["支付宝", "微信支付", "银行卡", "花呗"]), size=orders.ids.size,
+                     p=[0.45, 0.38, 0.07, 0.10])
+    return pd.DataFrame({
+        "order_id": orders.ids,
+        "customer_id": cust_ids[orders.customer],
+        "order_time": orders.time.floor("s"),
+        "status": ful.status,
+        "channel": np.array(CHANNELS)[orders.channel],
+        "region": _PROVINCE_NAMES[orders.province],
+        "city": _CAPITALS[orders.province],
         "payment_method": pay,
         "promotion_id": pd.array(promotion_id, dtype="str"),
         "discount_amount": np.round(discount, 2),
         "shipping_fee": shipping_fee,
         "warehouse_id": wh,
-        "carrier": carriers[car_idx],
-        "shipped_time": shipped.where(~cancelled).floor("s"),
-        "delivered_time": delivered.where(~cancelled).floor("s"),
-        "promised_time": promised.floor("s"),
+        "carrier": ful.carriers[ful.carrier],
+        "shipped_time": ful.shipped.where(~ful.cancelled).floor("s"),
+        "delivered_time": ful.delivered.where(~ful.cancelled).floor("s"),
+        "promised_time": ful.promised.floor("s"),
     })
 
-    # Merge duplicate SKUs within an order into one line.
-    lines = pd.DataFrame({"o": line_order, "s": line_sku, "q": qty, "p": unit_price})
-    lines = lines.groupby(["o", "s"], sort=True, as_index=False).agg(q=("q", "sum"), p=("p", "first"))
-    lo, ls = lines["o"].to_numpy(), lines["s"].to_numpy()
-    tables["order_items"] = pd.DataFrame({
+
+def _order_items_table(lines: _Lines, order_ids: np.ndarray, products: pd.DataFrame, shipping_fee: np.ndarray
+                       ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Order lines (a SKU bought twice in one order is one line), freight split evenly; with order and SKU index."""
+    n_orders = order_ids.size
+    merged = pd.DataFrame({"o": lines.order, "s": lines.sku, "q": lines.qty, "p": lines.unit_price})
+    merged = merged.groupby(["o", "s"], sort=True, as_index=False).agg(q=("q", "sum"), p=("p", "first"))
+    lo, ls = merged["o"].to_numpy(), merged["s"].to_numpy()
+    return pd.DataFrame({
         "order_id": order_ids[lo],
         "product_id": products["product_id"].to_numpy()[ls],
-        "quantity": lines["q"].to_numpy().astype("int64"),
-        "unit_price": lines["p"].to_numpy(),
+        "quantity": merged["q"].to_numpy().astype("int64"),
+        "unit_price": merged["p"].to_numpy(),
         "unit_cost": products["unit_cost"].to_numpy()[ls],
         "freight_value": np.round(shipping_fee[lo] / np.bincount(lo, minlength=n_orders)[lo], 2),
-    })
-    tables["products"] = products.drop(columns=["popularity"])
+    }), lo, ls
 
-    # ---- customers
-    tables["customers"] = _customers(rng, cust_ids, persona, sim["first_t"], prov_names[cust_prov],
-                                     np.array([v[2] for v in PROVINCES.values()])[cust_prov])
 
-    # ---- reviews (55% of delivered orders, independent of the experience so the logit is unbiased)
-    delivered_ok = ~cancelled
-    has_review = delivered_ok & (rng.random(n_orders) < 0.55)
+def _reviews_table(rng: np.random.Generator, order_ids: np.ndarray, ful: _Fulfilment, score: np.ndarray,
+                   main_cat: np.ndarray) -> pd.DataFrame:
+    """Reviews of 55 % of the delivered orders, chosen independently of the experience (so the logit is unbiased)."""
+    has_review = ~ful.cancelled & (rng.random(order_ids.size) < 0.55)
     ridx = np.flatnonzero(has_review)
-    tables["reviews"] = pd.DataFrame({
+    return pd.DataFrame({
         "order_id": order_ids[ridx],
         "score": score[ridx].astype("int64"),
-        "review_time": (delivered[ridx] + pd.to_timedelta(rng.uniform(6, 200, ridx.size), unit="h")).floor("s"),
-        "comment": _comments(rng, score[ridx], days_late[ridx] > 0, main_cat[ridx]),
+        "review_time": (ful.delivered[ridx] + pd.to_timedelta(rng.uniform(6, 200, ridx.size), unit="h")).floor("s"),
+        "comment": _comments(rng, score[ridx], ful.days_late[ridx] > 0, main_cat[ridx]),
     })
 
-    # ---- returns: more likely after a poor experience
+
+def _returns_table(rng: np.random.Generator, order_ids: np.ndarray, ful: _Fulfilment, score: np.ndarray,
+                   main_cat: np.ndarray, first_sku: np.ndarray, first_price: np.ndarray) -> pd.DataFrame:
+    """Returns of the first line of delivered orders: more likely after a poor review or a late delivery."""
     base_ret = {"服饰": 0.10, "美妆": 0.03, "数码": 0.05, "家居": 0.04, "食品": 0.01, "母婴": 0.03, "运动": 0.06,
                 "图书": 0.01}
+    days_late = ful.days_late
     p_ret = np.array([base_ret[c] for c in main_cat]) + 0.12 * (score <= 2) + 0.015 * np.minimum(days_late, 6)
-    ret = delivered_ok & (rng.random(n_orders) < p_ret)
+    ret = ~ful.cancelled & (rng.random(order_ids.size) < p_ret)
     ret_idx = np.flatnonzero(ret)
-    first_sku = products["product_id"].to_numpy()[line_sku[first_line]]
     reason = np.where(days_late[ret_idx] > 0, "物流太慢",
                       np.where(score[ret_idx] <= 2, "质量问题",
                                np.where(main_cat[ret_idx] == "服饰", "尺码不合适", "七天无理由")))
-    tables["returns"] = pd.DataFrame({
+    return pd.DataFrame({
         "order_id": order_ids[ret_idx],
         "product_id": first_sku[ret_idx],
-        "return_time": (delivered[ret_idx] + pd.to_timedelta(rng.uniform(1, 9, ret_idx.size), unit="D")).floor("s"),
+        "return_time": (ful.delivered[ret_idx] + pd.to_timedelta(rng.uniform(1, 9, ret_idx.size), unit="D")
+                        ).floor("s"),
         "reason": reason,
-        "refund_amount": np.round(unit_price[first_line][ret_idx], 2),
+        "refund_amount": np.round(first_price[ret_idx], 2),
         "kind": rng.choice(np.array(["return", "exchange", "repair"]), size=ret_idx.size, p=[0.8, 0.15, 0.05]),
     })
 
-    # ---- shipments: transport ∝ weight × carrier rate; last mile by zone
-    w_line = tables["order_items"]["quantity"].to_numpy() * products["weight_kg"].to_numpy()[ls]
+
+def _shipments_table(rng: np.random.Generator, orders: _Orders, ful: _Fulfilment, items: pd.DataFrame,
+                     products: pd.DataFrame, lo: np.ndarray, ls: np.ndarray) -> pd.DataFrame:
+    """Shipments of the orders not cancelled: transport ∝ weight × carrier rate (planted), last mile by zone."""
+    n_orders = orders.ids.size
+    zone = orders.zone
+    w_line = items["quantity"].to_numpy() * products["weight_kg"].to_numpy()[ls]
     weight = np.round(np.bincount(lo, weights=w_line, minlength=n_orders) + 0.1, 3)
-    rate = np.array([v[1] for v in CARRIERS.values()])[car_idx]
-    n_units = np.bincount(lo, weights=tables["order_items"]["quantity"].to_numpy(), minlength=n_orders)
-    sidx = np.flatnonzero(~cancelled)
-    tables["shipments"] = pd.DataFrame({
-        "order_id": order_ids[sidx],
-        "carrier": carriers[car_idx][sidx],
+    rate = np.array([v[1] for v in CARRIERS.values()])[ful.carrier]
+    n_units = np.bincount(lo, weights=items["quantity"].to_numpy(), minlength=n_orders)
+    sidx = np.flatnonzero(~ful.cancelled)
+    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[zone - 1]
+    return pd.DataFrame({
+        "order_id": orders.ids[sidx],
+        "carrier": ful.carriers[ful.carrier][sidx],
         "warehouse_id": wh[sidx],
         "transport_cost": np.round(weight[sidx] * rate[sidx] * rng.lognormal(-0.005, 0.1, sidx.size), 2),
         "warehousing_cost": np.round(1.2 + 0.3 * n_units[sidx], 2),
@@ -510,34 +656,18 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
         "zone": zone[sidx].astype(str),
     })
 
-    tables["promotions"] = pd.DataFrame(promo_rows, columns=[
+
+def _promotions_table(campaigns: _Campaigns, discount: np.ndarray, order_camp: np.ndarray) -> pd.DataFrame:
+    """The promotions table; a campaign's cost is 15 % of the discounts it gave plus a fixed ¥20,000."""
+    promotions = pd.DataFrame(campaigns.rows, columns=[
         "promotion_id", "name", "kind", "start_time", "end_time", "discount_rate", "threshold_amount", "amount_off"])
-    tables["promotions"]["start_time"] = pd.to_datetime(tables["promotions"]["start_time"])
-    tables["promotions"]["end_time"] = pd.to_datetime(tables["promotions"]["end_time"]) + pd.Timedelta(
+    promotions["start_time"] = pd.to_datetime(promotions["start_time"])
+    promotions["end_time"] = pd.to_datetime(promotions["end_time"]) + pd.Timedelta(
         hours=23, minutes=59, seconds=59)
     camp_disc = pd.Series(discount).groupby(order_camp).sum()
-    tables["promotions"]["cost"] = [round(float(camp_disc.get(i, 0.0)) * 0.15 + 20000, 2)
-                                    for i in range(len(promo_rows))]
-
-    inv, over, short = _inventory(tables["order_items"], tables["orders"], products)
-    tables["inventory"] = inv
-    tables["marketing_spend"] = _marketing(rng, tables["customers"])
-
-    truth = Truth(
-        n_orders=n_orders, seed=seed, start=START, end=START + dt.timedelta(days=DAYS - 1),
-        elasticity=dict(ELASTICITY), personas=PERSONAS,
-        customer_persona=pd.Series(persona, index=pd.Index(cust_ids, name="customer_id"), name="persona"),
-        campaigns=tuple(camp_truth), product_pairs=pairs,
-        carrier_on_time={c: v[2] for c, v in CARRIERS.items()},
-        carrier_cost_per_kg={c: v[1] for c, v in CARRIERS.items()},
-        region_zone={p: v[0] for p, v in PROVINCES.items()},
-        review_days_late_coef=beta_late, review_log_price_coef=beta_price,
-        overstocked_skus=over, stockout_skus=short,
-        cac={c: v[1] for c, v in ACQUISITION.items() if v[1] > 0},
-        holdout_start=START + dt.timedelta(days=DAYS - 181),
-        notes=(f"target {n_target} orders, generated {n_orders}",),
-    )
-    return Sample(tables, truth)
+    promotions["cost"] = [round(float(camp_disc.get(i, 0.0)) * 0.15 + 20000, 2)
+                          for i in range(len(campaigns.rows))]
+    return promotions
 
 
 def _choice_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
