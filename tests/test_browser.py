@@ -241,3 +241,45 @@ def test_markup_from_an_upload_stays_text_on_every_page(tmp_path, streamlit_serv
         assert "uploaded files" in app.inner_text()  # still the upload: navigation kept the session
     assert len(visited) == len(PAGES)
     assert not [u for u in fetched if "host/" in u or u.rsplit("/", 1)[-1] in ("x.png", "y.png", "n.png")], fetched
+
+
+@pytest.fixture(scope="module")
+def wide_token():
+    """The wide shop (5,000 SKUs, 300 regions, 60 carriers) saved in the app's workspace: its link's token."""
+    import os
+    from pathlib import Path
+
+    import duckdb
+    from support.wide_shop import wide_tables
+
+    from ecops.dataset import Dataset, write_tables
+    from ecops.workspace import Workspace
+
+    root = Path(os.environ.get("ECOPS_WORKSPACE_DIR") or Path(__file__).resolve().parents[1] / "data" / "workspace")
+    con = duckdb.connect()
+    write_tables(con, wide_tables())
+    ds = Dataset.from_duckdb(con, name="wide shop", fingerprint="wide-shop", kind="upload", currency="CNY")
+    ws = Workspace(root)
+    token = ws.save(con, mapping_json="{}", meta={"name": ds.name, "fingerprint": ds.fingerprint, "currency": "CNY"})
+    yield token
+    ws.delete(token)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "data"])
+def test_every_page_of_a_5000_sku_shop_renders(page, streamlit_server, wide_token, path):
+    """Issue 14: with 5,000 SKUs and 300 regions every page renders its charts (no 5,000-bar chart stalling
+    the browser) and its time to the last chart is printed — a figure, not a timed test."""
+    import time
+
+    started = time.perf_counter()
+    _goto(page, streamlit_server, f"{path}?ds={wide_token}&lang=zh")
+    assert_no_exception(page, streamlit_server)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg')"
+                           ".length > 0", timeout=60_000)
+    bars = page.evaluate("() => Math.max(0, ...Array.from(document.querySelectorAll("
+                         "'[data-testid=\"stPlotlyChart\"] .xtick, [data-testid=\"stPlotlyChart\"] .ytick'))"
+                         ".map(t => t.parentNode.childElementCount))")
+    print(f"/{path or 'overview'} on the wide shop: {time.perf_counter() - started:.1f} s to the first chart")
+    assert "wide shop" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert bars <= 40, f"/{path}: an axis with {bars} ticks"
+    screenshot(page, f"wide_shop_{path or 'overview'}")

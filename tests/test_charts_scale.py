@@ -10,39 +10,14 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from support.wide_shop import wide_tables
 
 from ecops.charts.top import largest, others_label, shown_of, with_others
 from ecops.dataset import Dataset
-from ecops.sample import generate
 from ecops.views import BUILDERS
 
 #: More members than this on one axis (about 30) is a chart nobody can read, and a browser that stalls.
 MOST = 31
-
-
-def wide_tables(n_orders: int = 20_000, seed: int = 5, skus: int = 5_000, regions: int = 300, cats: int = 40,
-                carriers: int = 60) -> dict[str, pd.DataFrame]:
-    """The sample reshaped into a wide shop: numeric-looking SKU codes, many categories, regions and carriers."""
-    t = {k: v.copy() for k, v in generate(n_orders, seed=seed).tables.items()}
-    rng = np.random.default_rng(seed)
-    old = t["products"]
-    products = old.sample(skus, replace=True, random_state=seed).reset_index(drop=True)
-    products["product_id"] = [str(100_000 + i) for i in range(skus)]
-    products["category"] = [f"品类{i % cats:02d}" for i in range(skus)]
-    t["products"] = products
-    t["order_items"]["product_id"] = products["product_id"].to_numpy()[rng.integers(0, skus, len(t["order_items"]))]
-    if "inventory" in t:  # the old SKUs' stock becomes the first new SKUs' stock
-        renamed = dict(zip(old["product_id"], products["product_id"][:len(old)], strict=True))
-        t["inventory"] = t["inventory"].assign(product_id=t["inventory"]["product_id"].map(renamed)).dropna(
-            subset=["product_id"])
-    names = np.array([f"地区{i:03d}" for i in range(regions)])
-    t["orders"]["region"] = names[rng.integers(0, regions, len(t["orders"]))]
-    t["customers"]["region"] = names[rng.integers(0, regions, len(t["customers"]))]
-    firms = np.array([f"Carrier{i:02d}" for i in range(carriers)])
-    t["orders"]["carrier"] = firms[rng.integers(0, carriers, len(t["orders"]))]
-    if "shipments" in t and "carrier" in t["shipments"]:
-        t["shipments"]["carrier"] = firms[rng.integers(0, carriers, len(t["shipments"]))]
-    return t
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +53,12 @@ def test_every_chart_shows_few_members_and_identifiers_as_categories(wide_ds, pa
         fig = charts.FIGURES[section.figure.kind.split(".", 1)[1]](section.figure.data, lang, "¥")
         drawn += 1
         for trace in fig.data:
+            # a text label per bar or marker makes the browser measure each one: 5,000 of them stalled it
+            text = getattr(trace, "text", None)
+            labelled = text is not None and not isinstance(text, str) and len(text) > 100
+            shown = getattr(trace, "textposition", None) != "none" and (
+                trace.type == "bar" or "text" in (getattr(trace, "mode", None) or ""))
+            assert not (labelled and shown), f"{page}/{section.id}: {len(text)} text labels drawn"
             for ax, values in _axis_values(trace).items():
                 names = [v for v in values if isinstance(v, str)]
                 if not names or len(names) < len(values) / 2:

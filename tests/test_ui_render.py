@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 
 import pandas as pd
@@ -135,3 +136,25 @@ def test_a_real_page_view_reads_the_same_on_the_page_and_in_the_report(sample_ds
     page_text = "\n".join(_plain_md(m.value) for m in [*at.markdown, *at.info, *at.success, *at.warning])
     for sentence in _visible_html(doc, "takeaway"):
         assert sentence in page_text
+
+
+LONG_TABLE = """
+import pandas as pd
+from ecops.ui import render
+from ecops.views import Column, Table
+frame = pd.DataFrame({"product_id": [f"SKU{i:05d}" for i in range(2500)], "units": range(2500)})
+render.table(Table("skus", frame, (Column("product_id", "warehouse.col.product_id"),
+                                   Column("units", "pricing.axis.units", "count"))), lang="en", currency="¥")
+"""
+
+
+def test_a_long_table_shows_its_first_rows_and_downloads_them_all(tmp_path, deferred_downloads):
+    script = tmp_path / "long_table.py"
+    script.write_text(LONG_TABLE, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60).run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == 1000 and shown.iloc[0, 0] == "SKU00000"
+    assert any("First 1,000 of 2,500 rows shown" in c.value for c in at.caption)
+    csv = pd.read_csv(io.BytesIO(deferred_downloads["skus.csv"]()), encoding="utf-8-sig")
+    assert len(csv) == 2500 and list(csv.columns) == ["SKU", "units"]

@@ -144,9 +144,11 @@ def slotting_figure(slot: SlottingResult, lang: str = "zh") -> go.Figure:
     for zone in ("A", "B", "C"):
         m = s["zone"] == zone
         if m.any():
+            # the SKU is in the hover only: a text label per bar made the browser measure 5,000 labels
             fig.add_trace(go.Bar(x=rank[m], y=s.loc[m, "pick_share"], marker_color=_ZONE_COLOURS[zone],
-                                 name=i18n.t(f"warehouse.slot.zone.{zone}", lang), text=s.loc[m, "product_id"],
-                                 hovertemplate="%{text}: %{y:.1%}<extra></extra>"))
+                                 name=i18n.t(f"warehouse.slot.zone.{zone}", lang),
+                                 customdata=s.loc[m, "product_id"].astype(str),
+                                 hovertemplate="%{customdata}: %{y:.1%}<extra></extra>"))
     fig.add_trace(go.Scatter(x=rank, y=s["cum_share"], mode="lines", yaxis="y2", line={"color": "#17202A"},
                              name=i18n.t("warehouse.slot.axis", lang)))
     fig.update_layout(margin=_MARGIN, height=340, bargap=0, xaxis_title=i18n.t("warehouse.slot.rank", lang),

@@ -112,6 +112,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "zh": "下一步行动——本页价值最高的行动（详情见上方各标签页）"},
     "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},
     "core.report.rows_shown": {"en": "first {n:,} of {total:,} rows", "zh": "前 {n:,} 行，共 {total:,} 行"},
+    "core.table.rows_shown": {"en": "First {n:,} of {total:,} rows shown; the downloads below hold them all.",
+                              "zh": "显示前 {n:,} 行，共 {total:,} 行；下方下载文件包含全部数据。"},
     "core.two_sentences": {"en": "{a}{b}", "zh": "{a}{b}"},
     "core.ratio": {"en": "{a} / {b}", "zh": "{a} / {b}"},
 }

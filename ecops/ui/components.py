@@ -101,19 +101,24 @@ def _slug(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-]+", "_", name).strip("_") or "table"
 
 
-def downloads(df: pd.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of ``df`` — personal fields masked, formula injection neutralised."""
+def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV and Excel downloads of ``df`` (or of the frame ``df()`` returns, built on click) — personal fields
+    masked, formula injection neutralised."""
     from ecops import export
 
     t = state.translator()
     reveal = reveal_personal()
     c1, c2, _ = st.columns([1, 1, 4])
     slug = _slug(name)
+
+    def frame() -> pd.DataFrame:
+        return df() if callable(df) else df
+
     # Files are built only when clicked (callables): building xlsx for every table on every rerun
     # costs a quarter of a second per page.
-    c1.download_button(t("core.download_csv"), lambda: export.to_csv_bytes(df, mask=not reveal), f"{slug}.csv",
+    c1.download_button(t("core.download_csv"), lambda: export.to_csv_bytes(frame(), mask=not reveal), f"{slug}.csv",
                        "text/csv", key=f"dl.csv.{slug}", on_click="ignore")
-    c2.download_button(t("core.download_xlsx"), lambda: export.to_xlsx_bytes(df, mask=not reveal), f"{slug}.xlsx",
+    c2.download_button(t("core.download_xlsx"), lambda: export.to_xlsx_bytes(frame(), mask=not reveal), f"{slug}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"dl.xlsx.{slug}",
                        on_click="ignore")
 

@@ -8,6 +8,7 @@ are escaped before they enter markdown (:func:`ecops.ui.components.md_escape`).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 
 import streamlit as st
 
@@ -17,10 +18,13 @@ from ecops.ui import components as ui
 from ecops.ui import state
 from ecops.views.model import Action, Kpi, Num, Section, Table, Text, View
 
-__all__ = ["section", "table", "top_actions", "view"]
+__all__ = ["SHOWN_ROWS", "section", "table", "top_actions", "view"]
 
 #: Cells above which a table is shown unformatted (pandas' Styler is slow on very large tables).
 _STYLED_CELLS = 200_000
+
+#: Rows of a table shown on a page (all of them are in its downloads).
+SHOWN_ROWS = 1_000
 
 
 def _context(lang: str | None, currency: str | None) -> tuple[str, str]:
@@ -89,14 +93,21 @@ def table(tbl: Table, *, lang: str | None = None, currency: str | None = None) -
     lang, currency = _context(lang, currency)
     if tbl.title:
         st.markdown(f"**{i18n.t(tbl.title, lang)}**")
-    shown = words.labelled(tbl, lang, mask=not ui.reveal_personal())
+    mask = not ui.reveal_personal()
+    # A page shows the first rows (views put the most important first); formatting, masking and sending
+    # 5,000 rows of every table took seconds per rerun. The downloads carry them all, built on click.
+    shown = words.labelled(replace(tbl, frame=tbl.frame.head(SHOWN_ROWS)), lang, mask=mask)
     if shown.size <= _STYLED_CELLS:
         cols = {words.column_label(c, lang): c for c in tbl.columns if c.name in tbl.frame.columns}
         formatters = {label: (lambda v, c=c: words.cell(v, c, lang, currency)) for label, c in cols.items()}
         st.dataframe(shown.style.format(formatters), width="stretch", hide_index=True)
     else:
         st.dataframe(shown, width="stretch", hide_index=True)
-    ui.downloads(shown, tbl.name)
+    if len(tbl.frame) > SHOWN_ROWS:
+        st.caption(i18n.t("core.table.rows_shown", lang, n=SHOWN_ROWS, total=len(tbl.frame)))
+        ui.downloads(lambda: words.labelled(tbl, lang, mask=mask), tbl.name)
+    else:
+        ui.downloads(shown, tbl.name)
 
 
 def top_actions(v: View, n: int = 3, lang: str | None = None, currency: str | None = None) -> None:
