@@ -65,10 +65,10 @@ class ChangeDrivers:
         return rows.iloc[np.argsort(-rows["change"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
 
     def leader(self, dim: str) -> pd.Series | None:
-        """The member of ``dim`` with the largest clear change in the direction of the total, or None."""
+        """The member of ``dim`` with the largest clear change (either way: a clear fall inside a rise is news
+        too), or None when no member's change is clear."""
         rows = self.of(dim)
-        sign = np.sign(self.now - self.before)
-        rows = rows[rows["clear"] & (np.sign(rows["change"]) == sign)] if sign else rows.iloc[0:0]
+        rows = rows[rows["clear"]]
         return None if rows.empty else rows.iloc[0]
 
 

@@ -33,7 +33,7 @@ from ecops.promotions.windows import MAX_WINDOW_DAYS
 __all__ = [
     "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
     "alerts_frame", "campaign_days", "campaigns_in", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
-    "orders_per_day", "report_section", "season_adjusted", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
+    "SEASON_SCALE", "orders_per_day", "report_section", "season_adjusted", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
 Grain = Literal["day", "week", "month"]
@@ -111,6 +111,11 @@ def _log_ratio(cmp: KpiComparison, name: str) -> tuple[float, float] | None:
     return float(np.log(getattr(cmp.current, name) / getattr(cmp.previous, name))), v_now + v_before
 
 
+#: A year-earlier period is a seasonal reference only if the shop then was within this factor of its size now
+#: (orders of the comparison period): a marketplace that grew fivefold in a year swung for other reasons.
+SEASON_SCALE = 2.0
+
+
 def season_adjusted(cmp: KpiComparison, season: KpiComparison | None, name: str = "gmv", z: float = 1.96
                     ) -> tuple[float, float, float] | None:
     """Change of ``gmv`` or ``orders`` net of the season: (estimate, low, high) of the 95% interval.
@@ -118,10 +123,14 @@ def season_adjusted(cmp: KpiComparison, season: KpiComparison | None, name: str 
     ``season`` holds the same two periods a year earlier. If GMV rose 30% from October to November and
     also rose 25% a year before, the shop grew 1.30 / 1.25 − 1 = 4% beyond its seasonal swing. Noise of
     all four totals enters the interval (delta method on the log ratios). None without the year-earlier
-    pair or when a total is zero.
+    pair, when a total is zero, or when the shop a year earlier was more than :data:`SEASON_SCALE` times
+    smaller or larger (orders of the comparison period): a young shop's swing is its growth, not its season.
     """
     now, then = _log_ratio(cmp, name), _log_ratio(season, name) if season is not None else None
-    if now is None or then is None:
+    if now is None or then is None or season is None or season.previous is None or cmp.previous is None:
+        return None
+    ratio = cmp.previous.orders / season.previous.orders if season.previous.orders else np.inf
+    if not 1 / SEASON_SCALE <= ratio <= SEASON_SCALE:
         return None
     centre, half = now[0] - then[0], z * np.sqrt(now[1] + then[1])
     return float(np.expm1(centre)), float(np.expm1(centre - half)), float(np.expm1(centre + half))

@@ -418,3 +418,12 @@ def test_without_a_campaign_calendar_campaigns_detected_from_discounts_keep_thei
     monkeypatch.setattr(overview, "campaign_calendar", lambda _ds: cal.iloc[0:0])
     blind = overview.compute_page.__wrapped__(ds)  # past the result cache
     assert not blind.campaigns and [a for a in blind.alerts if a.day in days]
+
+
+def test_a_young_shops_year_earlier_swing_is_not_taken_for_its_season():
+    # A year earlier the shop sold a fifth of what it sells now: its October → November move then was growth.
+    ds = _seasonal_shop(oct_rate=(20, 100), nov_rate=(30, 165))
+    res = overview.compute_page(ds, Filters(dt.date(2024, 11, 1), dt.date(2024, 11, 30)))
+    assert res.season is not None and res.season.change("gmv") == pytest.approx(0.5)
+    assert overview.season_adjusted(res.kpis, res.season) is None
+    assert not [c for c in overview_view.view_of(res).section("kpis").captions if c.key.startswith("overview.season")]

@@ -189,17 +189,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "GMV 变化（{change}）在订单随机波动的范围内（95% 区间 {low} 至 {high}）：没有明确的变化。",
     },
     "overview.season.clear": {
-        "en": "A year earlier GMV moved {then} between the same two periods ({pstart} – {pend} → {start} – {end}); "
-              "net of that seasonal swing the change is {adj} (95% interval {low} to {high}).",
-        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）GMV 变化 {then}；扣除这一季节性波动后，"
-              "本期变化为 {adj}（95% 区间 {low} 至 {high}）。",
+        "en": "A year earlier the same two periods moved {then} ({pstart} – {pend} → {start} – {end}); against that "
+              "swing this change is {adj} (95% interval {low} to {high}).",
+        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）变化 {then}；与之相比，本期变化为 {adj}"
+              "（95% 区间 {low} 至 {high}）。",
     },
     "overview.season.unclear": {
-        "en": "A year earlier GMV moved {then} between the same two periods ({pstart} – {pend} → {start} – {end}): "
-              "this change is about the season's usual swing (net of it {adj}, 95% interval {low} to {high}, "
-              "no clear difference).",
-        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）GMV 变化 {then}：本期变化与往年季节性波动相当"
-              "（扣除后 {adj}，95% 区间 {low} 至 {high}，无明确差异）。",
+        "en": "A year earlier the same two periods moved {then} ({pstart} – {pend} → {start} – {end}): this change "
+              "is about that usual swing (against it {adj}, 95% interval {low} to {high}, no clear difference).",
+        "zh": "一年前同样两个周期（{pstart} – {pend} → {start} – {end}）变化 {then}：本期变化与之相当"
+              "（相比之下 {adj}，95% 区间 {low} 至 {high}，无明确差异）。",
     },
     "overview.target.h": {"en": "Targets", "zh": "目标达成"},
     "overview.target.ui": {"en": "Targets for this period", "zh": "本期目标"},
@@ -243,13 +242,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.target.axis": {"en": "Share of target reached", "zh": "目标完成率"},
     "overview.drivers.h": {"en": "What drove the change", "zh": "变化来自哪里"},
     "overview.drivers.take": {
-        "en": "GMV {change} against {pstart} – {pend}; the largest clear contributions: {leaders}.",
-        "zh": "GMV 较 {pstart} – {pend} 变化 {change}；贡献最大且明确的：{leaders}。",
+        "en": "Against {pstart} – {pend}, GMV changed {change}; the largest clear changes: {leaders}.",
+        "zh": "与 {pstart} – {pend} 相比，GMV 变化 {change}；变化最大且明确的：{leaders}。",
     },
     "overview.drivers.take_none": {
-        "en": "GMV {change} against {pstart} – {pend}; no region, channel or category's change stands out from "
-              "order-to-order noise.",
-        "zh": "GMV 较 {pstart} – {pend} 变化 {change}；没有哪个地区、渠道或品类的变化超出订单随机波动。",
+        "en": "Against {pstart} – {pend}, GMV changed {change}; no region, channel or category's change stands out "
+              "from order-to-order noise.",
+        "zh": "与 {pstart} – {pend} 相比，GMV 变化 {change}；没有哪个地区、渠道或品类的变化超出订单随机波动。",
     },
     "overview.drivers.leader": {"en": "{dim} {member} ({pp})", "zh": "{dim}{member}（{pp}）"},
     "overview.drivers.noise": {
