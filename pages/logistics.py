@@ -3,19 +3,22 @@
 import streamlit as st
 
 from ecops import logistics
+from ecops.charts.top import TOP_CHOICES, TOP_N
 from ecops.ui import components as ui
 from ecops.ui import render, state
 from ecops.views import logistics as view
+from ecops.views import with_top
 
 t = state.translator()
 ds = state.dataset()
 f = state.filters()
 ui.header(t("logistics.title"), t("logistics.intro"))
 
-# The cost breakdown control picks the view's "by" section: read it first, draw it next to that section.
+# The cost breakdown control picks the view's "by" section: read it first, draw it next to that section
+# (so is the number of members its charts show).
 dim = ui.current("dim", None)
 with st.spinner(t("logistics.title") + "…"):
-    v = state.cached(view.build, ds, f, dim=dim)
+    v = with_top(state.cached(view.build, ds, f, dim=dim), ui.current("top", TOP_N, TOP_CHOICES))
 shown = {s.id: s for s in v.sections}
 if "empty" in shown:
     render.section(shown["empty"], v.page)
@@ -65,8 +68,12 @@ for tab, (name, ids) in zip(tabs, view.TABS.items(), strict=True):
                 continue
             if sid == "by":
                 dims = list(v.params["dims"])
-                ui.radio(t("logistics.dim"), "dim", dims, v.params["dim"], horizontal=True,
-                         format_func=lambda d: t(f"logistics.dim.{d}"))
+                c_dim, c_top = st.columns([3, 1])
+                with c_dim:
+                    ui.radio(t("logistics.dim"), "dim", dims, v.params["dim"], horizontal=True,
+                             format_func=lambda d: t(f"logistics.dim.{d}"))
+                with c_top:
+                    ui.select(t("core.chart.top"), "top", TOP_CHOICES, TOP_N, help=t("core.chart.top_help"))
             if sid == "calculator":
                 _calculator()
             else:

@@ -7,9 +7,11 @@ first and drawn next to the section they drive.
 import streamlit as st
 
 from ecops import profit
+from ecops.charts.top import TOP_CHOICES, TOP_N
 from ecops.ui import components as ui
 from ecops.ui import render, state
 from ecops.views import profit as view
+from ecops.views import with_top
 
 t = state.translator()
 ds = state.dataset()
@@ -37,8 +39,9 @@ use_measured = bool(ui.current("s_measured", by_default))
 scenario = profit.Scenario(moves["s_price"] / 100, moves["s_disc"] / 100, moves["s_freight"] / 100,
                            moves["s_conv"] / 100, moves["s_cost"] / 100)
 with st.spinner(t("profit.title") + "…"):
-    v = state.cached(view.build, ds, f, dim=ui.current("dim", None), assumptions=profit.Assumptions(**entered),
-                     scenario=scenario, elasticity=e_user, measured=use_measured)
+    v = with_top(state.cached(view.build, ds, f, dim=ui.current("dim", None),
+                              assumptions=profit.Assumptions(**entered), scenario=scenario, elasticity=e_user,
+                              measured=use_measured), ui.current("top", TOP_N, TOP_CHOICES))
 shown = {s.id: s for s in v.sections}
 for sid in ("need_lines", "empty"):
     if sid in shown:
@@ -70,8 +73,12 @@ for tab, (name, ids) in zip(tabs, view.TABS.items(), strict=True):
             _scenario_controls()
         for sid in ids:
             if sid == "by_dim" and v.params["dims"]:
-                ui.select(t("profit.dim"), "dim", list(v.params["dims"]), v.params["dim"],
-                          format_func=lambda d: t(f"profit.dim.{d}"))
+                c_dim, c_top = st.columns([3, 1])
+                with c_dim:
+                    ui.select(t("profit.dim"), "dim", list(v.params["dims"]), v.params["dim"],
+                              format_func=lambda d: t(f"profit.dim.{d}"))
+                with c_top:
+                    ui.select(t("core.chart.top"), "top", TOP_CHOICES, TOP_N, help=t("core.chart.top_help"))
             if sid in shown:
                 render.section(shown[sid], v.page)
 render.section(shown["method"], v.page)

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from ecops import export, segments
+from ecops.charts.top import TOP_CHOICES, TOP_N
 from ecops.render import words
 from ecops.ui import components as ui
 from ecops.ui import render, state
 from ecops.views import segments as view
+from ecops.views import with_top
 
 t = state.translator()
 lang = state.lang()
@@ -19,12 +21,16 @@ part = ui.radio(t("segments.view"), "view", list(segments.VIEWS), "cuts", horizo
 dims = {d.key: d for d in segments.available_dimensions(ds)}
 
 if part == "cuts":
-    dim = ui.select(t("segments.dimension"), "dim", list(dims), "region",
-                    format_func=lambda k: f"{t('segments.group.' + dims[k].group)} · {t('segments.dim.' + k)}")
+    c_dim, c_top = st.columns([3, 1])
+    with c_dim:
+        dim = ui.select(t("segments.dimension"), "dim", list(dims), "region",
+                        format_func=lambda k: f"{t('segments.group.' + dims[k].group)} · {t('segments.dim.' + k)}")
+    with c_top:
+        top = ui.select(t("core.chart.top"), "top", TOP_CHOICES, TOP_N, help=t("core.chart.top_help"))
     # The two segments compared are chosen next to the comparison, but the view needs them first.
     with st.spinner(t("segments.view.cuts") + "…"):
-        v = state.cached(view.build, ds, f, view="cuts", dimension=dim, compare_a=ui.current("a", ""),
-                         compare_b=ui.current("b", ""))
+        v = with_top(state.cached(view.build, ds, f, view="cuts", dimension=dim, compare_a=ui.current("a", ""),
+                                  compare_b=ui.current("b", "")), top)
     values = list(v.params.get("segments", ()))
     names = v.params.get("names", {})
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.charts.top import largest, shown_of
+from ecops.charts.top import TOP_N, largest, others_label, shown_of, top_of, with_others
 from ecops.logistics import PLACEHOLDERS, BreakEvenResult, CostStructure, DeliveryPerformance
 
 __all__ = [
@@ -43,12 +43,15 @@ def components_figure(cost: CostStructure, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def by_dimension_figure(cost: CostStructure, dim: str, lang: str = "zh", top: int = 25) -> go.Figure:
-    """Cost per order by component (stacked) for each value of ``dim``, with share of GMV on a second axis."""
+def by_dimension_figure(cost: CostStructure, dim: str, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Cost per order by component (stacked) for each value of ``dim``, with share of GMV on a second axis: every
+    month, or the ``top`` members with the most logistics cost and one "others (k)" bar of the rest, pooled
+    (their cost over their orders and their GMV)."""
     g = cost.by[dim].copy()
     comps = list(cost.components["component"])
-    if dim != "month":
-        g = g.head(top)
+    if dim != "month" and len(g) > top:
+        g = with_others(g, "total", dim, ("orders", "gmv", "costed", "total", *comps), lang, top)
+        g.loc[g.index[-1], "share_of_gmv"] = g["total"].iloc[-1] / g["gmv"].iloc[-1] if g["gmv"].iloc[-1] else np.nan
     x = list(g[dim].dt.strftime("%Y-%m")) if dim == "month" else [str(label(v, lang)) for v in g[dim]]
     costed = g["costed"].where(g["costed"] > 0)
     fig = go.Figure([go.Bar(x=x, y=g[c] / costed, name=_label(c, lang), marker_color=_COLOURS.get(c, "#7F8C8D"))
@@ -56,7 +59,7 @@ def by_dimension_figure(cost: CostStructure, dim: str, lang: str = "zh", top: in
     fig.add_trace(go.Scatter(x=x, y=g["share_of_gmv"], mode="lines+markers", yaxis="y2", line={"color": "#17202A"},
                              name=i18n.t("logistics.axis.share", lang)))
     top_value = float((g[comps].sum(axis=1) / costed).max()) if len(g) else 0.0
-    fig.update_layout(margin=_MARGIN, height=380, barmode="stack",
+    fig.update_layout(margin=_MARGIN, height=380, barmode="stack", xaxis_type=None if dim == "month" else "category",
                       yaxis={"title": i18n.t("logistics.axis.per_order", lang),
                              "range": [0, top_value * 1.1 if np.isfinite(top_value) and top_value > 0 else 1]},
                       yaxis2={"overlaying": "y", "side": "right", "tickformat": ".1%", "rangemode": "tozero"},
@@ -64,13 +67,23 @@ def by_dimension_figure(cost: CostStructure, dim: str, lang: str = "zh", top: in
     return fig
 
 
-def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 15) -> go.Figure:
-    """Orders by whole days from order to delivery, stacked by carrier; median and p90 marked."""
+def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 15, top: int = TOP_N) -> go.Figure:
+    """Orders by whole days from order to delivery, stacked by carrier (the ``top`` carriers with the most
+    orders, the rest as one "others (k)" layer: orders add up); median and p90 marked."""
     h = d.histogram.copy()
     h["day"] = h["day"].clip(upper=max_days)
+    h["carrier"] = h["carrier"].astype(str)
+    sizes = h.groupby("carrier", sort=True, as_index=False)["orders"].sum()
+    kept = sorted(largest(sizes, "orders", top)["carrier"])
+    names = {c: str(label(c, lang)) for c in kept}
+    if len(sizes) > len(kept):
+        rest = others_label(len(sizes) - len(kept), lang)
+        h["carrier"] = h["carrier"].where(h["carrier"].isin(kept), rest)
+        names[rest] = rest
     h = h.groupby(["carrier", "day"], as_index=False)["orders"].sum()
-    fig = go.Figure([go.Bar(x=g["day"], y=g["orders"], name=str(label(c, lang)))
-                     for c, g in h.groupby("carrier", sort=True)])
+    layers = dict(tuple(h.groupby("carrier", sort=False)))
+    fig = go.Figure([go.Bar(x=layers[c]["day"], y=layers[c]["orders"], name=n)
+                     for c, n in names.items() if c in layers])
     for q, dash in ((d.p50_days, "dash"), (d.p90_days, "dot")):
         if q is not None:
             fig.add_vline(x=q, line_dash=dash, line_color="#17202A")
@@ -80,10 +93,10 @@ def histogram_figure(d: DeliveryPerformance, lang: str = "zh", max_days: int = 1
     return fig
 
 
-def region_figure(d: DeliveryPerformance, lang: str = "zh") -> go.Figure:
-    """Average delivery days (bars) and on-time rate (markers) per region: the regions with the most
+def region_figure(d: DeliveryPerformance, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Average delivery days (bars) and on-time rate (markers) per region: the ``top`` regions with the most
     deliveries (averages do not add up, so the rest are left to the table and the axis says so)."""
-    r = largest(d.by_region, "delivered").sort_values("avg_days")
+    r = largest(d.by_region, "delivered", top).sort_values("avg_days")
     regions = [str(label(v, lang)) for v in r["region"]]
     fig = go.Figure(go.Bar(x=regions, y=r["avg_days"], name=i18n.t("logistics.axis.days", lang),
                            marker_color="#85C1E9"))
@@ -114,8 +127,12 @@ def month_figure(d: DeliveryPerformance, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def scorecard_figure(sc: pd.DataFrame, lang: str = "zh", currency: str = "¥") -> go.Figure:
-    """Carriers on cost per order (x) vs on-time rate (y) with its interval; bubble size = orders."""
+def scorecard_figure(sc: pd.DataFrame, lang: str = "zh", currency: str = "¥", top: int = TOP_N) -> go.Figure:
+    """Carriers on cost per order (x) vs on-time rate (y) with its interval; bubble size = orders. The ``top``
+    carriers with the most orders (points of rates do not add up: the rest stay in the table, the title says
+    how many are shown)."""
+    whole = sc
+    sc = largest(sc, "orders", top)
     size = np.sqrt(sc["orders"].astype(float) / max(float(sc["orders"].max()), 1.0)) * 40 + 8
     err = None
     if "ci_low" in sc:
@@ -126,9 +143,11 @@ def scorecard_figure(sc: pd.DataFrame, lang: str = "zh", currency: str = "¥") -
                                text=[str(label(c, lang)) for c in sc["carrier"]],
                                textposition="top center", error_y=err,
                                marker={"size": size, "color": colours, "opacity": 0.75}))
-    fig.update_layout(margin=_MARGIN, height=380, xaxis_title=f"{i18n.t('logistics.axis.per_order', lang)} "
-                      f"({currency})", yaxis_title=i18n.t("logistics.axis.on_time", lang), yaxis_tickformat=".0%",
-                      showlegend=False)
+    cut = len(sc) < len(whole)
+    fig.update_layout(margin={**_MARGIN, "t": 40 if cut else 30}, height=380,
+                      title=shown_of(i18n.t("logistics.dim.carrier", lang), len(sc), len(whole), lang) if cut else None,
+                      xaxis_title=f"{i18n.t('logistics.axis.per_order', lang)} ({currency})",
+                      yaxis_title=i18n.t("logistics.axis.on_time", lang), yaxis_tickformat=".0%", showlegend=False)
     return fig
 
 
@@ -157,10 +176,10 @@ def break_even_figure(be: BreakEvenResult, lang: str = "zh") -> go.Figure:
 #: Figures of the logistics view (``Figure("logistics.<name>", data)``), drawn in ``lang``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
     "components": lambda d, lang, cur: components_figure(d["cost"], lang),
-    "by": lambda d, lang, cur: by_dimension_figure(d["cost"], d["dim"], lang),
-    "hist": lambda d, lang, cur: histogram_figure(d["dlv"], lang),
-    "region": lambda d, lang, cur: region_figure(d["dlv"], lang),
+    "by": lambda d, lang, cur: by_dimension_figure(d["cost"], d["dim"], lang, top_of(d)),
+    "hist": lambda d, lang, cur: histogram_figure(d["dlv"], lang, top=top_of(d)),
+    "region": lambda d, lang, cur: region_figure(d["dlv"], lang, top_of(d)),
     "month": lambda d, lang, cur: month_figure(d["dlv"], lang),
-    "scorecard": lambda d, lang, cur: scorecard_figure(d["sc"], lang, cur or "¥"),
+    "scorecard": lambda d, lang, cur: scorecard_figure(d["sc"], lang, cur or "¥", top_of(d)),
     "break_even": lambda d, lang, cur: break_even_figure(d["be"], lang),
 }

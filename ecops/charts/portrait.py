@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecops.charts.top import shown_of, with_others
+from ecops.charts.top import TOP_N, shown_of, top_of, with_others
 from ecops.i18n import placeholder_label, t
 from ecops.portrait import (
     NEW_ENTRANT,
@@ -160,15 +160,16 @@ def backtest_figure(bt: ClvBacktest, lang: str = "zh") -> go.Figure:
         go.Scatter(x=x, y=bt.by_frequency["predicted"], mode="lines+markers",
                    name=t("portrait.backtest.predicted", lang), line={"color": _ORANGE, "dash": "dash"}),
     ])
-    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.backtest.x", lang),
+    # "0" … "6", "7+": categories, or Plotly reads the axis as numbers and drops the "7+" point
+    fig.update_layout(height=320, margin=_MARGIN, xaxis_title=t("portrait.backtest.x", lang), xaxis_type="category",
                       yaxis_title=t("portrait.backtest.y", lang), legend={"orientation": "h", "y": 1.1})
     return fig
 
 
-def demographics_figure(table: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Share of buyers and of GMV per value of one demographic attribute (the values with the most buyers,
-    the rest as one "others" pair of bars: shares add up)."""
-    table = with_others(table, "customer_share", "value", ("customer_share", "revenue_share"), lang)
+def demographics_figure(table: pd.DataFrame, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Share of buyers and of GMV per value of one demographic attribute (the ``top`` values with the most
+    buyers, the rest as one "others" pair of bars: shares add up)."""
+    table = with_others(table, "customer_share", "value", ("customer_share", "revenue_share"), lang, top)
     values = [str(placeholder_label(v, PLACEHOLDERS, lang)) for v in table["value"]]
     fig = go.Figure([
         go.Bar(x=values, y=table["customer_share"], name=t("portrait.rfm.chart.customers", lang),
@@ -203,6 +204,6 @@ FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = 
     "p_alive": lambda d, lang, cur: p_alive_figure(d["bands"], lang),
     "clv_segment": lambda d, lang, cur: clv_segment_figure(d["by_segment"], lang),
     "backtest": lambda d, lang, cur: backtest_figure(d["backtest"], lang),
-    "demographics": lambda d, lang, cur: demographics_figure(d["table"], lang),
+    "demographics": lambda d, lang, cur: demographics_figure(d["table"], lang, top_of(d)),
     "times": lambda d, lang, cur: times_figure(d["times"], lang),
 }

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import format as fmt
-from ecops.charts.top import largest, shown_of
+from ecops.charts.top import largest, shown_of, top_of
 from ecops.i18n import placeholder_label, t
 from ecops.pricing import ALL_PRODUCTS, PLACEHOLDERS, WhatIf
 
@@ -30,7 +30,8 @@ def _label(labels: Mapping[str, str] | None, key: str, default: str) -> str:
 
 
 def elasticity_figure(categories: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
-    """Elasticity per category with its interval; the dashed line at −1 separates elastic from inelastic."""
+    """Elasticity per category (rows passed in) with its interval; the dashed line at −1 separates elastic from
+    inelastic."""
     est = categories[categories["status"] == "ok"].sort_values("elasticity")
     color = np.where(est["ci_high"] < -1, _RED, np.where(est["ci_low"] > -1, _BLUE, _GREY))
     if "usable" in est:  # estimates that failed the identification checks are shown faded, not as findings
@@ -43,7 +44,8 @@ def elasticity_figure(categories: pd.DataFrame, labels: Mapping[str, str] | None
         hovertemplate="%{y}: %{x:.2f} [%{customdata[0]:.2f}, %{customdata[1]:.2f}] n=%{customdata[2]}<extra></extra>"))
     fig.add_vline(x=-1, line_dash="dash", line_color=_GREY)
     fig.update_layout(**_LAYOUT, height=max(260, 44 * len(est) + 80),
-                      xaxis_title=_label(labels, "x", "elasticity"), yaxis_title=None)
+                      xaxis_title=_label(labels, "x", "elasticity"),
+                      yaxis={"type": "category", "title": _label(labels, "y", "")})
     return fig
 
 
@@ -70,8 +72,8 @@ def distribution_figure(dist: pd.DataFrame, currency: str = "¥", labels: Mappin
         # Precomputed boxes have no data to place them by: each needs its own x, or all sit at 0.
         fig.add_trace(go.Box(name=str(r.category), x=[str(r.category)], q1=[r.p25], median=[r.p50], q3=[r.p75], lowerfence=[r.p10],
                              upperfence=[r.p90], mean=[r.mean_price], marker_color=_BLUE, showlegend=False))
-    fig.update_layout(**_LAYOUT, height=380, yaxis_type="log",
-                      yaxis_title=_label(labels, "y", "price") + f" ({currency})")
+    fig.update_layout(**_LAYOUT, height=380, yaxis_type="log", xaxis_type="category",
+                      xaxis_title=_label(labels, "x", ""), yaxis_title=_label(labels, "y", "price") + f" ({currency})")
     return fig
 
 
@@ -99,7 +101,8 @@ def index_figure(index: pd.DataFrame, overall_label: str, overall_key: str,
                                  line={"width": 3.5 if bold else 1.2, "color": "#17202A" if bold else None},
                                  opacity=1.0 if bold else 0.7))
     fig.add_hline(y=100, line_dash="dot", line_color=_GREY)
-    fig.update_layout(**_LAYOUT, height=380, yaxis_title=_label(labels, "y", "index"))
+    fig.update_layout(**_LAYOUT, height=380, yaxis_title=_label(labels, "y", "index"),
+                      legend_title_text=_label(labels, "legend", ""))
     return fig
 
 
@@ -151,42 +154,78 @@ def _axes(lang: str, *keys: str) -> dict[str, str]:
     return {k: t(f"pricing.axis.{v}", lang) for k, v in (key.split("=") for key in keys)}
 
 
-def _top_skus(skus: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def _top_categories(frame: pd.DataFrame, by: str, lang: str, n: int, axis: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The rows of the ``n`` categories with the largest total ``by`` (prices, elasticities and indices do not
+    add up: the rest stay in the table), and the category axis' title under ``axis`` saying how many are shown."""
+    size = frame.groupby("category", sort=False)[by].sum().reset_index()
+    keep = largest(size, by, n)["category"]
+    return frame[frame["category"].isin(keep)], {axis: shown_of(t("pricing.col.category", lang), len(keep),
+                                                                len(size), lang)}
+
+
+def _top_elasticities(categories: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The measured categories that sold the most units."""
+    top, axes = _top_categories(categories[categories["status"] == "ok"], "units", lang, n, "y")
+    return top, {**_axes(lang, "x=elasticity"), **axes}
+
+
+def _top_distribution(dist: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The price boxes of the categories that sold the most units."""
+    top, axes = _top_categories(dist, "units", lang, n, "x")
+    return top, {**_axes(lang, "y=price"), **axes}
+
+
+def _top_index(index: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The index lines of the shop and of the ``n`` - 1 categories with the most SKUs priced over the periods."""
+    overall = placeholder_label(ALL_PRODUCTS, PLACEHOLDERS, lang)
+    mask = index["category"] == overall
+    top, axes = _top_categories(index[~mask], "n_skus", lang, max(n - 1, 1), "legend")
+    return pd.concat([index[mask], top]), {**_axes(lang, "y=index"), **axes}
+
+
+def _top_skus(skus: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
     """The measured SKUs that sold the most units (elasticities do not add up: the rest stay in the table)."""
     ok = skus[skus["status"] == "ok"]
-    top = largest(ok, "units")
+    top = largest(ok, "units", n)
     return top, {**_axes(lang, "x=elasticity"), "y": shown_of(t("pricing.col.product_id", lang), len(top), len(ok), lang)}
 
 
-def _top_bands(bands: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def _top_bands(bands: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
     """Price bands of the categories that sold the most units (each row is its category's own 100%)."""
-    units = bands.groupby("category", sort=False)["units"].sum().reset_index()
-    keep = largest(units, "units")["category"]
-    axes = {**_axes(lang, "x=band"), "y": shown_of(t("pricing.col.category", lang), len(keep), len(units), lang)}
-    return bands[bands["category"].isin(keep)], axes
+    top, axes = _top_categories(bands, "units", lang, n, "y")
+    return top, {**_axes(lang, "x=band"), **axes}
 
 
-def _top_optimal(optimal: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def _top_optimal(optimal: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
     """The categories with a margin-optimal price, largest recommended moves first, then the others."""
     has = optimal["status"].isin(["ok", "uncertain"]).astype(float)
     ranked = optimal.assign(_rank=has * 1e6 + optimal["change"].astype(float).abs().fillna(0.0))
-    top = largest(ranked, "_rank").drop(columns="_rank")
+    top = largest(ranked, "_rank", n).drop(columns="_rank")
     axes = {**_axes(lang, "now=now", "optimal=optimal", "y=price"),
             "x": shown_of(t("pricing.col.category", lang), len(top), len(optimal), lang)}
     return top, axes
 
 
+def _distribution(d: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure:
+    dist, axes = _top_distribution(_named(d["distribution"], lang), lang, top_of(d))
+    return distribution_figure(dist, fmt.currency_symbol(currency).strip(), axes)
+
+
+def _index(d: Mapping[str, Any], lang: str) -> go.Figure:
+    index, axes = _top_index(_named(d["index"], lang), lang, top_of(d))
+    return index_figure(index, t("pricing.all_products", lang), placeholder_label(ALL_PRODUCTS, PLACEHOLDERS, lang),
+                        axes)
+
+
 #: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
-    "elasticity": lambda d, lang, cur: elasticity_figure(_named(d["categories"], lang), _axes(lang, "x=elasticity")),
-    "sku": lambda d, lang, cur: sku_elasticity_figure(*_top_skus(d["skus"], lang)),
-    "distribution": lambda d, lang, cur: distribution_figure(_named(d["distribution"], lang),
-                                                             fmt.currency_symbol(cur).strip(), _axes(lang, "y=price")),
-    "bands": lambda d, lang, cur: bands_figure(*_top_bands(_named(d["bands"], lang), lang)),
-    "index": lambda d, lang, cur: index_figure(_named(d["index"], lang), t("pricing.all_products", lang),
-                                               placeholder_label(ALL_PRODUCTS, PLACEHOLDERS, lang),
-                                               _axes(lang, "y=index")),
-    "optimal": lambda d, lang, cur: optimal_figure(*_top_optimal(_named(d["optimal"], lang), lang)),
+    "elasticity": lambda d, lang, cur: elasticity_figure(*_top_elasticities(_named(d["categories"], lang), lang,
+                                                                            top_of(d))),
+    "sku": lambda d, lang, cur: sku_elasticity_figure(*_top_skus(d["skus"], lang, top_of(d))),
+    "distribution": lambda d, lang, cur: _distribution(d, lang, cur),
+    "bands": lambda d, lang, cur: bands_figure(*_top_bands(_named(d["bands"], lang), lang, top_of(d))),
+    "index": lambda d, lang, cur: _index(d, lang),
+    "optimal": lambda d, lang, cur: optimal_figure(*_top_optimal(_named(d["optimal"], lang), lang, top_of(d))),
     "whatif": lambda d, lang, cur: whatif_figure(d["whatif"], _axes(lang, "units=units", "revenue=revenue",
                                                                     "profit=profit", "y=change")),
 }

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ecops import format as fmt
 from ecops import i18n
-from ecops.charts.top import others_label
+from ecops.charts.top import TOP_N, largest, top_of, with_others
 from ecops.profit import (
     CAMPAIGN_PLACEHOLDERS,
     PLACEHOLDERS,
@@ -74,25 +74,27 @@ def waterfall_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") 
     return fig
 
 
-def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: str = "¥", top: int = 20
+def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: str = "¥", top: int = TOP_N
                      ) -> go.Figure:
-    """Contribution margin (before marketing) per member of a dimension, with the margin % in the hover.
+    """Contribution margin (before marketing) per member of a dimension, with the margin % in the hover: every
+    month, or the ``top`` members with the largest margin either way (profits and losses) and one "others (k)"
+    bar of the rest, so the bars still add up to the total (its margin % is the rest's pooled margin).
 
     Members are named in ``lang`` (RFM segments, placeholders); bars whose margin rests on the assumed cost
     ratio are hatched and every bar's hover says where its number comes from; the axis title carries the
     table's mark ("(assumption)", "(incl. assumption)").
     """
-    d = table.sort_values(dim) if dim == "month" else table.head(top)
+    if dim == "month" or len(table) <= top:
+        d = table.sort_values(dim) if dim == "month" else table
+    else:
+        d = with_others(table, "cm", dim, ("cm", "net_revenue"), lang, top, absolute=True)
+        net, last = float(d["net_revenue"].iloc[-1]), d.index[-1]
+        d.loc[last, "margin"] = float(d.loc[last, "cm"]) / net if net else None  # the rest's pooled margin
+        d["basis"] = d["basis"].astype(object) if "basis" in d else "data"
+        d.loc[last, "basis"] = table_basis(table[~table[dim].isin(d[dim])])  # where the rest's numbers come from
     labels = [label(dim, k, lang) for k in d[dim].astype(str)]
     if dim == "promotion" and "name" in d:
         labels = [n or k for k, n in zip(labels, d["name"].fillna("").astype(str), strict=True)]
-    if dim != "month" and len(table) > top:  # the rest as one bar, so the bars still add up to the total
-        rest = table.iloc[top:]
-        net = float(rest["net_revenue"].sum())
-        d = pd.concat([d, pd.DataFrame({dim: [""], "cm": [float(rest["cm"].sum())],
-                                        "margin": [float(rest["cm"].sum()) / net if net else None],
-                                        "basis": [table_basis(rest)]})], ignore_index=True)
-        labels.append(others_label(len(rest), lang))
     colours = ["#27AE60" if v >= 0 else "#C0392B" for v in d["cm"]]
     basis = d["basis"] if "basis" in d else pd.Series("data", index=d.index)
     marks = [basis_mark(b, lang) for b in basis]
@@ -109,13 +111,23 @@ def dimension_figure(table: pd.DataFrame, dim: str, lang: str = "zh", currency: 
     return fig
 
 
-def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
-    """Cumulative contribution per acquired customer by months since first order, one line per channel;
-    dotted horizontal lines at each channel's CAC (payback where a line crosses its CAC)."""
+def _channels(res: ProfitResult, top: int) -> pd.DataFrame:
+    """The ``top`` acquisition channels with the most new customers (lifetime values and LTV/CAC do not add up:
+    the rest stay in the table)."""
+    return largest(res.ltv, "new_customers", top) if "new_customers" in res.ltv else res.ltv.head(top)
+
+
+def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥", top: int = TOP_N) -> go.Figure:
+    """Cumulative contribution per acquired customer by months since first order, one line per channel (the
+    ``top`` channels with the most new customers); dotted horizontal lines at each channel's CAC (payback where
+    a line crosses its CAC)."""
     fig = go.Figure()
     cac = res.ltv.set_index("acquisition")["cac"] if len(res.ltv) else pd.Series(dtype=float)
     palette = ["#2471A3", "#C0392B", "#27AE60", "#8E44AD", "#E67E22", "#16A085", "#7F8C8D", "#D35400"]
-    for i, (acq, cur) in enumerate(res.ltv_curves.groupby("acquisition", sort=True)):
+    curves = res.ltv_curves
+    if len(res.ltv) and curves["acquisition"].nunique() > top:
+        curves = curves[curves["acquisition"].isin(_channels(res, top)["acquisition"])]
+    for i, (acq, cur) in enumerate(curves.groupby("acquisition", sort=True)):
         colour = palette[i % len(palette)]
         fig.add_trace(go.Scatter(x=cur["month_index"] + 1, y=cur["cum_cm_per_customer"], mode="lines+markers",
                                  name=label("acquisition", str(acq), lang), line={"color": colour}))
@@ -127,14 +139,16 @@ def ltv_figure(res: ProfitResult, lang: str = "zh", currency: str = "¥") -> go.
     return fig
 
 
-def ltv_cac_figure(res: ProfitResult, lang: str = "zh") -> go.Figure:
-    """LTV / CAC per paid acquisition channel (3 is a common healthy threshold)."""
-    d = res.ltv[res.ltv["ltv_cac"].notna()]
+def ltv_cac_figure(res: ProfitResult, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """LTV / CAC per paid acquisition channel (3 is a common healthy threshold): the ``top`` channels with the
+    most new customers."""
+    d = _channels(res, top)
+    d = d[d["ltv_cac"].notna()]
     fig = go.Figure(go.Bar(x=[label("acquisition", a, lang) for a in d["acquisition"].astype(str)],
                            y=d["ltv_cac"], marker_color="#2471A3",
                            text=[f"{v:.1f}×" for v in d["ltv_cac"]], textposition="outside"))
     fig.add_hline(y=3, line_dash="dot", line_color="#888")
-    fig.update_layout(**_LAYOUT, yaxis_title="LTV / CAC", showlegend=False)
+    fig.update_layout(**_LAYOUT, yaxis_title="LTV / CAC", showlegend=False, xaxis_type="category")
     return fig
 
 
@@ -195,9 +209,9 @@ def revenue_models_figure(res: ProfitResult, lang: str = "zh", currency: str = "
 #: Figures of the profit view (``Figure("profit.<name>", data)``), drawn in ``lang`` with money in ``cur``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
     "waterfall": lambda d, lang, cur: waterfall_figure(d["res"], lang, fmt.currency_symbol(cur)),
-    "by_dim": lambda d, lang, cur: dimension_figure(d["table"], d["dim"], lang, fmt.currency_symbol(cur)),
-    "ltv": lambda d, lang, cur: ltv_figure(d["res"], lang, fmt.currency_symbol(cur)),
-    "ltv_cac": lambda d, lang, cur: ltv_cac_figure(d["res"], lang),
+    "by_dim": lambda d, lang, cur: dimension_figure(d["table"], d["dim"], lang, fmt.currency_symbol(cur), top_of(d)),
+    "ltv": lambda d, lang, cur: ltv_figure(d["res"], lang, fmt.currency_symbol(cur), top_of(d)),
+    "ltv_cac": lambda d, lang, cur: ltv_cac_figure(d["res"], lang, top_of(d)),
     "scenario": lambda d, lang, cur: scenario_figure(d["sim"], lang, fmt.currency_symbol(cur)),
     "tornado": lambda d, lang, cur: tornado_figure(d["tornado"], lang, fmt.currency_symbol(cur)),
     "models": lambda d, lang, cur: revenue_models_figure(d["res"], lang, fmt.currency_symbol(cur)),

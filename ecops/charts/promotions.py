@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecops.charts.top import largest, shown_of, top_of, with_others
 from ecops.i18n import t
 
 __all__ = [
@@ -47,6 +48,7 @@ def lift_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None = None
                          name=_label(labels, "pullforward", "pull-forward"), marker_color="#85929E", opacity=0.7))
     fig.add_hline(y=0, line_color=_GREY)
     fig.update_layout(**_LAYOUT, barmode="relative", height=380, yaxis_title=_label(labels, "y", "GMV"),
+                      xaxis={"type": "category", "title": _label(labels, "campaigns", "")},
                       legend={"orientation": "h", "y": 1.1})
     return fig
 
@@ -77,7 +79,7 @@ def depth_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None = Non
         textposition="top center", marker={"size": 10, "color": [_VERDICT_COLOR.get(v, _GREY) for v in t["verdict"]]},
         error_y=_err(100 * t["orders_lift"], 100 * t["orders_lift_low"], 100 * t["orders_lift_high"])))
     fig.update_layout(**_LAYOUT, height=380, xaxis_title=_label(labels, "x", "discount depth (%)"),
-                      yaxis_title=_label(labels, "y", "order lift (%)"))
+                      yaxis_title=_label(labels, "y", "order lift (%)"), title=_label(labels, "campaigns", "") or None)
     return fig
 
 
@@ -89,7 +91,8 @@ def roi_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None = None)
         marker_color=np.where(t["roi"] > 0, "#1E8449", "#C0392B"),
         error_x=_err(100 * t["roi"], 100 * t["roi_low"], 100 * t["roi_high"])))
     fig.add_vline(x=0, line_color=_GREY)
-    fig.update_layout(**_LAYOUT, height=max(260, 30 * len(t) + 80), xaxis_title=_label(labels, "x", "ROI (%)"))
+    fig.update_layout(**_LAYOUT, height=max(260, 30 * len(t) + 80), xaxis_title=_label(labels, "x", "ROI (%)"),
+                      yaxis={"type": "category", "title": _label(labels, "campaigns", "")})
     return fig
 
 
@@ -116,6 +119,7 @@ def buyers_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None = No
     fig.add_trace(go.Bar(x=t["name"], y=t["buyers"] - t["new_buyers"], name=_label(labels, "returning", "returning"),
                          marker_color="#AED6F1"))
     fig.update_layout(**_LAYOUT, barmode="stack", height=360, yaxis_title=_label(labels, "y", "buyers"),
+                      xaxis={"type": "category", "title": _label(labels, "campaigns", "")},
                       legend={"orientation": "h", "y": 1.1})
     return fig
 
@@ -125,7 +129,8 @@ def redemption_figure(campaigns: pd.DataFrame, labels: Mapping[str, str] | None 
     t = campaigns[campaigns["redemption_rate"].notna()]
     fig = go.Figure(go.Bar(x=t["name"], y=100 * t["redemption_rate"], marker_color="#2471A3",
                            text=[f"{100 * v:.0f}%" for v in t["redemption_rate"]], textposition="outside"))
-    fig.update_layout(**_LAYOUT, height=320, yaxis_title=_label(labels, "y", "redemption (%)"))
+    fig.update_layout(**_LAYOUT, height=320, yaxis_title=_label(labels, "y", "redemption (%)"),
+                      xaxis={"type": "category", "title": _label(labels, "campaigns", "")})
     return fig
 
 
@@ -138,17 +143,47 @@ def _axes(lang: str, *keys: str) -> dict[str, str]:
     return out
 
 
+def _evaluated(campaigns: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The campaigns evaluated (status ok) that have ``measure``: the ones a chart of it can show."""
+    return campaigns[(campaigns["status"] == "ok") & campaigns[measure].notna()]
+
+
+def _largest(campaigns: pd.DataFrame, lang: str, n: int, *keys: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The ``n`` campaigns with the most GMV in their window (ROI, lift %, depth, redemption and buyers do not
+    add up across campaigns: the rest stay in the table) and the labels ``keys``, with the campaign axis'
+    title saying how many are shown when some are left out."""
+    top = largest(campaigns, "gmv_actual", n)
+    return top, {**_axes(lang, *keys), "campaigns": _campaigns(len(top), len(campaigns), lang)}
+
+
+def _campaigns(shown: int, total: int, lang: str) -> str:
+    """The campaign axis' title: "campaign — 20 of 80 shown" when campaigns are left out, else none (the
+    heading says what the bars are)."""
+    return shown_of(t("promotions.col.name", lang), shown, total, lang) if shown < total else ""
+
+
+def _lift(campaigns: pd.DataFrame, lang: str, n: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The ``n`` evaluated campaigns with the largest incremental GMV either way and one "others (k)" bar: the
+    rest's incremental GMV and pull-forward add up (their intervals do not, so that bar has none)."""
+    ok = campaigns[campaigns["status"] == "ok"]
+    shown = with_others(ok, "gmv_incremental", "name", ("gmv_incremental", "gmv_pullforward"), lang, n, absolute=True)
+    shown = shown.assign(status="ok")
+    return shown, _axes(lang, "incremental=incremental", "pullforward=pullforward", "y=gmv")
+
+
 #: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
-    "roi": lambda d, lang, cur: roi_figure(d["campaigns"], _axes(lang, "x=roi")),
-    "lift": lambda d, lang, cur: lift_figure(d["campaigns"], _axes(lang, "incremental=incremental",
-                                                                   "pullforward=pullforward", "y=gmv")),
+    "roi": lambda d, lang, cur: roi_figure(*_largest(_evaluated(d["campaigns"], "roi"), lang, top_of(d), "x=roi")),
+    "lift": lambda d, lang, cur: lift_figure(*_lift(d["campaigns"], lang, top_of(d))),
     "daily": lambda d, lang, cur: daily_figure(d["around"], d["metric"], _axes(
         lang, "actual=actual", "baseline=baseline", f"y=metric.{d['metric']}")),
-    "depth": lambda d, lang, cur: depth_figure(d["campaigns"], _axes(lang, "x=depth", "y=lift")),
-    "redemption": lambda d, lang, cur: redemption_figure(d["campaigns"], _axes(lang, "y=redemption")),
+    "depth": lambda d, lang, cur: depth_figure(*_largest(_evaluated(d["campaigns"], "discount_depth"), lang,
+                                                         top_of(d), "x=depth", "y=lift")),
+    "redemption": lambda d, lang, cur: redemption_figure(*_largest(
+        d["campaigns"][d["campaigns"]["redemption_rate"].notna()], lang, top_of(d), "y=redemption")),
     "bunching": lambda d, lang, cur: bunching_figure(d["hist"], d["threshold"], _axes(
         lang, "campaign=campaign", "reference=reference", "x=subtotal", "y=share")),
-    "buyers": lambda d, lang, cur: buyers_figure(d["campaigns"], _axes(lang, "new=new", "returning=returning",
-                                                                       "y=buyers")),
+    "buyers": lambda d, lang, cur: buyers_figure(*_largest(d["campaigns"][d["campaigns"]["buyers"].fillna(0) > 0],
+                                                           lang, top_of(d), "new=new", "returning=returning",
+                                                           "y=buyers")),
 }

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ecops import format as fmt
 from ecops import i18n
-from ecops.charts.top import largest, shown_of
+from ecops.charts.top import TOP_N, largest, shown_of, top_of, with_others
 from ecops.satisfaction import (
     PLACEHOLDERS,
     DriverResult,
@@ -74,10 +74,10 @@ def trend_figure(s: ScoreSummary, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def drivers_figure(d: DriverResult, lang: str = "zh") -> go.Figure:
+def drivers_figure(d: DriverResult, lang: str = "zh", top: int = TOP_N) -> go.Figure:
     """Forest plot: % change in the odds of a better score per unit of each driver, with 95% intervals: the
-    largest effects (effects do not add up: the rest stay in the table)."""
-    e = largest(d.effects, "pct", absolute=True).iloc[::-1]
+    ``top`` largest effects (effects do not add up: the rest stay in the table)."""
+    e = largest(d.effects, "pct", top, absolute=True).iloc[::-1]
     labels = [driver_label(v, lang) for v in e["variable"]]
     colours = ["#C0392B" if p < 0 else "#27AE60" for p in e["pct"]]
     fig = go.Figure(go.Scatter(
@@ -114,27 +114,33 @@ def lateness_figure(lt: LatenessResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def returns_reason_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
-    """Returns per reason (bars) with refunds in the hover."""
-    d = r.by_reason.iloc[::-1]
+def returns_reason_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥", top: int = TOP_N) -> go.Figure:
+    """Returns per reason (bars) with refunds in the hover: the ``top`` reasons with the most returns and one
+    "others (k)" bar of the rest (returns, shares and refunds add up)."""
+    d = with_others(r.by_reason, "returns", "reason", ("returns", "share", "refund"), lang, top).iloc[::-1]
     refund = d["refund"].fillna(0) if "refund" in d else pd.Series(0.0, index=d.index)
     fig = go.Figure(go.Bar(
         x=d["returns"], y=[str(label(v, lang)) for v in d["reason"]], orientation="h", marker_color="#E67E22",
         customdata=refund, text=[f"{s * 100:.0f}%" for s in d["share"]], textposition="outside",
         hovertemplate=f"%{{y}}: %{{x:,}} · {currency}%{{customdata:,.0f}}<extra></extra>"))
     fig.update_layout(**{**_LAYOUT, "height": max(260, 40 * len(d) + 80)}, xaxis_title=_t("axis.returns", lang),
-                      showlegend=False)
+                      yaxis_type="category", showlegend=False)
     return fig
 
 
-def returns_category_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥") -> go.Figure:
-    """Return rate per category (orders containing the category that had a return)."""
+def returns_category_figure(r: ReturnsResult, lang: str = "zh", currency: str = "¥", top: int = TOP_N
+                            ) -> go.Figure:
+    """Return rate per category (returned lines over order lines of the category): the ``top`` categories with
+    the most returns and one "others (k)" bar, the rest's pooled rate (their returns over their lines)."""
     d = r.by_category
+    if len(d) > top:
+        d = with_others(d, "returns", "category", ("returns", "refund", "lines"), lang, top)
+        d.loc[d.index[-1], "return_rate"] = d["returns"].iloc[-1] / d["lines"].iloc[-1] if d["lines"].iloc[-1] else None
     fig = go.Figure(go.Bar(x=[str(label(v, lang)) for v in d["category"]], y=d["return_rate"] * 100,
                            marker_color="#C0392B",
                            customdata=d["refund"].fillna(0),
                            hovertemplate=f"%{{x}}: %{{y:.1f}}% · {currency}%{{customdata:,.0f}}<extra></extra>"))
-    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.return_rate", lang), showlegend=False)
+    fig.update_layout(**_LAYOUT, yaxis_title=_t("axis.return_rate", lang), xaxis_type="category", showlegend=False)
     return fig
 
 
@@ -172,9 +178,9 @@ def repurchase_figure(rp: RepurchaseResult, lang: str = "zh") -> go.Figure:
     return rate_by_score_figure(rp.by_score, "repeat_rate", "axis.repeat_rate", lang)
 
 
-def themes_figure(wf: WordFrequencies, lang: str = "zh") -> go.Figure:
-    """Words of low-score comments ranked by the share of comments using them (largest on top)."""
-    d = wf.words.iloc[::-1]
+def themes_figure(wf: WordFrequencies, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Words of low-score comments ranked by the share of comments using them (the ``top`` largest, on top)."""
+    d = largest(wf.words, "share", top).iloc[::-1]
     fig = go.Figure(go.Bar(x=d["share"] * 100, y=d["word"], orientation="h", marker_color="#8E44AD",
                            customdata=d["comments"],
                            hovertemplate="%{y}: %{x:.1f}% (%{customdata:,})<extra></extra>"))
@@ -187,12 +193,14 @@ def themes_figure(wf: WordFrequencies, lang: str = "zh") -> go.Figure:
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
     "distribution": lambda d, lang, cur: distribution_figure(d["scores"], lang),
     "trend": lambda d, lang, cur: trend_figure(d["scores"], lang),
-    "drivers": lambda d, lang, cur: drivers_figure(d["drivers"], lang),
+    "drivers": lambda d, lang, cur: drivers_figure(d["drivers"], lang, top_of(d)),
     "lateness": lambda d, lang, cur: lateness_figure(d["lateness"], lang),
-    "reason": lambda d, lang, cur: returns_reason_figure(d["returns"], lang, fmt.currency_symbol(cur).strip()),
-    "category": lambda d, lang, cur: returns_category_figure(d["returns"], lang, fmt.currency_symbol(cur).strip()),
+    "reason": lambda d, lang, cur: returns_reason_figure(d["returns"], lang, fmt.currency_symbol(cur).strip(),
+                                                         top_of(d)),
+    "category": lambda d, lang, cur: returns_category_figure(d["returns"], lang, fmt.currency_symbol(cur).strip(),
+                                                             top_of(d)),
     "month": lambda d, lang, cur: returns_month_figure(d["returns"], lang),
     "by_score": lambda d, lang, cur: return_by_score_figure(d["returns"], lang),
     "repurchase": lambda d, lang, cur: repurchase_figure(d["repurchase"], lang),
-    "themes": lambda d, lang, cur: themes_figure(d["words"], lang),
+    "themes": lambda d, lang, cur: themes_figure(d["words"], lang, top_of(d)),
 }

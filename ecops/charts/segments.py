@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops.basket import BasketResult
+from ecops.charts.top import TOP_N, top_of, with_others
 from ecops.i18n import t
 from ecops.render.words import value_text
 from ecops.segments import SegmentComparison, SegmentCut
@@ -29,27 +30,46 @@ _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _BLUE, _ORANGE, _GREEN, _RED = "#2E86C1", "#E67E22", "#27AE60", "#C0392B"
 
 
-def cut_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", max_segments: int = 25) -> go.Figure:
-    """Share of buyers vs share of GMV per segment (largest segments first; ``names``: how each is shown)."""
-    tab = cut.table.head(max_segments)
+def _shown(cut: SegmentCut, lang: str, n: int) -> pd.DataFrame:
+    """The ``n`` segments with the most buyers and, when there are more, one "others (k)" row: its shares are
+    the rest's sums (shares add up), its growth the rest's pooled growth (GMV of the last window over the one
+    before, over the segments whose growth is known)."""
+    tab = cut.table
+    known = tab["growth"].notna()
+    out = with_others(tab.assign(_recent=tab["gmv_recent"].where(known), _before=tab["gmv_before"].where(known)),
+                      "customers", "segment", ("customers", "customer_share", "gmv", "gmv_share", "_recent",
+                                               "_before"), lang, n)
+    if len(tab) > n:  # the last row stands for the others
+        before = out["_before"].iloc[-1]
+        out.loc[out.index[-1], "growth"] = out["_recent"].iloc[-1] / before - 1 if before > 0 else np.nan
+    return out.drop(columns=["_recent", "_before"])
+
+
+def cut_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Share of buyers vs share of GMV per segment: the ``top`` segments with the most buyers, the rest as one
+    "others (k)" pair of bars (shares add up); ``names``: how each segment is shown."""
+    tab = _shown(cut, lang, top)
     names = _names(names, tab["segment"], lang)
     fig = go.Figure([
         go.Bar(x=names, y=tab["customer_share"], name=t("segments.legend.customers", lang), marker_color=_BLUE),
         go.Bar(x=names, y=tab["gmv_share"], name=t("segments.legend.gmv", lang), marker_color=_ORANGE),
     ])
-    fig.update_layout(barmode="group", height=380, margin=_MARGIN, yaxis_tickformat=".0%",
+    # segment values are names even when they look like numbers (region codes, price bands)
+    fig.update_layout(barmode="group", height=380, margin=_MARGIN, yaxis_tickformat=".0%", xaxis_type="category",
                       legend={"orientation": "h", "y": 1.1})
     return fig
 
 
-def growth_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", max_segments: int = 25) -> go.Figure:
-    """Growth of GMV per segment (last window vs the one before), green up / red down."""
-    tab = cut.table.head(max_segments)
+def growth_figure(cut: SegmentCut, names: Mapping[str, Value], lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Growth of GMV per segment (last window vs the one before), green up / red down: the segments of
+    :func:`cut_figure`, the others' bar their pooled growth."""
+    tab = _shown(cut, lang, top)
     g = tab["growth"].astype(float).to_numpy()
     fig = go.Figure(go.Bar(x=_names(names, tab["segment"], lang), y=g,
                            marker_color=[_GREEN if v >= 0 else _RED for v in np.nan_to_num(g)],
                            text=["—" if np.isnan(v) else f"{v:+.0%}" for v in g], textposition="outside"))
-    fig.update_layout(height=320, margin=_MARGIN, yaxis_tickformat="+.0%", yaxis_title=t("segments.axis.growth", lang))
+    fig.update_layout(height=320, margin=_MARGIN, yaxis_tickformat="+.0%", yaxis_title=t("segments.axis.growth", lang),
+                      xaxis_type="category")
     return fig
 
 
@@ -102,8 +122,8 @@ def rules_figure(res: BasketResult, lang: str = "zh", n: int = 10) -> go.Figure:
 
 #: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
-    "cut": lambda d, lang, cur: cut_figure(d["cut"], d["names"], lang),
-    "growth": lambda d, lang, cur: growth_figure(d["cut"], d["names"], lang),
+    "cut": lambda d, lang, cur: cut_figure(d["cut"], d["names"], lang, top_of(d)),
+    "growth": lambda d, lang, cur: growth_figure(d["cut"], d["names"], lang, top_of(d)),
     "compare": lambda d, lang, cur: comparison_figure(d["comparison"], value_text(d["a"], lang, cur),
                                                       value_text(d["b"], lang, cur), lang),
     "rules": lambda d, lang, cur: rules_figure(d["rules"], lang),

@@ -9,39 +9,57 @@ many are shown of how many.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ecops import i18n
 
-__all__ = ["TOP_N", "largest", "others_label", "shown_of", "with_others"]
+__all__ = ["TOP_CHOICES", "TOP_N", "largest", "others_label", "shown_of", "top_of", "with_others"]
 
-#: Members a chart shows at most.
+#: Members a chart shows at most, unless the page's "members per chart" control says otherwise.
 TOP_N = 20
+
+#: The values of that control (the URL parameter ``top`` of the pages that offer it).
+TOP_CHOICES = (10, 20, 30)
+
+
+def top_of(data: Mapping[str, Any]) -> int:
+    """Members the figure spec ``data`` asks for (its ``top``, set from a page's control), :data:`TOP_N` when it
+    does not say; anything else than a whole number in 1 … ``max(TOP_CHOICES)`` counts as not saying."""
+    n = data.get("top")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= max(TOP_CHOICES):
+        return TOP_N
+    return int(n)
+
+
+def _kept(frame: pd.DataFrame, by: str, n: int, absolute: bool) -> np.ndarray:
+    """Positions of the ``n`` rows with the largest ``by``, in their original order (missing values last)."""
+    key = frame[by].astype(float)
+    key = key.abs() if absolute else key
+    return np.sort(np.argsort(-key.fillna(-np.inf).to_numpy(), kind="stable")[:n])
 
 
 def largest(frame: pd.DataFrame, by: str, n: int = TOP_N, *, absolute: bool = False) -> pd.DataFrame:
     """The ``n`` rows with the largest ``by`` (by absolute value when ``absolute``: effects of either sign),
     in their original order, so a chart sorted by something else keeps its order."""
-    if len(frame) <= n:
-        return frame
-    key = frame[by].astype(float)
-    key = key.abs() if absolute else key
-    keep = np.argsort(-key.fillna(-np.inf).to_numpy(), kind="stable")[:n]
-    return frame.iloc[np.sort(keep)]
+    return frame if len(frame) <= n else frame.iloc[_kept(frame, by, n, absolute)]
 
 
-def with_others(frame: pd.DataFrame, by: str, label: str, sums: Sequence[str], lang: str, n: int = TOP_N
-                ) -> pd.DataFrame:
-    """The ``n`` largest rows by ``by`` and, when there are more, one more row for the rest: its ``label``
-    column is "others (k)", its ``sums`` columns are the rest's sums (additive measures only), other columns
-    empty. The result's ``sums`` add up to the whole frame's."""
+def with_others(frame: pd.DataFrame, by: str, label: str, sums: Sequence[str], lang: str, n: int = TOP_N, *,
+                absolute: bool = False) -> pd.DataFrame:
+    """The ``n`` largest rows by ``by`` (by absolute value when ``absolute``) and, when there are more, one more
+    row for the rest: its ``label`` column is "others (k)", its ``sums`` columns are the rest's sums (additive
+    measures only: a ratio of the others is the caller's, from those sums), other columns empty. The result's
+    ``sums`` add up to the whole frame's."""
     if len(frame) <= n:
         return frame
-    top = largest(frame, by, n)
-    rest = frame.drop(index=top.index)
+    kept = _kept(frame, by, n, absolute)
+    left = np.ones(len(frame), dtype=bool)
+    left[kept] = False
+    top, rest = frame.iloc[kept], frame.iloc[left]
     row = {c: np.nan for c in frame.columns}
     row.update({c: float(rest[c].sum()) for c in sums})
     row[label] = others_label(len(rest), lang)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecops import i18n
-from ecops.charts.top import largest, shown_of
+from ecops.charts.top import TOP_N, largest, shown_of, top_of
 from ecops.forecast import ForecastResult
 from ecops.warehouse import (
     ABC,
@@ -48,10 +48,10 @@ def matrix_figure(ax: AbcXyzResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def turnover_figure(inv: InventoryResult, lang: str = "zh") -> go.Figure:
-    """Annual turnover per category (bars) with days of inventory as hover text: the categories holding the
-    most stock value (turnover is a ratio: the rest stay in the table)."""
-    c = largest(inv.categories, "stock_value").sort_values("turnover", na_position="first")
+def turnover_figure(inv: InventoryResult, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Annual turnover per category (bars) with days of inventory as hover text: the ``top`` categories holding
+    the most stock value (turnover is a ratio: the rest stay in the table)."""
+    c = largest(inv.categories, "stock_value", top).sort_values("turnover", na_position="first")
     fig = go.Figure(go.Bar(
         x=c["turnover"], y=[str(label(v, lang)) for v in c["category"]], orientation="h", marker_color="#2471A3",
         text=[f"{d:.0f}d" if np.isfinite(d) else "—" for d in c["days_inventory"].astype(float)],
@@ -89,9 +89,11 @@ def forecast_figure(fr: ForecastResult, key: str, lang: str = "zh", history_week
     return fig
 
 
-def accuracy_figure(fr: ForecastResult, lang: str = "zh") -> go.Figure:
-    """Back-test WAPE per series: forecast beside seasonal-naive."""
-    a = fr.accuracy.dropna(subset=["wape"]).sort_values("units", ascending=False)
+def accuracy_figure(fr: ForecastResult, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Back-test WAPE per series: forecast beside seasonal-naive, for the ``top`` series with the most units
+    (up to 50 are forecast, and errors do not add up: the rest stay in the table)."""
+    measured = fr.accuracy.dropna(subset=["wape"])
+    a = largest(measured, "units", top).sort_values("units", ascending=False)
     keys = [str(label(k, lang)) for k in a["key"]]
     fig = go.Figure([
         go.Bar(x=keys, y=a["wape"], name=i18n.t("warehouse.forecast.forecast", lang),
@@ -100,7 +102,9 @@ def accuracy_figure(fr: ForecastResult, lang: str = "zh") -> go.Figure:
                marker_color="#CA6F1E"),
     ])
     fig.update_layout(margin=_MARGIN, height=320, barmode="group", yaxis_tickformat=".0%", yaxis_title="WAPE",
-                      xaxis_type="category", legend={"orientation": "h", "y": -0.25})
+                      xaxis={"type": "category", "title": shown_of(i18n.t("warehouse.col.key", lang), len(a),
+                                                                   len(measured), lang) if len(a) < len(measured) else None},
+                      legend={"orientation": "h", "y": -0.25})
     return fig
 
 
@@ -115,10 +119,10 @@ def risk_figure(policy: PolicyResult, lang: str = "zh", top: int = 15) -> go.Fig
     return fig
 
 
-def slow_figure(slow: SlowMoverResult, lang: str = "zh") -> go.Figure:
-    """Days of inventory (or weeks since the last sale) of flagged SKUs against the threshold: the SKUs tying
-    up the most excess stock value (days do not add up: the rest stay in the table)."""
-    s = largest(slow.skus, "excess_value" if slow.basis == "inventory" else "weeks_since_sale").copy()
+def slow_figure(slow: SlowMoverResult, lang: str = "zh", top: int = TOP_N) -> go.Figure:
+    """Days of inventory (or weeks since the last sale) of flagged SKUs against the threshold: the ``top`` SKUs
+    tying up the most excess stock value (days do not add up: the rest stay in the table)."""
+    s = largest(slow.skus, "excess_value" if slow.basis == "inventory" else "weeks_since_sale", top).copy()
     if slow.basis == "inventory":
         s["value"] = s["days_inventory"].astype(float).replace(np.inf, np.nan)
         axis = i18n.t("warehouse.dio.axis", lang)
@@ -161,10 +165,10 @@ def slotting_figure(slot: SlottingResult, lang: str = "zh") -> go.Figure:
 #: Figures of the warehouse view (``Figure("warehouse.<name>", data)``), drawn in ``lang``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
     "matrix": lambda d, lang, cur: matrix_figure(d["ax"], lang),
-    "turnover": lambda d, lang, cur: turnover_figure(d["inv"], lang),
+    "turnover": lambda d, lang, cur: turnover_figure(d["inv"], lang, top_of(d)),
     "forecast": lambda d, lang, cur: forecast_figure(d["fr"], d["key"], lang),
-    "accuracy": lambda d, lang, cur: accuracy_figure(d["fr"], lang),
+    "accuracy": lambda d, lang, cur: accuracy_figure(d["fr"], lang, top_of(d)),
     "risk": lambda d, lang, cur: risk_figure(d["policy"], lang),
-    "slow": lambda d, lang, cur: slow_figure(d["slow"], lang),
+    "slow": lambda d, lang, cur: slow_figure(d["slow"], lang, top_of(d)),
     "slotting": lambda d, lang, cur: slotting_figure(d["slot"], lang),
 }

@@ -108,6 +108,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.actions": {"en": "What to do next", "zh": "下一步行动"},
     "core.chart.others": {"en": "others ({n})", "zh": "其他（{n} 项）"},
     "core.chart.shown_of": {"en": "{title} — {shown} of {total} shown", "zh": "{title}（显示 {total} 项中的 {shown} 项）"},
+    "core.chart.top": {"en": "Largest shown per chart", "zh": "每个图表显示前几项"},
+    "core.chart.top_help": {"en": "Charts of many members (regions, SKUs, carriers …) show the largest ones and, "
+                                  "where the numbers add up, one 'others' bar for the rest; the tables list them all.",
+                            "zh": "成员很多的图表（地区、SKU、承运商……）只显示最大的几项；数值可相加时，其余合并为一根“其他”柱。"
+                                  "表格列出全部。"},
     "core.actions.top": {"en": "What to do next — this page's most valuable actions (details in the tabs above)",
                          "zh": "下一步行动——本页价值最高的行动（详情见上方各标签页）"},
     "core.action.impact": {"en": "at stake: {impact}", "zh": "涉及金额：{impact}"},

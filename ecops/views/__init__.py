@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from ecops.views import logistics, overview, portrait, pricing, profit, promotions, satisfaction, segments, warehouse
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, Tone, Value, View
-from ecops.views.sections import guarded
+from ecops.views.sections import guarded, with_top
 
 __all__ = ["BUILDERS", "Action", "Column", "Figure", "Kpi", "Many", "Num", "Section", "Table", "Text", "Tone", "Value",
-           "View", "guarded"]
+           "View", "guarded", "with_top"]
 
 #: View builders of the converted pages, by page name.
 BUILDERS: dict[str, Callable[..., View]] = {
