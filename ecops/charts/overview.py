@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,7 +17,7 @@ from plotly.subplots import make_subplots
 from ecops import format as fmt
 from ecops import i18n
 from ecops.change_drivers import PLACEHOLDERS
-from ecops.charts.top import others_label
+from ecops.charts.top import with_others
 
 __all__ = ["FIGURES", "alerts", "drivers", "targets", "trend"]
 
@@ -84,16 +85,13 @@ def drivers(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figu
                         horizontal_spacing=0.12)
     for i, dim in enumerate(dims, start=1):
         rows = frame[frame["dim"] == dim]
-        rows = rows.iloc[(-rows["change"].abs()).argsort(kind="stable")]
-        shown, rest = rows.head(DRIVERS_SHOWN), rows.iloc[DRIVERS_SHOWN:]
+        rows = rows.iloc[(-rows["change"].abs()).argsort(kind="stable")]  # largest changes first, either way
+        shown = with_others(rows, "change", "member", ("contribution",), lang, DRIVERS_SHOWN, absolute=True)
         labels = [str(i18n.placeholder_label(m, PLACEHOLDERS, lang)) for m in shown["member"]]
         pp = list(shown["contribution"].astype(float) * 100)
-        colours = ["#27AE60" if c and v > 0 else "#C0392B" if c else "#B3B6B7"
-                   for c, v in zip(shown["clear"], pp, strict=True)]
-        if len(rest):
-            labels.append(others_label(len(rest), lang))
-            pp.append(float(rest["contribution"].sum()) * 100)
-            colours.append("#B3B6B7")
+        # the "others" bar has no clear flag of its own: grey like a change within noise
+        clear = [isinstance(c, bool | np.bool_) and bool(c) for c in shown["clear"]]
+        colours = ["#27AE60" if c and v > 0 else "#C0392B" if c else "#B3B6B7" for c, v in zip(clear, pp, strict=True)]
         fig.add_trace(go.Bar(x=pp, y=labels, orientation="h", marker_color=colours,
                              hovertemplate="%{y}: %{x:+.1f} pp<extra></extra>"), row=1, col=i)
         fig.update_yaxes(type="category", autorange="reversed", row=1, col=i)
