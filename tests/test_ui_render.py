@@ -158,3 +158,6 @@ def test_a_long_table_shows_its_first_rows_and_downloads_them_all(tmp_path, defe
     assert any("First 1,000 of 2,500 rows shown" in c.value for c in at.caption)
     csv = pd.read_csv(io.BytesIO(deferred_downloads["skus.csv"]()), encoding="utf-8-sig")
     assert len(csv) == 2500 and list(csv.columns) == ["SKU", "units"]
+    # the machine-readable variant: the data's own column names, every row
+    raw = pd.read_csv(io.BytesIO(deferred_downloads["skus_raw.csv"]()), encoding="utf-8-sig")
+    assert list(raw.columns) == ["product_id", "units"] and len(raw) == 2500 and raw["units"].sum() == sum(range(2500))

@@ -50,6 +50,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "core.sidebar.no_filter": {"en": "Not in this dataset", "zh": "当前数据集无此字段"},
     "core.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "core.download_xlsx": {"en": "Download Excel", "zh": "下载 Excel"},
+    "core.download_raw": {"en": "CSV, raw columns", "zh": "CSV（原始字段）"},
+    "core.download_raw.help": {
+        "en": "The same rows under the data's own column names with unformatted values, for loading into other "
+              "tools; personal fields masked as everywhere.",
+        "zh": "相同的数据行，使用数据中的原始字段名和未格式化的数值，便于导入其他工具；个人信息同样脱敏。",
+    },
     "core.table_behind": {"en": "Table behind this chart", "zh": "图表数据明细"},
     "core.method_notes": {"en": "Method notes", "zh": "方法说明"},
     "core.report.download_page": {"en": "Download HTML report", "zh": "下载 HTML 报告"},

@@ -101,14 +101,16 @@ def _slug(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-]+", "_", name).strip("_") or "table"
 
 
-def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+              raw: pd.DataFrame | None = None) -> None:
     """CSV and Excel downloads of ``df`` (or of the frame ``df()`` returns, built on click) — personal fields
-    masked, formula injection neutralised."""
+    masked, formula injection neutralised — and, given ``raw`` (the same table under its machine-readable
+    column names, values unformatted), a CSV of that for analysts who load it into their own tools."""
     from ecops import export
 
     t = state.translator()
     reveal = reveal_personal()
-    c1, c2, _ = st.columns([1, 1, 4])
+    cols = st.columns([1, 1, 1, 3] if raw is not None else [1, 1, 4])
     slug = _slug(name)
 
     def frame() -> pd.DataFrame:
@@ -116,11 +118,15 @@ def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
 
     # Files are built only when clicked (callables): building xlsx for every table on every rerun
     # costs a quarter of a second per page.
-    c1.download_button(t("core.download_csv"), lambda: export.to_csv_bytes(frame(), mask=not reveal), f"{slug}.csv",
-                       "text/csv", key=f"dl.csv.{slug}", on_click="ignore")
-    c2.download_button(t("core.download_xlsx"), lambda: export.to_xlsx_bytes(frame(), mask=not reveal), f"{slug}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"dl.xlsx.{slug}",
-                       on_click="ignore")
+    cols[0].download_button(t("core.download_csv"), lambda: export.to_csv_bytes(frame(), mask=not reveal),
+                            f"{slug}.csv", "text/csv", key=f"dl.csv.{slug}", on_click="ignore")
+    cols[1].download_button(t("core.download_xlsx"), lambda: export.to_xlsx_bytes(frame(), mask=not reveal),
+                            f"{slug}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"dl.xlsx.{slug}", on_click="ignore")
+    if raw is not None:
+        cols[2].download_button(t("core.download_raw"), lambda: export.to_csv_bytes(raw, mask=not reveal),
+                                f"{slug}_raw.csv", "text/csv", key=f"dl.raw.{slug}", on_click="ignore",
+                                help=t("core.download_raw.help"))
 
 
 def report_builder(ds: Any, filters: Any, lang: str, sections: Sequence[str] | None, mask: bool = True

@@ -103,11 +103,13 @@ def table(tbl: Table, *, lang: str | None = None, currency: str | None = None) -
         st.dataframe(shown.style.format(formatters), width="stretch", hide_index=True)
     else:
         st.dataframe(shown, width="stretch", hide_index=True)
+    # the machine-readable variant: the listed columns under their names in the data, values as computed
+    raw = tbl.frame[[c.name for c in tbl.columns if c.name in tbl.frame.columns]]
     if len(tbl.frame) > SHOWN_ROWS:
         st.caption(i18n.t("core.table.rows_shown", lang, n=SHOWN_ROWS, total=len(tbl.frame)))
-        ui.downloads(lambda: words.labelled(tbl, lang, mask=mask), tbl.name)
+        ui.downloads(lambda: words.labelled(tbl, lang, mask=mask), tbl.name, raw=raw)
     else:
-        ui.downloads(shown, tbl.name)
+        ui.downloads(shown, tbl.name, raw=raw)
 
 
 def top_actions(v: View, n: int = 3, lang: str | None = None, currency: str | None = None) -> None:
