@@ -283,3 +283,36 @@ def test_every_page_of_a_5000_sku_shop_renders(page, streamlit_server, wide_toke
     assert "wide shop" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert bars <= 40, f"/{path}: an axis with {bars} ticks"
     screenshot(page, f"wide_shop_{path or 'overview'}")
+
+
+#: Pages with KPI rows, and the widths a manager's screen has.
+_KPI_PAGES = ("", "portrait", "warehouse", "logistics", "profit")
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_kpi_labels_are_whole_and_apart_from_their_values(browser, streamlit_server, width, lang):
+    """Issue 14 item 5: at 1280–1920 px no KPI label is cut off (ellipsis) or runs into its value."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    track_script_runs(page)
+    try:
+        for path in _KPI_PAGES:
+            _goto(page, streamlit_server, f"{path}?lang={lang}")
+            page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length > 0",
+                                   timeout=90_000)
+            problems = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+                .map(m => {
+                  const label = m.querySelector('[data-testid="stMetricLabel"]');
+                  const value = m.querySelector('[data-testid="stMetricValue"]');
+                  if (!label || !value) return null;
+                  const cut = Array.from(label.querySelectorAll('*')).concat([label])
+                    .some(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === 'ellipsis');
+                  const glued = label.getBoundingClientRect().bottom > value.getBoundingClientRect().top + 1;
+                  return (cut || glued) ? `${label.innerText} (${cut ? 'cut' : 'glued'})` : null;
+                }).filter(Boolean)""")
+            assert not problems, f"/{path} at {width}px ({lang}): {problems}"
+            screenshot(page, f"kpis_{path or 'overview'}_{lang}_{width}")
+    finally:
+        context.close()

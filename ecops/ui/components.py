@@ -51,7 +51,11 @@ def header(title: str, intro: str | None = None) -> None:
         getattr(st, flash[0], st.info)(flash[1])
 
 
-def kpis(items: Sequence[Kpi], per_row: int = 6) -> None:
+def kpis(items: Sequence[Kpi], most_per_row: int = 4) -> None:
+    """KPI cards in balanced rows of at most ``most_per_row`` (six cards: two rows of three) — six in one row
+    cut labels such as "Repeat-customer rate" short at 1280 px."""
+    rows = -(-len(items) // most_per_row) if items else 1
+    per_row = -(-len(items) // rows) if items else 1
     for start in range(0, len(items), per_row):
         cols = st.columns(min(per_row, len(items) - start))
         for col, k in zip(cols, items[start:start + per_row], strict=False):
