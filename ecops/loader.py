@@ -471,92 +471,119 @@ def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str,
 def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
                 notes: _Notes) -> dict[str, str]:
     """SELECT statements deriving orders, order_items, products and customers from a flat staging table."""
-
-    def v(target: str) -> str:
-        return _v(target)
-
     source = sm.source
-    header = sm.targets
-
-    if "orders.order_id" in t:
-        oid = v("orders.order_id")
-    else:
-        oid = (f"({v('orders.customer_id')} || '|' || strftime({v('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
-        notes.add("derived_order_id", source, "warning")
-    # An export without a buyer column (an order-level report, a marketplace that hides buyers) still loads:
-    # its orders have no customer and the customer analyses say which column would unlock them.
-    cust = v("orders.customer_id") if "orders.customer_id" in t else None
-    if cust is None:
-        notes.add("no_customer_column", source, "warning")
-    has_q, has_p, has_total = "order_items.quantity" in t, "order_items.unit_price" in t, "orders.total_amount" in t
+    oid, cust = _flat_keys(t, source, notes)
+    qty, price, total_is_line = _flat_quantity_price(t, source, notes)
     has_prod = "order_items.product_id" in t
-    total_is_line = False
-    if has_p:
-        price = v("order_items.unit_price")
-        qty = v("order_items.quantity") if has_q else "1.0"
-        if not has_q:
-            notes.add("derived_quantity", source, "info")
-    elif "order_items.line_amount" in t:
-        qty = v("order_items.quantity") if has_q else "1.0"
-        price = f"({v('order_items.line_amount')} / NULLIF({qty}, 0))"
-        notes.add("derived_unit_price", source, "info")
-    elif has_total and has_q:
-        price = f"({v('orders.total_amount')} / NULLIF({v('order_items.quantity')}, 0))"
-        qty = v("order_items.quantity")
-        total_is_line = True
-        notes.add("derived_unit_price", source, "info")
-    else:
-        price = v("orders.total_amount")
-        qty = "1.0"
-        total_is_line = True
-        notes.add("derived_total_line", source, "info")
-    prod = v("order_items.product_id") if has_prod else "'ALL'"
-    if not has_prod and (has_p or has_q):
+    prod = _v("order_items.product_id") if has_prod else "'ALL'"
+    if not has_prod and ("order_items.unit_price" in t or "order_items.quantity" in t):
         notes.add("derived_product_all", source, "info")
 
     parts: dict[str, str] = {}
-    # order lines
+    parts["order_items"] = _flat_items_sql(stage, sm, t, (oid, prod, qty, price), notes)
+    parts["orders"] = _flat_orders_sql(con, stage, sm, t, (oid, cust), total_is_line, notes)
+    # products: attributes only (price statistics are not product attributes)
+    if has_prod:
+        parts["products"] = _flat_attributes_sql(stage, t, schema.PRODUCTS, prod, "product_id")
+    if cust:
+        parts["customers"] = _flat_attributes_sql(stage, t, schema.CUSTOMERS, cust, "customer_id")
+    _note_null_keys(con, stage, oid, cust, source, notes)
+    return parts
+
+
+def _flat_keys(t: set[str], source: str, notes: _Notes) -> tuple[str, str | None]:
+    """The order id of each line (made from customer and time when the export has none) and the customer id."""
+    if "orders.order_id" in t:
+        oid = _v("orders.order_id")
+    else:
+        oid = (f"({_v('orders.customer_id')} || '|' || strftime({_v('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
+        notes.add("derived_order_id", source, "warning")
+    # An export without a buyer column (an order-level report, a marketplace that hides buyers) still loads:
+    # its orders have no customer and the customer analyses say which column would unlock them.
+    cust = _v("orders.customer_id") if "orders.customer_id" in t else None
+    if cust is None:
+        notes.add("no_customer_column", source, "warning")
+    return oid, cust
+
+
+def _flat_quantity_price(t: set[str], source: str, notes: _Notes) -> tuple[str, str, bool]:
+    """Quantity and unit price of each line, from a line amount or the order total where missing; and whether
+    the total is a line amount (then summed per order)."""
+    has_q, has_p, has_total = "order_items.quantity" in t, "order_items.unit_price" in t, "orders.total_amount" in t
+    total_is_line = False
+    if has_p:
+        price = _v("order_items.unit_price")
+        qty = _v("order_items.quantity") if has_q else "1.0"
+        if not has_q:
+            notes.add("derived_quantity", source, "info")
+    elif "order_items.line_amount" in t:
+        qty = _v("order_items.quantity") if has_q else "1.0"
+        price = f"({_v('order_items.line_amount')} / NULLIF({qty}, 0))"
+        notes.add("derived_unit_price", source, "info")
+    elif has_total and has_q:
+        price = f"({_v('orders.total_amount')} / NULLIF({_v('order_items.quantity')}, 0))"
+        qty = _v("order_items.quantity")
+        total_is_line = True
+        notes.add("derived_unit_price", source, "info")
+    else:
+        price = _v("orders.total_amount")
+        qty = "1.0"
+        total_is_line = True
+        notes.add("derived_total_line", source, "info")
+    return qty, price, total_is_line
+
+
+def _flat_items_sql(stage: str, sm: SourceMapping, t: set[str], line: tuple[str, str, str, str],
+                    notes: _Notes) -> str:
+    """The order lines of a flat export; a unit cost derived from a line profit column (Superstore's Profit)."""
+    oid, prod, qty, price = line
     item_cols = [f"{oid} AS order_id", f"{prod} AS product_id", f"{qty} AS quantity", f"{price} AS unit_price"]
     for c in schema.ORDER_ITEMS.columns:
         tg = f"order_items.{c.name}"
         if c.name not in ("order_id", "product_id", "quantity", "unit_price") and tg in t:
-            item_cols.append(f"{v(tg)} AS {c.name}")
+            item_cols.append(f"{_v(tg)} AS {c.name}")
     if "order_items.line_profit" in t and "order_items.unit_cost" not in t:
         # cost = line amount − line profit, per unit (Superstore: Sales − Profit)
-        item_cols.append(f"({price} - {v('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
-        notes.add("derived_unit_cost", source, "info", column=header.get("order_items.line_profit", "profit"))
-    parts["order_items"] = f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
-    # orders: one row per order id; the first non-empty value in file order, earliest time
+        item_cols.append(f"({price} - {_v('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
+        notes.add("derived_unit_cost", sm.source, "info", column=sm.targets.get("order_items.line_profit", "profit"))
+    return f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
+
+
+def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
+                     keys: tuple[str, str | None], total_is_line: bool, notes: _Notes) -> str:
+    """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed."""
+    oid, cust = keys
     ord_cols = [f"{oid} AS order_id", *([f"arg_min({cust}, _rec) AS customer_id"] if cust else []),
-                f"min({v('orders.order_time')}) AS order_time"]
+                f"min({_v('orders.order_time')}) AS order_time"]
     numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t]
-    varying = _varying_within_orders(con, stage, oid, [v(tg) for tg in numeric])
+    # An amount that differs between the lines of one order is a line amount: the order's is their sum.
+    varying = _varying_within_orders(con, stage, oid, [_v(tg) for tg in numeric])
     for c in schema.ORDERS.columns:
         tg = f"orders.{c.name}"
         if c.name in ("order_id", "customer_id", "order_time") or tg not in t:
             continue
         if c.kind == "number":
-            line_level = (c.name == "total_amount" and total_is_line) or v(tg) in varying
+            line_level = (c.name == "total_amount" and total_is_line) or _v(tg) in varying
             if line_level:
-                ord_cols.append(f"sum({v(tg)}) AS {c.name}")
+                ord_cols.append(f"sum({_v(tg)}) AS {c.name}")
                 if not (c.name == "total_amount" and total_is_line):
-                    notes.add("order_sum", source, "info", column=header.get(tg, tg), target=c.name)
+                    notes.add("order_sum", sm.source, "info", column=sm.targets.get(tg, tg), target=c.name)
                 continue
-        ord_cols.append(f"arg_min({v(tg)}, _rec) AS {c.name}")
-    parts["orders"] = f"SELECT {', '.join(ord_cols)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}"
-    # products: attributes only (price statistics are not product attributes)
-    prod_attrs = [c.name for c in schema.PRODUCTS.columns if f"products.{c.name}" in t]
-    if has_prod:
-        cols = ["product_id"] + [f"arg_min({v('products.' + a)}, _rec) AS {a}" for a in prod_attrs]
-        parts["products"] = (f"SELECT {prod} AS product_id{''.join(', ' + x for x in cols[1:])} FROM {stage} "
-                             f"WHERE {prod} IS NOT NULL GROUP BY {prod}")
-    # customers
-    if cust:
-        cust_attrs = [c.name for c in schema.CUSTOMERS.columns if f"customers.{c.name}" in t]
-        cols = [f"arg_min({v('customers.' + a)}, _rec) AS {a}" for a in cust_attrs]
-        parts["customers"] = (f"SELECT {cust} AS customer_id{''.join(', ' + x for x in cols)} FROM {stage} "
-                              f"WHERE {cust} IS NOT NULL GROUP BY {cust}")
-    # facts worth a warning
+        ord_cols.append(f"arg_min({_v(tg)}, _rec) AS {c.name}")
+    return f"SELECT {', '.join(ord_cols)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}"
+
+
+def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:
+    """One row per product (or customer) of a flat export: its mapped attributes, the first value in file order."""
+    attrs = [c.name for c in table.columns if f"{table.name}.{c.name}" in t]
+    cols = [f"arg_min({_v(table.name + '.' + a)}, _rec) AS {a}" for a in attrs]
+    return (f"SELECT {key} AS {key_name}{''.join(', ' + x for x in cols)} FROM {stage} "
+            f"WHERE {key} IS NOT NULL GROUP BY {key}")
+
+
+def _note_null_keys(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cust: str | None, source: str,
+                    notes: _Notes) -> None:
+    """Warn about lines left out for want of an order id, and orders that have no customer."""
     n_null_oid = con.execute(f"SELECT count(*) FROM {stage} WHERE {oid} IS NULL").fetchone()[0]
     if n_null_oid:
         notes.add("null_keys", source, "warning", count=n_null_oid, target="order id")
@@ -564,7 +591,6 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
                                     ).fetchone()[0]
     if n_null_c:
         notes.add("null_customers", source, "warning", count=n_null_c)
-    return parts
 
 
 def _table_part(stage: str, table: str, t: set[str], source: str, notes: _Notes) -> str:
@@ -647,6 +673,43 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     """
     report = progress or (lambda _message, _fraction: None)
     files = list(files)
+    names = _source_names(files)
+    own = con is None
+    con = duckdb.connect() if own else con
+    notes = _Notes()
+    try:
+        if not own:
+            con.execute("BEGIN TRANSACTION")
+        with tempfile.TemporaryDirectory(prefix="ecops_ingest_") as workdir:
+            raws = _read_sources(con, files, names, workdir, max_bytes, notes, report)
+            report("recognising columns", 0.5)
+            used, currency = _choose_mapping(con, raws, mapping, notes)
+            report("converting values", 0.6)
+            stage_targets, staged = _stage_sources(con, raws, used, notes, report)
+        report("building tables", 0.88)
+        parts = _table_parts(con, used, stage_targets, notes)
+        rows = _write_tables(con, parts, notes)
+        for stage in staged:
+            con.execute(f"DROP TABLE IF EXISTS {stage}")
+        if not own:
+            con.execute("COMMIT")
+        # Each file once, in upload order (a workbook's sheets share their file's digest).
+        fingerprint = _fingerprint(list(dict.fromkeys((raw.file, raw.sha256) for raw in raws)), used)
+        # uploaded data must not reach the file system or the network from now on
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        report("done", 1.0)
+    except BaseException:
+        _abandon(con, own)
+        raise
+    tables = tuple(t for t in schema.TABLE_ORDER if t in rows)
+    notes_info = tuple(n for n in notes.items if n.severity == "info")
+    warnings = tuple(n for n in notes.items if n.severity == "warning")
+    return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables}, currency)
+
+
+def _source_names(files: list[str | Path | tuple[str, bytes]]) -> list[str]:
+    """Each file's name as the user knows it; no files, or two of the same name, are refused."""
     if not files:
         raise ValueError("no files to load")
     names = [_file_name(f) for f in files]
@@ -655,120 +718,125 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         if n in seen:
             raise IngestError(n, "duplicate_source")
         seen.add(n)
-    own = con is None
-    con = duckdb.connect() if own else con
-    notes = _Notes()
-    staged: list[str] = []
-    currency: str | None = None
+    return names
+
+
+def _read_sources(con: duckdb.DuckDBPyConnection, files: list[str | Path | tuple[str, bytes]], names: list[str],
+                  workdir: str, max_bytes: int | None, notes: _Notes, report: Progress) -> list[RawTable]:
+    """Read every file into raw text tables (one per CSV, one per non-empty sheet), with what reading noticed."""
     raws: list[RawTable] = []
-    try:
-        if not own:
-            con.execute("BEGIN TRANSACTION")
-        with tempfile.TemporaryDirectory(prefix="ecops_ingest_") as workdir:
-            for k, f in enumerate(files):
-                report(f"reading {names[k]}", 0.05 + 0.45 * k / len(files))
-                got = read_file(con, f, table=f"_ecops_raw{k}", workdir=workdir, max_bytes=max_bytes)
-                for raw in got:
-                    notes.extend(raw.notices)
-                raws.extend(got)
-            report("recognising columns", 0.5)
-            samples = {raw.source: raw.sample(con) for raw in raws}
-            profiles = {raw.source: profile_frame(samples[raw.source]) for raw in raws}
-            if mapping is None:
-                used = suggest_mapping([SourceTable(r.source, r.columns, samples[r.source], profiles[r.source])
-                                        for r in raws])
-                for r in raws:
-                    plat = platforms.detect(list(r.columns))
-                    if plat is not None:
-                        notes.add("platform_detected", r.source, "info", platform=plat.name_en,
-                                  platform_zh=plat.name_zh)
-            else:
-                used = _apply_mapping(mapping, raws, profiles, notes)
-            currency, evidence = detect_currency(samples)
-            if currency:
-                notes.add("currency_detected", "", "info", currency=currency, evidence=evidence)
-            del samples
-            for sm in used.sources:
-                if mapping is None or sm.source not in mapping:
-                    _note_unused_named(sm, notes)
-            _check_required(used)
-            report("converting values", 0.6)
-            stage_targets: dict[str, tuple[str, set[str]]] = {}
-            for k, raw in enumerate(raws):
-                sm = used.source(raw.source)
-                if sm.table == IGNORE:
-                    notes.add("ignored_source", raw.source, "warning")
-                else:
-                    stage = f"_ecops_stage{k}"
-                    stage_targets[raw.source] = (stage, _stage(con, raw, sm, stage, notes))
-                    staged.append(stage)
-                con.execute(f"DROP TABLE IF EXISTS {raw.table}")
-                report(f"converted {raw.source}", 0.6 + 0.25 * (k + 1) / len(raws))
-        report("building tables", 0.88)
-        parts: dict[str, list[tuple[str, str]]] = {}
-        dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
-        for sm in used.sources:
-            if sm.source not in stage_targets:
-                continue
-            stage, t = stage_targets[sm.source]
-            if sm.table == FLAT:
-                for table, sql in _flat_parts(con, stage, sm, t, notes).items():
-                    if table in ("products", "customers") and table in dedicated:
-                        others = ", ".join(s.source for s in used.sources_for(table))
-                        notes.add("table_replaced", "", "info", table=table, sources=others)
-                        continue
-                    parts.setdefault(table, []).append((sql, sm.source))
-            else:
-                parts.setdefault(sm.table, []).append((_table_part(stage, sm.table, t, sm.source, notes),
-                                                       sm.source))
-                if sm.table == "orders" and "customer_id" not in t:
-                    notes.add("no_customer_column", sm.source, "warning")
-        if "order_items" not in parts and "orders" in parts:
-            has_total = any("total_amount" in stage_targets[s.source][1] for s in used.sources_for("orders")
-                            if s.source in stage_targets)
-            if not has_total:
-                src = used.sources_for("orders")[0].source
-                raise IngestError(src, "missing_required", table="order_items", target="unit_price",
-                                  candidates="—")
-        rows = _create_tables(con, parts, notes)
-        if "order_items" not in rows and "orders" in rows:
-            con.execute("CREATE TABLE order_items AS SELECT order_id, CAST('ALL' AS VARCHAR) AS product_id, "
-                        "CAST(1.0 AS DOUBLE) AS quantity, total_amount AS unit_price FROM orders "
-                        "WHERE total_amount IS NOT NULL")
-            rows["order_items"] = con.execute("SELECT count(*) FROM order_items").fetchone()[0]
-            notes.add("lines_from_orders", "", "info")
-        neg_q, neg_p = con.execute(
-            "SELECT count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE unit_price < 0) FROM order_items"
-        ).fetchone()
-        src_items = ", ".join(dict.fromkeys(s for _, s in parts.get("order_items", []))) or "orders"
-        if neg_q:
-            notes.add("negative_quantity", src_items, "warning", count=neg_q)
-        if neg_p:
-            notes.add("negative_price", src_items, "warning", count=neg_p)
-        for stage in staged:
-            con.execute(f"DROP TABLE IF EXISTS {stage}")
-        staged.clear()
-        if not own:
-            con.execute("COMMIT")
-        digests: list[tuple[str, str]] = []
-        for raw in raws:
-            if (raw.file, raw.sha256) not in digests:
-                digests.append((raw.file, raw.sha256))
-        fingerprint = _fingerprint(digests, used)
-        # uploaded data must not reach the file system or the network from now on
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        report("done", 1.0)
-    except BaseException:
-        if not own:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
+    for k, f in enumerate(files):
+        report(f"reading {names[k]}", 0.05 + 0.45 * k / len(files))
+        got = read_file(con, f, table=f"_ecops_raw{k}", workdir=workdir, max_bytes=max_bytes)
+        for raw in got:
+            notes.extend(raw.notices)
+        raws.extend(got)
+    return raws
+
+
+def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mapping: Mapping | None,
+                    notes: _Notes) -> tuple[Mapping, str | None]:
+    """The mapping to apply (suggested, or the given one checked against the files) and the files' currency."""
+    samples = {raw.source: raw.sample(con) for raw in raws}
+    profiles = {raw.source: profile_frame(samples[raw.source]) for raw in raws}
+    if mapping is None:
+        used = suggest_mapping([SourceTable(r.source, r.columns, samples[r.source], profiles[r.source])
+                                for r in raws])
+        for r in raws:
+            plat = platforms.detect(list(r.columns))
+            if plat is not None:
+                notes.add("platform_detected", r.source, "info", platform=plat.name_en,
+                          platform_zh=plat.name_zh)
+    else:
+        used = _apply_mapping(mapping, raws, profiles, notes)
+    currency, evidence = detect_currency(samples)
+    if currency:
+        notes.add("currency_detected", "", "info", currency=currency, evidence=evidence)
+    for sm in used.sources:
+        if mapping is None or sm.source not in mapping:
+            _note_unused_named(sm, notes)
+    _check_required(used)
+    return used, currency
+
+
+def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: _Notes,
+                   report: Progress) -> tuple[dict[str, tuple[str, set[str]]], list[str]]:
+    """Convert each mapped source into a typed staging table (raw tables dropped as it goes): its name and targets."""
+    stage_targets: dict[str, tuple[str, set[str]]] = {}
+    staged: list[str] = []
+    for k, raw in enumerate(raws):
+        sm = used.source(raw.source)
+        if sm.table == IGNORE:
+            notes.add("ignored_source", raw.source, "warning")
         else:
-            con.close()
-        raise
-    tables = tuple(t for t in schema.TABLE_ORDER if t in rows)
-    notes_info = tuple(n for n in notes.items if n.severity == "info")
-    warnings = tuple(n for n in notes.items if n.severity == "warning")
-    return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables}, currency)
+            stage = f"_ecops_stage{k}"
+            stage_targets[raw.source] = (stage, _stage(con, raw, sm, stage, notes))
+            staged.append(stage)
+        con.execute(f"DROP TABLE IF EXISTS {raw.table}")
+        report(f"converted {raw.source}", 0.6 + 0.25 * (k + 1) / len(raws))
+    return stage_targets, staged
+
+
+def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],
+                 notes: _Notes) -> dict[str, list[tuple[str, str]]]:
+    """The SELECT giving each canonical table's rows from each staged source, with the source's name."""
+    parts: dict[str, list[tuple[str, str]]] = {}
+    dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
+    for sm in used.sources:
+        if sm.source not in stage_targets:
+            continue
+        stage, t = stage_targets[sm.source]
+        if sm.table == FLAT:
+            for table, sql in _flat_parts(con, stage, sm, t, notes).items():
+                # A products or customers file of its own says more than the flat export's few columns.
+                if table in ("products", "customers") and table in dedicated:
+                    others = ", ".join(s.source for s in used.sources_for(table))
+                    notes.add("table_replaced", "", "info", table=table, sources=others)
+                    continue
+                parts.setdefault(table, []).append((sql, sm.source))
+        else:
+            parts.setdefault(sm.table, []).append((_table_part(stage, sm.table, t, sm.source, notes),
+                                                   sm.source))
+            if sm.table == "orders" and "customer_id" not in t:
+                notes.add("no_customer_column", sm.source, "warning")
+    if "order_items" not in parts and "orders" in parts:
+        # Orders without lines load only when each has a total to make its one line of.
+        has_total = any("total_amount" in stage_targets[s.source][1] for s in used.sources_for("orders")
+                        if s.source in stage_targets)
+        if not has_total:
+            src = used.sources_for("orders")[0].source
+            raise IngestError(src, "missing_required", table="order_items", target="unit_price",
+                              candidates="—")
+    return parts
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[str, str]]],
+                  notes: _Notes) -> dict[str, int]:
+    """Create the canonical tables (orders without lines get one from their total); warn of negative amounts."""
+    rows = _create_tables(con, parts, notes)
+    if "order_items" not in rows and "orders" in rows:
+        con.execute("CREATE TABLE order_items AS SELECT order_id, CAST('ALL' AS VARCHAR) AS product_id, "
+                    "CAST(1.0 AS DOUBLE) AS quantity, total_amount AS unit_price FROM orders "
+                    "WHERE total_amount IS NOT NULL")
+        rows["order_items"] = con.execute("SELECT count(*) FROM order_items").fetchone()[0]
+        notes.add("lines_from_orders", "", "info")
+    neg_q, neg_p = con.execute(
+        "SELECT count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE unit_price < 0) FROM order_items"
+    ).fetchone()
+    src_items = ", ".join(dict.fromkeys(s for _, s in parts.get("order_items", []))) or "orders"
+    if neg_q:
+        notes.add("negative_quantity", src_items, "warning", count=neg_q)
+    if neg_p:
+        notes.add("negative_price", src_items, "warning", count=neg_p)
+    return rows
+
+
+def _abandon(con: duckdb.DuckDBPyConnection, own: bool) -> None:
+    """After a failed load: roll a given connection back to where it was, close one of our own."""
+    if not own:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+    else:
+        con.close()
