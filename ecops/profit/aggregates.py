@@ -252,6 +252,20 @@ def _refunds(ds: Dataset, f: Filters, fo: Any, join: Any, order_total: Any, flag
     return join, refund_prod_o, refund_noprod_o, rt_cat
 
 
+@dataclass(frozen=True)
+class _Cohorts:
+    """Per-customer subqueries: first order of the filtered orders (``cs``), first order ever (``cf``) and the
+    customers' acquisition channel and member level (``ca``, None without either); ``acquisition`` is the
+    dimension expression and ``first_time`` the cohort's start joined to each order."""
+
+    cs: Any
+    cf: Any
+    ca: Any
+    first_time: Any
+    acquisition: Any
+    unfiltered: bool
+
+
 @cache.memoised("profit:base_aggregates")
 def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     """Run the profit page's SQL: one statement for the P&L by every dimension, plus small side queries.
@@ -266,13 +280,36 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     fo = ds.orders(f)
     o_cols = set(ds.columns("orders"))
     flags: dict[str, Any] = {}
-    materialize = ds.engine.dialect.name in ("duckdb", "postgresql")
 
     oc, category = _lines(ds, f, flags)
     ol = sa.select(oc.c.order_id, *(sa.func.sum(oc.c[c]).label(c) for c in (
         "gmv", "units", "cost_known", "amount_no_cost", "seller_gmv", "line_disc"))) \
         .group_by(oc.c.order_id).subquery("ol")
+    join, order_total = _order_total(ds, f, fo, ol)
 
+    # Order-level amounts, each allocated to the order's lines by their share of its goods value.
+    amounts: dict[str, Any] = {
+        "discount_o": _zero(fo.c.discount_amount) if "discount_amount" in o_cols
+        else sa.literal_column("0.0", sa.Float),
+        "shipping_o": _zero(fo.c.shipping_fee) if "shipping_fee" in o_cols else sa.literal_column("0.0", sa.Float),
+    }
+    flags["shipping_fee"] = "shipping_fee" in o_cols
+    join, amounts["logistics_o"] = _logistics(ds, fo, join, flags)
+    join, amounts["refund_prod_o"], amounts["refund_noprod_o"], rt_cat = _refunds(ds, f, fo, join, order_total,
+                                                                                  flags)
+    join, cohorts = _cohorts(ds, f, fo, join, flags)
+    facts, dims = _facts(ds, fo, ol, join, cohorts, order_total, amounts)
+    # The main statement runs in a worker thread while the small side queries run in _finish.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
+    try:
+        main = pool.submit(ds.query, _main_statement(facts, oc, category, dims))
+        return _finish(ds, f, main, rt_cat, dims, flags, (start, end), cohorts)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _order_total(ds: Dataset, f: Filters, fo: Any, ol: Any) -> tuple[Any, Any]:
+    """The filtered orders joined to their summed lines, and each order's goods value over all its lines."""
     join: Any = fo.join(ol, ol.c.order_id == fo.c.order_id)
     # Order value over all its lines, for allocation shares (differs from ol.gmv only under a category filter).
     if f.categories:
@@ -280,18 +317,12 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         ot = sa.select(oi.c.order_id, sa.func.sum(oi.c.quantity * oi.c.unit_price).label("order_total")) \
             .group_by(oi.c.order_id).subquery("ot")
         join = join.join(ot, ot.c.order_id == fo.c.order_id)
-        order_total: Any = sa.cast(ot.c.order_total, sa.Float)
-    else:
-        order_total = ol.c.gmv
+        return join, sa.cast(ot.c.order_total, sa.Float)
+    return join, ol.c.gmv
 
-    discount_o = _zero(fo.c.discount_amount) if "discount_amount" in o_cols else sa.literal_column("0.0", sa.Float)
-    shipping_o = _zero(fo.c.shipping_fee) if "shipping_fee" in o_cols else sa.literal_column("0.0", sa.Float)
-    flags["shipping_fee"] = "shipping_fee" in o_cols
 
-    join, logistics_o = _logistics(ds, fo, join, flags)
-
-    join, refund_prod_o, refund_noprod_o, rt_cat = _refunds(ds, f, fo, join, order_total, flags)
-
+def _cohorts(ds: Dataset, f: Filters, fo: Any, join: Any, flags: dict[str, Any]) -> tuple[Any, _Cohorts]:
+    """Each order's customer cohort (month of the first order ever) and acquisition channel joined in."""
     # --- customer segment: the user-portrait page's RFM segments (:func:`ecops.portrait.score_customers`,
     # computed in _finish while the main statement runs), joined in pandas to a per-customer grouping set;
     # acquisition cohort = month of the first order ever.
@@ -320,7 +351,14 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         acq: Any = _s(ca.c.acquisition_channel)
     else:
         acq = sa.literal_column(f"'{EVERYONE}'", sa.String)
+    return join, _Cohorts(cs, cf, ca, first_time, acq, unfiltered)
 
+
+def _facts(ds: Dataset, fo: Any, ol: Any, join: Any, cohorts: _Cohorts, order_total: Any,
+           amounts: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """One row per filtered order (``facts``): its dimensions, cohort, summed lines and order-level amounts."""
+    o_cols = set(ds.columns("orders"))
+    first_time = cohorts.first_time
     share = sa.func.coalesce(sa.cast(ol.c.gmv, sa.Float) / sa.func.nullif(order_total, 0), 0.0)
     dims: dict[str, Any] = {
         "channel": _s(fo.c.channel) if "channel" in o_cols else None,
@@ -328,7 +366,7 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         "customer": _s(fo.c.customer_id),  # summed per RFM segment in _finish
         "promotion": _s(fo.c.promotion_id) if "promotion_id" in o_cols else None,
         "month": dialect.date_trunc("month", fo.c.order_time),
-        "acquisition": acq,
+        "acquisition": cohorts.acquisition,
     }
     dims = {k: v for k, v in dims.items() if v is not None}
     month_index = (dialect.year(fo.c.order_time) - dialect.year(first_time)) * 12 \
@@ -339,28 +377,34 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         dialect.date_trunc("month", first_time).label("d_cohort_month"), month_index.label("d_month_index"),
         ol.c.gmv, ol.c.units, ol.c.cost_known, ol.c.amount_no_cost, ol.c.seller_gmv, ol.c.line_disc,
         sa.cast(order_total, sa.Float).label("order_total"), share.label("share"),
-        discount_o.label("discount_o"), shipping_o.label("shipping_o"), logistics_o.label("logistics_o"),
-        refund_prod_o.label("refund_prod_o"), refund_noprod_o.label("refund_noprod_o"),
+        *(amounts[k].label(k) for k in ("discount_o", "shipping_o", "logistics_o", "refund_prod_o",
+                                        "refund_noprod_o")),
     ).select_from(join).cte("facts")
-    if materialize:
+    if ds.engine.dialect.name in ("duckdb", "postgresql"):
         facts = facts.prefix_with("MATERIALIZED")
+    return facts, dims
 
+
+def _measures(facts: Any, src: Any, alloc: Any, refund: Any, orders: Any) -> list[Any]:
+    """The summed measures of one grouping, order-level amounts allocated by ``alloc``."""
     # No COUNT(DISTINCT customer) here: over eight grouping sets it cost more than everything else
     # together; customers per segment / acquisition channel / total come from the per-customer query.
-    def measures(src: Any, alloc: Any, refund: Any, orders: Any) -> list[Any]:
-        return [
-            orders.label("orders"),
-            sa.func.sum(src.c.units).label("units"), sa.func.sum(src.c.gmv).label("gmv"),
-            sa.func.sum(facts.c.discount_o * alloc + src.c.line_disc).label("discount"),
-            sa.func.sum(refund).label("refund"),
-            sa.func.sum(src.c.amount_no_cost).label("amount_no_cost"),
-            sa.func.sum(src.c.cost_known).label("cost_known"),
-            sa.func.sum(facts.c.logistics_o * alloc).label("logistics"),
-            sa.func.sum(alloc).label("order_equiv"),
-            sa.func.sum(facts.c.shipping_o * alloc).label("shipping_income"),
-            sa.func.sum(src.c.seller_gmv).label("seller_gmv"),
-        ]
+    return [
+        orders.label("orders"),
+        sa.func.sum(src.c.units).label("units"), sa.func.sum(src.c.gmv).label("gmv"),
+        sa.func.sum(facts.c.discount_o * alloc + src.c.line_disc).label("discount"),
+        sa.func.sum(refund).label("refund"),
+        sa.func.sum(src.c.amount_no_cost).label("amount_no_cost"),
+        sa.func.sum(src.c.cost_known).label("cost_known"),
+        sa.func.sum(facts.c.logistics_o * alloc).label("logistics"),
+        sa.func.sum(alloc).label("order_equiv"),
+        sa.func.sum(facts.c.shipping_o * alloc).label("shipping_income"),
+        sa.func.sum(src.c.seller_gmv).label("seller_gmv"),
+    ]
 
+
+def _main_statement(facts: Any, oc: Any, category: Any, dims: Mapping[str, Any]) -> Any:
+    """Grouping sets over the orders' dimensions UNION ALL the lines by category and by product."""
     null_s = sa.null().cast(sa.String)
     dim_cols = [facts.c[f"d_{k}"] for k in dims]
     sets = [sa.tuple_()] + [sa.tuple_(c) for c in dim_cols]
@@ -368,8 +412,8 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     by_order = sa.select(
         null_s.label("d_category"), null_s.label("d_product"), *dim_cols, facts.c.d_cohort_month,
         facts.c.d_month_index,
-        *measures(facts, facts.c.share, facts.c.refund_prod_o + facts.c.refund_noprod_o * facts.c.share,
-                  sa.func.count()),
+        *_measures(facts, facts, facts.c.share, facts.c.refund_prod_o + facts.c.refund_noprod_o * facts.c.share,
+                   sa.func.count()),
     ).group_by(sa.func.grouping_sets(*sets))
     # Per category and per product (SKU): the lines with the order-level amounts allocated by their share.
     line_share = sa.func.coalesce(oc.c.gmv / sa.func.nullif(facts.c.order_total, 0), 0.0)
@@ -378,25 +422,41 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
         (oc.c.category if category is not None else null_s).label("d_category"), oc.c.product.label("d_product"),
         *(sa.null().label(f"d_{k}") for k in dims), sa.null().label("d_cohort_month"),
         sa.null().label("d_month_index"),
-        *measures(oc, line_share, facts.c.refund_noprod_o * line_share, sa.func.count(sa.distinct(oc.c.order_id))),
+        *_measures(facts, oc, line_share, facts.c.refund_noprod_o * line_share,
+                   sa.func.count(sa.distinct(oc.c.order_id))),
     ).select_from(oc.join(facts, facts.c.order_id == oc.c.order_id)).group_by(sa.func.grouping_sets(*line_sets))
-    # The main statement runs in a worker thread while the small side queries below run here.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
-    try:
-        main = pool.submit(ds.query, sa.union_all(by_order, by_line))
-        return _finish(ds, f, main, rt_cat, dims, flags, (start, end), cs, cf, ca, unfiltered)
-    finally:
-        pool.shutdown(wait=True)
+    return sa.union_all(by_order, by_line)
 
 
 def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.Select] | None,
-            dims: Mapping[str, Any],
-            flags: dict[str, Any], period: tuple[dt.date, dt.date], cs: Any, cf: Any, ca: Any,
-            unfiltered: bool) -> ProfitBase:
+            dims: Mapping[str, Any], flags: dict[str, Any], period: tuple[dt.date, dt.date],
+            cohorts: _Cohorts) -> ProfitBase:
     """Side queries (marketing, campaigns, per-customer counts), then the main result labelled and completed."""
     start, end = period
-    # --- side queries: marketing, campaigns, acquisitions, cohort sizes, members
+    # --- side queries first: they run here while the main statement runs in its thread
     p_start, p_end = _ts(start), _ts(end + dt.timedelta(days=1))
+    marketing = _marketing_spend(ds, start, end, flags)
+    campaigns = _campaign_costs(ds, p_start, p_end, flags)
+    craw = _customer_counts(ds, cohorts, flags, p_start, p_end)
+    extra = [ds.query(q).set_index("key")["refund"].astype(float) for q in rt_cat] if rt_cat is not None else None
+    segment_ids, segment_codes = _segment_codes(ds, f)
+    raw = main.result()
+    # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
+    # only the small grouping sets get labelled row by row.
+    per_customer = raw["d_customer"].notna().to_numpy()
+    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw[per_customer],
+                             segment_ids, segment_codes)
+    for dim, sums in zip(("category", "product"), extra, strict=True) if extra is not None else ():
+        # Product-level refunds per category (the returned product's) and per product, added to the allocation.
+        m = groups["dim"] == dim
+        groups.loc[m, "refund"] += groups.loc[m, "key"].map(sums).fillna(0.0).to_numpy()
+    groups, cohort_sizes, acquired, members = _customer_columns(groups, craw, flags)
+    mshare = _marketing_share(ds, f, groups)
+    return ProfitBase(groups, marketing, campaigns, acquired, cohort_sizes, members, mshare, (start, end), flags)
+
+
+def _marketing_spend(ds: Dataset, start: dt.date, end: dt.date, flags: dict[str, Any]) -> pd.DataFrame:
+    """Paid acquisition spend and the customers it reports acquiring, per channel, in the period."""
     marketing = pd.DataFrame(columns=["channel", "spend", "new_customers"])
     flags["marketing_spend"] = ds.has("marketing_spend")
     if flags["marketing_spend"]:
@@ -408,6 +468,11 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.S
                              .order_by(_s(ms.c.channel)))
         marketing["spend"] = pd.to_numeric(marketing["spend"]).astype(float)
         marketing["new_customers"] = pd.to_numeric(marketing["new_customers"]).astype(float)
+    return marketing
+
+
+def _campaign_costs(ds: Dataset, p_start: dt.datetime, p_end: dt.datetime, flags: dict[str, Any]) -> pd.DataFrame:
+    """The campaigns that started in the period, with their cost where the promotions table has one."""
     campaigns = pd.DataFrame(columns=["promotion_id", "name", "cost"])
     flags["campaign_cost"] = ds.has("promotions", "cost")
     if ds.has("promotions"):
@@ -419,12 +484,18 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.S
                              .where(pr.c.start_time >= p_start, pr.c.start_time < p_end)
                              .order_by(pr.c.start_time, pr.c.promotion_id))
         campaigns["cost"] = pd.to_numeric(campaigns["cost"]).astype(float)
+    return campaigns
 
-    # --- per-customer counts in one grouping-sets query: customers in total / per segment / per acquisition
-    # channel / per member level (filtered orders), cohort sizes and customers acquired in the period (first
-    # order ever — the same cohorts the LTV curves follow).
+
+def _customer_counts(ds: Dataset, cohorts: _Cohorts, flags: dict[str, Any], p_start: dt.datetime,
+                     p_end: dt.datetime) -> pd.DataFrame:
+    """Active customers in total / per member level / per acquisition channel, cohort sizes and acquisitions."""
+    # One grouping-sets query: customers in total / per segment / per acquisition channel / per member level
+    # (filtered orders), cohort sizes and customers acquired in the period (first order ever — the same
+    # cohorts the LTV curves follow).
+    cs, cf, ca = cohorts.cs, cohorts.cf, cohorts.ca
     acq_c = _s(ca.c.acquisition_channel) if flags["acquisition"] else sa.literal_column(f"'{EVERYONE}'", sa.String)
-    if unfiltered:
+    if cohorts.unfiltered:
         src: Any = cs
         if ca is not None:
             src = src.outerjoin(ca, ca.c.customer_id == cs.c.customer_id)
@@ -445,21 +516,14 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.S
         csets = [sa.tuple_(), sa.tuple_(lvl), sa.tuple_(cmon)]
     if not flags["member_level"]:
         csets = [c for c in csets if c is not csets[1]]
-    craw = ds.query(sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
+    return ds.query(sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
                               sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired"))
                     .select_from(src).group_by(sa.func.grouping_sets(*csets)))
-    extra = [ds.query(q).set_index("key")["refund"].astype(float) for q in rt_cat] if rt_cat is not None else None
-    segment_ids, segment_codes = _segment_codes(ds, f)
-    raw = main.result()
-    # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
-    # only the small grouping sets get labelled row by row.
-    per_customer = raw["d_customer"].notna().to_numpy()
-    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw[per_customer],
-                             segment_ids, segment_codes)
-    for dim, sums in zip(("category", "product"), extra, strict=True) if extra is not None else ():
-        # Product-level refunds per category (the returned product's) and per product, added to the allocation.
-        m = groups["dim"] == dim
-        groups.loc[m, "refund"] += groups.loc[m, "key"].map(sums).fillna(0.0).to_numpy()
+
+
+def _customer_columns(groups: pd.DataFrame, craw: pd.DataFrame, flags: dict[str, Any]
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Customers per total / segment / acquisition row of ``groups``; cohort sizes, acquisitions, member levels."""
     craw["customers"] = pd.to_numeric(craw["customers"]).fillna(0).astype(float)
     has = craw[["d_acquisition", "d_member_level", "d_cohort_month"]].notna()
     if not flags["acquisition"]:
@@ -496,16 +560,18 @@ def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.S
         members = pd.DataFrame({"member_level": mem["d_member_level"].astype(str), "customers": mem["customers"]}) \
             .query("customers > 0").sort_values(["customers", "member_level"], ascending=[False, True]) \
             .reset_index(drop=True)
+    return groups, cohort_sizes, acquired, members
 
-    # --- share of the period's GMV inside the non-date filters, to allocate marketing
-    mshare = 1.0
-    if f.regions or f.channels or f.categories:
-        period_lines = ds.lines(Filters(start=f.start, end=f.end))
-        period_gmv = float(ds.scalar(sa.select(sa.func.sum(period_lines.c.amount))) or 0.0)
-        tot = groups[groups["dim"] == "total"]
-        fgmv = float(tot["gmv"].iloc[0]) if len(tot) else 0.0
-        mshare = fgmv / period_gmv if period_gmv > 0 else 0.0
-    return ProfitBase(groups, marketing, campaigns, acquired, cohort_sizes, members, mshare, (start, end), flags)
+
+def _marketing_share(ds: Dataset, f: Filters, groups: pd.DataFrame) -> float:
+    """Share of the period's GMV inside the region / channel / category filters, to allocate marketing by."""
+    if not (f.regions or f.channels or f.categories):
+        return 1.0
+    period_lines = ds.lines(Filters(start=f.start, end=f.end))
+    period_gmv = float(ds.scalar(sa.select(sa.func.sum(period_lines.c.amount))) or 0.0)
+    tot = groups[groups["dim"] == "total"]
+    fgmv = float(tot["gmv"].iloc[0]) if len(tot) else 0.0
+    return fgmv / period_gmv if period_gmv > 0 else 0.0
 
 
 def rfm_segments(ds: Dataset, filters: Filters | None = None) -> pd.Series:
