@@ -316,3 +316,21 @@ def test_kpi_labels_are_whole_and_apart_from_their_values(browser, streamlit_ser
             screenshot(page, f"kpis_{path or 'overview'}_{lang}_{width}")
     finally:
         context.close()
+
+
+def test_what_if_controls_work_from_the_keyboard(page, streamlit_server):
+    """Issue 14 item 5: the pricing what-if slider takes focus and moves with the arrow keys, and the page
+    recomputes with the new value (kept in the link)."""
+    _goto(page, streamlit_server, "pricing?lang=en&wi_pct=5")
+    assert_no_exception(page, streamlit_server)
+    # the slider's keyboard handle is a (visually hidden) range input in the tab order
+    handle = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    handle.wait_for(state="attached", timeout=90_000)
+    assert handle.input_value() == "5"
+    handle.focus()
+    with expect_script_run(page):
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+    wait_for_streamlit(page)
+    assert handle.input_value() == "7"
+    page.wait_for_function("() => window.location.search.includes('wi_pct=7')", timeout=30_000)
