@@ -31,9 +31,10 @@ from ecops.promotions.aggregates import campaign_calendar
 from ecops.promotions.windows import MAX_WINDOW_DAYS
 
 __all__ = [
-    "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult", "TrendLine",
+    "Alert", "CampaignDays", "Compare", "Grain", "KpiComparison", "Kpis", "MIN_DAILY_ORDERS", "OverviewResult",
+    "SEASON_SCALE", "TrendLine",
     "alerts_frame", "campaign_days", "campaigns_in", "compare_kpis", "compute_page", "daily", "describe_trend", "detect_anomalies", "kpis",
-    "SEASON_SCALE", "orders_per_day", "report_section", "season_adjusted", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
+    "orders_per_day", "report_section", "season_adjusted", "shortfall", "sparse_tail_start", "too_sparse_for_alerts", "trend", "winback_value",
 ]
 
 Grain = Literal["day", "week", "month"]
@@ -590,8 +591,9 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     calendar, read once per dataset) are not judged by the alerts nor part of their baselines; the
     campaigns in the period and in the comparison period come with the result so growth can say when
     the two are not like with like; with a previous-period comparison and a year of data before it, the
-    same two periods a year earlier come too (``season``), so growth can be read net of the season. When the comparison is shown, the GMV change is decomposed by region,
-    channel and category (:func:`ecops.change_drivers.change_drivers`, a second statement).
+    same two periods a year earlier come too (``season``, in the same statement), so growth can be read
+    against the season's usual swing. When the comparison is shown, the GMV change is decomposed by
+    region, channel and category (:func:`ecops.change_drivers.change_drivers`, one more statement).
     """
     f = filters or Filters()
     start, end = analysis_period(ds, f)

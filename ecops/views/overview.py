@@ -58,7 +58,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecops import change_drivers, overview, targets
+from ecops import change_drivers, overview
+from ecops import targets as kpi_targets  # the page parameter is called targets
 from ecops.dataset import Dataset, Filters
 from ecops.overview import Compare, Grain, OverviewResult
 from ecops.views.model import Action, Column, Figure, Kpi, Many, Num, Section, Table, Text, View
@@ -189,13 +190,13 @@ _TARGET_FMT: dict[str, tuple[str, int | None]] = {"gmv": ("money", None), "order
                                                    "repeat": ("pct", None), "margin": ("pct", None)}
 
 
-def _target_words(c: targets.TargetCheck) -> Text:
+def _target_words(c: kpi_targets.TargetCheck) -> Text:
     fmt, digits = _TARGET_FMT[c.kpi]
     values = {"kpi": Text(f"overview.kpi.{c.kpi}"), "actual": Num(c.actual, fmt, digits),
               "target": Num(c.target, fmt, digits)}
     if c.actual is None:
         return Text("overview.target.item.unknown", values)
-    rate = c.kpi in targets.RATES
+    rate = c.kpi in kpi_targets.RATES
     gap = Num(abs(c.gap) * 100, "num", 1) if rate else Num(abs(c.gap), fmt, digits)
     key = f"overview.target.item.{'met' if c.met else 'short'}{'_rate' if rate else ''}"
     return Text(key, {**values, "share": Num(c.attainment, "pct", 0), "gap": gap})
@@ -203,8 +204,8 @@ def _target_words(c: targets.TargetCheck) -> Text:
 
 def _targets(res: OverviewResult, text: str) -> Section:
     """Each KPI's actual against the target the user set for the period (kept in the link)."""
-    wanted, rejected = targets.parse_targets(text)
-    checks = targets.check_targets(res.kpis.current, wanted)
+    wanted, rejected = kpi_targets.parse_targets(text)
+    checks = kpi_targets.check_targets(res.kpis.current, wanted)
     captions = (Text("overview.target.rejected", {"parts": Many(rejected)}),) if rejected else ()
     if not checks:
         return Section("targets", Text("overview.target.h"), Text("overview.target.none"), tone="info",
