@@ -189,9 +189,34 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
     coverage = None
     if gmv > 0:
         coverage = 1 - float(t["amount_no_cost"]) / gmv
-    assumed: list[str] = ["platform_fee_rate", "payment_fee_rate"]
     cogs_basis = "data" if coverage is not None and coverage >= 0.9999 else (
         "assumption" if not coverage else "mixed")
+    v = _waterfall_values(t, gmv, marketing)
+    basis = _step_basis(flags, cogs_basis, m_basis)
+    notes = _step_notes(base, a, flags, coverage, basis)
+    waterfall = pd.DataFrame({"step": list(STEPS), "amount": [v[s] for s in STEPS],
+                              "basis": [basis[s] for s in STEPS]})
+    cm = v["contribution_margin"]
+    cm_before = round(cm - v["marketing"], 2)
+    by_dim = _by_dimension(g, base, basis, flags)
+    unit_economics = _unit_economics(t, gmv, marketing, cm, cm_before, basis)
+    ltv, curves = _ltv(base, g, ltv_months)
+    revenue_models, model_notes = _revenue_models(base, t, a)
+    notes.update({f"model.{k}": v for k, v in model_notes.items()})
+    cat = g[g["dim"] == "category"].copy()
+    if cat.empty:
+        cat = tot.copy()
+        cat["key"] = EVERYONE
+    totals = {k: float(t[k]) for k in ("orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue",
+                                        "cogs", "logistics_cost", "shipping_income", "logistics_net", "fees", "cm")}
+    return ProfitResult(waterfall, cm, cm_before, marketing, m_parts, totals, by_dim, unit_economics, ltv, curves,
+                        ltv_months, revenue_models, coverage, a, _assumed(flags, cogs_basis, m_basis), base.period,
+                        flags, cat.reset_index(drop=True), notes)
+
+
+def _assumed(flags: Mapping[str, Any], cogs_basis: str, m_basis: str) -> tuple[str, ...]:
+    """The assumptions that affect a shown number (the fee rates always: fees are never in the data)."""
+    assumed: list[str] = ["platform_fee_rate", "payment_fee_rate"]
     if cogs_basis != "data":
         assumed.append("cost_ratio")
     if not flags.get("logistics_source"):
@@ -200,7 +225,11 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         assumed.append("refund_rate")
     if m_basis == "assumption":
         assumed.append("marketing_ratio")
+    return tuple(assumed)
 
+
+def _waterfall_values(t: pd.Series, gmv: float, marketing: float) -> dict[str, float]:
+    """Each waterfall step in cents (costs negative), subtotals added up from the rounded steps."""
     # Round each step to the cent first, then build subtotals from the rounded steps: the
     # waterfall then sums exactly, as a finance reader checks it.
     v = {
@@ -210,6 +239,11 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
     }
     v["net_revenue"] = round(v["gmv"] + v["discounts"] + v["refunds"], 2)
     v["contribution_margin"] = round(v["net_revenue"] + v["cogs"] + v["logistics"] + v["marketing"] + v["fees"], 2)
+    return v
+
+
+def _step_basis(flags: Mapping[str, Any], cogs_basis: str, m_basis: str) -> dict[str, str]:
+    """Where each waterfall step comes from: data, assumption, mixed, allocated, estimated or missing."""
     refund_basis = {"returns": "data", "orders": "data", "returns_estimated": "estimated"}.get(
         flags.get("refund_source") or "", "assumption")
     disc_basis = "data" if flags.get("discount_column") else "missing"
@@ -220,14 +254,20 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
     basis["contribution_margin"] = "mixed" if derived_from_assumption else "data"
     if basis["refunds"] != "data":
         basis["net_revenue"] = "mixed"
+    return basis
+
+
+def _step_notes(base: ProfitBase, a: Assumptions, flags: Mapping[str, Any], coverage: float | None,
+                basis: Mapping[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The note under each waterfall step: where its number comes from, and the assumption's value if any."""
     # Notes are i18n keys with their values, translated when shown (:mod:`ecops.views.profit`).
-    notes: dict[str, tuple[str, dict[str, str]]] = {
-        "discounts": ("", {}) if disc_basis == "data" else ("profit.note.no_discount", {}),
+    return {
+        "discounts": ("", {}) if basis["discounts"] == "data" else ("profit.note.no_discount", {}),
         "refunds": {"returns": ("profit.note.refunds_returns", {}), "orders": ("profit.note.refunds_orders", {}),
                     "returns_estimated": ("profit.note.refunds_estimated", {})}.get(
             flags.get("refund_source") or "", ("profit.note.refund_rate", {"rate": f"{a.refund_rate:.1%}"})),
         "cogs": (("profit.note.cost_line_profit" if flags.get("cost_source") == "line_profit" else "", {})
-                 if cogs_basis == "data" else
+                 if basis["cogs"] == "data" else
                  ("profit.note.cost_ratio", {"ratio": f"{a.cost_ratio:.0%}", "share": f"{1 - (coverage or 0):.0%}"})),
         "logistics": {"shipments": ("profit.note.logistics_data", {}),
                       "freight_value": ("profit.note.logistics_freight", {})}.get(
@@ -235,15 +275,16 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
                                                   {"per_order": f"{a.logistics_per_order:g}"})),
         "marketing": {"data": ("profit.note.marketing_data", {}),
                       "allocated": ("profit.note.marketing_allocated", {"share": f"{base.marketing_share:.1%}"}),
-                      "assumption": ("profit.note.marketing_ratio", {"ratio": f"{a.marketing_ratio:.1%}"})}[m_basis],
+                      "assumption": ("profit.note.marketing_ratio", {"ratio": f"{a.marketing_ratio:.1%}"})
+                      }[basis["marketing"]],
         "fees": ("profit.note.fees", {"platform": f"{a.platform_fee_rate:.1%}",
                                       "payment": f"{a.payment_fee_rate:.2%}"}),
     }
-    waterfall = pd.DataFrame({"step": list(STEPS), "amount": [v[s] for s in STEPS],
-                              "basis": [basis[s] for s in STEPS]})
-    cm = v["contribution_margin"]
-    cm_before = round(cm - v["marketing"], 2)
 
+
+def _by_dimension(g: pd.DataFrame, base: ProfitBase, basis: Mapping[str, str], flags: Mapping[str, Any]
+                  ) -> dict[str, pd.DataFrame]:
+    """The P&L before marketing per member of each dimension, best contribution first (months in order)."""
     keep = ["orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue", "cogs", "logistics_net",
             "fees", "cm", "margin"]
     by_dim: dict[str, pd.DataFrame] = {}
@@ -257,13 +298,19 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
         table["cm_share"] = table["cm"] / cm_total if cm_total else np.nan
         table = table.sort_values(d) if d == "month" else table.sort_values("cm", ascending=False)
         if d == "promotion" and len(base.campaigns):
+            # Campaign costs beyond the discounts: each campaign's contribution after what it cost to run.
             names = dict(zip(base.campaigns["promotion_id"], base.campaigns["name"], strict=False))
             costs = dict(zip(base.campaigns["promotion_id"], base.campaigns["cost"], strict=False))
             table.insert(1, "name", table["promotion"].map(names).fillna(""))
             table["campaign_cost"] = table["promotion"].map(costs)
             table["cm_after_campaign"] = table["cm"] - table["campaign_cost"].fillna(0.0)
         by_dim[d] = table.reset_index(drop=True)
+    return by_dim
 
+
+def _unit_economics(t: pd.Series, gmv: float, marketing: float, cm: float, cm_before: float,
+                    basis: Mapping[str, str]) -> pd.DataFrame:
+    """Each P&L step per order and per customer, with its basis; and orders per customer."""
     orders = float(t["orders"]) or float("nan")
     customers = float(t["customers"]) or float("nan")
     ue_rows = [
@@ -282,19 +329,7 @@ def assemble(base: ProfitBase, assumptions: Assumptions | None = None, ltv_month
                                    "per_customer": [r[1] / customers for r in ue_rows],
                                    "basis": [ue_basis[r[0]] for r in ue_rows]})
     unit_economics.loc[len(unit_economics)] = ["orders", 1.0, float(t["orders"]) / customers, "data"]
-
-    ltv, curves = _ltv(base, g, ltv_months)
-    revenue_models, model_notes = _revenue_models(base, t, a)
-    notes.update({f"model.{k}": v for k, v in model_notes.items()})
-    cat = g[g["dim"] == "category"].copy()
-    if cat.empty:
-        cat = tot.copy()
-        cat["key"] = EVERYONE
-    totals = {k: float(t[k]) for k in ("orders", "customers", "units", "gmv", "discount", "refunds", "net_revenue",
-                                        "cogs", "logistics_cost", "shipping_income", "logistics_net", "fees", "cm")}
-    return ProfitResult(waterfall, cm, cm_before, marketing, m_parts, totals, by_dim, unit_economics, ltv, curves,
-                        ltv_months, revenue_models, coverage, a, tuple(assumed), base.period, flags,
-                        cat.reset_index(drop=True), notes)
+    return unit_economics
 
 
 #: Bases that mean an assumption (or an estimate) went into a number.
