@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -104,6 +104,46 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     -------
     ClvResult
     """
+    x, tx, tt, m, ids = _histories(summary_frame, horizon, customer_col)
+    t_grid, disc = _discount_grid(horizon, discount_rate, _UNITS_PER_YEAR[time_unit])
+    bp = bgnbd._check_fitted()
+    if not hasattr(gg, "params_"):
+        raise RuntimeError("GammaGammaModel is not fitted yet: call fit() first")
+    gp = gg.params_
+    # Score distinct histories once; customers map back through the inverse index.
+    uniq, inv = _unique_rows(np.column_stack([x, tx, tt]))
+    purchases_u, disc_purch_u, disc_ratio_u = _expected_purchases(bp, uniq, t_grid, disc)
+    purchases = purchases_u[inv]
+    spend = _gg_expected_spend(x, m, gp.p, gp.q, gp.v)
+    clv = disc_purch_u[inv] * spend * margin
+    frame = pd.DataFrame({
+        "customer_id": ids, "frequency": x.astype(int), "recency": tx, "T": tt, "monetary_value": m,
+        "p_alive": _bgnbd_p_alive(x, tx, tt, bp.r, bp.alpha, bp.a, bp.b), "expected_purchases": purchases,
+        "expected_spend": spend, "clv": clv,
+    })
+    totals = {"tp": float(purchases.sum()), "tc": float(np.nansum(clv))}
+    if n_draws > 0:
+        bounds, draw_totals = _bootstrap(bgnbd, gg, (uniq, inv, x, m), horizon, disc_ratio_u, margin, n_draws,
+                                         (50 * (1 - ci_level), 50 * (1 + ci_level)), random_state)
+    else:
+        bounds = dict.fromkeys(("expected_purchases_lower", "expected_purchases_upper", "clv_lower", "clv_upper"),
+                               np.nan)
+        draw_totals = dict.fromkeys(("tp_lo", "tp_hi", "tc_lo", "tc_hi"), np.nan)
+    totals |= draw_totals
+    frame = frame.assign(**bounds)[[
+        "customer_id", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
+        "expected_purchases_lower", "expected_purchases_upper", "expected_spend", "clv", "clv_lower", "clv_upper"]]
+    return ClvResult(
+        customers=frame, horizon=float(horizon), discount_rate=float(discount_rate), margin=float(margin),
+        total_purchases=totals["tp"], total_purchases_lower=totals["tp_lo"], total_purchases_upper=totals["tp_hi"],
+        total_clv=totals["tc"], total_clv_lower=totals["tc_lo"], total_clv_upper=totals["tc_hi"],
+        n_customers=len(frame), n_draws=int(n_draws), ci_level=float(ci_level),
+    )
+
+
+def _histories(summary_frame: pd.DataFrame, horizon: float, customer_col: str
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer's frequency, recency, T, mean repeat spend (0 when unknown) and id, checked."""
     for col in ("frequency", "recency", "T"):
         if col not in summary_frame.columns:
             raise ValueError(f"summary_frame lacks column {col!r}")
@@ -115,24 +155,23 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     else:
         m = np.zeros(len(x))
     ids = summary_frame[customer_col].to_numpy() if customer_col in summary_frame.columns else np.arange(len(x))
+    return x, tx, tt, m, ids
 
-    units_per_year = _UNITS_PER_YEAR[time_unit]
+
+def _discount_grid(horizon: float, discount_rate: float, units_per_year: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ends of the monthly steps over the horizon and each step's discount factor (one step when undiscounted)."""
     if discount_rate > 0 and horizon > 0:
         step = units_per_year / 12.0
         n_steps = int(np.ceil(horizon / step - 1e-9))
         t_grid = np.minimum(np.arange(1, n_steps + 1) * step, horizon)
-        disc = (1.0 + discount_rate) ** (-t_grid / units_per_year)
-    else:
-        t_grid, disc = np.array([horizon]), np.array([1.0])
+        return t_grid, (1.0 + discount_rate) ** (-t_grid / units_per_year)
+    return np.array([horizon]), np.array([1.0])
 
-    bp = bgnbd._check_fitted()
-    if not hasattr(gg, "params_"):
-        raise RuntimeError("GammaGammaModel is not fitted yet: call fit() first")
-    gp = gg.params_
-    # Score distinct histories once; customers map back through the inverse index.
-    uniq, inv = _unique_rows(np.column_stack([x, tx, tt]))
+
+def _expected_purchases(bp: Any, uniq: np.ndarray, t_grid: np.ndarray, disc: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected repeat purchases of each distinct history over the horizon: plain, discounted, and their ratio."""
     ux, utx, utt = uniq[:, 0], uniq[:, 1], uniq[:, 2]
-
     # Cumulative expectations on the grid; each step's increment is discounted at its end.
     cum = _bgnbd_conditional_expectation(t_grid[:, None], ux[None, :], utx[None, :], utt[None, :],
                                          bp.r, bp.alpha, bp.a, bp.b)
@@ -140,61 +179,57 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     disc_purch_u = np.sum(np.diff(cum, axis=0, prepend=0.0) * disc[:, None], axis=0)
     # The discount profile of a history hardly moves with the parameters, so draws reuse this ratio.
     disc_ratio_u = np.where(purchases_u > 0, disc_purch_u / np.where(purchases_u > 0, purchases_u, 1.0), 1.0)
-    purchases = purchases_u[inv]
-    disc_purch = disc_purch_u[inv]
-    alive = _bgnbd_p_alive(x, tx, tt, bp.r, bp.alpha, bp.a, bp.b)
-    spend = _gg_expected_spend(x, m, gp.p, gp.q, gp.v)
-    clv = disc_purch * spend * margin
+    return purchases_u, disc_purch_u, disc_ratio_u
 
-    frame = pd.DataFrame({
-        "customer_id": ids, "frequency": x.astype(int), "recency": tx, "T": tt, "monetary_value": m,
-        "p_alive": alive, "expected_purchases": purchases, "expected_spend": spend, "clv": clv,
-    })
-    lo_q, hi_q = 50 * (1 - ci_level), 50 * (1 + ci_level)
-    totals = {"tp": float(purchases.sum()), "tc": float(np.nansum(clv))}
-    if n_draws > 0:
-        rng = np.random.default_rng(random_state)
-        bd = np.exp(_draw_log_params(np.log(bp.as_array()), bgnbd.log_params_cov_, n_draws, rng))
-        gd = np.exp(_draw_log_params(np.log(gp.as_array()), gg.log_params_cov_, n_draws, rng))
-        # Chunks of columns keep draws × customers arrays to a few tens of MB on large customer bases.
-        chunk = max(1, 4_000_000 // n_draws)
-        n_u = len(ux)
-        pr_lo, pr_hi, tp_d = np.empty(n_u), np.empty(n_u), np.zeros(n_draws)
-        dp_u = np.empty((n_draws, n_u))
-        weight_u = np.bincount(inv, minlength=n_u)
-        for s0 in range(0, n_u, chunk):
-            sl = slice(s0, s0 + chunk)
-            # A draw far in the tail of the parameters' distribution can leave the closed form's
-            # range for every history; quadrature for each would take minutes, so such values are
-            # NaN and the intervals come from the other draws.
-            pr = _bgnbd_conditional_expectation(horizon, ux[None, sl], utx[None, sl], utt[None, sl],
-                                                bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4], quadrature=False)
-            pr_lo[sl], pr_hi[sl] = _nanpercentiles(pr, lo_q, hi_q)
-            tp_d += np.sum(pr * weight_u[sl], axis=1)
-            dp_u[:, sl] = pr * disc_ratio_u[sl]
-        frame["expected_purchases_lower"] = pr_lo[inv]
-        frame["expected_purchases_upper"] = pr_hi[inv]
-        clv_lo, clv_hi, tc_d = np.empty(len(x)), np.empty(len(x)), np.zeros(n_draws)
-        for s0 in range(0, len(x), chunk):
-            sl = slice(s0, s0 + chunk)
-            sp = _gg_expected_spend(x[None, sl], m[None, sl], gd[:, 0:1], gd[:, 1:2], gd[:, 2:3])
-            cl = dp_u[:, inv[sl]] * sp * margin
-            clv_lo[sl], clv_hi[sl] = _nanpercentiles(cl, lo_q, hi_q)
-            tc_d += np.sum(np.where(np.isnan(sp), 0.0, cl), axis=1)  # NaN only where a purchase draw failed
-        frame["clv_lower"] = clv_lo
-        frame["clv_upper"] = clv_hi
-        (tp_lo, tp_hi), (tc_lo, tc_hi) = _nanpercentiles(tp_d, lo_q, hi_q), _nanpercentiles(tc_d, lo_q, hi_q)
-        totals |= {"tp_lo": float(tp_lo), "tp_hi": float(tp_hi), "tc_lo": float(tc_lo), "tc_hi": float(tc_hi)}
-    else:
-        for c in ("expected_purchases_lower", "expected_purchases_upper", "clv_lower", "clv_upper"):
-            frame[c] = np.nan
-        totals |= {"tp_lo": np.nan, "tp_hi": np.nan, "tc_lo": np.nan, "tc_hi": np.nan}
-    frame = frame[["customer_id", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
-                   "expected_purchases_lower", "expected_purchases_upper", "expected_spend", "clv", "clv_lower",
-                   "clv_upper"]]
-    return ClvResult(
-        customers=frame, horizon=float(horizon), discount_rate=float(discount_rate), margin=float(margin),
-        total_purchases=totals["tp"], total_purchases_lower=totals["tp_lo"], total_purchases_upper=totals["tp_hi"],
-        total_clv=totals["tc"], total_clv_lower=totals["tc_lo"], total_clv_upper=totals["tc_hi"],
-        n_customers=len(frame), n_draws=int(n_draws), ci_level=float(ci_level),
-    )
+
+def _bootstrap(bgnbd: BetaGeoModel, gg: GammaGammaModel, data: tuple[np.ndarray, ...], horizon: float,
+               disc_ratio_u: np.ndarray, margin: float, n_draws: int, q: tuple[float, float],
+               random_state: int | None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Parametric-bootstrap intervals of each customer's expected purchases and value, and of the totals."""
+    uniq, inv, x, m = data
+    rng = np.random.default_rng(random_state)
+    bd = np.exp(_draw_log_params(np.log(bgnbd._check_fitted().as_array()), bgnbd.log_params_cov_, n_draws, rng))
+    gd = np.exp(_draw_log_params(np.log(gg.params_.as_array()), gg.log_params_cov_, n_draws, rng))
+    # Chunks of columns keep draws × customers arrays to a few tens of MB on large customer bases.
+    chunk = max(1, 4_000_000 // n_draws)
+    pr_lo, pr_hi, tp_d, dp_u = _purchase_draws(bd, uniq, inv, horizon, disc_ratio_u, q, chunk)
+    clv_lo, clv_hi, tc_d = _value_draws(gd, dp_u, inv, x, m, margin, q, chunk)
+    (tp_lo, tp_hi), (tc_lo, tc_hi) = _nanpercentiles(tp_d, *q), _nanpercentiles(tc_d, *q)
+    bounds = {"expected_purchases_lower": pr_lo[inv], "expected_purchases_upper": pr_hi[inv],
+              "clv_lower": clv_lo, "clv_upper": clv_hi}
+    return bounds, {"tp_lo": float(tp_lo), "tp_hi": float(tp_hi), "tc_lo": float(tc_lo), "tc_hi": float(tc_hi)}
+
+
+def _purchase_draws(bd: np.ndarray, uniq: np.ndarray, inv: np.ndarray, horizon: float, disc_ratio_u: np.ndarray,
+                    q: tuple[float, float], chunk: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Expected purchases under each drawn BG/NBD parameter vector: interval per history, total and discounted per draw."""
+    ux, utx, utt = uniq[:, 0], uniq[:, 1], uniq[:, 2]
+    n_draws, n_u = len(bd), len(ux)
+    pr_lo, pr_hi, tp_d = np.empty(n_u), np.empty(n_u), np.zeros(n_draws)
+    dp_u = np.empty((n_draws, n_u))
+    weight_u = np.bincount(inv, minlength=n_u)
+    for s0 in range(0, n_u, chunk):
+        sl = slice(s0, s0 + chunk)
+        # A draw far in the tail of the parameters' distribution can leave the closed form's
+        # range for every history; quadrature for each would take minutes, so such values are
+        # NaN and the intervals come from the other draws.
+        pr = _bgnbd_conditional_expectation(horizon, ux[None, sl], utx[None, sl], utt[None, sl],
+                                            bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4], quadrature=False)
+        pr_lo[sl], pr_hi[sl] = _nanpercentiles(pr, *q)
+        tp_d += np.sum(pr * weight_u[sl], axis=1)
+        dp_u[:, sl] = pr * disc_ratio_u[sl]
+    return pr_lo, pr_hi, tp_d, dp_u
+
+
+def _value_draws(gd: np.ndarray, dp_u: np.ndarray, inv: np.ndarray, x: np.ndarray, m: np.ndarray, margin: float,
+                 q: tuple[float, float], chunk: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customer value under each draw (drawn spend × drawn discounted purchases): interval per customer, total per draw."""
+    n_draws = len(gd)
+    clv_lo, clv_hi, tc_d = np.empty(len(x)), np.empty(len(x)), np.zeros(n_draws)
+    for s0 in range(0, len(x), chunk):
+        sl = slice(s0, s0 + chunk)
+        sp = _gg_expected_spend(x[None, sl], m[None, sl], gd[:, 0:1], gd[:, 1:2], gd[:, 2:3])
+        cl = dp_u[:, inv[sl]] * sp * margin
+        clv_lo[sl], clv_hi[sl] = _nanpercentiles(cl, *q)
+        tc_d += np.sum(np.where(np.isnan(sp), 0.0, cl), axis=1)  # NaN only where a purchase draw failed
+    return clv_lo, clv_hi, tc_d

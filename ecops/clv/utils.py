@@ -217,20 +217,7 @@ def rfm_summary(transactions: pd.DataFrame, customer_col: str, time_col: str, va
         if col not in transactions.columns:
             raise ValueError(f"transactions lacks column {col!r}")
     unit = pd.Timedelta(days=_DAYS_PER_UNIT[time_unit])
-    end = pd.Timestamp(observation_end).normalize()
-    cols = [customer_col, time_col] + ([value_col] if value_col else [])
-    df = transactions[cols].copy()
-    df.columns = ["customer_id", "day"] + (["value"] if value_col else [])
-    day = pd.to_datetime(df["day"])
-    if day.dt.tz is not None and end.tz is None:
-        end = end.tz_localize(day.dt.tz)
-    df["day"] = day.dt.normalize()
-    if df["day"].isna().any():
-        raise ValueError(f"{time_col} has missing or unparseable times")
-    # One transaction per customer-day, the literature's definition of a purchase occasion.
-    agg = {"value": ("value", "sum")} if value_col else {}
-    days = df.groupby(["customer_id", "day"], as_index=False, sort=True).agg(**agg) if agg else (
-        df[["customer_id", "day"]].drop_duplicates().sort_values(["customer_id", "day"]))
+    days, end = _purchase_days(transactions, customer_col, time_col, value_col, observation_end)
     cal = days[days["day"] <= end]
     g = cal.groupby("customer_id", sort=True)
     first = g["day"].min()
@@ -246,15 +233,41 @@ def rfm_summary(transactions: pd.DataFrame, customer_col: str, time_col: str, va
         rep = cal.loc[~is_first].groupby("customer_id")["value"].mean()
         out["monetary_value"] = rep.reindex(first.index).fillna(0.0).to_numpy(dtype=float)
     if holdout_end is not None:
-        hend = pd.Timestamp(holdout_end).normalize()
-        if hend.tz is None and end.tz is not None:
-            hend = hend.tz_localize(end.tz)
-        if hend < end:
-            raise ValueError("holdout_end must not be before observation_end")
-        hold = days[(days["day"] > end) & (days["day"] <= hend)]
-        hg = hold.groupby("customer_id")
-        out["frequency_holdout"] = hg.size().reindex(first.index).fillna(0).to_numpy(dtype=np.int64)
-        if value_col:
-            out["monetary_holdout"] = hg["value"].sum().reindex(first.index).fillna(0.0).to_numpy(dtype=float)
-        out["duration_holdout"] = float((hend - end) / unit)
+        _add_holdout(out, days, first.index, end, holdout_end, unit, bool(value_col))
     return out.reset_index(drop=True)
+
+
+def _purchase_days(transactions: pd.DataFrame, customer_col: str, time_col: str, value_col: str | None,
+                   observation_end: str | pd.Timestamp) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """One row per customer and purchase day (value summed), and the calibration end in the times' zone."""
+    end = pd.Timestamp(observation_end).normalize()
+    cols = [customer_col, time_col] + ([value_col] if value_col else [])
+    df = transactions[cols].copy()
+    df.columns = ["customer_id", "day"] + (["value"] if value_col else [])
+    day = pd.to_datetime(df["day"])
+    if day.dt.tz is not None and end.tz is None:
+        end = end.tz_localize(day.dt.tz)
+    df["day"] = day.dt.normalize()
+    if df["day"].isna().any():
+        raise ValueError(f"{time_col} has missing or unparseable times")
+    # One transaction per customer-day, the literature's definition of a purchase occasion.
+    agg = {"value": ("value", "sum")} if value_col else {}
+    days = df.groupby(["customer_id", "day"], as_index=False, sort=True).agg(**agg) if agg else (
+        df[["customer_id", "day"]].drop_duplicates().sort_values(["customer_id", "day"]))
+    return days, end
+
+
+def _add_holdout(out: pd.DataFrame, days: pd.DataFrame, customers: pd.Index, end: pd.Timestamp,
+                 holdout_end: str | pd.Timestamp, unit: pd.Timedelta, with_value: bool) -> None:
+    """Add the hold-out actuals: purchase days (and their value) after the calibration end, and its length."""
+    hend = pd.Timestamp(holdout_end).normalize()
+    if hend.tz is None and end.tz is not None:
+        hend = hend.tz_localize(end.tz)
+    if hend < end:
+        raise ValueError("holdout_end must not be before observation_end")
+    hold = days[(days["day"] > end) & (days["day"] <= hend)]
+    hg = hold.groupby("customer_id")
+    out["frequency_holdout"] = hg.size().reindex(customers).fillna(0).to_numpy(dtype=np.int64)
+    if with_value:
+        out["monetary_holdout"] = hg["value"].sum().reindex(customers).fillna(0.0).to_numpy(dtype=float)
+    out["duration_holdout"] = float((hend - end) / unit)
