@@ -48,7 +48,7 @@ from ecops.dataset import Dataset, Filters
 
 __all__ = [
     "EXTRA_FORECASTS", "PAGES", "SCREENS", "Screen", "WAREHOUSE_PARAMS", "duckdb_read_csv_s", "line_scan_floor",
-    "pandas_overview", "peak_rss_mb", "run", "with_floor_ratios",
+    "pandas_cohorts", "pandas_overview", "pandas_rfm", "peak_rss_mb", "run", "with_floor_ratios",
     "time_screen", "time_screens",
 ]
 
@@ -127,6 +127,41 @@ def pandas_overview(csv_path: Path) -> dict[str, Any]:
         "orders": orders, "customers": int(per_customer.size), "gmv": round(gmv, 2),
         "aov": round(gmv / orders, 4), "repeat_customer_rate": round(float((per_customer >= 2).mean()), 6),
     }
+
+
+def _pandas_purchases(csv_path: Path) -> pd.DataFrame:
+    """The flat export's purchase lines as a notebook reads them: the whole file, cancelled orders dropped."""
+    df = pd.read_csv(csv_path, usecols=["order_id", "customer_id", "order_time", "status", "quantity", "unit_price"],
+                     parse_dates=["order_time"])
+    df = df[~df["status"].astype(str).str.lower().isin(["cancelled", "canceled"])]
+    return df.assign(amount=df["quantity"] * df["unit_price"])
+
+
+def pandas_rfm(csv_path: Path) -> dict[str, Any]:
+    """The RFM screen the notebook way: per customer last purchase, orders and spend, scored in quintiles
+    (of ranks, ties sharing a score) and the customers per R×F×M cell — what ``portrait`` aggregates."""
+    df = _pandas_purchases(csv_path)
+    as_of = df["order_time"].max().normalize()
+    per = df.groupby("customer_id").agg(last=("order_time", "max"), orders=("order_id", "nunique"),
+                                        revenue=("amount", "sum"))
+    per["recency"] = (as_of - per["last"].dt.normalize()).dt.days
+    for score, col, sign in (("R", "recency", -1), ("F", "orders", 1), ("M", "revenue", 1)):
+        per[score] = pd.qcut((sign * per[col]).rank(method="average"), 5, labels=False, duplicates="drop") + 1
+    cells = per.groupby(["R", "F", "M"]).size()
+    return {"customers": int(len(per)), "orders": int(per["orders"].sum()),
+            "revenue": round(float(per["revenue"].sum()), 2), "cells": int(len(cells))}
+
+
+def pandas_cohorts(csv_path: Path, max_months: int = 24) -> dict[str, Any]:
+    """The cohort screen the notebook way: each customer's first month, buyers per cohort and month since."""
+    df = _pandas_purchases(csv_path)
+    month = df["order_time"].dt.year * 12 + df["order_time"].dt.month
+    first = month.groupby(df["customer_id"]).transform("min")
+    since = month - first
+    active = df.assign(cohort=first, since=since)[since < max_months].groupby(["cohort", "since"])["customer_id"] \
+        .nunique()
+    return {"cohorts": int(first.nunique()), "customers": int(df["customer_id"].nunique()),
+            "cells": int(len(active))}
 
 
 # --------------------------------------------------------------------------- screens
@@ -288,10 +323,32 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
 
         out["ecops_overview"] = {k: v for k, v in overview.report_section(ds).items()
                                  if k in out["pandas_overview"]}
+        out.update(_pandas_screens(csv_path, ds, out["pages_flat_upload"]))
         out["peak_rss_mb"] = round(peak_rss_mb(), 0)
     finally:
         if not keep_dir:
             shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def _pandas_screens(csv_path: Path, ds: Dataset, pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The RFM and cohort screens the notebook way on the same file: their time, its ratio to the screen's cold
+    time (``*_vs_pandas``), and the figures both compute (customers, orders, spend; cohorts and their buyers)."""
+    from ecops import portrait
+
+    out: dict[str, Any] = {}
+    for name, fn, screen in (("rfm", pandas_rfm, "portrait"), ("cohorts", pandas_cohorts, "portrait:cohorts")):
+        t0 = time.perf_counter()
+        out[f"pandas_{name}"] = fn(csv_path)
+        out[f"pandas_{name}_s"] = round(time.perf_counter() - t0, 2)
+        cold = pages.get(screen, {}).get("cold_s")
+        if cold:
+            out[f"{name}_vs_pandas"] = round(out[f"pandas_{name}_s"] / cold, 1)
+    rfm = portrait.rfm_features(ds).frame
+    out["ecops_rfm"] = {"customers": len(rfm), "orders": int(rfm["orders"].sum()),
+                        "revenue": round(float(rfm["revenue"].sum()), 2)}
+    sizes = portrait.cohorts(ds).sizes
+    out["ecops_cohorts"] = {"cohorts": len(sizes), "customers": int(sizes["size"].sum())}
     return out
 
 

@@ -91,6 +91,12 @@ def test_bench_agrees_with_pandas(tmp_path):
 
     res = bench.run(8000, keep_dir=str(tmp_path))
     assert res["ecops_overview"] == res["pandas_overview"]
+    # the RFM and cohort screens the notebook way compute the same figures, and the ratios are theirs
+    assert res["ecops_rfm"] == {k: res["pandas_rfm"][k] for k in res["ecops_rfm"]}
+    assert res["ecops_cohorts"] == {k: res["pandas_cohorts"][k] for k in res["ecops_cohorts"]}
+    for name, screen in (("rfm", "portrait"), ("cohorts", "portrait:cohorts")):
+        cold = res["pages_flat_upload"][screen]["cold_s"]
+        assert res[f"{name}_vs_pandas"] == round(res[f"pandas_{name}_s"] / cold, 1)
     assert res["ingest_s"] > 0 and "overview" in res["pages_flat_upload"]
     # ingest counts the rollups it builds, against DuckDB's own read of the same file
     assert res["rollups_s"] > 0 and res["ingest_with_rollups_s"] == round(res["ingest_s"] + res["rollups_s"], 2)
