@@ -407,62 +407,80 @@ def detect_personal(
             if normalise_name(column) not in _PERSON_KEY_HEADERS:
                 continue
             # A customer key may be a phone number or an e-mail: its values decide (below).
-        sample = None
-        if values is not None:
-            sample = values.dropna()
-            if len(sample) > sample_size:
-                sample = sample.sample(sample_size, random_state=random_state)
-        shares = value_shares(sample) if sample is not None else None
-        hint, strong = _header_kind(column)
-
-        if hint is not None and strong:
-            if shares is not None and shares[hint] < min_share:
-                # "contact" may hold a person or a number: clear values decide the kind.
-                other = max(KINDS, key=lambda k: shares[k])
-                if shares[other] >= min_share:
-                    hint = other
-            share = shares[hint] if shares is not None else float("nan")
-            if hint == "id_number" and shares is not None:
-                share = max(share, _passport_share(sample))
-            agrees = shares is not None and share >= min_share
-            found.append(PersonalColumn(column, hint, 0.9 + 0.1 * share if agrees else 0.9,
-                                        "header+values" if agrees else "header", share))
-            continue
-        if hint is not None:  # weak: "name" of a product, "cell" of a table — personal only if the values say so
-            if shares is not None and shares[hint] >= 0.5:
-                found.append(PersonalColumn(column, hint, 0.5 + 0.5 * shares[hint], "header+values", shares[hint]))
-            continue
-        if shares is None:
-            continue
-        if normalise_name(column) in _NON_PERSONAL_HEADERS:
-            # Order numbers and SKUs can look like phones or ID numbers; a header that
-            # names such a column outranks the digits. Names, e-mails and addresses in a
-            # "customer" or "buyer" column are still personal.
-            shares = {**shares, "phone": 0.0, "id_number": 0.0}
-        best = max(KINDS, key=lambda k: shares[k])
-        share = shares[best]
-        if share < min_share:
-            # Judged value by value: several kinds (phones and e-mails in one customer key), or one kind among
-            # other values. Under a non-personal header (order number, SKU) only e-mails count, as above.
-            precise = [k for k in _PRECISE_KINDS if shares[k] > 0]
-            if not precise:
-                continue
-            personal_share = shares["email"] if normalise_name(column) in _NON_PERSONAL_HEADERS \
-                else precise_share(sample)
-            if personal_share > 0 and personal_share >= min_value_share:
-                kind = precise[0] if len(precise) == 1 else "mixed"
-                found.append(PersonalColumn(column, kind, personal_share, "values", personal_share))
-            continue
-        if best == "name":
-            # Short Han strings starting with a surname character are common in category
-            # columns too; person names are nearly unique, categories repeat.
-            distinct = sample.astype("str").nunique() / max(len(sample), 1)
-            if share < 0.7 or (len(sample) >= 10 and distinct < 0.5):
-                continue
-            found.append(PersonalColumn(column, "name", 0.8 * share, "values", share))
-            continue
-        found.append(PersonalColumn(column, best, share, "values", share))
+        verdict = _judge_column(column, values, sample_size, min_share, min_value_share, random_state)
+        if verdict is not None:
+            found.append(verdict)
     return tuple(found)
+
+
+def _judge_column(column: str, values: pd.Series | None, sample_size: int, min_share: float,
+                  min_value_share: float, random_state: int) -> PersonalColumn | None:
+    """Whether one column holds personal information, judged by its header and a sample of its values."""
+    sample = None
+    if values is not None:
+        sample = values.dropna()
+        if len(sample) > sample_size:
+            sample = sample.sample(sample_size, random_state=random_state)
+    shares = value_shares(sample) if sample is not None else None
+    hint, strong = _header_kind(column)
+
+    if hint is not None and strong:
+        return _by_header(column, hint, shares, sample, min_share)
+    if hint is not None:  # weak: "name" of a product, "cell" of a table — personal only if the values say so
+        if shares is not None and shares[hint] >= 0.5:
+            return PersonalColumn(column, hint, 0.5 + 0.5 * shares[hint], "header+values", shares[hint])
+        return None
+    if shares is None:
+        return None
+    return _by_values(column, shares, sample, min_share, min_value_share)
+
+
+def _by_header(column: str, hint: PersonalKind, shares: dict[PersonalKind, float] | None, sample: pd.Series | None,
+               min_share: float) -> PersonalColumn:
+    """A column whose header names a personal kind outright; its values confirm it or correct the kind."""
+    if shares is not None and shares[hint] < min_share:
+        # "contact" may hold a person or a number: clear values decide the kind.
+        other = max(KINDS, key=lambda k: shares[k])
+        if shares[other] >= min_share:
+            hint = other
+    share = shares[hint] if shares is not None else float("nan")
+    if hint == "id_number" and shares is not None:
+        share = max(share, _passport_share(sample))
+    agrees = shares is not None and share >= min_share
+    return PersonalColumn(column, hint, 0.9 + 0.1 * share if agrees else 0.9, "header+values" if agrees else "header",
+                          share)
+
+
+def _by_values(column: str, shares: dict[PersonalKind, float], sample: pd.Series, min_share: float,
+               min_value_share: float) -> PersonalColumn | None:
+    """A column whose header says nothing: personal when enough of its sampled values are of one kind (or several)."""
+    if normalise_name(column) in _NON_PERSONAL_HEADERS:
+        # Order numbers and SKUs can look like phones or ID numbers; a header that
+        # names such a column outranks the digits. Names, e-mails and addresses in a
+        # "customer" or "buyer" column are still personal.
+        shares = {**shares, "phone": 0.0, "id_number": 0.0}
+    best = max(KINDS, key=lambda k: shares[k])
+    share = shares[best]
+    if share < min_share:
+        # Judged value by value: several kinds (phones and e-mails in one customer key), or one kind among
+        # other values. Under a non-personal header (order number, SKU) only e-mails count, as above.
+        precise = [k for k in _PRECISE_KINDS if shares[k] > 0]
+        if not precise:
+            return None
+        personal_share = shares["email"] if normalise_name(column) in _NON_PERSONAL_HEADERS \
+            else precise_share(sample)
+        if personal_share > 0 and personal_share >= min_value_share:
+            kind = precise[0] if len(precise) == 1 else "mixed"
+            return PersonalColumn(column, kind, personal_share, "values", personal_share)
+        return None
+    if best == "name":
+        # Short Han strings starting with a surname character are common in category
+        # columns too; person names are nearly unique, categories repeat.
+        distinct = sample.astype("str").nunique() / max(len(sample), 1)
+        if share < 0.7 or (len(sample) >= 10 and distinct < 0.5):
+            return None
+        return PersonalColumn(column, "name", 0.8 * share, "values", share)
+    return PersonalColumn(column, best, share, "values", share)
 
 
 # --------------------------------------------------------------------------------------
