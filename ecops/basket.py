@@ -126,27 +126,10 @@ def association_rules(ds: Dataset, filters: Filters | None = None, *, level: Lev
     """
     if max_len not in (2, 3):
         raise ValueError("max_len must be 2 or 3")
-    lines = ds.lines(filters or Filters())
-    if level == "category":
-        if "category" not in lines.c:
-            return _empty(level, max_len, min_count)
-        item_col = lines.c.category
-    else:
-        item_col = lines.c.product_id
-    pairs = sa.select(lines.c.order_id.label("order_id"), item_col.label("item")) \
-        .where(item_col.is_not(None)).distinct().subquery("pairs")
-    # Basket size as a window over the distinct pairs: one pass instead of a group-by joined back.
-    sized = sa.select(pairs.c.order_id, pairs.c.item,
-                      sa.func.count().over(partition_by=pairs.c.order_id).label("n")).subquery("sized")
-    kept = sized.c.n <= max_basket
-    # Each basket of n items contributes n rows, so Σ 1/n over its rows counts it exactly once.
-    inv = 1.0 / sa.cast(sized.c.n, sa.Float)
-    item_counts = ds.query(
-        sa.select(sized.c.item, sa.func.sum(sa.case((kept, 1), else_=0)).label("n"),
-                  sa.func.sum(sa.case((kept, inv), else_=0.0)).label("baskets"),
-                  sa.func.sum(sa.case((kept & (sized.c.n >= 2), inv), else_=0.0)).label("multi"),
-                  sa.func.sum(sa.case((kept, 0.0), else_=inv)).label("dropped"))
-        .group_by(sized.c.item).order_by(sa.desc("n"), sized.c.item))
+    sized = _sized_baskets(ds, filters or Filters(), level)
+    if sized is None:
+        return _empty(level, max_len, min_count)
+    item_counts = _item_counts(ds, sized, max_basket)
     n = int(round(float(item_counts["baskets"].sum()))) if len(item_counts) else 0
     n_multi = int(round(float(item_counts["multi"].sum()))) if len(item_counts) else 0
     n_dropped = int(round(float(item_counts["dropped"].sum()))) if len(item_counts) else 0
@@ -159,26 +142,71 @@ def association_rules(ds: Dataset, filters: Filters | None = None, *, level: Lev
     frequent = item_counts[item_counts["n"] >= threshold].head(max_items).reset_index(drop=True)
     if len(frequent) < 2 or n_multi == 0:
         return _empty(level, max_len, threshold, n, n_multi, n_dropped, n_items)
+    code = pd.Index(frequent["item"])
+    X = _basket_matrix(ds, sized, max_basket, code, pruned=len(frequent) < n_items)
+    if X is None:
+        return _empty(level, max_len, threshold, n, n_multi, n_dropped, n_items)
+    rules = _rules(X, code, _item_names(ds, level, code), frequent["n"].to_numpy(float), n, threshold, max_len)
+    if rules.empty:
+        return _empty(level, max_len, threshold, n, n_multi, n_dropped, n_items)
+    rules = rules[(rules["confidence"] >= min_confidence) & (rules["lift"] >= min_lift)]
+    rules = rules.sort_values(["lift", "count", "antecedent", "consequent"], ascending=[False, False, True, True])
+    return BasketResult(rules.head(max_rules).reset_index(drop=True), n, n_multi, n_dropped, n_items, threshold, level,
+                        max_len)
 
-    cond: list[Any] = [sized.c.n >= 2, kept]
-    if len(frequent) < n_items:
+
+def _sized_baskets(ds: Dataset, f: Filters, level: Level) -> Any:
+    """Distinct (order, item) pairs of the filtered lines with each basket's size; None without categories."""
+    lines = ds.lines(f)
+    if level == "category":
+        if "category" not in lines.c:
+            return None
+        item_col = lines.c.category
+    else:
+        item_col = lines.c.product_id
+    pairs = sa.select(lines.c.order_id.label("order_id"), item_col.label("item")) \
+        .where(item_col.is_not(None)).distinct().subquery("pairs")
+    # Basket size as a window over the distinct pairs: one pass instead of a group-by joined back.
+    return sa.select(pairs.c.order_id, pairs.c.item,
+                     sa.func.count().over(partition_by=pairs.c.order_id).label("n")).subquery("sized")
+
+
+def _item_counts(ds: Dataset, sized: Any, max_basket: int) -> pd.DataFrame:
+    """Baskets per item (most first), and the baskets counted, with two items or more, and dropped as too big."""
+    kept = sized.c.n <= max_basket
+    # Each basket of n items contributes n rows, so Σ 1/n over its rows counts it exactly once.
+    inv = 1.0 / sa.cast(sized.c.n, sa.Float)
+    return ds.query(
+        sa.select(sized.c.item, sa.func.sum(sa.case((kept, 1), else_=0)).label("n"),
+                  sa.func.sum(sa.case((kept, inv), else_=0.0)).label("baskets"),
+                  sa.func.sum(sa.case((kept & (sized.c.n >= 2), inv), else_=0.0)).label("multi"),
+                  sa.func.sum(sa.case((kept, 0.0), else_=inv)).label("dropped"))
+        .group_by(sized.c.item).order_by(sa.desc("n"), sized.c.item))
+
+
+def _basket_matrix(ds: Dataset, sized: Any, max_basket: int, code: pd.Index, pruned: bool
+                   ) -> sparse.csr_matrix | None:
+    """Baskets × frequent items (1 = bought) of the baskets with two items or more; None when there are none."""
+    cond: list[Any] = [sized.c.n >= 2, sized.c.n <= max_basket]
+    if pruned:
         # Apriori pruning: an item below the minimum count cannot be in a rule that passes it.
-        cond.append(sized.c.item.in_(frequent["item"].tolist()))
+        cond.append(sized.c.item.in_(code.tolist()))
     # Dense integer order numbers keep the transferred rows small; items are coded in Python.
     order_no = sa.func.dense_rank().over(order_by=sized.c.order_id).label("o")
     rows = ds.query(sa.select(order_no, sized.c.item).where(*cond))
     if rows.empty:
-        return _empty(level, max_len, threshold, n, n_multi, n_dropped, n_items)
-    code = pd.Index(frequent["item"])
+        return None
     col = code.get_indexer(rows["item"].astype(str))
     keep = col >= 0
     row = pd.to_numeric(rows["o"]).to_numpy(np.int64)[keep] - 1
     col = col[keep]
-    X = sparse.csr_matrix((np.ones(col.size, dtype=np.float32), (row, col)),
-                          shape=(int(row.max()) + 1, len(code)))
-    counts = frequent["n"].to_numpy(float)
-    names = _item_names(ds, level, code)
+    return sparse.csr_matrix((np.ones(col.size, dtype=np.float32), (row, col)),
+                             shape=(int(row.max()) + 1, len(code)))
 
+
+def _rules(X: sparse.csr_matrix, code: pd.Index, names: np.ndarray, counts: np.ndarray, n: int, threshold: int,
+           max_len: int) -> pd.DataFrame:
+    """Rules A → B both ways for every frequent pair (and A + B → C with ``max_len`` 3), unfiltered."""
     co = sparse.triu(X.T @ X, k=1).tocoo()
     ok = co.data >= threshold
     ia, ib, nab = co.row[ok], co.col[ok], co.data[ok].astype(float)
@@ -191,13 +219,7 @@ def association_rules(ds: Dataset, filters: Filters | None = None, *, level: Lev
         parts.append(_rules_frame(code[a], code[b], names[a], names[b], both, counts[a], counts[b], n))
     if max_len == 3 and ia.size:
         parts.append(_triples(X, ia, ib, nab, counts, code, names, n, threshold))
-    rules = pd.concat([p for p in parts if not p.empty], ignore_index=True) if parts else pd.DataFrame()
-    if rules.empty:
-        return _empty(level, max_len, threshold, n, n_multi, n_dropped, n_items)
-    rules = rules[(rules["confidence"] >= min_confidence) & (rules["lift"] >= min_lift)]
-    rules = rules.sort_values(["lift", "count", "antecedent", "consequent"], ascending=[False, False, True, True])
-    return BasketResult(rules.head(max_rules).reset_index(drop=True), n, n_multi, n_dropped, n_items, threshold, level,
-                        max_len)
+    return pd.concat([p for p in parts if not p.empty], ignore_index=True) if parts else pd.DataFrame()
 
 
 def _rules_frame(ant: Any, cons: Any, ant_name: Any, cons_name: Any, n_ab: np.ndarray, n_a: np.ndarray,
