@@ -345,87 +345,28 @@ def _physical_lines(path: Path, byte_positions: list[int]) -> list[int]:
     return [res[p] for p in byte_positions]
 
 
+_ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "gb18030": "GB18030/GBK", "utf-16": "UTF-16",
+                    "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
 def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str, workdir: Path,
                head: bytes) -> RawTable:
+    """A delimited text file as a raw text table: decoded to UTF-8, its dialect sniffed, every line checked."""
     tp = _text_pass(f, name, workdir, head)
-    with open(tp.text_path, "rb") as fh:
-        sample_bytes = fh.read(SNIFF_BYTES)
-    truncated = len(sample_bytes) == SNIFF_BYTES
-    sample_text = sample_bytes.decode("utf-8", errors="ignore")
-    if not sample_text.strip().strip("\ufeff").strip():
-        raise IngestError(name, "empty_file")
-    if "\x00" in sample_text:  # the no-BOM check sees raw bytes; this one also covers BOM and UTF-16 files
-        raise IngestError(name, "binary")
-    dia = sniff(sample_text, truncated)
+    dia = _sniff_file(tp, name)
     if dia.has_header:
         columns, dups, blanks = dedupe_headers(dia.header)
     else:
         columns, dups, blanks = tuple(f"column_{i + 1}" for i in range(len(dia.header))), [], []
     ncol = len(columns)
-    notices: list[Notice] = []
-    enc_label = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with BOM)", "gb18030": "GB18030/GBK", "utf-16": "UTF-16",
-                 "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[tp.encoding]
-    notices.append(Notice.make("encoding", name, encoding=enc_label))
-    if tp.line_ends_fixed:
-        notices.append(Notice.make("line_ends", name))
-    if dia.delimiter == " ":
-        notices.append(Notice.make("whitespace_split", name))
-    else:
-        notices.append(Notice.make("delimiter", name, delimiter=dia.delimiter))
-    if not dia.has_header:
-        notices.append(Notice.make("no_header", name, "warning"))
-    if dia.header_index > 0:
-        notices.append(Notice.make("skipped_preamble", name, "warning", lines=dia.header_index))
-    notices += _header_notices(name, dups, blanks)
-    path_sql = _lit(str(tp.text_path))
+    enc_label = _ENCODING_LABELS[tp.encoding]
+    notices = _dialect_notices(name, tp, dia, enc_label) + _header_notices(name, dups, blanks)
     skip = dia.header_index + (1 if dia.has_header else 0)
-    rej, rejscan = f"{table}_rej", f"{table}_rejscan"
     try:
         if dia.delimiter == " ":
-            parts = ", ".join(f"l[{i + 1}] AS c{i}" for i in range(ncol))
-            con.execute(
-                f"CREATE TEMP TABLE {table} AS SELECT {parts}, len(l) AS _k FROM (SELECT "
-                f"string_split_regex(trim(line), '\\s+') AS l FROM read_csv({path_sql}, delim='\\x1f', quote='', "
-                f"escape='', header=false, skip={skip}, auto_detect=false, columns={{'line': 'VARCHAR'}}, "
-                f"max_line_size=10000000) WHERE trim(line) <> '')"
-            )
-            bad = con.execute(f"SELECT count(*) FROM {table} WHERE _k <> {ncol}").fetchone()[0]
-            if bad:
-                recs = con.execute(f"SELECT rowid FROM {table} WHERE _k <> {ncol} ORDER BY rowid LIMIT 5").fetchall()
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-                lines = [_scan_record_line(str(tp.text_path), r[0], skip, " ") for r in recs]
-                raise IngestError(name, "ragged", row=lines[0], count_text=f"{bad:,}", expected=ncol,
-                                  lines="; ".join(f"{x:,}" for x in lines))
-            con.execute(f"ALTER TABLE {table} DROP COLUMN _k")
+            _load_whitespace(con, tp, name, table, skip, ncol)
         else:
-            cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncol)) + "}"
-            con.execute(
-                f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({path_sql}, delim={_lit(dia.delimiter)}, "
-                f"quote='\"', escape='\"', header=false, skip={skip}, auto_detect=false, columns={cols}, "
-                f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rejscan}', rejects_limit={REJECTS_LIMIT}, "
-                f"max_line_size=10000000, nullstr=[{_NULL_SQL}])"
-            )
-            # one reject per problem, several per line are possible: keep the first per line
-            rejects = con.execute(
-                f"SELECT min(line_byte_position), min(byte_position), arg_min(CAST(error_type AS VARCHAR), "
-                f"byte_position) FROM {rej} GROUP BY line ORDER BY 1"
-            ).fetchall()
-            con.execute(f"DROP TABLE IF EXISTS {rej}")
-            con.execute(f"DROP TABLE IF EXISTS {rejscan}")
-            if rejects:
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-                types = [r[2] for r in rejects]
-                first = rejects[:5]
-                lines = _physical_lines(tp.text_path, [int(r[0] or r[1] or 0) for r in first])
-                lines_s = "; ".join(f"{x:,}" for x in lines)
-                count_text = _count_text(len(rejects))
-                if all(t in ("MISSING COLUMNS", "TOO MANY COLUMNS") for t in types):
-                    raise IngestError(name, "ragged", row=lines[0], count_text=count_text, expected=ncol,
-                                      lines=lines_s)
-                if types[0] == "UNQUOTED VALUE":
-                    raise IngestError(name, "bad_quote", row=lines[0], count_text=count_text, lines=lines_s)
-                raise IngestError(name, "malformed", row=lines[0], count_text=count_text, lines=lines_s,
-                                  detail=types[0].lower())
+            _load_delimited(con, tp, name, table, dia.delimiter, skip, ncol)
     except duckdb.Error as e:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         raise IngestError(name, "unreadable", detail=str(e).splitlines()[0][:200]) from e
@@ -441,3 +382,88 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     return RawTable(name, name, table, columns, ("VARCHAR",) * ncol, int(rows), "csv", enc_label,
                     dia.delimiter, tp.sha256, tuple(notices), header_line=skip, text_path=str(tp.text_path),
                     simple_lines=simple, nulls_done=dia.delimiter != " ")
+
+
+def _sniff_file(tp: _TextPass, name: str) -> _Dialect:
+    """The delimiter and header of the decoded text, from its first bytes; an empty or binary file is refused."""
+    with open(tp.text_path, "rb") as fh:
+        sample_bytes = fh.read(SNIFF_BYTES)
+    truncated = len(sample_bytes) == SNIFF_BYTES
+    sample_text = sample_bytes.decode("utf-8", errors="ignore")
+    if not sample_text.strip().strip("\ufeff").strip():
+        raise IngestError(name, "empty_file")
+    if "\x00" in sample_text:  # the no-BOM check sees raw bytes; this one also covers BOM and UTF-16 files
+        raise IngestError(name, "binary")
+    return sniff(sample_text, truncated)
+
+
+def _dialect_notices(name: str, tp: _TextPass, dia: _Dialect, enc_label: str) -> list[Notice]:
+    """What reading found out: encoding, line ends, delimiter, a missing header, lines above the header."""
+    notices = [Notice.make("encoding", name, encoding=enc_label)]
+    if tp.line_ends_fixed:
+        notices.append(Notice.make("line_ends", name))
+    if dia.delimiter == " ":
+        notices.append(Notice.make("whitespace_split", name))
+    else:
+        notices.append(Notice.make("delimiter", name, delimiter=dia.delimiter))
+    if not dia.has_header:
+        notices.append(Notice.make("no_header", name, "warning"))
+    if dia.header_index > 0:
+        notices.append(Notice.make("skipped_preamble", name, "warning", lines=dia.header_index))
+    return notices
+
+
+def _load_whitespace(con: duckdb.DuckDBPyConnection, tp: _TextPass, name: str, table: str, skip: int,
+                     ncol: int) -> None:
+    """Load text whose fields are separated by runs of spaces; a line with another field count is refused."""
+    path_sql = _lit(str(tp.text_path))
+    parts = ", ".join(f"l[{i + 1}] AS c{i}" for i in range(ncol))
+    con.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT {parts}, len(l) AS _k FROM (SELECT "
+        f"string_split_regex(trim(line), '\\s+') AS l FROM read_csv({path_sql}, delim='\\x1f', quote='', "
+        f"escape='', header=false, skip={skip}, auto_detect=false, columns={{'line': 'VARCHAR'}}, "
+        f"max_line_size=10000000) WHERE trim(line) <> '')"
+    )
+    bad = con.execute(f"SELECT count(*) FROM {table} WHERE _k <> {ncol}").fetchone()[0]
+    if bad:
+        recs = con.execute(f"SELECT rowid FROM {table} WHERE _k <> {ncol} ORDER BY rowid LIMIT 5").fetchall()
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        lines = [_scan_record_line(str(tp.text_path), r[0], skip, " ") for r in recs]
+        raise IngestError(name, "ragged", row=lines[0], count_text=f"{bad:,}", expected=ncol,
+                          lines="; ".join(f"{x:,}" for x in lines))
+    con.execute(f"ALTER TABLE {table} DROP COLUMN _k")
+
+
+def _load_delimited(con: duckdb.DuckDBPyConnection, tp: _TextPass, name: str, table: str, delimiter: str,
+                    skip: int, ncol: int) -> None:
+    """Load delimited text with DuckDB's reader; the first lines it rejects are named in the refusal."""
+    path_sql = _lit(str(tp.text_path))
+    rej, rejscan = f"{table}_rej", f"{table}_rejscan"
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncol)) + "}"
+    con.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({path_sql}, delim={_lit(delimiter)}, "
+        f"quote='\"', escape='\"', header=false, skip={skip}, auto_detect=false, columns={cols}, "
+        f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rejscan}', rejects_limit={REJECTS_LIMIT}, "
+        f"max_line_size=10000000, nullstr=[{_NULL_SQL}])"
+    )
+    # one reject per problem, several per line are possible: keep the first per line
+    rejects = con.execute(
+        f"SELECT min(line_byte_position), min(byte_position), arg_min(CAST(error_type AS VARCHAR), "
+        f"byte_position) FROM {rej} GROUP BY line ORDER BY 1"
+    ).fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {rej}")
+    con.execute(f"DROP TABLE IF EXISTS {rejscan}")
+    if rejects:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        types = [r[2] for r in rejects]
+        first = rejects[:5]
+        lines = _physical_lines(tp.text_path, [int(r[0] or r[1] or 0) for r in first])
+        lines_s = "; ".join(f"{x:,}" for x in lines)
+        count_text = _count_text(len(rejects))
+        if all(t in ("MISSING COLUMNS", "TOO MANY COLUMNS") for t in types):
+            raise IngestError(name, "ragged", row=lines[0], count_text=count_text, expected=ncol,
+                              lines=lines_s)
+        if types[0] == "UNQUOTED VALUE":
+            raise IngestError(name, "bad_quote", row=lines[0], count_text=count_text, lines=lines_s)
+        raise IngestError(name, "malformed", row=lines[0], count_text=count_text, lines=lines_s,
+                          detail=types[0].lower())

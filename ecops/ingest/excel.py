@@ -9,6 +9,7 @@ import re
 import time
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 import duckdb
@@ -154,7 +155,40 @@ def _check_zip_crc(name: str, zf: zipfile.ZipFile) -> None:
         raise IngestError(name, "bad_xlsx", detail=f"the archive member '{bad}' is damaged (checksum mismatch)")
 
 
+@dataclass
+class _Budget:
+    """What reading a workbook may still take: cells and seconds, shared by all its sheets."""
+
+    name: str
+    max_cells: float
+    seconds: float
+    deadline: float
+    n_cells: int = 0
+
+
 def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str, max_bytes: int) -> list[RawTable]:
+    """Every sheet of a workbook with data as a raw text table (the first sheet named as the file)."""
+    wb, digest = _open_workbook(f, name, max_bytes)
+    out: list[RawTable] = []
+    seconds = _budget("ECOPS_FILE_SECONDS", FILE_SECONDS)
+    budget = _Budget(name, _budget("ECOPS_XLSX_MAX_CELLS", XLSX_MAX_CELLS), seconds, time.monotonic() + seconds)
+    try:
+        sheets = list(wb.worksheets)
+        for si, ws in enumerate(sheets):
+            rows, lines = _sheet_rows(ws, budget)
+            raw = _sheet_table(con, wb, ws, f"{table}_{si}", name, digest, not out, len(sheets), rows, lines)
+            del rows, lines
+            if raw is not None:
+                out.append(raw)
+    finally:
+        wb.close()
+    if not out:
+        raise IngestError(name, "empty_workbook")
+    return out
+
+
+def _open_workbook(f: FileInput, name: str, max_bytes: int) -> tuple[Any, str]:
+    """The workbook opened read-only after the zip checks (bombs, not a workbook, damaged members); its digest."""
     import openpyxl
 
     data: io.BytesIO | str
@@ -175,81 +209,80 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
         wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for corrupt workbooks
         raise IngestError(name, "bad_xlsx", detail=type(e).__name__ + (f": {e}" if str(e) else "")[:150]) from e
-    out: list[RawTable] = []
-    max_cells = _budget("ECOPS_XLSX_MAX_CELLS", XLSX_MAX_CELLS)
-    seconds = _budget("ECOPS_FILE_SECONDS", FILE_SECONDS)
-    deadline, n_cells = time.monotonic() + seconds, 0
-    try:
-        sheets = list(wb.worksheets)
-        for si, ws in enumerate(sheets):
-            # read-only sheets stop at the row count the file declares (<dimension>); exporters get it
-            # wrong, and rows past it would be dropped without a word — read to the real end instead
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            rows: list[list[str | None]] = []
-            lines: list[int] = []
-            try:
-                for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                    cells = [_cell_text(v) for v in row]
-                    n_cells += len(cells)
-                    if n_cells > max_cells:
-                        raise IngestError(name, "xlsx_budget", what=Phrase.of("ingest.what.cells", n=f"{max_cells:,.0f}"), limit=f"{max_cells:,.0f}",
-                                          setting="ECOPS_XLSX_MAX_CELLS")
-                    if r_idx % 1000 == 0 and time.monotonic() > deadline:
-                        raise IngestError(name, "xlsx_budget",
-                                          what=Phrase.of("ingest.what.seconds", s=f"{seconds:,.0f}", sheet=ws.title,
-                                                         row=f"{r_idx:,}"),
-                                          limit=f"{seconds:,.0f} s", setting="ECOPS_FILE_SECONDS")
-                    if any(c is not None for c in cells):
-                        rows.append(cells)
-                        lines.append(r_idx)
-            except IngestError:
-                raise
-            except Exception as e:  # the sheet XML is unpacked and parsed only now: ParseError, zlib.error, CRC
-                detail = f"sheet '{ws.title}' is damaged after row {len(lines) and lines[-1]:,}: {type(e).__name__}"
-                raise IngestError(name, "bad_xlsx", detail=(detail + (f": {e}" if str(e) else ""))[:200]) from e
-            if not rows:
-                continue
-            # the header is the first row about as wide as the table (title rows above it are skipped)
-            filled = [sum(c is not None for c in r) for r in rows[:30]]
-            widest = max(filled)
-            hidx = next(i for i, k in enumerate(filled) if k >= max(1, 0.5 * widest))
-            header, header_row = rows[hidx], lines[hidx]
-            body, lines = rows[hidx + 1:], lines[hidx + 1:]
-            del rows
-            def _last(r: list[str | None]) -> int:
-                return max((i + 1 for i, c in enumerate(r) if c is not None), default=0)
+    return wb, digest
 
-            width = max([_last(header)] + [_last(r) for r in body])
-            hdr = [h if h is not None else "" for h in header[:width]] + [""] * max(0, width - len(header))
-            columns, dups, blanks = dedupe_headers(hdr)
-            source = name if not out else f"{name}:{ws.title}"
-            if not body:
-                if len(sheets) == 1:
-                    raise IngestError(name, "header_only", row=header_row)
-                continue
-            arrays = {f"c{i}": pa.array([(r[i] if i < len(r) else None) for r in body], pa.string())
-                      for i in range(width)}
-            arrays["_line"] = pa.array(lines, pa.int64())
-            tname = f"{table}_{si}"
-            arrow = pa.table(arrays)
-            con.register(f"{tname}_arrow", arrow)
-            con.execute(f"CREATE TEMP TABLE {tname} AS SELECT * FROM {tname}_arrow")
-            con.unregister(f"{tname}_arrow")
-            del arrow, arrays
-            notices = [Notice.make("sheet_read", name, sheet=ws.title, rows=len(body), columns=width)]
-            notices += _header_notices(source, dups, blanks)
-            notices += _formula_notices(wb, ws, name, columns, header_row)
-            if hidx > 0:
-                notices.append(Notice.make("skipped_preamble", source, "warning", lines=header_row - 1))
-            out.append(RawTable(source, name, tname, columns, ("VARCHAR",) * width, len(body), "xlsx",
-                                sha256=digest, notices=tuple(notices), header_line=header_row,
-                                has_line_column=True, nulls_done=True))
-    finally:
-        wb.close()
-    if not out:
-        raise IngestError(name, "empty_workbook")
-    return out
+
+def _sheet_rows(ws: Any, budget: _Budget) -> tuple[list[list[str | None]], list[int]]:
+    """The non-empty rows of a sheet as text, with their sheet row numbers, within the workbook's budget."""
+    name, max_cells, seconds = budget.name, budget.max_cells, budget.seconds
+    # read-only sheets stop at the row count the file declares (<dimension>); exporters get it
+    # wrong, and rows past it would be dropped without a word — read to the real end instead
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    try:
+        for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in row]
+            budget.n_cells += len(cells)
+            if budget.n_cells > max_cells:
+                raise IngestError(name, "xlsx_budget", what=Phrase.of("ingest.what.cells", n=f"{max_cells:,.0f}"), limit=f"{max_cells:,.0f}",
+                                  setting="ECOPS_XLSX_MAX_CELLS")
+            if r_idx % 1000 == 0 and time.monotonic() > budget.deadline:
+                raise IngestError(name, "xlsx_budget",
+                                  what=Phrase.of("ingest.what.seconds", s=f"{seconds:,.0f}", sheet=ws.title,
+                                                 row=f"{r_idx:,}"),
+                                  limit=f"{seconds:,.0f} s", setting="ECOPS_FILE_SECONDS")
+            if any(c is not None for c in cells):
+                rows.append(cells)
+                lines.append(r_idx)
+    except IngestError:
+        raise
+    except Exception as e:  # the sheet XML is unpacked and parsed only now: ParseError, zlib.error, CRC
+        detail = f"sheet '{ws.title}' is damaged after row {len(lines) and lines[-1]:,}: {type(e).__name__}"
+        raise IngestError(name, "bad_xlsx", detail=(detail + (f": {e}" if str(e) else ""))[:200]) from e
+    return rows, lines
+
+
+def _sheet_table(con: duckdb.DuckDBPyConnection, wb: Any, ws: Any, tname: str, name: str, digest: str,
+                 first: bool, n_sheets: int, rows: list[list[str | None]], lines: list[int]) -> RawTable | None:
+    """One sheet's rows below its header as a raw text table, with its notices; None for a sheet without data."""
+    if not rows:
+        return None
+    # the header is the first row about as wide as the table (title rows above it are skipped)
+    filled = [sum(c is not None for c in r) for r in rows[:30]]
+    widest = max(filled)
+    hidx = next(i for i, k in enumerate(filled) if k >= max(1, 0.5 * widest))
+    header, header_row = rows[hidx], lines[hidx]
+    body, lines = rows[hidx + 1:], lines[hidx + 1:]
+
+    def _last(r: list[str | None]) -> int:
+        return max((i + 1 for i, c in enumerate(r) if c is not None), default=0)
+
+    width = max([_last(header)] + [_last(r) for r in body])
+    hdr = [h if h is not None else "" for h in header[:width]] + [""] * max(0, width - len(header))
+    columns, dups, blanks = dedupe_headers(hdr)
+    source = name if first else f"{name}:{ws.title}"
+    if not body:
+        if n_sheets == 1:
+            raise IngestError(name, "header_only", row=header_row)
+        return None
+    arrays = {f"c{i}": pa.array([(r[i] if i < len(r) else None) for r in body], pa.string())
+              for i in range(width)}
+    arrays["_line"] = pa.array(lines, pa.int64())
+    arrow = pa.table(arrays)
+    con.register(f"{tname}_arrow", arrow)
+    con.execute(f"CREATE TEMP TABLE {tname} AS SELECT * FROM {tname}_arrow")
+    con.unregister(f"{tname}_arrow")
+    del arrow, arrays
+    notices = [Notice.make("sheet_read", name, sheet=ws.title, rows=len(body), columns=width)]
+    notices += _header_notices(source, dups, blanks)
+    notices += _formula_notices(wb, ws, name, columns, header_row)
+    if hidx > 0:
+        notices.append(Notice.make("skipped_preamble", source, "warning", lines=header_row - 1))
+    return RawTable(source, name, tname, columns, ("VARCHAR",) * width, len(body), "xlsx",
+                    sha256=digest, notices=tuple(notices), header_line=header_row,
+                    has_line_column=True, nulls_done=True)
 
 
 def _formula_notices(wb: Any, ws: Any, name: str, columns: Sequence[str], header_row: int) -> list[Notice]:
