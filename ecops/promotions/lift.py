@@ -72,8 +72,46 @@ class CampaignLiftModel:
             return self._fit(daily, windows)
 
     def _fit(self, daily: pd.DataFrame, windows: pd.DataFrame) -> CampaignLiftModel:
+        """One Poisson GLM per metric: the seasonal baseline plus an indicator per campaign and per dip after it."""
         z = float(stats.norm.ppf(0.5 + self.ci_level / 2))
         days = pd.to_datetime(daily["day"]).dt.date.to_numpy()
+        n = len(days)
+        camp_cols, post_cols, status, used_post = self._indicators(windows, days)
+        ordinary = np.ones(n, dtype=bool)
+        for col in (*camp_cols.values(), *post_cols.values()):
+            ordinary &= col == 0
+        base = self._base_design(days, n)
+        rows = {pid: {"promotion_id": pid, "status": st, "days": 0, "post_days_used": used_post.get(pid, 0)}
+                for pid, st in status.items()}
+        baseline = pd.DataFrame({"day": pd.to_datetime(daily["day"]) if n else pd.Series(dtype="datetime64[ns]")})
+        self.dispersion_ = {}
+        # Too few ordinary days (or nothing sold at all): no baseline to measure any campaign against.
+        if n == 0 or ordinary.sum() < max(28, base.shape[1] + 7) or not daily[self.metrics[0]].sum() > 0:
+            for pid in camp_cols:
+                rows[pid]["status"] = "insufficient"
+            camp_cols, post_cols = {}, {}
+        for pid, col in camp_cols.items():
+            rows[pid]["days"] = int(col.sum())
+        names = list(camp_cols) + [f"post:{p}" for p in post_cols]
+        X = np.column_stack([base, *camp_cols.values(), *post_cols.values()]) if names else base
+        for m in self.metrics:
+            y_raw = daily[m].to_numpy(dtype=float) if n else np.zeros(0)
+            baseline[m] = y_raw
+            baseline[f"{m}_baseline"] = np.nan
+            if not camp_cols:
+                continue
+            scale = float(y_raw.mean())
+            if not scale > 0:  # nothing sold in the period: no baseline to speak of
+                continue
+            baseline[f"{m}_baseline"] = self._fit_metric(m, y_raw, scale, X, base, names, (camp_cols, post_cols),
+                                                         rows, z)
+        self.effects_ = _effects_frame(rows, windows, self.metrics)
+        self.baseline_ = baseline
+        return self
+
+    def _indicators(self, windows: pd.DataFrame, days: np.ndarray
+                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, str], dict[str, int]]:
+        """Each campaign's days and post-campaign days as 0/1 columns, its status, and the post days used."""
         n = len(days)
         day0 = days[0] if n else dt.date.today()
         idx = np.arange(n)
@@ -94,74 +132,27 @@ class CampaignLiftModel:
                 post_cols[r.promotion_id] = post.astype(float)
                 used_post[r.promotion_id] = int(post.sum())
             status[r.promotion_id] = "ok"
-        ordinary = np.ones(n, dtype=bool)
-        for col in (*camp_cols.values(), *post_cols.values()):
-            ordinary &= col == 0
-        base = self._base_design(days, n)
-        rows = {pid: {"promotion_id": pid, "status": st, "days": 0, "post_days_used": used_post.get(pid, 0)}
-                for pid, st in status.items()}
-        baseline = pd.DataFrame({"day": pd.to_datetime(daily["day"]) if n else pd.Series(dtype="datetime64[ns]")})
-        self.dispersion_ = {}
-        if n == 0 or ordinary.sum() < max(28, base.shape[1] + 7) or not daily[self.metrics[0]].sum() > 0:
-            for pid in camp_cols:
-                rows[pid]["status"] = "insufficient"
-            camp_cols, post_cols = {}, {}
-        for pid, col in camp_cols.items():
-            rows[pid]["days"] = int(col.sum())
-        names = list(camp_cols) + [f"post:{p}" for p in post_cols]
-        X = np.column_stack([base, *camp_cols.values(), *post_cols.values()]) if names else base
+        return camp_cols, post_cols, status, used_post
+
+    def _fit_metric(self, m: str, y_raw: np.ndarray, scale: float, X: np.ndarray, base: np.ndarray,
+                    names: list[str], indicators: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+                    rows: dict[str, dict], z: float) -> np.ndarray:
+        """Fit one metric: each campaign's lift and dip go into its row; returns the metric's baseline."""
+        camp_cols, post_cols = indicators
+        y = y_raw / scale
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sm.GLM(y, X, family=sm.families.Poisson()).fit(scale="X2")
+        params, bse = np.asarray(res.params), np.asarray(res.bse)
+        self.dispersion_[m] = float(res.scale) * scale  # relative to Poisson on the unscaled series
         k0 = base.shape[1]
-        for m in self.metrics:
-            y_raw = daily[m].to_numpy(dtype=float) if n else np.zeros(0)
-            baseline[m] = y_raw
-            baseline[f"{m}_baseline"] = np.nan
-            if not camp_cols:
-                continue
-            scale = float(y_raw.mean())
-            if not scale > 0:  # nothing sold in the period: no baseline to speak of
-                continue
-            y = y_raw / scale
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = sm.GLM(y, X, family=sm.families.Poisson()).fit(scale="X2")
-            params, bse = np.asarray(res.params), np.asarray(res.bse)
-            self.dispersion_[m] = float(res.scale) * scale  # relative to Poisson on the unscaled series
-            baseline[f"{m}_baseline"] = scale * np.exp(base @ params[:k0])
-            pos = {name: k0 + j for j, name in enumerate(names)}
-            for pid, col in camp_cols.items():
-                beta, se = params[pos[pid]], bse[pos[pid]]
-                actual = float((y_raw * col).sum())
-                row = rows[pid]
-                row[f"{m}_actual"] = actual
-                row[f"{m}_lift"] = math.expm1(beta)
-                row[f"{m}_lift_low"] = math.expm1(beta - z * se)
-                row[f"{m}_lift_high"] = math.expm1(beta + z * se)
-                row[f"{m}_incremental"] = actual * -math.expm1(-beta)
-                row[f"{m}_incremental_low"] = actual * -math.expm1(-(beta - z * se))
-                row[f"{m}_incremental_high"] = actual * -math.expm1(-(beta + z * se))
-                if pid in post_cols:
-                    d, dse = params[pos[f"post:{pid}"]], bse[pos[f"post:{pid}"]]
-                    pa = float((y_raw * post_cols[pid]).sum())
-                    row[f"{m}_post_actual"] = pa
-                    row[f"{m}_dip"] = -math.expm1(d)
-                    row[f"{m}_dip_low"] = -math.expm1(d + z * dse)
-                    row[f"{m}_dip_high"] = -math.expm1(d - z * dse)
-                    row[f"{m}_pullforward"] = pa * math.expm1(-d)
-                    row[f"{m}_pullforward_low"] = pa * math.expm1(-(d + z * dse))
-                    row[f"{m}_pullforward_high"] = pa * math.expm1(-(d - z * dse))
-                    row[f"{m}_dip_detected"] = bool(d + z * dse < 0)
-        cols = ["promotion_id", "status", "days", "post_days_used"]
-        for m in self.metrics:
-            cols += [f"{m}_{s}" for s in ("actual", "lift", "lift_low", "lift_high", "incremental",
-                                          "incremental_low", "incremental_high", "post_actual", "dip", "dip_low",
-                                          "dip_high", "pullforward", "pullforward_low", "pullforward_high",
-                                          "dip_detected")]
-        eff = pd.DataFrame([rows[p] for p in windows["promotion_id"] if p in rows], columns=cols)
-        for m in self.metrics:
-            eff[f"{m}_dip_detected"] = eff[f"{m}_dip_detected"].fillna(False).astype(bool)
-        self.effects_ = eff
-        self.baseline_ = baseline
-        return self
+        pos = {name: k0 + j for j, name in enumerate(names)}
+        for pid, col in camp_cols.items():
+            _lift(rows[pid], m, params[pos[pid]], bse[pos[pid]], float((y_raw * col).sum()), z)
+            if pid in post_cols:
+                _dip(rows[pid], m, params[pos[f"post:{pid}"]], bse[pos[f"post:{pid}"]],
+                     float((y_raw * post_cols[pid]).sum()), z)
+        return scale * np.exp(base @ params[:k0])
 
     def _base_design(self, days: np.ndarray, n: int) -> np.ndarray:
         if n == 0:
@@ -172,6 +163,43 @@ class CampaignLiftModel:
         if n >= 14:
             cols.append(_spline_basis(n, self.knot_days))
         return np.column_stack(cols)
+
+
+def _lift(row: dict, m: str, beta: float, se: float, actual: float, z: float) -> None:
+    """A campaign's lift of metric ``m`` and the volume it added, with intervals, from its log-coefficient."""
+    row[f"{m}_actual"] = actual
+    row[f"{m}_lift"] = math.expm1(beta)
+    row[f"{m}_lift_low"] = math.expm1(beta - z * se)
+    row[f"{m}_lift_high"] = math.expm1(beta + z * se)
+    row[f"{m}_incremental"] = actual * -math.expm1(-beta)
+    row[f"{m}_incremental_low"] = actual * -math.expm1(-(beta - z * se))
+    row[f"{m}_incremental_high"] = actual * -math.expm1(-(beta + z * se))
+
+
+def _dip(row: dict, m: str, d: float, dse: float, pa: float, z: float) -> None:
+    """The dip of metric ``m`` after a campaign and the volume it pulled forward, with intervals."""
+    row[f"{m}_post_actual"] = pa
+    row[f"{m}_dip"] = -math.expm1(d)
+    row[f"{m}_dip_low"] = -math.expm1(d + z * dse)
+    row[f"{m}_dip_high"] = -math.expm1(d - z * dse)
+    row[f"{m}_pullforward"] = pa * math.expm1(-d)
+    row[f"{m}_pullforward_low"] = pa * math.expm1(-(d + z * dse))
+    row[f"{m}_pullforward_high"] = pa * math.expm1(-(d - z * dse))
+    row[f"{m}_dip_detected"] = bool(d + z * dse < 0)
+
+
+def _effects_frame(rows: dict[str, dict], windows: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """The campaign table: one row per campaign in window order, every metric's columns (empty where unfitted)."""
+    cols = ["promotion_id", "status", "days", "post_days_used"]
+    for m in metrics:
+        cols += [f"{m}_{s}" for s in ("actual", "lift", "lift_low", "lift_high", "incremental",
+                                      "incremental_low", "incremental_high", "post_actual", "dip", "dip_low",
+                                      "dip_high", "pullforward", "pullforward_low", "pullforward_high",
+                                      "dip_detected")]
+    eff = pd.DataFrame([rows[p] for p in windows["promotion_id"] if p in rows], columns=cols)
+    for m in metrics:
+        eff[f"{m}_dip_detected"] = eff[f"{m}_dip_detected"].fillna(False).astype(bool)
+    return eff
 
 
 def evaluate(windows: CampaignWindows, effects: pd.DataFrame, wstats: pd.DataFrame, margin: float,
