@@ -164,6 +164,14 @@ def logistics_frame(ds: Dataset, filters: Filters | None = None,
     o = ds.orders(_span(f, previous))
     s = ds.table("shipments") if ds.has("shipments") else None
     src: Any = o if s is None else o.outerjoin(s, s.c.order_id == o.c.order_id)
+    x = sa.select(*_order_columns(caps, o, s, f, previous)).select_from(src).subquery("x")
+    orders = _grouped(ds, x, _order_sums(caps, x))
+    lines = _line_measures(ds, caps, f, previous)
+    return _merge_scans(caps, orders, lines), caps
+
+
+def _order_columns(caps: Capabilities, o: Any, s: Any, f: Filters, previous: Filters | None) -> list[Any]:
+    """Per order (or shipment row): the five dimensions, cost parts, weight, shipping fee and delivery times."""
     cols: list[Any] = _dims(o, s, f, previous)
     if caps.cost_source == "shipments":
         cols += [sa.cast(s.c[_SHIP_COLS[c]], sa.Float).label(c) for c in caps.components]
@@ -181,7 +189,11 @@ def logistics_frame(ds: Dataset, filters: Filters | None = None,
                      .label("timed")]
     if caps.shipped:
         cols.append(days_between(o.c.shipped_time, o.c.order_time).label("sd"))
-    x = sa.select(*cols).select_from(src).subquery("x")
+    return cols
+
+
+def _order_sums(caps: Capabilities, x: Any) -> list[tuple[str, Any]]:
+    """The measures summed over orders: counts, costs (and those of weighed parcels), on-time and late days."""
     zero = sa.literal(0.0)
     sums: list[tuple[str, Any]] = [("orders", sa.literal(1))]
     if caps.cost_source == "shipments":
@@ -212,9 +224,11 @@ def logistics_frame(ds: Dataset, filters: Filters | None = None,
     if caps.shipped:
         sok = sa.and_(x.c.sd.is_not(None), x.c.sd >= 0)
         sums += [("shipped", sa.case((sok, 1), else_=0)), ("ship_days_sum", sa.case((sok, x.c.sd), else_=zero))]
-    orders = _grouped(ds, x, sums)
+    return sums
 
-    lines = _line_measures(ds, caps, f, previous)
+
+def _merge_scans(caps: Capabilities, orders: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The order and line scans side by side per group, measures as floats, weighed costs from item weights."""
     keys = ["region", "carrier", "warehouse", "month", "period"]
     for frame in (orders, lines):
         frame["month"] = pd.to_datetime(frame["month"]).dt.normalize()
@@ -235,7 +249,7 @@ def logistics_frame(ds: Dataset, filters: Filters | None = None,
         # Costs and item weights come from different scans; both cover all orders of the group.
         frame["cost_weighed"] = np.where(frame["weight_kg"] > 0, comps_total, 0.0)
         frame["transport_weighed"] = np.where(frame["weight_kg"] > 0, frame[caps.components[0]], 0.0)
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True), caps
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def _line_measures(ds: Dataset, caps: Capabilities, f: Filters, previous: Filters | None) -> pd.DataFrame:
