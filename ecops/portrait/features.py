@@ -185,6 +185,7 @@ def _categories(ds: Dataset, f: Filters, limit: int) -> list[str]:
 
 def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snapshot_days: int, holdout_days: int,
                        max_categories: int, max_channels: int) -> CustomerFeatures:
+    """The per-customer aggregate: purchase days and money from the lines, order habits from the orders."""
     f = replace(f, end=min(f.end, as_of) if f.end else as_of)
     lines = ds.lines(f)
     categories = _categories(ds, f, max_categories) if mix else []
@@ -193,7 +194,34 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
     has_cost = "cost" in lines.c
     has_discount = ds.has("orders", "discount_amount")
     step = int(snapshot_days)
+    cd = _customer_days(lines, as_of, categories, other, has_cost)
+    cols = _day_measures(cd, step, holdout_days, len(categories) + int(other), has_cost)
+    per_day = sa.select(*cols).group_by(cd.c.customer_id).subquery("per_day")
 
+    # Order counts and order-level habits (discounts, channels) from the orders alone: counting
+    # distinct orders among the lines would cost more than this second, join-free aggregate.
+    o = ds.orders(f)
+    ocols, channels = _order_habits(ds, o, as_of, step, has_discount, max_channels if mix else None)
+    per_order = sa.select(*ocols).group_by(o.c.customer_id).subquery("per_order")
+    # Both per-customer aggregates joined in the engine (inner: a customer whose orders have no lines has
+    # no revenue to analyse) — one statement and one transfer instead of two frames merged in pandas.
+    stmt = sa.select(*(per_order.c[c.name] for c in ocols),
+                     *(per_day.c[c.name] for c in cols if c.name != "customer_id")) \
+        .join_from(per_order, per_day, per_day.c.customer_id == per_order.c.customer_id)
+    frame = _customer_frame(ds, stmt, per_order.c.customer_id)
+    frame["first_value"] = (frame.pop("first_pack") % _PACK).astype(float) / 100.0
+    frame["repeat_value"] = (frame["revenue"] - frame["first_value"]).clip(lower=0.0)
+    if "discount" not in frame:
+        frame["discount"] = 0.0
+    frame["discount"] = frame["discount"].fillna(0.0)
+    if not has_cost:
+        frame["cost"] = np.nan
+    labels = tuple(categories) + (("other",) if other else ())
+    return CustomerFeatures(frame, as_of, labels, tuple(channels), has_cost, has_discount, step, int(holdout_days))
+
+
+def _customer_days(lines: Any, as_of: dt.date, categories: list[str], other: bool, has_cost: bool) -> Any:
+    """The lines summed per customer and purchase day (days before ``as_of``), with revenue per category."""
     # Whole days from each purchase day to the reference day (native date subtraction where the engine has it).
     age = dialect.day_diff(sa.literal(as_of, sa.Date), dialect.to_date(lines.c.order_time)).label("age")
     day_cols: list[Any] = [lines.c.customer_id, age, sa.func.sum(lines.c.amount).label("amount"),
@@ -205,10 +233,34 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
     if other:
         day_cols.append(sa.func.sum(sa.case((lines.c.category.in_(categories), 0.0), else_=lines.c.amount))
                         .label(f"cat_{len(categories)}"))
-    cd = sa.select(*day_cols).group_by(lines.c.customer_id, age).subquery("cd")
+    return sa.select(*day_cols).group_by(lines.c.customer_id, age).subquery("cd")
+
+
+def _order_habits(ds: Dataset, o: Any, as_of: dt.date, step: int, has_discount: bool, max_channels: int | None
+                  ) -> tuple[list[Any], list[str]]:
+    """Per customer from the orders: orders (now and at the previous snapshot), discounts, orders per channel.
+
+    ``max_channels`` None leaves the channel mix out.
+    """
+    channels: list[str] = []
+    if max_channels is not None and "channel" in o.c:
+        top = sa.select(o.c.channel, sa.func.count().label("n")).where(o.c.channel.is_not(None)) \
+            .group_by(o.c.channel).order_by(sa.desc("n"), o.c.channel).limit(max_channels)
+        channels = [str(v) for v in ds.query(top)["channel"]]
+    ocols: list[Any] = [o.c.customer_id, sa.func.count().label("orders")]
+    if step > 0:
+        cut = dt.datetime.combine(as_of - dt.timedelta(days=step - 1), dt.time())
+        ocols.append(sa.func.sum(sa.case((o.c.order_time < cut, 1), else_=0)).label("prev_orders"))
+    if has_discount:
+        ocols.append(sa.func.sum(sa.func.coalesce(o.c.discount_amount, 0.0)).label("discount"))
+    ocols += [sa.func.sum(sa.case((o.c.channel == ch, 1), else_=0)).label(f"ch_{i}") for i, ch in enumerate(channels)]
+    return ocols, channels
+
+
+def _day_measures(cd: Any, step: int, holdout_days: int, n_cat: int, has_cost: bool) -> list[Any]:
+    """Per customer from the purchase days: days, revenue, units, cost, the previous snapshot, the calibration part."""
     cents = sa.cast(sa.func.round(cd.c.amount * 100.0), sa.BigInteger)
     cents = sa.case((cents < 0, 0), (cents >= _PACK, _PACK - 1), else_=cents)
-    n_cat = len(categories) + int(other)
     cols: list[Any] = [
         cd.c.customer_id,
         sa.func.count().label("days"),
@@ -231,39 +283,7 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
                  sa.func.min(sa.case((cal, cd.c.age), else_=sa.null())).label("cal_last_age"),
                  sa.func.sum(sa.case((cal, cd.c.amount), else_=0.0)).label("cal_revenue")]
     cols += [sa.func.sum(cd.c[f"cat_{i}"]).label(f"cat_{i}") for i in range(n_cat)]
-    per_day = sa.select(*cols).group_by(cd.c.customer_id).subquery("per_day")
-
-    # Order counts and order-level habits (discounts, channels) from the orders alone: counting
-    # distinct orders among the lines would cost more than this second, join-free aggregate.
-    o = ds.orders(f)
-    channels: list[str] = []
-    if mix and "channel" in o.c:
-        top = sa.select(o.c.channel, sa.func.count().label("n")).where(o.c.channel.is_not(None)) \
-            .group_by(o.c.channel).order_by(sa.desc("n"), o.c.channel).limit(max_channels)
-        channels = [str(v) for v in ds.query(top)["channel"]]
-    ocols: list[Any] = [o.c.customer_id, sa.func.count().label("orders")]
-    if step > 0:
-        cut = dt.datetime.combine(as_of - dt.timedelta(days=step - 1), dt.time())
-        ocols.append(sa.func.sum(sa.case((o.c.order_time < cut, 1), else_=0)).label("prev_orders"))
-    if has_discount:
-        ocols.append(sa.func.sum(sa.func.coalesce(o.c.discount_amount, 0.0)).label("discount"))
-    ocols += [sa.func.sum(sa.case((o.c.channel == ch, 1), else_=0)).label(f"ch_{i}") for i, ch in enumerate(channels)]
-    per_order = sa.select(*ocols).group_by(o.c.customer_id).subquery("per_order")
-    # Both per-customer aggregates joined in the engine (inner: a customer whose orders have no lines has
-    # no revenue to analyse) — one statement and one transfer instead of two frames merged in pandas.
-    stmt = sa.select(*(per_order.c[c.name] for c in ocols),
-                     *(per_day.c[c.name] for c in cols if c.name != "customer_id")) \
-        .join_from(per_order, per_day, per_day.c.customer_id == per_order.c.customer_id)
-    frame = _customer_frame(ds, stmt, per_order.c.customer_id)
-    frame["first_value"] = (frame.pop("first_pack") % _PACK).astype(float) / 100.0
-    frame["repeat_value"] = (frame["revenue"] - frame["first_value"]).clip(lower=0.0)
-    if "discount" not in frame:
-        frame["discount"] = 0.0
-    frame["discount"] = frame["discount"].fillna(0.0)
-    if not has_cost:
-        frame["cost"] = np.nan
-    labels = tuple(categories) + (("other",) if other else ())
-    return CustomerFeatures(frame, as_of, labels, tuple(channels), has_cost, has_discount, step, int(holdout_days))
+    return cols
 
 
 def default_holdout_start(as_of: dt.date, months: int = 6) -> dt.date:
