@@ -1,6 +1,6 @@
 """The shape of the package (DESIGN §2, issue 12): no import cycles — counting imports inside functions —,
 analyses that import no charts, catalogues, renderers or streamlit, every key the code asks for in the
-catalogues, ``__all__`` in every public module.
+catalogues, ``__all__`` in every public module, every function short enough to read on one screen.
 
 Lists of modules not there yet are strict: fixing one fails the test until it is taken off the list.
 """
@@ -185,3 +185,27 @@ def test_public_modules_declare___all__(name):
         assert not declared, f"{name} declares __all__ now: take it off NO_ALL_YET"
     else:
         assert declared, f"{name} has no __all__"
+
+
+#: Most lines a function may take, its def line to its last (decorators aside): one screen (issue 12).
+MAX_FUNCTION_LINES = 80
+
+
+def long_functions(package: Path = PACKAGE, limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """``path:line name (n lines)`` of every function, method or nested function under ``package`` longer than
+    ``limit`` lines."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > limit:
+                    found.append(f"{path.relative_to(package.parent)}:{node.lineno} {node.name} ({n} lines)")
+    return found
+
+
+def test_every_function_fits_on_one_screen():
+    """A longer function is split along its steps: named helpers, each one thing the business would name."""
+    found = long_functions()
+    assert not found, f"functions longer than {MAX_FUNCTION_LINES} lines: " + "; ".join(found)
