@@ -328,7 +328,7 @@ class Dataset:
         cond: list[Any] = self._plain_conditions(o, f)
         if facts is not None:
             # whether each document is a purchase, as the order-facts rollup already knows it
-            cond.append(o.c.order_id.in_(sa.select(facts.c.order_id).where(*_facts_conditions(facts, f))))
+            cond.append(o.c.order_id.in_(sa.select(facts.c.order_id).where(*_filter_conditions(facts, f))))
         if f.categories and self.has("products", "category") and self.has("order_items"):
             oi, p = self.table("order_items"), self.table("products")
             cond.append(o.c.order_id.in_(
@@ -341,20 +341,12 @@ class Dataset:
         return cond
 
     def _plain_conditions(self, o: sa.FromClause, f: Filters) -> list[Any]:
-        """The period, region and channel filters on the orders themselves."""
-        cond: list[Any] = []
-        if f.start:
-            cond.append(o.c.order_time >= dt.datetime.combine(f.start, dt.time()))
-        if f.end:
-            cond.append(o.c.order_time < dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time()))
-        if f.regions:
-            if "region" in o.c:
-                cond.append(o.c.region.in_(f.regions))
-            elif self.has("customers", "region"):
-                cu = self.table("customers")
-                cond.append(o.c.customer_id.in_(sa.select(cu.c.customer_id).where(cu.c.region.in_(f.regions))))
-        if f.channels and "channel" in o.c:
-            cond.append(o.c.channel.in_(f.channels))
+        """The period, region and channel filters on the orders themselves (regions through the customers
+        when the orders record none)."""
+        cond = _filter_conditions(o, f)
+        if f.regions and "region" not in o.c and self.has("customers", "region"):
+            cu = self.table("customers")
+            cond.append(o.c.customer_id.in_(sa.select(cu.c.customer_id).where(cu.c.region.in_(f.regions))))
         return cond
 
     @property
@@ -455,7 +447,7 @@ class Dataset:
         if facts is None or f.categories:
             return self._line_order_totals(f)
         keep = [c for c in facts.c if c.name not in ("region", "channel")]
-        return sa.select(*keep).where(*_facts_conditions(facts, f)).subquery("f_order_totals")
+        return sa.select(*keep).where(*_filter_conditions(facts, f)).subquery("f_order_totals")
 
     def _line_order_totals(self, f: Filters, extra: tuple[str, ...] = (), rollups: bool = True) -> sa.Subquery:
         """:meth:`order_totals` from the order lines, with the orders' ``extra`` columns where present (the
@@ -612,18 +604,19 @@ class Dataset:
         }
 
 
-def _facts_conditions(facts: sa.Table, f: Filters) -> list[Any]:
-    """``f``'s period, region and channel filters on the order-facts rollup (orders without a channel ignore
-    the channel filter, as :meth:`Dataset.orders` does; the category filter is the caller's)."""
+def _filter_conditions(t: sa.FromClause, f: Filters) -> list[Any]:
+    """``f``'s period, region and channel filters on a table of orders (the orders, the order-facts rollup):
+    a table without a region or channel column ignores that filter, as :meth:`Dataset.orders` always has (the
+    category filter is the caller's)."""
     cond: list[Any] = []
     if f.start:
-        cond.append(facts.c.order_time >= dt.datetime.combine(f.start, dt.time()))
+        cond.append(t.c.order_time >= dt.datetime.combine(f.start, dt.time()))
     if f.end:
-        cond.append(facts.c.order_time < dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time()))
-    if f.regions:
-        cond.append(facts.c.region.in_(f.regions))
-    if f.channels and "channel" in facts.c:
-        cond.append(facts.c.channel.in_(f.channels))
+        cond.append(t.c.order_time < dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time()))
+    if f.regions and "region" in t.c:
+        cond.append(t.c.region.in_(f.regions))
+    if f.channels and "channel" in t.c:
+        cond.append(t.c.channel.in_(f.channels))
     return cond
 
 
