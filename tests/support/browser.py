@@ -40,6 +40,7 @@ __all__ = [
     "track_script_runs",
     "upload_on_data_page",
     "wait_for_streamlit",
+    "wait_for_uploaded_chip",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -241,7 +242,7 @@ def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: f
     wait_for_streamlit(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
     # The uploader lists the file once its bytes reached the server (long names are shortened there).
-    _wait_for_uploaded_chip(page, server, path)
+    wait_for_uploaded_chip(page, server, path)
     with expect_script_run(page, timeout_ms=timeout_ms):
         page.get_by_role("button", name="Load", exact=True).click()
     page.wait_for_function("() => document.body.innerText.includes('" + path.name + "') && "
@@ -253,7 +254,7 @@ def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: f
         raise AssertionError("the uploader still holds the file after it was loaded") from None
 
 
-def _wait_for_uploaded_chip(page, server: StreamlitServer, path: Path) -> None:
+def wait_for_uploaded_chip(page, server: StreamlitServer, path: Path) -> None:
     """Wait until the uploader shows ``path`` as uploaded.
 
     When the uploader reports a failed transfer (its chip turns red with Streamlit's own error text),
