@@ -391,7 +391,9 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
             # a rate lies in [0, 1]; money discounts do not (and a rate is never summed as money)
             fit *= 1.0 if (p.min is not None and p.min >= 0 and p.max is not None and p.max <= 1) else 0.0
         elif col.name in ("discount", "discount_amount") and p.max is not None and p.min is not None \
-                and 0 <= p.min and p.max <= 1:
+                and 0 <= p.min and 0 < p.max <= 1:
+            # values in (0, 1] look like rates; a column of zeros (no discount in the sample) says nothing, and
+            # the header (优惠金额, "discount amount") decides — it once went to total_amount instead
             fit *= 0.3
         return fit
     if kind == "integer":

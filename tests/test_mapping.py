@@ -297,3 +297,17 @@ def test_exactly_named_number_column_with_some_junk_still_maps():
     # quantity's whole-number test counts whole numbers among the numbers, not among all values
     nine = {k: v * 3 for k, v in base.items()} | {"数量": ["1", "abc"] + [str(i) for i in range(1, 8)]}
     assert _targets(suggest_mapping([_src("c.csv", nine)]), "c.csv")["数量"] == "order_items.quantity"
+
+
+def test_a_discount_amount_column_of_zeros_is_still_the_discount_amount():
+    # Found by the synonym property test: a sample where no order had a discount (优惠金额 all 0.00) mapped the
+    # column to total_amount, because values in [0, 1] were taken for a rate. Zeros are no evidence either way.
+    frame = pd.DataFrame({"订单号": ["O1", "O2", "O3", "O4"], "用户id": ["C1", "C2", "C1", "C3"],
+                          "下单时间": ["2024-01-01 10:00:00"] * 4, "商品id": ["S1", "S2", "S1", "S3"],
+                          "数量": ["1", "2", "1", "3"], "单价": ["9.90", "19.00", "9.90", "5.00"],
+                          "优惠金额": ["0.00"] * 4})
+    sm = suggest_mapping([SourceTable("data.csv", tuple(frame.columns), frame)]).source("data.csv")
+    assert sm.target_of("优惠金额") == "orders.discount_amount"
+    rates = frame.assign(优惠金额=["0.10", "0.00", "0.25", "0.05"])  # fractions: a rate, not money
+    sm = suggest_mapping([SourceTable("data.csv", tuple(rates.columns), rates)]).source("data.csv")
+    assert sm.target_of("优惠金额") != "orders.discount_amount"
