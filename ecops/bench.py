@@ -116,25 +116,25 @@ def _reset_peak() -> bool:
 
 
 # --------------------------------------------------------------------------- pandas comparison
+def _pandas_purchases(csv_path: Path, dates: bool = True) -> pd.DataFrame:
+    """The flat export's purchase lines as a notebook reads them: the whole file, cancelled orders dropped
+    (``dates``: parse the order time, which the overview does not need)."""
+    df = pd.read_csv(csv_path, usecols=["order_id", "customer_id", "order_time", "status", "quantity", "unit_price"],
+                     parse_dates=["order_time"] if dates else False)
+    df = df[~df["status"].astype(str).str.lower().isin(["cancelled", "canceled"])]
+    return df.assign(amount=df["quantity"] * df["unit_price"])
+
+
 def pandas_overview(csv_path: Path) -> dict[str, Any]:
     """Overview metrics the way a notebook would do it: whole file into pandas, then group."""
-    df = pd.read_csv(csv_path, usecols=["order_id", "customer_id", "order_time", "status", "quantity", "unit_price"])
-    df = df[~df["status"].astype(str).str.lower().isin(["cancelled", "canceled"])]
-    gmv = float((df["quantity"] * df["unit_price"]).sum())
+    df = _pandas_purchases(csv_path, dates=False)
+    gmv = float(df["amount"].sum())
     per_customer = df.groupby("customer_id")["order_id"].nunique()
     orders = int(per_customer.sum())
     return {
         "orders": orders, "customers": int(per_customer.size), "gmv": round(gmv, 2),
         "aov": round(gmv / orders, 4), "repeat_customer_rate": round(float((per_customer >= 2).mean()), 6),
     }
-
-
-def _pandas_purchases(csv_path: Path) -> pd.DataFrame:
-    """The flat export's purchase lines as a notebook reads them: the whole file, cancelled orders dropped."""
-    df = pd.read_csv(csv_path, usecols=["order_id", "customer_id", "order_time", "status", "quantity", "unit_price"],
-                     parse_dates=["order_time"])
-    df = df[~df["status"].astype(str).str.lower().isin(["cancelled", "canceled"])]
-    return df.assign(amount=df["quantity"] * df["unit_price"])
 
 
 def pandas_rfm(csv_path: Path) -> dict[str, Any]:
