@@ -479,16 +479,14 @@ class Dataset:
         return sa.select(*out).join(per_order, per_order.c.order_id == o.c.order_id).subquery("f_order_totals")
 
     # --------------------------------------------------------------- rollups
-    def _facts_definition(self) -> tuple[str, Any]:
-        """The order-facts SQL compiled for this engine, with its parameters."""
+    def _facts_definition(self) -> tuple[str, str, Any]:
+        """The order-facts rollup's table name (a hash of its SQL), its SQL compiled for this engine, and the
+        SQL's parameters."""
         stmt = sa.select(self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False))
         compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
         params = [compiled.params[k] for k in compiled.positiontup] if compiled.positional else compiled.params
-        return str(compiled), params
-
-    def _facts_name(self) -> str:
-        sql, params = self._facts_definition()
-        return ROLLUP_PREFIX + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16]
+        sql = str(compiled)
+        return ROLLUP_PREFIX + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16], sql, params
 
     def build_rollups(self, con: duckdb.DuckDBPyConnection) -> bool:
         """Build the order-facts rollup in the dataset's own DuckDB database, if it is not there yet.
@@ -502,9 +500,8 @@ class Dataset:
         """
         if self.engine.dialect.name != "duckdb" or not (self.has("orders") and self.has("order_items")):
             return False
-        name = self._facts_name()
+        name, sql, params = self._facts_definition()
         if name not in self.rollup_tables:
-            sql, params = self._facts_definition()
             try:
                 con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
             except duckdb.Error:  # a read-only database: nothing is built, nothing is wrong
@@ -522,7 +519,7 @@ class Dataset:
     def order_facts(self) -> sa.Table | None:
         """The order-facts rollup as a table, None where there is none (see :meth:`build_rollups`)."""
         if self._facts is None:
-            name = self._facts_name() if self.rollup_tables else None
+            name = self._facts_definition()[0] if self.rollup_tables else None
             if name is None or name not in self.rollup_tables:
                 self._facts = False
             else:
