@@ -390,11 +390,6 @@ def value_fit(col: Column, p: ColumnProfile) -> float:
         if col.name == "discount_rate":
             # a rate lies in [0, 1]; money discounts do not (and a rate is never summed as money)
             fit *= 1.0 if (p.min is not None and p.min >= 0 and p.max is not None and p.max <= 1) else 0.0
-        elif col.name in ("discount", "discount_amount") and p.max is not None and p.min is not None \
-                and 0 <= p.min and 0 < p.max <= 1:
-            # values in (0, 1] look like rates; a column of zeros (no discount in the sample) says nothing, and
-            # the header (优惠金额, "discount amount") decides — it once went to total_amount instead
-            fit *= 0.3
         return fit
     if kind == "integer":
         if p.number_share < 0.8:
@@ -446,10 +441,24 @@ def _pattern_only(col: Column, p: ColumnProfile) -> float:
     return 0.0
 
 
+_RATE = schema.ORDER_ITEMS.column("discount_rate")
+
+
+def _rate_like(p: ColumnProfile) -> bool:
+    """Values in [0, 1] with some above zero: a rate's range (a column of zeros says nothing)."""
+    return p.min is not None and p.max is not None and 0 <= p.min and 0 < p.max <= 1
+
+
 def column_confidence(header: str, profile: ColumnProfile, col: Column) -> float:
     """Confidence that source column ``header`` (with ``profile``) is canonical column ``col``."""
     ns = name_score(header, col)
     fit = value_fit(col, profile)
+    if col.name in ("discount", "discount_amount") and _rate_like(profile) \
+            and name_score(header, _RATE) >= min(ns, 0.95):  # an exact synonym reads as well as the name
+        # values in (0, 1] decide between a rate and money only when the header reads as a rate at least as
+        # well (Superstore's "Discount": a rate, never summed as money). 优惠金额 or "discount amount" says
+        # money, and a discount of a cent is still money: it once went to total_amount instead.
+        fit *= 0.3
     if ns > 0:
         return max(ns * fit, _pattern_only(col, profile))
     return _pattern_only(col, profile)

@@ -299,7 +299,7 @@ def test_exactly_named_number_column_with_some_junk_still_maps():
     assert _targets(suggest_mapping([_src("c.csv", nine)]), "c.csv")["数量"] == "order_items.quantity"
 
 
-def test_a_discount_amount_column_of_zeros_is_still_the_discount_amount():
+def test_a_discount_amount_header_keeps_small_values_as_money():
     # Found by the synonym property test: a sample where no order had a discount (优惠金额 all 0.00) mapped the
     # column to total_amount, because values in [0, 1] were taken for a rate. Zeros are no evidence either way.
     frame = pd.DataFrame({"订单号": ["O1", "O2", "O3", "O4"], "用户id": ["C1", "C2", "C1", "C3"],
@@ -308,6 +308,15 @@ def test_a_discount_amount_column_of_zeros_is_still_the_discount_amount():
                           "优惠金额": ["0.00"] * 4})
     sm = suggest_mapping([SourceTable("data.csv", tuple(frame.columns), frame)]).source("data.csv")
     assert sm.target_of("优惠金额") == "orders.discount_amount"
-    rates = frame.assign(优惠金额=["0.10", "0.00", "0.25", "0.05"])  # fractions: a rate, not money
-    sm = suggest_mapping([SourceTable("data.csv", tuple(rates.columns), rates)]).source("data.csv")
-    assert sm.target_of("优惠金额") != "orders.discount_amount"
+    # a cent of discount is money too when the header says amount (优惠金额): the CI draw that went to total_amount
+    cents = frame.assign(优惠金额=["0.00", "0.00", "0.00", "0.01"])
+    sm = suggest_mapping([SourceTable("data.csv", tuple(cents.columns), cents)]).source("data.csv")
+    assert sm.target_of("优惠金额") == "orders.discount_amount"
+    # fractions under a header that reads as a rate as well as money (Superstore's Discount, 折扣): a rate
+    for header in ("Discount", "折扣"):
+        rates = frame.drop(columns="优惠金额").assign(**{header: ["0.10", "0.00", "0.25", "0.05"]})
+        sm = suggest_mapping([SourceTable("data.csv", tuple(rates.columns), rates)]).source("data.csv")
+        assert sm.target_of(header) == "order_items.discount_rate", header
+        money = rates.assign(**{header: ["12.50", "0.00", "3.00", "8.80"]})
+        sm = suggest_mapping([SourceTable("data.csv", tuple(money.columns), money)]).source("data.csv")
+        assert sm.target_of(header) in ("orders.discount_amount", "order_items.discount"), header
