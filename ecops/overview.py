@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from scipy import stats
 
 from ecops import cache, dialect
 from ecops.change_drivers import ChangeDrivers, change_drivers
@@ -151,11 +152,24 @@ class Alert:
 
 @dataclass(frozen=True)
 class TrendLine:
-    """The latest complete period of a KPI against the average of the periods before it."""
+    """The latest complete period of a KPI against the average of the periods before it.
+
+    ``usual`` is the range of changes an ordinary period would show, given how much the ``n_before``
+    periods varied among themselves (a 95% prediction interval for one more period, relative to their
+    mean); None with fewer than three periods before, where the variation cannot be judged.
+    """
 
     last: float | None
     change: float | None  # relative to the mean of the ``n_before`` preceding periods
     n_before: int
+    usual: tuple[float, float] | None = None
+    skipped: int = 0  # campaign periods among the latest ones, left out of the base
+
+    @property
+    def clear(self) -> bool:
+        """Whether the change lies outside the usual period-to-period range (a finding, not noise)."""
+        return self.change is not None and self.usual is not None \
+            and not self.usual[0] <= self.change <= self.usual[1]
 
 
 @dataclass(frozen=True)
@@ -275,7 +289,8 @@ def _shift_year(d: dt.date) -> dt.date:
 
 
 def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") -> pd.DataFrame:
-    """GMV, orders, customers and AOV per day / week (Monday) / month, aggregated in SQL."""
+    """GMV, orders, customers and AOV per day / week (Monday) / month, aggregated in SQL; whether each period
+    is complete (not cut by the selection's edges) and whether a known campaign ran in it."""
     f = filters or Filters()
     ot = ds.order_totals(f)
     period = dialect.date_trunc(grain, ot.c.order_time).label("period")
@@ -285,7 +300,8 @@ def trend(ds: Dataset, filters: Filters | None = None, grain: Grain = "week") ->
         sa.func.count().label("orders"),
         sa.func.count(sa.distinct(ot.c.customer_id)).label("customers"),
     ).group_by(period).order_by(period))
-    return _trend_frame(ds.query(stmt), grain, *analysis_period(ds, f))
+    frame = _trend_frame(ds.query(stmt), grain, *analysis_period(ds, f))
+    return _mark_campaigns(frame, grain, campaign_days(campaign_calendar(ds)))
 
 
 def _trend_frame(frame: pd.DataFrame, grain: Grain, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -298,23 +314,62 @@ def _trend_frame(frame: pd.DataFrame, grain: Grain, start: dt.date, end: dt.date
     frame["orders"] = frame["orders"].astype(int)
     frame["customers"] = frame["customers"].astype(int)
     frame["aov"] = frame["gmv"] / frame["orders"].where(frame["orders"] > 0)
-    step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}[grain]
     # A period cut by the start or end of the selection is not comparable with full ones.
     frame["complete"] = (frame["period"] >= pd.Timestamp(start)) & (
-        frame["period"] + step <= pd.Timestamp(end) + pd.Timedelta(days=1))
+        frame["period"] + _STEP[grain] <= pd.Timestamp(end) + pd.Timedelta(days=1))
     return frame.reset_index(drop=True)
 
 
+_STEP = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
+
+
+def _mark_campaigns(trend_frame: pd.DataFrame, grain: Grain, days: frozenset[dt.date]) -> pd.DataFrame:
+    """The trend with a ``campaign`` column: whether a known campaign ran on any day of the period."""
+    if trend_frame.empty:
+        return trend_frame.assign(campaign=pd.Series(dtype=bool))
+    stamps = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in days))
+    starts = trend_frame["period"]
+    ends = starts + _STEP[grain]
+    first = stamps.searchsorted(starts)  # the first campaign day on or after each period's start
+    ahead = np.append(stamps.to_numpy(), np.datetime64("NaT"))[first]
+    return trend_frame.assign(campaign=pd.Series(ahead, index=trend_frame.index) < ends)
+
+
 def describe_trend(trend_frame: pd.DataFrame, metric: str, n_before: int = 4) -> TrendLine:
-    """How the latest complete period compares with the mean of the ``n_before`` complete ones before it."""
+    """How the latest complete period compares with the mean of the ``n_before`` complete ones before it.
+
+    With a ``campaign`` column (:func:`compute_page`), periods in which a known campaign ran are left out
+    of the base, so a week after 双11 is not read as a crash against the campaign week (``skipped`` counts
+    them); the latest period is described whatever it held.
+    """
     full = trend_frame[trend_frame["complete"]] if "complete" in trend_frame else trend_frame
-    values = full[metric].astype(float).dropna()
-    if len(values) < 2:
-        return TrendLine(float(values.iloc[-1]) if len(values) else None, None, 0)
-    last = float(values.iloc[-1])
-    before = values.iloc[-1 - n_before:-1]
-    base = float(before.mean())
-    return TrendLine(last, (last / base - 1) if base else None, len(before))
+    full = full[full[metric].notna()]
+    if len(full) < 2:
+        return TrendLine(float(full[metric].iloc[-1]) if len(full) else None, None, 0)
+    last = float(full[metric].iloc[-1])
+    earlier = full.iloc[:-1]
+    campaign = earlier["campaign"].astype(bool) if "campaign" in earlier else pd.Series(False, index=earlier.index)
+    before = earlier.loc[~campaign, metric].astype(float).iloc[-n_before:]
+    skipped = int(campaign.loc[before.index[0]:].sum()) if len(before) else 0
+    base = float(before.mean()) if len(before) else 0.0
+    if not base:
+        return TrendLine(last, None, len(before))
+    return TrendLine(last, last / base - 1, len(before), _usual_range(before.to_numpy()), skipped)
+
+
+def _usual_range(before: np.ndarray) -> tuple[float, float] | None:
+    """95% prediction interval of one more period from ``before`` (t, n − 1 df), as changes on their mean.
+
+    The periods' own spread stands in for the noise: it holds sampling noise and the shop's ordinary
+    week-to-week swings alike, which is what a manager compares a week with. Normal periods as the model;
+    with 3–4 periods the t quantile makes the range wide, which is the honest answer for so short a base.
+    """
+    n = len(before)
+    if n < 3:
+        return None
+    mean, sd = float(before.mean()), float(before.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1)) * sd * np.sqrt(1 + 1 / n)
+    return (max(-half / mean, -1.0), half / mean)  # a KPI cannot fall by more than all of it
 
 
 def alerts_frame(alerts: tuple[Alert, ...]) -> pd.DataFrame:
@@ -616,14 +671,15 @@ def compute_page(ds: Dataset, filters: Filters | None = None, grain: Grain = "we
     cmp = KpiComparison(_kpis_of(current, start, end, has_cost), prev, compare)
     tr = _trend_frame(trend_raw, grain, start, end)
     if sparse_from is not None and not tr.empty:
-        step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}[grain]
-        tr["complete"] = tr["complete"] & (tr["period"] + step <= pd.Timestamp(sparse_from))
+        tr["complete"] = tr["complete"] & (tr["period"] + _STEP[grain] <= pd.Timestamp(sparse_from))
         d_alerts = d[d["day"] < pd.Timestamp(sparse_from)]
     else:
         d_alerts = d
     lo, hi = ds.date_bounds()
     calendar = campaign_calendar(ds)
-    alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}), campaign_days=campaign_days(calendar))
+    on_campaign = campaign_days(calendar)
+    tr = _mark_campaigns(tr, grain, on_campaign)
+    alerts = detect_anomalies(d_alerts, skip_days=frozenset({lo, hi}), campaign_days=on_campaign)
     before, drivers = (), None
     if prev is not None and prev_f is not None:
         before = campaigns_in(calendar, *analysis_period(ds, prev_f))

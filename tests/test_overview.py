@@ -70,6 +70,51 @@ def test_describe_trend():
     line = overview.describe_trend(frame, "gmv")
     assert line.last == 150 and line.change == pytest.approx(0.5) and line.n_before == 4
     assert overview.describe_trend(frame.iloc[:1], "gmv").change is None
+    # four identical weeks before: any change is outside their (zero) spread
+    assert line.usual == (0.0, 0.0) and line.clear
+    # two weeks before cannot show how much weeks swing: no range, never called a finding
+    short = overview.describe_trend(frame.iloc[2:], "gmv")
+    assert short.n_before == 2 and short.usual is None and not short.clear
+
+
+def test_trend_change_is_a_finding_only_outside_the_usual_swing():
+    rng = np.random.default_rng(7)
+    complete = [True] * 5
+    # null: five ordinary weeks (mean 1,000, SD 150): the latest is called a change ~5% of the time
+    calls = [overview.describe_trend(pd.DataFrame({"gmv": rng.normal(1000, 150, 5), "complete": complete}),
+                                     "gmv").clear for _ in range(4000)]
+    assert 0.04 <= np.mean(calls) <= 0.06
+    # the band is the t prediction interval: SD 100 about 1,000 over 4 weeks -> ±3.182 × 100 × √1.25
+    line = overview.describe_trend(pd.DataFrame({"gmv": [900.0, 1100, 900, 1100, 1300], "complete": complete}),
+                                   "gmv")
+    half = 3.1824463 * np.std([900, 1100, 900, 1100], ddof=1) * np.sqrt(1.25) / 1000
+    assert line.change == pytest.approx(0.3) and line.usual == pytest.approx((-half, half), rel=1e-6)
+    assert not line.clear  # +30% against weeks that swing ±10%: within ±41%, not a finding
+    # a real jump: +50% on weeks that swing ~3%
+    steady = pd.DataFrame({"gmv": [1000.0, 1030, 970, 1010, 1500], "complete": complete})
+    assert overview.describe_trend(steady, "gmv").clear
+
+
+def test_trend_base_leaves_out_campaign_weeks():
+    # the week after a 双11 week: against all four weeks before it reads -40%; the campaign week is left
+    # out of the base and the next ordinary week before it comes in
+    frame = pd.DataFrame({"gmv": [1000.0, 980, 1020, 1000, 3000, 1010],
+                          "complete": [True] * 6, "campaign": [False, False, False, False, True, False]})
+    line = overview.describe_trend(frame, "gmv")
+    assert line.skipped == 1 and line.n_before == 4
+    assert line.change == pytest.approx(1010 / 1000 - 1) and not line.clear
+    plain = overview.describe_trend(frame.drop(columns="campaign"), "gmv")
+    assert plain.change == pytest.approx(1010 / 1500 - 1) and plain.skipped == 0
+
+
+def test_trend_periods_are_marked_when_a_campaign_day_falls_in_them():
+    weeks = pd.DataFrame({"period": pd.to_datetime(["2024-11-04", "2024-11-11", "2024-11-18", "2024-11-25"])})
+    days = frozenset({dt.date(2024, 11, 11), dt.date(2024, 11, 24), dt.date(2024, 12, 12)})
+    marked = overview._mark_campaigns(weeks, "week", days)
+    assert list(marked["campaign"]) == [False, True, True, False]  # 11-11 and 11-24 (a Sunday) fall in weeks 2, 3
+    months = pd.DataFrame({"period": pd.to_datetime(["2024-10-01", "2024-11-01", "2024-12-01"])})
+    assert list(overview._mark_campaigns(months, "month", days)["campaign"]) == [False, True, True]
+    assert list(overview._mark_campaigns(weeks, "week", frozenset())["campaign"]) == [False] * 4
 
 
 def _series(values, start="2024-01-01"):

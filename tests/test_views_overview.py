@@ -37,6 +37,22 @@ def test_kpis_are_the_raw_tables_counted_by_hand(sample, sample_view):
     assert all(k.change is None for k in kpis.values())  # the whole data range has nothing to compare with
     trend = sample_view.section("trend").tables[0].frame
     assert trend["gmv"].sum() == pytest.approx(gmv)
+    # the takeaway states the latest full week against the four ordinary weeks before (campaign weeks left
+    # out, by the promotions calendar), with the range those weeks swung in
+    full = trend[trend["complete"]]
+    promos = sample.tables["promotions"]
+    days = {d.date() for s, e in zip(promos["start_time"], promos["end_time"], strict=True)
+            for d in pd.date_range(pd.Timestamp(s).normalize(), pd.Timestamp(e).normalize())}
+    had_campaign = full["period"].map(lambda p: any(p.date() + pd.Timedelta(days=i) in days for i in range(7)))
+    assert (had_campaign == full["campaign"]).all() and had_campaign.any()
+    last = full["gmv"].iloc[-1]
+    before = full["gmv"].iloc[:-1][~had_campaign.iloc[:-1].to_numpy()].to_numpy()[-4:]
+    take = sample_view.section("trend").takeaway
+    half = 3.1824463 * before.std(ddof=1) * (1.25 ** 0.5) / before.mean()
+    assert take.values["change"].value == pytest.approx(last / before.mean() - 1)
+    assert take.values["high"].value == pytest.approx(half) and take.values["low"].value == pytest.approx(-half)
+    clear = abs(last / before.mean() - 1) > half
+    assert take.key == ("overview.trend.takeaway_clear" if clear else "overview.trend.takeaway_usual")
 
 
 def test_every_key_the_view_asks_for_exists(sample_view, minimal_ds):

@@ -33,9 +33,11 @@ def trend(data: Mapping[str, Any], lang: str, currency: str | None) -> go.Figure
     label = _label(metric, lang, currency)
     # partial periods (cut by the data's or selection's edges) drawn hollow: a half week is not a crash
     full = frame["complete"].astype(bool).to_numpy() if "complete" in frame else [True] * len(frame)
+    # periods in which a known campaign ran drawn as diamonds: a 双11 week is not the shop's normal level
+    promo = frame["campaign"].astype(bool).to_numpy() if "campaign" in frame else [False] * len(frame)
+    symbols = [("diamond" if p else "circle") + ("" if c else "-open") for c, p in zip(full, promo, strict=True)]
     fig = go.Figure(go.Scatter(x=frame["period"], y=frame[metric], mode="lines+markers", name=label,
-                               line={"width": 2},
-                               marker={"symbol": ["circle" if c else "circle-open" for c in full], "size": 8}))
+                               line={"width": 2}, marker={"symbol": symbols, "size": 8}))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360, yaxis_title=label,
                       showlegend=False, hovermode="x unified")
     return fig

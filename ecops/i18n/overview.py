@@ -66,6 +66,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{metric} was {last} in the latest full {grain}, {change} against the average of the {n} before.",
         "zh": "最近一个完整{grain}的{metric}为 {last}，较此前 {n} 个{grain}的平均水平 {change}。",
     },
+    "overview.trend.takeaway_clear": {
+        "en": "{metric} was {last} in the latest full {grain}, {change} against the average of the {n} before — "
+              "outside the {low} to {high} those {grain}s swung within.",
+        "zh": "最近一个完整{grain}的{metric}为 {last}，较此前 {n} 个{grain}的平均水平 {change}，"
+              "超出了这些{grain}通常的波动范围（{low} 至 {high}）。",
+    },
+    "overview.trend.takeaway_usual": {
+        "en": "{metric} was {last} in the latest full {grain}, {change} against the average of the {n} before — "
+              "within the {low} to {high} those {grain}s swung within, so no clear change.",
+        "zh": "最近一个完整{grain}的{metric}为 {last}，较此前 {n} 个{grain}的平均水平 {change}，"
+              "仍在这些{grain}通常的波动范围内（{low} 至 {high}），尚无明确变化。",
+    },
+    "overview.trend.campaign_marks": {
+        "en": "Diamonds mark periods in which a known campaign ran.",
+        "zh": "菱形点表示期间有已知大促的周期。",
+    },
+    "overview.trend.campaigns_skipped": {
+        "en": "Left out of the comparison: {n} recent {grain} periods in which a known campaign ran, so ordinary "
+              "{grain}s are compared with ordinary ones.",
+        "zh": "对比时剔除了最近 {n} 个有已知大促的{grain}，以同类{grain}作比较。",
+    },
     "overview.trend.takeaway_short": {"en": "Not enough periods to describe a trend yet.", "zh": "周期数太少，暂无法描述趋势。"},
     "overview.alerts.title": {"en": "KPI alerts (last 60 days)", "zh": "风险预警（近 60 天）"},
     "overview.campaigns.compare": {

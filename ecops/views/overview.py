@@ -304,9 +304,13 @@ def _trend(res: OverviewResult, metric: str) -> Section:
     if line.change is None:
         takeaway = Text("overview.trend.takeaway_short")
     else:
-        takeaway = Text("overview.trend.takeaway", {
-            "metric": Text(f"overview.kpi.{metric}"), "grain": Text(f"overview.grain.{res.grain}"),
-            "last": Num(line.last, METRICS[metric]), "change": Num(line.change, "pct_change"), "n": line.n_before})
+        words = {"metric": Text(f"overview.kpi.{metric}"), "grain": Text(f"overview.grain.{res.grain}"),
+                 "last": Num(line.last, METRICS[metric]), "change": Num(line.change, "pct_change"), "n": line.n_before}
+        if line.usual is None:
+            takeaway = Text("overview.trend.takeaway", words)
+        else:  # said as a finding only outside the range the periods before swung within
+            takeaway = Text("overview.trend.takeaway_clear" if line.clear else "overview.trend.takeaway_usual",
+                            {**words, "low": Num(line.usual[0], "pct_change"), "high": Num(line.usual[1], "pct_change")})
     table = Table(f"trend_{res.grain}", res.trend, (
         Column("period", "overview.col.period", "date"),
         Column("gmv", "overview.kpi.gmv", "money_exact"),
@@ -316,6 +320,11 @@ def _trend(res: OverviewResult, metric: str) -> Section:
         Column("complete", "overview.col.complete", "text", codes="core.bool"),
     ))
     captions = [Text("overview.trend.partial")] if (~res.trend["complete"].astype(bool)).any() else []
+    if "campaign" in res.trend and res.trend["campaign"].astype(bool).any():
+        captions.append(Text("overview.trend.campaign_marks"))
+    if line.skipped and line.change is not None:
+        captions.append(Text("overview.trend.campaigns_skipped", {"n": line.skipped,
+                                                                   "grain": Text(f"overview.grain.{res.grain}")}))
     if res.sparse_from is not None:
         captions.append(Text("overview.sparse_tail", {"day": res.sparse_from}))
     return Section("trend", _trend_heading(res, metric), takeaway, captions=tuple(captions),
