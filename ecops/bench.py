@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from ecops import cache
+from ecops import cache, rollups
 from ecops.dataset import Dataset, Filters
 
 __all__ = [
@@ -304,7 +304,7 @@ def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,
         out["rss_after_ingest_mb"] = round(peak_rss_mb(), 0)
         t0 = time.perf_counter()
         ds = Dataset.from_duckdb(loaded.con, name="bench", fingerprint=loaded.fingerprint, kind="upload")
-        # opening the upload builds its order-facts rollup (Dataset.build_rollups): part of ingest
+        rollups.build(ds, loaded.con)  # the order facts and stored per-customer aggregates: part of ingest
         out["rollups_s"] = round(time.perf_counter() - t0, 2)
         out["ingest_with_rollups_s"] = round(out["ingest_s"] + out["rollups_s"], 2)
         out["duckdb_read_csv_s"] = round(duckdb_read_csv_s(csv_path), 2)

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from ecops import privacy
+from ecops import privacy, rollups
 from ecops.dataset import Dataset, Filters
 from ecops.i18n import t
 
@@ -113,6 +113,7 @@ def _load(files: list[str], mapping_path: str | None, lang: str, max_bytes: int 
     # The money's currency as the loader detected it (None when the files do not say: symbols print as none).
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
                              notes=[n.message(lang) for n in result.notes], currency=result.currency)
+    rollups.build(ds, result.con)  # a saved dataset carries them: every later process reads them
     return ds, result
 
 

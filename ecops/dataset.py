@@ -27,7 +27,8 @@ from ecops.connection import checked_url, postgres_role_can_write, readonly_engi
 from ecops.errors import DatasetError
 
 __all__ = [
-    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "ROLLUP_PREFIX", "UNPAID_STATUSES", "Dataset",
+    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "ROLLUP_PREFIX", "STORED_PREFIX",
+    "UNPAID_STATUSES", "Dataset",
     "DatasetError",
     "Filters", "LeftOut", "SourceKind", "frames_fingerprint", "write_tables",
 ]
@@ -54,6 +55,9 @@ CANCELLATION_INVOICE = "^C[0-9]+$"
 #: Name prefix of the order-facts rollup (one row per purchase, see :meth:`Dataset.build_rollups`); the rest of
 #: the name is a hash of the SQL that defines it, so a table built under another definition is never read.
 ROLLUP_PREFIX = "_ecops_order_facts_"
+#: Name prefix of stored results (:meth:`Dataset.store`): a statement's result kept in the dataset's own database,
+#: named by a hash of the statement's SQL.
+STORED_PREFIX = "_ecops_stored_"
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,8 @@ class Dataset:
     #: For a connected PostgreSQL database: whether the role could write were the session not read-only
     #: (ecops's engine still cannot; the Data page should advise a SELECT-only role). None when not checked.
     writable_role: bool | None = None
-    #: Rollup tables present beside the canonical ones (names starting with :data:`ROLLUP_PREFIX`).
+    #: Rollup tables present beside the canonical ones (names starting with :data:`ROLLUP_PREFIX` or
+    #: :data:`STORED_PREFIX`); without them every page reads the canonical tables.
     rollup_tables: frozenset[str] = field(default=frozenset(), repr=False)
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -204,7 +209,7 @@ class Dataset:
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
         ).fetchall()
-        rollups = frozenset(r[0] for r in rows if r[0].startswith(ROLLUP_PREFIX))
+        rollups = frozenset(r[0] for r in rows if r[0].startswith((ROLLUP_PREFIX, STORED_PREFIX)))
         ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, notes=tuple(notes),
                  rollup_tables=rollups)
         ds.build_rollups(con)
@@ -483,10 +488,7 @@ class Dataset:
         """The order-facts rollup's table name (a hash of its SQL), its SQL compiled for this engine, and the
         SQL's parameters."""
         stmt = sa.select(self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False))
-        compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
-        params = [compiled.params[k] for k in compiled.positiontup] if compiled.positional else compiled.params
-        sql = str(compiled)
-        return ROLLUP_PREFIX + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16], sql, params
+        return _named_sql(self.engine.dialect, stmt, ROLLUP_PREFIX)
 
     def build_rollups(self, con: duckdb.DuckDBPyConnection) -> bool:
         """Build the order-facts rollup in the dataset's own DuckDB database, if it is not there yet.
@@ -509,6 +511,35 @@ class Dataset:
             self.rollup_tables = self.rollup_tables | {name}
         self._facts = None
         return True
+
+    def store(self, stmt: sa.Select) -> bool:
+        """Keep the result of ``stmt`` in the dataset's own DuckDB database; :meth:`query` of the same statement
+        then reads the kept rows instead of running it.
+
+        For the few heavy aggregates every visitor's first screen runs (the per-customer aggregate of the
+        default view): built once at load (:mod:`ecops.rollups`), read by every session and process that opens
+        the dataset. The kept table is named by a hash of the statement's SQL and parameters — the data of a
+        dataset never changes under its tables, so the same SQL means the same rows, in the same order
+        (DuckDB keeps insertion order). Returns whether the result is kept; False for other engines and for
+        read-only databases.
+        """
+        if self.engine.dialect.name != "duckdb":
+            return False
+        name, sql, params = _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))
+        if name not in self.rollup_tables:
+            try:
+                with self.engine.connect() as con:
+                    con.connection.dbapi_connection.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
+            except duckdb.Error:  # a read-only database: nothing is kept, nothing is wrong
+                return False
+            self.rollup_tables = self.rollup_tables | {name}
+        return True
+
+    def is_stored(self, stmt: sa.Select) -> bool:
+        """Whether :meth:`query` of ``stmt`` reads a result kept by :meth:`store`."""
+        if self.engine.dialect.name != "duckdb":
+            return False
+        return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0] in self.rollup_tables
 
     def _facts_for(self, f: Filters) -> sa.Table | None:
         """The order-facts rollup when it can answer ``f``'s period, region and channel filters (regions
@@ -555,13 +586,11 @@ class Dataset:
     def _duckdb_frame(self, stmt: sa.Executable) -> pd.DataFrame:
         # DuckDB hands back a columnar frame directly; going through Python row objects costs
         # seconds per few hundred thousand rows (per-customer aggregates at 1M orders).
-        compiled = stmt.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
-        if compiled.positional:
-            params: Any = [compiled.params[k] for k in compiled.positiontup]
-        else:
-            params = compiled.params
+        name, sql, params = _named_sql(self.engine.dialect, stmt)
+        if name in self.rollup_tables:  # the result kept at load (store)
+            sql, params = f'SELECT * FROM "{name}"', []
         with self.engine.connect() as con:
-            return con.connection.dbapi_connection.execute(str(compiled), params).fetch_df()
+            return con.connection.dbapi_connection.execute(sql, params).fetch_df()
 
     def scalar(self, stmt: sa.Select) -> Any:
         """Run a one-value SELECT."""
@@ -615,6 +644,15 @@ def _filter_conditions(t: sa.FromClause, f: Filters) -> list[Any]:
     if f.channels and "channel" in t.c:
         cond.append(t.c.channel.in_(f.channels))
     return cond
+
+
+def _named_sql(dialect: sa.Dialect, stmt: sa.Executable, prefix: str = STORED_PREFIX) -> tuple[str, str, Any]:
+    """``stmt`` compiled for ``dialect``: a table name for its result (``prefix`` + a hash of the SQL and
+    parameters), the SQL and the parameters."""
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[k] for k in compiled.positiontup] if compiled.positional else compiled.params
+    sql = str(compiled)
+    return prefix + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16], sql, params
 
 
 def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.CompoundSelect:

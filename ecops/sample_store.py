@@ -5,7 +5,7 @@ Generating the sample costs seconds at the default size and tens of seconds at a
 while all its visitors wait behind one lock. The file is named by the sample's size, seed and a hash
 of the generator's source, so a changed generator never serves stale data; it is written to a
 temporary name and renamed into place, so two processes building it at once cannot corrupt it. The
-file holds the dataset's rollups too (:meth:`ecops.dataset.Dataset.build_rollups`), built with it.
+file holds the dataset's rollups too (:mod:`ecops.rollups`), built with it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from ecops import rollups
 from ecops import sample as sample_module
 from ecops.dataset import Dataset, write_tables
 
@@ -59,7 +60,7 @@ def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = 
             return Dataset.from_frames(sample.tables, name="sample", fingerprint=fingerprint, kind="sample")
     con = duckdb.connect(str(path), read_only=True)
     ds = Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
-    if ds.order_facts() is None:  # a file written before its rollups were part of it: add them once
+    if not rollups.built(ds):  # a file written before its rollups were part of it: add them once
         ds.engine.dispose()
         con.close()  # DuckDB would hand the old file's open instance to the next connection
         try:
@@ -77,7 +78,7 @@ def _add_rollups(path: Path, fingerprint: str) -> None:
     try:
         shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")  # builds them
+            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample"), con)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
     finally:
@@ -92,8 +93,8 @@ def _build(path: Path, n_orders: int, seed: int) -> None:
     try:
         with duckdb.connect(str(tmp)) as con:
             write_tables(con, tables)
-            # the rollups pages read instead of the order lines (Dataset.build_rollups), built with the file
-            Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample")
+            # the rollups pages read instead of the order lines (ecops.rollups), built with the file
+            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample"), con)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
         # Files of an older generator are never opened again.

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from ecops.dataset import Dataset, DatasetError, Filters
+from ecops.dataset import Dataset, DatasetError, Filters, write_tables
 
 
 def _pandas_lines(tables: dict[str, pd.DataFrame], f: Filters) -> pd.DataFrame:
@@ -358,10 +359,16 @@ def test_cancellation_invoice_rule_compiles_only_where_sql_has_regular_expressio
 # ------------------------------------------------------------------------------ the order-facts rollup
 @pytest.fixture(scope="module")
 def rollup_pair(sample):
-    """The sample with its order-facts rollup (built at load), and the same tables read from the lines only."""
+    """The sample with its rollups (order facts, stored per-customer aggregates; built at load), and the same
+    tables read from the lines only."""
     from dataclasses import replace
 
-    with_rollup = Dataset.from_frames(sample.tables, name="rollup")
+    from ecops import rollups
+
+    con = duckdb.connect()
+    write_tables(con, sample.tables)
+    with_rollup = Dataset.from_duckdb(con, name="rollup", fingerprint="rollup-pair")
+    assert rollups.build(with_rollup, con) == 2
     lines_only = replace(with_rollup, rollup_tables=frozenset())
     assert with_rollup.order_facts() is not None and lines_only.order_facts() is None
     return with_rollup, lines_only

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from ecops import overview, sample_store
+from ecops import overview, rollups, sample_store
 from ecops.dataset import Dataset, write_tables
 
 
@@ -63,6 +63,7 @@ def test_unwritable_folder_falls_back_to_memory(tmp_path):
 def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, monkeypatch, sample):
     ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
     assert ds.order_facts() is not None  # built with the file, read although the file is opened read-only
+    assert rollups.built(ds)  # the stored per-customer aggregates too
     # a file an earlier version wrote: only the canonical tables
     older = tmp_path / "older"
     path = sample_store.sample_path(50_000, 7, older)
@@ -71,5 +72,5 @@ def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, m
         write_tables(con, sample.tables)
     monkeypatch.setattr(sample_store.sample_module, "generate", lambda *a, **k: pytest.fail("regenerated"))
     again = sample_store.sample_dataset(50_000, 7, folder=older)
-    assert again.order_facts() is not None and list(older.iterdir()) == [path]
+    assert again.order_facts() is not None and rollups.built(again) and list(older.iterdir()) == [path]
     assert overview.kpis(again).orders == overview.kpis(Dataset.from_frames(sample.tables, name="s")).orders
