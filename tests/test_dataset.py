@@ -368,7 +368,7 @@ def rollup_pair(sample):
     con = duckdb.connect()
     write_tables(con, sample.tables)
     with_rollup = Dataset.from_duckdb(con, name="rollup", fingerprint="rollup-pair")
-    assert rollups.build(with_rollup, con) == 2
+    assert rollups.build(with_rollup, con) == 4
     lines_only = replace(with_rollup, rollup_tables=frozenset())
     assert with_rollup.order_facts() is not None and lines_only.order_facts() is None
     return with_rollup, lines_only

@@ -21,7 +21,7 @@ def _loaded(tables) -> tuple[Dataset, duckdb.DuckDBPyConnection]:
 def built(sample):
     ds, con = _loaded(sample.tables)
     assert not rollups.built(ds)  # opening built the order facts, not the per-customer aggregates
-    assert rollups.build(ds, con) == 2 and rollups.built(ds)
+    assert rollups.build(ds, con) == 4 and rollups.built(ds)  # per customer (2), the profit page (2)
     cache.clear()
     yield ds, con
     cache.clear()
@@ -56,8 +56,7 @@ def test_other_filters_and_settings_read_the_lines(built):
     ds, _ = built
     from ecops.portrait.features import stored_statements
 
-    kept = {n for n in ds.rollup_tables if n.startswith(STORED_PREFIX)}
-    assert len(kept) == len(stored_statements(ds)) == 2
+    assert all(ds.is_stored(stmt) for stmt in stored_statements(ds))
     # a filtered period or another snapshot step is another statement: computed, and right
     for f, kw in ((Filters.from_params({"from": "2024-10-01", "to": "2024-12-31"}), {}), (None, {"snapshot_days": 30})):
         plain = replace(ds, rollup_tables=frozenset())
@@ -78,3 +77,28 @@ def test_read_only_and_lineless_datasets_build_nothing(tmp_path, sample):
     cache.clear()
     orders_only, con = _loaded({"orders": sample.tables["orders"]})
     assert rollups.build(orders_only, con) == 0 and rollups.built(orders_only)
+
+
+def test_profit_reads_its_stored_statements_and_they_equal_the_lines(built):
+    from ecops.profit.aggregates import base_aggregates, stored_statements
+
+    ds, con = built
+    assert all(ds.is_stored(stmt) for stmt in stored_statements(ds))
+    got = base_aggregates(ds)
+    cache.clear()
+    plain = replace(ds, rollup_tables=frozenset())
+    want = base_aggregates(plain)
+    cache.clear()
+    key = ["dim", "key"]
+    pd.testing.assert_frame_equal(got.groups.sort_values(key, ignore_index=True),
+                                  want.groups.sort_values(key, ignore_index=True), rtol=1e-9)
+    pd.testing.assert_frame_equal(got.cohort_sizes.reset_index(drop=True), want.cohort_sizes.reset_index(drop=True))
+    con.execute("UPDATE order_items SET unit_price = unit_price * 2")
+    again = base_aggregates(ds)  # the kept rows: the P&L as loaded
+    cache.clear()
+    assert _total_gmv(again) == pytest.approx(_total_gmv(got))
+    assert _total_gmv(base_aggregates(plain)) == pytest.approx(2 * _total_gmv(got))
+
+
+def _total_gmv(base) -> float:
+    return float(base.groups.loc[base.groups["dim"] == "total", "gmv"].iloc[0])

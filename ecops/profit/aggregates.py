@@ -32,7 +32,8 @@ import sqlalchemy as sa
 from ecops import cache, dialect, portrait
 from ecops.dataset import Dataset, Filters
 
-__all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
+__all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments",
+           "stored_statements"]
 
 DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition",
                                 "product")
@@ -266,6 +267,18 @@ class _Cohorts:
     unfiltered: bool
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The profit page's main statement, its customer counts, and what labelling their results needs."""
+
+    main: sa.CompoundSelect
+    counts: sa.Select
+    rt_cat: tuple[sa.Select, sa.Select] | None
+    dims: Mapping[str, Any]
+    flags: dict[str, Any]
+    period: tuple[dt.date, dt.date]
+
+
 @cache.memoised("profit:base_aggregates")
 def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     """Run the profit page's SQL: one statement for the P&L by every dimension, plus small side queries.
@@ -276,6 +289,18 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     aggregate of ``lm`` with the order-level amounts allocated by each line's share of the order's goods value.
     """
     f = filters or Filters()
+    plan = _plan(ds, f)
+    # The main statement runs in a worker thread while the small side queries run in _finish.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
+    try:
+        main = pool.submit(ds.query, plan.main)
+        return _finish(ds, f, main, plan)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _plan(ds: Dataset, f: Filters) -> _Plan:
+    """Build the main statement (no query runs but the side lookups its shape depends on)."""
     start, end = _period(ds, f)
     fo = ds.orders(f)
     o_cols = set(ds.columns("orders"))
@@ -299,13 +324,15 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
                                                                                   flags)
     join, cohorts = _cohorts(ds, f, fo, join, flags)
     facts, dims = _facts(ds, fo, ol, join, cohorts, order_total, amounts)
-    # The main statement runs in a worker thread while the small side queries run in _finish.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
-    try:
-        main = pool.submit(ds.query, _main_statement(facts, oc, category, dims))
-        return _finish(ds, f, main, rt_cat, dims, flags, (start, end), cohorts)
-    finally:
-        pool.shutdown(wait=True)
+    counts = _customer_counts_statement(cohorts, flags, _ts(start), _ts(end + dt.timedelta(days=1)))
+    return _Plan(_main_statement(facts, oc, category, dims), counts, rt_cat, dims, flags, (start, end))
+
+
+def stored_statements(ds: Dataset) -> tuple[sa.Select | sa.CompoundSelect, ...]:
+    """The default view's two heavy statements (the P&L by every dimension, the customer counts), as
+    :func:`base_aggregates` runs them on the whole data: :mod:`ecops.rollups` keeps their results at load."""
+    plan = _plan(ds, Filters())
+    return plan.main, plan.counts
 
 
 def _order_total(ds: Dataset, f: Filters, fo: Any, ol: Any) -> tuple[Any, Any]:
@@ -428,16 +455,15 @@ def _main_statement(facts: Any, oc: Any, category: Any, dims: Mapping[str, Any])
     return sa.union_all(by_order, by_line)
 
 
-def _finish(ds: Dataset, f: Filters, main: Future, rt_cat: tuple[sa.Select, sa.Select] | None,
-            dims: Mapping[str, Any], flags: dict[str, Any], period: tuple[dt.date, dt.date],
-            cohorts: _Cohorts) -> ProfitBase:
+def _finish(ds: Dataset, f: Filters, main: Future, plan: _Plan) -> ProfitBase:
     """Side queries (marketing, campaigns, per-customer counts), then the main result labelled and completed."""
-    start, end = period
+    start, end = plan.period
+    rt_cat, dims, flags = plan.rt_cat, plan.dims, plan.flags
     # --- side queries first: they run here while the main statement runs in its thread
     p_start, p_end = _ts(start), _ts(end + dt.timedelta(days=1))
     marketing = _marketing_spend(ds, start, end, flags)
     campaigns = _campaign_costs(ds, p_start, p_end, flags)
-    craw = _customer_counts(ds, cohorts, flags, p_start, p_end)
+    craw = ds.query(plan.counts)
     extra = [ds.query(q).set_index("key")["refund"].astype(float) for q in rt_cat] if rt_cat is not None else None
     segment_ids, segment_codes = _segment_codes(ds, f)
     raw = main.result()
@@ -487,8 +513,8 @@ def _campaign_costs(ds: Dataset, p_start: dt.datetime, p_end: dt.datetime, flags
     return campaigns
 
 
-def _customer_counts(ds: Dataset, cohorts: _Cohorts, flags: dict[str, Any], p_start: dt.datetime,
-                     p_end: dt.datetime) -> pd.DataFrame:
+def _customer_counts_statement(cohorts: _Cohorts, flags: dict[str, Any], p_start: dt.datetime,
+                               p_end: dt.datetime) -> sa.Select:
     """Active customers in total / per member level / per acquisition channel, cohort sizes and acquisitions."""
     # One grouping-sets query: customers in total / per segment / per acquisition channel / per member level
     # (filtered orders), cohort sizes and customers acquired in the period (first order ever — the same
@@ -516,9 +542,9 @@ def _customer_counts(ds: Dataset, cohorts: _Cohorts, flags: dict[str, Any], p_st
         csets = [sa.tuple_(), sa.tuple_(lvl), sa.tuple_(cmon)]
     if not flags["member_level"]:
         csets = [c for c in csets if c is not csets[1]]
-    return ds.query(sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
-                              sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired"))
-                    .select_from(src).group_by(sa.func.grouping_sets(*csets)))
+    return sa.select(*cdims.values(), sa.func.sum(active).label("customers"),
+                     sa.func.count().label("cohort"), sa.func.sum(in_period).label("acquired")) \
+        .select_from(src).group_by(sa.func.grouping_sets(*csets))
 
 
 def _customer_columns(groups: pd.DataFrame, craw: pd.DataFrame, flags: dict[str, Any]
