@@ -113,7 +113,6 @@ def _load(files: list[str], mapping_path: str | None, lang: str, max_bytes: int 
     # The money's currency as the loader detected it (None when the files do not say: symbols print as none).
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
                              notes=[n.message(lang) for n in result.notes], currency=result.currency)
-    rollups.build(ds, result.con)  # a saved dataset carries them: every later process reads them
     return ds, result
 
 
@@ -166,7 +165,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     """
     from ecops.workspace import WorkspaceError, default_workspace
 
-    _, result = _load(args.files, args.mapping, args.lang, max_bytes=SERVER_MAX_BYTES)
+    ds, result = _load(args.files, args.mapping, args.lang, max_bytes=SERVER_MAX_BYTES)
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
     lang = "zh" if args.lang == "zh" else "en"
@@ -178,6 +177,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         _say(t("data.cli.not_saved", lang), err=True)
         return 0
     name = ", ".join(Path(f).name for f in args.files)
+    # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
+    rollups.build(ds, result.con, screens=True)
     try:
         token = default_workspace().save(result.con, mapping_json=result.mapping.to_json(),
                                          meta={"name": name, "fingerprint": result.fingerprint,

@@ -10,10 +10,12 @@ applied to a loaded frame.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -182,6 +184,7 @@ class Dataset:
     person_key: bool = field(default=False, init=False)
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
     _facts: sa.Table | bool | None = field(default=None, init=False, repr=False)  # None: not resolved yet
+    _keep_slower_than: float | None = field(default=None, init=False, repr=False)  # see keeping_slow
 
     def __post_init__(self) -> None:
         if self.currency is None and self.kind == "sample":
@@ -526,14 +529,32 @@ class Dataset:
         if self.engine.dialect.name != "duckdb":
             return False
         name, sql, params = _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))
-        if name not in self.rollup_tables:
-            try:
-                with self.engine.connect() as con:
-                    con.connection.dbapi_connection.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
-            except duckdb.Error:  # a read-only database: nothing is kept, nothing is wrong
-                return False
+        return name in self.rollup_tables or self._create_kept(name, sql, params)
+
+    def _create_kept(self, name: str, sql: str, params: Any) -> bool:
+        try:
+            with self.engine.connect() as con:
+                con.connection.dbapi_connection.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
+        except duckdb.Error:  # a read-only database: nothing is kept, nothing is wrong
+            return False
+        with self._lock:
             self.rollup_tables = self.rollup_tables | {name}
         return True
+
+    @contextlib.contextmanager
+    def keeping_slow(self, seconds: float) -> Iterator[None]:
+        """Inside this block every statement :meth:`query` runs that takes at least ``seconds`` is kept
+        (:meth:`store`), the rest are not.
+
+        For loading a dataset into a file (:func:`ecops.rollups.build`): the first screen of every page runs
+        once and whatever was slow in it is read back by every later visitor. Each statement is written to
+        its table as it runs and dropped again if it was fast, so nothing runs twice.
+        """
+        before, self._keep_slower_than = self._keep_slower_than, float(seconds)
+        try:
+            yield
+        finally:
+            self._keep_slower_than = before
 
     def is_stored(self, stmt: sa.Select) -> bool:
         """Whether :meth:`query` of ``stmt`` reads a result kept by :meth:`store`."""
@@ -587,10 +608,25 @@ class Dataset:
         # DuckDB hands back a columnar frame directly; going through Python row objects costs
         # seconds per few hundred thousand rows (per-customer aggregates at 1M orders).
         name, sql, params = _named_sql(self.engine.dialect, stmt)
+        keep = self._keep_slower_than
+        if name not in self.rollup_tables and keep is not None:
+            started = time.perf_counter()
+            if self._create_kept(name, sql, params) and time.perf_counter() - started < keep:
+                return self._read_and_drop(name)
         if name in self.rollup_tables:  # the result kept at load (store)
             sql, params = f'SELECT * FROM "{name}"', []
         with self.engine.connect() as con:
             return con.connection.dbapi_connection.execute(sql, params).fetch_df()
+
+    def _read_and_drop(self, name: str) -> pd.DataFrame:
+        """A kept result read once and dropped: the statement was fast enough to run on every visit."""
+        with self._lock:
+            self.rollup_tables = self.rollup_tables - {name}
+        with self.engine.connect() as con:
+            raw = con.connection.dbapi_connection
+            frame = raw.execute(f'SELECT * FROM "{name}"').fetch_df()
+            raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+        return frame
 
     def scalar(self, stmt: sa.Select) -> Any:
         """Run a one-value SELECT."""

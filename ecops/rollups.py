@@ -17,18 +17,34 @@ them with its tables, so every session and process that opens it reads them.
 
 from __future__ import annotations
 
+import logging
+
 import duckdb
 import sqlalchemy as sa
 
-from ecops.dataset import Dataset
+from ecops.dataset import STORED_PREFIX, Dataset, Filters
 from ecops.portrait import features
 from ecops.profit import aggregates as profit
+from ecops.screens import SCREENS
 
-__all__ = ["build", "built"]
+__all__ = ["SLOW_S", "build", "built"]
+
+log = logging.getLogger(__name__)
+
+#: A statement of a page's first screen slower than this (seconds) is kept when a dataset is loaded into a file:
+#: faster ones cost a visitor less than keeping them costs the file.
+SLOW_S = 0.05
+#: Marks a file whose first screens were run and their slow statements kept (the statements themselves are
+#: named by their SQL, so a later version of ecops simply does not find the ones it no longer runs).
+_SCREENS_MARK = STORED_PREFIX + "screens"
 
 
-def build(ds: Dataset, con: duckdb.DuckDBPyConnection) -> int:
+def build(ds: Dataset, con: duckdb.DuckDBPyConnection, *, screens: bool = False, slow_s: float = SLOW_S) -> int:
     """Build the rollups of ``ds`` (a DuckDB dataset over ``con``) that are not there yet.
+
+    With ``screens`` (a dataset loaded into a file that many visits will open: the sample, a saved dataset)
+    the first screen of every page also runs once, and each of its statements slower than ``slow_s`` is kept
+    (:meth:`ecops.dataset.Dataset.keeping_slow`); this costs about one visit to every page.
 
     Returns how many stored results the dataset now has (0 where it has no customers and order lines to
     aggregate, on other engines, and in read-only databases — pages then read the lines).
@@ -36,17 +52,39 @@ def build(ds: Dataset, con: duckdb.DuckDBPyConnection) -> int:
     ds.build_rollups(con)
     if not _per_customer(ds):
         return 0
-    return sum(ds.store(stmt) for stmt in _statements(ds))
+    for stmt in _statements(ds):
+        ds.store(stmt)
+    if screens and _SCREENS_MARK not in ds.rollup_tables:
+        _keep_slow_screens(ds, con, slow_s)
+    return sum(1 for n in ds.rollup_tables if n.startswith(STORED_PREFIX) and n != _SCREENS_MARK)
 
 
-def built(ds: Dataset) -> bool:
+def built(ds: Dataset, *, screens: bool = False) -> bool:
     """Whether every rollup :func:`build` would build for ``ds`` is there (a file written before one of them
-    existed is missing it)."""
+    existed is missing it); with ``screens``, whether the first screens' slow statements were kept too."""
     if ds.order_facts() is None and ds.has("orders") and ds.has("order_items"):
         return False
     if not _per_customer(ds):
         return True
-    return all(ds.is_stored(stmt) for stmt in _statements(ds))
+    return all(ds.is_stored(stmt) for stmt in _statements(ds)) and (not screens or _SCREENS_MARK in ds.rollup_tables)
+
+
+def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: float) -> None:
+    """Run every page's first screen with the dataset keeping its slow statements, then mark the file."""
+    # A result one screen left in the process's cache (the per-customer aggregate) is not computed again by the
+    # next: every statement still runs once, and the slow ones are kept.
+    with ds.keeping_slow(slow_s):
+        for screen in SCREENS:
+            try:
+                screen.calls(ds, Filters())
+            except Exception:  # noqa: BLE001 - a page that fails here fails for its visitors too, with a message
+                log.warning("rollups: the %s screen failed while its statements were being kept", screen.key,
+                            exc_info=True)
+    try:
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{_SCREENS_MARK}" AS SELECT 1 AS kept')
+    except duckdb.Error:  # read-only: nothing was kept either
+        return
+    ds.rollup_tables = ds.rollup_tables | {_SCREENS_MARK}
 
 
 def _per_customer(ds: Dataset) -> bool:

@@ -367,6 +367,8 @@ def test_upload_limit_follows_the_setting_and_its_message_names_the_server_path(
 
 
 def test_load_save_writes_a_dataset_the_app_opens_by_the_printed_link(tmp_path, monkeypatch, capsys):
+    from ecops import rollups
+    from ecops.dataset import Dataset
     from ecops.workspace import Workspace
 
     src = DATA / "good" / "flat_20.csv"
@@ -381,6 +383,8 @@ def test_load_save_writes_a_dataset_the_app_opens_by_the_printed_link(tmp_path, 
     con = ws.open(token)
     try:
         got = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want}
+        opened = Dataset.from_duckdb(con, name="saved", fingerprint=out["fingerprint"], kind="upload")
+        assert rollups.built(opened, screens=True)  # its rollups and first screens' slow statements travel with it
     finally:
         con.close()
     assert got == want and {t: out["tables"][t] for t in want} == want

@@ -102,3 +102,36 @@ def test_profit_reads_its_stored_statements_and_they_equal_the_lines(built):
 
 def _total_gmv(base) -> float:
     return float(base.groups.loc[base.groups["dim"] == "total", "gmv"].iloc[0])
+
+
+def test_first_screens_keep_their_slow_statements_and_pages_read_them(sample, monkeypatch):
+    from ecops.screens import SCREENS
+
+    ds, con = _loaded(sample.tables)
+    cache.clear()
+    n = rollups.build(ds, con, screens=True, slow_s=0.0)  # every statement counts as slow: all of them kept
+    assert n > 10 and rollups.built(ds, screens=True)
+    kept = set(ds.rollup_tables)
+    # the lines change under the dataset: every page's first screen still reads what was kept at load
+    con.execute("UPDATE order_items SET unit_price = unit_price * 3")
+    calls = []
+    real = type(ds)._duckdb_frame
+    monkeypatch.setattr(type(ds), "_duckdb_frame", lambda self, stmt: calls.append(stmt) or real(self, stmt))
+    for screen in SCREENS:
+        cache.clear()
+        calls.clear()
+        screen.calls(ds, Filters())
+        assert calls and all(ds.is_stored(s) for s in calls), screen.key
+    assert set(ds.rollup_tables) == kept  # reading kept nothing new
+    cache.clear()
+
+
+def test_fast_statements_are_not_kept(sample):
+    ds, con = _loaded(sample.tables)
+    cache.clear()
+    assert rollups.build(ds, con, screens=True, slow_s=3600.0) == 4  # only the named aggregates
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    stored = {t for t in tables if t.startswith(STORED_PREFIX)}
+    assert stored == {t for t in ds.rollup_tables if t.startswith(STORED_PREFIX)}  # none left behind
+    assert len(stored) == 5 and rollups.built(ds, screens=True)  # four results and the mark
+    cache.clear()
