@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["ResultCache", "clear", "find", "get_or_compute", "memoised"]
+__all__ = ["ResultCache", "clear", "find", "forget", "get_or_compute", "memoised"]
 
 T = TypeVar("T")
 
@@ -72,6 +72,14 @@ class ResultCache:
             else:
                 self._items.pop(namespace, None)
 
+    def forget(self, fingerprint: str) -> None:
+        """Forget every result of one dataset (a dataset built and handed over: its results would only hold
+        memory)."""
+        with self._lock:
+            for items in self._items.values():
+                for key in [k for k in items if k[0] == fingerprint]:
+                    del items[key]
+
 
 _CACHE = ResultCache()
 
@@ -89,6 +97,11 @@ def find(namespace: str, fingerprint: str, match: Callable[[Any], bool]) -> Any 
 def clear(namespace: str | None = None) -> None:
     """:meth:`ResultCache.clear` on the process's cache."""
     _CACHE.clear(namespace)
+
+
+def forget(fingerprint: str) -> None:
+    """:meth:`ResultCache.forget` on the process's cache."""
+    _CACHE.forget(fingerprint)
 
 
 def memoised(namespace: str) -> Callable[[Callable[..., T]], Callable[..., T]]:

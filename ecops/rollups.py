@@ -22,6 +22,7 @@ import logging
 import duckdb
 import sqlalchemy as sa
 
+from ecops import cache
 from ecops.dataset import STORED_PREFIX, Dataset, Filters
 from ecops.portrait import features
 from ecops.profit import aggregates as profit
@@ -80,6 +81,7 @@ def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: floa
             except Exception:  # noqa: BLE001 - a page that fails here fails for its visitors too, with a message
                 log.warning("rollups: the %s screen failed while its statements were being kept", screen.key,
                             exc_info=True)
+    cache.forget(ds.fingerprint)  # what the run computed is in the file now; in the process it would only hold memory
     try:
         con.execute(f'CREATE TABLE IF NOT EXISTS "{_SCREENS_MARK}" AS SELECT 1 AS kept')
     except duckdb.Error:  # read-only: nothing was kept either

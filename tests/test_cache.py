@@ -31,3 +31,13 @@ def test_find_by_parameters_and_clear():
     assert c.find("ns", "other", lambda p: True) is None and c.find("ns", "fp", lambda p: p[0] == "g") is None
     c.clear("ns")
     assert c.find("ns", "fp", lambda p: True) is None
+
+
+def test_forget_one_dataset_keeps_the_others():
+    c = ResultCache()
+    for ns in ("a", "b"):
+        c.get_or_compute(ns, "built", ("p",), lambda: [1])
+        c.get_or_compute(ns, "kept", ("p",), lambda: [2])
+    c.forget("built")
+    assert all(c.find(ns, "built", lambda p: True) is None for ns in ("a", "b"))
+    assert all(c.find(ns, "kept", lambda p: True) == [2] for ns in ("a", "b"))
