@@ -188,6 +188,7 @@ class Dataset:
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
     _facts: sa.Table | bool | None = field(default=None, init=False, repr=False)  # None: not resolved yet
     _keep_slower_than: float | None = field(default=None, init=False, repr=False)  # see keeping_slow
+    _used_kept: set[str] | None = field(default=None, init=False, repr=False)  # see keeping_slow
 
     def __post_init__(self) -> None:
         if self.currency is None and self.kind == "sample":
@@ -518,7 +519,7 @@ class Dataset:
         self._facts = None
         return True
 
-    def store(self, stmt: sa.Select) -> bool:
+    def store(self, stmt: sa.Select | sa.CompoundSelect) -> bool:
         """Keep the result of ``stmt`` in the dataset's own DuckDB database; :meth:`query` of the same statement
         then reads the kept rows instead of running it.
 
@@ -534,6 +535,19 @@ class Dataset:
         name, sql, params = _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))
         return name in self.rollup_tables or self._create_kept(name, sql, params)
 
+    def drop_kept(self, con: duckdb.DuckDBPyConnection, keep: set[str]) -> int:
+        """Drop the kept results (:meth:`store`) not named in ``keep``; returns how many were dropped.
+
+        After a new version of ecops ran every first screen on a file, the results only older SQL read are
+        dead weight in it.
+        """
+        stale = sorted(n for n in self.rollup_tables if n.startswith(STORED_PREFIX) and n not in keep)
+        for name in stale:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        with self._lock:
+            self.rollup_tables = self.rollup_tables - set(stale)
+        return len(stale)
+
     def _create_kept(self, name: str, sql: str, params: Any) -> bool:
         try:
             with self.engine.connect() as con:
@@ -545,25 +559,32 @@ class Dataset:
         return True
 
     @contextlib.contextmanager
-    def keeping_slow(self, seconds: float) -> Iterator[None]:
+    def keeping_slow(self, seconds: float) -> Iterator[set[str]]:
         """Inside this block every statement :meth:`query` runs that takes at least ``seconds`` is kept
-        (:meth:`store`), the rest are not.
+        (:meth:`store`), the rest are not; the block gets the set of kept tables its statements read or
+        wrote (the ones this version of ecops uses).
 
         For loading a dataset into a file (:func:`ecops.rollups.build`): the first screen of every page runs
         once and whatever was slow in it is read back by every later visitor. Each statement is written to
         its table as it runs and dropped again if it was fast, so nothing runs twice.
         """
         before, self._keep_slower_than = self._keep_slower_than, float(seconds)
+        used: set[str] = set()
+        self._used_kept = used
         try:
-            yield
+            yield used
         finally:
-            self._keep_slower_than = before
+            self._keep_slower_than, self._used_kept = before, None
 
-    def is_stored(self, stmt: sa.Select) -> bool:
-        """Whether :meth:`query` of ``stmt`` reads a result kept by :meth:`store`."""
+    def kept_name(self, stmt: sa.Select | sa.CompoundSelect) -> str | None:
+        """The table :meth:`store` keeps ``stmt``'s result in (None on other engines)."""
         if self.engine.dialect.name != "duckdb":
-            return False
-        return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0] in self.rollup_tables
+            return None
+        return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0]
+
+    def is_stored(self, stmt: sa.Select | sa.CompoundSelect) -> bool:
+        """Whether :meth:`query` of ``stmt`` reads a result kept by :meth:`store`."""
+        return self.kept_name(stmt) in self.rollup_tables
 
     def _facts_for(self, f: Filters) -> sa.Table | None:
         """The order-facts rollup when it can answer ``f``'s period, region and channel filters (regions
@@ -618,6 +639,9 @@ class Dataset:
                 return self._read_and_drop(name)
         if name in self.rollup_tables:  # the result kept at load (store)
             sql, params = f'SELECT * FROM "{name}"', []
+            used = self._used_kept  # read once: the block may end in another thread meanwhile
+            if used is not None:
+                used.add(name)
         with self.engine.connect() as con:
             return con.connection.dbapi_connection.execute(sql, params).fetch_df()
 

@@ -17,7 +17,10 @@ them with its tables, so every session and process that opens it reads them.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+from pathlib import Path
 
 import duckdb
 import sqlalchemy as sa
@@ -35,9 +38,20 @@ log = logging.getLogger(__name__)
 #: A statement of a page's first screen slower than this (seconds) is kept when a dataset is loaded into a file:
 #: faster ones cost a visitor less than keeping them costs the file.
 SLOW_S = 0.05
-#: Marks a file whose first screens were run and their slow statements kept (the statements themselves are
-#: named by their SQL, so a later version of ecops simply does not find the ones it no longer runs).
-_SCREENS_MARK = STORED_PREFIX + "screens"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A hash of ecops's own source: another version may send other SQL, so it runs the first screens again."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _screens_mark() -> str:
+    """Marks a file whose first screens this version of ecops ran, keeping their slow statements."""
+    return f"{STORED_PREFIX}screens_{_code_version()}"
 
 
 def build(ds: Dataset, con: duckdb.DuckDBPyConnection, *, screens: bool = False, slow_s: float = SLOW_S) -> int:
@@ -55,9 +69,9 @@ def build(ds: Dataset, con: duckdb.DuckDBPyConnection, *, screens: bool = False,
         return 0
     for stmt in _statements(ds):
         ds.store(stmt)
-    if screens and _SCREENS_MARK not in ds.rollup_tables:
+    if screens and _screens_mark() not in ds.rollup_tables:
         _keep_slow_screens(ds, con, slow_s)
-    return sum(1 for n in ds.rollup_tables if n.startswith(STORED_PREFIX) and n != _SCREENS_MARK)
+    return sum(1 for n in ds.rollup_tables if n.startswith(STORED_PREFIX) and n != _screens_mark())
 
 
 def built(ds: Dataset, *, screens: bool = False) -> bool:
@@ -67,14 +81,15 @@ def built(ds: Dataset, *, screens: bool = False) -> bool:
         return False
     if not _per_customer(ds):
         return True
-    return all(ds.is_stored(stmt) for stmt in _statements(ds)) and (not screens or _SCREENS_MARK in ds.rollup_tables)
+    return all(ds.is_stored(stmt) for stmt in _statements(ds)) and (not screens or _screens_mark() in ds.rollup_tables)
 
 
 def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: float) -> None:
-    """Run every page's first screen with the dataset keeping its slow statements, then mark the file."""
+    """Run every page's first screen with the dataset keeping its slow statements, drop what an earlier
+    version of ecops kept and this one does not read, then mark the file."""
     # A result one screen left in the process's cache (the per-customer aggregate) is not computed again by the
     # next: every statement still runs once, and the slow ones are kept.
-    with ds.keeping_slow(slow_s):
+    with ds.keeping_slow(slow_s) as used:
         for screen in SCREENS:
             try:
                 screen.calls(ds, Filters())
@@ -83,10 +98,11 @@ def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: floa
                             exc_info=True)
     cache.forget(ds.fingerprint)  # what the run computed is in the file now; in the process it would only hold memory
     try:
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{_SCREENS_MARK}" AS SELECT 1 AS kept')
+        ds.drop_kept(con, used | {ds.kept_name(stmt) for stmt in _statements(ds)})
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{_screens_mark()}" AS SELECT 1 AS kept')
     except duckdb.Error:  # read-only: nothing was kept either
         return
-    ds.rollup_tables = ds.rollup_tables | {_SCREENS_MARK}
+    ds.rollup_tables = ds.rollup_tables | {_screens_mark()}
 
 
 def _per_customer(ds: Dataset) -> bool:

@@ -135,3 +135,20 @@ def test_fast_statements_are_not_kept(sample):
     assert stored == {t for t in ds.rollup_tables if t.startswith(STORED_PREFIX)}  # none left behind
     assert len(stored) == 5 and rollups.built(ds, screens=True)  # four results and the mark
     cache.clear()
+
+
+def test_a_new_version_runs_the_screens_again_and_drops_what_only_the_old_one_read(sample):
+    ds, con = _loaded(sample.tables)
+    # a file an earlier ecops built: its mark and a result kept for SQL this version no longer sends
+    con.execute(f'CREATE TABLE "{STORED_PREFIX}screens_0ld0ld0ld0ld" AS SELECT 1 AS kept')
+    con.execute(f'CREATE TABLE "{STORED_PREFIX}0123456789abcdef" AS SELECT 42 AS old_sql')
+    ds = Dataset.from_duckdb(con, name="old", fingerprint="old-file", kind="sample")  # reopened: sees them
+    assert not rollups.built(ds, screens=True)  # the old mark is not this version's
+    cache.clear()
+    n = rollups.build(ds, con, screens=True, slow_s=0.0)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert f"{STORED_PREFIX}0123456789abcdef" not in tables and f"{STORED_PREFIX}screens_0ld0ld0ld0ld" not in tables
+    assert rollups.built(ds, screens=True) and n == len({t for t in tables if t.startswith(STORED_PREFIX)}) - 1
+    # built again by the same version: nothing runs, nothing is dropped
+    assert rollups.build(ds, con, screens=True, slow_s=0.0) == n
+    cache.clear()
