@@ -29,7 +29,7 @@ from ecops.connection import checked_url, postgres_role_can_write, readonly_engi
 from ecops.errors import DatasetError
 
 __all__ = [
-    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "ROLLUP_PREFIX", "STORED_PREFIX",
+    "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "LOCAL_ROW_CAP", "ROLLUP_PREFIX", "STORED_PREFIX",
     "UNPAID_STATUSES", "Dataset",
     "DatasetError",
     "Filters", "LeftOut", "SourceKind", "frames_fingerprint", "write_tables",
@@ -80,10 +80,14 @@ class LeftOut:
         return self.cancelled + self.unpaid + self.without_customer
 
 
-#: Most rows one statement may bring back: analyses aggregate in SQL, and a result this long means one did not.
-#: One row per customer must pass at the scale ecops serves — a 10M-order shop has about 2.8M buyers (the
-#: sample's ratio); at 2M the portrait, segments and profit pages of such a shop failed instead of answering.
-DEFAULT_ROW_CAP = 10_000_000
+#: Most rows one statement may bring back from a connected database: analyses aggregate in SQL, and a result this
+#: long means one did not. Kept at 2M there: a driver downloads every row, and Spark sizes each task's top-k
+#: buffer by the LIMIT that carries the cap (at 10M its Thrift Server ran out of memory and stopped).
+DEFAULT_ROW_CAP = 2_000_000
+#: The same for the in-process DuckDB of the sample, uploads and saved datasets: one row per customer must pass
+#: at the scale ecops serves — a 10M-order shop has about 2.8M buyers (the sample's ratio); at 2M the
+#: portrait, segments and profit pages of such a shop failed instead of answering.
+LOCAL_ROW_CAP = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -217,8 +221,8 @@ class Dataset:
             "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
         ).fetchall()
         rollups = frozenset(r[0] for r in rows if r[0].startswith((ROLLUP_PREFIX, STORED_PREFIX)))
-        ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, notes=tuple(notes),
-                 rollup_tables=rollups)
+        ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, LOCAL_ROW_CAP,
+                 notes=tuple(notes), rollup_tables=rollups)
         ds.build_rollups(con)
         return ds
 

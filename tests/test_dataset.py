@@ -446,8 +446,14 @@ def test_a_read_only_database_without_the_rollup_still_answers_from_the_lines(tm
 
 def test_row_cap_lets_one_row_per_customer_of_a_ten_million_order_shop_through(sample):
     # Issue 16's scale: per-customer aggregates (portrait, segments, profit by segment) return one row per buyer.
-    from ecops.dataset import DEFAULT_ROW_CAP
+    from ecops.dataset import DEFAULT_ROW_CAP, LOCAL_ROW_CAP
 
     orders = sample.tables["orders"]
     buyers_per_order = orders["customer_id"].nunique() / len(orders)
-    assert 10_000_000 * buyers_per_order * 1.5 < DEFAULT_ROW_CAP  # with room for shops of more one-time buyers
+    assert 10_000_000 * buyers_per_order * 1.5 < LOCAL_ROW_CAP  # with room for shops of more one-time buyers
+    assert Dataset.from_frames(sample.tables, name="local").row_cap == LOCAL_ROW_CAP
+    # a connected database keeps the smaller cap: Spark sizes each task's top-k buffer by the LIMIT
+    import inspect
+
+    assert DEFAULT_ROW_CAP == 2_000_000
+    assert inspect.signature(Dataset.from_url).parameters["row_cap"].default == DEFAULT_ROW_CAP
