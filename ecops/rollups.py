@@ -11,8 +11,10 @@ the SQL that defines them, so a dataset read under another definition never read
   customer counts (:func:`ecops.profit.aggregates.stored_statements`). At a million orders computing them
   is most of those pages' first-screen time; reading them back is a scan of the kept rows.
 
-Loading pays for them once (the upload, the sample file, ``python -m ecops load``); a saved dataset copies
-them with its tables, so every session and process that opens it reads them.
+Loading into a file pays for them once (the sample file, ``python -m ecops load --save``); every session and
+process that opens the file reads them. A browser upload gets only the order facts (opening it builds them):
+it is one session's data, whose first visit to a page computes what it views, and ``st.cache_data`` shares
+that with the server's other sessions.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from ecops import rollups
 from ecops.dataset import Dataset
 from ecops.ui import state
 from ecops.ui.components import connection_error, friendly_error, md_escape
@@ -324,7 +323,6 @@ def _switch(paths: list[Path], result) -> None:
         extra["currency"] = result.currency
     ds = Dataset.from_duckdb(result.con, name=name, fingerprint=result.fingerprint, kind="upload",
                              notes=[n.message(lang) for n in (*result.warnings, *result.notes)], **extra)
-    rollups.build(ds, result.con)
     state.set_dataset(ds)
     st.session_state[_LOAD] = (paths, result)
 
