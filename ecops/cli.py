@@ -178,7 +178,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 0
     name = ", ".join(Path(f).name for f in args.files)
     # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
-    rollups.build(ds, result.con, screens=True)
+    rollups.build(ds, result.con)
     try:
         token = default_workspace().save(result.con, mapping_json=result.mapping.to_json(),
                                          meta={"name": name, "fingerprint": result.fingerprint,

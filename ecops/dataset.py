@@ -57,8 +57,8 @@ CANCELLATION_INVOICE = "^C[0-9]+$"
 #: Name prefix of the order-facts rollup (one row per purchase, see :meth:`Dataset.build_rollups`); the rest of
 #: the name is a hash of the SQL that defines it, so a table built under another definition is never read.
 ROLLUP_PREFIX = "_ecops_order_facts_"
-#: Name prefix of stored results (:meth:`Dataset.store`): a statement's result kept in the dataset's own database,
-#: named by a hash of the statement's SQL.
+#: Name prefix of kept results (:meth:`Dataset.keeping_slow`): a statement's result kept in the dataset's own
+#: database, named by a hash of the statement's SQL.
 STORED_PREFIX = "_ecops_stored_"
 
 
@@ -185,6 +185,9 @@ class Dataset:
     rollup_tables: frozenset[str] = field(default=frozenset(), repr=False)
     _bounds: tuple[dt.date, dt.date] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Guards rollup_tables as results are kept or dropped; not _lock, which date_bounds holds while it queries
+    #: (a statement kept during that query would wait for it forever).
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _customer_col: bool = field(default=True, init=False, repr=False)
     _customer_key: bool | None = field(default=None, init=False, repr=False)
     #: whether customers map per-order keys to persons (customers.person_id): customer_id is then the person
@@ -523,24 +526,8 @@ class Dataset:
         self._facts = None
         return True
 
-    def store(self, stmt: sa.Select | sa.CompoundSelect) -> bool:
-        """Keep the result of ``stmt`` in the dataset's own DuckDB database; :meth:`query` of the same statement
-        then reads the kept rows instead of running it.
-
-        For the few heavy aggregates every visitor's first screen runs (the per-customer aggregate of the
-        default view): built once at load (:mod:`ecops.rollups`), read by every session and process that opens
-        the dataset. The kept table is named by a hash of the statement's SQL and parameters — the data of a
-        dataset never changes under its tables, so the same SQL means the same rows, in the same order
-        (DuckDB keeps insertion order). Returns whether the result is kept; False for other engines and for
-        read-only databases.
-        """
-        if self.engine.dialect.name != "duckdb":
-            return False
-        name, sql, params = _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))
-        return name in self.rollup_tables or self._create_kept(name, sql, params)
-
     def drop_kept(self, con: duckdb.DuckDBPyConnection, keep: set[str]) -> int:
-        """Drop the kept results (:meth:`store`) not named in ``keep``; returns how many were dropped.
+        """Drop the kept results (:meth:`keeping_slow`) not named in ``keep``; returns how many were dropped.
 
         After a new version of ecops ran every first screen on a file, the results only older SQL read are
         dead weight in it.
@@ -548,7 +535,7 @@ class Dataset:
         stale = sorted(n for n in self.rollup_tables if n.startswith(STORED_PREFIX) and n not in keep)
         for name in stale:
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
-        with self._lock:
+        with self._kept_lock:
             self.rollup_tables = self.rollup_tables - set(stale)
         return len(stale)
 
@@ -558,19 +545,23 @@ class Dataset:
                 con.connection.dbapi_connection.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
         except duckdb.Error:  # a read-only database: nothing is kept, nothing is wrong
             return False
-        with self._lock:
+        with self._kept_lock:
             self.rollup_tables = self.rollup_tables | {name}
         return True
 
     @contextlib.contextmanager
     def keeping_slow(self, seconds: float) -> Iterator[set[str]]:
-        """Inside this block every statement :meth:`query` runs that takes at least ``seconds`` is kept
-        (:meth:`store`), the rest are not; the block gets the set of kept tables its statements read or
-        wrote (the ones this version of ecops uses).
+        """Inside this block every statement :meth:`query` runs that takes at least ``seconds`` is kept in the
+        dataset's own DuckDB database, the rest are not; the block gets the set of kept tables its statements
+        read or wrote (the ones this version of ecops uses). Later, :meth:`query` of the same statement reads
+        the kept rows instead of running it.
 
         For loading a dataset into a file (:func:`ecops.rollups.build`): the first screen of every page runs
-        once and whatever was slow in it is read back by every later visitor. Each statement is written to
-        its table as it runs and dropped again if it was fast, so nothing runs twice.
+        once and whatever was slow in it is read back by every later visitor, session and process. Each
+        statement is written to its table as it runs and dropped again if it was fast, so nothing runs twice.
+        A kept table is named by a hash of the statement's SQL and parameters: a dataset's data never changes
+        under its tables, so the same SQL means the same rows, in the same order (DuckDB keeps insertion
+        order). Nothing is kept on other engines or in read-only databases.
         """
         before, self._keep_slower_than = self._keep_slower_than, float(seconds)
         used: set[str] = set()
@@ -581,13 +572,13 @@ class Dataset:
             self._keep_slower_than, self._used_kept = before, None
 
     def kept_name(self, stmt: sa.Select | sa.CompoundSelect) -> str | None:
-        """The table :meth:`store` keeps ``stmt``'s result in (None on other engines)."""
+        """The table :meth:`keeping_slow` keeps ``stmt``'s result in (None on other engines)."""
         if self.engine.dialect.name != "duckdb":
             return None
         return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0]
 
     def is_stored(self, stmt: sa.Select | sa.CompoundSelect) -> bool:
-        """Whether :meth:`query` of ``stmt`` reads a result kept by :meth:`store`."""
+        """Whether :meth:`query` of ``stmt`` reads a kept result (:meth:`keeping_slow`)."""
         return self.kept_name(stmt) in self.rollup_tables
 
     def _facts_for(self, f: Filters) -> sa.Table | None:
@@ -641,7 +632,7 @@ class Dataset:
             started = time.perf_counter()
             if self._create_kept(name, sql, params) and time.perf_counter() - started < keep:
                 return self._read_and_drop(name)
-        if name in self.rollup_tables:  # the result kept at load (store)
+        if name in self.rollup_tables:  # the result kept at load (keeping_slow)
             sql, params = f'SELECT * FROM "{name}"', []
             used = self._used_kept  # read once: the block may end in another thread meanwhile
             if used is not None:
@@ -651,7 +642,7 @@ class Dataset:
 
     def _read_and_drop(self, name: str) -> pd.DataFrame:
         """A kept result read once and dropped: the statement was fast enough to run on every visit."""
-        with self._lock:
+        with self._kept_lock:
             self.rollup_tables = self.rollup_tables - {name}
         with self.engine.connect() as con:
             raw = con.connection.dbapi_connection

@@ -60,7 +60,7 @@ def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = 
             return Dataset.from_frames(sample.tables, name="sample", fingerprint=fingerprint, kind="sample")
     con = duckdb.connect(str(path), read_only=True)
     ds = Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")
-    if not rollups.built(ds, screens=True):  # a file written before its rollups were part of it: add them once
+    if not rollups.built(ds):  # a file written before its rollups were part of it: add them once
         ds.engine.dispose()
         con.close()  # DuckDB would hand the old file's open instance to the next connection
         try:
@@ -78,8 +78,7 @@ def _add_rollups(path: Path, fingerprint: str) -> None:
     try:
         shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample"), con,
-                          screens=True)
+            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample"), con)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
     finally:
@@ -95,7 +94,7 @@ def _build(path: Path, n_orders: int, seed: int) -> None:
         with duckdb.connect(str(tmp)) as con:
             write_tables(con, tables)
             # the rollups pages read instead of the order lines (ecops.rollups), built with the file
-            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample"), con, screens=True)
+            rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample"), con)
             con.execute("CHECKPOINT")
         os.replace(tmp, path)
         # Files of an older generator are never opened again.

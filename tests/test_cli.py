@@ -384,7 +384,7 @@ def test_load_save_writes_a_dataset_the_app_opens_by_the_printed_link(tmp_path, 
     try:
         got = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want}
         opened = Dataset.from_duckdb(con, name="saved", fingerprint=out["fingerprint"], kind="upload")
-        assert rollups.built(opened, screens=True)  # its rollups and first screens' slow statements travel with it
+        assert rollups.built(opened)  # its rollups and first screens' slow statements travel with it
     finally:
         con.close()
     assert got == want and {t: out["tables"][t] for t in want} == want

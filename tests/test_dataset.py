@@ -359,9 +359,8 @@ def test_cancellation_invoice_rule_compiles_only_where_sql_has_regular_expressio
 # ------------------------------------------------------------------------------ the order-facts rollup
 @pytest.fixture(scope="module")
 def rollup_pair(sample):
-    """The sample with its rollups (order facts, stored aggregates, and — every statement counting as slow —
-    every statement of every page's first screen kept; built at load), and the same tables read from the
-    lines only."""
+    """The sample with its rollups (order facts and — every statement counting as slow — every statement of
+    every page's first screen kept; built at load), and the same tables read from the lines only."""
     from dataclasses import replace
 
     from ecops import rollups
@@ -369,7 +368,7 @@ def rollup_pair(sample):
     con = duckdb.connect()
     write_tables(con, sample.tables)
     with_rollup = Dataset.from_duckdb(con, name="rollup", fingerprint="rollup-pair")
-    assert rollups.build(with_rollup, con, screens=True, slow_s=0.0) > 10
+    assert rollups.build(with_rollup, con, slow_s=0.0) > 10
     lines_only = replace(with_rollup, rollup_tables=frozenset())
     assert with_rollup.order_facts() is not None and lines_only.order_facts() is None
     return with_rollup, lines_only

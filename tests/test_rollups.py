@@ -1,4 +1,4 @@
-"""Rollups built at load: the stored per-customer aggregates are what the pages read, and only where they answer."""
+"""Rollups built at load: the first screens' kept results are what the pages read, and only where they answer."""
 
 from dataclasses import replace
 
@@ -9,6 +9,7 @@ import pytest
 from ecops import cache, rollups
 from ecops.dataset import STORED_PREFIX, Dataset, Filters, write_tables
 from ecops.portrait import customer_features, rfm_features
+from ecops.screens import SCREENS
 
 
 def _loaded(tables) -> tuple[Dataset, duckdb.DuckDBPyConnection]:
@@ -17,31 +18,40 @@ def _loaded(tables) -> tuple[Dataset, duckdb.DuckDBPyConnection]:
     return Dataset.from_duckdb(con, name="rollups", fingerprint="rollups-test", kind="upload"), con
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
 @pytest.fixture()
 def built(sample):
+    """The sample loaded with every statement of every first screen kept (each counts as slow)."""
     ds, con = _loaded(sample.tables)
-    assert not rollups.built(ds)  # opening built the order facts, not the per-customer aggregates
-    assert rollups.build(ds, con) == 4 and rollups.built(ds)  # per customer (2), the profit page (2)
+    assert not rollups.built(ds)  # opening built the order facts, not the kept results
+    cache.clear()
+    assert rollups.build(ds, con, slow_s=0.0) > 10 and rollups.built(ds)
     cache.clear()
     yield ds, con
     cache.clear()
 
 
-def test_pages_read_the_stored_aggregate_not_the_lines(built, sample):
+def test_every_first_screen_reads_what_was_kept(built, monkeypatch):
     ds, con = built
-    before = customer_features(ds).frame
-    cache.clear()
-    # change the lines under the dataset (never happens to a loaded dataset; here it shows what is read)
-    con.execute("UPDATE order_items SET quantity = quantity * 2")
-    stored = customer_features(ds).frame
-    cache.clear()
-    fresh = customer_features(replace(ds, rollup_tables=frozenset())).frame
-    pd.testing.assert_frame_equal(stored, before)  # read back from the stored table
-    assert fresh["revenue"].sum() == pytest.approx(2 * before["revenue"].sum())  # the lines, doubled
+    kept = set(ds.rollup_tables)
+    # the lines change under the dataset (never happens to a loaded one): every screen still reads the kept rows
+    con.execute("UPDATE order_items SET unit_price = unit_price * 3")
+    calls = []
+    real = type(ds)._duckdb_frame
+    monkeypatch.setattr(type(ds), "_duckdb_frame", lambda self, stmt: calls.append(stmt) or real(self, stmt))
+    for screen in SCREENS:
+        cache.clear()
+        calls.clear()
+        screen.calls(ds, Filters())
+        assert calls and all(ds.is_stored(s) for s in calls), screen.key
+    assert set(ds.rollup_tables) == kept  # reading kept nothing new
 
 
-def test_stored_aggregates_equal_the_line_level_sql(built):
-    ds, _ = built
+def test_the_kept_per_customer_aggregate_is_read_and_equals_the_line_level_sql(built):
+    ds, con = built
     lines_only = replace(ds, rollup_tables=frozenset(n for n in ds.rollup_tables if not n.startswith(STORED_PREFIX)))
     for compute in (customer_features, rfm_features):
         got = compute(ds)
@@ -50,13 +60,16 @@ def test_stored_aggregates_equal_the_line_level_sql(built):
         cache.clear()
         pd.testing.assert_frame_equal(got.frame, want.frame)
         assert (got.as_of, got.categories, got.channels) == (want.as_of, want.categories, want.channels)
+    before = customer_features(ds).frame
+    cache.clear()
+    con.execute("UPDATE order_items SET quantity = quantity * 2")
+    pd.testing.assert_frame_equal(customer_features(ds).frame, before)  # read back from the kept table
+    cache.clear()
+    assert customer_features(lines_only).frame["revenue"].sum() == pytest.approx(2 * before["revenue"].sum())
 
 
 def test_other_filters_and_settings_read_the_lines(built):
     ds, _ = built
-    from ecops.portrait.features import stored_statements
-
-    assert all(ds.is_stored(stmt) for stmt in stored_statements(ds))
     # a filtered period or another snapshot step is another statement: computed, and right
     for f, kw in ((Filters.from_params({"from": "2024-10-01", "to": "2024-12-31"}), {}), (None, {"snapshot_days": 30})):
         plain = replace(ds, rollup_tables=frozenset())
@@ -66,24 +79,10 @@ def test_other_filters_and_settings_read_the_lines(built):
         cache.clear()
 
 
-def test_read_only_and_lineless_datasets_build_nothing(tmp_path, sample):
-    path = tmp_path / "ro.duckdb"
-    with duckdb.connect(str(path)) as con:
-        write_tables(con, sample.tables)
-    ro = duckdb.connect(str(path), read_only=True)
-    ds = Dataset.from_duckdb(ro, name="ro", fingerprint="ro")
-    assert rollups.build(ds, ro) == 0 and not ds.rollup_tables
-    assert customer_features(ds).n > 0  # pages read the lines
-    cache.clear()
-    orders_only, con = _loaded({"orders": sample.tables["orders"]})
-    assert rollups.build(orders_only, con) == 0 and rollups.built(orders_only)
-
-
-def test_profit_reads_its_stored_statements_and_they_equal_the_lines(built):
-    from ecops.profit.aggregates import base_aggregates, stored_statements
+def test_the_kept_profit_statement_equals_the_lines_and_is_read(built):
+    from ecops.profit.aggregates import base_aggregates
 
     ds, con = built
-    assert all(ds.is_stored(stmt) for stmt in stored_statements(ds))
     got = base_aggregates(ds)
     cache.clear()
     plain = replace(ds, rollup_tables=frozenset())
@@ -104,37 +103,27 @@ def _total_gmv(base) -> float:
     return float(base.groups.loc[base.groups["dim"] == "total", "gmv"].iloc[0])
 
 
-def test_first_screens_keep_their_slow_statements_and_pages_read_them(sample, monkeypatch):
-    from ecops.screens import SCREENS
-
-    ds, con = _loaded(sample.tables)
-    cache.clear()
-    n = rollups.build(ds, con, screens=True, slow_s=0.0)  # every statement counts as slow: all of them kept
-    assert n > 10 and rollups.built(ds, screens=True)
-    kept = set(ds.rollup_tables)
-    # the lines change under the dataset: every page's first screen still reads what was kept at load
-    con.execute("UPDATE order_items SET unit_price = unit_price * 3")
-    calls = []
-    real = type(ds)._duckdb_frame
-    monkeypatch.setattr(type(ds), "_duckdb_frame", lambda self, stmt: calls.append(stmt) or real(self, stmt))
-    for screen in SCREENS:
-        cache.clear()
-        calls.clear()
-        screen.calls(ds, Filters())
-        assert calls and all(ds.is_stored(s) for s in calls), screen.key
-    assert set(ds.rollup_tables) == kept  # reading kept nothing new
-    cache.clear()
-
-
 def test_fast_statements_are_not_kept(sample):
     ds, con = _loaded(sample.tables)
     cache.clear()
-    assert rollups.build(ds, con, screens=True, slow_s=3600.0) == 4  # only the named aggregates
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    stored = {t for t in tables if t.startswith(STORED_PREFIX)}
+    assert rollups.build(ds, con, slow_s=3600.0) == 0
+    stored = {t for t in _tables(con) if t.startswith(STORED_PREFIX)}
     assert stored == {t for t in ds.rollup_tables if t.startswith(STORED_PREFIX)}  # none left behind
-    assert len(stored) == 5 and rollups.built(ds, screens=True)  # four results and the mark
+    assert len(stored) == 1 and rollups.built(ds)  # the mark only
     cache.clear()
+
+
+def test_read_only_and_empty_datasets_keep_nothing(tmp_path, sample):
+    path = tmp_path / "ro.duckdb"
+    with duckdb.connect(str(path)) as con:
+        write_tables(con, sample.tables)
+    ro = duckdb.connect(str(path), read_only=True)
+    ds = Dataset.from_duckdb(ro, name="ro", fingerprint="ro")
+    assert rollups.build(ds, ro, slow_s=0.0) == 0 and not ds.rollup_tables
+    assert customer_features(ds).n > 0  # pages read the lines
+    cache.clear()
+    empty, con = _loaded({"products": sample.tables["products"]})
+    assert rollups.build(empty, con, slow_s=0.0) == 0 and rollups.built(empty)
 
 
 def test_a_new_version_runs_the_screens_again_and_drops_what_only_the_old_one_read(sample):
@@ -143,12 +132,12 @@ def test_a_new_version_runs_the_screens_again_and_drops_what_only_the_old_one_re
     con.execute(f'CREATE TABLE "{STORED_PREFIX}screens_0ld0ld0ld0ld" AS SELECT 1 AS kept')
     con.execute(f'CREATE TABLE "{STORED_PREFIX}0123456789abcdef" AS SELECT 42 AS old_sql')
     ds = Dataset.from_duckdb(con, name="old", fingerprint="old-file", kind="sample")  # reopened: sees them
-    assert not rollups.built(ds, screens=True)  # the old mark is not this version's
+    assert not rollups.built(ds)  # the old mark is not this version's
     cache.clear()
-    n = rollups.build(ds, con, screens=True, slow_s=0.0)
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    n = rollups.build(ds, con, slow_s=0.0)
+    tables = _tables(con)
     assert f"{STORED_PREFIX}0123456789abcdef" not in tables and f"{STORED_PREFIX}screens_0ld0ld0ld0ld" not in tables
-    assert rollups.built(ds, screens=True) and n == len({t for t in tables if t.startswith(STORED_PREFIX)}) - 1
+    assert rollups.built(ds) and n == len({t for t in tables if t.startswith(STORED_PREFIX)}) - 1
     # built again by the same version: nothing runs, nothing is dropped
-    assert rollups.build(ds, con, screens=True, slow_s=0.0) == n
+    assert rollups.build(ds, con, slow_s=0.0) == n
     cache.clear()

@@ -63,7 +63,7 @@ def test_unwritable_folder_falls_back_to_memory(tmp_path):
 def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, monkeypatch, sample):
     ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
     assert ds.order_facts() is not None  # built with the file, read although the file is opened read-only
-    assert rollups.built(ds)  # the stored per-customer aggregates too
+    assert rollups.built(ds)  # and its first screens' slow statements kept
     # a file an earlier version wrote: only the canonical tables
     older = tmp_path / "older"
     path = sample_store.sample_path(50_000, 7, older)

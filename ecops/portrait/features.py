@@ -70,14 +70,9 @@ class CustomerFeatures:
 _PACK = 10**10
 
 
-#: Defaults of :func:`customer_features`: days back to the previous RFM snapshot, categories and channels in the
-#: mix (the same defaults are what :func:`stored_statements` keeps at load).
-SNAPSHOT_DAYS, MAX_CATEGORIES, MAX_CHANNELS = 90, 8, 6
-
-
 def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.date | None = None,
-                      mix: bool = True, snapshot_days: int = SNAPSHOT_DAYS, holdout_days: int | None = None,
-                      max_categories: int = MAX_CATEGORIES, max_channels: int = MAX_CHANNELS) -> CustomerFeatures:
+                      mix: bool = True, snapshot_days: int = 90, holdout_days: int | None = None,
+                      max_categories: int = 8, max_channels: int = 6) -> CustomerFeatures:
     """Per-customer behaviour in the filtered period: the one SQL aggregate the portrait is built on.
 
     Order lines are grouped to customer-days, then to customers, in the engine. Purchases are
@@ -157,21 +152,6 @@ def _in_customer_order(ds: Dataset, stmt: sa.Select) -> sa.Select:
     if ds.engine.dialect.name != "duckdb":
         return stmt
     return stmt.order_by(sa.cast(stmt.selected_columns["customer_id"], sa.String))
-
-
-def stored_statements(ds: Dataset) -> tuple[sa.Select, ...]:
-    """The per-customer aggregates of the default view, exactly as :func:`customer_features` and
-    :func:`rfm_features` run them on the whole data with default settings.
-
-    :mod:`ecops.rollups` keeps their results in the dataset's DuckDB database when it is loaded, so the
-    portrait, segments and profit pages open on one row per customer instead of aggregating the order
-    lines; any other filter or setting builds a different statement and reads the lines as before.
-    """
-    f = Filters()
-    as_of = reference_date(ds, f)
-    holdout_days = (as_of - default_holdout_start(as_of)).days + 1
-    full = _features_statement(ds, f, as_of, True, SNAPSHOT_DAYS, holdout_days, MAX_CATEGORIES, MAX_CHANNELS)[0]
-    return full, _rfm_statement(ds, f, as_of)
 
 
 def _customer_frame(ds: Dataset, stmt: sa.Select) -> pd.DataFrame:

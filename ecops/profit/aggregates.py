@@ -32,8 +32,7 @@ import sqlalchemy as sa
 from ecops import cache, dialect, portrait
 from ecops.dataset import Dataset, Filters
 
-__all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments",
-           "stored_statements"]
+__all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
 
 DIMENSIONS: tuple[str, ...] = ("category", "channel", "region", "segment", "promotion", "month", "acquisition",
                                 "product")
@@ -326,13 +325,6 @@ def _plan(ds: Dataset, f: Filters) -> _Plan:
     facts, dims = _facts(ds, fo, ol, join, cohorts, order_total, amounts)
     counts = _customer_counts_statement(cohorts, flags, _ts(start), _ts(end + dt.timedelta(days=1)))
     return _Plan(_main_statement(facts, oc, category, dims), counts, rt_cat, dims, flags, (start, end))
-
-
-def stored_statements(ds: Dataset) -> tuple[sa.Select | sa.CompoundSelect, ...]:
-    """The default view's two heavy statements (the P&L by every dimension, the customer counts), as
-    :func:`base_aggregates` runs them on the whole data: :mod:`ecops.rollups` keeps their results at load."""
-    plan = _plan(ds, Filters())
-    return plan.main, plan.counts
 
 
 def _order_total(ds: Dataset, f: Filters, fo: Any, ol: Any) -> tuple[Any, Any]:
