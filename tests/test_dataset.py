@@ -108,8 +108,8 @@ def test_row_cap_bounds_what_is_fetched(sample_ds, monkeypatch):
     fetched = []
     original = Dataset._duckdb_frame
 
-    def spy(self, stmt):
-        frame = original(self, stmt)
+    def spy(self, stmt, columns=None):
+        frame = original(self, stmt, columns)
         fetched.append(len(frame))
         return frame
 

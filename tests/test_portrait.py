@@ -107,6 +107,24 @@ def test_unknown_values_score_as_the_worst_not_as_nan():
     np.testing.assert_array_equal(portrait.quantile_score([np.nan, 1.0, 2.0], 3, higher_is_better=False), [1, 3, 2])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_quantile_scores_are_the_share_strictly_worse(seed):
+    # The definition, counted directly: 1 + ⌊bins × (customers strictly worse) / n⌋, NaN the worst; on heavily
+    # tied data (most buyers order once) and on sizes that do not divide by the bins.
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    values = np.where(rng.random(n) < 0.6, 1.0, rng.integers(1, 40, n).astype(float))
+    values[rng.random(n) < 0.05] = np.nan
+    for bins in (3, 5, 7, 10):
+        for better in (True, False):
+            key = values if better else -values
+            worse = stats.rankdata(np.where(np.isnan(key), -np.inf, key), method="min") - 1
+            expected = np.minimum(bins, 1 + np.floor(bins * worse / n)).astype(int)
+            np.testing.assert_array_equal(portrait.quantile_score(values, bins, higher_is_better=better), expected)
+
+
 @pytest.mark.parametrize(("r", "fm", "bins", "segment"), [
     (5, 5, 5, "champions"), (5, 1, 5, "new"), (4, 1, 5, "promising"), (5, 2, 5, "potential_loyalists"),
     (4, 4, 5, "loyal"), (3, 2, 5, "need_attention"), (2, 4, 5, "at_risk"), (1, 5, 5, "cant_lose"),

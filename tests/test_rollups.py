@@ -41,7 +41,8 @@ def test_every_first_screen_reads_what_was_kept(built, monkeypatch):
     con.execute("UPDATE order_items SET unit_price = unit_price * 3")
     calls = []
     real = type(ds)._duckdb_frame
-    monkeypatch.setattr(type(ds), "_duckdb_frame", lambda self, stmt: calls.append(stmt) or real(self, stmt))
+    monkeypatch.setattr(type(ds), "_duckdb_frame",
+                        lambda self, stmt, columns=None: calls.append(stmt) or real(self, stmt, columns))
     for screen in SCREENS:
         cache.clear()
         calls.clear()
@@ -66,6 +67,28 @@ def test_the_kept_per_customer_aggregate_is_read_and_equals_the_line_level_sql(b
     pd.testing.assert_frame_equal(customer_features(ds).frame, before)  # read back from the kept table
     cache.clear()
     assert customer_features(lines_only).frame["revenue"].sum() == pytest.approx(2 * before["revenue"].sum())
+
+
+def test_rfm_scores_read_only_their_columns_of_the_kept_aggregate(built):
+    # The portrait's RFM view reads RFM_COLUMNS of the kept per-customer aggregate: the same rows and values as
+    # the whole aggregate computed from the lines, so the same segments and movements.
+    from ecops.portrait import RFM_COLUMNS, rfm
+
+    ds, con = built
+    lines_only = replace(ds, rollup_tables=frozenset(n for n in ds.rollup_tables if not n.startswith(STORED_PREFIX)))
+    got = rfm_features(ds, snapshot_days=90)
+    assert tuple(got.frame.columns) == RFM_COLUMNS and got.snapshot_days == 90
+    cache.clear()
+    whole = rfm_features(lines_only, snapshot_days=90)  # nothing kept: the whole aggregate, computed
+    assert set(whole.frame.columns) > set(RFM_COLUMNS)
+    pd.testing.assert_frame_equal(got.frame, whole.frame[list(RFM_COLUMNS)])
+    a, b = rfm(ds, features=got), rfm(lines_only, features=whole)
+    pd.testing.assert_frame_equal(a.segments, b.segments)
+    pd.testing.assert_frame_equal(a.transitions, b.transitions)
+    cache.clear()
+    con.execute("UPDATE order_items SET quantity = quantity * 2")
+    pd.testing.assert_frame_equal(rfm_features(ds, snapshot_days=90).frame, got.frame)  # read from the kept table
+    cache.clear()
 
 
 def test_other_filters_and_settings_read_the_lines(built):

@@ -132,10 +132,10 @@ def test_property_any_link_renders_without_error_and_without_data_in_sql(small_d
     # DuckDB queries go from the compiled statement straight to the driver: record that text too.
     real_frame = Dataset._duckdb_frame
 
-    def recorded_frame(self, stmt):
+    def recorded_frame(self, stmt, columns=None):
         statements.append(str(stmt.compile(dialect=self.engine.dialect,
                                            compile_kwargs={"render_postcompile": True})))
-        return real_frame(self, stmt)
+        return real_frame(self, stmt, columns)
 
     monkeypatch.setattr(Dataset, "_duckdb_frame", recorded_frame)
     sa.event.listen(small_ds.engine, "before_cursor_execute", record)

@@ -33,6 +33,7 @@ from ecops.portrait.demography import (
     purchase_times,
 )
 from ecops.portrait.features import (
+    RFM_COLUMNS,
     CustomerFeatures,
     customer_features,
     customer_positions,
@@ -84,7 +85,8 @@ from ecops.portrait.segmentation import (
 __all__ = [
     'AGE_BANDS', 'AT_RISK', 'BehaviourClusterer', 'ClusterResult', 'ClvBacktest', 'ClvSummary', 'ClvView',
     'CohortResult', 'CustomerFeatures', 'DEMOGRAPHIC_COLUMNS', 'Demographics', 'GROUP_WEIGHTS', 'NEW_ENTRANT',
-    'PLACEHOLDERS', 'Persona', 'PortraitKpis', 'PortraitResult', 'PurchaseTimes', 'RfmResult', 'SEGMENTS',
+    'PLACEHOLDERS', 'Persona', 'PortraitKpis', 'PortraitResult', 'PurchaseTimes', 'RFM_COLUMNS', 'RfmResult',
+    'SEGMENTS',
     'Trait', 'UNKNOWN', 'VIEWS', 'behaviour_matrix', 'btyd_summary', 'calibration_summary', 'cluster_customers',
     'clusters', 'clv_backtest', 'clv_by_segment', 'clv_view', 'cohorts', 'compute_page', 'customer_features',
     'customer_positions', 'default_holdout_start', 'demographics', 'lifetime_value', 'portrait_kpis',

@@ -17,8 +17,8 @@ from ecops.dataset import Dataset, Filters
 from ecops.period import reference_date
 
 __all__ = [
-    "CustomerFeatures", "customer_features", "customer_positions", "default_holdout_start", "reference_date",
-    "rfm_features",
+    "MAX_CATEGORIES", "MAX_CHANNELS", "RFM_COLUMNS", "CustomerFeatures", "customer_features", "customer_positions",
+    "default_holdout_start", "reference_date", "rfm_features",
 ]
 
 
@@ -70,9 +70,13 @@ class CustomerFeatures:
 _PACK = 10**10
 
 
+#: The category and channel columns the per-customer aggregate has at most, by default.
+MAX_CATEGORIES, MAX_CHANNELS = 8, 6
+
+
 def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.date | None = None,
                       mix: bool = True, snapshot_days: int = 90, holdout_days: int | None = None,
-                      max_categories: int = 8, max_channels: int = 6) -> CustomerFeatures:
+                      max_categories: int = MAX_CATEGORIES, max_channels: int = MAX_CHANNELS) -> CustomerFeatures:
     """Per-customer behaviour in the filtered period: the one SQL aggregate the portrait is built on.
 
     Order lines are grouped to customer-days, then to customers, in the engine. Purchases are
@@ -105,24 +109,45 @@ def customer_features(ds: Dataset, filters: Filters | None = None, *, as_of: dt.
 _FEATURES = f"{__name__}.customers"
 
 
-def rfm_features(ds: Dataset, filters: Filters | None = None) -> CustomerFeatures:
-    """Per-customer recency, orders and revenue of the period — all that RFM scoring needs.
+#: The per-customer aggregate's columns that RFM scores and their movement since the previous snapshot need.
+RFM_COLUMNS: tuple[str, ...] = ("customer_id", "orders", "prev_orders", "last_age", "revenue", "prev_last_age",
+                                "prev_revenue", "prev2_revenue")
 
-    Any cached aggregate of the same dataset, filters and reference day serves (they all carry these
-    columns, from the same SQL); otherwise only ``customer_id, orders, last_age, revenue`` are computed
-    — by the same two SQL aggregates as :func:`customer_features` (purchase days, then customers; orders
-    from the orders alone), so :func:`score_customers` names the same segments — at about a third of the
-    full aggregate's cost, and cached too. Pages that only name customers' RFM segments (profit by
-    segment, campaign lists) start here.
+
+def rfm_features(ds: Dataset, filters: Filters | None = None, snapshot_days: int = 0) -> CustomerFeatures:
+    """Per-customer recency, orders and revenue of the period — all that RFM scoring needs — and, with
+    ``snapshot_days``, the same as they stood that many days earlier (:data:`RFM_COLUMNS`).
+
+    Any cached aggregate of the same dataset, filters, reference day (and snapshot) serves (they all carry
+    these columns, from the same SQL). Otherwise, without a snapshot, only ``customer_id, orders, last_age,
+    revenue`` are computed — by the same two SQL aggregates as :func:`customer_features` (purchase days, then
+    customers; orders from the orders alone), so :func:`score_customers` names the same segments — at about
+    a third of the full aggregate's cost, and cached too. With a snapshot, the full aggregate's columns above
+    are read from its kept result where the dataset keeps it (a third of its transfer), else the full
+    aggregate is computed (and cached for the clusters and CLV that also start from it). Pages that only
+    name customers' RFM segments (profit by segment, campaign lists) and the portrait's RFM view start here.
     """
     f = filters or Filters()
     as_of = reference_date(ds, f)
-    found = cache.find(_FEATURES, ds.fingerprint, lambda params: params[:2] == (f, as_of))
+    step = int(snapshot_days)
+
+    def serves(params: tuple) -> bool:  # full aggregates (f, as_of, mix, step, …); lean ones (f, as_of, "rfm", step)
+        return params[:2] == (f, as_of) and (not step or params[2:4] in ((True, step), (False, step), ("rfm", step)))
+
+    found = cache.find(_FEATURES, ds.fingerprint, serves)
     if found is not None:
         return found
-    key = (ds.fingerprint, f, as_of, "rfm")
-    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(_rfm_inputs(ds, f, as_of),
-                                                                                     key=key))
+    if not step:
+        key = (ds.fingerprint, f, as_of, "rfm")
+        return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(_rfm_inputs(ds, f, as_of),
+                                                                                         key=key))
+    holdout = (as_of - default_holdout_start(as_of)).days + 1
+    stmt = _features_statement(ds, f, as_of, True, step, holdout, MAX_CATEGORIES, MAX_CHANNELS)[0]
+    if not ds.is_stored(stmt):
+        return customer_features(ds, f, snapshot_days=step)
+    key = (ds.fingerprint, f, as_of, "rfm", step)
+    return cache.get_or_compute(_FEATURES, ds.fingerprint, key[1:], lambda: replace(CustomerFeatures(
+        _customer_frame(ds, stmt, RFM_COLUMNS), as_of, (), (), False, False, step), key=key))
 
 
 def _rfm_inputs(ds: Dataset, f: Filters, as_of: dt.date) -> CustomerFeatures:
@@ -154,24 +179,27 @@ def _in_customer_order(ds: Dataset, stmt: sa.Select) -> sa.Select:
     return stmt.order_by(sa.cast(stmt.selected_columns["customer_id"], sa.String))
 
 
-def _customer_frame(ds: Dataset, stmt: sa.Select) -> pd.DataFrame:
-    """Run a per-customer statement (:func:`_in_customer_order`); rows sorted by customer_id as Python sorts
-    text, counts as int64."""
-    frame = ds.query(stmt)
+def _customer_frame(ds: Dataset, stmt: sa.Select, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Run a per-customer statement (:func:`_in_customer_order`), keeping ``columns`` (all by default); rows
+    sorted by customer_id as Python sorts text, counts as int64."""
+    frame = ds.query(stmt, columns)
     frame["customer_id"] = frame["customer_id"].astype(str)
     if ds.engine.dialect.name != "duckdb":
         frame = frame.sort_values("customer_id", ignore_index=True)
     for c in frame.columns:
         if c == "customer_id":
             continue
+        dtype = frame[c].dtype
         if c in ("orders", "days", "first_age", "last_age", "prev_orders", "cal_days", "first_pack") \
                 or c.startswith("ch_"):
-            frame[c] = pd.to_numeric(frame[c]).fillna(0).astype("int64")
+            if dtype != np.int64:  # (already so from DuckDB: converting millions of rows again costs seconds)
+                frame[c] = pd.to_numeric(frame[c]).fillna(0).astype("int64")
         elif c in ("revenue", "amount"):
             # SUM over lines whose every price was unreadable is NULL: that spend is unknown and counts
             # as nothing, as it does in the GMV totals (SUM skips NULLs) — never a NaN in scores or clusters.
-            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float).fillna(0.0)
-        else:
+            values = frame[c] if dtype == np.float64 else pd.to_numeric(frame[c], errors="coerce").astype(float)
+            frame[c] = values.fillna(0.0)
+        elif dtype != np.float64:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
     return frame
 

@@ -115,11 +115,13 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     One SQL per-customer aggregate (cached) feeds the KPIs, RFM, clusters and CLV; cohorts,
     demographics and purchase times are their own small SQL aggregates, so those views take the
     KPIs' recency, orders and revenue from :func:`rfm_features` (the cached aggregate when there is
-    one, else just those columns) instead of the full aggregate.
+    one, else just those columns) instead of the full aggregate, and the RFM view its scores' columns.
     """
     f = filters or Filters()
     if view in ("cohorts", "demographics"):
         feats = rfm_features(ds, f)
+    elif view == "rfm":  # scores and their movement: no category, channel or holdout columns needed
+        feats = rfm_features(ds, f, snapshot_days=step_days)
     else:
         feats = customer_features(ds, f, snapshot_days=step_days)
     out: dict[str, Any] = {"view": view, "kpis": portrait_kpis(feats)}
