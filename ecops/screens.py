@@ -58,12 +58,14 @@ def _portrait(view: str, **params: Any) -> Callable[[Dataset, Filters], list[Any
 
 
 def _segments_cut(dimension: str) -> Callable[[Dataset, Filters], list[Any]]:
-    def calls(ds: Dataset, f: Filters) -> list[Any]:  # pages/segments.py, view "cuts": the view, then the export list
+    def calls(ds: Dataset, f: Filters) -> list[Any]:
+        # pages/segments.py, view "cuts": the view, then the first rows of the export list (files on click)
         v = importlib.import_module("ecops.views.segments").build(ds, f, view="cuts", dimension=dimension)
         values = v.params.get("segments", ())
         if not values:
             return [v]
-        return [v, _mod("segments").customer_list(ds, f, dimension=dimension, value=values[0])]
+        segments = _mod("segments")
+        return [v, segments.customer_list(ds, f, dimension=dimension, value=values[0], limit=segments.LIST_SHOWN)]
     return calls
 
 

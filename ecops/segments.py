@@ -408,6 +408,9 @@ def _rate(r: pd.Series, level: float) -> tuple[float, float | None, float | None
 # --------------------------------------------------------------------------- customer list
 CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "address")
 
+#: Customers of a campaign list shown on the page; the files hold the whole list, built when asked for.
+LIST_SHOWN = 200
+
 
 def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = "region", value: str = "",
                   k: int = 0, limit: int = 200_000) -> pd.DataFrame:
@@ -544,6 +547,7 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 
 __all__ = [
-    "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions", "compare",
-    "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section", "segment_cut",
+    "LIST_SHOWN", "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions",
+    "compare", "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section",
+    "segment_cut",
 ]

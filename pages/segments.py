@@ -54,17 +54,20 @@ if part == "cuts":
         # Same operator permission as the sidebar switch: without it no toggle, and exports stay masked.
         reveal = ui.reveal_toggle(t("segments.export.reveal"), key="segments.reveal",
                                   help=t("segments.export.reveal_help"))
-        people = state.cached(segments.customer_list, ds, f, dimension=dim, value=value)
-        shown = people.head(200)
-        st.caption(t("segments.export.count", n=ui.num(len(people)), seg=ui.md_escape(name(value)), shown=len(shown)))
+        shown = state.cached(segments.customer_list, ds, f, dimension=dim, value=value, limit=segments.LIST_SHOWN)
+        size = v.params.get("sizes", {}).get(value, len(shown))
+        st.caption(t("segments.export.count", n=ui.num(size), seg=ui.md_escape(name(value)), shown=len(shown)))
         ui.table(shown, name=f"customers_{dim}", downloadable=False)
         stem = f"customers_{dim}_{value}"
         d1, d2, _ = st.columns([1, 1, 4])
-        # Files are built only when clicked (a list can hold tens of thousands of customers).
-        d1.download_button(t("segments.export.csv"), lambda: export.to_csv_bytes(people, mask=not reveal,
+
+        def people():  # noqa: ANN202 - the whole list, built only when a file is asked for (millions of buyers)
+            return segments.customer_list(ds, f, dimension=dim, value=value)
+
+        d1.download_button(t("segments.export.csv"), lambda: export.to_csv_bytes(people(), mask=not reveal,
                                                                                  table="customers"),
                            export.safe_filename(stem, "csv"), export.CSV_MIME, key="segments.dl.csv", on_click="ignore")
-        d2.download_button(t("segments.export.xlsx"), lambda: export.to_xlsx_bytes(people, mask=not reveal,
+        d2.download_button(t("segments.export.xlsx"), lambda: export.to_xlsx_bytes(people(), mask=not reveal,
                                                                                    table="customers"),
                            export.safe_filename(stem, "xlsx"), export.XLSX_MIME, key="segments.dl.xlsx",
                            on_click="ignore")

@@ -113,6 +113,21 @@ def test_customer_list_for_a_campaign(sample_ds, lines):
     assert len(champions) == portrait.rfm(sample_ds).segments.set_index("segment").loc["champions", "customers"]
 
 
+@pytest.mark.parametrize("dimension", ["region", "rfm_segment", "gender"])
+def test_the_page_shows_the_head_of_the_list_and_the_whole_lists_size(sample_ds, dimension):
+    # The page shows the first LIST_SHOWN buyers and states the segment's size from the cut; the files are the
+    # whole list, built on click. Both must describe the same list.
+    from ecops.views import segments as view
+
+    v = view.build(sample_ds, view="cuts", dimension=dimension)
+    sizes = v.params["sizes"]
+    for value in v.params["segments"][:3]:
+        whole = segments.customer_list(sample_ds, dimension=dimension, value=value)
+        shown = segments.customer_list(sample_ds, dimension=dimension, value=value, limit=segments.LIST_SHOWN)
+        assert sizes[value] == len(whole) > segments.LIST_SHOWN
+        pd.testing.assert_frame_equal(shown, whole.head(segments.LIST_SHOWN))
+
+
 def test_dimensions_and_missing_notes(sample_ds, flat_ds, minimal_ds):
     assert {d.key for d in segments.available_dimensions(sample_ds)} >= {
         "region", "gender", "age", "member_level", "rfm_segment", "cluster", "channel", "price_sensitivity"}

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,11 +18,10 @@ from ecops.portrait import (
     NEW_ENTRANT,
     PLACEHOLDERS,
     SEGMENTS,
-    ClusterResult,
     ClvBacktest,
     CohortResult,
+    Persona,
     PurchaseTimes,
-    RfmResult,
 )
 from ecops.render.words import value_text
 from ecops.views.model import Value
@@ -40,9 +39,10 @@ _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 _BLUE, _ORANGE = "#2E86C1", "#E67E22"
 
 
-def rfm_segments_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
-    """Share of buyers vs share of GMV per named segment (horizontal bars, best segment on top)."""
-    seg = res.segments.iloc[::-1]
+def rfm_segments_figure(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Share of buyers vs share of GMV per named segment (horizontal bars, best segment on top);
+    ``segments`` is :attr:`RfmResult.segments`."""
+    seg = segments.iloc[::-1]
     names = [segment_label(s, lang) for s in seg["segment"]]
     fig = go.Figure([
         go.Bar(y=names, x=seg["customer_share"], orientation="h", name=t("portrait.rfm.chart.customers", lang),
@@ -55,9 +55,8 @@ def rfm_segments_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def rfm_grid_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
-    """Heat map of buyers by R score (rows, most recent on top) and FM score (columns)."""
-    g = res.grid()
+def rfm_grid_figure(g: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Heat map of buyers by R score (rows, most recent on top) and FM score (columns): :meth:`RfmResult.grid`."""
     fig = go.Figure(go.Heatmap(z=g.to_numpy(), x=[f"FM {c}" for c in g.columns], y=[f"R {r}" for r in g.index],
                                colorscale="Blues", text=g.to_numpy(), texttemplate="%{text}",
                                colorbar={"title": t("portrait.axis.customers", lang)}))
@@ -65,9 +64,9 @@ def rfm_grid_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def transitions_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
-    """Sankey of buyers from their segment at the previous snapshot (left) to now (right)."""
-    tr = res.transitions
+def transitions_figure(tr: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Sankey of buyers from their segment at the previous snapshot (left) to now (right);
+    ``tr`` is :attr:`RfmResult.transitions`."""
     left = [NEW_ENTRANT, *SEGMENTS]
     right = list(SEGMENTS)
     labels = ([f"{segment_label(s, lang)} · {t('portrait.moves.from', lang)}" for s in left]
@@ -83,23 +82,22 @@ def transitions_figure(res: RfmResult, lang: str = "zh") -> go.Figure:
     return fig
 
 
-def silhouette_figure(res: ClusterResult, lang: str = "zh") -> go.Figure:
-    """Silhouette score for every k tried, the chosen k highlighted."""
-    s = res.silhouette
-    colors = [_ORANGE if int(k) == res.k else _BLUE for k in s["k"]]
+def silhouette_figure(s: pd.DataFrame, chosen: int, lang: str = "zh") -> go.Figure:
+    """Silhouette score for every k tried (:attr:`ClusterResult.silhouette`), the ``chosen`` k highlighted."""
+    colors = [_ORANGE if int(k) == chosen else _BLUE for k in s["k"]]
     fig = go.Figure(go.Bar(x=s["k"].astype(int), y=s["silhouette"], marker_color=colors,
                            text=[f"{v:.3f}" for v in s["silhouette"]], textposition="outside"))
     fig.update_layout(height=300, margin=_MARGIN, xaxis_title="k", yaxis_title=t("portrait.axis.silhouette", lang))
     return fig
 
 
-def persona_value_figure(res: ClusterResult, names: Mapping[int, Value], lang: str = "zh") -> go.Figure:
+def persona_value_figure(personas: Sequence[Persona], names: Mapping[int, Value], lang: str = "zh") -> go.Figure:
     """Share of buyers vs share of GMV per persona (``names``: each cluster's persona name, a view value)."""
-    names = [f"{p.cluster + 1}. {value_text(names[p.cluster], lang, None)}" for p in res.personas]
+    labels = [f"{p.cluster + 1}. {value_text(names[p.cluster], lang, None)}" for p in personas]
     fig = go.Figure([
-        go.Bar(x=names, y=[p.customer_share for p in res.personas], name=t("portrait.rfm.chart.customers", lang),
+        go.Bar(x=labels, y=[p.customer_share for p in personas], name=t("portrait.rfm.chart.customers", lang),
                marker_color=_BLUE),
-        go.Bar(x=names, y=[p.revenue_share for p in res.personas], name=t("portrait.rfm.chart.revenue", lang),
+        go.Bar(x=labels, y=[p.revenue_share for p in personas], name=t("portrait.rfm.chart.revenue", lang),
                marker_color=_ORANGE),
     ])
     fig.update_layout(barmode="group", height=360, margin=_MARGIN, yaxis_tickformat=".0%",
@@ -195,11 +193,11 @@ def times_figure(res: PurchaseTimes, lang: str = "zh") -> go.Figure:
 
 #: Builders of the view's figure specs: ``FIGURES[name](data, lang, currency)``.
 FIGURES: dict[str, Callable[[Mapping[str, Any], str, str | None], go.Figure]] = {
-    "rfm_segments": lambda d, lang, cur: rfm_segments_figure(d["rfm"], lang),
-    "rfm_grid": lambda d, lang, cur: rfm_grid_figure(d["rfm"], lang),
-    "transitions": lambda d, lang, cur: transitions_figure(d["rfm"], lang),
-    "persona_value": lambda d, lang, cur: persona_value_figure(d["clusters"], d["names"], lang),
-    "silhouette": lambda d, lang, cur: silhouette_figure(d["clusters"], lang),
+    "rfm_segments": lambda d, lang, cur: rfm_segments_figure(d["segments"], lang),
+    "rfm_grid": lambda d, lang, cur: rfm_grid_figure(d["grid"], lang),
+    "transitions": lambda d, lang, cur: transitions_figure(d["transitions"], lang),
+    "persona_value": lambda d, lang, cur: persona_value_figure(d["personas"], d["names"], lang),
+    "silhouette": lambda d, lang, cur: silhouette_figure(d["silhouette"], d["k"], lang),
     "cohorts": lambda d, lang, cur: cohort_figure(d["cohorts"], d["value"], lang),
     "p_alive": lambda d, lang, cur: p_alive_figure(d["bands"], lang),
     "clv_segment": lambda d, lang, cur: clv_segment_figure(d["by_segment"], lang),

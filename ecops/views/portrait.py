@@ -121,7 +121,7 @@ def _rfm(r: RfmResult) -> Section:
         takeaway = Text("portrait.rfm.takeaway", {"segment": Text(f"portrait.seg.{top['segment']}"),
                                                   "cust": _share(top["customer_share"]),
                                                   "rev": _share(top["revenue_share"])})
-    return Section("rfm", Text("portrait.rfm.title"), takeaway, figure=Figure("portrait.rfm_segments", {"rfm": r}),
+    return Section("rfm", Text("portrait.rfm.title"), takeaway, figure=Figure("portrait.rfm_segments", {"segments": r.segments}),
                    tables=(Table("rfm_segments", r.segments, _SEGMENT_COLUMNS),), actions=_winback(r))
 
 
@@ -151,7 +151,7 @@ def _grid(r: RfmResult) -> Section:
     ), title="portrait.rfm.ranges")
     return Section("rfm_grid", Text("portrait.rfm.grid.title"),
                    Text("portrait.rfm.grid.takeaway", {"share": Num(r.top_corner_share(), "pct")}),
-                   figure=Figure("portrait.rfm_grid", {"rfm": r}), tables=(Table("rfm_grid", frame, columns), ranges))
+                   figure=Figure("portrait.rfm_grid", {"grid": grid}), tables=(Table("rfm_grid", frame, columns), ranges))
 
 
 def _moves(r: RfmResult) -> Section:
@@ -166,7 +166,7 @@ def _moves(r: RfmResult) -> Section:
         Column("to_segment", "portrait.col.to_segment", codes="portrait.seg"),
         Column("customers", "portrait.col.customers", "count"),
     ))
-    return Section("moves", Text("portrait.moves.title"), takeaway, figure=Figure("portrait.transitions", {"rfm": r}),
+    return Section("moves", Text("portrait.moves.title"), takeaway, figure=Figure("portrait.transitions", {"transitions": r.transitions}),
                    tables=(table,))
 
 
@@ -243,10 +243,10 @@ def _clusters(c: ClusterResult) -> list[Section]:
     return [
         Section("clusters", heading, takeaway, bullets=tuple(_persona_line(p) for p in c.personas)),
         Section("persona_value", Text("portrait.clusters.value.title"),
-                figure=Figure("portrait.persona_value", {"clusters": c, "names": names}),
+                figure=Figure("portrait.persona_value", {"personas": c.personas, "names": names}),
                 tables=(Table("persona_profiles", profiles, _profile_columns(c)),)),
         Section("silhouette", Text("portrait.clusters.silhouette.title"), fit,
-                figure=Figure("portrait.silhouette", {"clusters": c}), tables=(silhouette,)),
+                figure=Figure("portrait.silhouette", {"silhouette": c.silhouette, "k": c.k}), tables=(silhouette,)),
         method,
     ]
 

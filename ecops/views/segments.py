@@ -64,6 +64,7 @@ def view_of(res: SegmentsResult) -> View:
         else:
             names = segment_names(cut)
             params.update(dimension=cut.dimension.key, segments=tuple(names), names=names,
+                          sizes={str(r.segment): int(r.customers) for r in cut.table.itertuples()},
                           compare=(res.comparison.a, res.comparison.b) if res.comparison else ())
             out += [_kpis(cut, names),
                     guarded("cut", _cut_heading(cut), lambda: _cut(cut, names)),
