@@ -470,3 +470,20 @@ def test_demographics_show_unknown_values_in_the_page_language(sample):
         shown = words.table_text(section.tables[0], lang, "¥")
         values = set(shown.iloc[:, 0])
         assert unknown in values and portrait.UNKNOWN not in values  # … the page does not
+
+
+def test_clusters_assign_every_customer_to_the_nearest_centroid_across_blocks():
+    # predict works block by block (memory); each of more customers than a block holds goes to the centroid at
+    # the smallest plain Euclidean distance in the weighted standardised space, counted directly.
+    from ecops.portrait.personas import _BLOCK
+
+    rng = np.random.default_rng(4)
+    n = _BLOCK * 2 + 123
+    X = pd.DataFrame({"log_recency": rng.normal(0, 1, n), "log_orders": rng.exponential(1, n),
+                      "cat:a": rng.random(n), "ch:b": rng.random(n)})
+    model = portrait.BehaviourClusterer(k_range=(3, 5), fit_sample=5_000, silhouette_sample=500).fit(X)
+    Z = (X.to_numpy() - model.mean_) / model.scale_ * model.weight_
+    nearest = np.sqrt(((Z[:, None, :] - model.centers_[None, :, :]) ** 2).sum(-1)).argmin(1)
+    got = model.predict(X)
+    assert len(got) == n and (got == nearest).mean() > 0.99999
+    np.testing.assert_array_equal(model.predict(X[list(reversed(X.columns))]), got)  # columns by name, not place

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,20 +34,33 @@ def behaviour_matrix(features: CustomerFeatures) -> pd.DataFrame:
     orders per channel). Logs tame the long right tails of counts and money.
     """
     fr = features.frame
-    out: dict[str, np.ndarray] = {
-        "log_recency": np.log1p(fr["last_age"].to_numpy(float)),
-        "log_orders": np.log(fr["orders"].clip(lower=1).to_numpy(float)),
-        "log_aov": np.log1p((fr["revenue"] / fr["orders"].clip(lower=1)).clip(lower=0).to_numpy(float)),
-        "items_per_order": (fr["units"] / fr["orders"].clip(lower=1)).to_numpy(float),
+    orders = np.maximum(fr["orders"].to_numpy(float), 1.0)
+    revenue = fr["revenue"].to_numpy(float)
+    known = np.where(revenue > 0, revenue, np.nan)  # shares of no revenue are unknown, then 0
+    columns: dict[str, Callable[[], np.ndarray]] = {
+        "log_recency": lambda: np.log1p(fr["last_age"].to_numpy(float)),
+        "log_orders": lambda: np.log(orders),
+        "log_aov": lambda: np.log1p(np.clip(revenue / orders, 0, None)),
+        "items_per_order": lambda: fr["units"].to_numpy(float) / orders,
     }
-    revenue = fr["revenue"].where(fr["revenue"] > 0)
     if features.has_discount:
-        out["discount_share"] = (fr["discount"] / revenue).fillna(0.0).clip(0, 1).to_numpy(float)
+        columns["discount_share"] = lambda: _share(fr["discount"].to_numpy(float) / known)
     for i, cat in enumerate(features.categories):
-        out[f"cat:{cat}"] = (fr[f"cat_{i}"] / revenue).fillna(0.0).clip(0, 1).to_numpy(float)
+        columns[f"cat:{cat}"] = lambda i=i: _share(fr[f"cat_{i}"].to_numpy(float) / known)
     for i, ch in enumerate(features.channels):
-        out[f"ch:{ch}"] = (fr[f"ch_{i}"] / fr["orders"].clip(lower=1)).to_numpy(float)
-    return pd.DataFrame(out, index=pd.Index(fr["customer_id"].to_numpy(), name="customer_id"))
+        columns[f"ch:{ch}"] = lambda i=i: fr[f"ch_{i}"].to_numpy(float) / orders
+    # One column-major block filled column by column and handed to pandas as is: at millions of customers a
+    # frame built from a dict of columns copies them all once more (0.7 s of 1.9 at ten million orders).
+    out = np.empty((len(fr), len(columns)), order="F")
+    for j, make in enumerate(columns.values()):
+        out[:, j] = make()
+    return pd.DataFrame(out, index=pd.Index(fr["customer_id"].to_numpy(), name="customer_id"),
+                        columns=list(columns), copy=False)
+
+
+def _share(x: np.ndarray) -> np.ndarray:
+    """A share of revenue: unknown (no revenue) as 0, clipped to [0, 1]."""
+    return np.clip(np.nan_to_num(x, nan=0.0), 0.0, 1.0)
 
 
 #: Feature groups and their default weights in the clustering distance. Lifecycle state (recency,
@@ -149,10 +163,20 @@ class BehaviourClusterer:
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Nearest centroid of each customer (in the weighted standardised space)."""
-        Z = self._transform(X)
-        # Squared distances via the expansion keep memory at n × k, not n × k × features.
-        d = (Z ** 2).sum(1)[:, None] - 2 * Z @ self.centers_.T + (self.centers_ ** 2).sum(1)[None, :]
-        return d.argmin(1)
+        values = X.to_numpy(float) if list(X.columns) == self.feature_names_ else X[self.feature_names_].to_numpy(float)
+        centers_sq = (self.centers_ ** 2).sum(1)[None, :]
+        labels = np.empty(len(values), dtype=np.intp)
+        # Block by block: the standardised copy and the distances of millions of customers at once are fresh
+        # memory on every visit (1.3 of 1.9 s at 2.8 million); blocks this size reuse the same few megabytes.
+        for lo in range(0, len(values), _BLOCK):
+            Z = (values[lo:lo + _BLOCK] - self.mean_) / self.scale_ * self.weight_
+            # Squared distances via the expansion keep memory at n × k, not n × k × features.
+            labels[lo:lo + _BLOCK] = ((Z ** 2).sum(1)[:, None] - 2 * Z @ self.centers_.T + centers_sq).argmin(1)
+        return labels
+
+
+#: Customers per block of :meth:`BehaviourClusterer.predict`.
+_BLOCK = 65_536
 
 
 @dataclass(frozen=True)
@@ -225,13 +249,14 @@ class ClusterResult:
         return max(self.personas, key=lambda p: p.revenue_share / max(p.customer_share, 1e-9))
 
 
-def _interpretable(X: pd.DataFrame) -> pd.DataFrame:
-    """Features on their natural scale for persona cards (days, orders, money, shares)."""
-    out = X.copy()
-    out["log_recency"] = np.expm1(X["log_recency"])
-    out["log_orders"] = np.exp(X["log_orders"])
-    out["log_aov"] = np.expm1(X["log_aov"])
-    return out
+#: Back from the log features to their natural scale for persona cards (days, orders, money).
+_NATURAL: dict[str, Callable[[np.ndarray], np.ndarray]] = {"log_recency": np.expm1, "log_orders": np.exp,
+                                                          "log_aov": np.expm1}
+
+
+def _natural(name: str, values: np.ndarray) -> np.ndarray:
+    """One feature on its natural scale (days, orders, money, shares)."""
+    return _NATURAL[name](values) if name in _NATURAL else values
 
 
 def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[int, int] = (2, 8),
@@ -267,18 +292,19 @@ def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int
     labels = model.predict(X)
     names = list(X.columns)
     xv = X.to_numpy(float)
-    nat = _interpretable(X).to_numpy(float)
+    nat = [_natural(name, xv[:, j]) for j, name in enumerate(names)]  # column by column: no copy of the whole
     fr = features.frame
     size = np.bincount(labels, minlength=model.k_)
     # Group means by bincount per column: no boolean copies of the customer frame per cluster.
     cm = np.column_stack([np.bincount(labels, weights=xv[:, j], minlength=model.k_) for j in range(xv.shape[1])])
-    cm_nat = np.column_stack([np.bincount(labels, weights=nat[:, j], minlength=model.k_) for j in range(nat.shape[1])])
+    cm_nat = np.column_stack([np.bincount(labels, weights=col, minlength=model.k_) for col in nat])
     with np.errstate(invalid="ignore", divide="ignore"):
         cm /= size[:, None]
         cm_nat /= size[:, None]
-        sd = xv.std(0, ddof=1)
-        gap = (cm - xv.mean(0)) / np.where(sd > 0, sd, np.nan)
-    overall = nat.mean(0)
+        # Column by column: the whole matrix's std makes customer-sized temporaries (1 s at 2.8 million)
+        sd = np.array([xv[:, j].std(ddof=1) for j in range(xv.shape[1])])
+        gap = (cm - np.array([xv[:, j].mean() for j in range(xv.shape[1])])) / np.where(sd > 0, sd, np.nan)
+    overall = np.array([col.mean() for col in nat])
     rev = fr["revenue"].to_numpy(float)
     rev_c = np.bincount(labels, weights=rev, minlength=model.k_)
     orders_c = np.bincount(labels, weights=fr["orders"].to_numpy(float), minlength=model.k_)
