@@ -256,11 +256,19 @@ def _sql_cut(ds: Dataset, f: Filters, dim: Dimension, as_of: dt.date, days: int)
     return ds.query(stmt)
 
 
+#: What a behavioural cut and RFM or price-sensitivity labels read of the per-customer aggregate.
+_CUT_COLUMNS: tuple[str, ...] = ("customer_id", "orders", "last_age", "revenue", "cost", "discount", "prev_revenue",
+                                 "prev2_revenue")
+
+
 def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int = 0
                     ) -> tuple[portrait.CustomerFeatures, np.ndarray, tuple]:
     """Per-customer aggregate and each customer's segment value for a behavioural (label) dimension."""
     f = filters or Filters()
-    feats = portrait.customer_features(ds, f, snapshot_days=GROWTH_DAYS)
+    if dimension in ("rfm_segment", "price_sensitivity"):  # no mix needed: only the cut's columns (kept: read alone)
+        feats = portrait.customer_columns(ds, f, _CUT_COLUMNS, snapshot_days=GROWTH_DAYS)
+    else:
+        feats = portrait.customer_features(ds, f, snapshot_days=GROWTH_DAYS)
     fr = feats.frame
     personas: tuple = ()
     if dimension == "rfm_segment":

@@ -532,3 +532,24 @@ def test_a_fit_that_runs_off_to_infinity_stays_finite_and_quiet():
     assert np.all(np.abs(log_params) <= 25.0 + 1e-9), log_params
     assert np.isfinite(log_params).all()
     assert np.isfinite(result.customers["clv"]).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_distinct_histories_are_numpys_distinct_rows(seed):
+    # Customers are scored once per distinct (frequency, recency, T): the grouping must be numpy's own distinct
+    # rows (lexicographic, each row mapped back), with ±0 one value; NaN rows stay apart.
+    from ecops.clv.utils import _unique_rows
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 5000))
+    x = np.where(rng.random(n) < 0.7, 0.0, rng.integers(1, 6, n).astype(float))
+    tt = rng.integers(1, 40, n) / 7.0
+    rows = np.column_stack([x, np.where(x > 0, np.minimum(tt, rng.integers(0, 40, n) / 7.0), -0.0), tt])
+    rows[rng.random(n) < 0.3, 1] = 0.0
+    uniq, inverse = _unique_rows(rows)
+    want, first, want_inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    np.testing.assert_array_equal(uniq, want)
+    np.testing.assert_array_equal(inverse, want_inverse.ravel())
+    np.testing.assert_array_equal(uniq, rows[first])
+    with_nan = np.vstack([rows, [[np.nan, 0.0, 1.0], [np.nan, 0.0, 1.0]]])
+    assert len(_unique_rows(with_nan)[0]) == len(want) + 2

@@ -91,6 +91,25 @@ def test_rfm_scores_read_only_their_columns_of_the_kept_aggregate(built):
     cache.clear()
 
 
+def test_segment_cuts_read_their_columns_of_the_kept_aggregate(built):
+    from ecops import segments
+    from ecops.portrait import customer_columns
+
+    ds, _ = built
+    lines_only = replace(ds, rollup_tables=frozenset(n for n in ds.rollup_tables if not n.startswith(STORED_PREFIX)))
+    cols = ("customer_id", "orders", "revenue", "cost", "discount", "prev_revenue")
+    got = customer_columns(ds, None, cols, snapshot_days=30 * 3)
+    cache.clear()
+    assert tuple(got.frame.columns) == cols
+    pd.testing.assert_frame_equal(got.frame, customer_columns(lines_only, None, cols).frame[list(cols)])
+    cache.clear()
+    for dimension in ("rfm_segment", "price_sensitivity"):
+        a = segments.segment_cut(ds, dimension=dimension).table
+        cache.clear()
+        pd.testing.assert_frame_equal(a, segments.segment_cut(lines_only, dimension=dimension).table)
+        cache.clear()
+
+
 def test_other_filters_and_settings_read_the_lines(built):
     ds, _ = built
     # a filtered period or another snapshot step is another statement: computed, and right

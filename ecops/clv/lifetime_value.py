@@ -142,7 +142,7 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
 
 
 def _histories(summary_frame: pd.DataFrame, horizon: float, customer_col: str
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
     """Each customer's frequency, recency, T, mean repeat spend (0 when unknown) and id, checked."""
     for col in ("frequency", "recency", "T"):
         if col not in summary_frame.columns:
@@ -154,7 +154,9 @@ def _histories(summary_frame: pd.DataFrame, horizon: float, customer_col: str
         m = np.nan_to_num(summary_frame["monetary_value"].to_numpy(dtype=float), nan=0.0)
     else:
         m = np.zeros(len(x))
-    ids = summary_frame[customer_col].to_numpy() if customer_col in summary_frame.columns else np.arange(len(x))
+    # .array, not .to_numpy(): text ids stay Arrow-backed (a round trip through Python strings costs about a
+    # second per million customers)
+    ids = summary_frame[customer_col].array if customer_col in summary_frame.columns else np.arange(len(x))
     return x, tx, tt, m, ids
 
 

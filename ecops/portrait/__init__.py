@@ -35,6 +35,7 @@ from ecops.portrait.demography import (
 from ecops.portrait.features import (
     RFM_COLUMNS,
     CustomerFeatures,
+    customer_columns,
     customer_features,
     customer_positions,
     default_holdout_start,
@@ -88,7 +89,8 @@ __all__ = [
     'PLACEHOLDERS', 'Persona', 'PortraitKpis', 'PortraitResult', 'PurchaseTimes', 'RFM_COLUMNS', 'RfmResult',
     'SEGMENTS',
     'Trait', 'UNKNOWN', 'VIEWS', 'behaviour_matrix', 'btyd_summary', 'calibration_summary', 'cluster_customers',
-    'clusters', 'clv_backtest', 'clv_by_segment', 'clv_view', 'cohorts', 'compute_page', 'customer_features',
+    'clusters', 'clv_backtest', 'clv_by_segment', 'clv_view', 'cohorts', 'compute_page', 'customer_columns',
+    'customer_features',
     'customer_positions', 'default_holdout_start', 'demographics', 'lifetime_value', 'portrait_kpis',
     'purchase_times', 'quantile_score', 'reference_date', 'report_section', 'rfm', 'rfm_features', 'rfm_segment',
     'score_customers', 'score_rfm',

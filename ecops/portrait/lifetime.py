@@ -30,7 +30,7 @@ def btyd_summary(features: CustomerFeatures) -> pd.DataFrame:
     fr = features.frame
     freq = (fr["days"] - 1).to_numpy(np.int64)
     out = pd.DataFrame({
-        "customer_id": fr["customer_id"].to_numpy(),
+        "customer_id": fr["customer_id"].array,  # (Arrow-backed text stays so: no Python strings)
         "frequency": freq,
         "recency": (fr["first_age"] - fr["last_age"]).to_numpy(float) / _WEEK,
         "T": fr["first_age"].to_numpy(float) / _WEEK,
@@ -273,7 +273,7 @@ def calibration_summary(features: CustomerFeatures) -> pd.DataFrame:
     fr = fr[known]
     freq = (fr["cal_days"] - 1).to_numpy(np.int64)
     return pd.DataFrame({
-        "customer_id": fr["customer_id"].to_numpy(),
+        "customer_id": fr["customer_id"].array,
         "frequency": freq,
         "recency": (fr["first_age"] - fr["cal_last_age"]).to_numpy(float) / _WEEK,
         "T": (fr["first_age"] - h).to_numpy(float) / _WEEK,

@@ -11,13 +11,13 @@ import pandas as pd
 from ecops.dataset import Dataset, Filters
 from ecops.portrait.cohort import CohortResult, cohorts
 from ecops.portrait.demography import Demographics, PurchaseTimes, demographics, purchase_times
-from ecops.portrait.features import CustomerFeatures, customer_features, rfm_features
+from ecops.portrait.features import CustomerFeatures, customer_columns, customer_features, rfm_features
 from ecops.portrait.lifetime import ClvBacktest, ClvSummary, clv_backtest, lifetime_value
 from ecops.portrait.personas import ClusterResult, clusters
 from ecops.portrait.segmentation import SEGMENTS, RfmResult, rfm, score_customers
 
 __all__ = [
-    "ClvView", "PortraitKpis", "PortraitResult", "VIEWS", "clv_by_segment", "clv_view", "compute_page",
+    "CLV_COLUMNS", "ClvView", "PortraitKpis", "PortraitResult", "VIEWS", "clv_by_segment", "clv_view", "compute_page",
     "portrait_kpis", "report_section",
 ]
 
@@ -74,6 +74,12 @@ class PortraitResult:
     times: PurchaseTimes | None = None
 
 
+#: What the lifetime-value view reads of the per-customer aggregate: purchase days and ages for BG/NBD, repeat
+#: spend for Gamma-Gamma, cost for the margin, the calibration part for the back-test, RFM inputs by segment.
+CLV_COLUMNS: tuple[str, ...] = ("customer_id", "orders", "days", "first_age", "last_age", "revenue", "first_value",
+                                "repeat_value", "cost", "cal_days", "cal_last_age", "cal_revenue")
+
+
 def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
     """Mean P(alive), expected purchases and CLV per RFM segment, with the share of one-time buyers.
 
@@ -101,7 +107,7 @@ def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 
              step_days: int = 90) -> ClvView:
     """CLV over ``horizon_months`` with its back-test on the final six months and value per RFM segment."""
     f = filters or Filters()
-    feats = customer_features(ds, f, snapshot_days=step_days)
+    feats = customer_columns(ds, f, CLV_COLUMNS, snapshot_days=step_days)
     c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
     # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
     segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
@@ -122,6 +128,8 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
         feats = rfm_features(ds, f)
     elif view == "rfm":  # scores and their movement: no category, channel or holdout columns needed
         feats = rfm_features(ds, f, snapshot_days=step_days)
+    elif view == "clv":
+        feats = customer_columns(ds, f, CLV_COLUMNS, snapshot_days=step_days)
     else:
         feats = customer_features(ds, f, snapshot_days=step_days)
     out: dict[str, Any] = {"view": view, "kpis": portrait_kpis(feats)}
