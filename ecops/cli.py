@@ -274,6 +274,24 @@ def _connect(url: str) -> Dataset:
               "and network.")
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    """Keep a connected database's first screens in the local copy the app reads (ecops/local_copy.py)."""
+    from ecops import local_copy, sample_store
+
+    ds = _connect(args.url)
+    if ds.engine.dialect.name == "duckdb":
+        _fail("--url: a DuckDB file keeps its own results: use `python -m ecops load FILES --save` instead")
+    folder = Path(args.folder) if args.folder else sample_store.cache_dir() / "databases"
+    copy = local_copy.open_copy(ds, folder)
+    _say(f"running every page's first screen on {terminal_safe(ds.name)} …", err=True)
+    kept = local_copy.refresh(ds, copy)
+    counts = copy.counts()
+    lines = "—" if counts is None or counts.lines is None else f"{counts.lines:,}"
+    _say(f"kept {kept} results in {copy.path}: a copy of {counts.orders if counts else 0:,} orders and {lines} "
+         "order lines; run again to refresh it")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ecops import bench
 
@@ -335,6 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in ("region", "channel", "category"):
         r.add_argument(f"--{flag}", help="comma-separated values")
     r.set_defaults(func=cmd_report)
+
+    cp = sub.add_parser("copy", help="keep a connected database's first screens in a local copy the app reads "
+                                     "(one run over the database; run again to refresh)")
+    cp.add_argument("--url", required=True, help="a SQLAlchemy database URL, used read-only")
+    cp.add_argument("--folder", help="where the copy lives (default: the app's cache folder, ECOPS_CACHE_DIR)")
+    cp.set_defaults(func=cmd_copy)
 
     b = sub.add_parser("bench", help="ingest and per-page compute timings, peak RSS")
     b.add_argument("--orders", type=int, default=1_000_000)

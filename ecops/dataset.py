@@ -195,6 +195,8 @@ class Dataset:
     person_key: bool = field(default=False, init=False)
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
     _facts: sa.Table | bool | None = field(default=None, init=False, repr=False)  # None: not resolved yet
+    #: For a connected database: the local DuckDB file its kept results live in (:mod:`ecops.local_copy`).
+    local: Any = field(default=None, init=False, repr=False)
     _keep_slower_than: float | None = field(default=None, init=False, repr=False)  # see keeping_slow
     _used_kept: set[str] | None = field(default=None, init=False, repr=False)  # see keeping_slow
 
@@ -562,7 +564,8 @@ class Dataset:
         statement is written to its table as it runs and dropped again if it was fast, so nothing runs twice.
         A kept table is named by a hash of the statement's SQL and parameters: a dataset's data never changes
         under its tables, so the same SQL means the same rows, in the same order (DuckDB keeps insertion
-        order). Nothing is kept on other engines or in read-only databases.
+        order). A connected database keeps them in its local copy (:mod:`ecops.local_copy`), if it has one;
+        nothing is kept without one or in read-only DuckDB databases.
         """
         before, self._keep_slower_than = self._keep_slower_than, float(seconds)
         used: set[str] = set()
@@ -573,8 +576,8 @@ class Dataset:
             self._keep_slower_than, self._used_kept = before, None
 
     def kept_name(self, stmt: sa.Select | sa.CompoundSelect) -> str | None:
-        """The table :meth:`keeping_slow` keeps ``stmt``'s result in (None on other engines)."""
-        if self.engine.dialect.name != "duckdb":
+        """The table :meth:`keeping_slow` keeps ``stmt``'s result in (None on other engines without a local copy)."""
+        if self.engine.dialect.name != "duckdb" and self.local is None:
             return None
         return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0]
 
@@ -618,6 +621,10 @@ class Dataset:
             if len(frame) > self.row_cap:
                 raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
             return frame
+        frame = self._source_frame(stmt) if self.local is None else self._local_frame(stmt)
+        return frame if columns is None else frame[list(columns)]
+
+    def _source_frame(self, stmt: sa.Executable) -> pd.DataFrame:
         with self.engine.connect() as con:
             result = con.execute(stmt)
             rows = result.fetchmany(self.row_cap + 1)
@@ -625,8 +632,39 @@ class Dataset:
         if len(rows) > self.row_cap:
             raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
         # Plain tuples: building a frame from SQLAlchemy Row objects is ~6× slower.
-        frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=keys)
-        return frame if columns is None else frame[list(columns)]
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=keys)
+
+    def _local_frame(self, stmt: sa.Executable) -> pd.DataFrame:
+        """A connected database's statement: from its local copy when kept there, else from the database —
+        and kept when a :meth:`keeping_slow` block is open and it was slow (:mod:`ecops.local_copy`)."""
+        name = _named_sql(self.engine.dialect, stmt)[0]
+        used = self._used_kept  # read once: the block may end in another thread meanwhile
+        if name in self.rollup_tables:
+            try:
+                frame = self.local.read(name)
+            except duckdb.Error:  # refreshed meanwhile by another session: ask the database
+                with self._kept_lock:
+                    self.rollup_tables = self.rollup_tables - {name}
+            else:
+                if used is not None:
+                    used.add(name)
+                return frame
+        started = time.perf_counter()
+        frame = self._source_frame(stmt)
+        keep = self._keep_slower_than
+        if keep is not None and time.perf_counter() - started >= keep:
+            self.local.keep(name, frame)
+            with self._kept_lock:
+                self.rollup_tables = self.rollup_tables | {name}
+            if used is not None:
+                used.add(name)
+        return frame
+
+    def attach_local(self, copy: Any, kept: frozenset[str]) -> None:
+        """Read and keep this connected dataset's results in ``copy`` (a :class:`ecops.local_copy.LocalCopy`
+        holding the results named ``kept``)."""
+        with self._kept_lock:
+            self.local, self.rollup_tables = copy, frozenset(kept)
 
     def _duckdb_frame(self, stmt: sa.Executable, columns: Sequence[str] | None = None) -> pd.DataFrame:
         # DuckDB hands back a columnar frame directly; going through Python row objects costs

@@ -16,7 +16,7 @@ that defines them, so a dataset read under another definition never reads a stal
 Loading into a file pays for them once (the sample file, ``python -m ecops load --save``); every session and
 process that opens the file reads them. A browser upload gets only the order facts: it is one session's
 data, whose first visit to a page computes what it views, and ``st.cache_data`` shares that with the
-server's other sessions.
+server's other sessions. A connected database keeps them in a local DuckDB file (:mod:`ecops.local_copy`).
 """
 
 from __future__ import annotations
@@ -61,21 +61,24 @@ def build(ds: Dataset, con: duckdb.DuckDBPyConnection, *, slow_s: float = SLOW_S
 
     The order-facts rollup, then the first screen of every page runs once and each of its statements slower
     than ``slow_s`` is kept (:meth:`ecops.dataset.Dataset.keeping_slow`); this costs about one visit to every
-    page. Returns how many kept results the dataset now has (0 on other engines, for data without orders and
-    in read-only databases — pages then read the canonical tables).
+    page. For a connected database ``con`` is its local copy's (:mod:`ecops.local_copy`), which also records the
+    database's counts. Returns how many kept results the dataset now has (0 for data without orders, in
+    read-only databases and for a connected database without a local copy — pages then read the tables).
     """
     ds.build_rollups(con)
     if not _has_orders(ds):
         return 0
     if _screens_mark() not in ds.rollup_tables:
         _keep_slow_screens(ds, con, slow_s)
+        if ds.local is not None and _screens_mark() in ds.rollup_tables:
+            ds.local.record_counts(ds)
     return sum(1 for n in ds.rollup_tables if n.startswith(STORED_PREFIX) and n != _screens_mark())
 
 
 def built(ds: Dataset) -> bool:
     """Whether every rollup :func:`build` would build for ``ds`` is there (a file written before they existed,
     or by another version of ecops, is missing some)."""
-    if ds.order_facts() is None and ds.has("orders") and ds.has("order_items"):
+    if ds.engine.dialect.name == "duckdb" and ds.order_facts() is None and ds.has("orders") and ds.has("order_items"):
         return False
     return not _has_orders(ds) or _screens_mark() in ds.rollup_tables
 
@@ -104,5 +107,6 @@ def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: floa
 
 
 def _has_orders(ds: Dataset) -> bool:
-    """Whether the dataset is DuckDB with orders to show (pages of an empty or foreign dataset keep nothing)."""
-    return ds.engine.dialect.name == "duckdb" and ds.has("orders")
+    """Whether the dataset can keep results (DuckDB, or a connected database with a local copy) and has orders
+    to show (pages of an empty dataset keep nothing)."""
+    return (ds.engine.dialect.name == "duckdb" or ds.local is not None) and ds.has("orders")

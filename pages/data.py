@@ -4,6 +4,7 @@ import os
 
 import streamlit as st
 
+from ecops import rollups
 from ecops.ui import components as ui
 from ecops.ui import currency, datasource, shared_links, state
 from ecops.ui import mapping_editor as editor
@@ -124,6 +125,24 @@ with connect_tab:
         # secrets.toml connections are the operator's
         if datasource.connect(target, trusted=not url, mapping=given, currency=currency) or datasource.db_pending():
             st.rerun()
+    if ds.kind == "database" and ds.engine.dialect.name != "duckdb":
+        st.subheader(t("data.local.title"))
+        st.caption(t("data.local.intro"))
+        if ds.local is None:
+            st.info(t("data.local.none"))
+        else:
+            counts = ds.local.counts() if rollups.built(ds) else None
+            if counts is None:
+                st.info(t("data.local.missing"))
+            else:
+                st.success(t("data.local.ready", orders=ui.num(counts.orders), at=str(counts.built_at),
+                             lines=ui.num(counts.lines) if counts.lines is not None else "—"))
+            label = t("data.local.build") if counts is None else t("data.local.refresh")
+            if st.button(label, key="data.local.go"):
+                with st.spinner(t("data.local.building")):
+                    kept = datasource.build_local_copy(ds)
+                st.session_state["ecops.flash"] = ("success", t("data.local.built", n=kept))
+                st.rerun()
 
 with share_tab:
     days = os.environ.get("ECOPS_SHARE_DAYS", "30")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from support.browser import launch_chromium, start_streamlit, track_script_runs
-from support.postgres import start_postgres
+from support.postgres import copy_frames, start_postgres
 from support.spark import start_spark
 
 from ecops.dataset import Dataset
@@ -52,6 +52,13 @@ def pg_server(tmp_path_factory):
     """A throwaway real PostgreSQL cluster for the whole run: ``.url`` (superuser), ``.reader_url`` (read-only)."""
     with start_postgres(tmp_path_factory.mktemp("pg")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def pg_ds(pg_server, sample) -> Dataset:
+    """The sample in the throwaway PostgreSQL, connected read-only (money in CNY, as the sample's)."""
+    copy_frames(pg_server.url, sample.tables)
+    return Dataset.from_url(pg_server.url, name="pg", currency="CNY")
 
 
 @pytest.fixture(scope="session")

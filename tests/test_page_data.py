@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from support.apptest import run_page
+from support.apptest import page_text, plain, run_page
 
 from ecops.dataset import Dataset
 from ecops.loader import load_files
@@ -598,3 +598,28 @@ def test_editor_fixes_an_upload_in_the_browser(tmp_path, streamlit_server, page)
     assert "kunden.csv" in sidebar
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Loaded with your mapping." in main and f"{len(frame):,} rows" in main
+
+
+# ------------------------------------------------------------------ a connected database's local copy
+@pytest.mark.postgres
+def test_a_database_gets_a_local_copy_of_its_first_screens_on_demand(pg_server, tmp_path, monkeypatch):
+    from support.postgres import copy_frames
+
+    from ecops.sample import generate
+
+    monkeypatch.setenv("ECOPS_CACHE_DIR", str(tmp_path / "cache"))
+    url = _own_database(pg_server, "datapage_local_copy")
+    sample = generate(3_000, seed=11)
+    copy_frames(url, sample.tables)
+    at = _connect_on_page(url)
+    at.run()  # the page as it shows the connected database
+    text = page_text(at)
+    assert "No local copy of this database yet" in text, text
+    at.button(key="data.local.go").click().run()
+    assert not at.exception, at.exception
+    ds = at.session_state[DATASET_KEY]
+    assert ds.kind == "database" and ds.local is not None and ds.local.path.parent == tmp_path / "cache" / "databases"
+    lines = len(sample.tables["order_items"])
+    shown = plain(" ".join(s.value for s in at.success))
+    assert f"from {len(sample.tables['orders']):,} orders and {lines:,} order lines" in shown, shown
+    assert at.button(key="data.local.go").label == "Refresh the local copy"

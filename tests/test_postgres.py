@@ -1,6 +1,5 @@
 """The connected-database path against a real PostgreSQL: same numbers as DuckDB, and strictly read-only."""
 
-import io
 import math
 
 import pytest
@@ -11,27 +10,6 @@ from ecops import cache, report
 from ecops.dataset import Dataset, DatasetError, Filters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-def _copy_frames(url: str, frames) -> None:
-    """Load frames with COPY (fast) into tables created from the frames' dtypes."""
-    engine = sa.create_engine(url)
-    with engine.begin() as con:
-        for name, frame in frames.items():
-            frame.head(0).to_sql(name, con, index=False, if_exists="replace")
-            buf = io.StringIO()
-            frame.to_csv(buf, index=False, header=False)
-            buf.seek(0)
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            con.connection.cursor().copy_expert(f'COPY "{name}" ({cols}) FROM STDIN WITH CSV', buf)
-            con.exec_driver_sql(f'ANALYZE "{name}"')  # plan with statistics, like a real warehouse
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def pg_ds(pg_server, sample):
-    _copy_frames(pg_server.url, sample.tables)
-    return Dataset.from_url(pg_server.url, name="pg", currency="CNY")  # the sample: money in CNY
 
 
 @pytest.mark.parametrize("f", REPORT_FILTERS, ids=REPORT_FILTER_IDS)

@@ -135,6 +135,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已连接，但未找到 `orders` 和 `order_items` 表（已找到：{tables}）。请创建同名视图，或通过上传导入导出文件。",
     },
     "data.connected": {"en": "Connected.", "zh": "已连接。"},
+    "data.local.title": {"en": "Local copy of the first screens", "zh": "首屏结果的本地副本"},
+    "data.local.intro": {
+        "en": "Every page's first screen is computed once by the database and kept in a local file on this server; "
+              "later visits, sessions and restarts read it instead of asking the database again. Other filters "
+              "and settings still ask the database. The copy belongs to this size of the database: when orders "
+              "are added, a new copy is needed.",
+        "zh": "每个页面的首屏由数据库计算一次，结果保存在本服务器的本地文件中；之后的访问、会话和重启都直接读取，"
+              "不再查询数据库。其他筛选和设置仍会查询数据库。副本对应数据库当前的数据量：新增订单后需要重新生成。",
+    },
+    "data.local.none": {
+        "en": "No local copy: this server's cache folder cannot be written, or another server process holds it. "
+              "Every page asks the database.",
+        "zh": "没有本地副本：本服务器的缓存目录不可写，或被另一个服务进程占用。每个页面都会查询数据库。",
+    },
+    "data.local.missing": {
+        "en": "No local copy of this database yet: every page asks the database on its first visit.",
+        "zh": "这个数据库还没有本地副本：每个页面首次访问时都会查询数据库。",
+    },
+    "data.local.ready": {
+        "en": "Local copy made {at} from {orders} orders and {lines} order lines in the database.",
+        "zh": "本地副本生成于 {at}，当时数据库中有 {orders} 笔订单、{lines} 条订单明细。",
+    },
+    "data.local.build": {"en": "Make a local copy (one run over the database)", "zh": "生成本地副本（查询数据库一轮）"},
+    "data.local.refresh": {"en": "Refresh the local copy", "zh": "刷新本地副本"},
+    "data.local.building": {
+        "en": "Computing every page's first screen on the database…", "zh": "正在数据库上计算每个页面的首屏…",
+    },
+    "data.local.built": {"en": "Local copy ready: {n} results kept.", "zh": "本地副本已就绪：保存了 {n} 项结果。"},
     "data.back_to_sample": {"en": "Use the built-in sample", "zh": "使用内置示例数据"},
     "data.share_intro": {
         "en": "Save this upload so teammates can open it through a private link. Without the link nobody can list "

@@ -365,7 +365,7 @@ def connect(url: str, *, trusted: bool = False, mapping=None, currency: str | No
     if ds is None:
         return False
     if _usable(ds) and mapping is None:
-        state.set_dataset(ds)
+        state.set_dataset(with_local_copy(ds))
         forget_upload()
         forget_database()
         st.session_state[_DB] = (url, trusted)
@@ -499,10 +499,37 @@ def connect_mapped(mapping) -> bool:
         ds.engine.dispose()
         st.error(t("data.connect_no_tables", tables=", ".join(ds.tables) or "—"))
         return False
-    state.set_dataset(ds)
+    state.set_dataset(with_local_copy(ds))
     forget_upload()
     st.session_state.pop(_DB_PENDING, None)
     return True
+
+
+def with_local_copy(ds: Dataset) -> Dataset:
+    """``ds`` reading the first screens it has kept in its local copy (:mod:`ecops.local_copy`), in the cache
+    folder beside the sample; as it was when the folder cannot be written or another process holds the file."""
+    import duckdb
+
+    from ecops import local_copy, sample_store
+
+    if ds.engine.dialect.name == "duckdb":  # a DuckDB file opened read-only: nothing to copy it into
+        return ds
+    try:
+        local_copy.open_copy(ds, sample_store.cache_dir() / "databases")
+    except (OSError, duckdb.Error) as exc:
+        _log.warning("no local copy of the database's first screens: %s", type(exc).__name__)
+    return ds
+
+
+def build_local_copy(ds: Dataset) -> int:
+    """Run the connected database's first screens once and keep their slow statements in the local copy
+    (dropping an older copy's); returns how many results it holds. ``st.cache_data`` forgets the database's
+    pages, so the next visit reads the copy."""
+    from ecops import local_copy
+
+    kept = local_copy.refresh(ds, ds.local)
+    st.cache_data.clear()
+    return kept
 
 
 # ----------------------------------------------------------------------------- loader notices
