@@ -272,17 +272,26 @@ def counting_statements(engine: sa.Engine | type[sa.Engine]) -> Iterator[list[st
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
-def run_url(url: str, screens: tuple[Screen, ...] | None = None, statement_timeout_s: int = 600) -> dict[str, Any]:
+def run_url(url: str, screens: tuple[Screen, ...] | None = None, statement_timeout_s: int = 600,
+            copy_folder: Path | None = None) -> dict[str, Any]:
     """Time every screen on a connected database (read-only) and count the statements each sends.
 
     The dataset is opened the way the app opens a connection from ``.streamlit/secrets.toml``;
-    ``connect_statements`` are the catalogue look-ups of connecting (tables, columns, fingerprint).
+    ``connect_statements`` are the catalogue look-ups of connecting (tables, columns, fingerprint). With
+    ``copy_folder`` the database's local copy (:mod:`ecops.local_copy`) is made there first (``copy_s``: one
+    run of every first screen against the database) and the screens are timed reading it.
     """
     t0 = time.perf_counter()
     with counting_statements(sa.Engine) as probe:
         ds = Dataset.from_url(url, trusted=True, allow_file_databases=True, statement_timeout_s=statement_timeout_s)
     out: dict[str, Any] = {"dialect": ds.engine.dialect.name, "connect_s": round(time.perf_counter() - t0, 2),
                            "connect_statements": len(probe), "tables": list(ds.tables)}
+    if copy_folder is not None:
+        from ecops import local_copy
+
+        t0 = time.perf_counter()
+        out["copy_kept"] = local_copy.refresh(ds, local_copy.open_copy(ds, copy_folder))
+        out["copy_s"] = round(time.perf_counter() - t0, 2)
     try:
         out["floor_s"] = round(line_scan_floor(ds), 4)
         out["pages"] = with_floor_ratios(time_screens(ds, screens), out["floor_s"])

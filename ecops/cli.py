@@ -296,7 +296,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from ecops import bench
 
     if args.url:  # a connected database: every screen's time and number of SQL statements
-        result = bench.run_url(args.url)
+        result = bench.run_url(args.url, copy_folder=Path(args.copy) if args.copy else None)
     else:
         result = bench.run(args.orders, seed=args.seed, keep_dir=args.keep)
     text = json.dumps(result, ensure_ascii=False, indent=2)
@@ -366,6 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="also write the JSON here")
     b.add_argument("--keep", help="keep the generated CSV in this folder")
     b.add_argument("--url", help="time the screens on this database instead (read-only), counting SQL statements")
+    b.add_argument("--copy", help="with --url: make the database's local copy in this folder first, then time the "
+                                  "screens reading it")
     b.set_defaults(func=cmd_bench)
     return p
 

@@ -317,3 +317,29 @@ def test_statement_counter_counts_each_round_trip():
     with engine.connect() as con:
         con.execute(sa.select(sa.literal(4)))
     assert len(seen) == 3  # nothing counted once the block is left
+
+
+# ------------------------------------------------------------------ the local copy of the first screens
+def test_a_local_copy_answers_every_first_screen_without_asking_spark(spark_tables, spark_ds, tmp_path):
+    from ecops import cache, local_copy
+    from ecops.render import serialise
+    from ecops.views import BUILDERS
+
+    ds = Dataset.from_url(spark_tables.url, name="spark", statement_timeout_s=600, currency="CNY")
+    try:
+        copy = local_copy.open_copy(ds, tmp_path)
+        assert local_copy.refresh(ds, copy) > 10  # every Spark statement takes longer than the 0.05 s threshold
+        rows = bench.time_screens(ds)
+        errors = {k: r["error"] for k, r in rows.items() if "error" in r}
+        assert not errors, errors
+        sent = {k: r["statements"] for k, r in rows.items()}
+        assert {k: n for k, n in sent.items() if n} == {}  # every first screen from the copy, not one statement to Spark
+        for page in ("overview", "pricing", "profit"):
+            cache.clear()
+            mine = serialise.view_dict(BUILDERS[page](ds, Filters()), "en", "¥")
+            cache.clear()
+            assert_close(mine, serialise.view_dict(BUILDERS[page](spark_ds, Filters()), "en", "¥"), page)
+        orders = _rows(spark_ds, sa.select(sa.func.count()).select_from(spark_ds.table("orders")))[0][0]
+        assert copy.counts().orders == orders
+    finally:
+        ds.engine.dispose()
