@@ -275,8 +275,13 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
         labels = portrait.score_customers(feats)["segment"].to_numpy(object)
     elif dimension == "cluster":
         cl = portrait.clusters(feats, k=k or None)
-        lab = pd.Series(cl.labels["cluster"].to_numpy(), index=cl.labels["customer_id"].astype(str))
-        labels = ("C" + (lab.reindex(fr["customer_id"]).fillna(-1).astype(int) + 1).astype(str)).to_numpy(object)
+        ids, codes = cl.labels["customer_id"].astype(str), cl.labels["cluster"].to_numpy()
+        if not ids.reset_index(drop=True).equals(fr["customer_id"].astype(str).reset_index(drop=True)):
+            # (the clustering labels the aggregate's customers in its order: this lookup is for safety only)
+            codes = pd.Series(codes, index=ids).reindex(fr["customer_id"]).fillna(-1).astype(int).to_numpy()
+        names = np.array(["C0", *(f"C{c + 1}" for c in range(max(cl.k, int(codes.max(initial=-1)) + 1)))],
+                         dtype=object)
+        labels = names[codes + 1]
         personas = cl.personas
     elif dimension == "price_sensitivity":
         share = (fr["discount"] / fr["revenue"].where(fr["revenue"] > 0)).fillna(0.0).to_numpy()
