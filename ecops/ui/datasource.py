@@ -523,13 +523,11 @@ def with_local_copy(ds: Dataset) -> Dataset:
 
 def build_local_copy(ds: Dataset) -> int:
     """Run the connected database's first screens once and keep their slow statements in the local copy
-    (dropping an older copy's); returns how many results it holds. ``st.cache_data`` forgets the database's
-    pages, so the next visit reads the copy."""
+    (replacing what it held); returns how many results it holds. Pages already in ``st.cache_data`` stay:
+    the copy gives the same numbers."""
     from ecops import local_copy
 
-    kept = local_copy.refresh(ds, ds.local)
-    st.cache_data.clear()
-    return kept
+    return local_copy.refresh(ds, ds.local)
 
 
 # ----------------------------------------------------------------------------- loader notices
