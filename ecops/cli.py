@@ -276,13 +276,23 @@ def _connect(url: str) -> Dataset:
 
 def cmd_copy(args: argparse.Namespace) -> int:
     """Keep a connected database's first screens in the local copy the app reads (ecops/local_copy.py)."""
+    import duckdb
+
     from ecops import local_copy, sample_store
 
     ds = _connect(args.url)
     if ds.engine.dialect.name == "duckdb":
         _fail("--url: a DuckDB file keeps its own results: use `python -m ecops load FILES --save` instead")
+    if not ds.has("orders"):
+        _fail("--url: the database has no table named orders (with order_id, customer_id, order_time): there is no "
+              "first screen to copy; connect it on the Data page to map its tables")
     folder = Path(args.folder) if args.folder else sample_store.cache_dir() / "databases"
-    copy = local_copy.open_copy(ds, folder)
+    try:
+        copy = local_copy.open_copy(ds, folder)
+    except (OSError, duckdb.Error) as exc:
+        _fail(f"cannot open the local copy in {folder} ({type(exc).__name__}): a running ecops server that has this "
+              "database connected holds its file — refresh it from that server's Data page, or stop the server; "
+              "otherwise check that the folder can be written")
     _say(f"running every page's first screen on {terminal_safe(ds.name)} …", err=True)
     kept = local_copy.refresh(ds, copy)
     counts = copy.counts()

@@ -619,6 +619,8 @@ class Dataset:
         if self.engine.dialect.name == "duckdb":
             frame = self._duckdb_frame(stmt, columns)
             if len(frame) > self.row_cap:
+                if self._keep_slower_than is not None:  # kept while it ran: a result past the cap is not one
+                    self._forget_kept(_named_sql(self.engine.dialect, stmt)[0])
                 raise DatasetError(f"query returned more than {self.row_cap:,} rows; aggregate further")
             return frame
         frame = self._source_frame(stmt) if self.local is None else self._local_frame(stmt)
@@ -685,6 +687,12 @@ class Dataset:
         with self.engine.connect() as con:
             frame = fetch_frame(con.connection.dbapi_connection, sql, params)
         return frame if columns is None else frame[list(columns)]
+
+    def _forget_kept(self, name: str) -> None:
+        with self._kept_lock:
+            self.rollup_tables = self.rollup_tables - {name}
+        with self.engine.connect() as con:
+            con.connection.dbapi_connection.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     def _read_and_drop(self, name: str) -> pd.DataFrame:
         """A kept result read once and dropped: the statement was fast enough to run on every visit."""

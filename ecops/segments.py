@@ -421,20 +421,23 @@ def _rate(r: pd.Series, level: float) -> tuple[float, float | None, float | None
 # --------------------------------------------------------------------------- customer list
 CONTACT_COLUMNS: tuple[str, ...] = ("name", "phone", "email", "address")
 
-#: Customers of a campaign list shown on the page; the files hold the whole list, built when asked for.
+#: Customers of a campaign list shown on the page; the files hold the list, built when asked for.
 LIST_SHOWN = 200
+#: Most customers a campaign list's files hold (those with the highest GMV).
+LIST_MAX = 200_000
 
 
 def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = "region", value: str = "",
-                  k: int = 0, limit: int = 200_000) -> pd.DataFrame:
+                  k: int = 0, limit: int | None = None) -> pd.DataFrame:
     """The customers of one segment, for a campaign: metrics, RFM segment and contact fields.
 
     Columns: ``customer_id, orders, revenue, recency_days, rfm_segment`` plus the customers
     table's region/city/member level and personal contact fields where mapped. Personal fields
     come back in clear: mask them on display and export (:func:`ecops.export.to_csv_bytes`
-    masks by default). Sorted by revenue, at most ``limit`` rows.
+    masks by default). Sorted by revenue, at most ``limit`` rows (default :data:`LIST_MAX`).
     """
     f = filters or Filters()
+    limit = LIST_MAX if limit is None else limit
     dim = _dimension(ds, dimension)
     cu = ds.table("customers") if ds.has("customers") else None
     cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if cu is not None and c in cu.c]
@@ -560,7 +563,7 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 
 __all__ = [
-    "LIST_SHOWN", "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions",
+    "LIST_MAX", "LIST_SHOWN", "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions",
     "compare", "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section",
     "segment_cut",
 ]

@@ -57,6 +57,8 @@ if part == "cuts":
         shown = state.cached(segments.customer_list, ds, f, dimension=dim, value=value, limit=segments.LIST_SHOWN)
         size = v.params.get("sizes", {}).get(value, len(shown))
         st.caption(t("segments.export.count", n=ui.num(size), seg=ui.md_escape(name(value)), shown=len(shown)))
+        if size > segments.LIST_MAX:
+            st.caption(t("segments.export.capped", n=ui.num(segments.LIST_MAX)))
         ui.table(shown, name=f"customers_{dim}", downloadable=False)
         stem = f"customers_{dim}_{value}"
         d1, d2, _ = st.columns([1, 1, 4])

@@ -126,3 +126,15 @@ def test_a_copy_refreshed_meanwhile_falls_back_to_the_database_and_older_copies_
     assert sent  # asked the database instead of failing
     local_copy.refresh(ds, copy)
     assert not stale.exists() and copy.path.exists()
+
+
+def test_the_command_line_explains_a_copy_held_by_a_running_server(copied, pg_server, tmp_path):
+    import subprocess
+    import sys
+
+    copy = copied[1]  # this process holds the copy's file open, as a server with the database connected does
+    done = subprocess.run([sys.executable, "-m", "ecops", "copy", "--url", pg_server.url, "--folder",
+                           str(copy.path.parent)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "running ecops server" in done.stderr and "Data page" in done.stderr and "Traceback" not in done.stderr
+    assert pg_server.url.split("@")[0] not in done.stderr  # no credentials

@@ -114,3 +114,17 @@ def test_with_permission_the_toggle_reveals_the_export(sample, sample_ds, monkey
     assert [tg.key for tg in at.toggle if tg.key == "segments.reveal"] == ["segments.reveal"]
     people = _customer_csv(deferred_downloads)
     assert people["phone"].isin(sample.tables["customers"]["phone"].astype(str)).all()
+
+
+def test_a_segment_larger_than_the_files_says_which_buyers_they_hold(sample_ds, monkeypatch, deferred_downloads):
+    # The caption counts the whole segment (from the cut); the files hold the LIST_MAX buyers with the highest GMV
+    # — said, not silently cut.
+    monkeypatch.setattr(segments, "LIST_MAX", 300)
+    at = _run(sample_ds, lang="en")
+    top = segments.segment_cut(sample_ds, dimension="region").table.iloc[0]
+    assert int(top["customers"]) > 300
+    text = _page_words(at)
+    assert f"{int(top['customers']):,} buyers in" in text and "The files hold the 300 buyers" in text
+    people = _customer_csv(deferred_downloads)
+    whole = segments.customer_list(sample_ds, dimension="region", value=top["segment"], limit=10**9)
+    assert len(people) == 300 and list(people["customer_id"]) == list(whole["customer_id"].head(300))

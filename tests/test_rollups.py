@@ -183,3 +183,16 @@ def test_a_new_version_runs_the_screens_again_and_drops_what_only_the_old_one_re
     # built again by the same version: nothing runs, nothing is dropped
     assert rollups.build(ds, con, slow_s=0.0) == n
     cache.clear()
+
+
+def test_a_result_past_the_row_cap_is_not_kept(sample):
+    import sqlalchemy as sa
+
+    from ecops.errors import DatasetError
+
+    ds, con = _loaded(sample.tables)
+    ds.row_cap = 100
+    stmt = sa.select(ds.table("orders").c.order_id)
+    with ds.keeping_slow(0.0), pytest.raises(DatasetError, match="more than 100 rows"):
+        ds.query(stmt)
+    assert not any(n.startswith(STORED_PREFIX) for n in ds.rollup_tables | _tables(con))

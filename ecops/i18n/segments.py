@@ -152,6 +152,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} buyers in “{seg}”; the first {shown} are shown below (personal fields masked on screen).",
         "zh": "「{seg}」共有 {n} 名客户，下方显示前 {shown} 名（屏幕上个人信息已脱敏）。",
     },
+    "segments.export.capped": {
+        "en": "The files hold the {n} buyers of this segment with the highest GMV.",
+        "zh": "文件包含该客群中 GMV 最高的 {n} 名客户。",
+    },
     "segments.export.csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "segments.export.xlsx": {"en": "Download Excel", "zh": "下载 Excel"},
     "segments.export.masked": {"en": "Personal fields are masked in the files.", "zh": "文件中的个人信息已脱敏。"},

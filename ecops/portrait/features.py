@@ -167,14 +167,15 @@ def customer_columns(ds: Dataset, filters: Filters | None, columns: tuple[str, .
     step = int(snapshot_days)
     holdout = (as_of - default_holdout_start(as_of)).days + 1
     whole = (f, as_of, True, step, holdout, MAX_CATEGORIES, MAX_CHANNELS)  # customer_features' cache key
-    found = cache.find(_FEATURES, ds.fingerprint, lambda params: params == whole)
+    key = (ds.fingerprint, f, as_of, "columns", step, tuple(columns))
+    # Before building the statement: that asks the data for its top categories and channels (0.1 s at 10M).
+    found = cache.find(_FEATURES, ds.fingerprint, lambda params: params in (whole, key[1:]))
     if found is not None:
         return found
     stmt, _, _, has_cost, has_discount = _features_statement(ds, f, as_of, True, step, holdout, MAX_CATEGORIES,
                                                              MAX_CHANNELS)
     if not ds.is_stored(stmt):
         return customer_features(ds, f, snapshot_days=step)
-    key = (ds.fingerprint, f, as_of, "columns", step, tuple(columns))
 
     def read() -> CustomerFeatures:
         # first_value and repeat_value come from first_pack and revenue, as in _customer_features
