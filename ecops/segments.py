@@ -33,6 +33,7 @@ from scipy import stats
 
 from ecops import basket, cache, portrait, schema
 from ecops.dataset import Dataset, Filters
+from ecops.frames import column_frame
 from ecops.period import reference_date
 from ecops.portrait.demography import age_band_expr
 from ecops.stats import mean_interval, newcombe, welch, wilson
@@ -303,7 +304,7 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
 
 def _label_cut(feats: portrait.CustomerFeatures, labels: np.ndarray) -> pd.DataFrame:
     fr = feats.frame
-    g = pd.DataFrame({
+    g = column_frame({
         "segment": labels, "orders": fr["orders"].to_numpy(), "gmv": fr["revenue"].to_numpy(float),
         "gmv_sq": fr["revenue"].to_numpy(float) ** 2, "repeaters": (fr["orders"] >= 2).to_numpy(int),
         "cost": fr["cost"].to_numpy(float),

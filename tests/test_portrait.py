@@ -125,6 +125,27 @@ def test_quantile_scores_are_the_share_strictly_worse(seed):
             np.testing.assert_array_equal(portrait.quantile_score(values, bins, higher_is_better=better), expected)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_integer_quantile_scores_are_counted_the_same(seed):
+    # Integers (orders, days) are scored by counting each value instead of partitioning: the same scores as
+    # the definition, on tied, negative, unsigned and widely spread values (spread ones take the partition).
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    spread = (40, 5 * n, 10**12)[seed % 3]
+    values = np.where(rng.random(n) < 0.6, 1, rng.integers(-5, spread, n))
+    for kind in (np.int64, np.int32, np.uint64):
+        typed = (values - values.min()).astype(kind) if kind == np.uint64 else values.astype(kind)
+        for bins in (3, 5, 10):
+            for better in (True, False):
+                key = typed.astype(float) if better else -typed.astype(float)
+                worse = stats.rankdata(key, method="min") - 1
+                expected = np.minimum(bins, 1 + np.floor(bins * worse / n)).astype(int)
+                got = portrait.quantile_score(typed, bins, higher_is_better=better)
+                np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize(("r", "fm", "bins", "segment"), [
     (5, 5, 5, "champions"), (5, 1, 5, "new"), (4, 1, 5, "promising"), (5, 2, 5, "potential_loyalists"),
     (4, 4, 5, "loyal"), (3, 2, 5, "need_attention"), (2, 4, 5, "at_risk"), (1, 5, 5, "cant_lose"),

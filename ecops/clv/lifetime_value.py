@@ -11,6 +11,7 @@ import pandas as pd
 from ecops.clv.beta_geo import BetaGeoModel, _bgnbd_conditional_expectation, _bgnbd_p_alive
 from ecops.clv.gamma_gamma import GammaGammaModel, _gg_expected_spend
 from ecops.clv.utils import _draw_log_params, _nanpercentiles, _unique_rows, _validate_rft
+from ecops.frames import column_frame
 
 __all__ = ["ClvResult", "predict_clv"]
 
@@ -116,7 +117,7 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     purchases = purchases_u[inv]
     spend = _gg_expected_spend(x, m, gp.p, gp.q, gp.v)
     clv = disc_purch_u[inv] * spend * margin
-    frame = pd.DataFrame({
+    frame = column_frame({
         "customer_id": ids, "frequency": x.astype(int), "recency": tx, "T": tt, "monetary_value": m,
         "p_alive": _bgnbd_p_alive(x, tx, tt, bp.r, bp.alpha, bp.a, bp.b), "expected_purchases": purchases,
         "expected_spend": spend, "clv": clv,

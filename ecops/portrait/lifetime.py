@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from ecops import clv as clv_models
 from ecops.dataset import Dataset, Filters
+from ecops.frames import column_frame
 from ecops.portrait.features import CustomerFeatures, customer_features, default_holdout_start, reference_date
 
 __all__ = ["ClvBacktest", "ClvSummary", "btyd_summary", "calibration_summary", "clv_backtest", "lifetime_value"]
@@ -28,17 +29,20 @@ def btyd_summary(features: CustomerFeatures) -> pd.DataFrame:
     reference day (T = 0) carry no information yet and are left out.
     """
     fr = features.frame
-    freq = (fr["days"] - 1).to_numpy(np.int64)
-    out = pd.DataFrame({
-        "customer_id": fr["customer_id"].array,  # (Arrow-backed text stays so: no Python strings)
+    first_age = fr["first_age"].to_numpy(float)
+    scored = first_age > 0  # filtered column by column, not as a frame (2.8 million buyers at 10M orders)
+    first_age = first_age[scored]
+    freq = (fr["days"].to_numpy()[scored] - 1).astype(np.int64)
+    repeat_value = fr["repeat_value"].to_numpy(dtype=float, na_value=np.nan)[scored]
+    return column_frame({
+        "customer_id": fr["customer_id"].array[scored],  # (Arrow-backed text stays so: no Python strings)
         "frequency": freq,
-        "recency": (fr["first_age"] - fr["last_age"]).to_numpy(float) / _WEEK,
-        "T": fr["first_age"].to_numpy(float) / _WEEK,
+        "recency": (first_age - fr["last_age"].to_numpy(float)[scored]) / _WEEK,
+        "T": first_age / _WEEK,
         # Rounded to a millionth of the currency unit: SQL engines sum the same amounts in different orders
         # (last-bit differences), and a barely identified fit would carry those bits into its intervals.
-        "monetary_value": np.round(np.where(freq > 0, fr["repeat_value"].to_numpy(float) / np.maximum(freq, 1), 0.0), 6),
+        "monetary_value": np.round(np.where(freq > 0, repeat_value / np.maximum(freq, 1), 0.0), 6),
     })
-    return out[out["T"] > 0].reset_index(drop=True)
 
 
 def _weeks(months: float) -> float:
@@ -269,18 +273,23 @@ def calibration_summary(features: CustomerFeatures) -> pd.DataFrame:
     h = features.holdout_days
     if not h or "cal_days" not in fr:
         raise ValueError("the features carry no holdout split")
-    known = (fr["cal_days"] > 0) & (fr["first_age"] > h)
-    fr = fr[known]
-    freq = (fr["cal_days"] - 1).to_numpy(np.int64)
-    return pd.DataFrame({
-        "customer_id": fr["customer_id"].array,
+    first_age = fr["first_age"].to_numpy(float)
+    known = (fr["cal_days"].to_numpy() > 0) & (first_age > h)
+    first_age = first_age[known]
+
+    def col(name: str) -> np.ndarray:  # the known rows of one column, as numbers (not the whole frame filtered)
+        return fr[name].to_numpy(dtype=float, na_value=np.nan)[known]
+
+    freq = (col("cal_days") - 1).astype(np.int64)
+    repeat_spend = np.clip(col("cal_revenue") - col("first_value"), 0, None)
+    return column_frame({
+        "customer_id": fr["customer_id"].array[known],
         "frequency": freq,
-        "recency": (fr["first_age"] - fr["cal_last_age"]).to_numpy(float) / _WEEK,
-        "T": (fr["first_age"] - h).to_numpy(float) / _WEEK,
-        "monetary_value": np.where(freq > 0, (fr["cal_revenue"] - fr["first_value"]).clip(lower=0).to_numpy(float)
-                                   / np.maximum(freq, 1), 0.0),
-        "actual": (fr["days"] - fr["cal_days"]).to_numpy(np.int64),
-    }).reset_index(drop=True)
+        "recency": (first_age - col("cal_last_age")) / _WEEK,
+        "T": (first_age - h) / _WEEK,
+        "monetary_value": np.where(freq > 0, repeat_spend / np.maximum(freq, 1), 0.0),
+        "actual": (col("days") - col("cal_days")).astype(np.int64),
+    })
 
 
 def clv_backtest(ds: Dataset, filters: Filters | None = None, holdout_start: dt.date | None = None,

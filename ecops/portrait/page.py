@@ -92,13 +92,27 @@ def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical)
             "clv_share"]
     if clv_summary.result is None or len(segment) == 0:
         return pd.DataFrame(columns=cols)
-    cust = clv_summary.result.customers.assign(segment=np.asarray(segment))
-    cust = cust.assign(one_time=cust["frequency"] == 0,
-                       p_rep=cust["p_alive"].where(cust["frequency"] > 0))
-    out = cust.groupby("segment", observed=True).agg(customers=("customer_id", "size"), one_time_share=("one_time", "mean"),
-                                      p_alive=("p_alive", "mean"), p_alive_repeat=("p_rep", "mean"),
-                                      expected_purchases=("expected_purchases", "sum"), clv=("clv", "sum"))
-    out = out.reindex([s for s in SEGMENTS if s in out.index]).rename_axis("segment").reset_index()
+    cust = clv_summary.result.customers
+    # One count per segment code (a grouped aggregate of 2.8 million buyers took 0.5 s at ten million orders).
+    k = len(SEGMENTS)
+    code = np.asarray(pd.Categorical(segment, categories=list(SEGMENTS)).codes, dtype=np.intp)
+    repeat = cust["frequency"].to_numpy() > 0
+
+    def total(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> tuple[np.ndarray, np.ndarray]:
+        known = ~np.isnan(values[rows])  # NaN left out of sums and means, as pandas does
+        c = code[rows][known]
+        return np.bincount(c, values[rows][known], k), np.bincount(c, minlength=k)
+
+    customers = np.bincount(code, minlength=k)
+    p_sum, p_n = total(cust["p_alive"].to_numpy(float))
+    rep_sum, rep_n = total(cust["p_alive"].to_numpy(float), repeat)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "segment": list(SEGMENTS), "customers": customers, "one_time_share": np.bincount(code[~repeat], minlength=k)
+            / customers, "p_alive": p_sum / p_n, "p_alive_repeat": rep_sum / rep_n,
+            "expected_purchases": total(cust["expected_purchases"].to_numpy(float))[0],
+            "clv": total(cust["clv"].to_numpy(float))[0]})
+    out = out[out["customers"] > 0].reset_index(drop=True)
     out["clv_share"] = out["clv"] / (out["clv"].sum() or 1.0)
     return out[cols]
 
