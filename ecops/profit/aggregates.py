@@ -462,7 +462,7 @@ def _finish(ds: Dataset, f: Filters, main: Future, plan: _Plan) -> ProfitBase:
     # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
     # only the small grouping sets get labelled row by row.
     per_customer = raw["d_customer"].notna().to_numpy()
-    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw[per_customer],
+    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw, per_customer,
                              segment_ids, segment_codes)
     for dim, sums in zip(("category", "product"), extra, strict=True) if extra is not None else ():
         # Product-level refunds per category (the returned product's) and per product, added to the allocation.
@@ -611,27 +611,31 @@ def _segment_codes(ds: Dataset, f: Filters) -> tuple[pd.Index, np.ndarray]:
     return pd.Index(scored["customer_id"].astype(str)), scored["segment"].cat.codes.to_numpy()
 
 
-def _segment_groups(groups: pd.DataFrame, per_customer: pd.DataFrame, segment_ids: pd.Index,
+def _segment_groups(groups: pd.DataFrame, raw: pd.DataFrame, per_customer: np.ndarray, segment_ids: pd.Index,
                     segment_codes: np.ndarray) -> pd.DataFrame:
-    """Add the per-customer grouping set's sums per RFM segment as ``dim == "segment"`` rows.
+    """Add the sums of ``raw``'s per-customer grouping set (rows ``per_customer``) per RFM segment as
+    ``dim == "segment"`` rows.
 
     Adds ``segment_customers`` (buyers per segment; NaN on other rows). A buyer the portrait did not
     score (none expected: both count customers with filtered order lines) falls under :data:`NONE`.
+    The measures are summed over all of ``raw`` with the other rows in a bucket of their own, so the
+    millions of per-customer rows at ten million orders are never copied out of the frame.
     """
-    pos = portrait.customer_positions(per_customer["d_customer"], segment_ids)
+    pos = portrait.customer_positions(raw["d_customer"].array[per_customer], segment_ids)
     n_seg = len(portrait.SEGMENTS)
     # No scored buyer at all (an export without a customer key): every row is "not scored".
     scored = segment_codes[np.maximum(pos, 0)] if len(segment_codes) else np.full(len(pos), n_seg)
-    code = np.where(pos >= 0, scored, n_seg)  # n_seg = not scored
-    size = np.bincount(code, minlength=n_seg + 1)
+    code = np.full(len(raw), n_seg + 1)  # n_seg = not scored, n_seg + 1 = not a per-customer row
+    code[per_customer] = np.where(pos >= 0, scored, n_seg)
+    size = np.bincount(code, minlength=n_seg + 2)[:n_seg + 1]
     names = np.asarray((*portrait.SEGMENTS, NONE), dtype=object)
     present = np.flatnonzero(size)
     present = present[np.argsort(names[present], kind="stable")]  # keys sorted, as groupby(sort=True)
     rows = pd.DataFrame({"dim": "segment", "key": names[present].astype(str), "cohort_month": pd.NaT,
                          "month_index": np.nan})
     for m in _MEASURES:
-        values = pd.to_numeric(per_customer[m]).astype(float).fillna(0.0).to_numpy()
-        rows[m] = np.bincount(code, weights=values, minlength=n_seg + 1)[present]
+        values = pd.to_numeric(raw[m]).astype(float).fillna(0.0).to_numpy()
+        rows[m] = np.bincount(code, weights=values, minlength=n_seg + 2)[present]
     rows["segment_customers"] = size[present].astype(float)
     out = pd.concat([groups, rows], ignore_index=True)
     return out.sort_values(["dim", "key", "cohort_month", "month_index"]).reset_index(drop=True)
