@@ -273,7 +273,8 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
     fr = feats.frame
     personas: tuple = ()
     if dimension == "rfm_segment":
-        labels = portrait.score_customers(feats)["segment"].to_numpy(object)
+        codes = portrait.score_customers(feats)["segment"].cat.codes.to_numpy()
+        labels = np.asarray(portrait.SEGMENTS, dtype=object)[codes]  # (the categorical's own conversion: 3× slower)
     elif dimension == "cluster":
         cl = portrait.clusters(feats, k=k or None)
         ids, codes = cl.labels["customer_id"].astype(str), cl.labels["cluster"].to_numpy()
@@ -303,19 +304,24 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
 
 
 def _label_cut(feats: portrait.CustomerFeatures, labels: np.ndarray) -> pd.DataFrame:
+    """Per-label sums of the customers' orders, GMV (and its squares), repeaters, cost and growth."""
     fr = feats.frame
+    # Grouped on label codes, not on the labels as text (0.8 s of 2.8 million strings at ten million orders).
+    code, keys = pd.factorize(np.asarray(labels, dtype=object), sort=True)
     g = column_frame({
-        "segment": labels, "orders": fr["orders"].to_numpy(), "gmv": fr["revenue"].to_numpy(float),
+        "segment": code, "orders": fr["orders"].to_numpy(), "gmv": fr["revenue"].to_numpy(float),
         "gmv_sq": fr["revenue"].to_numpy(float) ** 2, "repeaters": (fr["orders"] >= 2).to_numpy(int),
         "cost": fr["cost"].to_numpy(float),
         "costed_gmv": np.where(fr["cost"].notna(), fr["revenue"].to_numpy(float), 0.0),
         "gmv_recent": (fr["revenue"] - fr.get("prev_revenue", fr["revenue"])).to_numpy(float),
         "gmv_before": (fr.get("prev_revenue", 0.0) - fr.get("prev2_revenue", 0.0)),
     })
-    out = g.groupby("segment").agg(
+    labelled = code >= 0  # (no label: left out, as grouping on the text did)
+    out = (g if labelled.all() else g[labelled]).groupby("segment").agg(
         customers=("orders", "size"), orders=("orders", "sum"), gmv=("gmv", "sum"), gmv_sq=("gmv_sq", "sum"),
         repeaters=("repeaters", "sum"), cost=("cost", lambda s: s.sum(min_count=1)), costed_gmv=("costed_gmv", "sum"),
         gmv_recent=("gmv_recent", "sum"), gmv_before=("gmv_before", "sum"))
+    out.index = pd.Index(keys[out.index.to_numpy()], name="segment")
     return out.reset_index()
 
 
@@ -445,7 +451,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     contacts: pd.DataFrame | None = None
     if dim.source == "label":
         feats, labels, _ = customer_labels(ds, f, dimension, k)
-        ids = feats.frame["customer_id"].to_numpy()[labels == value]
+        member = labels == value  # the labels are the aggregate's rows, in order
     else:
         # Orders, revenue and recency need no category mix or snapshots: the lean per-customer aggregate
         # (or whichever the portrait already holds) is enough to score RFM segments.
@@ -465,11 +471,13 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
             contacts = got[got["_known"].notna()].drop(columns="_known").drop_duplicates("customer_id")
         else:
             ids = ds.query(members)["customer_id"].astype(str).to_numpy()
+        member = _members(feats.frame["customer_id"], ids)
     fr = feats.frame
-    scored = portrait.score_customers(feats)
-    out = pd.DataFrame({"customer_id": fr["customer_id"], "orders": fr["orders"], "revenue": fr["revenue"].round(2),
-                        "recency_days": fr["last_age"], "rfm_segment": scored["segment"]})
-    out = out[_members(out["customer_id"], ids)].sort_values(["revenue", "customer_id"], ascending=[False, True])
+    rows = np.flatnonzero(member)  # the members' rows only (a segment of a few, or of 2.8 million, buyers)
+    out = column_frame({"customer_id": fr["customer_id"].array[rows], "orders": fr["orders"].array[rows],
+                        "revenue": np.round(fr["revenue"].to_numpy(float)[rows], 2), "recency_days": fr["last_age"].array[rows],
+                        "rfm_segment": portrait.score_customers(feats)["segment"].array[rows]})
+    out = out.sort_values(["revenue", "customer_id"], ascending=[False, True])
     out = out.head(limit).reset_index(drop=True)
     if cols and not out.empty:
         if contacts is None:

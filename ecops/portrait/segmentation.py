@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecops import cache
 from ecops.dataset import Dataset, Filters
 from ecops.frames import column_frame
 from ecops.portrait.features import CustomerFeatures, customer_features
@@ -132,10 +133,24 @@ def score_rfm(customer_id: Any, recency_days: Any, orders: Any, revenue: Any, bi
 
 
 def score_customers(features: CustomerFeatures, bins: int = 5) -> pd.DataFrame:
-    """RFM scores and segment of every customer in ``features`` as of its reference day (see :func:`score_rfm`)."""
+    """RFM scores and segment of every customer in ``features`` as of its reference day (see :func:`score_rfm`).
+
+    Scores of cached features are kept in :mod:`ecops.cache` too: a segment cut, its campaign list and the
+    profit page's segments score the same buyers (2.8 million at ten million orders) once.
+    """
     fr = features.frame
-    return score_rfm(fr["customer_id"], fr["last_age"].to_numpy(), fr["orders"].to_numpy(),
-                     fr["revenue"].to_numpy(), bins)
+
+    def score() -> pd.DataFrame:
+        return score_rfm(fr["customer_id"], fr["last_age"].to_numpy(), fr["orders"].to_numpy(),
+                         fr["revenue"].to_numpy(), bins)
+
+    if features.key is None:
+        return score()
+    return cache.get_or_compute(_SCORES, features.key[0], (features.key[1:], bins), score)
+
+
+#: Namespace of :mod:`ecops.cache` the RFM scores of cached features are kept in.
+_SCORES = f"{__name__}.scores"
 
 
 @dataclass(frozen=True)
