@@ -119,7 +119,9 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     clv = disc_purch_u[inv] * spend * margin
     frame = column_frame({
         "customer_id": ids, "frequency": x.astype(int), "recency": tx, "T": tt, "monetary_value": m,
-        "p_alive": _bgnbd_p_alive(x, tx, tt, bp.r, bp.alpha, bp.a, bp.b), "expected_purchases": purchases,
+        # per distinct history, like the purchases: P(alive) depends on (x, t_x, T) alone
+        "p_alive": _bgnbd_p_alive(uniq[:, 0], uniq[:, 1], uniq[:, 2], bp.r, bp.alpha, bp.a, bp.b)[inv],
+        "expected_purchases": purchases,
         "expected_spend": spend, "clv": clv,
     })
     totals = {"tp": float(purchases.sum()), "tc": float(np.nansum(clv))}
