@@ -104,12 +104,13 @@ def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical)
         return np.bincount(c, values[rows][known], k), np.bincount(c, minlength=k)
 
     customers = np.bincount(code, minlength=k)
+    one_time = np.bincount(code[~repeat], minlength=k)
     p_sum, p_n = total(cust["p_alive"].to_numpy(float))
     rep_sum, rep_n = total(cust["p_alive"].to_numpy(float), repeat)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({
-            "segment": list(SEGMENTS), "customers": customers, "one_time_share": np.bincount(code[~repeat], minlength=k)
-            / customers, "p_alive": p_sum / p_n, "p_alive_repeat": rep_sum / rep_n,
+            "segment": list(SEGMENTS), "customers": customers, "one_time_share": one_time / customers,
+            "p_alive": p_sum / p_n, "p_alive_repeat": rep_sum / rep_n,
             "expected_purchases": total(cust["expected_purchases"].to_numpy(float))[0],
             "clv": total(cust["clv"].to_numpy(float))[0]})
     out = out[out["customers"] > 0].reset_index(drop=True)
