@@ -12,6 +12,7 @@ assumptions in use, a basis column in every table and the waterfall's notes.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -98,16 +99,19 @@ def build(ds: Dataset, filters: Filters | None = None, dim: str | None = None,
     """
     if not ds.has("order_items"):
         return View("profit", (Section("need_lines", takeaway=Text("profit.need_lines"), tone="missing"),), {})
-    res = profit.result(ds, filters, assumptions or Assumptions())
     use = profit.measure_elasticities_by_default(ds) if measured is None else measured
     elasticities: dict[str, float] = {}
     failed = None
-    if use and res.totals["orders"]:
-        try:
-            elasticities = profit.measured_elasticities(ds, filters)
-        except Exception as exc:  # noqa: BLE001 - the pricing model failing must not take the P&L down
-            _log.exception("profit: measured elasticities failed")
-            failed = type(exc).__name__
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-elasticities") as pool:
+        # The pricing model is fitted while the P&L's statement runs in the database: the page needs both.
+        pending = pool.submit(profit.measured_elasticities, ds, filters) if use else None
+        res = profit.result(ds, filters, assumptions or Assumptions())
+        if pending is not None and res.totals["orders"]:
+            try:
+                elasticities = pending.result()
+            except Exception as exc:  # noqa: BLE001 - the pricing model failing must not take the P&L down
+                _log.exception("profit: measured elasticities failed")
+                failed = type(exc).__name__
     return view_of(res, dim=dim, scenario=scenario or Scenario(), elasticity=elasticity, elasticities=elasticities,
                    measured=use, elasticities_error=failed)
 
