@@ -349,10 +349,8 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, sta
         f"(SELECT {', '.join(unwrapped)} FROM (SELECT {', '.join(inner)} FROM {raw.table}"
         f"{f' WHERE NOT {summary}' if summary else ''})))"
     )
-    _refuse_mangled_ids(con, raw, sm, stage)
+    res = _check_stage(con, raw, sm, stage, [i for _, i in flags])
     if flags:
-        aggs = ", ".join(f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in flags)
-        res = con.execute(f"SELECT count(*), {aggs} FROM {stage}").fetchone()
         total = res[0]
         for k, (cm, i) in enumerate(flags):
             bad, first = res[1 + 2 * k], res[2 + 2 * k]
@@ -425,26 +423,39 @@ def _summary_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappi
     return f"COALESCE({cond}, false)"
 
 
-def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str) -> None:
-    """Refuse a column of ids Excel turned into scientific notation (``3.45679E+18``), naming file, column and rows.
+def _check_stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
+                 flagged: list[int]) -> tuple:
+    """One scan of ``stage``: refuse mangled ids (see :func:`_refuse_mangled_ids`), and return the row count
+    followed by, for each raw column index in ``flagged``, its count of unreadable values and the first one's ``_rec``.
 
-    Such ids are lost (Excel keeps 6 significant digits), so orders would silently merge: refusing is the only
-    answer that does not give wrong counts.
+    Both checks read the whole stage; one pass instead of two saves a scan of a million-line file.
     """
     ids = [cm for cm in sm.columns if cm.target and cm.parse.type == "id"]
-    if not ids:
-        return
+    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(cm)})" for cm in ids]
+    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for i in flagged]
+    res = con.execute(f"SELECT {', '.join(['count(*)', *aggs])} FROM {stage}").fetchone()
+    _refuse_mangled_ids(con, raw, stage, ids, res[1:1 + len(ids)])
+    return (res[0], *res[1 + len(ids):])
 
-    def mangled(cm: ColumnMapping) -> str:  # '+' first: a cheap test that almost no real id passes
-        return f"(contains({_v(cm.target)}, '+') AND regexp_matches({_v(cm.target)}, {_lit(MANGLED_ID)}))"
 
-    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER (WHERE {mangled(cm)})' for cm in ids)} "
-                         f"FROM {stage}").fetchone()
+def _mangled_sql(cm: ColumnMapping) -> str:
+    """Condition on the staged id column of ``cm``: the value is an id Excel wrote in scientific notation."""
+    # '+' first: a cheap test that almost no real id passes
+    return f"(contains({_v(cm.target)}, '+') AND regexp_matches({_v(cm.target)}, {_lit(MANGLED_ID)}))"
+
+
+def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, stage: str, ids: list[ColumnMapping],
+                        counts: Sequence[int]) -> None:
+    """Refuse a column of ids Excel turned into scientific notation (``3.45679E+18``), naming file, column and rows.
+
+    ``counts`` holds each id column's count of such values. Such ids are lost (Excel keeps 6 significant digits),
+    so orders would silently merge: refusing is the only answer that does not give wrong counts.
+    """
     for cm, count in zip(ids, counts, strict=True):
         if not count:
             continue
         v = _v(cm.target)
-        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {mangled(cm)} ORDER BY _rec LIMIT 5").fetchall()
+        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {_mangled_sql(cm)} ORDER BY _rec LIMIT 5").fetchall()
         value = con.execute(f"SELECT {v} FROM {stage} WHERE _rec = ?", [hits[0][0]]).fetchone()[0]
         rows = [raw.locate(con, int(h[0])) for h in hits]
         con.execute(f"DROP TABLE IF EXISTS {stage}")

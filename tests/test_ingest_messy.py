@@ -251,3 +251,20 @@ def test_a_bad_value_after_mixed_line_ends_is_reported_at_its_line(tmp_path):
     with pytest.raises(IngestError) as ei:
         load_files([_csv(tmp_path / "ends.csv", text)])
     assert ei.value.code == "not_a_number" and ei.value.row == 4 and ei.value.column == "quantity"
+
+
+def test_mangled_ids_are_refused_before_unreadable_values_checked_in_the_same_scan(tmp_path):
+    # both checks read the staged table in one pass: the mangled ids still win, with their own rows named
+    text = ("order_id,customer_id,order_time,product_id,quantity,unit_price\n"
+            "A1,u1,2024-03-01,S1,1,5\n"
+            "A2,u2,2024-03-01,S2,1,abc\n"
+            "3.45679E+18,u3,2024-03-02,S3,1,7\n")
+    with pytest.raises(IngestError) as ei:
+        load_files([_csv(tmp_path / "both.csv", text)])
+    assert ei.value.code == "excel_mangled_ids" and ei.value.row == 4 and ei.value.column == "order_id"
+    # with no mangled ids, the bad value's physical line is named (a quoted newline above it counts)
+    with pytest.raises(IngestError) as ei:
+        load_files([_csv(tmp_path / "bad.csv", "order_id,customer_id,order_time,product_id,quantity,unit_price\n"
+                                                 "A1,u1,2024-03-01,S1,1,5\n\"A\n2\",u2,2024-03-01,S2,1,6\n"
+                                                 "A3,u3,2024-03-02,S3,x,7\n")])
+    assert ei.value.code == "not_a_number" and ei.value.row == 5 and ei.value.column == "quantity"
