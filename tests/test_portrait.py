@@ -155,6 +155,44 @@ def test_rfm_grid(r, fm, bins, segment):
     assert portrait.rfm_segment(np.array([r]), np.array([fm]), bins)[0] == segment
 
 
+def test_rfm_grid_and_movements_count_the_scored_customers(sample_ds):
+    # The grid (the page's heatmap) and the movement table are counted from codes; here they are counted again
+    # by pandas from the customers' own scores, and the previous snapshot is scored by score_rfm itself.
+    res = portrait.rfm(sample_ds, step_days=90)
+    c = res.customers
+    want = pd.crosstab(c["r"], c["fm"]).reindex(index=range(5, 0, -1), columns=range(1, 6), fill_value=0)
+    np.testing.assert_array_equal(res.grid().to_numpy(), want.to_numpy())
+    assert list(res.grid().index) == [5, 4, 3, 2, 1] and list(res.grid().columns) == [1, 2, 3, 4, 5]
+    fr = portrait.rfm_features(sample_ds, snapshot_days=90).frame
+    known = fr["prev_last_age"].notna()
+    prev = portrait.score_rfm(fr.loc[known, "customer_id"], fr.loc[known, "prev_last_age"].to_numpy(float),
+                              fr.loc[known, "prev_orders"].to_numpy(), fr.loc[known, "prev_revenue"].to_numpy(float))
+    then = pd.Series(portrait.NEW_ENTRANT, index=fr["customer_id"].astype(str), dtype=object)
+    then[prev["customer_id"].astype(str).to_numpy()] = prev["segment"].astype(str).to_numpy()
+    now = pd.Series(c["segment"].astype(str).to_numpy(), index=c["customer_id"].astype(str))
+    hand = pd.crosstab(then.reindex(now.index), now).stack()
+    hand = hand[hand > 0].sort_index()
+    got = res.transitions.set_index(["from_segment", "to_segment"])["customers"].sort_index()
+    assert got.to_dict() == hand.to_dict()
+
+
+def test_clv_by_segment_equals_the_grouped_means_and_sums(sample_ds):
+    view = portrait.clv_view(sample_ds)
+    feats = portrait.customer_columns(sample_ds, None, portrait.page.CLV_COLUMNS, snapshot_days=90)
+    seg = portrait.score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0].astype(str)
+    cust = view.clv.result.customers.assign(segment=seg.to_numpy())
+    g = cust.groupby("segment")
+    want = pd.DataFrame({"customers": g.size(), "one_time_share": g["frequency"].apply(lambda f: (f == 0).mean()),
+                         "p_alive": g["p_alive"].mean(),
+                         "p_alive_repeat": g.apply(lambda d: d.loc[d["frequency"] > 0, "p_alive"].mean()),
+                         "expected_purchases": g["expected_purchases"].sum(), "clv": g["clv"].sum()})
+    got = view.by_segment.set_index("segment")
+    assert list(got.index) == [s for s in portrait.SEGMENTS if s in want.index]
+    pd.testing.assert_frame_equal(got[want.columns].sort_index(), want.sort_index(), check_dtype=False,
+                                  check_names=False, rtol=1e-12)
+    assert got["clv_share"].sum() == pytest.approx(1.0)
+
+
 def test_rfm_on_the_sample(sample, sample_ds):
     res = portrait.rfm(sample_ds, step_days=90)
     seg = res.segments.set_index("segment")
