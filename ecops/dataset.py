@@ -762,7 +762,9 @@ def _named_sql(dialect: sa.Dialect, stmt: sa.Executable, prefix: str = STORED_PR
     """``stmt`` compiled for ``dialect``: a table name for its result (``prefix`` + a hash of the SQL and
     parameters), the SQL and the parameters."""
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[k] for k in compiled.positiontup] if compiled.positional else compiled.params
+    params = compiled.params  # (a property that builds them all: once, not per parameter — 20,000 of them took 4 s)
+    if compiled.positional:
+        params = [params[k] for k in compiled.positiontup]
     sql = str(compiled)
     return prefix + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:16], sql, params
 

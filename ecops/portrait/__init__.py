@@ -21,6 +21,7 @@ and channel mix. Python only receives that aggregated frame and computes on it:
 
 from __future__ import annotations
 
+from ecops.portrait.cluster_sql import cluster_customers, labelled_customers
 from ecops.portrait.cohort import CohortResult, cohorts
 from ecops.portrait.demography import (
     AGE_BANDS,
@@ -68,7 +69,6 @@ from ecops.portrait.personas import (
     Persona,
     Trait,
     behaviour_matrix,
-    cluster_customers,
     clusters,
 )
 from ecops.portrait.segmentation import (
@@ -91,7 +91,8 @@ __all__ = [
     'Trait', 'UNKNOWN', 'VIEWS', 'behaviour_matrix', 'btyd_summary', 'calibration_summary', 'cluster_customers',
     'clusters', 'clv_backtest', 'clv_by_segment', 'clv_view', 'cohorts', 'compute_page', 'customer_columns',
     'customer_features',
-    'customer_positions', 'default_holdout_start', 'demographics', 'lifetime_value', 'portrait_kpis',
+    'customer_positions', 'default_holdout_start', 'demographics', 'labelled_customers', 'lifetime_value',
+    'portrait_kpis',
     'purchase_times', 'quantile_score', 'reference_date', 'report_section', 'rfm', 'rfm_features', 'rfm_segment',
     'score_customers', 'score_rfm',
 ]

@@ -7,18 +7,27 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from ecops.dataset import Dataset, Filters
+from ecops.portrait.cluster_sql import cluster_customers
 from ecops.portrait.cohort import CohortResult, cohorts
 from ecops.portrait.demography import Demographics, PurchaseTimes, demographics, purchase_times
-from ecops.portrait.features import CustomerFeatures, customer_columns, customer_features, rfm_features
+from ecops.portrait.features import (
+    CustomerFeatures,
+    KeptCustomers,
+    customer_columns,
+    customer_features,
+    kept_customers,
+    rfm_features,
+)
 from ecops.portrait.lifetime import ClvBacktest, ClvSummary, clv_backtest, lifetime_value
 from ecops.portrait.personas import ClusterResult, clusters
 from ecops.portrait.segmentation import SEGMENTS, RfmResult, rfm, score_customers
 
 __all__ = [
     "CLV_COLUMNS", "ClvView", "PortraitKpis", "PortraitResult", "VIEWS", "clv_by_segment", "clv_view", "compute_page",
-    "portrait_kpis", "report_section",
+    "kept_kpis", "portrait_kpis", "report_section",
 ]
 
 VIEWS: tuple[str, ...] = ("rfm", "clusters", "cohorts", "clv", "demographics")
@@ -45,6 +54,20 @@ def portrait_kpis(features: CustomerFeatures) -> PortraitKpis:
     rev = float(fr["revenue"].sum())
     return PortraitKpis(n, rev, rev / n, float(fr["orders"].mean()), float((fr["orders"] >= 2).mean()),
                         float(fr["last_age"].median()))
+
+
+def kept_kpis(ds: Dataset, kept: KeptCustomers) -> PortraitKpis:
+    """:func:`portrait_kpis` of a kept per-customer aggregate, computed where it is kept (no rows read back)."""
+    t = kept.table.c
+    row = ds.query(sa.select(
+        sa.func.count().label("n"), sa.func.sum(sa.func.coalesce(t.revenue, 0.0)).label("revenue"),
+        sa.func.avg(t.orders).label("orders"), sa.func.avg(sa.case((t.orders >= 2, 1.0), else_=0.0)).label("repeat"),
+        sa.func.median(t.last_age).label("recency"))).iloc[0]
+    n = int(row["n"])
+    if n == 0:
+        return PortraitKpis(0, 0.0, None, None, None, None)
+    rev = float(row["revenue"])
+    return PortraitKpis(n, rev, rev / n, float(row["orders"]), float(row["repeat"]), float(row["recency"]))
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,11 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     one, else just those columns) instead of the full aggregate, and the RFM view its scores' columns.
     """
     f = filters or Filters()
+    kept = kept_customers(ds, f, step_days) if view == "clusters" else None
+    if kept is not None:  # clustered where the aggregate is kept: its millions of rows are not read back
+        kpis = kept_kpis(ds, kept)
+        clustered = cluster_customers(ds, f, k, snapshot_days=step_days) if kpis.customers else None
+        return PortraitResult(view=view, kpis=kpis, clusters=clustered)
     if view in ("cohorts", "demographics"):
         feats = rfm_features(ds, f)
     elif view == "rfm":  # scores and their movement: no category, channel or holdout columns needed

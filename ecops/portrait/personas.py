@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -12,12 +12,11 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from ecops import cache
-from ecops.dataset import Dataset, Filters
-from ecops.portrait.features import CustomerFeatures, customer_features
+from ecops.portrait.features import CustomerFeatures
 
 __all__ = [
-    "BehaviourClusterer", "ClusterResult", "GROUP_WEIGHTS", "Persona", "Trait", "behaviour_matrix",
-    "cluster_customers", "clusters",
+    "BehaviourClusterer", "ClusterResult", "ClusterStats", "GROUP_WEIGHTS", "Persona", "Trait", "behaviour_matrix",
+    "clusters", "describe_clusters", "empty_result",
 ]
 
 
@@ -117,14 +116,25 @@ class BehaviourClusterer:
     def _transform(self, X: pd.DataFrame) -> np.ndarray:
         return (X[self.feature_names_].to_numpy(float) - self.mean_) / self.scale_ * self.weight_
 
-    def fit(self, X: pd.DataFrame) -> BehaviourClusterer:
-        """Standardise, choose k, fit k-means on a sample; sets ``k_``, ``silhouette_``, ``centers_`` …"""
+    def sample_rows(self, n: int) -> np.ndarray:
+        """Positions (sorted) of the customers :meth:`fit` fits on, of ``n``: all, or ``fit_sample`` drawn at random."""
+        return self._draw(n, np.random.default_rng(self.random_state))
+
+    def _draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return np.sort(rng.choice(n, size=self.fit_sample, replace=False)) if n > self.fit_sample else np.arange(n)
+
+    def fit(self, X: pd.DataFrame, population: int | None = None) -> BehaviourClusterer:
+        """Standardise, choose k, fit k-means on a sample; sets ``k_``, ``silhouette_``, ``centers_`` …
+
+        ``population``: ``X`` is already the sample :meth:`sample_rows` drew of that many customers (read alone
+        where the customers are in a database), so the fit is the one of all of them.
+        """
         rng = np.random.default_rng(self.random_state)
-        n = len(X)
+        n = len(X) if population is None else population
         if n < 3:
             raise ValueError("clustering needs at least 3 customers")
-        idx = rng.choice(n, size=min(n, self.fit_sample), replace=False) if n > self.fit_sample else np.arange(n)
-        sample = X.iloc[np.sort(idx)]
+        idx = self._draw(n, rng)  # drawn either way: the silhouette subsample comes next from the same generator
+        sample = X.iloc[idx] if population is None else X
         self.feature_names_ = list(X.columns)
         values = sample.to_numpy(float)
         self.mean_ = values.mean(0)
@@ -218,8 +228,9 @@ class ClusterResult:
         Number of clusters (chosen by silhouette unless fixed).
     silhouette : DataFrame
         ``k, silhouette, inertia`` for every k tried.
-    labels : DataFrame
-        ``customer_id, cluster`` for every customer.
+    labels : DataFrame or None
+        ``customer_id, cluster`` for every customer; None when the customers were clustered where their
+        aggregate is kept (:func:`ecops.portrait.cluster_sql.labelled_customers` labels them there).
     profiles : DataFrame
         One row per cluster: size, value and the mean of each interpretable feature.
     personas : tuple of Persona
@@ -227,17 +238,20 @@ class ClusterResult:
         Customers behind the k-means fit and the silhouette scores.
     features : tuple of str
         Feature names used.
+    model : BehaviourClusterer or None
+        The fitted clusterer (None without clusters): what labels a customer.
     """
 
     k: int
     silhouette: pd.DataFrame
-    labels: pd.DataFrame
+    labels: pd.DataFrame | None
     profiles: pd.DataFrame
     personas: tuple[Persona, ...]
     n_fit: int
     n_silhouette: int
     features: tuple[str, ...]
     chosen_by_silhouette: bool
+    model: BehaviourClusterer | None = field(default=None, compare=False, repr=False)
 
     def silhouette_of(self, k: int) -> float | None:
         row = self.silhouette[self.silhouette["k"] == k]
@@ -284,35 +298,72 @@ def clusters(features: CustomerFeatures, k: int | None = None, k_range: tuple[in
 def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int], fit_sample: int,
               silhouette_sample: int, n_traits: int, random_state: int) -> ClusterResult:
     X = behaviour_matrix(features)
-    empty = ClusterResult(0, pd.DataFrame(columns=["k", "silhouette", "inertia"]),
-                          pd.DataFrame(columns=["customer_id", "cluster"]), pd.DataFrame(), (), 0, 0,
-                          tuple(X.columns), k is None)
     if len(X) < 10:
-        return empty
+        return empty_result(tuple(X.columns), k is None)
     model = BehaviourClusterer(k or None, k_range, fit_sample, silhouette_sample, random_state).fit(X)
     labels = model.predict(X)
-    names = list(X.columns)
     xv = X.to_numpy(float)
-    nat = [_natural(name, xv[:, j]) for j, name in enumerate(names)]  # column by column: no copy of the whole
     fr = features.frame
-    size = np.bincount(labels, minlength=model.k_)
-    # Group means by bincount per column: no boolean copies of the customer frame per cluster.
-    cm = np.column_stack([np.bincount(labels, weights=xv[:, j], minlength=model.k_) for j in range(xv.shape[1])])
-    cm_nat = np.column_stack([np.bincount(labels, weights=col, minlength=model.k_) for col in nat])
+    # Sums per cluster by bincount, column by column: no boolean copies of the customer frame per cluster, and
+    # no customer-sized temporaries of the whole matrix (its std took 1 s at 2.8 million).
+    per_cluster = {name: np.bincount(labels, weights=xv[:, j], minlength=model.k_) for j, name in enumerate(X.columns)}
+    natural = {name: np.bincount(labels, weights=_natural(name, xv[:, j]), minlength=model.k_)
+               for j, name in enumerate(X.columns)}
+    overall = {name: (xv[:, j].mean(), xv[:, j].std(ddof=1), _natural(name, xv[:, j]).mean())
+               for j, name in enumerate(X.columns)}
+    stats = ClusterStats(
+        size=np.bincount(labels, minlength=model.k_), sums=per_cluster, natural_sums=natural, overall=overall,
+        revenue=np.bincount(labels, weights=fr["revenue"].to_numpy(float), minlength=model.k_),
+        orders=np.bincount(labels, weights=fr["orders"].to_numpy(float), minlength=model.k_),
+        recency=pd.Series(fr["last_age"].to_numpy(float)).groupby(labels).median().reindex(range(model.k_)).to_numpy())
+    return describe_clusters(model, stats, pd.DataFrame({"customer_id": X.index, "cluster": labels}), n_traits,
+                             chosen_by_silhouette=k is None)
+
+
+def empty_result(features: tuple[str, ...], chosen_by_silhouette: bool) -> ClusterResult:
+    """No clusters: fewer than ten customers to describe."""
+    return ClusterResult(0, pd.DataFrame(columns=["k", "silhouette", "inertia"]),
+                         pd.DataFrame(columns=["customer_id", "cluster"]), pd.DataFrame(), (), 0, 0, features,
+                         chosen_by_silhouette)
+
+
+@dataclass(frozen=True)
+class ClusterStats:
+    """What persona cards are made of, per cluster (arrays of length k) and over all customers.
+
+    ``sums`` and ``natural_sums``: per feature, the cluster's sum of the feature (as clustered: logs, shares)
+    and on its natural scale (days, orders, money); ``overall``: per feature, its mean and standard deviation
+    (n − 1) and its natural mean over all customers; ``revenue``, ``orders``: per-cluster sums; ``recency``:
+    median days since the last purchase.
+    """
+
+    size: np.ndarray
+    sums: dict[str, np.ndarray]
+    natural_sums: dict[str, np.ndarray]
+    overall: dict[str, tuple[float, float, float]]
+    revenue: np.ndarray
+    orders: np.ndarray
+    recency: np.ndarray
+
+
+def describe_clusters(model: BehaviourClusterer, stats: ClusterStats, labels: pd.DataFrame | None, n_traits: int = 3,
+                      *, chosen_by_silhouette: bool) -> ClusterResult:
+    """Persona cards and profiles of a fitted clustering from its per-cluster sums.
+
+    A persona's traits are the features whose cluster mean is farthest from the overall mean in standard
+    deviations (category and channel shares compete with the other features on the same scale).
+    """
+    names = list(model.feature_names_)
+    size = stats.size
     with np.errstate(invalid="ignore", divide="ignore"):
-        cm /= size[:, None]
-        cm_nat /= size[:, None]
-        # Column by column: the whole matrix's std makes customer-sized temporaries (1 s at 2.8 million)
-        sd = np.array([xv[:, j].std(ddof=1) for j in range(xv.shape[1])])
-        gap = (cm - np.array([xv[:, j].mean() for j in range(xv.shape[1])])) / np.where(sd > 0, sd, np.nan)
-    overall = np.array([col.mean() for col in nat])
-    rev = fr["revenue"].to_numpy(float)
-    rev_c = np.bincount(labels, weights=rev, minlength=model.k_)
-    orders_c = np.bincount(labels, weights=fr["orders"].to_numpy(float), minlength=model.k_)
-    recency = pd.Series(fr["last_age"].to_numpy(float)).groupby(labels).median()
-    total_rev = float(rev.sum()) or 1.0
+        cm = np.column_stack([stats.sums[n] for n in names]) / size[:, None]
+        cm_nat = np.column_stack([stats.natural_sums[n] for n in names]) / size[:, None]
+        sd = np.array([stats.overall[n][1] for n in names])
+        gap = (cm - np.array([stats.overall[n][0] for n in names])) / np.where(sd > 0, sd, np.nan)
+    overall = np.array([stats.overall[n][2] for n in names])
+    n = int(size.sum())
+    total_rev = float(stats.revenue.sum()) or 1.0
     profiles, personas = [], []
-    lab = pd.Series(labels, index=X.index)
     for c in range(model.k_):
         n_c = int(size[c])
         if n_c == 0:
@@ -321,19 +372,14 @@ def _clusters(features: CustomerFeatures, k: int | None, k_range: tuple[int, int
                  if np.isfinite(gap[c, j])]
         traits = tuple(Trait(names[j], float(cm_nat[c, j]), float(overall[j]), float(gap[c, j]))
                        for j in order[:n_traits])
-        personas.append(Persona(c, n_c, n_c / len(X), float(rev_c[c]) / total_rev, float(orders_c[c] / n_c),
-                                float(rev_c[c] / n_c), float(recency.get(c, np.nan)), traits))
-        profiles.append({"cluster": c, "customers": n_c, "customer_share": n_c / len(X),
-                         "revenue_share": float(rev_c[c]) / total_rev, **dict(zip(names, cm_nat[c], strict=True))})
+        personas.append(Persona(c, n_c, n_c / n, float(stats.revenue[c]) / total_rev, float(stats.orders[c] / n_c),
+                                float(stats.revenue[c] / n_c), float(stats.recency[c]), traits))
+        profiles.append({"cluster": c, "customers": n_c, "customer_share": n_c / n,
+                         "revenue_share": float(stats.revenue[c]) / total_rev,
+                         **dict(zip(names, cm_nat[c], strict=True))})
     prof = pd.DataFrame(profiles).rename(columns={"log_recency": "recency_days", "log_orders": "orders",
                                                   "log_aov": "aov"})
     return ClusterResult(
-        k=model.k_, silhouette=model.silhouette_, labels=pd.DataFrame({"customer_id": lab.index, "cluster": labels}),
-        profiles=prof, personas=tuple(personas), n_fit=model.n_fit_,
-        n_silhouette=min(model.n_fit_, silhouette_sample), features=tuple(X.columns), chosen_by_silhouette=k is None,
-    )
-
-
-def cluster_customers(ds: Dataset, filters: Filters | None = None, k: int = 0, fit_sample: int = 20_000) -> ClusterResult:
-    """Behavioural clusters of the filtered period's customers (``k`` = 0 chooses k by silhouette)."""
-    return clusters(customer_features(ds, filters), k=k or None, fit_sample=fit_sample)
+        k=model.k_, silhouette=model.silhouette_, labels=labels, profiles=prof, personas=tuple(personas),
+        n_fit=model.n_fit_, n_silhouette=min(model.n_fit_, model.silhouette_sample), features=tuple(names),
+        chosen_by_silhouette=chosen_by_silhouette, model=model)
