@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from scipy import sparse
 
 from ecops.dataset import Dataset, Filters
+from ecops.frames import text_positions
 
 __all__ = ["BasketResult", "Level", "association_rules"]
 
@@ -196,7 +197,7 @@ def _basket_matrix(ds: Dataset, sized: Any, max_basket: int, code: pd.Index, pru
     rows = ds.query(sa.select(order_no, sized.c.item).where(*cond))
     if rows.empty:
         return None
-    col = code.get_indexer(rows["item"].astype(str))
+    col = text_positions(rows["item"], code)  # (millions of rows: as Python strings they cost a second)
     keep = col >= 0
     row = pd.to_numeric(rows["o"]).to_numpy(np.int64)[keep] - 1
     col = col[keep]

@@ -1,4 +1,4 @@
-"""Per-customer frames built without pandas' consolidating copy.
+"""Per-customer frames built without pandas' consolidating copy, and text keys looked up without Python strings.
 
 Why: ``pd.DataFrame({...})`` copies every column into one two-dimensional block per dtype. For one row per
 customer at ten million orders (2.8 million rows) that is a fresh allocation of a hundred megabytes or more per
@@ -13,8 +13,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["column_frame"]
+__all__ = ["column_frame", "text_positions"]
+
+
+def text_positions(keys: Any, values: Any) -> np.ndarray:
+    """Position of each of ``keys`` among ``values`` (unique), compared as text; −1 where absent.
+
+    An Arrow hash lookup: several times faster than ``pd.Index.get_indexer`` once millions of keys would have to
+    become Python strings (customer ids, the items of every basket).
+    """
+    found = pc.index_in(pa.array(pd.Series(keys, dtype="str")), value_set=pa.array(pd.Series(values, dtype="str")))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def column_frame(columns: Mapping[str, Any]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecops.frames import column_frame
+from ecops.frames import column_frame, text_positions
 
 
 def _inputs():
@@ -39,3 +39,20 @@ def test_writing_to_the_frame_leaves_the_source_frame_alone(column, value):
     got.iloc[1, got.columns.get_loc(column)] = value
     assert got[column].iloc[0] == value and got[column].iloc[1] == value
     pd.testing.assert_frame_equal(source, before)
+
+
+@pytest.mark.parametrize("keys", [
+    ["b", "zz", "a", "b", "c"],
+    pd.Series(["b", "zz", "a", "b", "c"], dtype="str"),  # Arrow-backed text, as DuckDB results arrive
+    pd.array(["b", "zz", "a", "b", "c"], dtype="string"),
+])
+def test_text_positions_match_an_index_lookup(keys):
+    values = pd.Index(["c", "a", "b"])
+    want = values.get_indexer(pd.Series(keys, dtype=object))
+    np.testing.assert_array_equal(text_positions(keys, values), want)
+    assert text_positions(keys, values).tolist() == [2, -1, 1, 2, 0]
+
+
+def test_text_positions_compare_numbers_as_their_text():
+    # product ids stored as numbers find their text codes (and "1.0" is not "1")
+    assert text_positions(pd.Series([1, 20, 3]), ["3", "1", "1.0"]).tolist() == [1, -1, 0]
