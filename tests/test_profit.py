@@ -146,6 +146,33 @@ def test_segment_gmv_follows_each_customers_portrait_segment(res, sample, sample
         "Champions"
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(regions=("广东", "浙江"))], ids=["all", "regions"])
+def test_segment_sums_pair_customers_by_position_on_duckdb(sample_ds, filters, monkeypatch):
+    """DuckDB returns the per-customer rows in the RFM scores' order: no id is looked up, and the sums are the
+    ones a lookup gives (the segment tests above check those against pandas)."""
+    from ecops import portrait
+
+    def no_lookup(*_):
+        raise AssertionError("per-customer rows looked up by id")
+
+    cache.clear()
+    monkeypatch.setattr(portrait, "customer_positions", no_lookup)
+    got = P.compute_page(sample_ds, filters).by_dim["segment"].set_index("segment")
+    monkeypatch.undo()
+    cache.clear()
+    rfm = portrait.rfm(sample_ds, filters).segments.set_index("segment")["customers"]
+    assert got["customers"].astype(int).sort_index().to_dict() == rfm[rfm > 0].sort_index().to_dict()
+
+
+def test_segment_positions_fall_back_to_a_lookup():
+    from ecops.profit.aggregates import _positions
+
+    ids = pd.Index(["a", "b", "c"])
+    assert _positions(pd.array(["a", "b", "c"], dtype="str"), ids).tolist() == [0, 1, 2]
+    assert _positions(pd.array(["b", "a", "c"], dtype="str"), ids).tolist() == [1, 0, 2]  # same size, other order
+    assert _positions(pd.array(["c", "x"], dtype="str"), ids).tolist() == [2, -1]
+
+
 # --------------------------------------------------------------------------- unit economics, LTV, CAC
 def test_cac_per_channel_recovers_the_planted_cost(res, sample):
     cac = res.ltv.set_index("acquisition")["cac"]

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
 from ecops import cache, dialect, portrait
@@ -324,7 +325,12 @@ def _plan(ds: Dataset, f: Filters) -> _Plan:
     join, cohorts = _cohorts(ds, f, fo, join, flags)
     facts, dims = _facts(ds, fo, ol, join, cohorts, order_total, amounts)
     counts = _customer_counts_statement(cohorts, flags, _ts(start), _ts(end + dt.timedelta(days=1)))
-    return _Plan(_main_statement(facts, oc, category, dims), counts, rt_cat, dims, flags, (start, end))
+    main = _main_statement(facts, oc, category, dims)
+    if ds.engine.dialect.name == "duckdb":
+        # Per-customer rows in customer-id order, byte-wise as the RFM scores are (rfm_features): _segment_groups
+        # then pairs them by position instead of looking 2.8 million ids up (1.2 s at ten million orders).
+        main = main.order_by(sa.literal_column("d_customer"))
+    return _Plan(main, counts, rt_cat, dims, flags, (start, end))
 
 
 def _order_total(ds: Dataset, f: Filters, fo: Any, ol: Any) -> tuple[Any, Any]:
@@ -621,7 +627,7 @@ def _segment_groups(groups: pd.DataFrame, raw: pd.DataFrame, per_customer: np.nd
     The measures are summed over all of ``raw`` with the other rows in a bucket of their own, so the
     millions of per-customer rows at ten million orders are never copied out of the frame.
     """
-    pos = portrait.customer_positions(raw["d_customer"].array[per_customer], segment_ids)
+    pos = _positions(raw["d_customer"].array[per_customer], segment_ids)
     n_seg = len(portrait.SEGMENTS)
     # No scored buyer at all (an export without a customer key): every row is "not scored".
     scored = segment_codes[np.maximum(pos, 0)] if len(segment_codes) else np.full(len(pos), n_seg)
@@ -639,6 +645,17 @@ def _segment_groups(groups: pd.DataFrame, raw: pd.DataFrame, per_customer: np.nd
     rows["segment_customers"] = size[present].astype(float)
     out = pd.concat([groups, rows], ignore_index=True)
     return out.sort_values(["dim", "key", "cohort_month", "month_index"]).reset_index(drop=True)
+
+
+def _positions(customers: Any, segment_ids: pd.Index) -> np.ndarray:
+    """Position of each per-customer row's customer among the scored ``segment_ids``, −1 where not scored: by
+    position when both list the same customers in the same order (DuckDB's main statement sorts them so), else
+    looked up."""
+    if len(customers) == len(segment_ids):
+        rows, ids = pa.array(pd.Series(customers, dtype="str")), pa.array(pd.Series(segment_ids, dtype="str"))
+        if rows.equals(ids):
+            return np.arange(len(rows), dtype=np.int64)
+    return portrait.customer_positions(customers, segment_ids)
 
 
 def _label_groups(raw: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
