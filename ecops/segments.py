@@ -338,9 +338,9 @@ def _cluster_cut(ds: Dataset, labelled: sa.Subquery) -> pd.DataFrame:
     """:func:`_label_cut` of behavioural clusters, summed in SQL over the kept aggregate's labelled rows."""
     t = labelled.c
     gmv = sa.func.coalesce(t.revenue, 0.0)
-    cost = t.cost if "cost" in t else sa.cast(sa.null(), sa.Double)
+    cost = t.cost if "cost" in t else sa.cast(sa.null(), sa.Float)
     prev = t.prev_revenue if "prev_revenue" in t else gmv
-    prev2 = t.prev2_revenue if "prev2_revenue" in t else sa.literal(0.0, sa.Double)
+    prev2 = t.prev2_revenue if "prev2_revenue" in t else sa.literal(0.0, sa.Float)
     out = ds.query(sa.select(
         t.cluster, sa.func.count().label("customers"), sa.cast(sa.func.sum(t.orders), sa.BigInteger).label("orders"),
         sa.func.sum(gmv).label("gmv"), sa.func.sum(gmv * gmv).label("gmv_sq"),

@@ -78,7 +78,7 @@ def behaviour_columns(kept: KeptCustomers) -> dict[str, Any]:
 
     cols: dict[str, Any] = {
         "log_recency": sa.func.ln(1.0 + t.last_age),
-        "log_orders": sa.func.ln(sa.cast(orders, sa.Double)),
+        "log_orders": sa.func.ln(sa.cast(orders, sa.Float)),
         "log_aov": sa.func.ln(1.0 + sa.func.greatest(revenue / orders, 0.0)),
         "items_per_order": sa.func.coalesce(t.units, 0.0) / orders,
     }
@@ -87,7 +87,7 @@ def behaviour_columns(kept: KeptCustomers) -> dict[str, Any]:
     for i, cat in enumerate(kept.categories):
         cols[f"cat:{cat}"] = share(t[f"cat_{i}"])
     for i, ch in enumerate(kept.channels):
-        cols[f"ch:{ch}"] = sa.cast(sa.func.coalesce(t[f"ch_{i}"], 0), sa.Double) / orders
+        cols[f"ch:{ch}"] = sa.cast(sa.func.coalesce(t[f"ch_{i}"], 0), sa.Float) / orders
     return cols
 
 
@@ -161,12 +161,12 @@ def _labelled(kept: KeptCustomers, model: BehaviourClusterer) -> sa.Subquery:
     width = len(model.feature_names_)
 
     def num(v: float) -> Any:
-        return sa.literal(float(v), sa.Double)
+        return sa.literal(float(v), sa.Float)
 
     z = sa.select(b, *(((b.c[f"_f{j}"] - num(model.mean_[j])) / num(model.scale_[j]) * num(model.weight_[j]))
                        .label(f"_z{j}") for j in range(width))).subquery("standardised")
     d = sa.select(z, *(sum(((z.c[f"_z{j}"] - num(c[j])) * (z.c[f"_z{j}"] - num(c[j])) for j in range(width)),
-                           sa.literal(0.0, sa.Double)).label(f"_d{i}")
+                           sa.literal(0.0, sa.Float)).label(f"_d{i}")
                        for i, c in enumerate(model.centers_))).subquery("distances")
     m = sa.select(d, sa.func.least(*(d.c[f"_d{i}"] for i in range(model.k_))).label("_dmin")).subquery("nearest")
     cluster = sa.case(*((m.c[f"_d{i}"] == m.c["_dmin"], i) for i in range(model.k_)))
