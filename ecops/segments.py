@@ -504,8 +504,14 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
         member = _members(feats.frame["customer_id"], ids)
     fr = feats.frame
     rows = np.flatnonzero(member)  # the members' rows only (a segment of a few, or of 2.8 million, buyers)
+    revenue = np.round(fr["revenue"].to_numpy(float)[rows], 2)
+    if 0 < limit < len(rows):
+        # Only members who can make the list: revenue at least the limit-th highest (ties at that line all kept,
+        # the sort below orders them). Sorting all of a segment's ids took 0.45 s for 900k buyers.
+        line = np.partition(revenue, len(revenue) - limit)[len(revenue) - limit]
+        rows, revenue = rows[revenue >= line], revenue[revenue >= line]
     out = column_frame({"customer_id": fr["customer_id"].array[rows], "orders": fr["orders"].array[rows],
-                        "revenue": np.round(fr["revenue"].to_numpy(float)[rows], 2), "recency_days": fr["last_age"].array[rows],
+                        "revenue": revenue, "recency_days": fr["last_age"].array[rows],
                         "rfm_segment": portrait.score_customers(feats)["segment"].array[rows]})
     out = out.sort_values(["revenue", "customer_id"], ascending=[False, True])
     out = out.head(limit).reset_index(drop=True)

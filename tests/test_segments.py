@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from ecops import cache, export, portrait, segments
-from ecops.dataset import Filters
+from ecops.dataset import Dataset, Filters
 
 
 def _label(cut, value: str, lang: str) -> str:
@@ -249,6 +250,21 @@ def test_flat_upload_with_a_lifestyle_column(attr_sample):
     assert segments.UNKNOWN in set(cut.table["segment"])  # the customer without an answer
     assert _label(cut, segments.UNKNOWN, "zh") == "（未记录）" and _label(cut, segments.UNKNOWN, "en") == "(not recorded)"
     assert cut.table["customers"].sum() == flat.loc[flat["status"] != "cancelled", "customer_id"].nunique()
+
+
+def test_a_short_list_is_the_head_of_the_whole_list_when_revenues_tie(sample):
+    # Every line at one price: many buyers share each revenue, so a list's cut can fall inside a tie and the ids
+    # decide (ascending), as in the whole list.
+    tables = {k: v.copy() for k, v in sample.tables.items()}
+    tables["order_items"] = tables["order_items"].assign(quantity=1, unit_price=10.0)
+    ds = Dataset.from_frames(tables, name="ties")
+    whole = segments.customer_list(ds, dimension="region", value="广东")
+    revenue = whole["revenue"].to_numpy()
+    inside = np.flatnonzero(revenue[1:] == revenue[:-1]) + 1  # limits whose cut splits a tie
+    assert len(inside) > 100
+    for limit in (*inside[[0, 1, len(inside) // 2]], 1):
+        shown = segments.customer_list(ds, dimension="region", value="广东", limit=int(limit))
+        pd.testing.assert_frame_equal(shown, whole.head(int(limit)))
 
 
 def test_customer_list_of_a_customer_attribute(sample, sample_ds):
