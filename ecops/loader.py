@@ -36,7 +36,15 @@ from ecops.ingest import (
 )
 from ecops.ingest.files import _file_name
 from ecops.ingest.profiling import _REGION_RE
-from ecops.ingest.values import MANGLED_ID, SUMMARY_LABELS, _lit, unwrap_sql, unwraps
+from ecops.ingest.values import (
+    MANGLED_ID,
+    SUMMARY_LABELS,
+    _lit,
+    plain_number_sql,
+    rewrites_sql,
+    unwrap_sql,
+    unwraps,
+)
 from ecops.mapping import (
     FLAT,
     IGNORE,
@@ -318,72 +326,191 @@ def _is_required(table: str, target: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: _Notes) -> set[str]:
-    """Create ``stage`` with ``_rec`` and one typed column per mapped target; report unreadable values."""
-    idx = {c: i for i, c in enumerate(raw.columns)}
-    inner, unwrapped, mid, outer, flags = ["rowid AS _rec"], ["_rec"], ["_rec"], ["_rec"], []
-    targets: set[str] = set()
-    for cm in sm.columns:
-        if not cm.target:
-            continue
-        i = idx[cm.column]
+@dataclass
+class _StagePlan:
+    """The staging SELECT over a raw table, layer by layer (each value is trimmed once, unwrapped once, converted
+    once), with the mapped columns: ``cols`` all of them, ``flags`` those whose conversion can fail."""
+
+    inner: list[str] = field(default_factory=lambda: ["rowid AS _rec"])
+    unwrapped: list[str] = field(default_factory=lambda: ["_rec"])
+    mid: list[str] = field(default_factory=lambda: ["_rec"])
+    outer: list[str] = field(default_factory=lambda: ["_rec"])
+    cols: list[tuple[ColumnMapping, int]] = field(default_factory=list)
+    flags: list[tuple[ColumnMapping, int]] = field(default_factory=list)
+
+    def select(self, table: str, where: str = "") -> str:
+        """The staging SELECT: ``_rec`` (file order), ``v_…`` per target and ``b<i>`` (unreadable) per flagged column."""
+        return (f"SELECT {', '.join(self.outer)} FROM (SELECT {', '.join(self.mid)} FROM "
+                f"(SELECT {', '.join(self.unwrapped)} FROM (SELECT {', '.join(self.inner)} FROM {table}{where})))")
+
+
+def _stage_plan(raw: RawTable, mapped: Sequence[ColumnMapping]) -> _StagePlan:
+    """The staging SELECT of ``raw`` for the ``mapped`` columns (each with a target)."""
+    p = _StagePlan()
+    for cm in mapped:
+        i = raw.columns.index(cm.column)
         duck = raw.types[i]
-        v = _v(cm.target)
-        r = f"r{i}"
-        inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS t{i}")
-        unwrapped.append(f"{unwrap_sql(f't{i}') if unwraps(cm.parse, duck) else f't{i}'} AS {r}")
+        v, r = _v(cm.target), f"r{i}"
+        p.cols.append((cm, i))
+        p.inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS t{i}")
+        p.unwrapped.append(f"{unwrap_sql(f't{i}') if unwraps(cm.parse, duck) else f't{i}'} AS {r}")
         conv = conv_sql(r, cm.parse, duck)
-        targets.add(cm.target)
         if conv == r:
-            mid.append(f"{r} AS {v}")
-            outer.append(v)
+            p.mid.append(f"{r} AS {v}")
+            p.outer.append(v)
             continue
-        mid.append(f"{conv} AS {v}")
-        mid.append(r)
-        outer.append(v)
-        outer.append(f"({r} IS NOT NULL AND {v} IS NULL) AS b{i}")
-        flags.append((cm, i))
+        p.mid += [f"{conv} AS {v}", r]
+        p.outer += [v, f"({r} IS NOT NULL AND {v} IS NULL) AS b{i}"]
+        p.flags.append((cm, i))
+    return p
+
+
+def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: _Notes) -> bool:
+    """Stage ``raw`` as ``stage``: ``_rec`` (file order) and one typed column per mapped target; report unreadable
+    values. Returns whether ``stage`` is a view of ``raw`` typed in place (then ``raw`` must be kept).
+
+    Typing in place (:func:`_stage_in_place`) saves writing every value a second time. It takes text read with its
+    null tokens removed (CSV, Excel); a file with summary rows (left out of the stage) or a column mapped twice is
+    copied into a table of its own, as are Parquet's typed columns and space-separated text.
+    """
     summary = _summary_rows(con, raw, sm, notes)
-    con.execute(
-        f"CREATE TEMP TABLE {stage} AS SELECT {', '.join(outer)} FROM (SELECT {', '.join(mid)} FROM "
-        f"(SELECT {', '.join(unwrapped)} FROM (SELECT {', '.join(inner)} FROM {raw.table}"
-        f"{f' WHERE NOT {summary}' if summary else ''})))"
-    )
-    res = _check_stage(con, raw, sm, stage, [i for _, i in flags])
-    if flags:
-        total = res[0]
-        for k, (cm, i) in enumerate(flags):
-            bad, first = res[1 + 2 * k], res[2 + 2 * k]
-            kind = target_column(sm.table, cm.target).kind
-            if cm.parse.type in ("number", "integer", "time", "date"):
-                kind = cm.parse.type
-            if bad:
-                value = con.execute(f"SELECT CAST(c{i} AS VARCHAR) FROM {raw.table} WHERE rowid = ?",
-                                    [first]).fetchone()[0]
-                row = raw.locate(con, first)
-                if _is_required(sm.table, cm.target):
-                    code = {"number": "not_a_number", "integer": "not_an_integer"}.get(kind, "not_a_date")
-                    raise IngestError(raw.source, code, row=row, column=cm.column, value=value, count=bad)
-                notes.add("values_nulled", raw.source, "warning", column=cm.column, target=cm.target, count=bad,
-                          kind=kind, row=row, value=str(value)[:40])
-                if total and bad / total > 0.5:
-                    notes.add("many_nulled", raw.source, "warning", column=cm.column, target=cm.target,
-                              share=bad / total, kind=kind)
-        for cm, _ in flags:
-            if cm.parse.scale != 1.0:
-                notes.add("unit_scaled", raw.source, "info", column=cm.column, target=cm.target, scale=cm.parse.scale)
-            if cm.parse.percent:
-                notes.add("percent", raw.source, "info", column=cm.column)
-            if cm.parse.type in ("time", "date") and raw.types[idx[cm.column]] == "VARCHAR":
-                notes.add("date_format", raw.source, "info", column=cm.column,
-                          format=date_format_label(cm.parse.date_format))
-                if cm.parse.utc_offset is not None:
-                    h, m = divmod(abs(cm.parse.utc_offset), 60)
-                    notes.add("time_zone", raw.source, "info", column=cm.column, share=cm.profile.tz_share,
-                              offset=f"{'-' if cm.parse.utc_offset < 0 else '+'}{h:02d}:{m:02d}")
-            if cm.parse.type in ("number", "integer") and cm.parse.decimal == ",":
-                notes.add("decimal_comma", raw.source, "info", column=cm.column)
-    return targets
+    mapped = [cm for cm in sm.columns if cm.target]
+    if summary is None and _in_place_ok(raw, mapped):
+        _stage_in_place(con, raw, sm, stage, notes)
+        return True
+    plan = _stage_plan(raw, mapped)
+    con.execute(f"CREATE TEMP TABLE {stage} AS {plan.select(raw.table, f' WHERE NOT {summary}' if summary else '')}")
+    try:
+        res = _check_stage(con, raw, sm, stage, [i for _, i in plan.flags])
+    except IngestError:
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        raise
+    _report_unreadable(con, raw, sm, plan.flags, res, notes)
+    _note_parse_rules(raw, plan.flags, notes)
+    return False
+
+
+def _in_place_ok(raw: RawTable, mapped: list[ColumnMapping]) -> bool:
+    """Whether :func:`_stage_in_place` can stage ``raw``: text read with its null tokens removed (CSV, Excel), each
+    column mapped once."""
+    idx = [raw.columns.index(cm.column) for cm in mapped]
+    return raw.nulls_done and len(set(idx)) == len(idx) and all(raw.types[i] == "VARCHAR" for i in idx)
+
+
+def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
+                    notes: _Notes) -> None:
+    """Stage ``raw`` by typing its mapped columns in place (``ALTER … SET DATA TYPE … USING``) and naming them in
+    the view ``stage``; rowids survive the change of type, so ``_rec`` stays file order.
+
+    One scan of the raw text finds the columns that trimming or unwrapping may change (:func:`rewrites_sql`); the
+    others (nearly all, in a clean export) convert as they stand, so their mangled ids and unreadable values are
+    counted in that scan and a number column whose every value is a plain number converts by a bare cast. The
+    changed columns are counted again through the full staging SELECT. Every check reads the values before any
+    column changes type: the text of a bad value is still there to quote.
+    """
+    plan = _stage_plan(raw, [cm for cm in sm.columns if cm.target])
+    ids = [(cm, i) for cm, i in plan.cols if cm.parse.type == "id"]
+    nums = [(cm, i) for cm, i in plan.flags if cm.parse.type in ("number", "integer") and cm.parse.decimal == "."]
+    # the tests as columns of one projection, where DuckDB computes each repeated part (a TRY_CAST) once
+    tests = [f"c{i}" for _, i in plan.cols]
+    tests += [f"{_mangled_sql(conv_sql(f'c{i}', cm.parse))} AS m{i}" for cm, i in ids]
+    tests += [f"(c{i} IS NOT NULL AND {conv_sql(f'c{i}', cm.parse)} IS NULL) AS b{i}" for cm, i in plan.flags]
+    tests += [f"{plain_number_sql(f'c{i}')} AS p{i}" for _, i in nums]
+    aggs = [rewrites_sql(f"c{i}", cm.parse) for cm, i in plan.cols]
+    aggs += [f"count(*) FILTER (WHERE m{i})" for _, i in ids]
+    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in plan.flags]
+    aggs += [f"count(*) FILTER (WHERE NOT p{i})" for _, i in nums]
+    res = list(con.execute(f"SELECT count(*), {', '.join(aggs)} FROM (SELECT rowid AS _rec, {', '.join(tests)} "
+                           f"FROM {raw.table})").fetchone())
+    n, k = len(plan.cols), len(ids)
+    changed = {i for (_, i), c in zip(plan.cols, res[1:1 + n], strict=True) if c}
+    mangled = dict(zip([i for _, i in ids], res[1 + n:1 + n + k], strict=True))
+    bad = {i: (res[1 + n + k + 2 * j], res[2 + n + k + 2 * j]) for j, (_, i) in enumerate(plan.flags)}
+    plain = {i for (_, i), c in zip(nums, res[1 + n + k + 2 * len(plan.flags):], strict=True) if not c}
+    if changed:
+        _recount_changed(con, raw, [cm for cm, i in plan.cols if i in changed], mangled, bad)
+    sel = plan.select(raw.table)
+    _refuse_mangled_ids(con, raw, f"({sel})", [cm for cm, _ in ids], [mangled[i] for _, i in ids])
+    _report_unreadable(con, raw, sm, plan.flags, (res[0], *(x for _, i in plan.flags for x in bad[i])), notes)
+    types = {d[0]: d[1] for d in con.execute(f"DESCRIBE {sel}").fetchall()}
+    for cm, i in plan.cols:
+        c = f"c{i}"
+        if i in changed:
+            t = f"({raw_sql(c, cm.parse, 'VARCHAR', True)})"
+            expr = conv_sql(f"({unwrap_sql(t)})" if unwraps(cm.parse) else t, cm.parse)
+        else:
+            expr = conv_sql(c, cm.parse, plain=i in plain)
+        if expr != c:
+            con.execute(f"ALTER TABLE {raw.table} ALTER {c} SET DATA TYPE {types[_v(cm.target)]} USING {expr}")
+    cols = ", ".join(f"c{i} AS {_v(cm.target)}" for cm, i in plan.cols)
+    con.execute(f"CREATE TEMP VIEW {stage} AS SELECT rowid AS _rec, {cols} FROM {raw.table}")
+    # the columns nothing reads any more go now (instantly, rowids kept), as they went with a copied stage's raw table
+    kept = {f"c{i}" for _, i in plan.cols}
+    for name in [f"c{i}" for i in range(len(raw.columns))] + (["_line"] if raw.has_line_column else []):
+        if name not in kept:
+            con.execute(f"ALTER TABLE {raw.table} DROP COLUMN {name}")
+    _note_parse_rules(raw, plan.flags, notes)
+
+
+def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list[ColumnMapping],
+                     mangled: dict[int, int], bad: dict[int, tuple[int, int | None]]) -> None:
+    """Count the mangled ids and unreadable values of the ``mapped`` columns that trimming or unwrapping changes,
+    through the staging SELECT of just those columns, into ``mangled`` and ``bad`` (by raw column index)."""
+    plan = _stage_plan(raw, mapped)
+    ids = [(cm, i) for cm, i in plan.cols if cm.parse.type == "id"]
+    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(_v(cm.target))})" for cm, _ in ids]
+    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in plan.flags]
+    if not aggs:
+        return
+    res = con.execute(f"SELECT {', '.join(aggs)} FROM ({plan.select(raw.table)})").fetchone()
+    for k, (_, i) in enumerate(ids):
+        mangled[i] = res[k]
+    for j, (_, i) in enumerate(plan.flags):
+        bad[i] = (res[len(ids) + 2 * j], res[len(ids) + 2 * j + 1])
+
+
+def _report_unreadable(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping,
+                       flags: list[tuple[ColumnMapping, int]], res: tuple, notes: _Notes) -> None:
+    """Refuse an unreadable value in a required column, note the others; ``res`` is :func:`_check_stage`'s answer.
+
+    The value quoted is the raw table's text at the first bad record, so this runs before any column is typed.
+    """
+    total = res[0]
+    for k, (cm, i) in enumerate(flags):
+        bad, first = res[1 + 2 * k], res[2 + 2 * k]
+        kind = target_column(sm.table, cm.target).kind
+        if cm.parse.type in ("number", "integer", "time", "date"):
+            kind = cm.parse.type
+        if not bad:
+            continue
+        value = con.execute(f"SELECT CAST(c{i} AS VARCHAR) FROM {raw.table} WHERE rowid = ?", [first]).fetchone()[0]
+        row = raw.locate(con, first)
+        if _is_required(sm.table, cm.target):
+            code = {"number": "not_a_number", "integer": "not_an_integer"}.get(kind, "not_a_date")
+            raise IngestError(raw.source, code, row=row, column=cm.column, value=value, count=bad)
+        notes.add("values_nulled", raw.source, "warning", column=cm.column, target=cm.target, count=bad,
+                  kind=kind, row=row, value=str(value)[:40])
+        if total and bad / total > 0.5:
+            notes.add("many_nulled", raw.source, "warning", column=cm.column, target=cm.target,
+                      share=bad / total, kind=kind)
+
+
+def _note_parse_rules(raw: RawTable, flags: list[tuple[ColumnMapping, int]], notes: _Notes) -> None:
+    """Note how converted columns were read: unit factors, percentages, date formats, time zones, decimal commas."""
+    for cm, i in flags:
+        if cm.parse.scale != 1.0:
+            notes.add("unit_scaled", raw.source, "info", column=cm.column, target=cm.target, scale=cm.parse.scale)
+        if cm.parse.percent:
+            notes.add("percent", raw.source, "info", column=cm.column)
+        if cm.parse.type in ("time", "date") and raw.types[i] == "VARCHAR":
+            notes.add("date_format", raw.source, "info", column=cm.column,
+                      format=date_format_label(cm.parse.date_format))
+            if cm.parse.utc_offset is not None:
+                h, m = divmod(abs(cm.parse.utc_offset), 60)
+                notes.add("time_zone", raw.source, "info", column=cm.column, share=cm.profile.tz_share,
+                          offset=f"{'-' if cm.parse.utc_offset < 0 else '+'}{h:02d}:{m:02d}")
+        if cm.parse.type in ("number", "integer") and cm.parse.decimal == ",":
+            notes.add("decimal_comma", raw.source, "info", column=cm.column)
 
 
 def _summary_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, notes: _Notes) -> str | None:
@@ -431,17 +558,18 @@ def _check_stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappin
     Both checks read the whole stage; one pass instead of two saves a scan of a million-line file.
     """
     ids = [cm for cm in sm.columns if cm.target and cm.parse.type == "id"]
-    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(cm)})" for cm in ids]
+    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(_v(cm.target))})" for cm in ids]
     aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for i in flagged]
     res = con.execute(f"SELECT {', '.join(['count(*)', *aggs])} FROM {stage}").fetchone()
     _refuse_mangled_ids(con, raw, stage, ids, res[1:1 + len(ids)])
     return (res[0], *res[1 + len(ids):])
 
 
-def _mangled_sql(cm: ColumnMapping) -> str:
-    """Condition on the staged id column of ``cm``: the value is an id Excel wrote in scientific notation."""
+def _mangled_sql(e: str) -> str:
+    """Condition on a staged id (a ``v_…`` column, or the expression giving it): an id Excel wrote in scientific
+    notation."""
     # '+' first: a cheap test that almost no real id passes
-    return f"(contains({_v(cm.target)}, '+') AND regexp_matches({_v(cm.target)}, {_lit(MANGLED_ID)}))"
+    return f"(contains({e}, '+') AND regexp_matches({e}, {_lit(MANGLED_ID)}))"
 
 
 def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, stage: str, ids: list[ColumnMapping],
@@ -455,10 +583,9 @@ def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, stage: st
         if not count:
             continue
         v = _v(cm.target)
-        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {_mangled_sql(cm)} ORDER BY _rec LIMIT 5").fetchall()
+        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {_mangled_sql(v)} ORDER BY _rec LIMIT 5").fetchall()
         value = con.execute(f"SELECT {v} FROM {stage} WHERE _rec = ?", [hits[0][0]]).fetchone()[0]
         rows = [raw.locate(con, int(h[0])) for h in hits]
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
         raise IngestError(raw.source, "excel_mangled_ids", row=rows[0], column=cm.column, count=int(count),
                           value=value, lines="; ".join(f"{r:,}" for r in rows) + ("…" if count > len(rows) else ""))
 
@@ -696,12 +823,12 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
             report("recognising columns", 0.5)
             used, currency = _choose_mapping(con, raws, mapping, notes)
             report("converting values", 0.6)
-            stage_targets, staged = _stage_sources(con, raws, used, notes, report)
+            stage_targets, drops = _stage_sources(con, raws, used, notes, report)
         report("building tables", 0.88)
         parts = _table_parts(con, used, stage_targets, notes)
         rows = _write_tables(con, parts, notes)
-        for stage in staged:
-            con.execute(f"DROP TABLE IF EXISTS {stage}")
+        for drop in drops:
+            con.execute(drop)
         if not own:
             con.execute("COMMIT")
         # Each file once, in upload order (a workbook's sheets share their file's digest).
@@ -772,20 +899,25 @@ def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mappin
 
 def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: _Notes,
                    report: Progress) -> tuple[dict[str, tuple[str, set[str]]], list[str]]:
-    """Convert each mapped source into a typed staging table (raw tables dropped as it goes): its name and targets."""
+    """Convert each mapped source into a typed stage: its name and targets per source, and the statements that
+    drop the stages (and the raw tables typed in place) once the canonical tables exist."""
     stage_targets: dict[str, tuple[str, set[str]]] = {}
-    staged: list[str] = []
+    drops: list[str] = []
     for k, raw in enumerate(raws):
         sm = used.source(raw.source)
+        in_place = False
         if sm.table == IGNORE:
             notes.add("ignored_source", raw.source, "warning")
         else:
             stage = f"_ecops_stage{k}"
-            stage_targets[raw.source] = (stage, _stage(con, raw, sm, stage, notes))
-            staged.append(stage)
-        con.execute(f"DROP TABLE IF EXISTS {raw.table}")
+            in_place = _stage(con, raw, sm, stage, notes)
+            stage_targets[raw.source] = (stage, {cm.target for cm in sm.columns if cm.target})
+            drops += ([f"DROP VIEW IF EXISTS {stage}", f"DROP TABLE IF EXISTS {raw.table}"] if in_place
+                      else [f"DROP TABLE IF EXISTS {stage}"])
+        if not in_place:  # a copied stage has all it needs: the raw table's memory goes now
+            con.execute(f"DROP TABLE IF EXISTS {raw.table}")
         report(f"converted {raw.source}", 0.6 + 0.25 * (k + 1) / len(raws))
-    return stage_targets, staged
+    return stage_targets, drops
 
 
 def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],

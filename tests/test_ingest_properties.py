@@ -11,6 +11,7 @@
   and saying what to do — never any other exception.
 """
 
+import csv
 import datetime as dt
 import functools
 import io
@@ -19,6 +20,7 @@ import string
 import zipfile
 from dataclasses import dataclass, field
 
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -564,3 +566,75 @@ def test_number_swapped_for_text_deep_in_the_file_is_located(ex):
     else:  # so few rows that the junk outweighs the numbers: the column is left out, and that is said
         assert w.code == "unused_named_column"
     assert ex.name in w.message("en") and ex.name in w.message("zh") and column in w.message("zh")
+
+
+# ---------------------------------------------------------------- staging by typing in place (issue 16)
+
+# cells made of what trimming, unwrapping and number reading care about: blanks at either end, wrappers, marks
+_CELL_PARTS = st.sampled_from([" ", "\t", "\u3000", "=", '"', "'", "1", "23", ".", ",", "5", "e+17", "%", "¥", "inf",
+                               "abc", "-", "na", "2024-01-02", " 10:00:00", "万", "!", "\x01"])
+CELLS = st.lists(st.lists(_CELL_PARTS, max_size=5).map("".join), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, **PROPS)
+@given(cells=CELLS.map(lambda xs: [x or None for x in xs]), unwrapped=st.booleans())
+def test_a_column_rewrites_sql_passes_comes_back_unchanged_from_trimming_and_unwrapping(cells, unwrapped):
+    from ecops.ingest.values import Parse, rewrites_sql, trim_sql, unwrap_sql
+    parse = Parse("id" if unwrapped else "text")
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE v (c VARCHAR, k BIGINT)")
+    con.executemany("INSERT INTO v VALUES (?, ?)", [(c, k) for k, c in enumerate(cells)])
+    may = con.execute(f"SELECT {rewrites_sql('c', parse)} FROM v").fetchone()[0]
+    staged = unwrap_sql(trim_sql("c")) if unwrapped else trim_sql("c")
+    got = [r[0] for r in con.execute(f"SELECT {staged} FROM v ORDER BY k").fetchall()]
+    if not may:
+        assert got == cells
+    if got != cells:
+        assert may
+
+
+@settings(max_examples=150, **PROPS)
+@given(cells=CELLS.map(lambda xs: [x or None for x in xs]), integer=st.booleans(), scale=st.sampled_from([1.0, 0.001]))
+def test_plain_numbers_read_by_a_bare_cast_are_what_number_sql_reads(cells, integer, scale):
+    from ecops.ingest.values import Parse, conv_sql, plain_number_sql
+    parse = Parse("integer" if integer else "number", scale=scale)
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE v (c VARCHAR, k BIGINT)")
+    con.executemany("INSERT INTO v VALUES (?, ?)", [(c, k) for k, c in enumerate(cells)])
+    if con.execute(f"SELECT bool_and({plain_number_sql('c')}) FROM v").fetchone()[0]:
+        full, bare = (con.execute(f"SELECT {conv_sql('c', parse, plain=p)} FROM v ORDER BY k").fetchall()
+                      for p in (False, True))
+        assert full == bare
+
+
+@settings(max_examples=25, **PROPS)
+@given(data=st.data())
+def test_loads_staged_in_place_equal_loads_copied_into_a_stage_table(data, tmp_path_factory):
+    # any cells in the id, time, number and text columns of a flat export: staged in place (issue 16) or copied
+    # into a table as before, the tables, notes, warnings and refusals are the same
+    n = data.draw(st.integers(2, 8))
+    col = lambda: data.draw(st.lists(st.lists(_CELL_PARTS, max_size=4).map("".join), min_size=n, max_size=n))  # noqa: E731
+    ids, prices, discounts, names = col(), col(), col(), col()
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["order_id", "customer_id", "order_time", "product_id", "quantity", "unit_price", "discount", "name"])
+    for k in range(n):
+        w.writerow([ids[k] or f"O{k % 3}", f"c{k % 2}", f"2024-01-0{k % 9 + 1} 10:00:00", f"p{k % 4}", "1",
+                    prices[k] or "1.5", discounts[k], names[k]])
+    path = tmp_path_factory.mktemp("ip") / "flat.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    import ecops.loader as loader
+
+    def outcome():
+        try:
+            res = load_files([path])
+        except IngestError as e:
+            return e.code, e.row, e.column, sorted(e.params.items())
+        return ({t: res.con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in res.tables},
+                {t: res.con.execute(f'DESCRIBE "{t}"').fetchall() for t in res.tables}, res.notes, res.warnings)
+
+    in_place = outcome()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(loader, "_in_place_ok", lambda raw, mapped: False)
+        copied = outcome()
+    assert in_place == copied
