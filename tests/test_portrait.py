@@ -12,6 +12,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from ecops import cache, clv, portrait
 from ecops.dataset import Dataset, Filters
+from ecops.portrait.page import CLV_COLUMNS
 
 
 # --------------------------------------------------------------------------- a tiny shop, computed by hand
@@ -258,6 +259,21 @@ def test_cluster_k_override(sample_ds):
 
 
 # --------------------------------------------------------------------------- CLV
+def test_the_clv_view_computes_its_back_test_alongside_the_forecast_with_the_same_answers(sample_ds):
+    # The back-test runs in a worker thread while the forecast runs: neither may see the other's state (random
+    # draws, BLAS limits, frames), so each equals the same computation run alone, bit for bit.
+    view = portrait.clv_view(sample_ds)
+    feats = portrait.customer_columns(sample_ds, None, CLV_COLUMNS, snapshot_days=90)
+    alone = portrait.clv_backtest(sample_ds, features=feats)
+    assert view.backtest is not None and view.backtest.actual == alone.actual
+    assert (view.backtest.predicted, view.backtest.predicted_lower, view.backtest.predicted_upper) == \
+        (alone.predicted, alone.predicted_lower, alone.predicted_upper)
+    pd.testing.assert_frame_equal(view.backtest.by_frequency, alone.by_frequency, check_exact=True)
+    forecast = portrait.lifetime_value(sample_ds, features=feats)
+    pd.testing.assert_frame_equal(view.clv.result.customers, forecast.result.customers, check_exact=True)
+    assert view.clv.result.total_clv_upper == forecast.result.total_clv_upper
+
+
 def test_clv_holdout_prediction_within_15_percent(sample, sample_ds):
     bt = portrait.clv_backtest(sample_ds, holdout_start=sample.truth.holdout_start)
     assert bt is not None and bt.calibration_end == sample.truth.holdout_start - dt.timedelta(days=1)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from ecops import cache, pricing
@@ -171,6 +172,11 @@ def test_segment_positions_fall_back_to_a_lookup():
     assert _positions(pd.array(["a", "b", "c"], dtype="str"), ids).tolist() == [0, 1, 2]
     assert _positions(pd.array(["b", "a", "c"], dtype="str"), ids).tolist() == [1, 0, 2]  # same size, other order
     assert _positions(pd.array(["c", "x"], dtype="str"), ids).tolist() == [2, -1]
+    # a database column arrives chunked (or, empty, in no chunk at all)
+    chunked = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([["a"], ["b", "c"]], pa.string())))
+    assert _positions(chunked, ids).tolist() == [0, 1, 2]
+    empty = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([], pa.string())))
+    assert _positions(empty, pd.Index([], dtype="str")).tolist() == []
 
 
 # --------------------------------------------------------------------------- unit economics, LTV, CAC

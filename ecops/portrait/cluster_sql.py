@@ -132,7 +132,8 @@ def _kept_clusters(ds: Dataset, kept: KeptCustomers, k: int | None, fit_sample: 
         size=column("size").astype(np.int64),
         sums={name: column(f"f{j}") for j, name in enumerate(names)},
         natural_sums={name: column(f"n{j}") for j, name in enumerate(names)},
-        overall={name: (float(overall[f"m{j}"]), _float(overall[f"s{j}"]), float(overall[f"n{j}"])) for j, name in enumerate(names)},
+        overall={name: (float(overall[f"m{j}"]), _float(overall[f"s{j}"]), float(overall[f"n{j}"]))
+                 for j, name in enumerate(names)},
         revenue=column("revenue"), orders=column("orders"), recency=column("recency", np.nan))
     return describe_clusters(model, stats, None, chosen_by_silhouette=k is None)
 

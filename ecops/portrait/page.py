@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from threadpoolctl import threadpool_limits
 
 from ecops.dataset import Dataset, Filters
 from ecops.portrait.cluster_sql import cluster_customers
@@ -146,10 +148,17 @@ def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 
     """CLV over ``horizon_months`` with its back-test on the final six months and value per RFM segment."""
     f = filters or Filters()
     feats = customer_columns(ds, f, CLV_COLUMNS, snapshot_days=step_days)
-    c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
-    # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
-    segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
-    return ClvView(c, clv_backtest(ds, f, features=feats), clv_by_segment(c, segment))
+    # One BLAS thread around both: the limit is process-wide, and each fit's own limit, nested in two threads,
+    # would restore the other's setting on leaving.
+    with threadpool_limits(1), ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-clv-backtest") as pool:
+        # The back-test (its own fit and holdout forecast) runs alongside the forecast: both are mostly numpy over
+        # millions of buyers, which releases the GIL, so a second core shortens the screen instead of idling.
+        backtest = pool.submit(clv_backtest, ds, f, features=feats)
+        c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
+        # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
+        segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
+        by_segment = clv_by_segment(c, segment)
+        return ClvView(c, backtest.result(), by_segment)
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm", bins: int = 5, step_days: int = 90,

@@ -653,11 +653,16 @@ def _positions(customers: Any, segment_ids: pd.Index) -> np.ndarray:
     """Position of each per-customer row's customer among the scored ``segment_ids``, −1 where not scored: by
     position when both list the same customers in the same order (DuckDB's main statement sorts them so), else
     looked up."""
-    if len(customers) == len(segment_ids):
-        rows, ids = pa.array(pd.Series(customers, dtype="str")), pa.array(pd.Series(segment_ids, dtype="str"))
-        if rows.equals(ids):
-            return np.arange(len(rows), dtype=np.int64)
+    if len(customers) == len(segment_ids) and _text(customers).equals(_text(segment_ids)):
+        return np.arange(len(segment_ids), dtype=np.int64)
     return portrait.customer_positions(customers, segment_ids)
+
+
+def _text(values: Any) -> pa.Array:
+    """``values`` as one Arrow text array (a database result's column may arrive in chunks, or in none)."""
+    arr = pa.array(pd.Series(values, dtype="str"))
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return arr.cast(pa.large_string())
 
 
 def _label_groups(raw: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
