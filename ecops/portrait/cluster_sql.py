@@ -31,7 +31,7 @@ from ecops.portrait.personas import (
     empty_result,
 )
 
-__all__ = ["behaviour_columns", "cluster_customers", "labelled_customers"]
+__all__ = ["behaviour_columns", "cluster_customers", "kept_clusters", "labelled_customers"]
 
 #: Namespace of :mod:`ecops.cache` the clusterings of kept aggregates are kept in.
 _KEPT = f"{__name__}.clusters"
@@ -50,6 +50,12 @@ def cluster_customers(ds: Dataset, filters: Filters | None = None, k: int = 0, f
     if kept is None:
         return clusters(customer_features(ds, filters, snapshot_days=snapshot_days), k=k or None,
                         fit_sample=fit_sample)
+    return kept_clusters(ds, kept, k, fit_sample)
+
+
+def kept_clusters(ds: Dataset, kept: KeptCustomers, k: int = 0, fit_sample: int = 20_000) -> ClusterResult:
+    """:func:`cluster_customers` of an aggregate already found kept (:func:`~ecops.portrait.features.kept_customers`),
+    cached by its table: the portrait's view and the segments page's cut and list share one fit."""
     return cache.get_or_compute(_KEPT, ds.fingerprint, (kept.table.name, k or None, fit_sample),
                                 lambda: _kept_clusters(ds, kept, k or None, fit_sample))
 
@@ -62,7 +68,7 @@ def labelled_customers(ds: Dataset, filters: Filters | None = None, k: int = 0, 
     kept = kept_customers(ds, filters, snapshot_days)
     if kept is None:
         return None
-    result = cluster_customers(ds, filters, k, snapshot_days=snapshot_days)
+    result = kept_clusters(ds, kept, k)
     return None if result.model is None else (result, _labelled(kept, result.model))
 
 

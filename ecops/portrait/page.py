@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from threadpoolctl import threadpool_limits
 
 from ecops.dataset import Dataset, Filters
-from ecops.portrait.cluster_sql import cluster_customers
+from ecops.portrait.cluster_sql import kept_clusters
 from ecops.portrait.cohort import CohortResult, cohorts
 from ecops.portrait.demography import Demographics, PurchaseTimes, demographics, purchase_times
 from ecops.portrait.features import (
@@ -174,7 +174,7 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     kept = kept_customers(ds, f, step_days) if view == "clusters" else None
     if kept is not None:  # clustered where the aggregate is kept: its millions of rows are not read back
         kpis = kept_kpis(ds, kept)
-        clustered = cluster_customers(ds, f, k, snapshot_days=step_days) if kpis.customers else None
+        clustered = kept_clusters(ds, kept, k) if kpis.customers else None
         return PortraitResult(view=view, kpis=kpis, clusters=clustered)
     if view in ("cohorts", "demographics"):
         feats = rfm_features(ds, f)
