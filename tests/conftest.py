@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import duckdb
 import pytest
 from support.browser import launch_chromium, start_streamlit, track_script_runs
 from support.postgres import copy_frames, start_postgres
 from support.spark import start_spark
 
-from ecops.dataset import Dataset
+from ecops import cache, rollups
+from ecops.dataset import STORED_PREFIX, Dataset, write_tables
 from ecops.loader import load_files
+from ecops.portrait.features import kept_customers
 from ecops.sample import Sample, flat_export, generate
 
 
@@ -34,6 +39,23 @@ def flat_ds(sample: Sample, tmp_path_factory) -> Dataset:
     flat_export(sample.tables).to_csv(path, index=False)
     loaded = load_files([path])
     return Dataset.from_duckdb(loaded.con, name=path.name, fingerprint=loaded.fingerprint, kind="upload")
+
+
+@pytest.fixture(scope="session")
+def kept(sample: Sample):
+    """The sample loaded into DuckDB with its first screens' results kept (as a loaded file keeps them), and the same
+    data without them: the pair every SQL path over a kept per-customer aggregate is compared on."""
+    con = duckdb.connect()
+    write_tables(con, sample.tables)
+    ds = Dataset.from_duckdb(con, name="kept", fingerprint="kept-sample", kind="upload")
+    cache.clear()
+    rollups.build(ds, con, slow_s=0.0)
+    cache.clear()
+    plain = replace(ds, fingerprint="kept-sample-plain",
+                    rollup_tables=frozenset(n for n in ds.rollup_tables if not n.startswith(STORED_PREFIX)))
+    assert kept_customers(ds) is not None and kept_customers(plain) is None
+    yield ds, plain
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

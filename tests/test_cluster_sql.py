@@ -1,34 +1,16 @@
 """Clusters of a kept per-customer aggregate, computed in SQL: the same answer as the frame's, read from a sample."""
 
-from dataclasses import replace
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sklearn.metrics import adjusted_rand_score
 
-from ecops import cache, portrait, rollups, segments
-from ecops.dataset import STORED_PREFIX, Dataset, Filters, write_tables
+from ecops import cache, portrait, segments
+from ecops.dataset import Dataset, Filters
 from ecops.portrait.features import kept_customers
 from ecops.portrait.page import kept_kpis
-
-
-@pytest.fixture(scope="module")
-def kept(sample):
-    """The sample loaded into DuckDB with its first screens' results kept, and the same data without them."""
-    con = duckdb.connect()
-    write_tables(con, sample.tables)
-    ds = Dataset.from_duckdb(con, name="kept", fingerprint="cluster-sql-test", kind="upload")
-    cache.clear()
-    rollups.build(ds, con, slow_s=0.0)
-    cache.clear()
-    plain = replace(ds, fingerprint="cluster-sql-plain",
-                    rollup_tables=frozenset(n for n in ds.rollup_tables if not n.startswith(STORED_PREFIX)))
-    assert kept_customers(ds) is not None and kept_customers(plain) is None
-    yield ds, plain
-    cache.clear()
 
 
 def _frame_clusters(plain: Dataset, **kw) -> portrait.ClusterResult:

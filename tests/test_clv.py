@@ -18,6 +18,7 @@ from ecops.clv import (
     GammaGammaParams,
     predict_clv,
     rfm_summary,
+    score_histories,
 )
 
 # Kept in the repository (see its PROVENANCE.md) so the known-answer tests run in any clone, never skipped.
@@ -553,3 +554,65 @@ def test_distinct_histories_are_numpys_distinct_rows(seed):
     np.testing.assert_array_equal(uniq, rows[first])
     with_nan = np.vstack([rows, [[np.nan, 0.0, 1.0], [np.nan, 0.0, 1.0]]])
     assert len(_unique_rows(with_nan)[0]) == len(want) + 2
+    # Rows already in order (histories counted and sorted in SQL) are found as runs: the same answer.
+    ordered = rows[np.lexsort(rows.T[::-1])]
+    uniq, inverse = _unique_rows(ordered)
+    want, want_inverse = np.unique(ordered, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(uniq, want)
+    np.testing.assert_array_equal(inverse, want_inverse.ravel())
+
+
+def test_customers_scored_by_history_add_up_to_customers_scored_one_by_one(fitted_cdnow):
+    bg, gg, frame = fitted_cdnow
+    each = predict_clv(bg, gg, frame, horizon=39.0, margin=0.4, n_draws=0).customers
+    # Groups of customers sharing a history, split further by an arbitrary label (as by RFM segment in SQL).
+    each["label"] = np.arange(len(each)) % 3
+    groups = (each.groupby(["frequency", "recency", "T", "label"], sort=True)
+              .agg(customers=("customer_id", "size"), m_sum=("monetary_value", "sum"), clv=("clv", "sum"),
+                   expected_purchases=("expected_purchases", "first"), p_alive=("p_alive", "first"))
+              .reset_index())
+    got = score_histories(bg, gg, groups["frequency"], groups["recency"], groups["T"], groups["customers"],
+                          groups["m_sum"], 39.0, margin=0.4)
+    assert len(got) == len(groups) < len(each)
+    np.testing.assert_array_equal(got["customers"], groups["customers"])
+    np.testing.assert_allclose(got["expected_purchases"], groups["expected_purchases"], rtol=1e-12)
+    np.testing.assert_allclose(got["p_alive"], groups["p_alive"], rtol=1e-12)
+    np.testing.assert_allclose(got["clv"], groups["clv"], rtol=1e-9)
+    whole = predict_clv(bg, gg, frame, horizon=39.0, margin=0.4, n_draws=0)
+    totals = ClvResult.of_histories(got, 39.0, margin=0.4)
+    assert totals.customers.empty and totals.n_customers == whole.n_customers == len(frame)
+    assert totals.total_purchases == pytest.approx(whole.total_purchases, rel=1e-12)
+    assert totals.total_clv == pytest.approx(whole.total_clv, rel=1e-12)
+    # predict_clv's own histories: one row per distinct history, adding up to its customers and totals
+    h = whole.histories
+    assert h["customers"].sum() == len(frame) and len(h) == len(frame.groupby(["frequency", "recency", "T"]))
+    assert h["clv"].sum() == pytest.approx(whole.total_clv, rel=1e-12)
+    assert np.sum(h["customers"] * h["expected_purchases"]) == pytest.approx(whole.total_purchases, rel=1e-12)
+
+
+def test_infinite_mean_spend_leaves_a_groups_value_unknown(fitted_cdnow):
+    bg, _, _ = fitted_cdnow
+    gg = GammaGammaModel()
+    gg.params_ = GammaGammaParams(0.5, 0.9, 10.0)  # p x + q − 1 ≤ 0 for x = 0: no finite mean spend
+    got = score_histories(bg, gg, [0, 1, 3], [0.0, 2.0, 5.0], [10.0, 10.0, 10.0], [4, 2, 1], [0.0, 30.0, 12.0], 20.0)
+    assert np.isnan(got["clv"].iloc[0]) and np.isfinite(got["clv"].iloc[1:]).all()
+    assert ClvResult.of_histories(got, 20.0).total_clv == pytest.approx(got["clv"].iloc[1:].sum())
+
+
+def test_expectation_by_history_is_the_elementwise_expectation():
+    from ecops.clv.beta_geo import _bgnbd_conditional_expectation, _bgnbd_expectation_by_history
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.integers(0, 30, 400), [400]]).astype(float)  # and one heavy buyer needing quadrature
+    tt = np.concatenate([rng.integers(1, 105, 400) / 1.0, [104.0]])
+    tx = np.where(x > 0, np.minimum(tt, rng.integers(0, 105, 401)), 0.0)
+    tx[-1] = 103.0
+    params = (0.6, 2.0, 0.3, 40.0)
+    horizons = np.array([13.0, 26.0, 520.0])
+    want = _bgnbd_conditional_expectation(horizons[:, None], x[None, :], tx[None, :], tt[None, :], *params)
+    np.testing.assert_allclose(_bgnbd_expectation_by_history(horizons, x, tx, tt, *params), want, rtol=1e-13)
+    draws = np.exp(np.log(params) + rng.normal(0, 0.05, (7, 4)))  # one row per parameter vector
+    cols = [draws[:, i:i + 1] for i in range(4)]
+    want = _bgnbd_conditional_expectation(26.0, x[None, :], tx[None, :], tt[None, :], *cols, quadrature=False)
+    got = _bgnbd_expectation_by_history(26.0, x, tx, tt, *cols, quadrature=False)
+    np.testing.assert_allclose(got, want, rtol=1e-13)

@@ -19,7 +19,8 @@ Modules, after pymc-marketing's ``clv`` package — one file per model, pure hel
 
 - :mod:`ecops.clv.beta_geo` — :class:`BetaGeoModel` (purchases, P(alive));
 - :mod:`ecops.clv.gamma_gamma` — :class:`GammaGammaModel` (spend per purchase);
-- :mod:`ecops.clv.lifetime_value` — :func:`predict_clv` and :class:`ClvResult`;
+- :mod:`ecops.clv.lifetime_value` — :func:`predict_clv`, :func:`score_histories` (customers grouped by history)
+  and :class:`ClvResult`;
 - :mod:`ecops.clv.utils` — :func:`rfm_summary`, maximum likelihood with intervals, input checks.
 """
 
@@ -27,8 +28,8 @@ from __future__ import annotations
 
 from ecops.clv.beta_geo import BetaGeoModel, BetaGeoParams
 from ecops.clv.gamma_gamma import GammaGammaModel, GammaGammaParams
-from ecops.clv.lifetime_value import ClvResult, predict_clv
+from ecops.clv.lifetime_value import ClvResult, predict_clv, score_histories
 from ecops.clv.utils import rfm_summary
 
 __all__ = ["BetaGeoModel", "BetaGeoParams", "ClvResult", "GammaGammaModel", "GammaGammaParams", "predict_clv",
-           "rfm_summary"]
+           "rfm_summary", "score_histories"]

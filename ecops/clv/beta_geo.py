@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ecops.clv.utils import _ci_frame, _compress, _fit_mle, _validate_rft
+from ecops.clv.utils import _ci_frame, _compress, _fit_mle, _unique_rows, _validate_rft
 
 __all__ = ["BetaGeoModel", "BetaGeoParams"]
 
@@ -176,8 +176,36 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b, quadrature: boo
     form is not finite, adaptive quadrature takes over (about a millisecond per value); with
     ``quadrature=False`` those values are left NaN instead.
     """
-    t, x, tx, tt, r, alpha, a, b = (np.array(v, dtype=float) for v in np.broadcast_arrays(
+    args = tuple(np.array(v, dtype=float) for v in np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (t, x, tx, tt, r, alpha, a, b))))
+    t, x, tx, tt, r, alpha, a, b = args
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite values go to quadrature below
+        out = _bgnbd_alive_expectation(t, x, tt, r, alpha, a, b) * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
+    return _guarded(out, args, quadrature)
+
+
+def _bgnbd_expectation_by_history(t, x, tx, tt, r, alpha, a, b, quadrature: bool = True):
+    """:func:`_bgnbd_conditional_expectation` of 1-D histories (x, t_x, T) — columns of the result — with one row
+    per horizon of a 1-D ``t`` or per parameter vector (``r, alpha, a, b`` as columns); the same values, with
+    the hypergeometric part computed once per distinct (x, T).
+
+    Only P(alive) depends on t_x; the series behind the expectation of a live customer depends on the
+    frequency and age alone. Millions of buyers have about a million distinct histories but a few
+    thousand distinct (x, T): that series was most of the time of scoring them.
+    """
+    x, tx, tt = (np.asarray(v, dtype=float) for v in (x, tx, tt))
+    t = np.asarray(t, dtype=float)
+    t = t[:, None] if t.ndim == 1 else t
+    pairs, inv = _unique_rows(np.column_stack([x, tt]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        alive = _bgnbd_alive_expectation(t, pairs[None, :, 0], pairs[None, :, 1], r, alpha, a, b)[:, inv]
+        out = alive * _bgnbd_p_alive(x[None, :], tx[None, :], tt[None, :], r, alpha, a, b)
+    return _guarded(out, tuple(np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        t, x[None, :], tx[None, :], tt[None, :], r, alpha, a, b)))), quadrature)
+
+
+def _bgnbd_alive_expectation(t, x, tt, r, alpha, a, b):
+    """E[Y(t) | alive, x, T] in closed form, elementwise: eq. 10 without its P(alive) (non-finite where it fails)."""
     c = a + b + x - 1
     z = t / (alpha + tt + t)
     log1mz = np.log1p(-z)
@@ -187,10 +215,15 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b, quadrature: boo
     safe = np.abs(am1) > 1e-12
     first = np.where(safe, -np.expm1(eps) / np.where(safe, am1, 1.0), -log1mz)
     g = _hyp2f1_euler_g(z, a + b - 1 - r, a, c)
-    with np.errstate(over="ignore", invalid="ignore"):  # non-finite values go to quadrature below
+    with np.errstate(over="ignore", invalid="ignore"):
         bracket = first - np.exp(eps) * g
-        out = c * bracket * _bgnbd_p_alive(x, tx, tt, r, alpha, a, b)
-    out = np.where(t > 0, out, 0.0)
+        return c * bracket
+
+
+def _guarded(out: np.ndarray, args: tuple[np.ndarray, ...], quadrature: bool) -> np.ndarray:
+    """Closed-form expectations ``out`` with 0 at t = 0 and, where not finite or negative, quadrature (or NaN
+    without ``quadrature``); ``args`` = (t, x, t_x, T, r, α, a, b) broadcast to ``out``'s shape."""
+    out = np.where(args[0] > 0, out, 0.0)
     bad = ~np.isfinite(out) | (out < 0)
     if bad.any() and not quadrature:
         return np.where(bad, np.nan, out)
@@ -200,7 +233,7 @@ def _bgnbd_conditional_expectation(t, x, tx, tt, r, alpha, a, b, quadrature: boo
             warnings.simplefilter("ignore")
             for i in np.argwhere(bad):
                 i = tuple(i)
-                out[i] = _bgnbd_ce_quad(*(float(v[i]) for v in (t, x, tx, tt, r, alpha, a, b)))
+                out[i] = _bgnbd_ce_quad(*(float(v[i]) for v in args))
     return out
 
 

@@ -7,15 +7,24 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
-from ecops.clv.beta_geo import BetaGeoModel, _bgnbd_conditional_expectation, _bgnbd_p_alive
+from ecops.clv.beta_geo import (
+    BetaGeoModel,
+    _bgnbd_expectation_by_history,
+    _bgnbd_p_alive,
+)
 from ecops.clv.gamma_gamma import GammaGammaModel, _gg_expected_spend
 from ecops.clv.utils import _draw_log_params, _nanpercentiles, _unique_rows, _validate_rft
 from ecops.frames import column_frame
 
-__all__ = ["ClvResult", "predict_clv"]
+__all__ = ["ClvResult", "predict_clv", "score_histories"]
 
 _UNITS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7.0, "M": 12.0}
+
+_CUSTOMER_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
+                     "expected_purchases_lower", "expected_purchases_upper", "expected_spend", "clv", "clv_lower",
+                     "clv_upper")
 
 
 
@@ -29,7 +38,14 @@ class ClvResult:
         One row per customer: ``customer_id, frequency, recency, T, monetary_value, p_alive,
         expected_purchases, expected_purchases_lower, expected_purchases_upper, expected_spend,
         clv, clv_lower, clv_upper``. Intervals cover the *expected* value (uncertainty of the
-        fitted parameters), not the realised purchases of one customer.
+        fitted parameters), not the realised purchases of one customer. Empty (with these columns)
+        where the customers were scored by history alone (:func:`score_histories`).
+    histories : DataFrame
+        Customers grouped by (frequency, recency, T) history — one row per distinct history from
+        :func:`predict_clv`, possibly several per history from :func:`score_histories` (e.g. one per
+        segment): ``frequency, recency, T, customers, p_alive, expected_purchases`` (per customer) and
+        ``clv`` (summed over the row's customers, unknown values left out). Every share and band of the
+        customers can be counted from it.
     horizon : float
         Prediction horizon in the summary's time unit (weeks for the literature's convention).
     discount_rate : float
@@ -51,6 +67,7 @@ class ClvResult:
     """
 
     customers: pd.DataFrame
+    histories: pd.DataFrame
     horizon: float
     discount_rate: float
     margin: float
@@ -64,6 +81,20 @@ class ClvResult:
     n_draws: int
     ci_level: float
     headline_key: str = "clv.headline"
+
+    @classmethod
+    def of_histories(cls, histories: pd.DataFrame, horizon: float, discount_rate: float = 0.0,
+                     margin: float = 1.0) -> ClvResult:
+        """The totals of customers scored by history (:func:`score_histories`), without intervals or per-customer
+        rows (``customers`` is empty): expected purchases Σ customers × per-customer expectation, value Σ of the
+        histories' known values."""
+        n = histories["customers"].to_numpy(float)
+        purchases = float(np.sum(n * histories["expected_purchases"].to_numpy(float)))
+        return cls(customers=pd.DataFrame(columns=list(_CUSTOMER_COLUMNS)), histories=histories,
+                   horizon=float(horizon), discount_rate=float(discount_rate), margin=float(margin),
+                   total_purchases=purchases, total_purchases_lower=np.nan, total_purchases_upper=np.nan,
+                   total_clv=float(np.nansum(histories["clv"].to_numpy(float))), total_clv_lower=np.nan,
+                   total_clv_upper=np.nan, n_customers=int(n.sum()), n_draws=0, ci_level=0.95)
 
 
 def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.DataFrame, horizon: float,
@@ -117,10 +148,11 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
     purchases = purchases_u[inv]
     spend = _gg_expected_spend(x, m, gp.p, gp.q, gp.v)
     clv = disc_purch_u[inv] * spend * margin
+    # per distinct history, like the purchases: P(alive) depends on (x, t_x, T) alone
+    p_alive_u = _bgnbd_p_alive(uniq[:, 0], uniq[:, 1], uniq[:, 2], bp.r, bp.alpha, bp.a, bp.b)
     frame = column_frame({
         "customer_id": ids, "frequency": x.astype(int), "recency": tx, "T": tt, "monetary_value": m,
-        # per distinct history, like the purchases: P(alive) depends on (x, t_x, T) alone
-        "p_alive": _bgnbd_p_alive(uniq[:, 0], uniq[:, 1], uniq[:, 2], bp.r, bp.alpha, bp.a, bp.b)[inv],
+        "p_alive": p_alive_u[inv],
         "expected_purchases": purchases,
         "expected_spend": spend, "clv": clv,
     })
@@ -133,15 +165,56 @@ def predict_clv(bgnbd: BetaGeoModel, gg: GammaGammaModel, summary_frame: pd.Data
                                np.nan)
         draw_totals = dict.fromkeys(("tp_lo", "tp_hi", "tc_lo", "tc_hi"), np.nan)
     totals |= draw_totals
-    frame = frame.assign(**bounds)[[
-        "customer_id", "frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
-        "expected_purchases_lower", "expected_purchases_upper", "expected_spend", "clv", "clv_lower", "clv_upper"]]
+    frame = frame.assign(**bounds)[list(_CUSTOMER_COLUMNS)]
+    histories = _history_frame(uniq, np.bincount(inv, minlength=len(uniq)), p_alive_u, purchases_u,
+                               np.bincount(inv, np.where(np.isnan(clv), 0.0, clv), len(uniq)))
     return ClvResult(
-        customers=frame, horizon=float(horizon), discount_rate=float(discount_rate), margin=float(margin),
+        customers=frame, histories=histories, horizon=float(horizon), discount_rate=float(discount_rate), margin=float(margin),
         total_purchases=totals["tp"], total_purchases_lower=totals["tp_lo"], total_purchases_upper=totals["tp_hi"],
         total_clv=totals["tc"], total_clv_lower=totals["tc_lo"], total_clv_upper=totals["tc_hi"],
         n_customers=len(frame), n_draws=int(n_draws), ci_level=float(ci_level),
     )
+
+
+def score_histories(bgnbd: BetaGeoModel, gg: GammaGammaModel, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                    customers: ArrayLike, monetary_sum: ArrayLike, horizon: float, discount_rate: float = 0.0, *,
+                    time_unit: Literal["D", "W", "M"] = "W", margin: float = 1.0) -> pd.DataFrame:
+    """:func:`predict_clv`'s point predictions for groups of customers who share a history, without the customers.
+
+    Each row stands for ``customers`` customers with the same (frequency, recency, T) whose mean repeat spends
+    add up to ``monetary_sum`` (rows may repeat a history, e.g. one row per segment). BG/NBD's predictions
+    depend on the history alone, and Gamma-Gamma's expected spend p (v + x m) / (p x + q − 1) is linear in a
+    customer's mean spend m, so the group's value is its history's discounted purchases × margin × the spend
+    summed over its customers: the same totals as scoring every customer, from as many rows as there are
+    groups (counted in SQL on large data).
+
+    Returns
+    -------
+    DataFrame
+        The rows in order: ``frequency, recency, T, customers, p_alive, expected_purchases`` (per customer) and
+        ``clv`` (the group's total; NaN where Gamma-Gamma's mean spend is infinite, q ≤ 1).
+    """
+    x, tx, tt = _validate_rft(frequency, recency, T)
+    n = np.asarray(customers, dtype=float)
+    m_sum = np.nan_to_num(np.asarray(monetary_sum, dtype=float), nan=0.0)
+    t_grid, disc = _discount_grid(horizon, discount_rate, _UNITS_PER_YEAR[time_unit])
+    bp = bgnbd._check_fitted()
+    gp = gg.params_
+    uniq, inv = _unique_rows(np.column_stack([x, tx, tt]))
+    purchases_u, disc_purch_u, _ = _expected_purchases(bp, uniq, t_grid, disc)
+    den = gp.p * x + gp.q - 1
+    spend_sum = np.where(den > 0, gp.p * (gp.v * n + x * np.where(x > 0, m_sum, 0.0)) / np.where(den > 0, den, 1.0),
+                         np.nan)
+    p_alive_u = _bgnbd_p_alive(uniq[:, 0], uniq[:, 1], uniq[:, 2], bp.r, bp.alpha, bp.a, bp.b)
+    return _history_frame(np.column_stack([x, tx, tt]), n, p_alive_u[inv], purchases_u[inv],
+                          disc_purch_u[inv] * spend_sum * margin)
+
+
+def _history_frame(rows: np.ndarray, customers: np.ndarray, p_alive: np.ndarray, purchases: np.ndarray,
+                   clv: np.ndarray) -> pd.DataFrame:
+    return column_frame({"frequency": rows[:, 0].astype(int), "recency": rows[:, 1], "T": rows[:, 2],
+                         "customers": np.asarray(customers, dtype=np.int64), "p_alive": p_alive,
+                         "expected_purchases": purchases, "clv": clv})
 
 
 def _histories(summary_frame: pd.DataFrame, horizon: float, customer_col: str
@@ -176,10 +249,8 @@ def _discount_grid(horizon: float, discount_rate: float, units_per_year: float) 
 def _expected_purchases(bp: Any, uniq: np.ndarray, t_grid: np.ndarray, disc: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Expected repeat purchases of each distinct history over the horizon: plain, discounted, and their ratio."""
-    ux, utx, utt = uniq[:, 0], uniq[:, 1], uniq[:, 2]
     # Cumulative expectations on the grid; each step's increment is discounted at its end.
-    cum = _bgnbd_conditional_expectation(t_grid[:, None], ux[None, :], utx[None, :], utt[None, :],
-                                         bp.r, bp.alpha, bp.a, bp.b)
+    cum = _bgnbd_expectation_by_history(t_grid, uniq[:, 0], uniq[:, 1], uniq[:, 2], bp.r, bp.alpha, bp.a, bp.b)
     purchases_u = cum[-1]
     disc_purch_u = np.sum(np.diff(cum, axis=0, prepend=0.0) * disc[:, None], axis=0)
     # The discount profile of a history hardly moves with the parameters, so draws reuse this ratio.
@@ -218,8 +289,8 @@ def _purchase_draws(bd: np.ndarray, uniq: np.ndarray, inv: np.ndarray, horizon: 
         # A draw far in the tail of the parameters' distribution can leave the closed form's
         # range for every history; quadrature for each would take minutes, so such values are
         # NaN and the intervals come from the other draws.
-        pr = _bgnbd_conditional_expectation(horizon, ux[None, sl], utx[None, sl], utt[None, sl],
-                                            bd[:, 0:1], bd[:, 1:2], bd[:, 2:3], bd[:, 3:4], quadrature=False)
+        pr = _bgnbd_expectation_by_history(horizon, ux[sl], utx[sl], utt[sl], bd[:, 0:1], bd[:, 1:2], bd[:, 2:3],
+                                           bd[:, 3:4], quadrature=False)
         pr_lo[sl], pr_hi[sl] = _nanpercentiles(pr, *q)
         tp_d += np.sum(pr * weight_u[sl], axis=1)
         dp_u[:, sl] = pr * disc_ratio_u[sl]

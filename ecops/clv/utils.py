@@ -67,6 +67,9 @@ def _unique_rows(rows: NDArray) -> tuple[NDArray, NDArray[np.intp]]:
     if len(rows) == 0:
         return rows, np.zeros(0, dtype=np.intp)
     if not np.isnan(rows).any():
+        sorted_runs = _sorted_runs(rows)
+        if sorted_runs is not None:  # already in order (histories counted and sorted in SQL): runs, no grouping
+            return rows[sorted_runs], np.cumsum(sorted_runs) - 1
         # Hash grouping: 3× faster than sorting millions of customers' histories, the same groups and order.
         frame = pd.DataFrame(rows, copy=False)
         inverse = frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy(np.intp)
@@ -82,6 +85,17 @@ def _unique_rows(rows: NDArray) -> tuple[NDArray, NDArray[np.intp]]:
     inverse = np.empty(len(rows), dtype=np.intp)
     inverse[order] = group
     return srt[new], inverse
+
+
+def _sorted_runs(rows: NDArray) -> NDArray[np.bool_] | None:
+    """Where each new distinct row starts, if ``rows`` are in lexicographic order; None if they are not."""
+    tied = np.ones(max(len(rows) - 1, 0), dtype=bool)  # steps equal in every column so far
+    for j in range(rows.shape[1]):  # column by column: an unsorted input usually fails on the first
+        step = rows[1:, j] - rows[:-1, j]
+        if np.any(step[tied] < 0):
+            return None
+        tied &= step == 0
+    return np.concatenate([[True], ~tied])
 
 
 def _num_hessian(grad, theta: NDArray[np.float64], step: float = 1e-5) -> NDArray[np.float64]:

@@ -13,6 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from ecops.dataset import Dataset, Filters
 from ecops.portrait.cluster_sql import kept_clusters
+from ecops.portrait.clv_sql import kept_backtest, kept_lifetime_value
 from ecops.portrait.cohort import CohortResult, cohorts
 from ecops.portrait.demography import Demographics, PurchaseTimes, demographics, purchase_times
 from ecops.portrait.features import (
@@ -105,60 +106,81 @@ CLV_COLUMNS: tuple[str, ...] = ("customer_id", "orders", "days", "first_age", "l
                                 "repeat_value", "cost", "cal_days", "cal_last_age", "cal_revenue")
 
 
-def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical) -> pd.DataFrame:
+def clv_by_segment(clv_summary: ClvSummary, segment: pd.Series | pd.Categorical | np.ndarray) -> pd.DataFrame:
     """Mean P(alive), expected purchases and CLV per RFM segment, with the share of one-time buyers.
 
-    ``segment`` holds each scored customer's RFM segment, row-aligned with ``clv_summary.result.customers``.
-    ``p_alive_repeat`` is the mean over the segment's repeat buyers only (NaN without any): one-time
-    buyers have P(alive) = 1 by construction (:meth:`ClvSummary.mean_p_alive_repeat`), so in a
-    segment of mostly one-time buyers (RFM "lost") the plain mean says nothing about being lost.
+    ``segment`` holds each scored customer's RFM segment, row-aligned with ``clv_summary.result.customers``
+    — or, where the customers were scored by history (``result.customers`` empty), each row's segment code
+    (index in :data:`SEGMENTS`), row-aligned with ``result.histories``. ``p_alive_repeat`` is the mean over the
+    segment's repeat buyers only (NaN without any): one-time buyers have P(alive) = 1 by construction
+    (:meth:`ClvSummary.mean_p_alive_repeat`), so in a segment of mostly one-time buyers (RFM "lost") the plain
+    mean says nothing about being lost.
     """
     cols = ["segment", "customers", "one_time_share", "p_alive", "p_alive_repeat", "expected_purchases", "clv",
             "clv_share"]
     if clv_summary.result is None or len(segment) == 0:
         return pd.DataFrame(columns=cols)
-    cust = clv_summary.result.customers
+    res = clv_summary.result
+    if len(res.customers) or not len(res.histories):  # one row per customer
+        rows = res.customers
+        code = np.asarray(pd.Categorical(segment, categories=list(SEGMENTS)).codes, dtype=np.intp)
+        n = np.ones(len(rows))
+        purchases = rows["expected_purchases"].to_numpy(float)
+    else:  # one row per (history, segment) group
+        rows = res.histories
+        code = np.asarray(segment, dtype=np.intp)
+        n = rows["customers"].to_numpy(float)
+        purchases = n * rows["expected_purchases"].to_numpy(float)
     # One count per segment code (a grouped aggregate of 2.8 million buyers took 0.5 s at ten million orders).
     k = len(SEGMENTS)
-    code = np.asarray(pd.Categorical(segment, categories=list(SEGMENTS)).codes, dtype=np.intp)
-    repeat = cust["frequency"].to_numpy() > 0
+    repeat = rows["frequency"].to_numpy() > 0
 
-    def total(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> tuple[np.ndarray, np.ndarray]:
-        known = ~np.isnan(values[rows])  # NaN left out of sums and means, as pandas does
-        c = code[rows][known]
-        return np.bincount(c, values[rows][known], k), np.bincount(c, minlength=k)
+    def total(values: np.ndarray, sel: np.ndarray | slice = slice(None)) -> tuple[np.ndarray, np.ndarray]:
+        known = ~np.isnan(values[sel])  # NaN left out of sums and means, as pandas does
+        c, w = code[sel][known], n[sel][known]
+        return np.bincount(c, w * values[sel][known], k), np.bincount(c, w, k)
 
-    customers = np.bincount(code, minlength=k)
-    one_time = np.bincount(code[~repeat], minlength=k)
-    p_sum, p_n = total(cust["p_alive"].to_numpy(float))
-    rep_sum, rep_n = total(cust["p_alive"].to_numpy(float), repeat)
+    def summed(values: np.ndarray) -> np.ndarray:  # row totals by segment, NaN left out
+        return np.bincount(code, np.where(np.isnan(values), 0.0, values), k)
+
+    customers = np.bincount(code, n, k)
+    one_time = np.bincount(code[~repeat], n[~repeat], k)
+    p_sum, p_n = total(rows["p_alive"].to_numpy(float))
+    rep_sum, rep_n = total(rows["p_alive"].to_numpy(float), repeat)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({
-            "segment": list(SEGMENTS), "customers": customers, "one_time_share": one_time / customers,
+            "segment": list(SEGMENTS), "customers": customers.astype(np.int64), "one_time_share": one_time / customers,
             "p_alive": p_sum / p_n, "p_alive_repeat": rep_sum / rep_n,
-            "expected_purchases": total(cust["expected_purchases"].to_numpy(float))[0],
-            "clv": total(cust["clv"].to_numpy(float))[0]})
+            "expected_purchases": summed(purchases), "clv": summed(rows["clv"].to_numpy(float))})
     out = out[out["customers"] > 0].reset_index(drop=True)
     out["clv_share"] = out["clv"] / (out["clv"].sum() or 1.0)
     return out[cols]
 
 
 def clv_view(ds: Dataset, filters: Filters | None = None, horizon_months: int = 6, margin_based: bool = False,
-             step_days: int = 90) -> ClvView:
-    """CLV over ``horizon_months`` with its back-test on the final six months and value per RFM segment."""
+             step_days: int = 90, kept: KeptCustomers | None = None) -> ClvView:
+    """CLV over ``horizon_months`` with its back-test on the final six months and value per RFM segment.
+
+    Counted by history in SQL where the dataset keeps the per-customer aggregate (:mod:`ecops.portrait.clv_sql`;
+    ``kept`` when already found), else scored customer by customer.
+    """
     f = filters or Filters()
-    feats = customer_columns(ds, f, CLV_COLUMNS, snapshot_days=step_days)
+    kept = kept or kept_customers(ds, f, step_days)
     # One BLAS thread around both: the limit is process-wide, and each fit's own limit, nested in two threads,
     # would restore the other's setting on leaving.
     with threadpool_limits(1), ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-clv-backtest") as pool:
-        # The back-test (its own fit and holdout forecast) runs alongside the forecast: both are mostly numpy over
-        # millions of buyers, which releases the GIL, so a second core shortens the screen instead of idling.
+        # The back-test (its own fit and holdout forecast) runs alongside the forecast: both are mostly numpy
+        # and SQL, which release the GIL, so a second core shortens the screen instead of idling.
+        if kept is not None:
+            backtest = pool.submit(kept_backtest, ds, kept, f)
+            c, codes = kept_lifetime_value(ds, kept, horizon_months=horizon_months, margin_based=margin_based)
+            return ClvView(c, backtest.result(), clv_by_segment(c, codes))
+        feats = customer_columns(ds, f, CLV_COLUMNS, snapshot_days=step_days)
         backtest = pool.submit(clv_backtest, ds, f, features=feats)
         c = lifetime_value(ds, f, horizon_months=horizon_months, margin_based=margin_based, features=feats)
         # btyd_summary keeps the feature rows with T > 0, in order: align the RFM segments the same way.
         segment = score_customers(feats)["segment"][feats.frame["first_age"].to_numpy() > 0]
-        by_segment = clv_by_segment(c, segment)
-        return ClvView(c, backtest.result(), by_segment)
+        return ClvView(c, backtest.result(), clv_by_segment(c, segment))
 
 
 def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm", bins: int = 5, step_days: int = 90,
@@ -171,11 +193,13 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     one, else just those columns) instead of the full aggregate, and the RFM view its scores' columns.
     """
     f = filters or Filters()
-    kept = kept_customers(ds, f, step_days) if view == "clusters" else None
-    if kept is not None:  # clustered where the aggregate is kept: its millions of rows are not read back
+    kept = kept_customers(ds, f, step_days) if view in ("clusters", "clv") else None
+    if kept is not None:  # clustered or valued where the aggregate is kept: its millions of rows are not read back
         kpis = kept_kpis(ds, kept)
-        clustered = kept_clusters(ds, kept, k) if kpis.customers else None
-        return PortraitResult(view=view, kpis=kpis, clusters=clustered)
+        if view == "clusters":
+            return PortraitResult(view=view, kpis=kpis, clusters=kept_clusters(ds, kept, k) if kpis.customers else None)
+        valued = clv_view(ds, f, horizon_months, margin_based, step_days, kept=kept) if kpis.customers else None
+        return PortraitResult(view=view, kpis=kpis, clv=valued)
     if view in ("cohorts", "demographics"):
         feats = rfm_features(ds, f)
     elif view == "rfm":  # scores and their movement: no category, channel or holdout columns needed
