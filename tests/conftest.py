@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import duckdb
+import pandas as pd
 import pytest
 from support.browser import launch_chromium, start_streamlit, track_script_runs
 from support.postgres import copy_frames, start_postgres
@@ -56,6 +57,20 @@ def kept(sample: Sample):
     assert kept_customers(ds) is not None and kept_customers(plain) is None
     yield ds, plain
     cache.clear()
+
+
+@pytest.fixture
+def duckdb_reads(monkeypatch) -> list[pd.DataFrame]:
+    """Every frame DuckDB datasets read back from now on, in order (for tests of what stays in the engine)."""
+    frames: list[pd.DataFrame] = []
+    real = Dataset._duckdb_frame
+
+    def spy(self, stmt, columns=None):
+        frames.append(out := real(self, stmt, columns))
+        return out
+
+    monkeypatch.setattr(Dataset, "_duckdb_frame", spy)
+    return frames
 
 
 @pytest.fixture(scope="session")

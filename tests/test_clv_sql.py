@@ -58,22 +58,13 @@ def test_the_page_view_and_its_back_test_are_the_frames(kept):
     pd.testing.assert_frame_equal(got.backtest.by_frequency, backtest.by_frequency, rtol=1e-9)
 
 
-def test_only_samples_and_groups_are_read_back(kept, monkeypatch):
+def test_only_samples_and_groups_are_read_back(kept, duckdb_reads):
     ds, _ = kept
-    per_customer = []
-    real = type(ds)._duckdb_frame
-
-    def spy(self, stmt, columns=None):
-        out = real(self, stmt, columns)
-        if "customer_id" in out.columns:
-            per_customer.append(len(out))
-        return out
-
-    monkeypatch.setattr(type(ds), "_duckdb_frame", spy)
     kept_table = kept_customers(ds)
     n = lifetime.btyd_summary(customer_columns(ds, None, page.CLV_COLUMNS)).shape[0]
-    per_customer.clear()
+    duckdb_reads.clear()
     clv_sql.kept_lifetime_value(ds, kept_table, **_SMALL)
+    per_customer = [len(frame) for frame in duckdb_reads if "customer_id" in frame.columns]
     # the fit's and the intervals' samples, then the top list's candidates (200 here: one per history at the top)
     assert per_customer[:2] == [_SMALL["fit_sample"], _SMALL["interval_sample"]]
     assert len(per_customer) == 3 and 200 <= per_customer[2] <= 1_000 < n

@@ -26,6 +26,7 @@ from ecops.portrait.features import (
 )
 from ecops.portrait.lifetime import ClvBacktest, ClvSummary, clv_backtest, lifetime_value
 from ecops.portrait.personas import ClusterResult, clusters
+from ecops.portrait.rfm_sql import kept_rfm
 from ecops.portrait.segmentation import SEGMENTS, RfmResult, rfm, score_customers
 
 __all__ = [
@@ -193,13 +194,10 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     one, else just those columns) instead of the full aggregate, and the RFM view its scores' columns.
     """
     f = filters or Filters()
-    kept = kept_customers(ds, f, step_days) if view in ("clusters", "clv") else None
-    if kept is not None:  # clustered or valued where the aggregate is kept: its millions of rows are not read back
-        kpis = kept_kpis(ds, kept)
-        if view == "clusters":
-            return PortraitResult(view=view, kpis=kpis, clusters=kept_clusters(ds, kept, k) if kpis.customers else None)
-        valued = clv_view(ds, f, horizon_months, margin_based, step_days, kept=kept) if kpis.customers else None
-        return PortraitResult(view=view, kpis=kpis, clv=valued)
+    kept = kept_customers(ds, f, step_days) if view in ("rfm", "clusters", "clv") else None
+    if kept is not None:  # where the aggregate is kept, its millions of rows are not read back
+        return _kept_page(ds, f, kept, view, bins=bins, step_days=step_days, k=k, horizon_months=horizon_months,
+                          margin_based=margin_based)
     if view in ("cohorts", "demographics"):
         feats = rfm_features(ds, f)
     elif view == "rfm":  # scores and their movement: no category, channel or holdout columns needed
@@ -224,6 +222,19 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
         out["demographics"] = demographics(ds, f)
         out["times"] = purchase_times(ds, f)
     return PortraitResult(**out)
+
+
+def _kept_page(ds: Dataset, f: Filters, kept: KeptCustomers, view: str, *, bins: int, step_days: int, k: int,
+               horizon_months: int, margin_based: bool) -> PortraitResult:
+    """:func:`compute_page`'s RFM, clusters or CLV section, scored, clustered or valued in SQL over a kept aggregate."""
+    kpis = kept_kpis(ds, kept)
+    if not kpis.customers:
+        return PortraitResult(view=view, kpis=kpis)
+    if view == "rfm":
+        return PortraitResult(view=view, kpis=kpis, rfm=kept_rfm(ds, kept, f, bins=bins, step_days=step_days))
+    if view == "clusters":
+        return PortraitResult(view=view, kpis=kpis, clusters=kept_clusters(ds, kept, k))
+    return PortraitResult(view=view, kpis=kpis, clv=clv_view(ds, f, horizon_months, margin_based, step_days, kept=kept))
 
 
 def report_section(ds: Dataset, filters: Filters | None = None) -> dict:

@@ -15,8 +15,8 @@ from ecops.frames import column_frame
 from ecops.portrait.features import CustomerFeatures, customer_features
 
 __all__ = [
-    "AT_RISK", "NEW_ENTRANT", "RfmResult", "SEGMENTS", "quantile_score", "rfm", "rfm_segment", "score_customers",
-    "score_rfm",
+    "AT_RISK", "NEW_ENTRANT", "RfmResult", "SEGMENTS", "quantile_score", "rfm", "rfm_cells", "rfm_segment",
+    "score_customers", "score_ranges", "score_rfm", "segment_table", "transition_table",
 ]
 
 #: The ten named RFM segments, best first. Names: ``portrait.seg.<key>`` in :mod:`ecops.i18n.portrait`.
@@ -160,7 +160,8 @@ class RfmResult:
     Attributes
     ----------
     customers : DataFrame
-        ``customer_id, recency_days, orders, revenue, r, f, m, fm, segment``.
+        ``customer_id, recency_days, orders, revenue, r, f, m, fm, segment``; empty (with these columns)
+        where the buyers were scored and counted in SQL (:func:`ecops.portrait.rfm_sql.kept_rfm`).
     segments : DataFrame
         One row per named segment (all ten, in :data:`SEGMENTS` order): ``segment, customers,
         customer_share, revenue, revenue_share, recency_days`` (median), ``orders`` (mean),
@@ -172,6 +173,8 @@ class RfmResult:
         ``measure, score, low, high, customers``: the value range behind each score.
     as_of, previous_as_of : date
     bins : int
+    cells : ndarray of shape (bins, bins)
+        Buyers per (R score − 1, FM score − 1).
     """
 
     customers: pd.DataFrame
@@ -181,10 +184,11 @@ class RfmResult:
     as_of: dt.date
     previous_as_of: dt.date | None
     bins: int
+    cells: np.ndarray
 
     @property
     def n(self) -> int:
-        return len(self.customers)
+        return int(self.cells.sum())
 
     def top_segment(self) -> pd.Series | None:
         """The segment with the largest revenue share relative to its customer share (and ≥ 1 % of customers)."""
@@ -195,23 +199,15 @@ class RfmResult:
 
     def grid(self) -> pd.DataFrame:
         """Buyers per (R score, FM score) cell: rows R (most recent first), columns FM 1…bins."""
-        c = self.customers
-        bins = range(1, self.bins + 1)
-        if c.empty:
-            return pd.DataFrame(0, index=pd.Index(list(bins)[::-1], name="r"), columns=list(bins))
-        # one count over the R × FM cells (a crosstab groups 2.8 million rows at ten million orders)
-        n = self.bins
-        counts = np.bincount((c["r"].to_numpy() - 1) * n + c["fm"].to_numpy() - 1, minlength=n * n)
-        return pd.DataFrame(counts.reshape(n, n)[::-1], index=pd.Index(list(bins)[::-1], name="r"),
-                            columns=list(bins))
+        bins = list(range(1, self.bins + 1))
+        return pd.DataFrame(self.cells[::-1].astype(np.int64), index=pd.Index(bins[::-1], name="r"), columns=bins)
 
     def top_corner_share(self) -> float:
         """Share of buyers with R and FM both in the top two fifths (scores ≥ 4 on the 1–5 scale)."""
-        c = self.customers
-        if c.empty:
+        if not self.n:
             return 0.0
-        return float(((_to_five(c["r"].to_numpy(), self.bins) >= 4) & (_to_five(c["fm"].to_numpy(), self.bins) >= 4))
-                     .mean())
+        top = _to_five(np.arange(1, self.bins + 1), self.bins) >= 4
+        return float(self.cells[np.ix_(top, top)].sum() / self.n)
 
     def slipped(self) -> tuple[float, int, int] | None:
         """How the previous snapshot's best buyers moved: (share of champions and loyal buyers who slipped to
@@ -237,35 +233,75 @@ class RfmResult:
 AT_RISK: tuple[str, ...] = ("at_risk", "cant_lose")
 
 
-def _segment_table(scored: pd.DataFrame) -> pd.DataFrame:
-    total_c = max(len(scored), 1)
-    total_r = float(scored["revenue"].sum()) or 1.0
-    g = scored.groupby("segment", observed=False)
-    out = pd.DataFrame({
-        "customers": g.size(),
-        "revenue": g["revenue"].sum(),
-        "recency_days": g["recency_days"].median(),
-        "orders": g["orders"].mean(),
-    }).reindex(list(SEGMENTS))
-    out["customers"] = out["customers"].fillna(0).astype(int)
-    out["revenue"] = out["revenue"].fillna(0.0)
-    out["customer_share"] = out["customers"] / total_c
-    out["revenue_share"] = out["revenue"] / total_r
+def segment_table(code: np.ndarray, customers: np.ndarray, revenue: np.ndarray, orders: np.ndarray,
+                  recency_days: np.ndarray) -> pd.DataFrame:
+    """The ``segments`` table of :class:`RfmResult` from rows of buyers: each row's segment ``code`` (index in
+    :data:`SEGMENTS`), its ``customers``, their summed ``revenue`` and ``orders``, and their whole days since the
+    last purchase (one value per row: a buyer, or buyers counted together in SQL). Medians count every buyer."""
+    k = len(SEGMENTS)
+    code = np.asarray(code, dtype=np.intp)
+    n = np.asarray(customers, dtype=float)
+    count = np.bincount(code, n, k)
+    rev = np.bincount(code, np.nan_to_num(np.asarray(revenue, dtype=float)), k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "segment": list(SEGMENTS), "customers": count.astype(np.int64),
+            "revenue": rev, "recency_days": _medians(code, np.asarray(recency_days, dtype=np.int64), n, k),
+            "orders": np.bincount(code, np.asarray(orders, dtype=float), k) / count})
+    out["customer_share"] = out["customers"] / max(float(count.sum()), 1.0)
+    out["revenue_share"] = out["revenue"] / (float(rev.sum()) or 1.0)
     out["revenue_per_customer"] = out["revenue"] / out["customers"].where(out["customers"] > 0)
-    out = out.rename_axis("segment").reset_index()
     return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "recency_days", "orders",
                 "revenue_per_customer"]]
 
 
-def _score_ranges(scored: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for measure, col, score in (("recency_days", "recency_days", "r"), ("orders", "orders", "f"),
-                                ("revenue", "revenue", "m")):
-        g = scored.groupby(score)[col].agg(["min", "max", "size"])
-        for s, row in g.iterrows():
-            rows.append({"measure": measure, "score": int(s), "low": float(row["min"]), "high": float(row["max"]),
-                         "customers": int(row["size"])})
-    return pd.DataFrame(rows, columns=["measure", "score", "low", "high", "customers"])
+def _medians(code: np.ndarray, days: np.ndarray, n: np.ndarray, k: int) -> np.ndarray:
+    """Median whole days per segment code (NaN for an empty one), counting each row ``n`` times: one histogram
+    of days per segment (days are whole numbers), the middle buyer — or the mean of the middle two — as pandas'
+    median gives it."""
+    out = np.full(k, np.nan)
+    if not len(days):
+        return out
+    lo = int(days.min())
+    span = int(days.max()) - lo + 1
+    cum = np.bincount(code * span + (days - lo), n, k * span).reshape(k, span).cumsum(axis=1)
+    for s in np.flatnonzero(cum[:, -1] > 0):
+        total = round(cum[s, -1])
+        lower = np.searchsorted(cum[s], (total + 1) // 2, side="left")
+        upper = np.searchsorted(cum[s], total // 2 + 1, side="left")
+        out[s] = (lower + upper) / 2 + lo
+    return out
+
+
+def score_ranges(rows: pd.DataFrame) -> pd.DataFrame:
+    """The ``score_ranges`` table of :class:`RfmResult` from rows of buyers with their scores ``r, f, m``, their
+    ``customers`` and, per measure (``recency_days, orders, revenue``), the least and greatest value among them
+    (``<measure>_low`` / ``<measure>_high``)."""
+    out = []
+    for measure, score in (("recency_days", "r"), ("orders", "f"), ("revenue", "m")):
+        g = rows.groupby(score).agg(low=(f"{measure}_low", "min"), high=(f"{measure}_high", "max"),
+                                    customers=("customers", "sum"))
+        out.append(pd.DataFrame({"measure": measure, "score": g.index.astype(int), "low": g["low"].astype(float),
+                                 "high": g["high"].astype(float), "customers": g["customers"].astype(int)}))
+    return pd.concat(out, ignore_index=True)[["measure", "score", "low", "high", "customers"]]
+
+
+def transition_table(from_code: np.ndarray, to_code: np.ndarray, customers: np.ndarray) -> pd.DataFrame:
+    """The ``transitions`` table of :class:`RfmResult`: buyers by (segment then, segment now), from rows with the
+    previous segment's code + 1 (0 = not yet a customer), the current one's and how many buyers each row holds."""
+    k = len(SEGMENTS)
+    counts = np.bincount(np.asarray(from_code) * k + np.asarray(to_code), np.asarray(customers, dtype=float),
+                         (k + 1) * k).astype(np.int64)
+    nz = np.flatnonzero(counts)
+    names = np.array((NEW_ENTRANT, *SEGMENTS), dtype=object)
+    return pd.DataFrame({"from_segment": names[nz // k], "to_segment": np.array(SEGMENTS)[nz % k],
+                         "customers": counts[nz]})
+
+
+def rfm_cells(r: np.ndarray, fm: np.ndarray, customers: np.ndarray, bins: int) -> np.ndarray:
+    """Buyers per (R score − 1, FM score − 1) from rows of buyers (:attr:`RfmResult.cells`)."""
+    cell = (np.asarray(r, dtype=np.intp) - 1) * bins + np.asarray(fm, dtype=np.intp) - 1
+    return np.bincount(cell, np.asarray(customers, dtype=float), bins * bins).reshape(bins, bins).astype(np.int64)
 
 
 def rfm(ds: Dataset, filters: Filters | None = None, bins: int = 5, step_days: int = 90,
@@ -300,15 +336,15 @@ def rfm(ds: Dataset, filters: Filters | None = None, bins: int = 5, step_days: i
         known = fr["prev_last_age"].notna().to_numpy()
         r, _, _, fm = _scores(fr["prev_last_age"].to_numpy()[known], fr["prev_orders"].to_numpy()[known],
                               fr["prev_revenue"].to_numpy()[known], bins)
-        # Code 0 = not yet a customer, 1… = SEGMENTS; the transition table is one bincount.
-        k = len(SEGMENTS)
-        from_code = np.zeros(len(fr), dtype=int)
+        from_code = np.zeros(len(fr), dtype=int)  # 0 = not yet a customer, 1… = SEGMENTS
         from_code[known] = _segment_codes(r, fm, bins) + 1
-        to_code = scored["segment"].cat.codes.to_numpy()
-        counts = np.bincount(from_code * k + to_code, minlength=(k + 1) * k)
-        nz = np.flatnonzero(counts)
-        names = np.array((NEW_ENTRANT, *SEGMENTS), dtype=object)
-        transitions = pd.DataFrame({"from_segment": names[nz // k], "to_segment": np.array(SEGMENTS)[nz % k],
-                                    "customers": counts[nz]})
-    return RfmResult(scored, _segment_table(scored), transitions, _score_ranges(scored), feats.as_of,
-                     prev_as_of, bins)
+        transitions = transition_table(from_code, scored["segment"].cat.codes.to_numpy(), np.ones(len(fr)))
+    ones = np.ones(len(scored))
+    code = scored["segment"].cat.codes.to_numpy()
+    ranges = score_ranges(pd.DataFrame({
+        "r": scored["r"], "f": scored["f"], "m": scored["m"], "customers": ones,
+        **{f"{c}_{end}": scored[c] for c in ("recency_days", "orders", "revenue") for end in ("low", "high")}}))
+    table = segment_table(code, ones, scored["revenue"].to_numpy(), scored["orders"].to_numpy(),
+                          fr["last_age"].to_numpy(np.int64))
+    return RfmResult(scored, table, transitions, ranges, feats.as_of, prev_as_of, bins,
+                     rfm_cells(scored["r"].to_numpy(), scored["fm"].to_numpy(), ones, bins))
