@@ -581,6 +581,23 @@ class Dataset:
             return None
         return _named_sql(self.engine.dialect, _capped(stmt, self.row_cap + 1))[0]
 
+    @property
+    def keeping(self) -> bool:
+        """Whether a :meth:`keeping_slow` block is open (the dataset is being loaded into its file)."""
+        return self._keep_slower_than is not None
+
+    def kept_table(self, stmt: sa.Select | sa.CompoundSelect) -> sa.TableClause | None:
+        """``stmt``'s kept result (:meth:`keeping_slow`) as a table of the dataset's DuckDB database, for statements
+        that aggregate it further; None where it is not kept there. Counted as read by the statements a
+        :meth:`keeping_slow` block runs, so loading a file keeps it for the pages that read it this way."""
+        name = self.kept_name(stmt) if self.engine.dialect.name == "duckdb" else None
+        if name is None or name not in self.rollup_tables:
+            return None
+        used = self._used_kept  # read once: the block may end in another thread meanwhile
+        if used is not None:
+            used.add(name)
+        return sa.table(name, *(sa.column(c) for c in stmt.selected_columns.keys()))
+
     def is_stored(self, stmt: sa.Select | sa.CompoundSelect) -> bool:
         """Whether :meth:`query` of ``stmt`` reads a kept result (:meth:`keeping_slow`)."""
         return self.kept_name(stmt) in self.rollup_tables

@@ -13,7 +13,7 @@ from ecops import cache, pricing
 from ecops import profit as P
 from ecops.charts import profit as charts
 from ecops.dataset import Filters
-from ecops.profit import scenarios
+from ecops.profit import aggregates, scenarios
 
 FEES = 0.05 + 0.006  # default platform + payment fee rates
 
@@ -408,3 +408,19 @@ def test_segment_rows_same_whether_or_not_the_portrait_ran_first(sample_ds):
         cold["dim"] == "total", "customers"].sum()
     assert P.rfm_segments(sample_ds, f).value_counts().sort_index().to_dict() == \
         seg.set_index("key")["customers"].astype(int).sort_index().to_dict()
+
+
+def test_a_kept_result_sums_its_buyers_by_rfm_score_in_sql(kept, duckdb_reads):
+    # Where the main statement's result and the RFM inputs are kept, the 2.8 million per-customer rows of ten
+    # million orders are summed by score in the engine: the same P&L by segment as scoring every buyer in Python.
+    ds, plain = kept
+    cache.clear()
+    assert aggregates._kept_statements(ds, Filters(), aggregates._plan(ds, Filters())) is not None
+    duckdb_reads.clear()
+    got = aggregates.base_aggregates(ds)
+    read = max(map(len, duckdb_reads))
+    want = aggregates.base_aggregates(plain)
+    pd.testing.assert_frame_equal(got.groups, want.groups, rtol=1e-9)
+    segments = want.groups[want.groups["dim"] == "segment"]
+    assert len(segments) == 10 and segments["customers"].sum() > 10_000
+    assert read < segments["customers"].sum() / 2  # no per-customer rows read back

@@ -9,6 +9,7 @@ import pytest
 from ecops import cache, rollups
 from ecops.dataset import STORED_PREFIX, Dataset, Filters, write_tables
 from ecops.portrait import customer_features, rfm_features
+from ecops.profit import aggregates
 from ecops.screens import SCREENS
 
 
@@ -196,3 +197,20 @@ def test_a_result_past_the_row_cap_is_not_kept(sample):
     with ds.keeping_slow(0.0), pytest.raises(DatasetError, match="more than 100 rows"):
         ds.query(stmt)
     assert not any(n.startswith(STORED_PREFIX) for n in ds.rollup_tables | _tables(con))
+
+
+def test_a_second_run_of_the_first_screens_keeps_the_results_pages_aggregate_further(sample):
+    # The profit page sums its kept per-customer rows by RFM score in SQL (Dataset.kept_table) instead of reading
+    # the statement back: when another version of ecops runs the first screens again and drops what they did
+    # not read, that result must count as read, or every later visit recomputes it (78 s at ten million orders).
+    con = duckdb.connect()
+    write_tables(con, sample.tables)
+    ds = Dataset.from_duckdb(con, name="again", fingerprint="kept-twice", kind="upload")
+    cache.clear()
+    rollups.build(ds, con, slow_s=0.0)
+    main = aggregates._plan(ds, Filters()).main
+    assert ds.is_stored(main)
+    cache.clear()
+    rollups._keep_slow_screens(ds, con, 0.0)
+    assert ds.is_stored(main) and aggregates._kept_statements(ds, Filters(), aggregates._plan(ds, Filters()))
+    cache.clear()

@@ -17,7 +17,7 @@ from ecops.period import reference_date
 
 __all__ = [
     "MAX_CATEGORIES", "MAX_CHANNELS", "RFM_COLUMNS", "CustomerFeatures", "KeptCustomers", "customer_columns",
-    "customer_features", "customer_positions", "default_holdout_start", "any_of", "kept_customers", "kept_rows", "reference_date",
+    "customer_features", "customer_positions", "default_holdout_start", "any_of", "kept_customers", "kept_rfm_inputs", "kept_rows", "reference_date",
     "rfm_features",
 ]
 
@@ -221,10 +221,23 @@ def kept_customers(ds: Dataset, filters: Filters | None = None, snapshot_days: i
     holdout = (as_of - default_holdout_start(as_of)).days + 1
     stmt, labels, channels, _, has_discount = _features_statement(ds, f, as_of, True, int(snapshot_days), holdout,
                                                                   MAX_CATEGORIES, MAX_CHANNELS)
-    if not ds.is_stored(stmt):
+    table = ds.kept_table(stmt)
+    if table is None and ds.keeping:
+        # Loading into a file: the aggregate is kept first, so that the statements the screens run over it are
+        # kept too (a screen that found no aggregate yet would read its millions of rows instead, and every later
+        # visit would run its own statements afresh). A fast aggregate is not kept, and then nothing is read here.
+        ds.query(stmt, ["customer_id"])
+        table = ds.kept_table(stmt)
+    return None if table is None else KeptCustomers(table, as_of, labels, channels, has_discount, int(snapshot_days))
+
+
+def kept_rfm_inputs(ds: Dataset, filters: Filters | None = None) -> sa.TableClause | None:
+    """The lean per-customer statement of :func:`rfm_features` (``customer_id, orders, last_age, revenue``) as a kept
+    table of the dataset's DuckDB database, or None where it is not kept there."""
+    if ds.engine.dialect.name != "duckdb":
         return None
-    table = sa.table(ds.kept_name(stmt), *(sa.column(c) for c in stmt.selected_columns.keys()))
-    return KeptCustomers(table, as_of, labels, channels, has_discount, int(snapshot_days))
+    f = filters or Filters()
+    return ds.kept_table(_rfm_statement(ds, f, reference_date(ds, f)))
 
 
 def kept_rows(ds: Dataset, kept: KeptCustomers, where: Any, positions: np.ndarray | None,

@@ -32,6 +32,8 @@ import sqlalchemy as sa
 
 from ecops import cache, dialect, portrait
 from ecops.dataset import Dataset, Filters
+from ecops.portrait.features import kept_rfm_inputs
+from ecops.portrait.rfm_sql import rfm_cuts, score_columns, segment_codes
 
 __all__ = ["ALL", "CAMPAIGN_PLACEHOLDERS", "DIMENSIONS", "EVERYONE", "NONE", "PLACEHOLDERS", "SEGMENTS", "ProfitBase", "base_aggregates", "rfm_segments"]
 
@@ -290,13 +292,36 @@ def base_aggregates(ds: Dataset, filters: Filters | None = None) -> ProfitBase:
     """
     f = filters or Filters()
     plan = _plan(ds, f)
+    kept = _kept_statements(ds, f, plan)
     # The main statement runs in a worker thread while the small side queries run in _finish.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-profit")
     try:
-        main = pool.submit(ds.query, plan.main)
-        return _finish(ds, f, main, plan)
+        if kept is None:
+            main = pool.submit(ds.query, plan.main)
+        else:  # its kept result without the per-customer rows, and those rows summed by RFM scores in SQL
+            main = pool.submit(lambda: (ds.query(kept[0]), ds.query(kept[1])))
+        return _finish(ds, f, main, plan, summed=kept is not None)
     finally:
         pool.shutdown(wait=True)
+
+
+def _kept_statements(ds: Dataset, f: Filters, plan: _Plan) -> tuple[sa.Select, sa.Select] | None:
+    """Where the main statement's result and the RFM inputs are kept (a dataset loaded into DuckDB): a statement
+    for the result without its per-customer grouping set, and one summing that set by the buyers' RFM scores
+    (:mod:`ecops.portrait.rfm_sql`) — 2.8 million rows at ten million orders that were read back and scored in
+    Python. None otherwise."""
+    lean = kept_rfm_inputs(ds, f)
+    t = ds.kept_table(plan.main) if lean is not None else None
+    if t is None:
+        return None
+    r, fq, m = score_columns(lean.c, rfm_cuts(ds, lean))
+    scores = sa.select(sa.cast(lean.c.customer_id, sa.String).label("customer_id"), r.label("r"), fq.label("f"),
+                       m.label("m")).subquery("scores")
+    sums = sa.select(scores.c.r, scores.c.f, scores.c.m, sa.func.count().label("segment_customers"),
+                     *(sa.func.sum(t.c[k]).label(k) for k in _MEASURES)) \
+        .select_from(t.outerjoin(scores, scores.c.customer_id == t.c.d_customer)) \
+        .where(t.c.d_customer.is_not(None)).group_by(scores.c.r, scores.c.f, scores.c.m)
+    return sa.select(t).where(t.c.d_customer.is_(None)), sums
 
 
 def _plan(ds: Dataset, f: Filters) -> _Plan:
@@ -455,8 +480,10 @@ def _main_statement(facts: Any, oc: Any, category: Any, dims: Mapping[str, Any])
     return sa.union_all(by_order, by_line)
 
 
-def _finish(ds: Dataset, f: Filters, main: Future, plan: _Plan) -> ProfitBase:
-    """Side queries (marketing, campaigns, per-customer counts), then the main result labelled and completed."""
+def _finish(ds: Dataset, f: Filters, main: Future, plan: _Plan, summed: bool = False) -> ProfitBase:
+    """Side queries (marketing, campaigns, per-customer counts), then the main result labelled and completed
+    (``summed``: the result without its per-customer rows and those rows' sums by RFM scores, from
+    :func:`_kept_statements`)."""
     start, end = plan.period
     rt_cat, dims, flags = plan.rt_cat, plan.dims, plan.flags
     # --- side queries first: they run here while the main statement runs in its thread
@@ -465,13 +492,21 @@ def _finish(ds: Dataset, f: Filters, main: Future, plan: _Plan) -> ProfitBase:
     campaigns = _campaign_costs(ds, p_start, p_end, flags)
     craw = ds.query(plan.counts)
     extra = [ds.query(q).set_index("key")["refund"].astype(float) for q in rt_cat] if rt_cat is not None else None
-    segment_ids, segment_codes = _segment_codes(ds, f)
-    raw = main.result()
-    # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
-    # only the small grouping sets get labelled row by row.
-    per_customer = raw["d_customer"].notna().to_numpy()
-    groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw, per_customer,
-                             segment_ids, segment_codes)
+    if summed:
+        raw, sums = main.result()
+        scored = sums["r"].notna().to_numpy()
+        code = np.full(len(sums), len(portrait.SEGMENTS))  # not scored (none expected)
+        code[scored] = segment_codes(*(sums[c].to_numpy()[scored].astype(np.int64) for c in ("r", "f", "m")))
+        groups = _segment_rows(_label_groups(raw, ("category", "product", *dims)), sums, code,
+                               pd.to_numeric(sums["segment_customers"]).to_numpy(float))
+    else:
+        segment_ids, codes = _segment_codes(ds, f)
+        raw = main.result()
+        # The per-customer grouping set (a few hundred thousand rows) goes straight to its segment sums;
+        # only the small grouping sets get labelled row by row.
+        per_customer = raw["d_customer"].notna().to_numpy()
+        groups = _segment_groups(_label_groups(raw[~per_customer], ("category", "product", *dims)), raw,
+                                 per_customer, segment_ids, codes)
     for dim, sums in zip(("category", "product"), extra, strict=True) if extra is not None else ():
         # Product-level refunds per category (the returned product's) and per product, added to the allocation.
         m = groups["dim"] == dim
@@ -620,7 +655,7 @@ def _segment_codes(ds: Dataset, f: Filters) -> tuple[pd.Index, np.ndarray]:
 
 
 def _segment_groups(groups: pd.DataFrame, raw: pd.DataFrame, per_customer: np.ndarray, segment_ids: pd.Index,
-                    segment_codes: np.ndarray) -> pd.DataFrame:
+                    codes: np.ndarray) -> pd.DataFrame:
     """Add the sums of ``raw``'s per-customer grouping set (rows ``per_customer``) per RFM segment as
     ``dim == "segment"`` rows.
 
@@ -632,10 +667,18 @@ def _segment_groups(groups: pd.DataFrame, raw: pd.DataFrame, per_customer: np.nd
     pos = _positions(raw["d_customer"].array[per_customer], segment_ids)
     n_seg = len(portrait.SEGMENTS)
     # No scored buyer at all (an export without a customer key): every row is "not scored".
-    scored = segment_codes[np.maximum(pos, 0)] if len(segment_codes) else np.full(len(pos), n_seg)
+    scored = codes[np.maximum(pos, 0)] if len(codes) else np.full(len(pos), n_seg)
     code = np.full(len(raw), n_seg + 1)  # n_seg = not scored, n_seg + 1 = not a per-customer row
     code[per_customer] = np.where(pos >= 0, scored, n_seg)
-    size = np.bincount(code, minlength=n_seg + 2)[:n_seg + 1]
+    return _segment_rows(groups, raw, code, np.ones(len(raw)))
+
+
+def _segment_rows(groups: pd.DataFrame, raw: pd.DataFrame, code: np.ndarray, customers: np.ndarray) -> pd.DataFrame:
+    """``groups`` with ``dim == "segment"`` rows: the measures of ``raw``'s rows summed by segment ``code`` (index in
+    :data:`ecops.portrait.SEGMENTS`; its length = not scored, one more = not a segment row), each row standing for
+    ``customers`` buyers (``segment_customers``; NaN on the other rows)."""
+    n_seg = len(portrait.SEGMENTS)
+    size = np.bincount(code, customers, minlength=n_seg + 2)[:n_seg + 1]
     names = np.asarray((*portrait.SEGMENTS, NONE), dtype=object)
     present = np.flatnonzero(size)
     present = present[np.argsort(names[present], kind="stable")]  # keys sorted, as groupby(sort=True)
