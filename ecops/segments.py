@@ -31,12 +31,13 @@ import pandas as pd
 import sqlalchemy as sa
 from scipy import stats
 
-from ecops import basket, cache, portrait, schema
+from ecops import basket, cache, portrait, schema, segments_sql
 from ecops.dataset import Dataset, Filters
 from ecops.errors import DatasetError
 from ecops.frames import column_frame
 from ecops.period import reference_date
 from ecops.portrait.demography import age_band_expr
+from ecops.portrait.features import kept_customers
 from ecops.stats import mean_interval, newcombe, welch, wilson
 
 Group = Literal["geographic", "demographic", "behavioural", "psychographic"]
@@ -337,17 +338,7 @@ def _label_cut(feats: portrait.CustomerFeatures, labels: np.ndarray) -> pd.DataF
 def _cluster_cut(ds: Dataset, labelled: sa.Subquery) -> pd.DataFrame:
     """:func:`_label_cut` of behavioural clusters, summed in SQL over the kept aggregate's labelled rows."""
     t = labelled.c
-    gmv = sa.func.coalesce(t.revenue, 0.0)
-    cost = t.cost if "cost" in t else sa.cast(sa.null(), sa.Float)
-    prev = t.prev_revenue if "prev_revenue" in t else gmv
-    prev2 = t.prev2_revenue if "prev2_revenue" in t else sa.literal(0.0, sa.Float)
-    out = ds.query(sa.select(
-        t.cluster, sa.func.count().label("customers"), sa.cast(sa.func.sum(t.orders), sa.BigInteger).label("orders"),
-        sa.func.sum(gmv).label("gmv"), sa.func.sum(gmv * gmv).label("gmv_sq"),
-        sa.cast(sa.func.sum(sa.case((t.orders >= 2, 1), else_=0)), sa.BigInteger).label("repeaters"),
-        sa.func.sum(cost).label("cost"), sa.func.sum(sa.case((cost.is_not(None), gmv), else_=0.0)).label("costed_gmv"),
-        sa.func.sum(gmv - prev).label("gmv_recent"), sa.func.sum(prev - prev2).label("gmv_before"),
-    ).group_by(t.cluster).order_by(t.cluster))
+    out = ds.query(sa.select(t.cluster, *segments_sql.customer_sums(t)).group_by(t.cluster).order_by(t.cluster))
     out.insert(0, "segment", [f"C{int(c) + 1}" for c in out.pop("cluster")])
     return out
 
@@ -370,8 +361,11 @@ def segment_cut(ds: Dataset, filters: Filters | None = None, dimension: str = "r
     growth_ok = (as_of - start).days + 1 >= 2 * days
     personas: tuple = ()
     engine = portrait.labelled_customers(ds, f, k, days) if dimension == "cluster" else None
+    kept = kept_customers(ds, f, days) if dimension == "rfm_segment" else None
     if engine is not None:  # summed where the aggregate is kept (2.8 million buyers at ten million orders)
         raw, personas = _cluster_cut(ds, engine[1]), engine[0].personas
+    elif kept is not None:  # scored and summed where the aggregate is kept
+        raw = segments_sql.rfm_cut(ds, kept)
     elif dim.source == "label":
         feats, labels, personas = customer_labels(ds, f, dimension, k)
         raw = _label_cut(feats, labels)
@@ -479,6 +473,12 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     cu = ds.table("customers") if ds.has("customers") else None
     cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if cu is not None and c in cu.c]
     contacts: pd.DataFrame | None = None
+    listed = _kept_list(ds, f, dim, value, limit)
+    if listed is not None:  # sorted and cut in the engine over the kept lean aggregate: only the list comes back
+        if cols and not listed.empty:
+            listed = listed.merge(_customer_columns(ds, f, listed["customer_id"].tolist(), cols), on="customer_id",
+                                  how="left")
+        return listed
     if dim.source == "label":
         feats, labels, _ = customer_labels(ds, f, dimension, k)
         member = labels == value  # the labels are the aggregate's rows, in order
@@ -520,6 +520,20 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
             contacts = _customer_columns(ds, f, out["customer_id"].tolist(), cols)
         out = out.merge(contacts, on="customer_id", how="left")
     return out
+
+
+def _kept_list(ds: Dataset, f: Filters, dim: Dimension, value: str, limit: int) -> pd.DataFrame | None:
+    """:func:`customer_list`'s rows (before the customers-table fields) from the kept lean RFM aggregate, where it
+    is kept and the segment is a SQL dimension's value or an RFM segment; None otherwise."""
+    if dim.source == "label" and dim.key != "rfm_segment":
+        return None
+    if dim.source == "label":
+        return segments_sql.kept_list(ds, f, lambda c, scores: segments_sql.in_segment(scores, value), limit)
+    lines = ds.lines(f)
+    seg, src = _attribute_expr(ds, dim, lines, reference_date(ds, f))
+    members = sa.select(lines.c.customer_id).select_from(src) \
+        .where(sa.func.coalesce(sa.cast(seg, sa.String), UNKNOWN) == value)
+    return segments_sql.kept_list(ds, f, lambda c, scores: c.customer_id.in_(members), limit)
 
 
 def _customer_columns(ds: Dataset, f: Filters, ids: list[str], cols: list[str], chunk: int = 5_000) -> pd.DataFrame:
