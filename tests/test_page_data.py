@@ -568,13 +568,19 @@ def test_currency_chosen_on_the_data_page_is_not_overridden_by_the_sidebar(tmp_p
 @pytest.mark.browser
 def test_editor_fixes_an_upload_in_the_browser(tmp_path, streamlit_server, page):
     """No dead end in a real browser: the mapping tab opens by itself, a choice sticks, the data loads."""
-    from support.browser import assert_no_exception, expect_script_run, wait_for_streamlit, wait_for_uploaded_chip
+    from support.browser import (
+        assert_no_exception,
+        expect_script_run,
+        upload_input,
+        wait_for_streamlit,
+        wait_for_uploaded_chip,
+    )
 
     path = tmp_path / "kunden.csv"
     frame = _kunden_csv(path)
     page.goto(f"{streamlit_server.url}/data?lang=en")
     wait_for_streamlit(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    upload_input(page, path).set_input_files(str(path))  # not .first: see upload_input
     # a transfer the loaded 2-core CI machine fails is retried once as a user would (the CI run of 2026-12-04
     # saw this test's file chip turn red; it had waited for any chip, not for an uploaded one)
     wait_for_uploaded_chip(page, streamlit_server, path)

@@ -38,6 +38,7 @@ __all__ = [
     "screenshot",
     "start_streamlit",
     "track_script_runs",
+    "upload_input",
     "upload_on_data_page",
     "wait_for_streamlit",
     "wait_for_uploaded_chip",
@@ -240,7 +241,7 @@ def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: f
     """
     page.goto(f"{server.url}/data?lang=en")
     wait_for_streamlit(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    upload_input(page, path).set_input_files(str(path))
     # The uploader lists the file once its bytes reached the server (long names are shortened there).
     wait_for_uploaded_chip(page, server, path)
     with expect_script_run(page, timeout_ms=timeout_ms):
@@ -252,6 +253,43 @@ def upload_on_data_page(page, server: StreamlitServer, path: Path, timeout_ms: f
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stFileChip\"]')", timeout=15_000)
     except Exception:
         raise AssertionError("the uploader still holds the file after it was loaded") from None
+
+
+def upload_input(page, path: Path):
+    """The ``<input type=file>`` of the one uploader on the page that accepts ``path``'s extension.
+
+    Never ``stFileUploaderDropzoneInput`` ``.first``: the Data page has three uploaders, the data files'
+    (``.csv``, ``.xlsx``, …) and two for a saved mapping (``.json``, one on the hidden "Connect a
+    database" tab). Streamlit renders every widget through ``React.lazy`` inside its element's own
+    ``Suspense`` boundary (a ``stSkeleton`` until the ``FileUploader`` chunk is loaded and the boundary
+    retried), and ``wait_for_streamlit`` returns once the script run is over, while they may still be
+    skeletons. The boundaries do not mount in page order: in 4 of 18 fresh loads watched the hidden
+    tab's JSON uploader mounted 80-250 ms before the data uploader. ``.first`` taken in that window is
+    the JSON uploader; react-dropzone refuses the file against its ``accept``
+    ("application/streamlit,.json") and Streamlit's FileUploader chip says "text/csv files are not
+    allowed." (``file-invalid-type``, ``streamlit/static/static/js/utils.*.js``) — the intermittent
+    failure of loaded CI runs, and the "retry" added the file to the same wrong uploader again.
+
+    So the input is chosen by its ``accept`` list (Streamlit writes ``application/streamlit`` then the
+    allowed extensions), waited for until it is attached, and must be the only one on the page.
+    """
+    ext = Path(path).suffix.lower()
+    if not re.fullmatch(r"\.\w+", ext):
+        raise ValueError(f"{path} has no plain file extension to match an uploader's accepted types")
+    base = '[data-testid="stFileUploaderDropzoneInput"]'
+    inputs = page.locator(f'{base}[accept$=",{ext}"], {base}[accept*=",{ext},"]')
+    try:
+        inputs.first.wait_for(state="attached", timeout=60_000)
+        # The other uploaders may still be skeletons: let every lazy widget of the page mount first.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stSkeleton\"]')",
+            timeout=30_000, polling=100)
+    except Exception:
+        accepts = page.locator(base).evaluate_all("els => els.map(e => e.getAttribute('accept'))")
+        raise AssertionError(f"no uploader accepting {ext} on {page.url}; uploaders accept {accepts}") from None
+    if inputs.count() != 1:
+        raise AssertionError(f"{inputs.count()} uploaders accept {ext} on {page.url}: which one is meant?")
+    return inputs.first
 
 
 def wait_for_uploaded_chip(page, server: StreamlitServer, path: Path) -> None:
@@ -279,7 +317,7 @@ def wait_for_uploaded_chip(page, server: StreamlitServer, path: Path) -> None:
         # st.file_uploader has no retry: a user removes the red chip and adds the file again.
         chip.locator('[data-testid="stFileChipDeleteBtn"] button').dispatch_event("click")
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stFileChip\"]')", timeout=10_000)
-        dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+        dropzone = upload_input(page, path)
         dropzone.set_input_files([])  # the same file again is no change to the input without this
         dropzone.set_input_files(str(path))
 
