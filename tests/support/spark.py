@@ -126,6 +126,16 @@ def start_spark(tmpdir: str | os.PathLike | None = None, *, guard: bool = True,
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.default.parallelism=2",
+                # No broadcast joins. In local mode the "broadcast" side is built as a hash table in this
+                # one JVM's heap (2g, shared by driver, executor and every result the Thrift Server
+                # collects), and Spark picks it from an estimate: the Parquet files' compressed size, a
+                # fraction of the decoded rows. Late in a full run, with the heap already full of earlier
+                # sessions' work, building one failed ("Not enough memory to build and broadcast the
+                # table"). Sort-merge joins spill to disk under pressure instead; with driver and
+                # executor in one process a broadcast saves no network either. AQE's own threshold
+                # would fall back to this one; it is set too so that no later default re-enables it.
+                "--conf", "spark.sql.autoBroadcastJoinThreshold=-1",
+                "--conf", "spark.sql.adaptive.autoBroadcastJoinThreshold=-1",
                 "--conf", "spark.sql.session.timeZone=UTC",
                 "--conf", "spark.sql.runSQLOnFiles=false",  # no SELECT … FROM parquet.`/any/path`
                 "--conf", f"spark.driver.extraJavaOptions=-Djava.io.tmpdir={work} -Dderby.system.home={work}",
