@@ -1,10 +1,11 @@
-"""Loading uploaded files into canonical DuckDB tables.
+"""Loading uploaded files into a dataset: canonical DuckDB tables, and what happened on the way.
 
-:func:`load_files` reads every file into a raw table (:mod:`ecops.ingest`), maps it
-(:mod:`ecops.mapping`, suggested or given), converts each mapped column in SQL, checks
-the values that could not be read, and creates the canonical tables of
-:mod:`ecops.schema` — deriving orders, order lines, products and customers from a flat
-order-line export. All of it runs inside DuckDB; Python only sees samples and counts.
+:func:`load_files` orchestrates: it reads every file into a raw table (:mod:`ecops.ingest`), chooses the mapping
+(:mod:`ecops.mapping`, suggested or given and checked against the files) and the currency the files are in, has each
+mapped source staged as typed columns with its values checked (:mod:`ecops.ingest.staging`), and creates the
+canonical tables of :mod:`ecops.schema` — deriving orders, order lines, products and customers from a flat
+order-line export — inside one transaction, under a fingerprint of the files and the mapping. All of it runs inside
+DuckDB; Python only sees samples and counts.
 """
 
 from __future__ import annotations
@@ -28,23 +29,12 @@ from ecops.ingest import (
     Parse,
     RawTable,
     choose_parse,
-    conv_sql,
-    date_format_label,
     profile_frame,
-    raw_sql,
     read_file,
 )
 from ecops.ingest.files import _file_name
 from ecops.ingest.profiling import _REGION_RE
-from ecops.ingest.values import (
-    MANGLED_ID,
-    SUMMARY_LABELS,
-    _lit,
-    plain_number_sql,
-    rewrites_sql,
-    unwrap_sql,
-    unwraps,
-)
+from ecops.ingest.staging import Notes, stage_source, staged_column
 from ecops.mapping import (
     FLAT,
     IGNORE,
@@ -214,28 +204,13 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _v(target: str) -> str:
-    """Staging column name of a target ('orders.order_time' → v_orders__order_time)."""
-    return "v_" + target.replace(".", "__")
-
-
-class _Notes:
-    def __init__(self) -> None:
-        self.items: list[Notice] = []
-
-    def add(self, code: str, file: str = "", severity: str = "info", **params) -> None:
-        self.items.append(Notice.make(code, file, severity, **params))  # type: ignore[arg-type]
-
-    def extend(self, notices: Sequence[Notice]) -> None:
-        self.items.extend(notices)
-
 
 # --------------------------------------------------------------------------------------
 # Mapping against the files actually read
 # --------------------------------------------------------------------------------------
 
 
-def _apply_mapping(given: Mapping, raws: list[RawTable], profiles: dict, notes: _Notes) -> Mapping:
+def _apply_mapping(given: Mapping, raws: list[RawTable], profiles: dict, notes: Notes) -> Mapping:
     """The given mapping checked against the real columns, with parse rules from the real values."""
     out: list[SourceMapping] = []
     for raw in raws:
@@ -270,7 +245,7 @@ def _apply_mapping(given: Mapping, raws: list[RawTable], profiles: dict, notes: 
     return Mapping(tuple(out), given.version)
 
 
-def _note_unused_named(sm: SourceMapping, notes: _Notes) -> None:
+def _note_unused_named(sm: SourceMapping, notes: Notes) -> None:
     """Warn about suggested-unmapped columns whose header names a free target exactly (values did not fit).
 
     Without this a column called ``discount`` whose values are mostly not numbers would vanish
@@ -312,284 +287,6 @@ def _check_required(mapping: Mapping) -> None:
         raise IngestError(mapping.sources[0].source if mapping.sources else "?", "no_core_table", closest=closest)
 
 
-def _is_required(table: str, target: str) -> bool:
-    if table == FLAT:
-        return target in ("orders.order_time", "order_items.quantity", "order_items.unit_price")
-    if table == IGNORE:
-        return False
-    t = schema.table(table)
-    return target in t.required
-
-
-# --------------------------------------------------------------------------------------
-# Staging: typed columns per source, with bad-value checks
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class _StagePlan:
-    """The staging SELECT over a raw table, layer by layer (each value is trimmed once, unwrapped once, converted
-    once), with the mapped columns: ``cols`` all of them, ``flags`` those whose conversion can fail."""
-
-    inner: list[str] = field(default_factory=lambda: ["rowid AS _rec"])
-    unwrapped: list[str] = field(default_factory=lambda: ["_rec"])
-    mid: list[str] = field(default_factory=lambda: ["_rec"])
-    outer: list[str] = field(default_factory=lambda: ["_rec"])
-    cols: list[tuple[ColumnMapping, int]] = field(default_factory=list)
-    flags: list[tuple[ColumnMapping, int]] = field(default_factory=list)
-
-    def select(self, table: str, where: str = "") -> str:
-        """The staging SELECT: ``_rec`` (file order), ``v_…`` per target and ``b<i>`` (unreadable) per flagged column."""
-        return (f"SELECT {', '.join(self.outer)} FROM (SELECT {', '.join(self.mid)} FROM "
-                f"(SELECT {', '.join(self.unwrapped)} FROM (SELECT {', '.join(self.inner)} FROM {table}{where})))")
-
-
-def _stage_plan(raw: RawTable, mapped: Sequence[ColumnMapping]) -> _StagePlan:
-    """The staging SELECT of ``raw`` for the ``mapped`` columns (each with a target)."""
-    p = _StagePlan()
-    for cm in mapped:
-        i = raw.columns.index(cm.column)
-        duck = raw.types[i]
-        v, r = _v(cm.target), f"r{i}"
-        p.cols.append((cm, i))
-        p.inner.append(f"{raw_sql(f'c{i}', cm.parse, duck, raw.nulls_done)} AS t{i}")
-        p.unwrapped.append(f"{unwrap_sql(f't{i}') if unwraps(cm.parse, duck) else f't{i}'} AS {r}")
-        conv = conv_sql(r, cm.parse, duck)
-        if conv == r:
-            p.mid.append(f"{r} AS {v}")
-            p.outer.append(v)
-            continue
-        p.mid += [f"{conv} AS {v}", r]
-        p.outer += [v, f"({r} IS NOT NULL AND {v} IS NULL) AS b{i}"]
-        p.flags.append((cm, i))
-    return p
-
-
-def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: _Notes) -> bool:
-    """Stage ``raw`` as ``stage``: ``_rec`` (file order) and one typed column per mapped target; report unreadable
-    values. Returns whether ``stage`` is a view of ``raw`` typed in place (then ``raw`` must be kept).
-
-    Typing in place (:func:`_stage_in_place`) saves writing every value a second time. It takes text read with its
-    null tokens removed (CSV, Excel); a file with summary rows (left out of the stage) or a column mapped twice is
-    copied into a table of its own, as are Parquet's typed columns and space-separated text.
-    """
-    summary = _summary_rows(con, raw, sm, notes)
-    mapped = [cm for cm in sm.columns if cm.target]
-    if summary is None and _in_place_ok(raw, mapped):
-        _stage_in_place(con, raw, sm, stage, notes)
-        return True
-    plan = _stage_plan(raw, mapped)
-    con.execute(f"CREATE TEMP TABLE {stage} AS {plan.select(raw.table, f' WHERE NOT {summary}' if summary else '')}")
-    try:
-        res = _check_stage(con, raw, sm, stage, [i for _, i in plan.flags])
-    except IngestError:
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
-        raise
-    _report_unreadable(con, raw, sm, plan.flags, res, notes)
-    _note_parse_rules(raw, plan.flags, notes)
-    return False
-
-
-def _in_place_ok(raw: RawTable, mapped: list[ColumnMapping]) -> bool:
-    """Whether :func:`_stage_in_place` can stage ``raw``: text read with its null tokens removed (CSV, Excel), each
-    column mapped once."""
-    idx = [raw.columns.index(cm.column) for cm in mapped]
-    return raw.nulls_done and len(set(idx)) == len(idx) and all(raw.types[i] == "VARCHAR" for i in idx)
-
-
-def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
-                    notes: _Notes) -> None:
-    """Stage ``raw`` by typing its mapped columns in place (``ALTER … SET DATA TYPE … USING``) and naming them in
-    the view ``stage``; rowids survive the change of type, so ``_rec`` stays file order.
-
-    One scan of the raw text finds the columns that trimming or unwrapping may change (:func:`rewrites_sql`); the
-    others (nearly all, in a clean export) convert as they stand, so their mangled ids and unreadable values are
-    counted in that scan and a number column whose every value is a plain number converts by a bare cast. The
-    changed columns are counted again through the full staging SELECT. Every check reads the values before any
-    column changes type: the text of a bad value is still there to quote.
-    """
-    plan = _stage_plan(raw, [cm for cm in sm.columns if cm.target])
-    ids = [(cm, i) for cm, i in plan.cols if cm.parse.type == "id"]
-    nums = [(cm, i) for cm, i in plan.flags if cm.parse.type in ("number", "integer") and cm.parse.decimal == "."]
-    # the tests as columns of one projection, where DuckDB computes each repeated part (a TRY_CAST) once
-    tests = [f"c{i}" for _, i in plan.cols]
-    tests += [f"{_mangled_sql(conv_sql(f'c{i}', cm.parse))} AS m{i}" for cm, i in ids]
-    tests += [f"(c{i} IS NOT NULL AND {conv_sql(f'c{i}', cm.parse)} IS NULL) AS b{i}" for cm, i in plan.flags]
-    tests += [f"{plain_number_sql(f'c{i}')} AS p{i}" for _, i in nums]
-    aggs = [rewrites_sql(f"c{i}", cm.parse) for cm, i in plan.cols]
-    aggs += [f"count(*) FILTER (WHERE m{i})" for _, i in ids]
-    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in plan.flags]
-    aggs += [f"count(*) FILTER (WHERE NOT p{i})" for _, i in nums]
-    res = list(con.execute(f"SELECT count(*), {', '.join(aggs)} FROM (SELECT rowid AS _rec, {', '.join(tests)} "
-                           f"FROM {raw.table})").fetchone())
-    n, k = len(plan.cols), len(ids)
-    changed = {i for (_, i), c in zip(plan.cols, res[1:1 + n], strict=True) if c}
-    mangled = dict(zip([i for _, i in ids], res[1 + n:1 + n + k], strict=True))
-    bad = {i: (res[1 + n + k + 2 * j], res[2 + n + k + 2 * j]) for j, (_, i) in enumerate(plan.flags)}
-    plain = {i for (_, i), c in zip(nums, res[1 + n + k + 2 * len(plan.flags):], strict=True) if not c}
-    if changed:
-        _recount_changed(con, raw, [cm for cm, i in plan.cols if i in changed], mangled, bad)
-    sel = plan.select(raw.table)
-    _refuse_mangled_ids(con, raw, f"({sel})", [cm for cm, _ in ids], [mangled[i] for _, i in ids])
-    _report_unreadable(con, raw, sm, plan.flags, (res[0], *(x for _, i in plan.flags for x in bad[i])), notes)
-    types = {d[0]: d[1] for d in con.execute(f"DESCRIBE {sel}").fetchall()}
-    for cm, i in plan.cols:
-        c = f"c{i}"
-        if i in changed:
-            t = f"({raw_sql(c, cm.parse, 'VARCHAR', True)})"
-            expr = conv_sql(f"({unwrap_sql(t)})" if unwraps(cm.parse) else t, cm.parse)
-        else:
-            expr = conv_sql(c, cm.parse, plain=i in plain)
-        if expr != c:
-            con.execute(f"ALTER TABLE {raw.table} ALTER {c} SET DATA TYPE {types[_v(cm.target)]} USING {expr}")
-    cols = ", ".join(f"c{i} AS {_v(cm.target)}" for cm, i in plan.cols)
-    con.execute(f"CREATE TEMP VIEW {stage} AS SELECT rowid AS _rec, {cols} FROM {raw.table}")
-    # the columns nothing reads any more go now (instantly, rowids kept), as they went with a copied stage's raw table
-    kept = {f"c{i}" for _, i in plan.cols}
-    for name in [f"c{i}" for i in range(len(raw.columns))] + (["_line"] if raw.has_line_column else []):
-        if name not in kept:
-            con.execute(f"ALTER TABLE {raw.table} DROP COLUMN {name}")
-    _note_parse_rules(raw, plan.flags, notes)
-
-
-def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list[ColumnMapping],
-                     mangled: dict[int, int], bad: dict[int, tuple[int, int | None]]) -> None:
-    """Count the mangled ids and unreadable values of the ``mapped`` columns that trimming or unwrapping changes,
-    through the staging SELECT of just those columns, into ``mangled`` and ``bad`` (by raw column index)."""
-    plan = _stage_plan(raw, mapped)
-    ids = [(cm, i) for cm, i in plan.cols if cm.parse.type == "id"]
-    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(_v(cm.target))})" for cm, _ in ids]
-    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in plan.flags]
-    if not aggs:
-        return
-    res = con.execute(f"SELECT {', '.join(aggs)} FROM ({plan.select(raw.table)})").fetchone()
-    for k, (_, i) in enumerate(ids):
-        mangled[i] = res[k]
-    for j, (_, i) in enumerate(plan.flags):
-        bad[i] = (res[len(ids) + 2 * j], res[len(ids) + 2 * j + 1])
-
-
-def _report_unreadable(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping,
-                       flags: list[tuple[ColumnMapping, int]], res: tuple, notes: _Notes) -> None:
-    """Refuse an unreadable value in a required column, note the others; ``res`` is :func:`_check_stage`'s answer.
-
-    The value quoted is the raw table's text at the first bad record, so this runs before any column is typed.
-    """
-    total = res[0]
-    for k, (cm, i) in enumerate(flags):
-        bad, first = res[1 + 2 * k], res[2 + 2 * k]
-        kind = target_column(sm.table, cm.target).kind
-        if cm.parse.type in ("number", "integer", "time", "date"):
-            kind = cm.parse.type
-        if not bad:
-            continue
-        value = con.execute(f"SELECT CAST(c{i} AS VARCHAR) FROM {raw.table} WHERE rowid = ?", [first]).fetchone()[0]
-        row = raw.locate(con, first)
-        if _is_required(sm.table, cm.target):
-            code = {"number": "not_a_number", "integer": "not_an_integer"}.get(kind, "not_a_date")
-            raise IngestError(raw.source, code, row=row, column=cm.column, value=value, count=bad)
-        notes.add("values_nulled", raw.source, "warning", column=cm.column, target=cm.target, count=bad,
-                  kind=kind, row=row, value=str(value)[:40])
-        if total and bad / total > 0.5:
-            notes.add("many_nulled", raw.source, "warning", column=cm.column, target=cm.target,
-                      share=bad / total, kind=kind)
-
-
-def _note_parse_rules(raw: RawTable, flags: list[tuple[ColumnMapping, int]], notes: _Notes) -> None:
-    """Note how converted columns were read: unit factors, percentages, date formats, time zones, decimal commas."""
-    for cm, i in flags:
-        if cm.parse.scale != 1.0:
-            notes.add("unit_scaled", raw.source, "info", column=cm.column, target=cm.target, scale=cm.parse.scale)
-        if cm.parse.percent:
-            notes.add("percent", raw.source, "info", column=cm.column)
-        if cm.parse.type in ("time", "date") and raw.types[i] == "VARCHAR":
-            notes.add("date_format", raw.source, "info", column=cm.column,
-                      format=date_format_label(cm.parse.date_format))
-            if cm.parse.utc_offset is not None:
-                h, m = divmod(abs(cm.parse.utc_offset), 60)
-                notes.add("time_zone", raw.source, "info", column=cm.column, share=cm.profile.tz_share,
-                          offset=f"{'-' if cm.parse.utc_offset < 0 else '+'}{h:02d}:{m:02d}")
-        if cm.parse.type in ("number", "integer") and cm.parse.decimal == ",":
-            notes.add("decimal_comma", raw.source, "info", column=cm.column)
-
-
-def _summary_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, notes: _Notes) -> str | None:
-    """SQL condition (on the raw table) of the summary rows under an export's data, noted as left out; or None.
-
-    A summary row carries a label such as ``合计``/``总计``/``Grand Total`` in the first column or in a column mapped
-    to an id, and nothing in the other id and date columns (its money columns hold the totals). Loaded, it would be
-    an order worth as much as all the others together.
-    """
-    keys = [i for i, cm in ((raw.columns.index(cm.column), cm) for cm in sm.columns if cm.target)
-            if cm.parse.type in ("id", "time", "date")]
-    label_cols = sorted({0, *(raw.columns.index(cm.column) for cm in sm.columns if cm.target and cm.parse.type == "id")})
-    if not keys:
-        return None
-
-    def text(i: int) -> str:
-        return f"c{i}" if raw.types[i] == "VARCHAR" else f"CAST(c{i} AS VARCHAR)"
-
-    def blank(i: int) -> str:  # cheap tests first: almost every row has its ids and times, and stops here
-        return f"({text(i)} IS NULL OR (strlen({text(i)}) < 8 AND trim({text(i)}, ' \t') = ''))"
-
-    labels = ", ".join(_lit(s) for s in sorted(SUMMARY_LABELS))
-
-    def label(i: int) -> str:  # Excel cells arrive trimmed; CSV labels are written bare
-        return f"({text(i)} IN ({labels}))"
-
-    cond = " OR ".join("(" + " AND ".join([*(blank(j) for j in keys if j != i), label(i)]) + ")" for i in label_cols)
-    found = con.execute(f"SELECT count(*), min(rowid) FROM {raw.table} WHERE {cond}").fetchone()
-    if not found or not found[0]:
-        return None
-    first = int(found[1])
-    value = next((v for v in con.execute(
-        f"SELECT {', '.join(f'CAST(c{i} AS VARCHAR)' for i in label_cols)} FROM {raw.table} WHERE rowid = ?",
-        [first]).fetchone() if v and v.strip()), "")
-    notes.add("summary_rows", raw.source, "warning", count=int(found[0]), row=raw.locate(con, first),
-              value=value.strip()[:40])
-    return f"COALESCE({cond}, false)"
-
-
-def _check_stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
-                 flagged: list[int]) -> tuple:
-    """One scan of ``stage``: refuse mangled ids (see :func:`_refuse_mangled_ids`), and return the row count
-    followed by, for each raw column index in ``flagged``, its count of unreadable values and the first one's ``_rec``.
-
-    Both checks read the whole stage; one pass instead of two saves a scan of a million-line file.
-    """
-    ids = [cm for cm in sm.columns if cm.target and cm.parse.type == "id"]
-    aggs = [f"count(*) FILTER (WHERE {_mangled_sql(_v(cm.target))})" for cm in ids]
-    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for i in flagged]
-    res = con.execute(f"SELECT {', '.join(['count(*)', *aggs])} FROM {stage}").fetchone()
-    _refuse_mangled_ids(con, raw, stage, ids, res[1:1 + len(ids)])
-    return (res[0], *res[1 + len(ids):])
-
-
-def _mangled_sql(e: str) -> str:
-    """Condition on a staged id (a ``v_…`` column, or the expression giving it): an id Excel wrote in scientific
-    notation."""
-    # '+' first: a cheap test that almost no real id passes
-    return f"(contains({e}, '+') AND regexp_matches({e}, {_lit(MANGLED_ID)}))"
-
-
-def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, stage: str, ids: list[ColumnMapping],
-                        counts: Sequence[int]) -> None:
-    """Refuse a column of ids Excel turned into scientific notation (``3.45679E+18``), naming file, column and rows.
-
-    ``counts`` holds each id column's count of such values. Such ids are lost (Excel keeps 6 significant digits),
-    so orders would silently merge: refusing is the only answer that does not give wrong counts.
-    """
-    for cm, count in zip(ids, counts, strict=True):
-        if not count:
-            continue
-        v = _v(cm.target)
-        hits = con.execute(f"SELECT _rec FROM {stage} WHERE {_mangled_sql(v)} ORDER BY _rec LIMIT 5").fetchall()
-        value = con.execute(f"SELECT {v} FROM {stage} WHERE _rec = ?", [hits[0][0]]).fetchone()[0]
-        rows = [raw.locate(con, int(h[0])) for h in hits]
-        raise IngestError(raw.source, "excel_mangled_ids", row=rows[0], column=cm.column, count=int(count),
-                          value=value, lines="; ".join(f"{r:,}" for r in rows) + ("…" if count > len(rows) else ""))
-
-
 # --------------------------------------------------------------------------------------
 # Canonical tables
 # --------------------------------------------------------------------------------------
@@ -607,13 +304,13 @@ def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str,
 
 
 def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
-                notes: _Notes) -> dict[str, str]:
+                notes: Notes) -> dict[str, str]:
     """SELECT statements deriving orders, order_items, products and customers from a flat staging table."""
     source = sm.source
     oid, cust = _flat_keys(t, source, notes)
     qty, price, total_is_line = _flat_quantity_price(t, source, notes)
     has_prod = "order_items.product_id" in t
-    prod = _v("order_items.product_id") if has_prod else "'ALL'"
+    prod = staged_column("order_items.product_id") if has_prod else "'ALL'"
     if not has_prod and ("order_items.unit_price" in t or "order_items.quantity" in t):
         notes.add("derived_product_all", source, "info")
 
@@ -629,42 +326,43 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
     return parts
 
 
-def _flat_keys(t: set[str], source: str, notes: _Notes) -> tuple[str, str | None]:
+def _flat_keys(t: set[str], source: str, notes: Notes) -> tuple[str, str | None]:
     """The order id of each line (made from customer and time when the export has none) and the customer id."""
     if "orders.order_id" in t:
-        oid = _v("orders.order_id")
+        oid = staged_column("orders.order_id")
     else:
-        oid = (f"({_v('orders.customer_id')} || '|' || strftime({_v('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
+        oid = (f"({staged_column('orders.customer_id')} || '|' || "
+               f"strftime({staged_column('orders.order_time')}, '%Y-%m-%d %H:%M:%S'))")
         notes.add("derived_order_id", source, "warning")
     # An export without a buyer column (an order-level report, a marketplace that hides buyers) still loads:
     # its orders have no customer and the customer analyses say which column would unlock them.
-    cust = _v("orders.customer_id") if "orders.customer_id" in t else None
+    cust = staged_column("orders.customer_id") if "orders.customer_id" in t else None
     if cust is None:
         notes.add("no_customer_column", source, "warning")
     return oid, cust
 
 
-def _flat_quantity_price(t: set[str], source: str, notes: _Notes) -> tuple[str, str, bool]:
+def _flat_quantity_price(t: set[str], source: str, notes: Notes) -> tuple[str, str, bool]:
     """Quantity and unit price of each line, from a line amount or the order total where missing; and whether
     the total is a line amount (then summed per order)."""
     has_q, has_p, has_total = "order_items.quantity" in t, "order_items.unit_price" in t, "orders.total_amount" in t
     total_is_line = False
     if has_p:
-        price = _v("order_items.unit_price")
-        qty = _v("order_items.quantity") if has_q else "1.0"
+        price = staged_column("order_items.unit_price")
+        qty = staged_column("order_items.quantity") if has_q else "1.0"
         if not has_q:
             notes.add("derived_quantity", source, "info")
     elif "order_items.line_amount" in t:
-        qty = _v("order_items.quantity") if has_q else "1.0"
-        price = f"({_v('order_items.line_amount')} / NULLIF({qty}, 0))"
+        qty = staged_column("order_items.quantity") if has_q else "1.0"
+        price = f"({staged_column('order_items.line_amount')} / NULLIF({qty}, 0))"
         notes.add("derived_unit_price", source, "info")
     elif has_total and has_q:
-        price = f"({_v('orders.total_amount')} / NULLIF({_v('order_items.quantity')}, 0))"
-        qty = _v("order_items.quantity")
+        price = f"({staged_column('orders.total_amount')} / NULLIF({staged_column('order_items.quantity')}, 0))"
+        qty = staged_column("order_items.quantity")
         total_is_line = True
         notes.add("derived_unit_price", source, "info")
     else:
-        price = _v("orders.total_amount")
+        price = staged_column("orders.total_amount")
         qty = "1.0"
         total_is_line = True
         notes.add("derived_total_line", source, "info")
@@ -672,55 +370,55 @@ def _flat_quantity_price(t: set[str], source: str, notes: _Notes) -> tuple[str, 
 
 
 def _flat_items_sql(stage: str, sm: SourceMapping, t: set[str], line: tuple[str, str, str, str],
-                    notes: _Notes) -> str:
+                    notes: Notes) -> str:
     """The order lines of a flat export; a unit cost derived from a line profit column (Superstore's Profit)."""
     oid, prod, qty, price = line
     item_cols = [f"{oid} AS order_id", f"{prod} AS product_id", f"{qty} AS quantity", f"{price} AS unit_price"]
     for c in schema.ORDER_ITEMS.columns:
         tg = f"order_items.{c.name}"
         if c.name not in ("order_id", "product_id", "quantity", "unit_price") and tg in t:
-            item_cols.append(f"{_v(tg)} AS {c.name}")
+            item_cols.append(f"{staged_column(tg)} AS {c.name}")
     if "order_items.line_profit" in t and "order_items.unit_cost" not in t:
         # cost = line amount − line profit, per unit (Superstore: Sales − Profit)
-        item_cols.append(f"({price} - {_v('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
+        item_cols.append(f"({price} - {staged_column('order_items.line_profit')} / NULLIF({qty}, 0)) AS unit_cost")
         notes.add("derived_unit_cost", sm.source, "info", column=sm.targets.get("order_items.line_profit", "profit"))
     return f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
 
 
 def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
-                     keys: tuple[str, str | None], total_is_line: bool, notes: _Notes) -> str:
+                     keys: tuple[str, str | None], total_is_line: bool, notes: Notes) -> str:
     """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed."""
     oid, cust = keys
     ord_cols = [f"{oid} AS order_id", *([f"arg_min({cust}, _rec) AS customer_id"] if cust else []),
-                f"min({_v('orders.order_time')}) AS order_time"]
+                f"min({staged_column('orders.order_time')}) AS order_time"]
     numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t]
     # An amount that differs between the lines of one order is a line amount: the order's is their sum.
-    varying = _varying_within_orders(con, stage, oid, [_v(tg) for tg in numeric])
+    varying = _varying_within_orders(con, stage, oid, [staged_column(tg) for tg in numeric])
     for c in schema.ORDERS.columns:
         tg = f"orders.{c.name}"
         if c.name in ("order_id", "customer_id", "order_time") or tg not in t:
             continue
         if c.kind == "number":
-            line_level = (c.name == "total_amount" and total_is_line) or _v(tg) in varying
+            line_level = (c.name == "total_amount" and total_is_line) or staged_column(tg) in varying
             if line_level:
-                ord_cols.append(f"sum({_v(tg)}) AS {c.name}")
+                ord_cols.append(f"sum({staged_column(tg)}) AS {c.name}")
                 if not (c.name == "total_amount" and total_is_line):
                     notes.add("order_sum", sm.source, "info", column=sm.targets.get(tg, tg), target=c.name)
                 continue
-        ord_cols.append(f"arg_min({_v(tg)}, _rec) AS {c.name}")
+        ord_cols.append(f"arg_min({staged_column(tg)}, _rec) AS {c.name}")
     return f"SELECT {', '.join(ord_cols)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}"
 
 
 def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:
     """One row per product (or customer) of a flat export: its mapped attributes, the first value in file order."""
     attrs = [c.name for c in table.columns if f"{table.name}.{c.name}" in t]
-    cols = [f"arg_min({_v(table.name + '.' + a)}, _rec) AS {a}" for a in attrs]
+    cols = [f"arg_min({staged_column(table.name + '.' + a)}, _rec) AS {a}" for a in attrs]
     return (f"SELECT {key} AS {key_name}{''.join(', ' + x for x in cols)} FROM {stage} "
             f"WHERE {key} IS NOT NULL GROUP BY {key}")
 
 
 def _note_null_keys(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cust: str | None, source: str,
-                    notes: _Notes) -> None:
+                    notes: Notes) -> None:
     """Warn about lines left out for want of an order id, and orders that have no customer."""
     n_null_oid = con.execute(f"SELECT count(*) FROM {stage} WHERE {oid} IS NULL").fetchone()[0]
     if n_null_oid:
@@ -731,20 +429,20 @@ def _note_null_keys(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cust: 
         notes.add("null_customers", source, "warning", count=n_null_c)
 
 
-def _table_part(stage: str, table: str, t: set[str], source: str, notes: _Notes) -> str:
-    cols = [f"{_v(tg)} AS {tg}" for tg in sorted(t)]
+def _table_part(stage: str, table: str, t: set[str], source: str, notes: Notes) -> str:
+    cols = [f"{staged_column(tg)} AS {tg}" for tg in sorted(t)]
     if table == "order_items" and "quantity" not in t:
         cols.append("1.0 AS quantity")
         notes.add("derived_quantity", source, "info")
     if table == "order_items" and "unit_price" not in t and "line_amount" in t:
-        qty = _v("quantity") if "quantity" in t else "1.0"
-        cols.append(f"({_v('line_amount')} / NULLIF({qty}, 0)) AS unit_price")
+        qty = staged_column("quantity") if "quantity" in t else "1.0"
+        cols.append(f"({staged_column('line_amount')} / NULLIF({qty}, 0)) AS unit_price")
         notes.add("derived_unit_price", source, "info")
     return f"SELECT {', '.join(cols)} FROM {stage}"
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[str, str]]],
-                   notes: _Notes) -> dict[str, int]:
+                   notes: Notes) -> dict[str, int]:
     rows: dict[str, int] = {}
     for name in schema.TABLE_ORDER:
         plist = parts.get(name)
@@ -814,7 +512,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     names = _source_names(files)
     own = con is None
     con = duckdb.connect() if own else con
-    notes = _Notes()
+    notes = Notes()
     try:
         if not own:
             con.execute("BEGIN TRANSACTION")
@@ -860,7 +558,7 @@ def _source_names(files: list[str | Path | tuple[str, bytes]]) -> list[str]:
 
 
 def _read_sources(con: duckdb.DuckDBPyConnection, files: list[str | Path | tuple[str, bytes]], names: list[str],
-                  workdir: str, max_bytes: int | None, notes: _Notes, report: Progress) -> list[RawTable]:
+                  workdir: str, max_bytes: int | None, notes: Notes, report: Progress) -> list[RawTable]:
     """Read every file into raw text tables (one per CSV, one per non-empty sheet), with what reading noticed."""
     raws: list[RawTable] = []
     for k, f in enumerate(files):
@@ -873,7 +571,7 @@ def _read_sources(con: duckdb.DuckDBPyConnection, files: list[str | Path | tuple
 
 
 def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mapping: Mapping | None,
-                    notes: _Notes) -> tuple[Mapping, str | None]:
+                    notes: Notes) -> tuple[Mapping, str | None]:
     """The mapping to apply (suggested, or the given one checked against the files) and the files' currency."""
     samples = {raw.source: raw.sample(con) for raw in raws}
     profiles = {raw.source: profile_frame(samples[raw.source]) for raw in raws}
@@ -897,7 +595,7 @@ def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mappin
     return used, currency
 
 
-def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: _Notes,
+def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: Notes,
                    report: Progress) -> tuple[dict[str, tuple[str, set[str]]], list[str]]:
     """Convert each mapped source into a typed stage: its name and targets per source, and the statements that
     drop the stages (and the raw tables typed in place) once the canonical tables exist."""
@@ -910,7 +608,7 @@ def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: M
             notes.add("ignored_source", raw.source, "warning")
         else:
             stage = f"_ecops_stage{k}"
-            in_place = _stage(con, raw, sm, stage, notes)
+            in_place = stage_source(con, raw, sm, stage, notes)
             stage_targets[raw.source] = (stage, {cm.target for cm in sm.columns if cm.target})
             drops += ([f"DROP VIEW IF EXISTS {stage}", f"DROP TABLE IF EXISTS {raw.table}"] if in_place
                       else [f"DROP TABLE IF EXISTS {stage}"])
@@ -921,7 +619,7 @@ def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: M
 
 
 def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],
-                 notes: _Notes) -> dict[str, list[tuple[str, str]]]:
+                 notes: Notes) -> dict[str, list[tuple[str, str]]]:
     """The SELECT giving each canonical table's rows from each staged source, with the source's name."""
     parts: dict[str, list[tuple[str, str]]] = {}
     dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
@@ -954,7 +652,7 @@ def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: d
 
 
 def _write_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[str, str]]],
-                  notes: _Notes) -> dict[str, int]:
+                  notes: Notes) -> dict[str, int]:
     """Create the canonical tables (orders without lines get one from their total); warn of negative amounts."""
     rows = _create_tables(con, parts, notes)
     if "order_items" not in rows and "orders" in rows:

@@ -623,7 +623,7 @@ def test_loads_staged_in_place_equal_loads_copied_into_a_stage_table(data, tmp_p
                     prices[k] or "1.5", discounts[k], names[k]])
     path = tmp_path_factory.mktemp("ip") / "flat.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    import ecops.loader as loader
+    from ecops.ingest import staging
 
     def outcome():
         try:
@@ -635,6 +635,6 @@ def test_loads_staged_in_place_equal_loads_copied_into_a_stage_table(data, tmp_p
 
     in_place = outcome()
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(loader, "_in_place_ok", lambda raw, mapped: False)
+        m.setattr(staging, "_in_place_ok", lambda raw, mapped: False)
         copied = outcome()
     assert in_place == copied

@@ -16,7 +16,10 @@ The package is split by idea; every public name is importable from ``ecops.inges
 * :mod:`~ecops.ingest.profiling` — column profiles of a sample and the parse rule they choose;
 * :mod:`~ecops.ingest.files` — the file input, :class:`RawTable`, size/format checks, headers;
 * :mod:`~ecops.ingest.delimited` — CSV/TSV: encodings, dialect sniffing, reading with rejects;
-* :mod:`~ecops.ingest.excel` — .xlsx within budgets; :mod:`~ecops.ingest.readers` — :func:`read_file`.
+* :mod:`~ecops.ingest.excel` — .xlsx within budgets; :mod:`~ecops.ingest.readers` — :func:`read_file`;
+* :mod:`~ecops.ingest.staging` — a mapped raw table staged as typed columns, its unreadable values checked and
+  reported. It reads :mod:`ecops.mapping`, which reads this package, so it is imported from
+  ``ecops.ingest.staging`` and not re-exported here.
 """
 
 from __future__ import annotations
