@@ -192,6 +192,8 @@ def compute_page(ds: Dataset, filters: Filters | None = None, view: str = "rfm",
     demographics and purchase times are their own small SQL aggregates, so those views take the
     KPIs' recency, orders and revenue from :func:`rfm_features` (the cached aggregate when there is
     one, else just those columns) instead of the full aggregate, and the RFM view its scores' columns.
+    Where the dataset keeps that aggregate (loaded into DuckDB), the KPIs, RFM, clusters and CLV are computed
+    over it in SQL instead (:func:`_kept_page`): the same figures without reading one row per buyer back.
     """
     f = filters or Filters()
     kept = kept_customers(ds, f, step_days) if view in ("rfm", "clusters", "clv") else None
