@@ -473,7 +473,7 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     cu = ds.table("customers") if ds.has("customers") else None
     cols = [c for c in ("region", "city", "member_level", *CONTACT_COLUMNS) if cu is not None and c in cu.c]
     contacts: pd.DataFrame | None = None
-    listed = _kept_list(ds, f, dim, value, limit)
+    listed = _kept_list(ds, f, dim, value, limit, k)
     if listed is not None:  # sorted and cut in the engine over the kept lean aggregate: only the list comes back
         if cols and not listed.empty:
             listed = listed.merge(_customer_columns(ds, f, listed["customer_id"].tolist(), cols), on="customer_id",
@@ -522,13 +522,21 @@ def customer_list(ds: Dataset, filters: Filters | None = None, dimension: str = 
     return out
 
 
-def _kept_list(ds: Dataset, f: Filters, dim: Dimension, value: str, limit: int) -> pd.DataFrame | None:
+def _kept_list(ds: Dataset, f: Filters, dim: Dimension, value: str, limit: int, k: int = 0) -> pd.DataFrame | None:
     """:func:`customer_list`'s rows (before the customers-table fields) from the kept lean RFM aggregate, where it
-    is kept and the segment is a SQL dimension's value or an RFM segment; None otherwise."""
-    if dim.source == "label" and dim.key != "rfm_segment":
-        return None
-    if dim.source == "label":
+    is kept and the segment is a SQL dimension's value, an RFM segment or a cluster clustered in SQL; None
+    otherwise."""
+    if dim.key == "rfm_segment":
         return segments_sql.kept_list(ds, f, lambda c, scores: segments_sql.in_segment(scores, value), limit)
+    if dim.key == "cluster":
+        engine = portrait.labelled_customers(ds, f, k, GROWTH_DAYS)
+        if engine is None or not value.startswith("C") or not value[1:].isdigit():
+            return None
+        labelled = engine[1]
+        cluster = sa.select(labelled.c.customer_id).where(labelled.c.cluster == int(value[1:]) - 1)
+        return segments_sql.kept_list(ds, f, lambda c, scores: c.customer_id.in_(cluster), limit)
+    if dim.source == "label":
+        return None
     lines = ds.lines(f)
     seg, src = _attribute_expr(ds, dim, lines, reference_date(ds, f))
     members = sa.select(lines.c.customer_id).select_from(src) \

@@ -92,3 +92,20 @@ def test_rules_respect_filters(sample_ds):
     full = basket.association_rules(sample_ds)
     part = basket.association_rules(sample_ds, Filters(channels=("App",)))
     assert part.n_baskets < full.n_baskets
+
+
+@pytest.mark.parametrize("level", ["product", "category"])
+def test_pairs_counted_in_the_engine_are_the_matrix_pairs(sample_ds, flat_ds, duckdb_reads, level):
+    # max_len 2 counts pairs by a self-join in SQL; max_len 3 still builds the baskets × items matrix, whose pair
+    # rules (antecedents without " + ") must be the same rules with the same counts.
+    for ds in (sample_ds, flat_ds):
+        duckdb_reads.clear()
+        pairs = basket.association_rules(ds, level=level, min_count=2, min_support=0.0, min_lift=0.0, max_rules=10**6)
+        read = max(map(len, duckdb_reads), default=0)
+        matrix = basket.association_rules(ds, level=level, min_count=2, min_support=0.0, min_lift=0.0, max_len=3,
+                                          max_rules=10**6).rules
+        matrix = matrix[~matrix["antecedent"].str.contains(" + ", regex=False)].reset_index(drop=True)
+        assert len(pairs.rules) > 40
+        pd.testing.assert_frame_equal(pairs.rules, matrix, rtol=1e-12)
+        if ds is flat_ds:  # (DuckDB: what came back is items and pairs, not the orders' lines)
+            assert read < pairs.n_baskets

@@ -15,7 +15,7 @@ def test_the_cut_by_rfm_segment_summed_by_score_is_the_frames(kept):
 
 
 @pytest.mark.parametrize(("dimension", "pick"), [("region", 0), ("channel", 1), ("rfm_segment", 0),
-                                                 ("rfm_segment", -1)])
+                                                 ("rfm_segment", -1), ("cluster", 0), ("cluster", -1)])
 @pytest.mark.parametrize("limit", [0, 25, 200_000])
 def test_campaign_lists_sorted_and_cut_in_the_engine_are_the_frames(kept, dimension, pick, limit):
     ds, plain = kept
