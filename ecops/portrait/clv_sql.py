@@ -23,10 +23,14 @@ from threadpoolctl import threadpool_limits
 
 from ecops import clv as clv_models
 from ecops.dataset import Dataset, Filters
-from ecops.portrait.features import CustomerFeatures, KeptCustomers, any_of, kept_rows
+
+# The constants the frame path uses: first_pack's packing, weeks, months in weeks (one definition each).
+from ecops.portrait.features import _PACK, CustomerFeatures, KeptCustomers, any_of, kept_rows
 from ecops.portrait.lifetime import (
+    _WEEK,
     ClvBacktest,
     ClvSummary,
+    _weeks,
     assemble_summary,
     backtest_result,
     backtest_window,
@@ -41,9 +45,6 @@ from ecops.portrait.rfm_sql import rfm_cuts, score_columns, segment_codes
 
 __all__ = ["kept_backtest", "kept_lifetime_value"]
 
-_WEEK = 7.0
-_DAYS_PER_MONTH = 365.25 / 12.0
-_PACK = 10**10  # ecops.portrait.features packs (day offset, cents of that day) into first_pack
 _TOP = 200
 
 #: What the btyd summaries read of a sampled customer.
@@ -100,7 +101,7 @@ def kept_lifetime_value(ds: Dataset, kept: KeptCustomers, horizon_months: float 
     if gg is None:
         return empty_summary(horizon_months, n_scored), np.zeros(0, dtype=np.intp)
     margin = _margin(ds, kept) if margin_based else 1.0
-    horizon = horizon_months * _DAYS_PER_MONTH / _WEEK
+    horizon = _weeks(horizon_months)
     first_age = groups["first_age"].to_numpy(float)
     with threadpool_limits(1):
         histories = clv_models.score_histories(
