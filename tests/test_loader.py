@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -141,6 +142,44 @@ def test_order_level_amounts_repeated_on_lines_are_not_double_counted(tmp_path):
     disc = dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall())
     assert disc == {"A": 3.0, "B": 0.0}  # differs between lines: summed
     assert any(n.code == "order_sum" for n in res.notes)
+
+
+def test_flat_orders_take_each_columns_first_value_in_file_order(tmp_path):
+    """An order's attributes are the first non-empty value among its lines in file order, wherever the lines
+    are and whichever line lacks one; its time the earliest; a line amount summed, an order amount taken once."""
+    rng = np.random.default_rng(3)
+    n = 400
+    oid = rng.integers(0, 90, n)  # orders' lines scattered through the file
+    frame = pd.DataFrame({
+        "order_id": [f"O{i:03d}" for i in oid],
+        "customer_id": [f"C{i % 37}" for i in oid],
+        "order_time": [f"2024-03-{1 + i % 28:02d} {h:02d}:00:00" for i, h in zip(oid, rng.integers(0, 24, n), strict=True)],
+        "status": rng.choice(["paid", "shipped", "refunded"], n),
+        "region": rng.choice(["广东", "浙江", "北京"], n),
+        "product_id": [f"P{i}" for i in rng.integers(0, 20, n)],
+        "quantity": rng.integers(1, 4, n),
+        "unit_price": rng.integers(10, 90, n).astype(float),
+        "shipping_fee": [float(i % 7) for i in oid],  # the order's, repeated on its lines
+        "discount_amount": rng.integers(0, 9, n).astype(float),  # the line's
+    })
+    for col in ("customer_id", "status", "region", "shipping_fee", "discount_amount"):
+        frame[col] = frame[col].where(rng.random(n) > 0.4)  # blanks, often on an order's first line
+    path = tmp_path / "flat.csv"
+    frame.to_csv(path, index=False)
+    res = load_files([path])
+    got = res.con.execute("SELECT order_id, customer_id, order_time, status, region, shipping_fee, discount_amount "
+                          "FROM orders").df().set_index("order_id").sort_index()
+    by = frame.groupby("order_id")
+    want = pd.DataFrame({
+        "customer_id": by["customer_id"].first(), "order_time": pd.to_datetime(by["order_time"].min()),
+        "status": by["status"].first(), "region": by["region"].first(),
+        "shipping_fee": by["shipping_fee"].first(), "discount_amount": by["discount_amount"].sum(min_count=1),
+    }).sort_index()
+    first_line = frame.drop_duplicates("order_id").set_index("order_id").sort_index()
+    assert (first_line["customer_id"].isna() & want["customer_id"].notna()).sum() > 5  # the value is on a later line
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_names=False)
+    assert any(n.code == "order_sum" and n.get("target") == "discount_amount" for n in res.notes)
+    assert not any(n.code == "order_sum" and n.get("target") == "shipping_fee" for n in res.notes)
 
 
 def test_excel_flat_file_with_serial_dates():
