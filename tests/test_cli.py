@@ -116,6 +116,28 @@ def test_bench_agrees_with_pandas(tmp_path):
     assert res["overview_vs_pandas"] == round(res["pandas_overview_s"] / res["pages_flat_upload"]["overview"]["cold_s"], 1)
 
 
+@pytest.mark.slow
+def test_bench_sample_file_times_every_screen_on_the_served_file(tmp_path, monkeypatch):
+    """``bench --sample-file`` (how the README's 2M/10M table is measured): every screen on the sample's cached
+    DuckDB file, built once and then reused as the app reuses it."""
+    from ecops import bench, sample
+    from ecops.screens import SCREENS
+
+    monkeypatch.setenv("ECOPS_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "b.json"
+    assert main(["bench", "--sample-file", "--orders", "3000", "--out", str(out)]) == 0
+    first = json.loads(out.read_text(encoding="utf-8"))
+    assert first["built"] is True and Path(first["sample_file"]).parent == tmp_path / "cache"
+    assert Path(first["sample_file"]).exists()
+    assert first["orders"] == sample.generate(3000, seed=7).truth.n_orders
+    assert set(first["pages"]) == {s.key for s in SCREENS}
+    assert all("error" not in v and v["floor_ratio"] == round(v["cold_s"] / first["floor_s"], 1)
+               for v in first["pages"].values()), first["pages"]
+    again = bench.run_sample_file(3000)
+    assert again["built"] is False and again["sample_file"] == first["sample_file"]
+    assert set(again["pages"]) == set(first["pages"])
+
+
 def test_bench_screens_make_the_pages_calls(sample_ds, monkeypatch):
     """A screen runs its page's cached calls cold (nothing memoised), and the page's rerun work when warm."""
     from ecops import bench, portrait, profit
