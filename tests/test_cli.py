@@ -101,6 +101,9 @@ def test_bench_agrees_with_pandas(tmp_path):
     # ingest counts the rollups it builds, against DuckDB's own read of the same file
     assert res["rollups_s"] > 0 and res["ingest_with_rollups_s"] == round(res["ingest_s"] + res["rollups_s"], 2)
     assert res["ingest_vs_read_csv"] == round(res["ingest_with_rollups_s"] / res["duckdb_read_csv_s"], 1)
+    # where ingest's time went, phase by phase, adding up to it
+    assert list(res["ingest_phases_s"]) == ["read", "map", "convert", "tables"]
+    assert sum(res["ingest_phases_s"].values()) == pytest.approx(res["ingest_s"], abs=0.05)
     for rows in (res["pages_full_sample"], res["pages_flat_upload"]):
         assert all("error" not in v for v in rows.values()), rows
     # Every view a user can open is its own row, not only each page's default screen.
