@@ -292,10 +292,20 @@ def _check_required(mapping: Mapping) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: list[str]) -> set[str]:
+    """Columns whose value differs between lines of the same order (line amounts rather than order amounts)."""
+    if not cols:
+        return set()
+    aggs = ", ".join(f"min({c}) IS DISTINCT FROM max({c}) AS d{i}" for i, c in enumerate(cols))
+    anys = ", ".join(f"bool_or(d{i})" for i in range(len(cols)))
+    row = con.execute(f"SELECT {anys} FROM (SELECT {aggs} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid})"
+                      ).fetchone()
+    return {c for c, varies in zip(cols, row, strict=True) if varies}
+
+
 def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
-                notes: Notes, drops: list[str]) -> dict[str, str]:
-    """SELECT statements deriving orders, order_items, products and customers from a flat staging table (the
-    statements dropping the helper tables they read are added to ``drops``)."""
+                notes: Notes) -> dict[str, str]:
+    """SELECT statements deriving orders, order_items, products and customers from a flat staging table."""
     source = sm.source
     oid, cust = _flat_keys(t, source, notes)
     qty, price, total_is_line = _flat_quantity_price(t, source, notes)
@@ -307,7 +317,6 @@ def _flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t
     parts: dict[str, str] = {}
     parts["order_items"] = _flat_items_sql(stage, sm, t, (oid, prod, qty, price), notes)
     parts["orders"] = _flat_orders_sql(con, stage, sm, t, (oid, cust), total_is_line, notes)
-    drops.append(f"DROP TABLE IF EXISTS {stage}_orders")
     # products: attributes only (price statistics are not product attributes)
     if has_prod:
         parts["products"] = _flat_attributes_sql(stage, t, schema.PRODUCTS, prod, "product_id")
@@ -378,52 +387,26 @@ def _flat_items_sql(stage: str, sm: SourceMapping, t: set[str], line: tuple[str,
 
 def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
                      keys: tuple[str, str | None], total_is_line: bool, notes: Notes) -> str:
-    """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed.
-
-    That is a GROUP BY with an ``arg_min(value, _rec)`` per column, but ``arg_min`` over text is the costliest
-    aggregate of a load (0.7 s of a 1M-order export). So the grouping, kept in ``{stage}_orders``, computes only
-    numbers: the order's first line, the first line where each column has a value, the time, and the range and sum
-    of each amount. Where every column's first value is on the order's first line (nearly every order), the order
-    is that line, found by a join on its record number; the others take the ``arg_min`` path.
-    """
+    """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed."""
     oid, cust = keys
-    cols = [("customer_id", cust)] if cust else []
-    cols += [(c.name, staged_column(f"orders.{c.name}")) for c in schema.ORDERS.columns
-             if c.name not in ("order_id", "customer_id", "order_time") and f"orders.{c.name}" in t]
-    amounts = {i for i, (name, _) in enumerate(cols) if schema.ORDERS.column(name).kind == "number"}
-    g, when = f"{stage}_orders", staged_column("orders.order_time")
-    aggs = [f"min(_rec) FILTER (WHERE {v} IS NOT NULL) AS _at{i}" for i, (_, v) in enumerate(cols)]
-    aggs += [f"min({cols[i][1]}) AS _lo{i}, max({cols[i][1]}) AS _hi{i}, sum({cols[i][1]}) AS _sum{i}"
-             for i in sorted(amounts)]
-    con.execute(f"CREATE TEMP TABLE {g} AS SELECT {oid} AS order_id, min(_rec) AS _first, min({when}) AS order_time"
-                f"{''.join(', ' + x for x in aggs)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}")
-    # per column, the orders whose first value is not on their first line; per amount, whether it ever varies
-    # within an order (then it is a line amount: the order's is their sum)
-    stats = con.execute("SELECT " + ", ".join(["count(*)"] + [f"count(*) FILTER (WHERE _at{i} > _first)"
-                                                              for i in range(len(cols))]
-                                              + [f"bool_or(_lo{i} IS DISTINCT FROM _hi{i})" for i in sorted(amounts)])
-                        + f" FROM {g}").fetchone()[1:]
-    later = dict(enumerate(stats[:len(cols)]))
-    summed = {i for i, varies in zip(sorted(amounts), stats[len(cols):], strict=True) if varies}
-    summed |= {i for i in amounts if cols[i][0] == "total_amount" and total_is_line}
-    joined = ["g.order_id AS order_id", "g.order_time AS order_time"]
-    grouped = [f"{oid} AS order_id", f"min({when}) AS order_time"]
-    for i, (name, v) in enumerate(cols):
-        if i in summed:
-            joined.append(f"g._sum{i} AS {name}")
-            grouped.append(f"sum({v}) AS {name}")
-            if not (name == "total_amount" and total_is_line):
-                notes.add("order_sum", sm.source, "info", column=sm.targets.get(f"orders.{name}", name), target=name)
-        else:
-            joined.append(f"s.{v} AS {name}")
-            grouped.append(f"arg_min({v}, _rec) AS {name}")
-    off = [f"COALESCE(_at{i} > _first, false)" for i in range(len(cols)) if later[i] and i not in summed]
-    sql = (f"SELECT {', '.join(joined)} FROM {g} AS g JOIN {stage} AS s ON s._rec = g._first"
-           f"{' WHERE NOT (' + ' OR '.join(off) + ')' if off else ''}")
-    if off:  # orders whose first line lacks a value a later line has
-        sql += (f" UNION ALL SELECT {', '.join(grouped)} FROM {stage} WHERE {oid} IN (SELECT order_id FROM {g} "
-                f"WHERE {' OR '.join(off)}) GROUP BY {oid}")
-    return sql
+    ord_cols = [f"{oid} AS order_id", *([f"arg_min({cust}, _rec) AS customer_id"] if cust else []),
+                f"min({staged_column('orders.order_time')}) AS order_time"]
+    numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t]
+    # An amount that differs between the lines of one order is a line amount: the order's is their sum.
+    varying = _varying_within_orders(con, stage, oid, [staged_column(tg) for tg in numeric])
+    for c in schema.ORDERS.columns:
+        tg = f"orders.{c.name}"
+        if c.name in ("order_id", "customer_id", "order_time") or tg not in t:
+            continue
+        if c.kind == "number":
+            line_level = (c.name == "total_amount" and total_is_line) or staged_column(tg) in varying
+            if line_level:
+                ord_cols.append(f"sum({staged_column(tg)}) AS {c.name}")
+                if not (c.name == "total_amount" and total_is_line):
+                    notes.add("order_sum", sm.source, "info", column=sm.targets.get(tg, tg), target=c.name)
+                continue
+        ord_cols.append(f"arg_min({staged_column(tg)}, _rec) AS {c.name}")
+    return f"SELECT {', '.join(ord_cols)} FROM {stage} WHERE {oid} IS NOT NULL GROUP BY {oid}"
 
 
 def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:
@@ -540,7 +523,7 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
             report("converting values", 0.6)
             stage_targets, drops = _stage_sources(con, raws, used, notes, report)
         report("building tables", 0.88)
-        parts = _table_parts(con, used, stage_targets, notes, drops)
+        parts = _table_parts(con, used, stage_targets, notes)
         rows = _write_tables(con, parts, notes)
         for drop in drops:
             con.execute(drop)
@@ -636,7 +619,7 @@ def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: M
 
 
 def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],
-                 notes: Notes, drops: list[str]) -> dict[str, list[tuple[str, str]]]:
+                 notes: Notes) -> dict[str, list[tuple[str, str]]]:
     """The SELECT giving each canonical table's rows from each staged source, with the source's name."""
     parts: dict[str, list[tuple[str, str]]] = {}
     dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
@@ -645,7 +628,7 @@ def _table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: d
             continue
         stage, t = stage_targets[sm.source]
         if sm.table == FLAT:
-            for table, sql in _flat_parts(con, stage, sm, t, notes, drops).items():
+            for table, sql in _flat_parts(con, stage, sm, t, notes).items():
                 # A products or customers file of its own says more than the flat export's few columns.
                 if table in ("products", "customers") and table in dedicated:
                     others = ", ".join(s.source for s in used.sources_for(table))
