@@ -1,0 +1,375 @@
+"""The light text pass of delimited files (issue 16): a file that looks like UTF-8 is hashed and its line ends
+counted but not decoded in Python; DuckDB's read checks its UTF-8, and anything short of a clean read goes back
+to the full pass.
+
+Every case compares the light path with the full pass alone (``_light_pass`` switched off, the path every file
+took before) and also checks the answer independently: hashes by hashlib, line counts and values read off the
+bytes the test wrote, the line of a bad byte counted in the test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ecops.ingest import IngestError, delimited, read_file
+from ecops.ingest.files import CHUNK, SNIFF_BYTES
+
+ASCII_ROW = "O{i},U{i},2024-03-01,P1,1,2.5,x\n"
+CHINESE_ROW = "O{i},客户{i},2024-03-01,商品名称{i},1,2.5,广东省\n"
+HEADER = "order,customer,time,product,qty,price,province\n"
+
+
+def _rows(template: str, start: int, n_bytes: int) -> tuple[str, int]:
+    """Rows from ``template`` numbered from ``start`` until they fill ``n_bytes`` (UTF-8); the text and next number."""
+    out, size, i = [], 0, start
+    while size < n_bytes:
+        line = template.format(i=i)
+        out.append(line)
+        size += len(line.encode())
+        i += 1
+    return "".join(out), i
+
+
+def _with_bad_line(bad: bytes, at: int = 3 * 2**20) -> tuple[bytes, int]:
+    """ASCII rows, then the line ``O<k>,U<k>,…,<bad>`` starting at about ``at`` bytes, then more rows.
+
+    Returns the bytes and the 1-based line of the bad line (the header is line 1), counted here.
+    """
+    before, k = _rows(ASCII_ROW, 0, at - len(HEADER))
+    after, _ = _rows(ASCII_ROW, k + 1, 600_000)
+    data = HEADER.encode() + before.encode() + f"O{k},U{k},2024-03-01,P1,1,2.5,".encode() + bad + b"\n" + after.encode()
+    return data, 1 + before.count("\n") + 1
+
+
+class _Spy:
+    """Records which passes ran and which texts DuckDB read, by wrapping the module-level functions."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full: list[str] = []
+        self.decoded: list[str] = []
+        self.read: list[str] = []
+        for fn, log in (("_text_pass", self.full), ("_try_decode", self.decoded), ("_read_decoded", self.read)):
+            monkeypatch.setattr(delimited, fn, self._wrap(getattr(delimited, fn), log))
+
+    @staticmethod
+    def _wrap(fn, log):
+        def spy(*args, **kwargs):
+            log.append(args[1].encoding if fn.__name__ == "_read_decoded" else fn.__name__)
+            return fn(*args, **kwargs)
+        return spy
+
+
+def _load(f, workdir: Path):
+    """What reading ``f`` gives: a summary of the table (fields, notices, all values, the text read) or the refusal."""
+    workdir.mkdir()
+    con = duckdb.connect()
+    try:
+        [raw] = read_file(con, f, table="_t", workdir=workdir)
+    except IngestError as e:
+        return ("refused", e.code, e.row, e.column, e.params)
+    finally:
+        values = con.execute("SELECT * FROM _t ORDER BY rowid").fetchall() if _exists(con) else None
+        con.close()
+    return ("read", raw.columns, raw.types, raw.rows, raw.encoding, raw.delimiter, raw.sha256, raw.notices,
+            raw.header_line, raw.simple_lines, raw.nulls_done, values, Path(raw.text_path).read_bytes())
+
+
+def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_t'").fetchone()[0])
+
+
+def _light_and_full(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, f) -> tuple:
+    """The outcome of reading ``f`` as it is read now and with the full pass alone; they must be equal."""
+    light = _load(f, tmp_path / "light")
+    with monkeypatch.context() as m:
+        m.setattr(delimited, "_light_pass", lambda *args: None)
+        full = _load(f, tmp_path / "full")
+    assert light == full
+    return light
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "orders.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# ------------------------------------------------------------------------------------ clean UTF-8: light path
+
+def _clean_utf8(bom: bytes = b"") -> bytes:
+    """About 3 MB of UTF-8 Chinese rows with one character cut by the end of the sniffed head and one cut by
+    the first 1 MB block (padding inside a value moves the character onto the boundary)."""
+    body, _ = _rows(CHINESE_ROW, 0, 3 * 2**20)
+    data = bom + ("订单号,客户,下单时间,商品,数量,单价,省份\n" + body).encode()
+    for boundary in (SNIFF_BYTES, CHUNK):
+        p = boundary - 1
+        while data[p] < 0xC0:  # back to the first byte of the character at or before the boundary
+            p -= 1
+        data = data[:p] + b"x" * (boundary - 1 - p) + data[p:]
+        assert data[boundary - 1] >= 0xC0  # a multi-byte character starts on the boundary's last byte
+    return data
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["file", "bytes"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no_bom", "bom"])
+def test_clean_utf8_takes_the_light_path(monkeypatch, tmp_path, as_bytes, bom):
+    data = _clean_utf8(bom)
+    f = ("orders.csv", data) if as_bytes else _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(f, tmp_path / "work")
+    assert spy.full == [] and spy.decoded == []  # the file was never decoded as a whole in Python
+    assert spy.read == ["utf-8-sig" if bom else "utf-8"]  # and read by DuckDB once
+    _, columns, _, rows, encoding, _, sha, notices, *_, values, text = out
+    assert encoding == ("UTF-8 (with BOM)" if bom else "UTF-8")
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert text == data  # the bytes DuckDB read: the file itself, or an exact copy of the in-memory bytes
+    assert columns == ("订单号", "客户", "下单时间", "商品", "数量", "单价", "省份")
+    assert rows == data.count(b"\n") - 1
+    assert values[-1][1] == f"客户{rows - 1}" and values[-1][6] == "广东省"
+    assert not any(n.code == "line_ends" for n in notices)
+    assert out == _light_and_full(monkeypatch, tmp_path, f)
+
+
+def test_light_pass_counts_like_the_full_pass(tmp_path):
+    data = _clean_utf8() + b"O9,U9,2024-03-01,P1,1,2.5,no newline at the end"
+    path = _write(tmp_path, data)
+    head = data[:SNIFF_BYTES]
+    light = delimited._light_pass(path, path.name, tmp_path, head)
+    full = delimited._text_pass(path, path.name, tmp_path, head)
+    assert light == full
+    assert (light.sha256, light.newlines, light.ends_with_newline, light.text_path) == (
+        hashlib.sha256(data).hexdigest(), data.count(b"\n"), False, path)
+
+
+# ------------------------------------------------------------------------------------ line ends on the light path
+
+def _crlf_split_by_block() -> bytes:
+    """CRLF lines with one CRLF cut by the first 1 MB block: CR its last byte, LF the next block's first."""
+    body, _ = _rows(ASCII_ROW, 0, CHUNK + 1000)
+    lines = (HEADER + body).replace("\n", "\r\n").encode()
+    cut = lines.rfind(b"\r\n", 0, CHUNK)
+    pad = CHUNK - 1 - cut
+    lines = lines[:cut] + b"x" * pad + lines[cut:]
+    assert lines[CHUNK - 1:CHUNK + 1] == b"\r\n"
+    return lines
+
+
+LINE_ENDS = {
+    "crlf": (lambda: (HEADER + "".join(ASCII_ROW.format(i=i) for i in range(50))).replace("\n", "\r\n").encode(),
+             False),
+    "crlf_split_by_block": (_crlf_split_by_block, False),
+    "cr_only": (lambda: (HEADER + "".join(ASCII_ROW.format(i=i) for i in range(50))).replace("\n", "\r").encode(),
+                True),
+    "mixed": (lambda: b"a,b\r\n1,x\n2,y\r3,z\r\n4,w", True),
+    "mixed_chinese": (lambda: "名称,省份\r\n苹果,广东省\n梨,新疆\r桃,西藏\r\n".encode(), True),
+}
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["file", "bytes"])
+@pytest.mark.parametrize("case", sorted(LINE_ENDS))
+def test_line_ends_on_the_light_path(monkeypatch, tmp_path, case, as_bytes):
+    make, fixed = LINE_ENDS[case]
+    data = make()
+    f = ("orders.csv", data) if as_bytes else _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(f, tmp_path / "work")
+    assert spy.full == [] and spy.read == ["utf-8"]
+    _, columns, _, rows, _, _, sha, notices, _, simple, _, values, text = out
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert any(n.code == "line_ends" for n in notices) == fixed
+    lf = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    assert text == (lf if fixed else data)  # rewritten with LF only when the ends were mixed or CR alone
+    assert rows == len(lf.rstrip(b"\n").split(b"\n")) - 1
+    assert simple  # one record a line: a row's line is found by arithmetic, which needs the right line count
+    assert list(values[-1]) == lf.rstrip(b"\n").split(b"\n")[-1].decode().split(",")
+    if not as_bytes:  # the user's file is read where it is unless it had to be rewritten
+        assert (delimited._light_pass(f, f.name, tmp_path, data[:SNIFF_BYTES]).text_path == f) != fixed
+    assert out == _light_and_full(monkeypatch, tmp_path, f)
+
+
+@pytest.mark.parametrize("case", ["mixed_line_ends", "gb18030_beyond_the_head"])
+def test_work_folder_keeps_only_the_text_read(tmp_path, case):
+    # in-memory bytes: the light pass's copy is replaced by the rewritten text, or dropped when the full pass
+    # transcodes the file
+    if case == "mixed_line_ends":
+        data = b"a,b\r\n1,x\n2,y\r3,z\n"
+    else:
+        data, _ = _with_bad_line("新疆".encode("gb18030"))
+    work = tmp_path / "work"
+    work.mkdir()
+    con = duckdb.connect()
+    [raw] = read_file(con, ("m.csv", data), table="_t", workdir=work)
+    con.close()
+    assert [p for p in work.iterdir()] == [Path(raw.text_path)]
+
+
+# ------------------------------------------------------------------------------------ bad bytes beyond the head
+
+def test_gb18030_far_beyond_the_head_is_still_recognised(monkeypatch, tmp_path):
+    data, line = _with_bad_line("新疆".encode("gb18030"))
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    # the light read was tried (no sample saw the line) and DuckDB's rejected line sent the file to the full pass
+    assert spy.read == ["utf-8", "gb18030"] and spy.full == ["_text_pass"]
+    _, _, _, rows, encoding, _, sha, _, _, _, _, values, _ = out
+    assert encoding == "GB18030/GBK"
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert rows == data.count(b"\n") - 1 and values[line - 2][6] == "新疆"
+    assert path.read_bytes() == data  # the user's file is never touched
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+@pytest.mark.parametrize("where", ["head", "after_1mb"])
+def test_gb18030_in_a_sample_goes_straight_to_the_full_pass(monkeypatch, tmp_path, where):
+    if where == "head":
+        data, _ = _with_bad_line("新疆".encode("gb18030"), at=20_000)
+    else:  # a GBK export whose first megabyte is plain ASCII: the blocks sampled past it are Chinese
+        ascii_rows, k = _rows(ASCII_ROW, 0, 2**20)
+        chinese_rows, _ = _rows(CHINESE_ROW, k, 2**20)
+        data = (HEADER + ascii_rows).encode() + chinese_rows.encode("gb18030")
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read == ["gb18030"]  # DuckDB read the file once
+    assert out[4] == "GB18030/GBK"
+
+
+@pytest.mark.parametrize("encoding,label", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_never_takes_the_light_path(monkeypatch, tmp_path, encoding, label):
+    # plain ASCII in UTF-16 is valid UTF-8 byte for byte (with NULs): only the BOM or zero pattern tells it
+    data = (HEADER + "".join(ASCII_ROW.format(i=i) for i in range(50))).encode(encoding)
+    spy = _Spy(monkeypatch)
+    out = _load(_write(tmp_path, data), tmp_path / "work")
+    assert spy.read == [encoding] and out[4] == label
+
+
+def _refusal_row(out: tuple) -> tuple:
+    assert out[0] == "refused", out
+    return out[1], out[2]
+
+
+def test_latin1_far_beyond_the_head_is_refused_on_its_line(monkeypatch, tmp_path):
+    data, line = _with_bad_line("Müller Zürich".encode("latin-1"))
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read == ["utf-8"] and spy.full == ["_text_pass"]
+    assert _refusal_row(out) == ("bad_encoding", line)
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["file", "bytes"])
+def test_bad_byte_where_duckdb_stops_checking_is_still_found(monkeypatch, tmp_path, as_bytes):
+    # DuckDB rejects the line for its extra column and never checks the rest of it for UTF-8 (found on 1.5.6):
+    # the refusal must still be about the encoding, on that line, as the full pass says
+    data, line = _with_bad_line(b"extra,Z\xfcrich")
+    f = ("orders.csv", data) if as_bytes else _write(tmp_path, data)
+    out = _light_and_full(monkeypatch, tmp_path, f)
+    assert _refusal_row(out) == ("bad_encoding", line)
+
+
+def test_a_refusal_of_valid_utf8_is_not_read_twice(monkeypatch, tmp_path):
+    data, line = _with_bad_line("广东省,多出的一列".encode())
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert _refusal_row(out) == ("ragged", line)
+    # the full pass found the same UTF-8 text, so DuckDB's refusal of it stands without a second read
+    assert spy.read == ["utf-8"] and spy.full == ["_text_pass"]
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+# byte patterns Python refuses as UTF-8; DuckDB 1.5.6 rejects each of them too (INVALID ENCODING)
+REFUSED_BY_BOTH = {
+    "gbk": "中文".encode("gbk"),
+    "surrogate": b"\xed\xa0\x80",
+    "surrogate_pair_cesu8": b"\xed\xa0\xbd\xed\xb8\x80",
+    "above_10ffff": b"\xf4\x90\x80\x80",
+    "lead_f5": b"\xf5\x80\x80\x80",
+    "five_bytes": b"\xf8\x88\x80\x80\x80",
+    "six_bytes": b"\xfc\x84\x80\x80\x80\x80",
+    "overlong_c0": b"\xc0\xaf",
+    "overlong_e0": b"\xe0\x80\xaf",
+    "overlong_f0": b"\xf0\x80\x80\xaf",
+    "lone_continuation": b"\x80",
+    "truncated": b"\xe4\xb8x",
+    "ff": b"\xff",
+}
+# byte patterns both accept: noncharacters, the last code point, a BOM inside the text, NUL after the head
+ACCEPTED_BY_BOTH = {
+    "nonchar_fffe": b"\xef\xbf\xbe",
+    "nonchar_fdd0": b"\xef\xb7\x90",
+    "max_10ffff": b"\xf4\x8f\xbf\xbf",
+    "bom_inside": b"\xef\xbb\xbf",
+    "nul": b"a\x00b",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_BY_BOTH))
+def test_patterns_python_refuses_are_not_accepted(monkeypatch, tmp_path, case):
+    data, _ = _with_bad_line(REFUSED_BY_BOTH[case], at=200_000)
+    path = _write(tmp_path, data)
+    monkeypatch.setattr(delimited, "_utf8_samples_ok", lambda *args: True)  # let DuckDB be the one to find it
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read[0] == "utf-8" and spy.full  # the light read rejected the line; the full pass decided
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+@pytest.mark.parametrize("case", sorted(ACCEPTED_BY_BOTH))
+def test_patterns_both_accept_stay_on_the_light_path(monkeypatch, tmp_path, case):
+    data, line = _with_bad_line(ACCEPTED_BY_BOTH[case], at=200_000)
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.full == [] and out[4] == "UTF-8"
+    assert out[11][line - 2][6] == ACCEPTED_BY_BOTH[case].decode()
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+def test_gb18030_in_a_whitespace_split_file(monkeypatch, tmp_path):
+    # runs of spaces are read without DuckDB's rejects: its error on the bad line must send the file back too
+    rows = "".join(f"{i:05d} 19970101 1 {i % 90}.77\n" for i in range(40_000))
+    data = rows.encode() + "99999 19970102 2 新疆\n".encode("gb18030") + rows.encode()
+    path = _write(tmp_path, data)
+    monkeypatch.setattr(delimited, "_utf8_samples_ok", lambda *args: True)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read == ["utf-8", "gb18030"]
+    assert out[4] == "GB18030/GBK" and out[5] == " " and out[11][40_000][3] == "新疆"
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+@pytest.mark.parametrize("text,encoding", [("广东 省", "gb18030"), ("Müller Zürich", "latin-1")])
+def test_bad_bytes_in_a_quoted_field_across_lines(monkeypatch, tmp_path, text, encoding):
+    data, line = _with_bad_line(b'"first\nsecond ' + text.encode(encoding) + b'\nthird"')
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read[0] == "utf-8"
+    if encoding == "gb18030":  # plausible Chinese: the file is GB18030, the field keeps its line breaks
+        assert out[4] == "GB18030/GBK" and out[11][line - 2][6] == f"first\nsecond {text}\nthird"
+    else:  # the refusal names the physical line with the bad byte
+        assert _refusal_row(out) == ("bad_encoding", line + 1)
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+@pytest.mark.parametrize("tail,expected", [(b"\xff", "bad_encoding"), (b"\xe4\xb8", "GB18030/GBK")])
+def test_bad_byte_in_the_last_block(monkeypatch, tmp_path, tail, expected):
+    data, _ = _with_bad_line(b"ok")
+    # the file ends in a byte that is no UTF-8, or inside a character (which GB18030 reads as one of its own)
+    data += b"O0,U0,2024-03-01,P1,1,2.5,cut " + tail
+    path = _write(tmp_path, data)
+    spy = _Spy(monkeypatch)
+    out = _load(path, tmp_path / "work")
+    assert spy.read[0] == "utf-8"
+    if expected == "bad_encoding":
+        assert _refusal_row(out) == ("bad_encoding", data.count(b"\n") + 1)
+    else:
+        assert out[4] == expected
+    assert out == _light_and_full(monkeypatch, tmp_path, path)
