@@ -23,14 +23,11 @@ from threadpoolctl import threadpool_limits
 
 from ecops import clv as clv_models
 from ecops.dataset import Dataset, Filters
-
-# The constants the frame path uses: first_pack's packing, weeks, months in weeks (one definition each).
-from ecops.portrait.features import _PACK, CustomerFeatures, KeptCustomers, any_of, kept_rows
+from ecops.portrait.features import FIRST_PACK, CustomerFeatures, KeptCustomers, any_of, kept_rows
 from ecops.portrait.lifetime import (
-    _WEEK,
+    WEEK_DAYS,
     ClvBacktest,
     ClvSummary,
-    _weeks,
     assemble_summary,
     backtest_result,
     backtest_window,
@@ -38,6 +35,7 @@ from ecops.portrait.lifetime import (
     calibration_summary,
     empty_summary,
     fit_models,
+    horizon_weeks,
     sample_positions,
     with_intervals,
 )
@@ -55,7 +53,7 @@ _CALIBRATION_COLUMNS = ("customer_id", "days", "first_age", "cal_days", "cal_las
 
 def _repeat_mean(t: Any, days: Any, revenue: Any) -> Any:
     """Mean revenue of the purchase days after the first (0 without any), as :func:`btyd_summary` computes it."""
-    first_value = sa.cast(t.first_pack % _PACK, sa.Float) / 100.0
+    first_value = sa.cast(t.first_pack % FIRST_PACK, sa.Float) / 100.0
     repeat = sa.func.greatest(sa.func.coalesce(revenue, 0.0) - first_value, 0.0)
     return sa.case((days > 1, repeat / sa.cast(days - 1, sa.Float)), else_=0.0)
 
@@ -101,11 +99,11 @@ def kept_lifetime_value(ds: Dataset, kept: KeptCustomers, horizon_months: float 
     if gg is None:
         return empty_summary(horizon_months, n_scored), np.zeros(0, dtype=np.intp)
     margin = _margin(ds, kept) if margin_based else 1.0
-    horizon = _weeks(horizon_months)
+    horizon = horizon_weeks(horizon_months)
     first_age = groups["first_age"].to_numpy(float)
     with threadpool_limits(1):
         histories = clv_models.score_histories(
-            bg, gg, x, (first_age - groups["last_age"].to_numpy(float)) / _WEEK, first_age / _WEEK, n,
+            bg, gg, x, (first_age - groups["last_age"].to_numpy(float)) / WEEK_DAYS, first_age / WEEK_DAYS, n,
             groups["m_sum"].to_numpy(float), horizon, margin=margin)
     full = clv_models.ClvResult.of_histories(histories, horizon, margin=margin)
     sub = kept_rows(ds, kept, scored, sample_positions(n_scored, interval_sample, random_state), _FORECAST_COLUMNS)
@@ -258,8 +256,8 @@ def kept_backtest(ds: Dataset, kept: KeptCustomers, filters: Filters | None = No
     first_age = groups["first_age"].to_numpy(float)
     with threadpool_limits(1):
         histories = clv_models.score_histories(
-            bg, gg, x, (first_age - groups["cal_last_age"].to_numpy(float)) / _WEEK, (first_age - h) / _WEEK, n,
-            groups["m_sum"].to_numpy(float), h / _WEEK)
-    res = with_intervals(clv_models.ClvResult.of_histories(histories, h / _WEEK), bg, gg, summary(5_000), n_draws, 0)
+            bg, gg, x, (first_age - groups["cal_last_age"].to_numpy(float)) / WEEK_DAYS, (first_age - h) / WEEK_DAYS, n,
+            groups["m_sum"].to_numpy(float), h / WEEK_DAYS)
+    res = with_intervals(clv_models.ClvResult.of_histories(histories, h / WEEK_DAYS), bg, gg, summary(5_000), n_draws, 0)
     return backtest_result(cal_end, as_of, res, x, n.astype(float), groups["actual"].to_numpy(float),
                            histories["expected_purchases"].to_numpy(float))

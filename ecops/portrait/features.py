@@ -16,7 +16,7 @@ from ecops.frames import text_positions
 from ecops.period import reference_date
 
 __all__ = [
-    "MAX_CATEGORIES", "MAX_CHANNELS", "RFM_COLUMNS", "CustomerFeatures", "KeptCustomers", "customer_columns",
+    "FIRST_PACK", "MAX_CATEGORIES", "MAX_CHANNELS", "RFM_COLUMNS", "CustomerFeatures", "KeptCustomers", "customer_columns",
     "customer_features", "customer_positions", "default_holdout_start", "any_of", "kept_customers", "kept_rfm_inputs", "kept_rows", "reference_date",
     "rfm_features",
 ]
@@ -65,9 +65,10 @@ class CustomerFeatures:
         return len(self.frame)
 
 
-# Packing (day offset, value in cents) into one BIGINT lets max() return the first day's value
-# without a window function: offsets < 10^6 days and day values < 10^10 cents (¥100M) fit in 63 bits.
-_PACK = 10**10
+#: Packing (day offset, value in cents) into one BIGINT lets max() return the first day's value
+#: without a window function: offsets < 10^6 days and day values < 10^10 cents (¥100M) fit in 63 bits;
+#: ``first_pack % FIRST_PACK`` is the first day's value in cents.
+FIRST_PACK = 10**10
 
 
 #: The category and channel columns the per-customer aggregate has at most, by default.
@@ -353,7 +354,7 @@ def _customer_features(ds: Dataset, f: Filters, as_of: dt.date, mix: bool, snaps
 
 def _first_values(frame: pd.DataFrame) -> pd.DataFrame:
     """``first_pack`` unpacked into the first purchase day's value, and the revenue of the days after it."""
-    frame["first_value"] = (frame.pop("first_pack") % _PACK).astype(float) / 100.0
+    frame["first_value"] = (frame.pop("first_pack") % FIRST_PACK).astype(float) / 100.0
     frame["repeat_value"] = (frame["revenue"] - frame["first_value"]).clip(lower=0.0)
     return frame
 
@@ -434,14 +435,14 @@ def _count(flags: Any) -> Any:
 def _day_measures(cd: Any, step: int, holdout_days: int, n_cat: int, has_cost: bool) -> list[Any]:
     """Per customer from the purchase days: days, revenue, units, cost, the previous snapshot, the calibration part."""
     cents = sa.cast(sa.func.round(cd.c.amount * 100.0), sa.BigInteger)
-    cents = sa.case((cents < 0, 0), (cents >= _PACK, _PACK - 1), else_=cents)
+    cents = sa.case((cents < 0, 0), (cents >= FIRST_PACK, FIRST_PACK - 1), else_=cents)
     cols: list[Any] = [
         cd.c.customer_id,
         sa.func.count().label("days"),
         sa.func.max(cd.c.age).label("first_age"),
         sa.func.min(cd.c.age).label("last_age"),
         sa.func.sum(cd.c.amount).label("revenue"),
-        sa.func.max(cd.c.age * _PACK + cents).label("first_pack"),
+        sa.func.max(cd.c.age * FIRST_PACK + cents).label("first_pack"),
         sa.cast(sa.func.sum(cd.c.units), sa.Float).label("units"),
     ]
     if has_cost:

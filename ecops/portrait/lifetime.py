@@ -18,10 +18,11 @@ from ecops.portrait.features import CustomerFeatures, customer_features, default
 __all__ = [
     "ClvBacktest", "ClvSummary", "assemble_summary", "backtest_result", "backtest_window", "btyd_summary",
     "calibration_summary", "clv_backtest", "empty_summary", "fit_models", "lifetime_value", "p_alive_bands",
-    "sample_positions", "with_intervals",
+    "horizon_weeks", "sample_positions", "with_intervals", "WEEK_DAYS",
 ]
 
-_WEEK = 7.0
+#: BG/NBD's time unit is the week: ages and horizons in days are divided by this.
+WEEK_DAYS = 7.0
 _DAYS_PER_MONTH = 365.25 / 12.0
 
 
@@ -42,16 +43,17 @@ def btyd_summary(features: CustomerFeatures) -> pd.DataFrame:
     return column_frame({
         "customer_id": fr["customer_id"].array[scored],  # (Arrow-backed text stays so: no Python strings)
         "frequency": freq,
-        "recency": (first_age - fr["last_age"].to_numpy(float)[scored]) / _WEEK,
-        "T": first_age / _WEEK,
+        "recency": (first_age - fr["last_age"].to_numpy(float)[scored]) / WEEK_DAYS,
+        "T": first_age / WEEK_DAYS,
         # Rounded to a millionth of the currency unit: SQL engines sum the same amounts in different orders
         # (last-bit differences), and a barely identified fit would carry those bits into its intervals.
         "monetary_value": np.round(np.where(freq > 0, repeat_value / np.maximum(freq, 1), 0.0), 6),
     })
 
 
-def _weeks(months: float) -> float:
-    return months * _DAYS_PER_MONTH / _WEEK
+def horizon_weeks(months: float) -> float:
+    """A horizon of ``months`` (average months of 365.25 / 12 days) in weeks, the models' time unit."""
+    return months * _DAYS_PER_MONTH / WEEK_DAYS
 
 
 def sample_positions(n: int, size: int, random_state: int = 0) -> np.ndarray | None:
@@ -232,7 +234,7 @@ def lifetime_value(ds: Dataset, filters: Filters | None = None, horizon_months: 
     if margin_based and feats.has_cost and fr["cost"].notna().any():
         costed = fr["cost"].notna()
         margin = float(1 - fr.loc[costed, "cost"].sum() / fr.loc[costed, "revenue"].sum())
-    horizon = _weeks(horizon_months)
+    horizon = horizon_weeks(horizon_months)
     with threadpool_limits(1):
         full = clv_models.predict_clv(bg, gg, summary, horizon, margin=margin, n_draws=0)
     res = with_intervals(full, bg, gg, _sampled(summary, interval_sample, random_state), n_draws, random_state)
@@ -344,8 +346,8 @@ def calibration_summary(features: CustomerFeatures) -> pd.DataFrame:
     return column_frame({
         "customer_id": fr["customer_id"].array[known],
         "frequency": freq,
-        "recency": (first_age - col("cal_last_age")) / _WEEK,
-        "T": (first_age - h) / _WEEK,
+        "recency": (first_age - col("cal_last_age")) / WEEK_DAYS,
+        "T": (first_age - h) / WEEK_DAYS,
         "monetary_value": np.where(freq > 0, repeat_spend / np.maximum(freq, 1), 0.0),
         "actual": (col("days") - col("cal_days")).astype(np.int64),
     })
@@ -377,7 +379,7 @@ def clv_backtest(ds: Dataset, filters: Filters | None = None, holdout_start: dt.
     if gg is None:
         return None
     with threadpool_limits(1):
-        full = clv_models.predict_clv(bg, gg, summary, h / _WEEK, n_draws=0)
+        full = clv_models.predict_clv(bg, gg, summary, h / WEEK_DAYS, n_draws=0)
     res = with_intervals(full, bg, gg, _sampled(summary, 5_000, 0), n_draws, 0)
     return backtest_result(cal_end, as_of, res, summary["frequency"].to_numpy(), np.ones(len(summary)),
                            summary["actual"].to_numpy(), res.customers["expected_purchases"].to_numpy(float))
