@@ -280,7 +280,7 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
         codes = ds.query(sa.select(labelled.c.cluster))["cluster"].to_numpy(np.int64)
         if len(codes) != len(fr):
             raise DatasetError("the kept per-customer aggregate changed while it was read; reload the dataset")
-        labels = np.array([f"C{c + 1}" for c in range(cl.k)], dtype=object)[codes]
+        labels = np.array([cluster_label(c) for c in range(cl.k)], dtype=object)[codes]
         personas = cl.personas
     elif dimension == "rfm_segment":
         codes = portrait.score_customers(feats)["segment"].cat.codes.to_numpy()
@@ -291,7 +291,7 @@ def customer_labels(ds: Dataset, filters: Filters | None, dimension: str, k: int
         if not ids.reset_index(drop=True).equals(fr["customer_id"].astype(str).reset_index(drop=True)):
             # (the clustering labels the aggregate's customers in its order: this lookup is for safety only)
             codes = pd.Series(codes, index=ids).reindex(fr["customer_id"]).fillna(-1).astype(int).to_numpy()
-        names = np.array(["C0", *(f"C{c + 1}" for c in range(max(cl.k, int(codes.max(initial=-1)) + 1)))],
+        names = np.array([cluster_label(c) for c in range(-1, max(cl.k, int(codes.max(initial=-1)) + 1))],
                          dtype=object)
         labels = names[codes + 1]
         personas = cl.personas
@@ -335,11 +335,22 @@ def _label_cut(feats: portrait.CustomerFeatures, labels: np.ndarray) -> pd.DataF
     return out.reset_index()
 
 
+def cluster_label(code: int) -> str:
+    """The segment name of behavioural cluster ``code`` (0-based): ``C1`` … ``Ck``; ``C0`` for a buyer the
+    clustering left unlabelled (code -1)."""
+    return f"C{code + 1}"
+
+
+def cluster_code(label: str) -> int | None:
+    """The cluster code :func:`cluster_label` named ``label``; None when ``label`` names no cluster."""
+    return int(label[1:]) - 1 if label.startswith("C") and label[1:].isdigit() else None
+
+
 def _cluster_cut(ds: Dataset, labelled: sa.Subquery) -> pd.DataFrame:
     """:func:`_label_cut` of behavioural clusters, summed in SQL over the kept aggregate's labelled rows."""
     t = labelled.c
     out = ds.query(sa.select(t.cluster, *segments_sql.customer_sums(t)).group_by(t.cluster).order_by(t.cluster))
-    out.insert(0, "segment", [f"C{int(c) + 1}" for c in out.pop("cluster")])
+    out.insert(0, "segment", [cluster_label(int(c)) for c in out.pop("cluster")])
     return out
 
 
@@ -530,10 +541,11 @@ def _kept_list(ds: Dataset, f: Filters, dim: Dimension, value: str, limit: int, 
         return segments_sql.kept_list(ds, f, lambda c, scores: segments_sql.in_segment(scores, value), limit)
     if dim.key == "cluster":
         engine = portrait.labelled_customers(ds, f, k, GROWTH_DAYS)
-        if engine is None or not value.startswith("C") or not value[1:].isdigit():
+        code = cluster_code(value)
+        if engine is None or code is None:
             return None
         labelled = engine[1]
-        cluster = sa.select(labelled.c.customer_id).where(labelled.c.cluster == int(value[1:]) - 1)
+        cluster = sa.select(labelled.c.customer_id).where(labelled.c.cluster == code)
         return segments_sql.kept_list(ds, f, lambda c, scores: c.customer_id.in_(cluster), limit)
     if dim.source == "label":
         return None
@@ -631,6 +643,7 @@ def report_section(ds: Dataset, filters: Filters | None = None) -> dict:
 
 __all__ = [
     "LIST_MAX", "LIST_SHOWN", "VIEWS", "Dimension", "SegmentComparison", "SegmentCut", "SegmentsResult", "available_dimensions",
-    "compare", "compute_page", "customer_list", "customer_labels", "missing_dimensions", "report_section",
+    "cluster_code", "cluster_label", "compare", "compute_page", "customer_list", "customer_labels", "missing_dimensions",
+    "report_section",
     "segment_cut",
 ]

@@ -351,3 +351,9 @@ def test_segment_differences_in_words_follow_their_intervals(sample_ds):
     sec = segments_view._compare(cmp, {"男": "男", "女": "女"})
     want = "segments.compare.repeat_nosig" if rr["lower"] <= 0 <= rr["upper"] else "segments.compare.repeat_sig"
     assert sec.captions[0].key == want
+
+
+def test_cluster_names_read_back_to_their_codes():
+    assert [segments.cluster_label(c) for c in (-1, 0, 11)] == ["C0", "C1", "C12"]
+    assert [segments.cluster_code(x) for x in ("C0", "C1", "C12", "rfm", "C", "Cx", "1")] == [-1, 0, 11, None, None,
+                                                                                         None, None]
