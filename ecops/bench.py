@@ -267,9 +267,11 @@ def run_sample_file(n_orders: int, seed: int = 7, screens: tuple[Screen, ...] | 
     ds = sample_dataset(n_orders, seed, folder)
     out["open_s"] = round(time.perf_counter() - t0, 2)
     try:
-        out["orders"] = int(ds.query(sa.select(sa.func.count()).select_from(ds.table("orders"))).iloc[0, 0])
+        # the screens first, as a visitor of a fresh server finds them; the floor and the count after
+        pages = time_screens(ds, screens)
         out["floor_s"] = round(line_scan_floor(ds), 4)
-        out["pages"] = with_floor_ratios(time_screens(ds, screens), out["floor_s"])
+        out["pages"] = with_floor_ratios(pages, out["floor_s"])
+        out["orders"] = int(ds.query(sa.select(sa.func.count()).select_from(ds.table("orders"))).iloc[0, 0])
         out["peak_rss_mb"] = round(peak_rss_mb(), 0)
     finally:
         ds.engine.dispose()
