@@ -164,7 +164,8 @@ def pandas_cohorts(csv_path: Path, max_months: int = 24) -> dict[str, Any]:
 class IngestPhases:
     """A ``progress`` callback for :func:`ecops.loader.load_files` that times its phases: reading the files,
     recognising columns (profile and mapping), converting values (staging) and building the tables, so a change
-    in ingest speed shows where it happened."""
+    in ingest speed shows where it happened. A large CSV file is read in two parts, its head before the mapping
+    and the rest after: both count as reading."""
 
     _NAMES = {"recognising columns": "map", "converting values": "convert", "building tables": "tables",
               "done": ""}
@@ -173,12 +174,16 @@ class IngestPhases:
         self._marks: list[tuple[str, float]] = [("read", time.perf_counter())]
 
     def __call__(self, message: str, _fraction: float) -> None:
-        if message in self._NAMES:
-            self._marks.append((self._NAMES[message], time.perf_counter()))
+        name = "read" if message.startswith("reading ") else self._NAMES.get(message)
+        if name is not None:
+            self._marks.append((name, time.perf_counter()))
 
     def seconds(self) -> dict[str, float]:
-        """Seconds per phase, in load order (a phase's time runs until the next one starts)."""
-        return {name: round(t1 - t0, 2) for (name, t0), (_, t1) in zip(self._marks, self._marks[1:], strict=False)}
+        """Seconds per phase, in the order each phase first started (a phase's time runs until the next starts)."""
+        out: dict[str, float] = {}
+        for (name, t0), (_, t1) in zip(self._marks, self._marks[1:], strict=False):
+            out[name] = out.get(name, 0.0) + t1 - t0
+        return {name: round(s, 2) for name, s in out.items() if name}
 
 
 def run(n_orders: int = 1_000_000, seed: int = 7, keep_dir: str | None = None,

@@ -32,9 +32,11 @@ from ecops.ingest import (
     profile_frame,
     read_file,
 )
+from ecops.ingest.delimited import read_rest
 from ecops.ingest.files import _file_name
 from ecops.ingest.profiling import _REGION_RE
 from ecops.ingest.staging import Notes, stage_source, staged_column
+from ecops.ingest.values import read_type
 from ecops.mapping import (
     FLAT,
     IGNORE,
@@ -510,6 +512,24 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     report = progress or (lambda _message, _fraction: None)
     files = list(files)
     names = _source_names(files)
+    try:
+        return _load(files, names, mapping, con, max_bytes, report, rest_later=True)
+    except _ReadAsText:
+        return _load(files, names, mapping, con, max_bytes, report, rest_later=False)
+
+
+class _ReadAsText(Exception):
+    """A load that read a file's rest typed (:func:`ecops.ingest.delimited.read_rest`) met what only reading it
+    all as text answers exactly: a value or line the typed read refuses, or a refusal whose order the early
+    mapping may have changed. The load starts again as text."""
+
+
+def _load(files: list[str | Path | tuple[str, bytes]], names: list[str], mapping: Mapping | None,
+          con: duckdb.DuckDBPyConnection | None, max_bytes: int | None, report: Progress,
+          rest_later: bool) -> LoadResult:
+    """One attempt at :func:`load_files`; with ``rest_later``, large UTF-8 CSV files are read head first, and
+    their rest typed once the mapping is known (:func:`_read_rests`), which raises :class:`_ReadAsText` when
+    that cannot give what reading them as text would."""
     own = con is None
     con = duckdb.connect() if own else con
     notes = Notes()
@@ -517,9 +537,16 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         if not own:
             con.execute("BEGIN TRANSACTION")
         with tempfile.TemporaryDirectory(prefix="ecops_ingest_") as workdir:
-            raws = _read_sources(con, files, names, workdir, max_bytes, notes, report)
+            raws = _read_sources(con, files, names, workdir, max_bytes, notes, report, rest_later)
             report("recognising columns", 0.5)
-            used, currency = _choose_mapping(con, raws, mapping, notes)
+            try:
+                used, currency = _choose_mapping(con, raws, mapping, notes)
+                raws = _read_rests(con, raws, used, notes, report)
+            except IngestError as e:
+                # read as text, every file is read before the mapping: its refusals come first
+                if any(r.head_only for r in raws):
+                    raise _ReadAsText from e
+                raise
             report("converting values", 0.6)
             stage_targets, drops = _stage_sources(con, raws, used, notes, report)
         report("building tables", 0.88)
@@ -558,12 +585,14 @@ def _source_names(files: list[str | Path | tuple[str, bytes]]) -> list[str]:
 
 
 def _read_sources(con: duckdb.DuckDBPyConnection, files: list[str | Path | tuple[str, bytes]], names: list[str],
-                  workdir: str, max_bytes: int | None, notes: Notes, report: Progress) -> list[RawTable]:
-    """Read every file into raw text tables (one per CSV, one per non-empty sheet), with what reading noticed."""
+                  workdir: str, max_bytes: int | None, notes: Notes, report: Progress,
+                  rest_later: bool = False) -> list[RawTable]:
+    """Read every file into raw text tables (one per CSV, one per non-empty sheet), with what reading noticed;
+    with ``rest_later``, only the head of a large UTF-8 CSV file (see :func:`_read_rests`)."""
     raws: list[RawTable] = []
     for k, f in enumerate(files):
         report(f"reading {names[k]}", 0.05 + 0.45 * k / len(files))
-        got = read_file(con, f, table=f"_ecops_raw{k}", workdir=workdir, max_bytes=max_bytes)
+        got = read_file(con, f, table=f"_ecops_raw{k}", workdir=workdir, max_bytes=max_bytes, rest_later=rest_later)
         for raw in got:
             notes.extend(raw.notices)
         raws.extend(got)
@@ -593,6 +622,28 @@ def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mappin
             _note_unused_named(sm, notes)
     _check_required(used)
     return used, currency
+
+
+def _read_rests(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: Notes,
+                report: Progress) -> list[RawTable]:
+    """Every file read in full: the rest of each head-only CSV read with the columns the mapping allows typed
+    (:func:`ecops.ingest.values.read_type`: a column mapped once, whose conversion is a bare cast), so staging
+    neither checks nor converts them; its ``rows_read`` note where reading it all at once would have put it."""
+    out: list[RawTable] = []
+    for raw in raws:
+        if not raw.head_only:
+            out.append(raw)
+            continue
+        report(f"reading {raw.source}", 0.55)
+        mapped = [cm for cm in used.source(raw.source).columns if cm.target]
+        once = [cm for cm in mapped if sum(c.column == cm.column for c in mapped) == 1]
+        types = {raw.columns.index(cm.column): t for cm in once if (t := read_type(cm.parse))}
+        full = read_rest(con, raw, types)
+        if full is None:
+            raise _ReadAsText
+        notes.insert_after(raw.notices[-1], full.notices[-1])
+        out.append(full)
+    return out
 
 
 def _stage_sources(con: duckdb.DuckDBPyConnection, raws: list[RawTable], used: Mapping, notes: Notes,

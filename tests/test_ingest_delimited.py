@@ -9,6 +9,7 @@ bytes the test wrote, the line of a bad byte counted in the test.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -373,3 +374,39 @@ def test_bad_byte_in_the_last_block(monkeypatch, tmp_path, tail, expected):
     else:
         assert out[4] == expected
     assert out == _light_and_full(monkeypatch, tmp_path, path)
+
+
+# ---------------------------------------------------------------- head first, the rest typed (read_rest)
+
+
+def test_the_head_of_a_large_file_is_read_first_and_its_rest_typed(tmp_path):
+    n = 7000
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER + "".join(f"O{i},U{i % 50},2024-03-01 10:{i % 60:02d}:00,P1,{i % 4},2.5,x\n"
+                                     for i in range(n)), encoding="utf-8")
+    con = duckdb.connect()
+    (head,) = read_file(con, path, table="raw", workdir=tmp_path, rest_later=True)
+    assert (head.head_only, head.rows, con.execute("SELECT count(*) FROM raw").fetchone()[0]) == (True, 5000, 5000)
+    assert "rows_read" not in [x.code for x in head.notices]
+    full = delimited.read_rest(con, head, {2: "TIMESTAMP", 4: "DOUBLE"})
+    assert (full.head_only, full.rows, full.simple_lines) == (False, n, True)
+    assert full.types == ("VARCHAR", "VARCHAR", "TIMESTAMP", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR")
+    assert full.notices[-1].code == "rows_read" and full.notices[-1].get("rows") == n
+    assert con.execute("SELECT sum(c4), max(c2), count(DISTINCT c1) FROM raw").fetchone() == (
+        sum(i % 4 for i in range(n)), dt.datetime(2024, 3, 1, 10, 59), 50)
+    # a value the typed read refuses past the head: no table, the caller reads the file as text
+    text = path.read_text(encoding="utf-8")
+    line = "O6500,U0,2024-03-01 10:20:00,P1,0,"
+    assert line in text
+    path.write_text(text.replace(line, line[:-2] + "zero,"), encoding="utf-8")
+    (head,) = read_file(con, path, table="raw2", workdir=tmp_path, rest_later=True)
+    assert delimited.read_rest(con, head, {4: "DOUBLE"}) is None
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw2'").fetchone()[0] == 0
+
+
+def test_a_file_within_the_head_is_read_whole_at_once(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER + "".join(ASCII_ROW.format(i=i) for i in range(5)), encoding="utf-8")
+    (raw,) = read_file(duckdb.connect(), path, table="raw", workdir=tmp_path, rest_later=True)
+    assert (raw.head_only, raw.rows, raw.simple_lines) == (False, 5, True)
+    assert [x.code for x in raw.notices][-1] == "rows_read"

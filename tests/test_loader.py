@@ -517,3 +517,140 @@ def test_payments_file_is_a_payments_table(tmp_path):
     mix = dict(res.con.execute("SELECT payment_method, sum(amount) FROM payments GROUP BY 1").fetchall())
     assert mix == pytest.approx({"credit_card": 8.5, "voucher": 2.0, "boleto": 20.0})
     assert _one(res.con, "SELECT max(installments) FROM payments") == 3
+
+
+# ---------------------------------------------------------------- large CSV files: head first, the rest read typed
+
+
+@pytest.fixture(scope="module")
+def export_lines() -> list[str]:
+    """The sample's flat export, 6,173 lines after the header: more than the head the mapping is chosen from."""
+    from ecops.sample import flat_export, generate
+
+    return flat_export(generate(4000, seed=5).tables).to_csv(index=False, lineterminator="\n").splitlines()
+
+
+def _write(tmp_path, lines: list[str], name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    return path
+
+
+def _outcome(paths, read_rests):
+    """Everything a load gives (tables with their types, notes, mapping, fingerprint) or its refusal."""
+    try:
+        res = load_files(paths)
+    except IngestError as e:
+        return ("refused", e.file, e.code, e.row, e.column, e.params)
+    tables = {t: (res.con.execute(f"DESCRIBE {t}").fetchall(), res.con.execute(f"SELECT * FROM {t} ORDER BY ALL")
+                  .fetchall()) for t in res.tables}
+    return (tables, res.notes, res.warnings, res.mapping.to_json(), res.fingerprint, res.rows, res.currency,
+            len(read_rests))
+
+
+def _as_text(monkeypatch, paths):
+    """The same load with every file read whole as text before the mapping (the path read_rest must equal)."""
+    from ecops import loader
+
+    whole = loader._load
+    with monkeypatch.context() as m:
+        m.setattr(loader, "_load", lambda *a, rest_later: whole(*a, rest_later=False))
+        return _outcome(paths, [])
+
+
+@pytest.fixture
+def read_rests(monkeypatch) -> list:
+    """What each typed read of a file's rest gave (a raw table, or None: read as text after all)."""
+    from ecops import loader
+
+    seen: list = []
+    real = loader.read_rest
+
+    def spy(con, raw, types):
+        seen.append(got := real(con, raw, types))
+        return got
+
+    monkeypatch.setattr(loader, "read_rest", spy)
+    return seen
+
+
+def _edit(lines: list[str], row: int, column: str, value: str) -> list[str]:
+    """The export with one cell of data row ``row`` (1-based, far past the head) replaced by ``value``."""
+    header = lines[0].split(",")
+    cells = lines[row].split(",")
+    cells[header.index(column)] = value
+    return [*lines[:row], ",".join(cells), *lines[row + 1:]]
+
+
+def test_a_large_clean_export_is_read_typed_and_gives_the_figures_of_its_text(tmp_path, export_lines, read_rests,
+                                                                               monkeypatch):
+    path = _write(tmp_path, export_lines)
+    typed = _outcome([path], read_rests)
+    assert [r.types for r in read_rests] == [("VARCHAR",) * 2 + ("TIMESTAMP",) + ("VARCHAR",) * 7 + ("DOUBLE",) * 4]
+    assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]
+    # and against the file itself, read by pandas
+    df = pd.read_csv(path)
+    res = load_files([path])
+    assert res.rows["order_items"] == len(df) == 6173 and res.rows["orders"] == df["order_id"].nunique()
+    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(
+        float((df["quantity"] * df["unit_price"]).sum()))
+    assert [n.code for n in res.notes][:3] == ["encoding", "delimiter", "rows_read"]
+    assert res.notes[2].get("rows") == 6173
+
+
+@pytest.mark.parametrize("column, value, row", [
+    ("unit_price", '"1,234.50"', 6000),     # a thousands separator the typed read refuses
+    ("discount_amount", "inf", 5600),        # read as a number, but the text path leaves it empty (and says so)
+    ("order_time", "'2023-07-02 10:00:00", 5300),  # a spreadsheet wrapper
+    ("quantity", " 3", 6100),                # spaces the typed read takes as the text path does
+    ("order_time", "2023-07-02T10:00:00+08:00", 5800),  # an offset read as text would read it
+    ("unit_price", "12.5,extra", 6170),      # one field too many: a ragged line named by its row
+    ("shipping_fee", "\xa05", 5900),         # a no-break space
+])
+def test_a_late_value_the_typed_read_cannot_take_leaves_the_load_as_reading_text_gives_it(
+        tmp_path, export_lines, read_rests, monkeypatch, column, value, row):
+    path = _write(tmp_path, _edit(export_lines, row, column, value))
+    typed = _outcome([path], read_rests)
+    assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]
+    accepted = column == "quantity" or value.endswith("+08:00")
+    assert [r is not None for r in read_rests] == [accepted]
+
+
+def test_a_refusal_past_the_head_comes_before_the_mapping_asks_for_a_column(tmp_path, export_lines, read_rests,
+                                                                            monkeypatch):
+    """Read as text, a file is refused for its bad line before its mapping is checked; the head-first read keeps
+    that order (the load is started again as text)."""
+    lines = [",".join(c for k, c in enumerate(line.split(",")) if k != 2) for line in export_lines]  # no time
+    lines[5500] += ",x"
+    path = _write(tmp_path, lines)
+    typed = _outcome([path], read_rests)
+    assert typed[:4] == ("refused", "export.csv", "ragged", 5501)
+    # without the bad line, the mapping asks for the time: the order the head-first read must not change
+    lines[5500] = lines[5500][:-2]
+    assert _outcome([_write(tmp_path, lines, "fixed.csv")], [])[:3] == ("refused", "fixed.csv", "missing_required")
+    assert typed == _as_text(monkeypatch, [path]) and read_rests == []
+
+
+def test_bytes_that_are_not_utf8_past_the_head_and_the_spot_checks_are_refused_as_reading_text_refuses_them(
+        tmp_path, export_lines, read_rests, monkeypatch):
+    from ecops.ingest.delimited import _SPREAD_SAMPLES
+
+    data = ("\n".join(export_lines) + "\n").encode("utf-8")
+    # a byte in the gap between two spot-check blocks, on a line past the head
+    start = len(data) * 7 // (_SPREAD_SAMPLES + 1) + 64 * 1024 + 100
+    assert start < len(data) * 8 // (_SPREAD_SAMPLES + 1) and data[:start].count(b"\n") > 5001
+    at = data.index(b",", start) + 1
+    path = tmp_path / "export.csv"
+    path.write_bytes(data[:at] + b"\xff" + data[at + 1:])
+    typed = _outcome([path], read_rests)
+    assert typed[:4] == ("refused", "export.csv", "bad_encoding", data[:at].count(b"\n") + 1)
+    assert typed == _as_text(monkeypatch, [path]) and read_rests == [None]
+
+
+def test_a_summary_row_under_a_large_export_is_left_out_as_reading_text_leaves_it_out(tmp_path, export_lines,
+                                                                                       read_rests, monkeypatch):
+    path = _write(tmp_path, [*export_lines, "合计,,,,,,,,,,24000,123456.5,,"])
+    typed = _outcome([path], read_rests)
+    assert read_rests[0].types[10:] == ("DOUBLE",) * 4  # typed, then staged as a copy without the summary row
+    assert [(w.code, w.get("row")) for w in typed[2] if w.code == "summary_rows"] == [("summary_rows", 6175)]
+    assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]

@@ -66,6 +66,11 @@ class RawTable:
         Hash of the file's full bytes.
     notices : tuple of Notice
         Facts about the read (encoding, delimiter, renamed headers …).
+    head_only : bool
+        Only the first :data:`SAMPLE_ROWS` rows are read so far, as text, so that the mapping chosen from them can
+        say which columns the full read may type (:func:`ecops.ingest.delimited.read_rest`); ``rows`` counts those.
+    text_lines : int
+        Physical lines of the UTF-8 text read (CSV), for telling whether records and lines coincide.
     """
 
     source: str
@@ -84,6 +89,8 @@ class RawTable:
     simple_lines: bool = False
     has_line_column: bool = False
     nulls_done: bool = False
+    head_only: bool = False
+    text_lines: int = 0
 
     def sample(self, con: duckdb.DuckDBPyConnection, n: int = SAMPLE_ROWS) -> pd.DataFrame:
         """The first ``n`` rows with the file's column names (raw values)."""

@@ -83,7 +83,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table
 
 
 def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workdir: str | Path,
-              max_bytes: int | None = None) -> list[RawTable]:
+              max_bytes: int | None = None, rest_later: bool = False) -> list[RawTable]:
     """Read one file into raw DuckDB table(s), checking content rather than extension.
 
     Parameters
@@ -99,6 +99,9 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
     max_bytes : int, optional
         Size limit; bigger files are refused with advice. Default: :func:`max_upload_bytes`
         (``ECOPS_MAX_UPLOAD_MB``, else 200 MB).
+    rest_later : bool
+        Read only the head of a large UTF-8 delimited file (``head_only``), the rest being read typed by
+        :func:`ecops.ingest.delimited.read_rest` once the mapping is known.
 
     Returns
     -------
@@ -125,4 +128,4 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
         return _read_xlsx(con, f, name, table, max_bytes)
     if fmt == "parquet":
         return [_read_parquet(con, f, name, table, workdir)]
-    return [_read_text(con, f, name, table, workdir, head)]
+    return [_read_text(con, f, name, table, workdir, head, rest_later)]

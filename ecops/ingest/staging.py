@@ -33,6 +33,7 @@ from ecops.ingest.values import (
     date_format_label,
     plain_number_sql,
     raw_sql,
+    read_type,
     rewrites_sql,
     unwrap_sql,
     unwraps,
@@ -60,6 +61,12 @@ class Notes:
     def extend(self, notices: Sequence[Notice]) -> None:
         """Note what reading a file noticed."""
         self.items.extend(notices)
+
+    def insert_after(self, anchor: Notice, notice: Notice) -> None:
+        """Note ``notice`` right after ``anchor`` (the very object noted earlier): what a later step learnt
+        about a file, where the file's other notes are."""
+        k = next(k for k, n in enumerate(self.items) if n is anchor)
+        self.items.insert(k + 1, notice)
 
 
 # --------------------------------------------------------------------------------------
@@ -138,9 +145,16 @@ def stage_source(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappin
 
 def _in_place_ok(raw: RawTable, mapped: list[ColumnMapping]) -> bool:
     """Whether :func:`_stage_in_place` can stage ``raw``: text read with its null tokens removed (CSV, Excel), each
-    column mapped once."""
+    column mapped once; a column the CSV reader typed only if staging's conversion of its text is a bare cast."""
     idx = [raw.columns.index(cm.column) for cm in mapped]
-    return raw.nulls_done and len(set(idx)) == len(idx) and all(raw.types[i] == "VARCHAR" for i in idx)
+    return raw.nulls_done and len(set(idx)) == len(idx) and all(
+        raw.types[i] == "VARCHAR" or _read_typed(raw, cm, i) for cm, i in zip(mapped, idx, strict=True))
+
+
+def _read_typed(raw: RawTable, cm: ColumnMapping, i: int) -> bool:
+    """Whether column ``i`` of ``raw`` was read typed from CSV text as ``cm`` converts it
+    (:func:`ecops.ingest.delimited.read_rest`): its values are already what staging would make of the text."""
+    return raw.format == "csv" and raw.types[i] != "VARCHAR" and raw.types[i] == read_type(cm.parse)
 
 
 def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
@@ -152,34 +166,38 @@ def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMap
     others (nearly all, in a clean export) convert as they stand, so their mangled ids and unreadable values are
     counted in that scan and a number column whose every value is a plain number converts by a bare cast. The
     changed columns are counted again through the full staging SELECT. Every check reads the values before any
-    column changes type: the text of a bad value is still there to quote.
+    column changes type: the text of a bad value is still there to quote. Columns the CSV reader typed
+    (:func:`ecops.ingest.delimited.read_rest`) hold what the conversion would give: they are neither checked nor
+    changed.
     """
     plan = _stage_plan(raw, [cm for cm in sm.columns if cm.target])
-    ids = [(cm, i) for cm, i in plan.cols if cm.parse.type == "id"]
-    nums = [(cm, i) for cm, i in plan.flags if cm.parse.type in ("number", "integer") and cm.parse.decimal == "."]
+    text = [(cm, i) for cm, i in plan.cols if raw.types[i] == "VARCHAR"]  # the others were read typed
+    flags = [(cm, i) for cm, i in plan.flags if raw.types[i] == "VARCHAR"]
+    ids = [(cm, i) for cm, i in text if cm.parse.type == "id"]
+    nums = [(cm, i) for cm, i in flags if cm.parse.type in ("number", "integer") and cm.parse.decimal == "."]
     # the tests as columns of one projection, where DuckDB computes each repeated part (a TRY_CAST) once
-    tests = [f"c{i}" for _, i in plan.cols]
+    tests = [f"c{i}" for _, i in text]
     tests += [f"{_mangled_sql(conv_sql(f'c{i}', cm.parse))} AS m{i}" for cm, i in ids]
-    tests += [f"(c{i} IS NOT NULL AND {conv_sql(f'c{i}', cm.parse)} IS NULL) AS b{i}" for cm, i in plan.flags]
+    tests += [f"(c{i} IS NOT NULL AND {conv_sql(f'c{i}', cm.parse)} IS NULL) AS b{i}" for cm, i in flags]
     tests += [f"{plain_number_sql(f'c{i}')} AS p{i}" for _, i in nums]
-    aggs = [rewrites_sql(f"c{i}", cm.parse) for cm, i in plan.cols]
+    aggs = [rewrites_sql(f"c{i}", cm.parse) for cm, i in text]
     aggs += [f"count(*) FILTER (WHERE m{i})" for _, i in ids]
-    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in plan.flags]
+    aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in flags]
     aggs += [f"count(*) FILTER (WHERE NOT p{i})" for _, i in nums]
-    res = list(con.execute(f"SELECT count(*), {', '.join(aggs)} FROM (SELECT rowid AS _rec, {', '.join(tests)} "
-                           f"FROM {raw.table})").fetchone())
-    n, k = len(plan.cols), len(ids)
-    changed = {i for (_, i), c in zip(plan.cols, res[1:1 + n], strict=True) if c}
+    res = list(con.execute(f"SELECT {', '.join(['count(*)', *aggs])} FROM (SELECT "
+                           f"{', '.join(['rowid AS _rec', *tests])} FROM {raw.table})").fetchone())
+    n, k = len(text), len(ids)
+    changed = {i for (_, i), c in zip(text, res[1:1 + n], strict=True) if c}
     mangled = dict(zip([i for _, i in ids], res[1 + n:1 + n + k], strict=True))
-    bad = {i: (res[1 + n + k + 2 * j], res[2 + n + k + 2 * j]) for j, (_, i) in enumerate(plan.flags)}
-    plain = {i for (_, i), c in zip(nums, res[1 + n + k + 2 * len(plan.flags):], strict=True) if not c}
+    bad = {i: (res[1 + n + k + 2 * j], res[2 + n + k + 2 * j]) for j, (_, i) in enumerate(flags)}
+    plain = {i for (_, i), c in zip(nums, res[1 + n + k + 2 * len(flags):], strict=True) if not c}
     if changed:
-        _recount_changed(con, raw, [cm for cm, i in plan.cols if i in changed], mangled, bad)
+        _recount_changed(con, raw, [cm for cm, i in text if i in changed], mangled, bad)
     sel = plan.select(raw.table)
     _refuse_mangled_ids(con, raw, f"({sel})", [cm for cm, _ in ids], [mangled[i] for _, i in ids])
-    _report_unreadable(con, raw, sm, plan.flags, (res[0], *(x for _, i in plan.flags for x in bad[i])), notes)
+    _report_unreadable(con, raw, sm, flags, (res[0], *(x for _, i in flags for x in bad[i])), notes)
     types = {d[0]: d[1] for d in con.execute(f"DESCRIBE {sel}").fetchall()}
-    for cm, i in plan.cols:
+    for cm, i in text:
         c = f"c{i}"
         if i in changed:
             t = f"({raw_sql(c, cm.parse, 'VARCHAR', True)})"
@@ -264,7 +282,7 @@ def _note_parse_rules(raw: RawTable, flags: list[tuple[ColumnMapping, int]], not
             notes.add("unit_scaled", raw.source, "info", column=cm.column, target=cm.target, scale=cm.parse.scale)
         if cm.parse.percent:
             notes.add("percent", raw.source, "info", column=cm.column)
-        if cm.parse.type in ("time", "date") and raw.types[i] == "VARCHAR":
+        if cm.parse.type in ("time", "date") and (raw.types[i] == "VARCHAR" or _read_typed(raw, cm, i)):
             notes.add("date_format", raw.source, "info", column=cm.column,
                       format=date_format_label(cm.parse.date_format))
             if cm.parse.utc_offset is not None:

@@ -19,7 +19,7 @@ from ecops import platforms
 __all__ = [
     "NULL_TOKENS", "CELL_UNITS", "TZ_SUFFIX", "SUMMARY_LABELS", "MANGLED_ID", "DATE_FORMATS", "DATE_SHAPES",
     "ParseType", "Parse", "nz_sql", "trim_sql", "number_sql", "time_sql", "offset_sql", "unwrap_sql", "unwraps",
-    "raw_sql", "conv_sql", "plain_number_sql", "rewrites_sql", "convert_values", "unit_scale", "date_format_label",
+    "raw_sql", "conv_sql", "read_type", "plain_number_sql", "rewrites_sql", "convert_values", "unit_scale", "date_format_label",
 ]
 
 NULL_TOKENS: tuple[str, ...] = ("", "na", "n/a", "#n/a", "nan", "null", "none", "nil", "-", "--", "无", "空", "\\n")
@@ -330,6 +330,22 @@ def conv_sql(r: str, parse: Parse, duck_type: str = "VARCHAR", plain: bool = Fal
     if parse.type == "integer":
         num = f"(CASE WHEN {num} = round({num}) AND abs({num}) < 9e18 THEN CAST({num} AS BIGINT) END)"
     return num
+
+
+def read_type(parse: Parse) -> str | None:
+    """The DuckDB type a CSV column read with ``parse`` may be read as directly by DuckDB's CSV reader, or None.
+
+    Only where converting its text would be a bare cast of the value: DOUBLE for numbers with a decimal point at
+    unit scale (:func:`conv_sql` of a plain value is ``TRY_CAST(… AS DOUBLE)``), TIMESTAMP for ISO times without
+    UTC offsets. The reader accepts a subset of what those casts accept and gives the same value for it
+    (tests/test_ingest_values.py tries the edge cases); a value it refuses sends the file back to the text path,
+    and a number that is not finite (``inf``, which converting text would leave empty) must be looked for.
+    """
+    if parse.type == "number" and parse.decimal == "." and parse.scale == 1.0:
+        return "DOUBLE"
+    if parse.type == "time" and parse.date_format in (None, "iso") and parse.utc_offset is None:
+        return "TIMESTAMP"
+    return None
 
 
 def plain_number_sql(e: str) -> str:
