@@ -339,12 +339,14 @@ class Dataset:
         """Orders passing the global filters (cancelled orders excluded unless asked)."""
         return self._orders(filters or Filters(), include_cancelled)
 
-    def _orders(self, f: Filters, include_cancelled: bool = False, rollups: bool = True) -> sa.Subquery:
+    def _orders(self, f: Filters, include_cancelled: bool = False, rollups: bool = True,
+                reversals: bool = True) -> sa.Subquery:
         o = self.table("orders")
-        return sa.select(o).where(*self._order_conditions(o, f, include_cancelled, rollups)).subquery("f_orders")
+        return sa.select(o).where(*self._order_conditions(o, f, include_cancelled, rollups, reversals)
+                                  ).subquery("f_orders")
 
-    def _order_conditions(self, o: sa.FromClause, f: Filters, include_cancelled: bool, rollups: bool = True
-                          ) -> list[Any]:
+    def _order_conditions(self, o: sa.FromClause, f: Filters, include_cancelled: bool, rollups: bool = True,
+                          reversals: bool = True) -> list[Any]:
         facts = self._facts_for(f) if rollups and not include_cancelled else None
         # the filters on the orders themselves stay, so the engine can skip what they rule out early
         cond: list[Any] = self._plain_conditions(o, f)
@@ -358,7 +360,7 @@ class Dataset:
                 .where(p.c.category.in_(f.categories))
             ))
         if facts is None and not include_cancelled:
-            cancelled, unpaid, no_customer = self._not_purchase(o)
+            cancelled, unpaid, no_customer = self._not_purchase(o, reversals)
             cond += [sa.not_(c) for c in (*cancelled, *unpaid, *no_customer)]
         return cond
 
@@ -380,11 +382,12 @@ class Dataset:
                 sa.select(sa.literal(1)).where(o.c.customer_id.is_not(None)).limit(1)) is not None
         return self._customer_key
 
-    def _not_purchase(self, o: sa.FromClause) -> tuple[list[Any], list[Any], list[Any]]:
+    def _not_purchase(self, o: sa.FromClause, reversals: bool = True) -> tuple[list[Any], list[Any], list[Any]]:
         """Conditions (each true for a document that is not a purchase) by reason: cancelled, unpaid, no customer.
 
         One definition for every metric: :meth:`orders`, :meth:`lines`, :meth:`order_totals` and the
-        counts of :meth:`left_out` all use it.
+        counts of :meth:`left_out` all use it. Without ``reversals``, the caller tells reversal documents
+        from their lines itself (:func:`_is_reversal`).
         """
         cancelled: list[Any] = []
         # e.g. SQL Server has no regular expressions: rule skipped; a numeric order id is never a "C…" invoice
@@ -395,11 +398,10 @@ class Dataset:
             status = sa.func.lower(sa.func.trim(o.c.status))
             cancelled.append(sa.func.coalesce(status.in_(CANCELLED_STATUSES), False))
             unpaid.append(sa.func.coalesce(status.in_(UNPAID_STATUSES), False))
-        if self.has("order_items", "quantity"):
+        if reversals and self.has("order_items", "quantity"):
             oi = self.table("order_items")
-            # a reversal document: every line has a negative quantity (returns booked as their own invoice)
             cancelled.append(o.c.order_id.in_(
-                sa.select(oi.c.order_id).group_by(oi.c.order_id).having(sa.func.max(oi.c.quantity) < 0)))
+                sa.select(oi.c.order_id).group_by(oi.c.order_id).having(_is_reversal(oi.c.quantity))))
         if "paid_time" in o.c:
             unpaid.append(o.c.paid_time.is_(None))
         no_customer = [o.c.customer_id.is_(None)] if self.customer_key else []
@@ -492,13 +494,22 @@ class Dataset:
         if unit_cost is not None:
             cols += [sa.func.sum(oi.c.quantity * unit_cost).label("cost"),
                      sa.func.sum(sa.case((unit_cost.is_not(None), amount), else_=0.0)).label("costed_amount")]
+        # With every line summed here, a reversal document is told by the same grouping instead of a second
+        # one over the lines (the order facts of 1.57M lines: 0.44 → 0.37 s); under a category filter the
+        # lines summed are not all the order's lines, so the orders' own test stays.
+        reversals_here = not f.categories and "quantity" in oi.c
+        if reversals_here:
+            cols.append(_is_reversal(oi.c.quantity).label("reversal"))
         per_order = sa.select(*cols).select_from(src).where(*cond).group_by(oi.c.order_id).subquery("per_order")
-        o = self._orders(replace(f, categories=()), rollups=rollups)
+        o = self._orders(replace(f, categories=()), rollups=rollups, reversals=not reversals_here)
         out = [o.c.order_id, o.c.customer_id, o.c.order_time, per_order.c.amount]
         if unit_cost is not None:
             out += [per_order.c.cost, per_order.c.costed_amount]
         out += [o.c[c] for c in extra if c in o.c]
-        return sa.select(*out).join(per_order, per_order.c.order_id == o.c.order_id).subquery("f_order_totals")
+        stmt = sa.select(*out).join(per_order, per_order.c.order_id == o.c.order_id)
+        if reversals_here:
+            stmt = stmt.where(sa.not_(sa.func.coalesce(per_order.c.reversal, False)))
+        return stmt.subquery("f_order_totals")
 
     # --------------------------------------------------------------- rollups
     def _facts_definition(self) -> tuple[str, str, Any]:
@@ -757,6 +768,12 @@ class Dataset:
             "channel": self.distinct("orders", "channel"),
             "category": self.distinct("products", "category"),
         }
+
+
+def _is_reversal(quantity: sa.ColumnElement) -> sa.ColumnElement:
+    """Aggregate over one document's lines: whether it is a reversal, every line with a negative quantity
+    (returns booked as their own invoice, as UCI Online Retail's ``C…`` documents are)."""
+    return sa.func.max(quantity) < 0
 
 
 def _filter_conditions(t: sa.FromClause, f: Filters) -> list[Any]:
