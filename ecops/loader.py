@@ -509,13 +509,26 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         For unusable input; its ``message(lang)`` names file, row and column and says what
         to do. Nothing already loaded elsewhere is touched.
     """
-    report = progress or (lambda _message, _fraction: None)
     files = list(files)
     names = _source_names(files)
+    report = _Forward(progress)
     try:
         return _load(files, names, mapping, con, max_bytes, report, rest_later=True)
     except _ReadAsText:
         return _load(files, names, mapping, con, max_bytes, report, rest_later=False)
+
+
+class _Forward:
+    """The caller's progress callback, never told a smaller fraction than before (a load started again as text
+    goes on from where the bar is)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.done = progress, 0.0
+
+    def __call__(self, message: str, fraction: float) -> None:
+        self.done = max(self.done, fraction)
+        if self.progress is not None:
+            self.progress(message, self.done)
 
 
 class _ReadAsText(Exception):

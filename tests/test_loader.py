@@ -654,3 +654,13 @@ def test_a_summary_row_under_a_large_export_is_left_out_as_reading_text_leaves_i
     assert read_rests[0].types[10:] == ("DOUBLE",) * 4  # typed, then staged as a copy without the summary row
     assert [(w.code, w.get("row")) for w in typed[2] if w.code == "summary_rows"] == [("summary_rows", 6175)]
     assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]
+
+
+def test_progress_never_goes_back_when_a_large_file_is_read_again_as_text(tmp_path, export_lines, read_rests):
+    seen: list[tuple[str, float]] = []
+    path = _write(tmp_path, _edit(export_lines, 6000, "unit_price", '"1,234.50"'))
+    load_files([path], progress=lambda msg, f: seen.append((msg, f)))
+    assert read_rests == [None]  # the typed read gave up, the file was read again as text
+    assert [m for m, _ in seen].count("reading export.csv") == 3  # head, rest, then the whole file as text
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
