@@ -664,3 +664,55 @@ def test_progress_never_goes_back_when_a_large_file_is_read_again_as_text(tmp_pa
     assert [m for m, _ in seen].count("reading export.csv") == 3  # head, rest, then the whole file as text
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+@pytest.mark.parametrize("ends", [
+    {},                      # LF throughout
+    {0: "\r\n"},             # Windows: CRLF throughout
+    {5500: "\r"},            # one old-Mac line end past the head: the file needs its line ends fixed
+    {4000: "\r"},            # ... within the head's lines, past the first 64 KB the dialect is sniffed from
+])
+def test_line_ends_past_the_sniffed_bytes_give_what_reading_text_gives(tmp_path, export_lines, read_rests,
+                                                                        monkeypatch, ends):
+    """The file is hashed and its line ends counted while the head is read and the mapping chosen; a line end
+    that needs fixing, seen only then, sends the load back to reading the file as text."""
+    crlf = ends.get(0) == "\r\n"
+    text = "".join(line + ("\r\n" if crlf else ends.get(k, "\n")) for k, line in enumerate(export_lines))
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("utf-8"))
+    typed = _outcome([path], read_rests)
+    assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]
+    assert typed[5]["order_items"] == 6173 and typed[4] == _fingerprint_of(path, typed[3])
+    fixed = any(v == "\r" for v in ends.values())
+    assert ("line_ends" in [n.code for n in typed[1]]) == fixed
+    # DuckDB refuses a head with a bare CR anywhere in the bytes it reads ahead: the fixed text is read typed
+    assert [r is not None for r in read_rests] == [True]
+
+
+def test_a_bare_cr_far_past_the_head_sends_the_load_back_to_reading_text(tmp_path, read_rests, monkeypatch):
+    """A file larger than DuckDB reads ahead for its head, with an old-Mac line end near its end: only the scan
+    that overlapped the mapping sees it."""
+    path = tmp_path / "big.csv"
+    duckdb.execute(f"""COPY (SELECT 'SO' || lpad(CAST(i // 3 AS VARCHAR), 8, '0') AS order_id,
+        'U' || CAST(i // 3 % 20000 AS VARCHAR) AS customer_id,
+        strftime(TIMESTAMP '2024-01-01' + to_seconds(i // 3 * 60), '%Y-%m-%d %H:%M:%S') AS order_time,
+        'SKU' || CAST(i * 7 % 3000 AS VARCHAR) AS product_id, 1 + i % 4 AS quantity,
+        round(5 + i % 997 / 7.0, 2) AS unit_price FROM range(600000) t(i)) TO '{path}' (HEADER)""")
+    data = path.read_bytes()
+    k = data.index(b"\n", len(data) - 5000)
+    path.write_bytes(data[:k] + b"\r" + data[k + 1:])
+    typed = _outcome([path], read_rests)
+    assert read_rests == [None]
+    assert typed[5] == {"orders": 200_000, "order_items": 600_000, "customers": 20_000, "products": 3000}
+    assert [n.code for n in typed[1]][:4] == ["encoding", "line_ends", "delimiter", "rows_read"]
+    assert typed[:-1] == _as_text(monkeypatch, [path])[:-1]
+
+
+def _fingerprint_of(path: Path, mapping_json: str) -> str:
+    """The load's cache key computed from the file's bytes: sha256 of name, file digest and mapping."""
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
+    h.update(mapping_json.encode())
+    return h.hexdigest()

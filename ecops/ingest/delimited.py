@@ -13,6 +13,7 @@ import threading
 import unicodedata
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -470,6 +471,8 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     :func:`read_rest` to read the rest once the mapping is known; a head DuckDB refuses is read in full at once,
     so the refusal is the one a full read gives.
     """
+    if rest_later and (early := _head_while_scanning(con, f, name, table, head)) is not None:
+        return early
     light = _light_pass(f, name, workdir, head)
     if light is None:
         return _read_decoded(con, _text_pass(f, name, workdir, head), name, table)
@@ -488,6 +491,46 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
         _drop_text(full, f)
         raise refusal
     return _read_decoded(con, full, name, table)
+
+
+def _head_while_scanning(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: str,
+                         head: bytes) -> RawTable | None:
+    """The head of a file on disk that looks like UTF-8 with LF or CRLF line ends (``head_only``), read while
+    another thread hashes the file and counts its line ends (the light pass's scan), which :func:`read_rest`
+    waits for: the scan overlaps choosing the mapping instead of coming before it. None, having read nothing
+    (the scan left to finish on its own), when the file is not such a file, when DuckDB refuses the head, or
+    when the file is wholly within the head: the usual path then reads it.
+    """
+    if isinstance(f, tuple) or head.count(b"\r") != head.count(b"\r\n"):
+        return None
+    enc = _candidates(name, head)[0]
+    if enc not in _UTF8 or not _utf8_samples_ok(f, head):
+        return None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecops-scan")
+    scan = pool.submit(_scan_bytes, f, None)
+    pool.shutdown(wait=False)
+    unscanned = _TextPass(enc, "", Path(str(f)), 0, True)  # hash and line ends come with the scan
+    try:
+        raw = _read_decoded(con, unscanned, name, table, limit=SAMPLE_ROWS)
+    except IngestError:
+        return None
+    if not raw.head_only:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        return None
+    return replace(raw, scan=scan)
+
+
+def _scanned(raw: RawTable) -> RawTable | None:
+    """``raw`` with the hash and line count its scan gave (:func:`_head_while_scanning`); None when the file's
+    line ends need the fix of :func:`_finish_text` (a bare CR past the head), which reading it as text makes."""
+    if raw.scan is None:
+        return raw
+    digest, tally = raw.scan.result()
+    # DuckDB 1.5.6 refuses such a file anyway ("state machine reached an invalid state"); not relied upon
+    if tally.cr and (tally.cr != tally.crlf or tally.newlines != tally.crlf):
+        return None
+    lines = tally.newlines + (0 if tally.last == b"\n" else 1)
+    return replace(raw, sha256=digest, text_lines=lines, scan=None)
 
 
 def _same_text(a: _TextPass, b: _TextPass) -> bool:
@@ -643,7 +686,10 @@ def read_rest(con: duckdb.DuckDBPyConnection, raw: RawTable, types: dict[int, st
     whose messages and conversions are the reference.
     """
     con.execute(f"DROP TABLE IF EXISTS {raw.table}")
-    ncol = len(raw.columns)
+    scanned = _scanned(raw)
+    if scanned is None:
+        return None
+    raw, ncol = scanned, len(raw.columns)
     try:
         rejects = _csv_into(con, Path(str(raw.text_path)), raw.table, raw.delimiter or ",", raw.header_line, ncol,
                             types)

@@ -6,7 +6,8 @@ import csv
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -71,6 +72,9 @@ class RawTable:
         say which columns the full read may type (:func:`ecops.ingest.delimited.read_rest`); ``rows`` counts those.
     text_lines : int
         Physical lines of the UTF-8 text read (CSV), for telling whether records and lines coincide.
+    scan : Future or None
+        A head-only table's pending hash and line-end count of its file (sha256, tally), which
+        :func:`ecops.ingest.delimited.read_rest` waits for; ``sha256`` and ``text_lines`` are filled in then.
     """
 
     source: str
@@ -91,6 +95,7 @@ class RawTable:
     nulls_done: bool = False
     head_only: bool = False
     text_lines: int = 0
+    scan: Future | None = field(default=None, compare=False, repr=False)
 
     def sample(self, con: duckdb.DuckDBPyConnection, n: int = SAMPLE_ROWS) -> pd.DataFrame:
         """The first ``n`` rows with the file's column names (raw values)."""
