@@ -310,7 +310,9 @@ def _summary_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappi
         return f"c{i}" if raw.types[i] == "VARCHAR" else f"CAST(c{i} AS VARCHAR)"
 
     def blank(i: int) -> str:  # cheap tests first: almost every row has its ids and times, and stops here
-        return f"({text(i)} IS NULL OR (strlen({text(i)}) < 8 AND trim({text(i)}, ' \t') = ''))"
+        if raw.types[i] != "VARCHAR":  # a typed value is never blank text: casting every one would cost most
+            return f"(c{i} IS NULL)"
+        return f"(c{i} IS NULL OR (strlen(c{i}) < 8 AND trim(c{i}, ' \t') = ''))"
 
     labels = ", ".join(_lit(s) for s in sorted(SUMMARY_LABELS))
 
