@@ -408,5 +408,6 @@ def test_a_file_within_the_head_is_read_whole_at_once(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_text(HEADER + "".join(ASCII_ROW.format(i=i) for i in range(5)), encoding="utf-8")
     (raw,) = read_file(duckdb.connect(), path, table="raw", workdir=tmp_path, rest_later=True)
-    assert (raw.head_only, raw.rows, raw.simple_lines) == (False, 5, True)
+    assert (raw.head_only, raw.rows, raw.simple_lines, raw.text_lines) == (False, 5, True, 6)
+    assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and raw.scan is None
     assert [x.code for x in raw.notices][-1] == "rows_read"

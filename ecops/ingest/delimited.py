@@ -1,5 +1,6 @@
 """Reading CSV/TSV text: encodings (UTF-8, GB18030/GBK, UTF-16), delimiter and header sniffing, DuckDB's reader
-with rejects turned into messages naming the lines."""
+with rejects turned into messages naming the lines; a large file's head first and its rest, once the mapping is
+known, with plain columns typed by the reader (:func:`read_rest`)."""
 
 from __future__ import annotations
 
@@ -470,8 +471,9 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
     (GB18030, or the refusal naming the first bad line), and the text is read again only if it differs.
 
     ``rest_later`` reads only the first :data:`SAMPLE_ROWS` rows of such a file (``head_only``), for
-    :func:`read_rest` to read the rest once the mapping is known; a head DuckDB refuses is read in full at once,
-    so the refusal is the one a full read gives.
+    :func:`read_rest` to read the rest once the mapping is known; a file on disk is scanned meanwhile
+    (:func:`_head_while_scanning`). A head DuckDB refuses is read in full at once, so the refusal is the one a
+    full read gives.
     """
     if rest_later and (early := _head_while_scanning(con, f, name, table, head)) is not None:
         return early
@@ -499,9 +501,10 @@ def _head_while_scanning(con: duckdb.DuckDBPyConnection, f: FileInput, name: str
                          head: bytes) -> RawTable | None:
     """The head of a file on disk that looks like UTF-8 with LF or CRLF line ends (``head_only``), read while
     another thread hashes the file and counts its line ends (the light pass's scan), which :func:`read_rest`
-    waits for: the scan overlaps choosing the mapping instead of coming before it. None, having read nothing
-    (the scan left to finish on its own), when the file is not such a file, when DuckDB refuses the head, or
-    when the file is wholly within the head: the usual path then reads it.
+    waits for: the scan overlaps choosing the mapping instead of coming before it. A file wholly within the head
+    is returned whole once its scan is done. None, having read nothing (the scan left to finish on its own),
+    when the file is not such a file, when DuckDB refuses the head or when its line ends need fixing: the usual
+    path then reads it.
     """
     if isinstance(f, tuple) or head.count(b"\r") != head.count(b"\r\n"):
         return None
@@ -516,10 +519,13 @@ def _head_while_scanning(con: duckdb.DuckDBPyConnection, f: FileInput, name: str
         raw = _read_decoded(con, unscanned, name, table, limit=SAMPLE_ROWS)
     except IngestError:
         return None
-    if not raw.head_only:
+    raw = replace(raw, scan=scan)
+    if raw.head_only:
+        return raw
+    whole = _scanned(raw)
+    if whole is None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-        return None
-    return replace(raw, scan=scan)
+    return whole
 
 
 def _scanned(raw: RawTable) -> RawTable | None:
@@ -532,7 +538,8 @@ def _scanned(raw: RawTable) -> RawTable | None:
     if tally.cr and (tally.cr != tally.crlf or tally.newlines != tally.crlf):
         return None
     lines = tally.newlines + (0 if tally.last == b"\n" else 1)
-    return replace(raw, sha256=digest, text_lines=lines, scan=None)
+    return replace(raw, sha256=digest, text_lines=lines, scan=None,
+                   simple_lines=not raw.head_only and lines == raw.header_line + raw.rows)
 
 
 def _same_text(a: _TextPass, b: _TextPass) -> bool:
