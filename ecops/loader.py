@@ -6,6 +6,11 @@ mapped source staged as typed columns with its values checked (:mod:`ecops.inges
 canonical tables of :mod:`ecops.schema` — deriving orders, order lines, products and customers from a flat
 order-line export — inside one transaction, under a fingerprint of the files and the mapping. All of it runs inside
 DuckDB; Python only sees samples and counts.
+
+A large UTF-8 CSV file is read in two parts: its head, from which the mapping is chosen anyway, then its rest
+with the columns whose conversion is a bare cast typed by DuckDB's reader (:func:`_read_rests`). Whatever that
+typed read cannot give exactly as reading text would (a value it refuses, a bad line, a refusal that must come
+before a mapping error) starts the load again as text, the reference path.
 """
 
 from __future__ import annotations
