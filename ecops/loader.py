@@ -38,10 +38,10 @@ from ecops.ingest import (
     read_file,
 )
 from ecops.ingest.delimited import read_rest
-from ecops.ingest.files import _file_name
-from ecops.ingest.profiling import _REGION_RE
+from ecops.ingest.files import file_name
+from ecops.ingest.profiling import REGION_RE
 from ecops.ingest.staging import Notes, stage_source, staged_column
-from ecops.ingest.values import read_type
+from ecops.ingest.values import quote_ident, read_type
 from ecops.mapping import (
     FLAT,
     IGNORE,
@@ -49,11 +49,11 @@ from ecops.mapping import (
     Mapping,
     SourceMapping,
     SourceTable,
-    _suggest_source,
     candidates_for,
     missing_required,
     name_score,
     suggest_mapping,
+    suggest_source,
     target_column,
     targets_for,
 )
@@ -131,7 +131,7 @@ ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY""".split()) | frozenset(s.lower() f
     "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
     "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
     "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia"))
-_CN_REGION = re.compile(_REGION_RE)
+_CN_REGION = re.compile(REGION_RE)
 
 
 _CURRENCY_HEADER = re.compile(r"^\s*(currency|currency code|币种|货币|币别|moeda)\s*$", re.I)
@@ -207,11 +207,6 @@ def detect_currency(samples: dict[str, pd.DataFrame]) -> tuple[str | None, str]:
     return None, ""
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-
 # --------------------------------------------------------------------------------------
 # Mapping against the files actually read
 # --------------------------------------------------------------------------------------
@@ -223,7 +218,7 @@ def _apply_mapping(given: Mapping, raws: list[RawTable], profiles: dict, notes: 
     for raw in raws:
         prof = profiles[raw.source]
         if raw.source not in given:
-            sm, _ = _suggest_source(raw.source, list(raw.columns), prof)
+            sm, _ = suggest_source(raw.source, list(raw.columns), prof)
             out.append(sm)
             continue
         gm = given.source(raw.source)
@@ -462,9 +457,9 @@ def _create_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[s
             present |= {d[0] for d in con.execute(f"DESCRIBE {sql}").fetchall()}
         cols = [c for c in t.columns if c.name in present]
         union = " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in plist)
-        sel = ", ".join(f"CAST({_q(c.name)} AS {sql_type(c.kind)}) AS {_q(c.name)}" for c in cols)
-        con.execute(f"CREATE TABLE {_q(name)} AS SELECT {sel} FROM ({union})")
-        n = con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+        sel = ", ".join(f"CAST({quote_ident(c.name)} AS {sql_type(c.kind)}) AS {quote_ident(c.name)}" for c in cols)
+        con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT {sel} FROM ({union})")
+        n = con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0]
         rows[name] = int(n)
         notes.add("table_from_source", "", "info", table=name, rows=int(n),
                   sources=", ".join(dict.fromkeys(s for _, s in plist)))
@@ -593,7 +588,7 @@ def _source_names(files: list[str | Path | tuple[str, bytes]]) -> list[str]:
     """Each file's name as the user knows it; no files, or two of the same name, are refused."""
     if not files:
         raise ValueError("no files to load")
-    names = [_file_name(f) for f in files]
+    names = [file_name(f) for f in files]
     seen: set[str] = set()
     for n in names:
         if n in seen:

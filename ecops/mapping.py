@@ -33,7 +33,8 @@ from ecops.schema import Column, normalise_name
 __all__ = [
     "FLAT", "FLAT_TARGETS", "IGNORE", "KEY_CONFIDENCE", "MAPPING_VERSION", "MIN_CONFIDENCE", "ColumnMapping",
     "Mapping", "SourceMapping", "SourceTable", "candidates_for", "column_confidence", "missing_required",
-    "name_score", "suggest_mapping", "target_column", "targets_for", "value_fit",
+    "name_score", "required_targets", "suggest_mapping", "suggest_source", "target_column", "targets_for",
+    "value_fit",
 ]
 
 
@@ -553,7 +554,9 @@ def _map_to_table(source: str, table: str, headers: list[str], profiles: Mapping
     return SourceMapping(source, table, round(confidence, 4), tuple(cols))
 
 
-def _required_targets(table: str) -> tuple[str, ...]:
+def required_targets(table: str) -> tuple[str, ...]:
+    """Targets a source mapped to ``table`` cannot load without (a flat export: the buyer, time, product,
+    quantity and price of each line)."""
     if table == FLAT:
         return ("orders.customer_id", "orders.order_time", "order_items.product_id", "order_items.quantity",
                 "order_items.unit_price")
@@ -563,7 +566,7 @@ def _required_targets(table: str) -> tuple[str, ...]:
 
 
 def _table_confidence(table: str, assigned: dict[str, tuple[str, float]]) -> float:
-    req = _required_targets(table)
+    req = required_targets(table)
     if not req:
         return 0.0
     conf = {t: c for t, c in assigned.values()}
@@ -605,8 +608,10 @@ def _map_by_platform(source: str, platform: platforms.Platform, headers: list[st
     return SourceMapping(source, table, round(_table_confidence(table, assigned), 4), tuple(cols))
 
 
-def _suggest_source(name: str, headers: list[str], profiles: MappingABC[str, ColumnProfile]
-                    ) -> tuple[SourceMapping, dict[str, float]]:
+def suggest_source(name: str, headers: list[str], profiles: MappingABC[str, ColumnProfile]
+                   ) -> tuple[SourceMapping, dict[str, float]]:
+    """The best mapping of one file on its own — the table it most likely is (its name a hint) and its columns'
+    targets — and every candidate table's score."""
     hint = _table_hint(name)
     scores: dict[str, float] = {}
     best: tuple[float, str, dict] | None = None
@@ -646,7 +651,7 @@ def suggest_mapping(sources: MappingABC[str, SourceTable] | list[SourceTable]) -
     all_scores: list[dict[str, float]] = []
     for st in items:
         profiles = st.profiles if st.profiles is not None else profile_frame(st.sample[list(st.columns)])
-        sm, scores = _suggest_source(st.name, list(st.columns), profiles)
+        sm, scores = suggest_source(st.name, list(st.columns), profiles)
         out.append(sm)
         all_scores.append(scores)
     if out and not any(s.table in (FLAT, "orders") for s in out):

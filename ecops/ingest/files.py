@@ -17,7 +17,7 @@ from ecops.ingest.messages import IngestError, Notice, Phrase
 
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
-    "sha256_of", "detect_format", "dedupe_headers",
+    "sha256_of", "detect_format", "dedupe_headers", "file_name",
 ]
 
 MAX_BYTES: int = 200 * 2**20
@@ -145,7 +145,8 @@ def _scan_record_line(path: str, rec: int, header_line: int, delimiter: str) -> 
         return line + prev
 
 
-def _file_name(f: FileInput) -> str:
+def file_name(f: FileInput) -> str:
+    """The name users know a file by: a path's last part, or the name given with uploaded bytes."""
     if isinstance(f, tuple):
         return Path(str(f[0])).name
     return Path(f).name

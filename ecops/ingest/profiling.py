@@ -17,17 +17,17 @@ from ecops.ingest.values import (
     TZ_SUFFIX,
     Parse,
     _lit,
-    _q,
     number_sql,
     nz_sql,
     offset_sql,
+    quote_ident,
     time_sql,
     unit_scale,
     unwrap_sql,
 )
 
 __all__ = [
-    "ColumnProfile", "profile_frame", "choose_parse",
+    "ColumnProfile", "profile_frame", "choose_parse", "REGION_RE",
 ]
 
 _PROVINCES = (
@@ -38,7 +38,8 @@ _PROVINCES = (
 _US_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
               "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC").split()
 _BR_STATES = "AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split()
-_REGION_RE = "^(" + "|".join(_PROVINCES) + ")(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$"
+#: A Chinese province-level region's name, with or without its 省/市/自治区 suffix (regular expression).
+REGION_RE = "^(" + "|".join(_PROVINCES) + ")(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?$"
 _REGION_CODES = ", ".join(_lit(s) for s in sorted(set(_US_STATES) | set(_BR_STATES)))
 _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 _PHONE_RE = r"^(\+?86[- ]?)?1[3-9][0-9]{9}$|^1[3-9][0-9]\*{4}[0-9]{4}$|^\+[0-9][0-9 ()-]{7,18}$"
@@ -52,7 +53,7 @@ _BASIC_CONDS = [
      "OR regexp_matches(cl, '^[^,]*[.][0-9]{4,}$')"),
     "ends_with(v, '%')", "regexp_matches(v, '[¥￥$€£]|RMB|CNY|USD|元')", "regexp_matches(v, '^-?[0-9]+[.]0+$')",
     f"regexp_matches(v, {_lit(_EMAIL_RE)})", f"regexp_matches(v, {_lit(_PHONE_RE)})",
-    f"regexp_matches(v, {_lit(_REGION_RE)}) OR v IN ({_REGION_CODES})",
+    f"regexp_matches(v, {_lit(REGION_RE)}) OR v IN ({_REGION_CODES})",
     "regexp_matches(v, '[0-9]{1,2}[:时][0-9]{2}')", f"regexp_matches(v, {_lit(TZ_SUFFIX)})",
 ] + [f"regexp_matches(v, {_lit(shape)})" for shape in DATE_SHAPES.values()]
 #: Where the per-format shape counts start in a row of :func:`_basic_counts` (after values, distinct values, length).
@@ -125,7 +126,7 @@ def _mean(total: int, n: int) -> float:
 def _cells_sql(tab: str, cols: list[str], keys: list[int]) -> str:
     """SQL: one row ``(r, col, v0)`` per non-null cell of the columns ``cols[i]``, ``i`` in ``keys``, of ``tab``:
     the cell's row number, its column's key ``k<i>`` and its raw text, in the order of the sample."""
-    sel = ", ".join(f"CAST({_q(cols[i])} AS VARCHAR) AS k{i}" for i in keys)
+    sel = ", ".join(f"CAST({quote_ident(cols[i])} AS VARCHAR) AS k{i}" for i in keys)
     return f"(UNPIVOT (SELECT rowid AS r, {sel} FROM {tab}) ON COLUMNS(* EXCLUDE (r)) INTO NAME col VALUE v0)"
 
 

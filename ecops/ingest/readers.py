@@ -15,13 +15,13 @@ from ecops.ingest.excel import (
 from ecops.ingest.files import (
     FileInput,
     RawTable,
-    _file_name,
     _header_notices,
     _read_head,
     _size,
     _size_text,
     dedupe_headers,
     detect_format,
+    file_name,
     max_upload_bytes,
     sha256_of,
 )
@@ -29,7 +29,7 @@ from ecops.ingest.messages import IngestError, Notice
 from ecops.ingest.values import (
     _duck_family,
     _lit,
-    _q,
+    quote_ident,
 )
 
 __all__ = [
@@ -57,16 +57,16 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table
             fam = _duck_family(t)
             if fam in ("number", "text", "bool") or t in ("DATE",) or t.startswith("TIMESTAMP"):
                 if t.startswith("TIMESTAMP") and t != "TIMESTAMP":
-                    sel.append(f"CAST({_q(n)} AS TIMESTAMP) AS c{i}")
+                    sel.append(f"CAST({quote_ident(n)} AS TIMESTAMP) AS c{i}")
                     out_types.append("TIMESTAMP")
                 elif fam == "bool":
-                    sel.append(f"CAST({_q(n)} AS VARCHAR) AS c{i}")
+                    sel.append(f"CAST({quote_ident(n)} AS VARCHAR) AS c{i}")
                     out_types.append("VARCHAR")
                 else:
-                    sel.append(f"{_q(n)} AS c{i}")
+                    sel.append(f"{quote_ident(n)} AS c{i}")
                     out_types.append(t)
             else:
-                sel.append(f"CAST({_q(n)} AS VARCHAR) AS c{i}")
+                sel.append(f"CAST({quote_ident(n)} AS VARCHAR) AS c{i}")
                 out_types.append("VARCHAR")
         # positional select: duplicate parquet names are rare but must not collapse
         con.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(sel)} FROM read_parquet({p})")
@@ -108,7 +108,7 @@ def read_file(con: duckdb.DuckDBPyConnection, f: FileInput, *, table: str, workd
     list of RawTable
         One per CSV/Parquet file, one per non-empty Excel sheet.
     """
-    name = _file_name(f)
+    name = file_name(f)
     workdir = Path(workdir)
     if max_bytes is None:
         max_bytes = max_upload_bytes()

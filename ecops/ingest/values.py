@@ -19,7 +19,7 @@ from ecops import platforms
 __all__ = [
     "NULL_TOKENS", "CELL_UNITS", "TZ_SUFFIX", "SUMMARY_LABELS", "MANGLED_ID", "DATE_FORMATS", "DATE_SHAPES",
     "ParseType", "Parse", "nz_sql", "trim_sql", "number_sql", "time_sql", "offset_sql", "unwrap_sql", "unwraps",
-    "raw_sql", "conv_sql", "read_type", "plain_number_sql", "rewrites_sql", "convert_values", "unit_scale", "date_format_label",
+    "raw_sql", "conv_sql", "read_type", "quote_ident", "plain_number_sql", "rewrites_sql", "convert_values", "unit_scale", "date_format_label",
 ]
 
 NULL_TOKENS: tuple[str, ...] = ("", "na", "n/a", "#n/a", "nan", "null", "none", "nil", "-", "--", "无", "空", "\\n")
@@ -142,7 +142,8 @@ class Parse:
                    None if d.get("utc_offset") is None else int(d["utc_offset"]))
 
 
-def _q(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """``name`` as an SQL identifier, double-quoted (a header from a file may hold any character)."""
     return '"' + name.replace('"', '""') + '"'
 
 

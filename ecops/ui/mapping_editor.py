@@ -20,10 +20,10 @@ from ecops.mapping import (
     IGNORE,
     Mapping,
     SourceMapping,
-    _required_targets,
     candidates_for,
     missing_required,
     name_score,
+    required_targets,
     target_column,
     targets_for,
     value_fit,
@@ -81,11 +81,6 @@ def named_columns(sm: SourceMapping, target: str) -> list[str]:
     col = target_column(sm.table, target)
     scored = [(name_score(c.column, col), c.column) for c in sm.columns if c.target is None]
     return [c for score, c in sorted(scored, key=lambda x: -x[0]) if score >= NAMED_SCORE]
-
-
-def required_targets(table: str) -> tuple[str, ...]:
-    """Targets a source of ``table`` must have mapped (listed first in the editor)."""
-    return tuple(_required_targets(table))
 
 
 def mapping_json(mapping: Mapping, currency: str | None) -> str:
