@@ -22,10 +22,13 @@ tests can check that analyses recover it:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "ACQUISITION", "CARRIERS", "CATEGORIES", "CHANNELS", "CampaignTruth", "DAYS", "ELASTICITY", "LIFESTYLES",
@@ -274,13 +277,49 @@ def _simulate_customers(rng: np.random.Generator, n: int) -> dict:
 _BETA_LATE, _BETA_PRICE = -0.55, -0.35
 _PROVINCE_NAMES = np.array(list(PROVINCES))
 _CAPITALS = np.array([v[2] for v in PROVINCES.values()])
+_WAREHOUSE_OF_ZONE = tuple(_WAREHOUSES[z] for z in (1, 2, 3, 4))
+
+# The tables' text columns are built in Arrow, the storage of pandas' ``str`` columns, from the few labels a column
+# draws from: turning a NumPy array of ten million strings into a pandas text column costs about two seconds, and
+# those conversions were a third of generating the sample. The values are the same strings.
+
+
+def _text(labels: Sequence[str], index: np.ndarray, missing: np.ndarray | None = None) -> pd.api.extensions.ExtensionArray:
+    """The text column ``labels[index]``, missing where ``missing`` is true."""
+    return pd.array(_arrow_text(labels, index, missing), dtype="str")
+
+
+def _arrow_text(labels: Sequence[str], index: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    """``labels[index]`` as an Arrow text array (null where ``missing`` is true)."""
+    return pa.array(list(labels), type=pa.large_string()).take(pa.array(index, type=pa.int64(), mask=missing))
+
+
+def _digits(numbers: np.ndarray, width: int) -> pa.Array:
+    """Each number in decimal, zero-padded to at least ``width`` digits (``str.zfill`` of non-negative numbers)."""
+    return pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), pa.large_string()), width=width, padding="0")
+
+
+def _joined(*parts: pa.Array | str) -> pd.api.extensions.ExtensionArray:
+    """The text column of the parts (Arrow text arrays, or one string for every row) joined row by row."""
+    arrays = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (*parts, "")]  # "": separator
+    return pd.array(pc.binary_join_element_wise(*arrays), dtype="str")
+
+
+def _numbered(prefix: str, numbers: np.ndarray, width: int) -> pd.api.extensions.ExtensionArray:
+    """Ids: ``prefix`` then each number zero-padded to ``width`` digits (more digits when it has more)."""
+    return _joined(prefix, _digits(numbers, width))
+
+
+def _category_index(sku_cat: np.ndarray) -> np.ndarray:
+    """Index into :data:`CATEGORIES` of each category name."""
+    return pd.Index(CATEGORIES).get_indexer(sku_cat)
 
 
 @dataclass(frozen=True)
 class _Orders:
     """What is drawn per order before its lines: id, customer, time, channel, delivery province."""
 
-    ids: np.ndarray
+    ids: pd.api.extensions.ExtensionArray  # text
     customer: np.ndarray  # customer index of each order
     day: np.ndarray  # days since START
     time: pd.DatetimeIndex
@@ -321,14 +360,14 @@ class _Fulfilment:
     shipped: pd.DatetimeIndex
     delivered: pd.DatetimeIndex
     days_late: np.ndarray
-    status: np.ndarray
+    status: pd.api.extensions.ExtensionArray  # text
     cancelled: np.ndarray
 
 
 def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sample:
     """Draw every table of the shop from the simulated purchases, and record the truths planted in them."""
     n_cust = sim["n_customers"]
-    cust_ids = np.char.add("C", np.char.zfill(np.arange(1, n_cust + 1).astype(str), 6))
+    cust_ids = _numbered("C", np.arange(1, n_cust + 1), 6)
     products = _products(rng)
     sku_cat = products["category"].to_numpy()
     base_price = products["list_price"].to_numpy()
@@ -352,21 +391,18 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
     tables["orders"] = _orders_table(rng, orders, cust_ids, promotion_id, discount, shipping_fee, ful)
     tables["order_items"], lo, ls = _order_items_table(lines, orders.ids, products, shipping_fee)
     tables["products"] = products.drop(columns=["popularity"])
-    tables["customers"] = _customers(rng, cust_ids, sim["persona"], sim["first_t"],
-                                     _PROVINCE_NAMES[orders.customer_province],
-                                     _CAPITALS[orders.customer_province])
+    tables["customers"] = _customers(rng, cust_ids, sim["persona"], sim["first_t"], orders.customer_province)
     tables["reviews"] = _reviews_table(rng, orders.ids, ful, score, main_cat)
-    first_sku = products["product_id"].to_numpy()[lines.sku[first_line]]
-    tables["returns"] = _returns_table(rng, orders.ids, ful, score, main_cat, first_sku,
-                                       lines.unit_price[first_line])
+    tables["returns"] = _returns_table(rng, orders.ids, ful, score, main_cat, products["product_id"],
+                                       lines.sku[first_line], lines.unit_price[first_line])
     tables["shipments"] = _shipments_table(rng, orders, ful, tables["order_items"], products, lo, ls)
     tables["promotions"] = _promotions_table(campaigns, discount, order_camp)
-    inv, over, short = _inventory(tables["order_items"], tables["orders"], products)
+    inv, over, short = _inventory(tables["order_items"], tables["orders"], products, lo, ls)
     tables["inventory"] = inv
     tables["marketing_spend"] = _marketing(rng, tables["customers"])
 
     truth = Truth(
-        n_orders=orders.ids.size, seed=seed, start=START, end=START + dt.timedelta(days=DAYS - 1),
+        n_orders=len(orders.ids), seed=seed, start=START, end=START + dt.timedelta(days=DAYS - 1),
         elasticity=dict(ELASTICITY), personas=PERSONAS,
         customer_persona=pd.Series(sim["persona"], index=pd.Index(cust_ids, name="customer_id"), name="persona"),
         campaigns=tuple(campaigns.truth), product_pairs=pairs,
@@ -377,7 +413,7 @@ def _build(rng: np.random.Generator, sim: dict, n_target: int, seed: int) -> Sam
         overstocked_skus=over, stockout_skus=short,
         cac={c: v[1] for c, v in ACQUISITION.items() if v[1] > 0},
         holdout_start=START + dt.timedelta(days=DAYS - 181),
-        notes=(f"target {n_target} orders, generated {orders.ids.size}",),
+        notes=(f"target {n_target} orders, generated {len(orders.ids)}",),
     )
     return Sample(tables, truth)
 
@@ -386,7 +422,7 @@ def _draw_orders(rng: np.random.Generator, sim: dict) -> _Orders:
     """Each purchase becomes an order: id, time of day, channel by persona, the customer's province."""
     oc = sim["cust"]
     n_orders = oc.size
-    order_ids = np.char.add("O", np.char.zfill(np.arange(1, n_orders + 1).astype(str), 8))
+    order_ids = _numbered("O", np.arange(1, n_orders + 1), 8)
     day = np.minimum(sim["t"].astype(int), DAYS - 1)
     hour_p = _HOUR / _HOUR.sum()
     secs = rng.choice(24, size=n_orders, p=hour_p) * 3600 + rng.integers(0, 3600, n_orders)
@@ -395,7 +431,7 @@ def _draw_orders(rng: np.random.Generator, sim: dict) -> _Orders:
     op = sim["persona"][oc]
 
     chan_mat = np.array([[p.channels.get(ch, 0) for ch in CHANNELS] for p in _PERSONAS])
-    channel = _choice_rows(rng, chan_mat[op])
+    channel = _choice_rows(rng, chan_mat, op)
     prov_w = np.array([v[1] for v in PROVINCES.values()])
     cust_prov = rng.choice(len(_PROVINCE_NAMES), size=sim["n_customers"], p=prov_w / prov_w.sum())
     region_idx = cust_prov[oc]
@@ -410,10 +446,10 @@ def _draw_lines(rng: np.random.Generator, orders: _Orders, products: pd.DataFram
     op = orders.persona
     extra = rng.poisson(np.array([p.extra_lines for p in _PERSONAS])[op])
     n_lines = 1 + extra
-    line_order = np.repeat(np.arange(orders.ids.size), n_lines)
+    line_order = np.repeat(np.arange(len(orders.ids)), n_lines)
     cat_mat = np.array([[p.categories.get(c, 0) for c in CATEGORIES] for p in _PERSONAS])
     cat_mat = 0.92 * cat_mat / cat_mat.sum(1, keepdims=True) + 0.08 / len(CATEGORIES)
-    line_cat = _choice_rows(rng, cat_mat[op[line_order]])
+    line_cat = _choice_rows(rng, cat_mat, op[line_order])
     line_week = orders.week[line_order]
     popularity = products["popularity"].to_numpy()
     return _Lines(line_order, _pick_sku(rng, line_cat, line_week, popularity, price_mult, elasticity))
@@ -489,15 +525,14 @@ def _threshold_fillers(rng: np.random.Generator, lines: _Lines, order_camp: np.n
 
 
 def _discounts(rng: np.random.Generator, order_camp: np.ndarray, campaigns: _Campaigns, subtotal: np.ndarray,
-               persona: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+               persona: np.ndarray) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
     """Promotion id and discount of each order: threshold money off, coupons by persona habit, flash-sale rates."""
     n_orders = subtotal.size
     coupon_use = np.array([p.coupon_use for p in _PERSONAS])[persona]
-    promotion_id = np.full(n_orders, None, dtype=object)
+    promotion = np.full(n_orders, -1)  # campaign index of the promotion each order used, -1 for none
     discount = np.zeros(n_orders)
-    for i, c in enumerate(campaigns.truth):
+    for i, (_, _, kind, _, _, rate, thr, off) in enumerate(campaigns.rows):
         in_c = order_camp == i
-        _, _, kind, _, _, rate, thr, off = campaigns.rows[i]
         if kind == "threshold":
             used = in_c & (subtotal >= thr)
             discount[used] = off * np.floor(subtotal[used] / thr)
@@ -507,13 +542,13 @@ def _discounts(rng: np.random.Generator, order_camp: np.ndarray, campaigns: _Cam
         else:
             used = in_c & (rng.random(n_orders) < 0.85)
             discount[used] = np.round(subtotal[used] * rate, 2)
-        promotion_id[used] = c.promotion_id
-    return promotion_id, discount
+        promotion[used] = i
+    return _text([c.promotion_id for c in campaigns.truth], np.maximum(promotion, 0), promotion < 0), discount
 
 
 def _fulfilment(rng: np.random.Generator, orders: _Orders) -> _Fulfilment:
     """Carrier, shipping and delivery times (late as often as the carrier's on-time rate says); 3 % cancelled."""
-    n_orders = orders.ids.size
+    n_orders = len(orders.ids)
     order_time = orders.time
     carriers = np.array(list(CARRIERS))
     car_share = np.array([v[0] for v in CARRIERS.values()])
@@ -531,76 +566,80 @@ def _fulfilment(rng: np.random.Generator, orders: _Orders) -> _Fulfilment:
     delivered = promised + pd.to_timedelta(deliver_offset_h, unit="h")
     days_late = np.where(on_time, 0.0, late_h / 24)
 
-    status = np.where(rng.random(n_orders) < 0.03, "cancelled", "completed")
-    return _Fulfilment(carriers, car_idx, promised, shipped, delivered, days_late, status, status == "cancelled")
+    cancelled = rng.random(n_orders) < 0.03
+    status = _text(("completed", "cancelled"), cancelled.astype(np.int64))
+    return _Fulfilment(carriers, car_idx, promised, shipped, delivered, days_late, status, cancelled)
 
 
 def _review_scores(rng: np.random.Generator, lines: _Lines, sku_cat: np.ndarray, days_late: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each order's review score from an ordered logit with known coefficients; its first line and category."""
+    """Each order's review score from an ordered logit with known coefficients; its first line and category
+    (index into :data:`CATEGORIES`)."""
     n_orders = days_late.size
     line_amount = lines.qty * lines.unit_price
     avg_price = np.bincount(lines.order, weights=line_amount, minlength=n_orders) / \
         np.bincount(lines.order, weights=lines.qty, minlength=n_orders)
     first_line = np.unique(lines.order, return_index=True)[1]
-    main_cat = sku_cat[lines.sku[first_line]]
-    cat_med = np.array([_PRICE_BAND[c] for c in main_cat])
+    main_cat = _category_index(sku_cat)[lines.sku[first_line]]
+    cat_med = np.array([_PRICE_BAND[c] for c in CATEGORIES])[main_cat]
     log_rel_price = np.log(avg_price / cat_med)
     cat_eff = {"服饰": -0.3, "美妆": 0.1, "数码": -0.2, "家居": 0.0, "食品": 0.2, "母婴": 0.15, "运动": 0.05,
                "图书": 0.3}
-    latent = _BETA_LATE * days_late + _BETA_PRICE * log_rel_price + np.array([cat_eff[c] for c in main_cat]) \
+    latent = _BETA_LATE * days_late + _BETA_PRICE * log_rel_price + np.array([cat_eff[c] for c in CATEGORIES])[main_cat] \
         + rng.logistic(size=n_orders)
     cuts = np.array([-2.9, -2.2, -1.4, -0.1])
     return 1 + (latent[:, None] > cuts[None, :]).sum(1), first_line, main_cat
 
 
-def _orders_table(rng: np.random.Generator, orders: _Orders, cust_ids: np.ndarray, promotion_id: np.ndarray,
-                  discount: np.ndarray, shipping_fee: np.ndarray, ful: _Fulfilment) -> pd.DataFrame:
+def _orders_table(rng: np.random.Generator, orders: _Orders, cust_ids: pd.api.extensions.ExtensionArray,
+                  promotion_id: pd.api.extensions.ExtensionArray, discount: np.ndarray, shipping_fee: np.ndarray,
+                  ful: _Fulfilment) -> pd.DataFrame:
     """The orders table (payment methods drawn here); a cancelled order has no ship or delivery time."""
-    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[orders.zone - 1]
-    pay = rng.choice(np.array(["支付宝", "微信支付", "银行卡", "花呗"]), size=orders.ids.size,
-                     p=[0.45, 0.38, 0.07, 0.10])
+    pay = rng.choice(4, size=len(orders.ids), p=[0.45, 0.38, 0.07, 0.10])  # the draws of choosing among the names
     return pd.DataFrame({
         "order_id": orders.ids,
         "customer_id": cust_ids[orders.customer],
         "order_time": orders.time.floor("s"),
         "status": ful.status,
-        "channel": np.array(CHANNELS)[orders.channel],
-        "region": _PROVINCE_NAMES[orders.province],
-        "city": _CAPITALS[orders.province],
-        "payment_method": pay,
-        "promotion_id": pd.array(promotion_id, dtype="str"),
+        "channel": _text(CHANNELS, orders.channel),
+        "region": _text(_PROVINCE_NAMES, orders.province),
+        "city": _text(_CAPITALS, orders.province),
+        "payment_method": _text(("支付宝", "微信支付", "银行卡", "花呗"), pay),
+        "promotion_id": promotion_id,
         "discount_amount": np.round(discount, 2),
         "shipping_fee": shipping_fee,
-        "warehouse_id": wh,
-        "carrier": ful.carriers[ful.carrier],
+        "warehouse_id": _text(_WAREHOUSE_OF_ZONE, orders.zone - 1),
+        "carrier": _text(ful.carriers, ful.carrier),
         "shipped_time": ful.shipped.where(~ful.cancelled).floor("s"),
         "delivered_time": ful.delivered.where(~ful.cancelled).floor("s"),
         "promised_time": ful.promised.floor("s"),
     })
 
 
-def _order_items_table(lines: _Lines, order_ids: np.ndarray, products: pd.DataFrame, shipping_fee: np.ndarray
-                       ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Order lines (a SKU bought twice in one order is one line), freight split evenly; with order and SKU index."""
-    n_orders = order_ids.size
-    merged = pd.DataFrame({"o": lines.order, "s": lines.sku, "q": lines.qty, "p": lines.unit_price})
-    merged = merged.groupby(["o", "s"], sort=True, as_index=False).agg(q=("q", "sum"), p=("p", "first"))
-    lo, ls = merged["o"].to_numpy(), merged["s"].to_numpy()
+def _order_items_table(lines: _Lines, order_ids: pd.api.extensions.ExtensionArray, products: pd.DataFrame,
+                       shipping_fee: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Order lines (a SKU bought twice in one order is one line: its units summed, its first price), in order and
+    SKU order, freight split evenly; with each line's order and SKU index."""
+    n_orders, n_sku = len(order_ids), len(products)
+    key = lines.order.astype(np.int64) * n_sku + lines.sku
+    by_key = np.argsort(key, kind="stable")  # stable: a merged line's first price is its first line's
+    key = key[by_key]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    lo, ls = key[first] // n_sku, key[first] % n_sku
     return pd.DataFrame({
         "order_id": order_ids[lo],
-        "product_id": products["product_id"].to_numpy()[ls],
-        "quantity": merged["q"].to_numpy().astype("int64"),
-        "unit_price": merged["p"].to_numpy(),
+        "product_id": _text(products["product_id"], ls),
+        "quantity": np.add.reduceat(lines.qty[by_key], first).astype("int64"),
+        "unit_price": lines.unit_price[by_key][first],
         "unit_cost": products["unit_cost"].to_numpy()[ls],
         "freight_value": np.round(shipping_fee[lo] / np.bincount(lo, minlength=n_orders)[lo], 2),
     }), lo, ls
 
 
-def _reviews_table(rng: np.random.Generator, order_ids: np.ndarray, ful: _Fulfilment, score: np.ndarray,
-                   main_cat: np.ndarray) -> pd.DataFrame:
+def _reviews_table(rng: np.random.Generator, order_ids: pd.api.extensions.ExtensionArray, ful: _Fulfilment,
+                   score: np.ndarray, main_cat: np.ndarray) -> pd.DataFrame:
     """Reviews of 55 % of the delivered orders, chosen independently of the experience (so the logit is unbiased)."""
-    has_review = ~ful.cancelled & (rng.random(order_ids.size) < 0.55)
+    has_review = ~ful.cancelled & (rng.random(len(order_ids)) < 0.55)
     ridx = np.flatnonzero(has_review)
     return pd.DataFrame({
         "order_id": order_ids[ridx],
@@ -610,50 +649,50 @@ def _reviews_table(rng: np.random.Generator, order_ids: np.ndarray, ful: _Fulfil
     })
 
 
-def _returns_table(rng: np.random.Generator, order_ids: np.ndarray, ful: _Fulfilment, score: np.ndarray,
-                   main_cat: np.ndarray, first_sku: np.ndarray, first_price: np.ndarray) -> pd.DataFrame:
+def _returns_table(rng: np.random.Generator, order_ids: pd.api.extensions.ExtensionArray, ful: _Fulfilment,
+                   score: np.ndarray, main_cat: np.ndarray, product_ids: pd.Series, first_sku: np.ndarray,
+                   first_price: np.ndarray) -> pd.DataFrame:
     """Returns of the first line of delivered orders: more likely after a poor review or a late delivery."""
     base_ret = {"服饰": 0.10, "美妆": 0.03, "数码": 0.05, "家居": 0.04, "食品": 0.01, "母婴": 0.03, "运动": 0.06,
                 "图书": 0.01}
     days_late = ful.days_late
-    p_ret = np.array([base_ret[c] for c in main_cat]) + 0.12 * (score <= 2) + 0.015 * np.minimum(days_late, 6)
-    ret = ~ful.cancelled & (rng.random(order_ids.size) < p_ret)
+    p_ret = np.array([base_ret[c] for c in CATEGORIES])[main_cat] + 0.12 * (score <= 2) \
+        + 0.015 * np.minimum(days_late, 6)
+    ret = ~ful.cancelled & (rng.random(len(order_ids)) < p_ret)
     ret_idx = np.flatnonzero(ret)
-    reason = np.where(days_late[ret_idx] > 0, "物流太慢",
-                      np.where(score[ret_idx] <= 2, "质量问题",
-                               np.where(main_cat[ret_idx] == "服饰", "尺码不合适", "七天无理由")))
+    reason = np.where(days_late[ret_idx] > 0, 0,
+                      np.where(score[ret_idx] <= 2, 1, np.where(main_cat[ret_idx] == CATEGORIES.index("服饰"), 2, 3)))
     return pd.DataFrame({
         "order_id": order_ids[ret_idx],
-        "product_id": first_sku[ret_idx],
+        "product_id": _text(product_ids, first_sku[ret_idx]),
         "return_time": (ful.delivered[ret_idx] + pd.to_timedelta(rng.uniform(1, 9, ret_idx.size), unit="D")
                         ).floor("s"),
-        "reason": reason,
+        "reason": _text(("物流太慢", "质量问题", "尺码不合适", "七天无理由"), reason),
         "refund_amount": np.round(first_price[ret_idx], 2),
-        "kind": rng.choice(np.array(["return", "exchange", "repair"]), size=ret_idx.size, p=[0.8, 0.15, 0.05]),
+        "kind": _text(("return", "exchange", "repair"), rng.choice(3, size=ret_idx.size, p=[0.8, 0.15, 0.05])),
     })
 
 
 def _shipments_table(rng: np.random.Generator, orders: _Orders, ful: _Fulfilment, items: pd.DataFrame,
                      products: pd.DataFrame, lo: np.ndarray, ls: np.ndarray) -> pd.DataFrame:
     """Shipments of the orders not cancelled: transport ∝ weight × carrier rate (planted), last mile by zone."""
-    n_orders = orders.ids.size
+    n_orders = len(orders.ids)
     zone = orders.zone
     w_line = items["quantity"].to_numpy() * products["weight_kg"].to_numpy()[ls]
     weight = np.round(np.bincount(lo, weights=w_line, minlength=n_orders) + 0.1, 3)
     rate = np.array([v[1] for v in CARRIERS.values()])[ful.carrier]
     n_units = np.bincount(lo, weights=items["quantity"].to_numpy(), minlength=n_orders)
     sidx = np.flatnonzero(~ful.cancelled)
-    wh = np.array([_WAREHOUSES[z] for z in (1, 2, 3, 4)])[zone - 1]
     return pd.DataFrame({
         "order_id": orders.ids[sidx],
-        "carrier": ful.carriers[ful.carrier][sidx],
-        "warehouse_id": wh[sidx],
+        "carrier": _text(ful.carriers, ful.carrier[sidx]),
+        "warehouse_id": _text(_WAREHOUSE_OF_ZONE, zone[sidx] - 1),
         "transport_cost": np.round(weight[sidx] * rate[sidx] * rng.lognormal(-0.005, 0.1, sidx.size), 2),
         "warehousing_cost": np.round(1.2 + 0.3 * n_units[sidx], 2),
         "delivery_cost": np.round(np.array([_LAST_MILE[z] for z in (1, 2, 3, 4)])[zone - 1][sidx], 2),
         "packaging_cost": np.round(0.8 + 0.4 * np.bincount(lo, minlength=n_orders)[sidx], 2),
         "weight_kg": weight[sidx],
-        "zone": zone[sidx].astype(str),
+        "zone": _text(("1", "2", "3", "4"), zone[sidx] - 1),
     })
 
 
@@ -670,11 +709,16 @@ def _promotions_table(campaigns: _Campaigns, discount: np.ndarray, order_camp: n
     return promotions
 
 
-def _choice_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
-    """One categorical draw per row of a probability matrix (vectorised inverse CDF)."""
+def _choice_rows(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One categorical draw per entry of ``rows``, from that row of the probability matrix (inverse CDF)."""
     cdf = np.cumsum(probs, axis=1)
     cdf /= cdf[:, -1:]
-    return (rng.random(probs.shape[0])[:, None] > cdf).sum(1)
+    u = rng.random(rows.size)
+    out = np.empty(rows.size, dtype=np.int64)
+    for r in range(probs.shape[0]):  # a few rows (personas): a search per row, not a row of the CDF per draw
+        m = rows == r
+        out[m] = np.searchsorted(cdf[r], u[m], side="left")  # how many of the row's CDF values lie below the draw
+    return out
 
 
 def _products(rng: np.random.Generator) -> pd.DataFrame:
@@ -736,40 +780,41 @@ def _planted_pairs(products: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     return tuple((by_cat[a][5], by_cat[b][3]) for a, b in combos)
 
 
-def _customers(rng, cust_ids, persona, first_t, region, city) -> pd.DataFrame:
-    n = cust_ids.size
+def _customers(rng: np.random.Generator, cust_ids: pd.api.extensions.ExtensionArray, persona: np.ndarray,
+               first_t: np.ndarray, province: np.ndarray) -> pd.DataFrame:
+    """The customers table: demographics by persona, signup just before the first purchase, contact details."""
+    n = len(cust_ids)
     age_lo = np.array([p.age[0] for p in _PERSONAS])[persona]
     age_hi = np.array([p.age[1] for p in _PERSONAS])[persona]
     age = rng.integers(age_lo, age_hi + 1)
     female = rng.random(n) < np.array([p.female for p in _PERSONAS])[persona]
     signup = pd.Timestamp(START) + pd.to_timedelta(first_t - rng.uniform(0, 3, n), unit="D")
-    acq_names = np.array(list(ACQUISITION))
     acq_share = np.array([v[0] for v in ACQUISITION.values()])
-    acq = rng.choice(acq_names, size=n, p=acq_share / acq_share.sum())
-    level = np.array(["普通会员", "银卡", "金卡", "钻石"])[
-        np.minimum(3, rng.poisson(np.array([0.3, 2.0, 0.6, 0.8, 1.2])[persona]))]
-    surnames = np.array(list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"))
-    given = np.array(["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
-                      "霞", "平"])
-    names = np.char.add(np.char.add(surnames[rng.integers(0, surnames.size, n)], given[rng.integers(0, given.size, n)]),
-                        np.where(rng.random(n) < 0.5, given[rng.integers(0, given.size, n)], ""))
-    phone = np.char.add(rng.choice(np.array(["138", "139", "186", "158", "177", "135"]), n),
-                        np.char.zfill(rng.integers(0, 10**8, n).astype(str), 8))
-    email = np.char.add(np.char.add("user", np.arange(1, n + 1).astype(str)), "@example.com")
-    street = np.char.add(np.char.add(region, np.char.add("省", city)),
-                         np.char.add(np.char.add("市人民路", rng.integers(1, 999, n).astype(str)), "号"))
+    acq = rng.choice(len(ACQUISITION), size=n, p=acq_share / acq_share.sum())  # the draws of choosing among names
+    level = np.minimum(3, rng.poisson(np.array([0.3, 2.0, 0.6, 0.8, 1.2])[persona]))
+    surnames = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+    given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平"]
+    surname = rng.integers(0, len(surnames), n)
+    given1 = rng.integers(0, len(given), n)
+    two = rng.random(n) < 0.5  # drawn before the second given name, as when it was chosen inside np.where
+    given2 = np.where(two, rng.integers(0, len(given), n), len(given))  # len(given): the "" after the names
+    names = _joined(_arrow_text(surnames, surname), _arrow_text(given, given1), _arrow_text([*given, ""], given2))
+    phone = _joined(_arrow_text(["138", "139", "186", "158", "177", "135"], rng.integers(0, 6, n)),
+                    _digits(rng.integers(0, 10**8, n), 8))
+    region, city = _arrow_text(_PROVINCE_NAMES, province), _arrow_text(_CAPITALS, province)
+    street = _joined(region, "省", city, "市人民路", _digits(rng.integers(1, 999, n), 1), "号")
     return pd.DataFrame({
         "customer_id": cust_ids,
         "signup_time": signup.floor("s"),
-        "gender": np.where(female, "女", "男"),
+        "gender": _text(("男", "女"), female.astype(np.int64)),
         "birth_year": (2025 - age).astype("int64"),
-        "region": region,
-        "city": city,
-        "member_level": level,
-        "acquisition_channel": acq,
+        "region": pd.array(region, dtype="str"),
+        "city": pd.array(city, dtype="str"),
+        "member_level": _text(("普通会员", "银卡", "金卡", "钻石"), level),
+        "acquisition_channel": _text(list(ACQUISITION), acq),
         "name": names,
         "phone": phone,
-        "email": email,
+        "email": _joined("user", _digits(np.arange(1, n + 1), 1), "@example.com"),
         "address": street,
     })
 
@@ -780,23 +825,35 @@ _LATE = np.array(["物流太慢了，等了好久", "快递延误，很失望", 
 _BAD = np.array(["质量太差", "与描述不符", "包装破损", "用了几天就坏了", "做工粗糙，不值这个价"])
 
 
-def _comments(rng, score, late, cat) -> np.ndarray:
+_COMMENTS = (*_GOOD, *_MID, *_LATE, *_BAD, "尺码不合适，偏小")  # every comment, indexed by position
+
+
+def _comments(rng: np.random.Generator, score: np.ndarray, late: np.ndarray, cat: np.ndarray
+              ) -> pd.api.extensions.ExtensionArray:
+    """Review comments (60 % of reviews have one) that fit the score, a late delivery and the category."""
     n = score.size
-    good = _GOOD[rng.integers(0, _GOOD.size, n)]
-    mid = _MID[rng.integers(0, _MID.size, n)]
-    bad = np.where(late & (rng.random(n) < 0.8), _LATE[rng.integers(0, _LATE.size, n)],
-                   np.where(cat == "服饰", np.where(rng.random(n) < 0.5, "尺码不合适，偏小", _BAD[rng.integers(0, _BAD.size, n)]),
-                            _BAD[rng.integers(0, _BAD.size, n)]))
+    mid0, late0 = _GOOD.size, _GOOD.size + _MID.size  # where each kind of comment starts in _COMMENTS
+    bad0 = late0 + _LATE.size
+    good = rng.integers(0, _GOOD.size, n)
+    mid = mid0 + rng.integers(0, _MID.size, n)
+    # Draws in the order the nested np.where of the comments' text made them: each argument is drawn before the next.
+    late = late & (rng.random(n) < 0.8)
+    late_text = late0 + rng.integers(0, _LATE.size, n)
+    size_text = rng.random(n) < 0.5
+    bad_fit = bad0 + rng.integers(0, _BAD.size, n)
+    bad_other = bad0 + rng.integers(0, _BAD.size, n)
+    bad = np.where(late, late_text, np.where(cat == CATEGORIES.index("服饰"),
+                                             np.where(size_text, len(_COMMENTS) - 1, bad_fit), bad_other))
     text = np.where(score >= 4, good, np.where(score == 3, mid, bad))
-    return pd.array(np.where(rng.random(n) < 0.6, text, None), dtype="str")
+    return _text(_COMMENTS, text, ~(rng.random(n) < 0.6))
 
 
-def _inventory(items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame):
-    """Weekly on-hand per SKU under an (s, Q) policy; a few SKUs overstocked, a few short."""
-    t = orders.set_index("order_id")["order_time"]
-    week = ((t.reindex(items["order_id"]).to_numpy() - np.datetime64(START)) // np.timedelta64(7, "D")).astype(int)
+def _inventory(items: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame, lo: np.ndarray, ls: np.ndarray):
+    """Weekly on-hand per SKU under an (s, Q) policy; a few SKUs overstocked, a few short. ``lo`` and ``ls`` are each
+    line's order and SKU index."""
+    week = ((orders["order_time"].to_numpy()[lo] - np.datetime64(START)) // np.timedelta64(7, "D")).astype(int)
     n_weeks = DAYS // 7
-    sku_idx = items["product_id"].str[3:].astype(int).to_numpy() - 1
+    sku_idx = ls
     n_sku = len(products)
     demand = np.zeros((n_sku, n_weeks + 1))
     np.add.at(demand, (sku_idx, np.minimum(week, n_weeks)), items["quantity"].to_numpy())

@@ -89,10 +89,11 @@ def _add_rollups(path: Path, fingerprint: str) -> None:
 def _build(path: Path, n_orders: int, seed: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
-    tables = sample_module.generate(n_orders, seed=seed).tables
     try:
         with duckdb.connect(str(tmp)) as con:
-            write_tables(con, tables)
+            # The generated frames are let go once written: at ten million orders they hold about 6 GB, which the
+            # rollups' statements would otherwise run beside.
+            write_tables(con, sample_module.generate(n_orders, seed=seed).tables)
             # the rollups pages read instead of the order lines (ecops.rollups), built with the file
             rollups.build(Dataset.from_duckdb(con, name="sample", fingerprint="", kind="sample"), con)
             con.execute("CHECKPOINT")
