@@ -1,5 +1,7 @@
 """The generator plants what its Truth record says, deterministically and at the requested scale."""
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,3 +84,34 @@ def test_psychographic_option_adds_a_lifestyle_tied_to_personas():
     expected = LIFESTYLE_FIT + (1 - LIFESTYLE_FIT) / len(LIFESTYLES)
     assert match == pytest.approx(expected, abs=0.03)
     assert "lifestyle" not in plain.tables["customers"]
+
+
+def test_ids_keep_every_digit_past_their_width():
+    # Customer ids pass C999999 at about 3.5 million orders: like str.zfill, the id grows rather than wraps.
+    from ecops.sample import _numbered
+
+    ids = _numbered("C", np.array([7, 999_999, 1_000_000, 12_345_678]), 6)
+    assert list(ids) == ["C000007", "C999999", "C1000000", "C12345678"]
+    assert ids.dtype == pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def test_text_columns_hold_the_labels_drawn(sample):
+    from ecops.sample import _BAD, _GOOD, _LATE, _MID
+
+    for name, frame in sample.tables.items():
+        for column in frame.columns:
+            if frame[column].dtype == object:  # only dates are Python objects; text is pandas' str
+                assert frame[column].dropna().map(type).eq(dt.date).all(), (name, column)
+    o = sample.tables["orders"]
+    assert ((o["promotion_id"].notna()) == (o["discount_amount"] > 0)).all()  # missing exactly where none was used
+    assert set(o["promotion_id"].dropna()) <= set(sample.tables["promotions"]["promotion_id"])
+    assert set(o["status"]) == {"completed", "cancelled"} and set(o["channel"]) == {"App", "小程序", "PC网页", "直播"}
+    r = sample.tables["reviews"]
+    assert r["comment"].notna().mean() == pytest.approx(0.6, abs=0.02)
+    said = r.dropna(subset=["comment"])
+    assert set(said.loc[said["score"] >= 4, "comment"]) == set(_GOOD)
+    assert set(said.loc[said["score"] == 3, "comment"]) == set(_MID)
+    assert set(said.loc[said["score"] <= 2, "comment"]) == {*_LATE, *_BAD, "尺码不合适，偏小"}
+    c = sample.tables["customers"]
+    assert c["email"].iloc[0] == "user1@example.com" and c["phone"].str.fullmatch(r"1\d{10}").all()
+    assert c["address"].str.fullmatch(r"\w+省\w+市人民路\d{1,3}号").all()

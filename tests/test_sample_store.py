@@ -1,6 +1,9 @@
 """The sample's DuckDB file: built once, reopened read-only, equal to the generated sample."""
 
+import datetime as dt
+
 import duckdb
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -74,3 +77,28 @@ def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, m
     again = sample_store.sample_dataset(50_000, 7, folder=older)
     assert again.order_facts() is not None and rollups.built(again) and list(older.iterdir()) == [path]
     assert overview.kpis(again).orders == overview.kpis(Dataset.from_frames(sample.tables, name="s")).orders
+
+
+def test_written_tables_have_the_types_and_rows_duckdb_gives_the_frames(sample):
+    """write_tables goes through Arrow in batches; DuckDB's own scan of each frame is the reference, in row order."""
+    frames = dict(sample.tables)
+    frames["inventory"] = pd.DataFrame({  # more rows than one batch, and a column Arrow types as null
+        "product_id": [f"SKU{i:07d}" for i in range(300_000)],
+        "on_hand": range(300_000),
+        "nothing": [None] * 300_000,
+    })
+    frames["promotions"] = pd.DataFrame({  # a column Arrow cannot type, and types Arrow and DuckDB might differ on
+        "promotion_id": ["P1", None, "P3"], "kind": pd.Categorical(["a", "b", "a"]), "mixed": [1, "x", 2.5],
+        "start_time": pd.to_datetime(["2024-01-01", None, "2024-01-02"]).tz_localize("Asia/Shanghai"),
+        "day": [dt.date(2024, 1, 1), None, dt.date(2024, 1, 3)], "amount_off": pd.array([1, None, 3], dtype="Int64"),
+    })
+    written, reference = duckdb.connect(), duckdb.connect()
+    write_tables(written, frames)
+    for name, frame in frames.items():
+        reference.register("frame", frame)
+        reference.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
+        reference.unregister("frame")
+        assert written.execute(f'DESCRIBE "{name}"').fetchall() == reference.execute(f'DESCRIBE "{name}"').fetchall()
+        got = written.execute(f'SELECT * FROM "{name}"').fetchall()
+        assert got == reference.execute(f'SELECT * FROM "{name}"').fetchall(), name
+        assert len(got) == len(frame)
