@@ -411,3 +411,55 @@ def test_a_file_within_the_head_is_read_whole_at_once(tmp_path):
     assert (raw.head_only, raw.rows, raw.simple_lines, raw.text_lines) == (False, 5, True, 6)
     assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and raw.scan is None
     assert [x.code for x in raw.notices][-1] == "rows_read"
+
+
+# ---------------------------------------------------------------- null tokens in a whole read
+
+
+def _tokens_file(path: Path, n: int = 130_000) -> dict[int, str]:
+    """A file of ``n`` rows past one row group (122,880) with null tokens, quoted and not, and values that only
+    look like them, spread through it; the raw text of column ``note`` by row, for the cases placed."""
+    placed = {7: "NA", 6_100: '"null"', 60_000: "-", 124_000: "无", 129_999: "#N/A", 8: "NA ", 9: "nA",
+              10: '"N A"', 125_000: "--x", 126_000: '"\\N"', 127_000: "none", 128_000: "Nil"}
+    rows = [f"O{i:06d},{placed.get(i, 'ok' if i % 3 else 'fine')},{i % 7}.5,2024-03-01 10:00:00\n"
+            for i in range(n)]
+    if n > 127_500:
+        rows[127_500] = "O127500,x,NaN,-\n"  # tokens in the number and time columns too
+    path.write_text("order,note,price,time\n" + "".join(rows), encoding="utf-8")
+    return placed
+
+
+def _as_duckdb_reads(path: Path) -> list[tuple]:
+    """The file as DuckDB's reader gives it told every null token: the reference."""
+    from ecops.ingest.values import _NULL_SQL
+    return duckdb.sql(f"SELECT * FROM read_csv('{path}', header=true, all_varchar=true, nullstr=[{_NULL_SQL}])"
+                      ).fetchall()
+
+
+@pytest.mark.parametrize("rest_later", [False, True], ids=["whole", "head_first"])
+def test_null_tokens_anywhere_in_a_file_are_read_as_null(tmp_path, rest_later):
+    path = tmp_path / "orders.csv"
+    placed = _tokens_file(path)
+    con = duckdb.connect()
+    (raw,) = read_file(con, path, table="raw", workdir=tmp_path, rest_later=rest_later)
+    if rest_later:
+        raw = delimited.read_rest(con, raw, {})
+    got = con.execute("SELECT c0, c1, c2, c3 FROM raw ORDER BY rowid").fetchall()
+    assert got == _as_duckdb_reads(path)
+    note = {int(r[0][1:]): r[1] for r in got}
+    assert [i for i in placed if note[i] is None] == [7, 6_100, 60_000, 124_000, 129_999, 126_000, 127_000, 128_000]
+    assert got[127_500][2:] == (None, None)
+
+
+def test_a_null_token_in_a_typed_column_keeps_the_typed_read(tmp_path):
+    path = tmp_path / "orders.csv"
+    _tokens_file(path, n=7_000)
+    text = path.read_text(encoding="utf-8").replace("O006500,ok,4.5,2024-03-01 10:00:00", "O006500,ok,NA,-")
+    path.write_text(text, encoding="utf-8")
+    con = duckdb.connect()
+    (head,) = read_file(con, path, table="raw", workdir=tmp_path, rest_later=True)
+    full = delimited.read_rest(con, head, {2: "DOUBLE", 3: "TIMESTAMP"})
+    assert full is not None and full.types == ("VARCHAR", "VARCHAR", "DOUBLE", "TIMESTAMP")
+    assert con.execute("SELECT c2, c3 FROM raw WHERE c0 = 'O006500'").fetchone() == (None, None)
+    assert con.execute("SELECT count(*), count(c2), count(c3), count(c1) FROM raw").fetchone() == (7_000, 6_999,
+                                                                                                   6_999, 6_998)
