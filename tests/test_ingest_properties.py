@@ -584,7 +584,7 @@ def test_a_column_rewrites_sql_passes_comes_back_unchanged_from_trimming_and_unw
     con = duckdb.connect()
     con.execute("CREATE TEMP TABLE v (c VARCHAR, k BIGINT)")
     con.executemany("INSERT INTO v VALUES (?, ?)", [(c, k) for k, c in enumerate(cells)])
-    may = con.execute(f"SELECT {rewrites_sql('c', parse)} FROM v").fetchone()[0]
+    may = con.execute(f"SELECT {rewrites_sql('c', parse, 'v')} FROM v").fetchone()[0]
     staged = unwrap_sql(trim_sql("c")) if unwrapped else trim_sql("c")
     got = [r[0] for r in con.execute(f"SELECT {staged} FROM v ORDER BY k").fetchall()]
     if not may:

@@ -177,11 +177,15 @@ def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMap
     nums = [(cm, i) for cm, i in flags if cm.parse.type in ("number", "integer") and cm.parse.decimal == "."]
     # the tests as columns of one projection, where DuckDB computes each repeated part (a TRY_CAST) once
     tests = [f"c{i}" for _, i in text]
-    tests += [f"{_mangled_sql(conv_sql(f'c{i}', cm.parse))} AS m{i}" for cm, i in ids]
+    # an id the conversion leaves as it is is counted by a query of its own, whose "starts with a digit" skips the
+    # row groups of ids that start with letters (0.08 s for three id columns of 1.57M lines tested in the scan)
+    as_is = {i for cm, i in ids if conv_sql(f"c{i}", cm.parse) == f"c{i}"}
+    tests += [f"{_mangled_sql(conv_sql(f'c{i}', cm.parse))} AS m{i}" for cm, i in ids if i not in as_is]
     tests += [f"(c{i} IS NOT NULL AND {conv_sql(f'c{i}', cm.parse)} IS NULL) AS b{i}" for cm, i in flags]
     tests += [f"{plain_number_sql(f'c{i}')} AS p{i}" for _, i in nums]
-    aggs = [rewrites_sql(f"c{i}", cm.parse) for cm, i in text]
-    aggs += [f"count(*) FILTER (WHERE m{i})" for _, i in ids]
+    aggs = [rewrites_sql(f"c{i}", cm.parse, raw.table) for cm, i in text]
+    aggs += [f"(SELECT count(*) FROM {raw.table} WHERE {_mangled_sql(f'c{i}')})" if i in as_is
+             else f"count(*) FILTER (WHERE m{i})" for _, i in ids]
     aggs += [f"count(*) FILTER (WHERE b{i}), min(_rec) FILTER (WHERE b{i})" for _, i in flags]
     aggs += [f"count(*) FILTER (WHERE NOT p{i})" for _, i in nums]
     res = list(con.execute(f"SELECT {', '.join(['count(*)', *aggs])} FROM (SELECT "
@@ -350,8 +354,9 @@ def _check_stage(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappin
 def _mangled_sql(e: str) -> str:
     """Condition on a staged id (a ``v_…`` column, or the expression giving it): an id Excel wrote in scientific
     notation."""
-    # '+' first: a cheap test that almost no real id passes
-    return f"(contains({e}, '+') AND regexp_matches({e}, {_lit(MANGLED_ID)}))"
+    # It starts with a digit (a range: DuckDB skips the row groups of a table scan it rules out), then '+' (a cheap
+    # test that almost no real id passes); the pattern implies both.
+    return f"({e} >= '0' AND {e} < ':' AND contains({e}, '+') AND regexp_matches({e}, {_lit(MANGLED_ID)}))"
 
 
 def _refuse_mangled_ids(con: duckdb.DuckDBPyConnection, raw: RawTable, stage: str, ids: list[ColumnMapping],

@@ -355,20 +355,24 @@ def plain_number_sql(e: str) -> str:
     return f"({e} IS NULL OR COALESCE(isfinite(TRY_CAST({e} AS DOUBLE)), false))"
 
 
-def rewrites_sql(col: str, parse: Parse) -> str:
-    """SQL aggregate: whether :func:`trim_sql` and (when ``parse`` :func:`unwraps`) :func:`unwrap_sql` may change
-    any value of text column ``col`` (its null tokens removed while reading) — true whenever they change one, and
-    for a few columns they keep (``="abc`` without its closing quote). Where it is false, :func:`raw_sql` and the
-    unwrapping give every value back unchanged and the column converts as it stands.
+def rewrites_sql(col: str, parse: Parse, table: str) -> str:
+    """SQL, in an aggregate query over ``table``: whether :func:`trim_sql` and (when ``parse`` :func:`unwraps`)
+    :func:`unwrap_sql` may change any value of its text column ``col`` (null tokens removed while reading) — true
+    whenever they change one, and for a few columns they keep (``="abc`` without its closing quote). Where it is
+    false, :func:`raw_sql` and the unwrapping give every value back unchanged and the column converts as it stands.
 
-    Cheap, as it runs on every mapped column of a file: a value starting with a space or a tab sorts before
-    ``'!'``, so the column's minimum tells; only the ends, and the first character of wrapped values (``=`` and
-    ``'``), are tested value by value.
+    Cheap, as it runs on every mapped column of a file. What a value starts with is a range of values: one
+    starting with a space or a tab sorts before ``'!'``, one starting with ``=`` between ``'='`` and ``'>'``. Each
+    range is a query of its own, where DuckDB skips the row groups whose least and greatest values leave it out
+    (nearly all, for ids and names); only the ends are tested value by value, in the aggregate (9 text columns of
+    1.57M lines: 0.09 against 0.19 s testing the starts there too).
     """
-    tests = [f"ends_with({col}, ' ')", f"ends_with({col}, '\t')"]
+    ends = " OR ".join(f"ends_with({col}, {_lit(c)})" for c in " \t")
+    ranges = [f"{col} < '!'"]
     if unwraps(parse):
-        tests.append(f"ascii({col}) IN (39, 61)")
-    return f"(COALESCE(min({col}) < '!', false) OR count(*) FILTER (WHERE {' OR '.join(tests)}) > 0)"
+        ranges += [f"{col} >= '=' AND {col} < '>'", f"{col} >= '''' AND {col} < '('"]
+    starts = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE {r})" for r in ranges)
+    return f"(count(*) FILTER (WHERE {ends}) > 0 OR {starts})"
 
 
 def convert_values(values: Sequence[Any], parse: Parse) -> list[Any]:
