@@ -360,7 +360,7 @@ class Dataset:
                 .where(p.c.category.in_(f.categories))
             ))
         if facts is None and not include_cancelled:
-            cancelled, unpaid, no_customer = self._not_purchase(o, reversals)
+            cancelled, unpaid, no_customer = self._not_purchase(o, reversals, by_reason=False)
             cond += [sa.not_(c) for c in (*cancelled, *unpaid, *no_customer)]
         return cond
 
@@ -382,12 +382,14 @@ class Dataset:
                 sa.select(sa.literal(1)).where(o.c.customer_id.is_not(None)).limit(1)) is not None
         return self._customer_key
 
-    def _not_purchase(self, o: sa.FromClause, reversals: bool = True) -> tuple[list[Any], list[Any], list[Any]]:
+    def _not_purchase(self, o: sa.FromClause, reversals: bool = True,
+                      by_reason: bool = True) -> tuple[list[Any], list[Any], list[Any]]:
         """Conditions (each true for a document that is not a purchase) by reason: cancelled, unpaid, no customer.
 
         One definition for every metric: :meth:`orders`, :meth:`lines`, :meth:`order_totals` and the
         counts of :meth:`left_out` all use it. Without ``reversals``, the caller tells reversal documents
-        from their lines itself (:func:`_is_reversal`).
+        from their lines itself (:func:`_is_reversal`). Without ``by_reason`` (a filter, which only needs any
+        reason), a status that is cancelled or unpaid is one test, among the cancelled.
         """
         cancelled: list[Any] = []
         # e.g. SQL Server has no regular expressions: rule skipped; a numeric order id is never a "C…" invoice
@@ -396,8 +398,11 @@ class Dataset:
         unpaid: list[Any] = []
         if "status" in o.c:
             status = sa.func.lower(sa.func.trim(o.c.status))
-            cancelled.append(sa.func.coalesce(status.in_(CANCELLED_STATUSES), False))
-            unpaid.append(sa.func.coalesce(status.in_(UNPAID_STATUSES), False))
+            if by_reason:
+                cancelled.append(sa.func.coalesce(status.in_(CANCELLED_STATUSES), False))
+                unpaid.append(sa.func.coalesce(status.in_(UNPAID_STATUSES), False))
+            else:  # the status cleaned once per order, not once per list (the order facts of 1M orders: 0.06 s)
+                cancelled.append(sa.func.coalesce(status.in_((*CANCELLED_STATUSES, *UNPAID_STATUSES)), False))
         if reversals and self.has("order_items", "quantity"):
             oi = self.table("order_items")
             cancelled.append(o.c.order_id.in_(
