@@ -896,10 +896,11 @@ def write_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFra
         # at a million: 1.5 s instead of 5.3 s), and the frame's text is Arrow already, so the conversion is cheap.
         # In batches of a row group (slices, not copies) the batches are read and compressed on every core, in
         # their order; one batch would be one thread's work. A column Arrow cannot type (mixed objects) or types as
-        # all-null, which DuckDB would give another type than it gives the frame, keeps the frame's own scan.
+        # all-null or as a dictionary (a categorical: DuckDB makes an ENUM of the frame's, text of Arrow's), which
+        # DuckDB would give another type than it gives the frame, keeps the frame's own scan.
         try:
             source: Any = pa.Table.from_pandas(frame, preserve_index=False)
-            if any(pa.types.is_null(t) for t in source.schema.types):
+            if any(pa.types.is_null(t) or pa.types.is_dictionary(t) for t in source.schema.types):
                 source = frame
             else:
                 source = pa.Table.from_batches(source.to_batches(max_chunksize=122_880), source.schema)

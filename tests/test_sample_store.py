@@ -92,6 +92,8 @@ def test_written_tables_have_the_types_and_rows_duckdb_gives_the_frames(sample):
         "start_time": pd.to_datetime(["2024-01-01", None, "2024-01-02"]).tz_localize("Asia/Shanghai"),
         "day": [dt.date(2024, 1, 1), None, dt.date(2024, 1, 3)], "amount_off": pd.array([1, None, 3], dtype="Int64"),
     })
+    # a categorical beside columns Arrow types well: DuckDB makes an ENUM of the frame's own
+    frames["returns"] = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "reason": pd.Categorical(["size", None, "late"])})
     written, reference = duckdb.connect(), duckdb.connect()
     write_tables(written, frames)
     for name, frame in frames.items():
