@@ -463,3 +463,27 @@ def test_a_null_token_in_a_typed_column_keeps_the_typed_read(tmp_path):
     assert con.execute("SELECT c2, c3 FROM raw WHERE c0 = 'O006500'").fetchone() == (None, None)
     assert con.execute("SELECT count(*), count(c2), count(c3), count(c1) FROM raw").fetchone() == (7_000, 6_999,
                                                                                                    6_999, 6_998)
+
+
+@pytest.mark.parametrize("values,typed,reads", [
+    (("NA",), True, 2),  # a token: read again with every token, still typed
+    (("abc",), False, 1),  # a value the reader refuses whatever the tokens: straight back to the text path
+    (("NA", "abc"), False, 1),
+    (("1,234.50",), False, 1),
+])
+def test_only_refused_tokens_read_a_typed_file_again(tmp_path, monkeypatch, values, typed, reads):
+    path = tmp_path / "orders.csv"
+    _tokens_file(path, n=7_000)
+    text = path.read_text(encoding="utf-8")
+    for k, v in enumerate(values):
+        row = f"O00{6400 + 100 * k},ok,{(6400 + 100 * k) % 7}.5,"
+        assert row in text
+        text = text.replace(row, f'O00{6400 + 100 * k},ok,"{v}",')
+    path.write_text(text, encoding="utf-8")
+    whole = []
+    real = delimited._read_csv
+    monkeypatch.setattr(delimited, "_read_csv", lambda *a: whole.append(a[7]) or real(*a))
+    con = duckdb.connect()
+    (head,) = read_file(con, path, table="raw", workdir=tmp_path, rest_later=True)
+    full = delimited.read_rest(con, head, {2: "DOUBLE"})
+    assert (full is not None, whole.count(None)) == (typed, reads)

@@ -651,15 +651,16 @@ def _csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter:
     in its spellings) read as NULL; the rejected lines' byte positions and problems, the first per line, in file
     order (the rejects tables are dropped)."""
     if limit is not None:
-        return _read_csv(con, path, table, delimiter, skip, ncol, types, limit, _NULL_SQL)
+        return _read_csv(con, path, table, delimiter, skip, ncol, types, limit, _NULL_SQL)[0]
     # The reader tests every value against every token given it: 0.25 of 1.0 s for 1.57M lines of 14 columns. A
     # whole file is read with the empty token only, and each text column's tokens are set to NULL afterwards, where
     # row groups whose least and greatest values leave no token between them are skipped (0.09 s there). A token
-    # in a typed column is a value the reader refuses as a cast: the file is read again with every token.
-    rejects = _read_csv(con, path, table, delimiter, skip, ncol, types, None, "''")
-    if rejects and all(r[2] == "CAST" for r in rejects):
+    # in a typed column is a value the reader refuses as a cast: when every refusal is one, the file is read again
+    # with every token (any other refusal stands, and reading again would not change it).
+    rejects, tokens_only = _read_csv(con, path, table, delimiter, skip, ncol, types, None, "''")
+    if rejects and tokens_only:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-        return _read_csv(con, path, table, delimiter, skip, ncol, types, None, _NULL_SQL)
+        return _read_csv(con, path, table, delimiter, skip, ncol, types, None, _NULL_SQL)[0]
     if not rejects:
         for i in range(ncol):
             if (types or {}).get(i, "VARCHAR") == "VARCHAR":
@@ -668,8 +669,9 @@ def _csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter: str, skip: int, ncol: int,
-              types: dict[int, str] | None, limit: int | None, nulls: str) -> list[tuple]:
-    """:func:`_csv_into` with the reader's null strings ``nulls`` (SQL list items)."""
+              types: dict[int, str] | None, limit: int | None, nulls: str) -> tuple[list[tuple], bool]:
+    """:func:`_csv_into` with the reader's null strings ``nulls`` (SQL list items); also whether every reject is
+    a cast of a null token (or of a value its message does not name)."""
     rej, rejscan = f"{table}_rej", f"{table}_rejscan"
     cols = "{" + ", ".join(f"'c{i}': '{(types or {}).get(i, 'VARCHAR')}'" for i in range(ncol)) + "}"
     # for a head, the smallest buffer the longest line allows: DuckDB parses whole buffers, 32 MB by default
@@ -686,9 +688,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter:
         f"SELECT min(line_byte_position), min(byte_position), arg_min(CAST(error_type AS VARCHAR), "
         f"byte_position) FROM {rej} GROUP BY line ORDER BY 1"
     ).fetchall()
+    value = "regexp_extract(error_message, 'Could not convert string \"(.*)\" to ', 1)"
+    tokens_only = bool(rejects) and con.execute(
+        f"SELECT bool_and(CAST(error_type AS VARCHAR) = 'CAST' AND ({value} = '' OR {value} IN ({_TOKENS_SQL}))) "
+        f"FROM {rej}").fetchone()[0]
     con.execute(f"DROP TABLE IF EXISTS {rej}")
     con.execute(f"DROP TABLE IF EXISTS {rejscan}")
-    return rejects
+    return rejects, bool(tokens_only)
 
 
 def _load_delimited(con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, delimiter: str,
