@@ -2,8 +2,8 @@
 
 Generating the sample and building its rollups costs seconds at the default size, about 45 s at two million
 orders and four minutes at ten million (the sizes of load tests; 2-core machine). Every server process, and every
-restart, would pay that again, while all its visitors wait behind one lock. The file is named by the sample's size, seed and a hash
-of the generator's source, so a changed generator never serves stale data; it is written to a
+restart, would pay that again, while all its visitors wait behind one lock. The file is named by the sample's
+size, seed and a hash of the generator's source, so a changed generator never serves stale data; it is written to a
 temporary name and renamed into place, so two processes building it at once cannot corrupt it. The
 file holds the dataset's rollups too (:mod:`ecops.rollups`), built with it.
 """
@@ -27,6 +27,10 @@ __all__ = ["DEFAULT_CACHE_DIR", "cache_dir", "generator_version", "sample_datase
 #: Folder of the cached sample files (gitignored); ``ECOPS_CACHE_DIR`` overrides it.
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 
+#: What writing into a folder that cannot be written raises: the OS's error (making the folder, copying a file
+#: into it), or DuckDB's, which is no OSError, when it creates its file there.
+_UNWRITABLE = (OSError, duckdb.IOException)
+
 
 def cache_dir() -> Path:
     """Where sample files live: ``ECOPS_CACHE_DIR``, else ``data/cache`` in the checkout."""
@@ -48,14 +52,15 @@ def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = 
 
     Built once (``ecops.sample.generate`` written table by table into DuckDB), then opened
     read-only by every later call and process. When the folder cannot be written (a read-only
-    checkout), the sample is generated into memory instead.
+    checkout), the sample is generated into memory instead, and a file already there that lacks its
+    rollups is opened as it is (its pages read the order lines).
     """
     path = sample_path(n_orders, seed, folder)
     fingerprint = f"sample-{n_orders}-{seed}-{generator_version()}"
     if not path.exists():
         try:
             _build(path, n_orders, seed)
-        except OSError:
+        except _UNWRITABLE:
             sample = sample_module.generate(n_orders, seed=seed)
             return Dataset.from_frames(sample.tables, name="sample", fingerprint=fingerprint, kind="sample")
     con = duckdb.connect(str(path), read_only=True)
@@ -65,6 +70,8 @@ def sample_dataset(n_orders: int = 50_000, seed: int = 7, folder: Path | None = 
         con.close()  # DuckDB would hand the old file's open instance to the next connection
         try:
             _add_rollups(path, fingerprint)
+        except _UNWRITABLE:
+            pass  # the file is opened again as it is
         finally:
             con = duckdb.connect(str(path), read_only=True)
             ds = Dataset.from_duckdb(con, name="sample", fingerprint=fingerprint, kind="sample")

@@ -63,6 +63,45 @@ def test_unwritable_folder_falls_back_to_memory(tmp_path):
     assert ds.kind == "sample" and overview.kpis(ds).orders > 1_000
 
 
+def _refuse_writes_in(monkeypatch, folder):
+    """DuckDB cannot create a file in ``folder``, as in a read-only checkout (the tests run as root, which
+    ignores a folder's permissions): DuckDB's error, not the OS's."""
+    connect = duckdb.connect
+
+    def refusing(database=":memory:", *args, **kwargs):
+        if str(database).startswith(str(folder)) and not kwargs.get("read_only"):
+            raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sample_store.duckdb, "connect", refusing)
+
+
+def test_a_folder_duckdb_cannot_write_in_falls_back_to_memory(tmp_path, monkeypatch):
+    _refuse_writes_in(monkeypatch, tmp_path)
+    ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
+    assert ds.kind == "sample" and overview.kpis(ds).orders > 1_000 and list(tmp_path.iterdir()) == []
+
+
+def test_a_file_without_its_rollups_in_a_folder_that_cannot_be_written_is_served_as_it_is(tmp_path, monkeypatch,
+                                                                                           sample):
+    path = sample_store.sample_path(50_000, 7, tmp_path)
+    with duckdb.connect(str(path)) as con:  # a file an earlier version wrote: only the canonical tables
+        write_tables(con, sample.tables)
+    before = path.read_bytes()
+
+    def unwritable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sample_store.shutil, "copyfile", unwritable)  # the copy the rollups are built in
+    monkeypatch.setattr(sample_store.sample_module, "generate", lambda *a, **k: pytest.fail("regenerated"))
+    ds = sample_store.sample_dataset(50_000, 7, folder=tmp_path)
+    assert not rollups.built(ds) and list(tmp_path.iterdir()) == [path] and path.read_bytes() == before
+    assert overview.kpis(ds).orders == overview.kpis(Dataset.from_frames(sample.tables, name="s")).orders
+    _refuse_writes_in(monkeypatch, tmp_path)  # the copy made, DuckDB cannot open it
+    monkeypatch.setattr(sample_store.shutil, "copyfile", lambda *a: None)
+    assert overview.kpis(sample_store.sample_dataset(50_000, 7, folder=tmp_path)).orders == overview.kpis(ds).orders
+
+
 def test_the_file_holds_its_rollups_and_an_older_file_gets_them_once(tmp_path, monkeypatch, sample):
     ds = sample_store.sample_dataset(2_000, 3, folder=tmp_path)
     assert ds.order_facts() is not None  # built with the file, read although the file is opened read-only
