@@ -895,16 +895,20 @@ def write_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFra
         # DuckDB reads an Arrow table about 3x faster than pandas' Arrow-backed text columns (the sample's orders
         # at a million: 1.5 s instead of 5.3 s), and the frame's text is Arrow already, so the conversion is cheap.
         # In batches of a row group (slices, not copies) the batches are read and compressed on every core, in
-        # their order; one batch would be one thread's work. A column Arrow cannot type (mixed objects) or types as
-        # all-null or as a dictionary (a categorical: DuckDB makes an ENUM of the frame's, text of Arrow's), which
-        # DuckDB would give another type than it gives the frame, keeps the frame's own scan.
+        # their order; one batch would be one thread's work. Where DuckDB would type a column otherwise than it types
+        # the frame's, the frame's own scan is kept: a column Arrow cannot type (mixed objects, ints past 64 bits), a
+        # categorical (an ENUM from the frame, text from Arrow's dictionary), and Python ints or lists in an object
+        # column (DuckDB sizes the frame's to their values, INTEGER; Arrow's are BIGINT).
         try:
             source: Any = pa.Table.from_pandas(frame, preserve_index=False)
-            if any(pa.types.is_null(t) or pa.types.is_dictionary(t) for t in source.schema.types):
+            objects = [t for t, d in zip(source.schema.types, frame.dtypes, strict=True)
+                       if pd.api.types.is_object_dtype(d)]
+            if any(pa.types.is_dictionary(t) for t in source.schema.types) or any(
+                    pa.types.is_integer(t) or pa.types.is_nested(t) for t in objects):
                 source = frame
             else:
                 source = pa.Table.from_batches(source.to_batches(max_chunksize=122_880), source.schema)
-        except (pa.ArrowException, ValueError, TypeError):
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
             source = frame
         con.register("_frame", source)
         con.execute(f'CREATE TABLE "{tname}" AS SELECT * FROM _frame')

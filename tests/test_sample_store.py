@@ -133,6 +133,10 @@ def test_written_tables_have_the_types_and_rows_duckdb_gives_the_frames(sample):
     })
     # a categorical beside columns Arrow types well: DuckDB makes an ENUM of the frame's own
     frames["returns"] = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "reason": pd.Categorical(["size", None, "late"])})
+    # Python ints and lists in object columns, which DuckDB sizes to their values; an int past 64 bits
+    frames["reviews"] = pd.DataFrame({"order_id": ["O1", "O2"], "score": pd.Series([4, 5], dtype=object),
+                                      "tags": pd.Series([[1, 2], [3]], dtype=object)})
+    frames["shipments"] = pd.DataFrame({"order_id": ["O1", "O2"], "tracking": pd.Series([2**70, 1], dtype=object)})
     written, reference = duckdb.connect(), duckdb.connect()
     write_tables(written, frames)
     for name, frame in frames.items():
