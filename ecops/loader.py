@@ -435,11 +435,14 @@ def _never_empty(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: lis
 
 
 def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:
-    """One row per product (or customer) of a flat export: its mapped attributes, the first value in file order."""
+    """One row per product (or customer) of a flat export, in the order of their first line: its mapped
+    attributes, the first value in file order."""
     attrs = [c.name for c in table.columns if f"{table.name}.{c.name}" in t]
     cols = [f"arg_min({staged_column(table.name + '.' + a)}, _rec) AS {a}" for a in attrs]
+    # a parallel grouping's rows come in no set order: without the ORDER BY, two loads of one file gave the same
+    # rows in different orders, and whatever shows or samples the first rows would differ between them
     return (f"SELECT {key} AS {key_name}{''.join(', ' + x for x in cols)} FROM {stage} "
-            f"WHERE {key} IS NOT NULL GROUP BY {key}")
+            f"WHERE {key} IS NOT NULL GROUP BY {key} ORDER BY min(_rec)")
 
 
 def _note_null_keys(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cust: str | None, source: str,

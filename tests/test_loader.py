@@ -721,3 +721,27 @@ def _fingerprint_of(path: Path, mapping_json: str) -> str:
     h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
     h.update(mapping_json.encode())
     return h.hexdigest()
+
+
+def test_flat_products_and_customers_come_in_the_order_of_their_first_line(tmp_path):
+    """A flat export's products and customers are listed in the order they first appear in the file, so two
+    loads of one file give the same tables row for row (a parallel grouping alone gave them in varying order)."""
+    rng = np.random.default_rng(5)
+    n = 300_000  # several row groups, grouped in parallel
+    cust = rng.integers(0, 40_000, n)
+    frame = pd.DataFrame({
+        "order_id": [f"O{i}" for i in rng.integers(0, 120_000, n)],
+        "customer_id": [f"C{i}" for i in cust],
+        "order_time": "2024-03-01 10:00:00",
+        "gender": np.where(cust % 2 == 0, "F", "M"),
+        "product_id": [f"P{i}" for i in rng.integers(0, 3_000, n)],
+        "quantity": 1,
+        "unit_price": 9.5,
+    })
+    path = tmp_path / "flat.csv"
+    frame.to_csv(path, index=False)
+    loads = [load_files([path]) for _ in range(2)]
+    for table, key in (("products", "product_id"), ("customers", "customer_id")):
+        want = list(dict.fromkeys(frame[key]))
+        for res in loads:
+            assert [r[0] for r in res.con.execute(f"SELECT {key} FROM {table}").fetchall()] == want, table
