@@ -533,15 +533,21 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     ------
     IngestError
         For unusable input; its ``message(lang)`` names file, row and column and says what
-        to do. Nothing already loaded elsewhere is touched.
+        to do. Nothing already loaded elsewhere is touched. Also when DuckDB runs out of the memory it may use
+        (``out_of_memory``), which says how to load the files with more.
     """
     files = list(files)
     names = _source_names(files)
     report = _Forward(progress)
     try:
-        return _load(files, names, mapping, con, max_bytes, report, rest_later=True)
-    except _ReadAsText:
-        return _load(files, names, mapping, con, max_bytes, report, rest_later=False)
+        try:
+            return _load(files, names, mapping, con, max_bytes, report, rest_later=True)
+        except _ReadAsText:
+            return _load(files, names, mapping, con, max_bytes, report, rest_later=False)
+    except duckdb.OutOfMemoryException as e:
+        # DuckDB's own words say how much it wanted and had ("could not allocate block of size …")
+        detail = str(e).splitlines()[0].removeprefix("Out of Memory Error: ")[:200]
+        raise IngestError(", ".join(names), "out_of_memory", detail=detail) from e
 
 
 class _Forward:

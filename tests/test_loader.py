@@ -745,3 +745,52 @@ def test_flat_products_and_customers_come_in_the_order_of_their_first_line(tmp_p
         want = list(dict.fromkeys(frame[key]))
         for res in loads:
             assert [r[0] for r in res.con.execute(f"SELECT {key} FROM {table}").fetchall()] == want, table
+
+
+def _given_con(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection the caller already uses: it holds a table of its own, which a failed load must leave."""
+    con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
+    con.execute("CREATE TABLE mine AS SELECT 42 AS answer")
+    return con
+
+
+def test_a_typed_read_that_fails_inside_a_given_connections_transaction_reads_the_file_as_text(
+        tmp_path, export_lines, read_rests, monkeypatch):
+    """A load into a given connection runs in one transaction, which any DuckDB error aborts: the typed read of the
+    rest giving up must start the load again as text (not fail on the aborted transaction)."""
+    from ecops.ingest import delimited
+
+    path = _write(tmp_path, export_lines)
+    real = delimited._csv_into
+
+    def failing(con, path, table, delimiter, skip, ncol, types=None, limit=None):
+        if types:  # the typed read of the rest meets an error of DuckDB's (here a cast outside the reader's rejects)
+            con.execute("SELECT CAST('x' AS INTEGER)")
+        return real(con, path, table, delimiter, skip, ncol, types, limit)
+
+    monkeypatch.setattr(delimited, "_csv_into", failing)
+    con = _given_con()
+    res = load_files([path], con=con)
+    assert read_rests == [None] and res.con is con
+    got = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in res.tables}
+    text = load_files([path], mapping=res.mapping)  # the typed read not tried at all when it fails
+    assert got == {t: text.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in text.tables}
+    assert res.fingerprint == text.fingerprint and con.execute("SELECT answer FROM mine").fetchone() == (42,)
+
+
+def test_running_out_of_memory_says_so_and_how_to_load_with_more(tmp_path, export_lines):
+    """DuckDB's CSV reader wants a 152.5 MiB buffer for a whole file; under a smaller memory limit the load is
+    refused with what ran out and what to do, and the given connection keeps what it had."""
+    path = _write(tmp_path, export_lines)
+    con = _given_con("100MB")
+    with pytest.raises(IngestError) as ei:
+        load_files([path], con=con)
+    assert ei.value.code == "out_of_memory" and ei.value.file == "export.csv"
+    for lang, words in (("en", "ran out of the memory"), ("zh", "超出了 DuckDB 可用的内存")):
+        msg = ei.value.message(lang)
+        assert msg.startswith("export.csv") and words in msg and "could not allocate" in msg
+        assert "--memory-limit" in msg and "python -m ecops load" in msg
+    assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]
+    con.execute("SET memory_limit = '1GB'")
+    assert load_files([path], con=con).rows["order_items"] == len(export_lines) - 1  # with more, it loads

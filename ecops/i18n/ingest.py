@@ -85,6 +85,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "the file cannot be read as a table ({detail})",
         "zh": "无法将文件读取为表格（{detail}）",
     },
+    "ingest.error.out_of_memory": {
+        "en": "loading ran out of the memory DuckDB may use ({detail})",
+        "zh": "加载时超出了 DuckDB 可用的内存（{detail}）",
+    },
     "ingest.error.not_a_number": {
         "en": "'{value}' is not a number (this column has {count:,} value(s) that are not numbers)",
         "zh": "“{value}”不是数字（此列共有 {count:,} 个值不是数字）",
@@ -202,6 +206,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "ingest.advice.unreadable": {
         "en": "Save it as CSV UTF-8, Excel (.xlsx) or Parquet and upload it again.",
         "zh": "请另存为 CSV UTF-8、Excel（.xlsx）或 Parquet 后重新上传。",
+    },
+    "ingest.advice.out_of_memory": {
+        "en": "Load the files on the server with `python -m ecops load FILES --save --memory-limit 4GB` (what does "
+              "not fit in the limit is kept on disk meanwhile), or free memory on the server and try again.",
+        "zh": "请在服务器上用 `python -m ecops load 文件… --save --memory-limit 4GB` 加载（超出上限的部分暂存在磁盘上），"
+              "或释放服务器内存后重试。",
     },
     "ingest.advice.not_a_number": {
         "en": "Fix or remove the value, or map the column to a text field.",

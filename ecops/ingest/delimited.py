@@ -33,6 +33,7 @@ from ecops.ingest.files import (
     _scan_record_line,
     _size,
     dedupe_headers,
+    drop_after_error,
 )
 from ecops.ingest.messages import IngestError, Notice, Phrase
 from ecops.ingest.values import (
@@ -575,8 +576,10 @@ def _read_decoded(con: duckdb.DuckDBPyConnection, tp: _TextPass, name: str, tabl
             _load_whitespace(con, tp, name, table, skip, ncol)
         else:
             _load_delimited(con, tp.text_path, name, table, dia.delimiter, skip, ncol, limit=limit)
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the loader says what to do
     except duckdb.Error as e:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_after_error(con, table)
         raise IngestError(name, "unreadable", detail=str(e).splitlines()[0][:200]) from e
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     if rows == 0:
@@ -738,8 +741,11 @@ def read_rest(con: duckdb.DuckDBPyConnection, raw: RawTable, types: dict[int, st
         nums = [i for i, t in types.items() if t == "DOUBLE"]
         infinite = nums and con.execute(
             f"SELECT count(*) FROM {raw.table} WHERE {' OR '.join(f'NOT isfinite(c{i})' for i in nums)}").fetchone()[0]
+    except duckdb.OutOfMemoryException:
+        raise  # reading as text would take more
     except duckdb.Error:
-        rejects, infinite = [(None,)], 0
+        drop_after_error(con, raw.table)
+        return None
     rows = 0 if rejects or infinite else con.execute(f"SELECT count(*) FROM {raw.table}").fetchone()[0]
     if not rows:
         con.execute(f"DROP TABLE IF EXISTS {raw.table}")

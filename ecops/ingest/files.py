@@ -17,7 +17,7 @@ from ecops.ingest.messages import IngestError, Notice, Phrase
 
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
-    "sha256_of", "detect_format", "dedupe_headers", "file_name",
+    "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name",
 ]
 
 MAX_BYTES: int = 200 * 2**20
@@ -29,6 +29,15 @@ SAMPLE_ROWS: int = 5000
 REJECTS_LIMIT: int = 1000
 
 FileInput = str | Path | tuple[str, bytes]
+
+
+def drop_after_error(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop what a failed statement may have left of ``table``. A load into a given connection runs in one
+    transaction, which the error has aborted: the loader's rollback drops it then, and there is nothing to do."""
+    try:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    except duckdb.TransactionException:
+        pass
 
 
 def max_upload_bytes() -> int:

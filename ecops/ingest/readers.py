@@ -71,6 +71,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table
         # positional select: duplicate parquet names are rare but must not collapse
         con.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(sel)} FROM read_parquet({p})")
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: the loader says what to do
     except duckdb.Error as e:
         raise IngestError(name, "bad_parquet", detail=str(e).splitlines()[0][:200]) from e
     if rows == 0:
