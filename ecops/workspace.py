@@ -4,8 +4,8 @@ DESIGN §1 (teams): "an uploaded dataset can be saved and shared by an unguessab
 nothing of one person's upload is visible to another person without that link".
 
 A saved dataset is one DuckDB file under the workspace root holding a copy of every table
-of the session's database plus an ``_ecops_meta`` table (mapping, free-form metadata,
-creation and expiry times). The link carries a random token of 256 bits
+of the session's database (or the tables loaded straight into it, :meth:`Workspace.draft`) plus an
+``_ecops_meta`` table (mapping, free-form metadata, creation and expiry times). The link carries a random token of 256 bits
 (``secrets.token_urlsafe(32)``). Files are named by the SHA-256 of the token, so a leaked
 directory listing (or backup) gives no working link, and there is deliberately no way to
 list tokens. Opening is read-only with external file access disabled, so SQL run on a
@@ -20,8 +20,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,6 +98,15 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _meta_json(mapping_json: str, meta: dict[str, Any]) -> str:
+    """``meta`` as JSON text, once ``mapping_json`` is known to be JSON; WorkspaceError('bad_input') if not."""
+    try:
+        json.loads(mapping_json)
+        return json.dumps(meta, ensure_ascii=False, default=str)
+    except (TypeError, ValueError) as exc:
+        raise WorkspaceError("bad_input", detail=str(exc)) from exc
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
@@ -152,11 +163,7 @@ class Workspace:
         file access, table by table through Arrow) into a temporary file that is renamed
         into place only when complete.
         """
-        try:
-            json.loads(mapping_json)
-            meta_json = json.dumps(meta, ensure_ascii=False, default=str)
-        except (TypeError, ValueError) as exc:
-            raise WorkspaceError("bad_input", detail=str(exc)) from exc
+        meta_json = _meta_json(mapping_json, meta)
         src_db = con.execute("SELECT current_database()").fetchone()[0]
         tables = self._source_tables(con, src_db)
         if any(name == META_TABLE for _, name in tables):
@@ -164,8 +171,7 @@ class Workspace:
 
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        final = self._path(token)
-        tmp = self.root / f"{_TMP_PREFIX}{secrets.token_hex(16)}.duckdb"
+        tmp = self._tmp_path()
         now = self._now()
         try:
             try:
@@ -173,12 +179,55 @@ class Workspace:
             except duckdb.PermissionException:
                 self._remove(tmp)
                 self._copy_arrow(con, tables, tmp, token, now, mapping_json, meta_json)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, final)
+            self._publish(tmp, token)
         except BaseException:
             self._remove(tmp)
             raise
         return token
+
+    @contextmanager
+    def draft(self, *, memory_limit: str | None = None) -> Iterator[Draft]:
+        """A saved dataset written where it will stay: for loads too large to hold in memory and copy.
+
+        Load into ``draft.con`` (a DuckDB file in the workspace) and call ``draft.commit(...)``, which makes it
+        reachable by a fresh token, as :meth:`save` does for a copy. DuckDB keeps at most ``memory_limit`` (e.g.
+        ``"1GB"``) of its data in memory and spills the rest to a folder beside the file, so the memory a load
+        takes does not grow with the file. Left without a commit, or on an error, the file and the folder are
+        removed.
+        """
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = self._tmp_path()
+        spill = tmp.with_name(tmp.name + ".spill")
+        config = {"temp_directory": str(spill)} | ({"memory_limit": memory_limit} if memory_limit else {})
+        draft = Draft(self, tmp, duckdb.connect(str(tmp), config=config))
+        try:
+            yield draft
+        finally:
+            draft.con.close()
+            shutil.rmtree(spill, ignore_errors=True)
+            if draft.token is None:
+                self._remove(tmp)
+
+    def _commit(self, draft: Draft, mapping_json: str, meta: dict[str, Any]) -> str:
+        meta_json = _meta_json(mapping_json, meta)
+        con = draft.con
+        if any(name == META_TABLE for _, name in self._source_tables(
+                con, con.execute("SELECT current_database()").fetchone()[0])):
+            raise WorkspaceError("reserved")
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        self._write_meta(con, "", token, self._now(), mapping_json, meta_json)
+        con.execute("CHECKPOINT")
+        con.close()
+        self._publish(draft.path, token)
+        return token
+
+    def _tmp_path(self) -> Path:
+        return self.root / f"{_TMP_PREFIX}{secrets.token_hex(16)}.duckdb"
+
+    def _publish(self, tmp: Path, token: str) -> None:
+        """Make a complete file reachable by ``token``: private, and renamed into place in one step."""
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self._path(token))
 
     @staticmethod
     def _source_tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
@@ -316,7 +365,9 @@ class Workspace:
         for path in self.root.iterdir():
             if path.name.startswith(_TMP_PREFIX):
                 age = now - datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                if age > _STALE_TMP:
+                if age > _STALE_TMP and path.is_dir():  # a killed load's spill folder
+                    shutil.rmtree(path, ignore_errors=True)
+                elif age > _STALE_TMP:  # an unfinished save or load
                     path.unlink(missing_ok=True)
                 continue
             if not _FILE_RE.fullmatch(path.name):
@@ -334,6 +385,24 @@ class Workspace:
         return removed
 
 
+@dataclass
+class Draft:
+    """A saved dataset being written in place (:meth:`Workspace.draft`): ``con`` is open on its file until
+    :meth:`commit`, and ``token`` is set once it is committed."""
+
+    workspace: Workspace
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    token: str | None = None
+
+    def commit(self, *, mapping_json: str, meta: dict[str, Any]) -> str:
+        """Close the file with its metadata (as :meth:`Workspace.save` writes it) and make it reachable: the
+        fresh token, the only key to it. ``con`` is closed."""
+        if self.token is None:
+            self.token = self.workspace._commit(self, mapping_json, meta)
+        return self.token
+
+
 def default_workspace() -> Workspace:
     """The app's saved-dataset store as the operator configured it: folder ``ECOPS_WORKSPACE_DIR``
     (default ``data/workspace``), links valid ``ECOPS_SHARE_DAYS`` days (default 30).
@@ -346,4 +415,4 @@ def default_workspace() -> Workspace:
     return Workspace(root, ttl=timedelta(days=days))
 
 
-__all__ = ["SavedDataset", "TOKEN_BYTES", "Workspace", "WorkspaceError", "default_workspace"]
+__all__ = ["Draft", "SavedDataset", "TOKEN_BYTES", "Workspace", "WorkspaceError", "default_workspace"]

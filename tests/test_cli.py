@@ -1,6 +1,7 @@
 """``python -m ecops``: sample, check, report and bench from the command line."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -420,6 +421,54 @@ def test_load_save_writes_a_dataset_the_app_opens_by_the_printed_link(tmp_path, 
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith("/?ds=") and lines[-1] != f"/?ds={token}"
     Workspace(tmp_path / "ws").open(lines[-1].removeprefix("/?ds=")).close()
+    assert len(os.listdir(tmp_path / "ws")) == 2  # the two datasets, and nothing the loads wrote beside them
+
+
+def _export(tmp_path: Path) -> Path:
+    """The sample's flat export, 6,173 lines: past the head the mapping is chosen from, so its rest is read
+    typed, by DuckDB's CSV reader and its whole-file buffers."""
+    from ecops.sample import flat_export, generate
+
+    path = tmp_path / "export.csv"
+    flat_export(generate(4000, seed=5).tables).to_csv(path, index=False)
+    return path
+
+
+def test_load_save_loads_into_the_saved_file_what_an_upload_loads_in_memory(tmp_path, monkeypatch, capsys):
+    """``load --save`` loads straight into the dataset's file under its memory limit: the tables are those a
+    browser upload of the file gets."""
+    from ecops.loader import load_files
+    from ecops.workspace import Workspace
+
+    src = _export(tmp_path)
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+    monkeypatch.setenv("ECOPS_LOAD_MEMORY", "512MB")
+    assert main(["load", str(src), "--save", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    upload = load_files([src])
+    con = Workspace(tmp_path / "ws").open(out["token"])
+    try:
+        for table in upload.tables:
+            sql = f"SELECT * FROM {table} ORDER BY ALL"
+            assert con.execute(sql).fetchall() == upload.con.execute(sql).fetchall(), table
+            assert con.execute(f"DESCRIBE {table}").fetchall() == upload.con.execute(f"DESCRIBE {table}").fetchall()
+    finally:
+        con.close()
+    assert out["fingerprint"] == upload.fingerprint and out["tables"] == upload.rows
+
+
+def test_load_under_too_small_a_memory_limit_says_what_to_do_and_saves_nothing(tmp_path, monkeypatch, capsys):
+    src = _export(tmp_path)
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(src), "--save", "--memory-limit", "100MB"])
+    err = capsys.readouterr().err
+    assert ei.value.code == 2 and err.startswith("export.csv: loading ran out of the memory")
+    assert "--memory-limit 4GB" in err and "Traceback" not in err
+    assert os.listdir(tmp_path / "ws") == []  # neither the unfinished file nor its spill folder
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(src), "--memory-limit", "lots"])
+    assert ei.value.code == 2 and "give a size such as 1GB" in capsys.readouterr().err
 
 
 def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeypatch, capsys):
@@ -435,9 +484,11 @@ def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeyp
     assert f"orders: {want['orders']:,} 行" in captured.out and "未保存" in captured.err
 
 
-def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, capsys):
+def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
     bad = tmp_path / "broken.csv"
     bad.write_text("a,b\n1,2,3\n", encoding="utf-8")
     with pytest.raises(SystemExit) as ei:
         main(["load", str(bad), "--save"])
     assert ei.value.code == 2 and "broken.csv" in capsys.readouterr().err
+    assert os.listdir(tmp_path / "ws") == []

@@ -214,10 +214,13 @@ def test_purge_removes_stale_partial_saves(tmp_path):
     ws = Workspace(tmp_path, clock=clock)
     stale = tmp_path / ".tmp-deadbeef.duckdb"
     stale.write_bytes(b"partial")
+    spill = tmp_path / ".tmp-deadbeef.duckdb.spill"  # a killed load's spill folder
+    (spill / "sub").mkdir(parents=True)
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 100)
     unrelated = tmp_path / "notes.txt"
     unrelated.write_text("keep")
     assert ws.purge_expired() == 0
-    assert not stale.exists() and unrelated.exists()
+    assert not stale.exists() and not spill.exists() and unrelated.exists()
 
 
 def test_corrupt_file_is_reported(ws, session):
@@ -247,3 +250,67 @@ def test_purge_if_due_runs_at_most_once_per_interval(tmp_path, session):
     for token in (a, b):
         with pytest.raises(WorkspaceError):
             ws.open(token)
+
+
+def test_a_draft_becomes_a_saved_dataset_like_a_copy(ws, session):
+    """Loaded in place and committed, a draft opens by its token with the tables, metadata and times a copy of
+    the same data would have; nothing else is left in the folder."""
+    with ws.draft(memory_limit="256MB") as draft:
+        assert draft.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
+        for name in _tables(session):
+            draft.con.register("src", session.execute(f"SELECT * FROM {name}").fetch_arrow_table())
+            draft.con.execute(f"CREATE TABLE {name} AS SELECT * FROM src")
+            draft.con.unregister("src")
+        token = draft.commit(mapping_json='{"orders": {"订单号": "order_id"}}', meta={"source": "shop.csv"})
+        assert draft.commit(mapping_json="{}", meta={}) == token  # committed once
+    copied = ws.save(session, mapping_json='{"orders": {"订单号": "order_id"}}', meta={"source": "shop.csv"})
+    con = ws.open(token)
+    try:
+        assert _tables(con) == _tables(session)
+    finally:
+        con.close()
+    info, want = ws.meta(token), ws.meta(copied)
+    assert (info.mapping_json, info.meta, info.created_at, info.expires_at, info.tables) == \
+        (want.mapping_json, want.meta, want.created_at, want.expires_at, want.tables)
+    path = ws.root / f"{hashlib.sha256(token.encode()).hexdigest()}.duckdb"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(os.listdir(ws.root)) == sorted([path.name, f"{hashlib.sha256(copied.encode()).hexdigest()}.duckdb"])
+
+
+def test_a_draft_left_without_commit_or_failing_leaves_nothing(ws, session):
+    with ws.draft() as draft:
+        draft.con.execute("CREATE TABLE orders AS SELECT range AS order_id FROM range(10)")
+    assert os.listdir(ws.root) == []
+    with pytest.raises(RuntimeError), ws.draft() as draft:
+        draft.con.execute("CREATE TABLE orders AS SELECT range AS order_id FROM range(10)")
+        raise RuntimeError("the load stopped")
+    assert os.listdir(ws.root) == []
+    with ws.draft() as draft:
+        draft.con.execute(f"CREATE TABLE {META_TABLE} (x INT)")
+        with pytest.raises(WorkspaceError) as exc:
+            draft.commit(mapping_json="{}", meta={})
+        assert exc.value.code == "reserved" and draft.token is None
+    with ws.draft() as draft:
+        with pytest.raises(WorkspaceError) as exc:
+            draft.commit(mapping_json="{not json", meta={})
+        assert exc.value.code == "bad_input"
+    assert os.listdir(ws.root) == []
+
+
+def test_a_draft_holds_more_than_its_memory_limit(ws):
+    """Under its limit, a draft keeps what does not fit on disk (its file, a spill folder for temporary tables):
+    the same statements under that limit with nowhere to spill run out of memory."""
+    fill = ["CREATE TABLE big AS SELECT range AS k, range * 2 AS v FROM range(12000000)",  # 192 MB
+            "CREATE TEMP TABLE scratch AS SELECT k, v + 1 AS w FROM big"]
+    with ws.draft(memory_limit="64MB") as draft:
+        for sql in fill:
+            draft.con.execute(sql)
+        assert draft.con.execute("SELECT count(*), sum(w) FROM scratch").fetchone() == \
+            (12_000_000, 2 * sum(range(12_000_000)) + 12_000_000)
+        spilled = draft.con.execute("SELECT sum(temporary_storage_bytes) FROM duckdb_memory()").fetchone()[0]
+        assert spilled > 64 * 2**20 and any(ws.root.glob("*.spill/*"))  # in the draft's own spill folder
+    assert os.listdir(ws.root) == []
+    mem = duckdb.connect(config={"memory_limit": "64MB", "temp_directory": ""})
+    with pytest.raises(duckdb.OutOfMemoryException):
+        for sql in fill:
+            mem.execute(sql)
