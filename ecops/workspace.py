@@ -199,7 +199,10 @@ class Workspace:
         tmp = self._tmp_path()
         spill = tmp.with_name(tmp.name + ".spill")
         config = {"temp_directory": str(spill)} | ({"memory_limit": memory_limit} if memory_limit else {})
-        draft = Draft(self, tmp, duckdb.connect(str(tmp), config=config))
+        try:
+            draft = Draft(self, tmp, duckdb.connect(str(tmp), config=config))
+        except duckdb.IOException as exc:  # a folder DuckDB cannot write in: an OSError, as mkdir's would be
+            raise OSError(f"{self.root}: {str(exc).splitlines()[0]}") from exc
         try:
             yield draft
         finally:

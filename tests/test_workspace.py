@@ -314,3 +314,14 @@ def test_a_draft_holds_more_than_its_memory_limit(ws):
     with pytest.raises(duckdb.OutOfMemoryException):
         for sql in fill:
             mem.execute(sql)
+
+
+def test_a_draft_where_duckdb_cannot_write_is_an_os_error(ws, monkeypatch):
+    """What DuckDB raises for a file it cannot create (here: a folder in the way) reaches callers as an OSError,
+    which ``load --save`` reports as a dataset it could not save."""
+    ws.root.mkdir(parents=True)
+    blocked = ws.root / ".tmp-blocked.duckdb"
+    blocked.mkdir()
+    monkeypatch.setattr(ws, "_tmp_path", lambda: blocked)
+    with pytest.raises(OSError, match="saved"), ws.draft():
+        pass
