@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -168,7 +169,7 @@ LOAD_MEMORY = "1GB"
 
 def _memory_size(text: str) -> str:
     """A memory size as DuckDB's ``memory_limit`` takes it (``1GB``, ``512MB``, ``1.5GiB``)."""
-    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(K|M|G|T)?i?B\s*", text, flags=re.IGNORECASE):
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*((K|M|G|T)i?)?B\s*", text, flags=re.IGNORECASE):
         raise argparse.ArgumentTypeError(f"{text!r}: give a size such as 1GB or 512MB")
     return text.strip()
 
@@ -179,19 +180,25 @@ def cmd_load(args: argparse.Namespace) -> int:
     For exports too large for a browser upload. Prints what was loaded and the warnings; with ``--save`` also the
     link token and the address path that opens the dataset in the app (``/?ds=TOKEN`` after the app's address).
     The files are loaded straight into a DuckDB file (the saved dataset's own, or a temporary one) that keeps at
-    most ``--memory-limit`` in memory, so a file of any size loads in the same memory.
+    most ``--memory-limit`` in memory and spills the rest to disk, so memory does not grow with the file.
     """
     from ecops.workspace import Workspace, WorkspaceError, default_workspace
 
     lang = "zh" if args.lang == "zh" else "en"
-    with tempfile.TemporaryDirectory(prefix="ecops_load_") as scratch:
+    with tempfile.TemporaryDirectory(prefix="ecops_load_") as scratch, ExitStack() as stack:
         try:
-            with (default_workspace() if args.save else Workspace(scratch)).draft(
-                    memory_limit=args.memory_limit) as draft:
-                return _load_into(args, draft, lang)
+            draft = stack.enter_context((default_workspace() if args.save else Workspace(scratch)).draft(
+                memory_limit=args.memory_limit))
         except (WorkspaceError, OSError) as err:
-            detail = err.message(args.lang) if isinstance(err, WorkspaceError) else str(err)
-            _fail(t("data.cli.save_failed", lang, detail=detail))
+            _save_failed(err, args.lang)
+        return _load_into(args, draft, lang)
+
+
+def _save_failed(err: Exception, lang: str) -> NoReturn:
+    from ecops.workspace import WorkspaceError
+
+    detail = err.message(lang) if isinstance(err, WorkspaceError) else str(err)
+    _fail(t("data.cli.save_failed", "zh" if lang == "zh" else "en", detail=detail))
 
 
 def _load_into(args: argparse.Namespace, draft, lang: str) -> int:
@@ -210,8 +217,13 @@ def _load_into(args: argparse.Namespace, draft, lang: str) -> int:
     # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
     rollups.build(ds, draft.con)
     name = ", ".join(Path(f).name for f in args.files)
-    token = draft.commit(mapping_json=result.mapping.to_json(),
-                         meta={"name": name, "fingerprint": result.fingerprint, "currency": result.currency})
+    from ecops.workspace import WorkspaceError
+
+    try:
+        token = draft.commit(mapping_json=result.mapping.to_json(),
+                             meta={"name": name, "fingerprint": result.fingerprint, "currency": result.currency})
+    except (WorkspaceError, OSError) as err:
+        _save_failed(err, args.lang)
     if args.json:
         _say(_dumps({"token": token, "path": f"/?ds={token}", "tables": result.rows, "currency": result.currency,
                      "fingerprint": result.fingerprint}))

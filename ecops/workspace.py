@@ -367,7 +367,10 @@ class Workspace:
         removed = 0
         for path in self.root.iterdir():
             if path.name.startswith(_TMP_PREFIX):
-                age = now - datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                try:
+                    age = now - datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                except FileNotFoundError:  # a running load's WAL or spill folder, gone since the listing
+                    continue
                 if age > _STALE_TMP and path.is_dir():  # a killed load's spill folder
                     shutil.rmtree(path, ignore_errors=True)
                 elif age > _STALE_TMP:  # an unfinished save or load

@@ -466,9 +466,10 @@ def test_load_under_too_small_a_memory_limit_says_what_to_do_and_saves_nothing(t
     assert ei.value.code == 2 and err.startswith("export.csv: loading ran out of the memory")
     assert "--memory-limit 4GB" in err and "Traceback" not in err
     assert os.listdir(tmp_path / "ws") == []  # neither the unfinished file nor its spill folder
-    with pytest.raises(SystemExit) as ei:
-        main(["load", str(src), "--memory-limit", "lots"])
-    assert ei.value.code == 2 and "give a size such as 1GB" in capsys.readouterr().err
+    for size in ("lots", "10iB"):
+        with pytest.raises(SystemExit) as ei:
+            main(["load", str(src), "--memory-limit", size])
+        assert ei.value.code == 2 and "give a size such as 1GB" in capsys.readouterr().err
 
 
 def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeypatch, capsys):
@@ -491,4 +492,12 @@ def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, monkeypatch, c
     with pytest.raises(SystemExit) as ei:
         main(["load", str(bad), "--save"])
     assert ei.value.code == 2 and "broken.csv" in capsys.readouterr().err
+    # loaded in one transaction, whose uncommitted rows DuckDB numbers from 2**55 or so: the row is still the file's
+    priced = tmp_path / "priced.csv"
+    priced.write_text("order_id,customer_id,order_time,quantity,unit_price\n"
+                      "A,c1,2024-01-01,1,9.5\nB,c2,2024-01-02,1,abc\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(priced)])
+    err = capsys.readouterr().err
+    assert ei.value.code == 2 and err.startswith("priced.csv, row 3, column unit_price"), err
     assert os.listdir(tmp_path / "ws") == []

@@ -34,6 +34,7 @@ from ecops.ingest.files import (
     _size,
     dedupe_headers,
     drop_after_error,
+    record_index,
 )
 from ecops.ingest.messages import IngestError, Notice, Phrase
 from ecops.ingest.values import (
@@ -641,7 +642,7 @@ def _load_whitespace(con: duckdb.DuckDBPyConnection, tp: _TextPass, name: str, t
     if bad:
         recs = con.execute(f"SELECT rowid FROM {table} WHERE _k <> {ncol} ORDER BY rowid LIMIT 5").fetchall()
         con.execute(f"DROP TABLE IF EXISTS {table}")
-        lines = [_scan_record_line(str(tp.text_path), r[0], skip, " ") for r in recs]
+        lines = [_scan_record_line(str(tp.text_path), record_index(r[0]), skip, " ") for r in recs]
         raise IngestError(name, "ragged", row=lines[0], count_text=f"{bad:,}", expected=ncol,
                           lines="; ".join(f"{x:,}" for x in lines))
     con.execute(f"ALTER TABLE {table} DROP COLUMN _k")

@@ -17,7 +17,7 @@ from ecops.ingest.messages import IngestError, Notice, Phrase
 
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
-    "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name",
+    "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name", "record_index",
 ]
 
 MAX_BYTES: int = 200 * 2**20
@@ -29,6 +29,16 @@ SAMPLE_ROWS: int = 5000
 REJECTS_LIMIT: int = 1000
 
 FileInput = str | Path | tuple[str, bytes]
+
+
+#: DuckDB numbers the rows a transaction has not committed yet from here on (its ``MAX_ROW_ID``); a load into a
+#: given connection runs in one transaction, so a raw table's rowids start here instead of at 0.
+_UNCOMMITTED_ROWIDS = 36_028_797_018_960_000
+
+
+def record_index(rowid: int) -> int:
+    """0-based record of a raw table's ``rowid``, whether its rows are committed or not."""
+    return rowid - _UNCOMMITTED_ROWIDS if rowid >= _UNCOMMITTED_ROWIDS else rowid
 
 
 def drop_after_error(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -118,7 +128,8 @@ class RawTable:
         """1-based row of record ``rec`` (0-based rowid) as the user sees it in the file."""
         if self.has_line_column:
             r = con.execute(f"SELECT _line FROM {self.table} WHERE rowid = ?", [rec]).fetchone()
-            return int(r[0]) if r else rec + 2
+            return int(r[0]) if r else record_index(rec) + 2
+        rec = record_index(rec)
         if self.format == "parquet" or not self.text_path:
             return rec + 1
         if self.simple_lines:
