@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NoReturn
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -179,18 +180,23 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     For exports too large for a browser upload. Prints what was loaded and the warnings; with ``--save`` also the
     link token and the address path that opens the dataset in the app (``/?ds=TOKEN`` after the app's address).
-    The files are loaded straight into a DuckDB file (the saved dataset's own, or a temporary one) that keeps at
-    most ``--memory-limit`` in memory and spills the rest to disk, so memory does not grow with the file.
+    The files are loaded straight into a DuckDB file in the workspace folder (the saved dataset's own, or one
+    removed again without ``--save``) that keeps at most ``--memory-limit`` in memory and spills the rest to disk
+    beside it, so memory does not grow with the file. Without ``--save``, a workspace folder that cannot be
+    written is not an error: the file goes to the system's temporary folder instead.
     """
     from ecops.workspace import Workspace, WorkspaceError, default_workspace
 
     lang = "zh" if args.lang == "zh" else "en"
-    with tempfile.TemporaryDirectory(prefix="ecops_load_") as scratch, ExitStack() as stack:
+    with ExitStack() as stack:
         try:
-            draft = stack.enter_context((default_workspace() if args.save else Workspace(scratch)).draft(
-                memory_limit=args.memory_limit))
+            draft = stack.enter_context(default_workspace().draft(memory_limit=args.memory_limit))
         except (WorkspaceError, OSError) as err:
-            _save_failed(err, args.lang)
+            if args.save:
+                _save_failed(err, args.lang)
+            # the system's temporary folder may be memory itself (tmpfs): only when the workspace is out of reach
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="ecops_load_"))
+            draft = stack.enter_context(Workspace(scratch).draft(memory_limit=args.memory_limit))
         return _load_into(args, draft, lang)
 
 
@@ -215,10 +221,14 @@ def _load_into(args: argparse.Namespace, draft, lang: str) -> int:
         _say(t("data.cli.not_saved", lang), err=True)
         return 0
     # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
-    rollups.build(ds, draft.con)
-    name = ", ".join(Path(f).name for f in args.files)
+    from ecops.loader import out_of_memory
     from ecops.workspace import WorkspaceError
 
+    try:
+        rollups.build(ds, draft.con)
+    except duckdb.OutOfMemoryException as err:
+        _fail(privacy.mask_text(out_of_memory([Path(f).name for f in args.files], err).message(lang)))
+    name = ", ".join(Path(f).name for f in args.files)
     try:
         token = draft.commit(mapping_json=result.mapping.to_json(),
                              meta={"name": name, "fingerprint": result.fingerprint, "currency": result.currency})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,6 +29,8 @@ from ecops import platforms, schema
 from ecops.connection import checked_url, postgres_role_can_write, readonly_engine
 from ecops.duckdb_frames import fetch_frame
 from ecops.errors import DatasetError
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "LOCAL_ROW_CAP", "ROLLUP_PREFIX", "STORED_PREFIX",
@@ -229,7 +232,10 @@ class Dataset:
         rollups = frozenset(r[0] for r in rows if r[0].startswith((ROLLUP_PREFIX, STORED_PREFIX)))
         ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, LOCAL_ROW_CAP,
                  notes=tuple(notes), rollup_tables=rollups)
-        ds.build_rollups(con)
+        try:
+            ds.build_rollups(con)
+        except duckdb.OutOfMemoryException:  # an upload still opens: its pages read the order lines instead
+            log.warning("no order-facts rollup for %s: out of memory", name)
         return ds
 
     @classmethod
@@ -531,7 +537,8 @@ class Dataset:
         data, computed once at load instead of on every page. Named by a hash of its SQL, so a dataset read
         under another definition (another person key, a changed purchase rule) never reads a stale one.
         Returns whether the rollup is available; False for other engines, data without order lines, and
-        read-only databases (those opened from a file built without it: pages then read the lines).
+        read-only databases (those opened from a file built without it: pages then read the lines). Raises
+        ``duckdb.OutOfMemoryException`` when the database's memory limit is too small to build it.
         """
         if self.engine.dialect.name != "duckdb" or not (self.has("orders") and self.has("order_items")):
             return False
@@ -539,6 +546,8 @@ class Dataset:
         if name not in self.rollup_tables:
             try:
                 con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
+            except duckdb.OutOfMemoryException:  # something is wrong: the caller says so (load --save fails)
+                raise
             except duckdb.Error:  # a read-only database: nothing is built, nothing is wrong
                 return False
             self.rollup_tables = self.rollup_tables | {name}
@@ -562,6 +571,8 @@ class Dataset:
         try:
             with self.engine.connect() as con:
                 con.connection.dbapi_connection.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
+        except duckdb.OutOfMemoryException:  # a file kept without its slow statements would not say so
+            raise
         except duckdb.Error:  # a read-only database: nothing is kept, nothing is wrong
             return False
         with self._kept_lock:

@@ -58,7 +58,7 @@ from ecops.mapping import (
     targets_for,
 )
 
-__all__ = ["LoadResult", "Progress", "detect_currency", "load_files", "sql_type"]
+__all__ = ["LoadResult", "Progress", "detect_currency", "load_files", "out_of_memory", "sql_type"]
 
 
 Progress = Callable[[str, float], None]
@@ -515,7 +515,8 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         from the values). Suggested with :func:`ecops.mapping.suggest_mapping` when absent.
     con : duckdb.DuckDBPyConnection, optional
         Connection to create the tables in; a fresh in-memory database by default. A given
-        connection is changed inside one transaction, so a failed load leaves it as it was.
+        connection is changed inside one transaction, so a failed load leaves it as it was; it
+        may not hold canonical tables already (``ValueError``: a dataset over it would mix them).
     max_bytes : int, optional
         Size limit per file; default ``ECOPS_MAX_UPLOAD_MB`` or 200 MB (:func:`ecops.ingest.max_upload_bytes`).
     progress : callable(message, fraction), optional
@@ -538,6 +539,8 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
     """
     files = list(files)
     names = _source_names(files)
+    if con is not None:
+        _check_free(con)
     report = _Forward(progress)
     try:
         try:
@@ -545,9 +548,26 @@ def load_files(files: Sequence[str | Path | tuple[str, bytes]], mapping: Mapping
         except _ReadAsText:
             return _load(files, names, mapping, con, max_bytes, report, rest_later=False)
     except duckdb.OutOfMemoryException as e:
-        # DuckDB's own words say how much it wanted and had ("could not allocate block of size …")
-        detail = str(e).splitlines()[0].removeprefix("Out of Memory Error: ")[:200]
-        raise IngestError(", ".join(names), "out_of_memory", detail=detail) from e
+        raise out_of_memory(names, e) from e
+
+
+def out_of_memory(names: Sequence[str], error: duckdb.OutOfMemoryException) -> IngestError:
+    """The message for files whose load (or whose rollups, :func:`ecops.rollups.build`) needed more memory than
+    DuckDB may use: it names the files, says what DuckDB could not allocate and how to load them with more."""
+    # DuckDB's own words say how much it wanted and had ("could not allocate block of size …")
+    detail = str(error).splitlines()[0].removeprefix("Out of Memory Error: ")[:200]
+    return IngestError(", ".join(names), "out_of_memory", detail=detail)
+
+
+def _check_free(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a given connection that already holds canonical tables: the load would fail on the first of them
+    half-way, or a dataset over the connection would read another load's tables beside this one's."""
+    held = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                                      "ORDER BY table_name").fetchall()]
+    taken = [t for t in held if t in schema.TABLES or t.startswith("_ecops_")]
+    if taken:
+        raise ValueError(f"the connection already holds {', '.join(taken)}: load into a fresh connection or "
+                         "drop those tables first")
 
 
 class _Forward:

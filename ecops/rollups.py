@@ -64,6 +64,8 @@ def build(ds: Dataset, con: duckdb.DuckDBPyConnection, *, slow_s: float = SLOW_S
     page. For a connected database ``con`` is its local copy's (:mod:`ecops.local_copy`), which also records the
     database's counts. Returns how many kept results the dataset now has (0 for data without orders, in
     read-only databases and for a connected database without a local copy — pages then read the tables).
+    Raises ``duckdb.OutOfMemoryException`` when ``con``'s memory limit is too small for one of them, rather than
+    leave a file that looks complete without it.
     """
     ds.build_rollups(con)
     if not _has_orders(ds):
@@ -96,6 +98,8 @@ def _keep_slow_screens(ds: Dataset, con: duckdb.DuckDBPyConnection, slow_s: floa
                 results = screen.calls(ds, Filters())
                 if screen.rerun is not None:  # the page's own statements on every rerun (profit: a row count)
                     screen.rerun(ds, results)
+            except duckdb.OutOfMemoryException:  # the file would be marked as kept without them: say so instead
+                raise
             except Exception:  # noqa: BLE001 - a page that fails here fails for its visitors too, with a message
                 log.warning("rollups: the %s screen failed while its statements were being kept", screen.key,
                             exc_info=True)

@@ -4,11 +4,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+from support.memory import squeeze
 
+from ecops import rollups
 from ecops.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -472,6 +476,27 @@ def test_load_under_too_small_a_memory_limit_says_what_to_do_and_saves_nothing(t
         assert ei.value.code == 2 and "give a size such as 1GB" in capsys.readouterr().err
 
 
+def test_rollups_that_run_out_of_memory_fail_the_save_with_the_same_advice(tmp_path, monkeypatch, capsys):
+    """A dataset saved without its rollups would look complete and make every visit slow: ``load --save`` says
+    what ran out instead (the draft's settings are locked, so the error is DuckDB's own from a squeezed database)."""
+    src = _export(tmp_path)
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+
+    def out_of_memory(ds, con, **kw):
+        scratch = duckdb.connect(config={"temp_directory": ""})
+        scratch.execute("CREATE TABLE t AS SELECT range AS i FROM range(300000)")
+        squeeze(scratch)
+        scratch.execute("SELECT i % 7, count(*) FROM t GROUP BY ALL").fetchall()
+
+    monkeypatch.setattr(rollups, "build", out_of_memory)
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(src), "--save", "--lang", "zh"])
+    err = capsys.readouterr().err
+    assert ei.value.code == 2 and "export.csv：加载时超出了 DuckDB 可用的内存" in err, err
+    assert "--memory-limit 4GB" in err and "Traceback" not in err
+    assert os.listdir(tmp_path / "ws") == []
+
+
 def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
     src = DATA / "good" / "flat_20.csv"
@@ -479,10 +504,32 @@ def test_load_without_save_prints_the_tables_and_saves_nothing(tmp_path, monkeyp
     captured = capsys.readouterr()
     want = _table_counts(src, "order_no", "customer", "sku")
     assert f"orders: {want['orders']:,} rows" in captured.out
-    assert "--save" in captured.err and not (tmp_path / "ws").exists()
+    assert "--save" in captured.err and os.listdir(tmp_path / "ws") == []
     assert main(["load", str(src), "--lang", "zh"]) == 0
     captured = capsys.readouterr()
     assert f"orders: {want['orders']:,} 行" in captured.out and "未保存" in captured.err
+
+
+def test_load_without_save_spills_in_the_workspace_folder_or_else_the_temporary_one(tmp_path, monkeypatch, capsys):
+    """The system's temporary folder may be memory itself (tmpfs), which spilling there would fill: it is used
+    only when the workspace folder cannot be written, and then only without ``--save``."""
+    from ecops.workspace import Workspace
+
+    roots = []
+    real = Workspace.draft
+    monkeypatch.setattr(Workspace, "draft", lambda self, **kw: roots.append(self.root) or real(self, **kw))
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "ws"))
+    src = DATA / "good" / "flat_20.csv"
+    assert main(["load", str(src)]) == 0 and roots == [tmp_path / "ws"]
+    (tmp_path / "taken").write_text("a file where the workspace folder should be")
+    monkeypatch.setenv("ECOPS_WORKSPACE_DIR", str(tmp_path / "taken"))
+    capsys.readouterr()
+    assert main(["load", str(src)]) == 0
+    assert roots[1] == tmp_path / "taken" and Path(tempfile.gettempdir()) in roots[2].parents
+    assert "orders: " in capsys.readouterr().out and not roots[2].exists()
+    with pytest.raises(SystemExit) as ei:
+        main(["load", str(src), "--save"])
+    assert ei.value.code == 2 and "could not save" in capsys.readouterr().err
 
 
 def test_load_of_a_broken_file_exits_2_with_the_message(tmp_path, monkeypatch, capsys):

@@ -6,8 +6,10 @@ import duckdb
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from support.memory import squeeze
 
 from ecops.dataset import Dataset, DatasetError, Filters, write_tables
+from ecops.sample import generate
 
 
 def _pandas_lines(tables: dict[str, pd.DataFrame], f: Filters) -> pd.DataFrame:
@@ -456,3 +458,22 @@ def test_row_cap_lets_one_row_per_customer_of_a_ten_million_order_shop_through(s
 
     assert DEFAULT_ROW_CAP == 2_000_000
     assert inspect.signature(Dataset.from_url).parameters["row_cap"].default == DEFAULT_ROW_CAP
+
+
+def test_an_order_facts_rollup_out_of_memory_is_raised_and_an_upload_still_opens(caplog):
+    """Building the rollup under too small a memory limit raises (``load --save`` says so); opening an upload
+    does not fail for it: its pages read the order lines, and give the same numbers."""
+    tables = generate(3000, seed=3).tables
+    con = duckdb.connect(config={"temp_directory": ""})
+    write_tables(con, tables)
+    squeeze(con, headroom_mb=4)  # enough to open the dataset, not to group its lines by order
+    ds = Dataset.from_duckdb(con, name="squeezed", fingerprint="squeezed", kind="upload")
+    assert ds.order_facts() is None and "out of memory" in caplog.text
+    with pytest.raises(duckdb.OutOfMemoryException):
+        ds.build_rollups(con)
+    con.execute("SET memory_limit = '1GB'")
+    frames = Dataset.from_frames(tables, name="frames")
+    want, got = (d.query(sa.select(d.order_totals(Filters())).order_by("order_id")) for d in (frames, ds))
+    assert len(got) > 2500
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert ds.build_rollups(con) and ds.order_facts() is not None

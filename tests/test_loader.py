@@ -747,9 +747,10 @@ def test_flat_products_and_customers_come_in_the_order_of_their_first_line(tmp_p
             assert [r[0] for r in res.con.execute(f"SELECT {key} FROM {table}").fetchall()] == want, table
 
 
-def _given_con(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def _given_con(memory_limit: str | None = None, spill: bool = True) -> duckdb.DuckDBPyConnection:
     """A connection the caller already uses: it holds a table of its own, which a failed load must leave."""
-    con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
+    con = duckdb.connect(config={**({"memory_limit": memory_limit} if memory_limit else {}),
+                                 **({} if spill else {"temp_directory": ""})})
     con.execute("CREATE TABLE mine AS SELECT 42 AS answer")
     return con
 
@@ -794,3 +795,80 @@ def test_running_out_of_memory_says_so_and_how_to_load_with_more(tmp_path, expor
     assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]
     con.execute("SET memory_limit = '1GB'")
     assert load_files([path], con=con).rows["order_items"] == len(export_lines) - 1  # with more, it loads
+
+
+def test_the_typed_read_running_out_of_memory_is_not_read_again_as_text(tmp_path, export_lines, monkeypatch):
+    """Reading as text takes at least the memory the typed read of the rest ran out of: the error goes to the
+    loader's message at once, and the file is not read a second time."""
+    from ecops import loader
+
+    entered, returned = [], []
+    real = loader.read_rest
+
+    def spy(con, raw, types):
+        entered.append(raw.table)
+        returned.append(real(con, raw, types))
+        return returned[-1]
+
+    monkeypatch.setattr(loader, "read_rest", spy)
+    with pytest.raises(IngestError) as ei:
+        load_files([_write(tmp_path, export_lines)], con=_given_con("100MB"))
+    assert ei.value.code == "out_of_memory" and len(entered) == 1 and returned == []
+
+
+def test_a_file_read_whole_that_runs_out_of_memory_is_not_called_unreadable(tmp_path, export_lines):
+    """A GBK file is read whole by DuckDB's reader once decoded (not head first): out of memory there is not the
+    file's fault."""
+    path = tmp_path / "export_gbk.csv"
+    path.write_bytes("\n".join(f"{'备注' if i == 0 else '商品'},{line}" for i, line in enumerate(export_lines))
+                     .encode("gbk"))
+    con = _given_con("100MB")
+    with pytest.raises(IngestError) as ei:
+        load_files([path], con=con)
+    assert (ei.value.code, ei.value.file) == ("out_of_memory", "export_gbk.csv")
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]
+    con.execute("SET memory_limit = '1GB'")
+    assert load_files([path], con=con).rows["order_items"] == len(export_lines) - 1
+
+
+def test_a_file_duckdb_cannot_read_inside_a_given_connections_transaction_is_unreadable(monkeypatch):
+    """The error has aborted the given connection's transaction: dropping the half-read table must not fail on it
+    (the loader's rollback drops it), so the user gets the file's message and the connection keeps its own."""
+    from ecops.ingest import delimited
+
+    def failing(con, path, name, table, *args, **kwargs):
+        con.execute(f"CREATE TEMP TABLE {table} AS SELECT 1 AS c0")
+        con.execute("SELECT CAST('x' AS INTEGER)")  # any error of DuckDB's while reading
+
+    monkeypatch.setattr(delimited, "_load_delimited", failing)
+    con = _given_con()
+    with pytest.raises(IngestError) as ei:  # GBK: decoded and read once, with no second try
+        load_files([DATA / "good" / "taobao_gbk.csv"], con=con)
+    assert (ei.value.code, ei.value.file) == ("unreadable", "taobao_gbk.csv")
+    assert "Could not convert string 'x' to INT32" in ei.value.message("en")
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]
+    assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
+
+
+def test_a_parquet_file_that_runs_out_of_memory_is_not_called_bad_parquet(tmp_path):
+    path = tmp_path / "lines.parquet"
+    duckdb.execute(f"COPY (SELECT 'O' || range AS order_id, 'C' || (range % 997) AS customer_id, "
+                   f"TIMESTAMP '2024-01-01' + INTERVAL (range) SECOND AS order_time, 'SKU-' || (range % 5000) AS sku, "
+                   f"1 + range % 3 AS quantity, 9.5 + range % 40 AS unit_price FROM range(2000000)) TO '{path}'")
+    con = _given_con("64MB", spill=False)  # the read spills its table where it can
+    with pytest.raises(IngestError) as ei:
+        load_files([path], con=con)
+    assert (ei.value.code, ei.value.file) == ("out_of_memory", "lines.parquet")
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["mine"]
+
+
+def test_a_given_connection_that_already_holds_canonical_tables_is_refused_before_anything_is_read(tmp_path):
+    con = _given_con()
+    con.execute("CREATE TABLE orders AS SELECT 'O1' AS order_id")
+    con.execute('CREATE TABLE "_ecops_order_facts_x" AS SELECT 1 AS n')
+    with pytest.raises(ValueError, match=r"already holds _ecops_order_facts_x, orders: load into a fresh"):
+        load_files([tmp_path / "never_read.csv"], con=con)
+    assert con.execute("SELECT * FROM orders").fetchall() == [("O1",)]
+    con.execute("DROP TABLE orders")
+    con.execute('DROP TABLE "_ecops_order_facts_x"')
+    assert load_files([DATA / "good" / "flat_20.csv"], con=con).rows["order_items"] == 20

@@ -5,11 +5,13 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 import pytest
+from support.memory import squeeze
 
 from ecops import cache, rollups
 from ecops.dataset import STORED_PREFIX, Dataset, Filters, write_tables
 from ecops.portrait import customer_features, rfm_features
 from ecops.profit import aggregates
+from ecops.sample import generate
 from ecops.screens import SCREENS
 
 
@@ -213,4 +215,28 @@ def test_a_second_run_of_the_first_screens_keeps_the_results_pages_aggregate_fur
     cache.clear()
     rollups._keep_slow_screens(ds, con, 0.0)
     assert ds.is_stored(main) and aggregates._kept_statements(ds, Filters(), aggregates._plan(ds, Filters()))
+    cache.clear()
+
+
+def _squeezed_after_opening() -> tuple[Dataset, duckdb.DuckDBPyConnection]:
+    """A small sample opened with its order facts built, then its memory limit squeezed (nowhere to spill)."""
+    con = duckdb.connect(config={"temp_directory": ""})
+    write_tables(con, generate(3000, seed=3).tables)
+    ds = Dataset.from_duckdb(con, name="squeezed", fingerprint="squeezed", kind="upload")
+    assert ds.order_facts() is not None
+    squeeze(con)
+    return ds, con
+
+
+def test_first_screens_that_run_out_of_memory_raise_and_leave_the_file_unmarked():
+    """Marked as kept without its slow statements, a file would look complete and make every visit slow (or
+    fail the same way): running out of memory is raised, not logged as a failed screen."""
+    ds, con = _squeezed_after_opening()
+    cache.clear()
+    with pytest.raises(duckdb.OutOfMemoryException):
+        rollups.build(ds, con, slow_s=0.0)
+    assert not rollups.built(ds) and rollups._screens_mark() not in _tables(con)
+    cache.clear()
+    con.execute("SET memory_limit = '1GB'")  # with memory, the same dataset builds them
+    assert rollups.build(ds, con, slow_s=0.0) > 10 and rollups.built(ds)
     cache.clear()

@@ -323,5 +323,7 @@ def test_a_draft_where_duckdb_cannot_write_is_an_os_error(ws, monkeypatch):
     blocked = ws.root / ".tmp-blocked.duckdb"
     blocked.mkdir()
     monkeypatch.setattr(ws, "_tmp_path", lambda: blocked)
-    with pytest.raises(OSError, match="saved"), ws.draft():
+    with pytest.raises(OSError) as ei, ws.draft():
         pass
+    assert str(ei.value).startswith(f"{ws.root}: IO Error: ") and str(blocked) in str(ei.value)
+    assert isinstance(ei.value.__cause__, duckdb.IOException)
