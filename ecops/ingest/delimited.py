@@ -35,6 +35,7 @@ from ecops.ingest.files import (
     dedupe_headers,
     drop_after_error,
     record_index,
+    transaction_aborted,
 )
 from ecops.ingest.messages import IngestError, Notice, Phrase
 from ecops.ingest.values import (
@@ -489,10 +490,13 @@ def _read_text(con: duckdb.DuckDBPyConnection, f: FileInput, name: str, table: s
         try:
             return _read_decoded(con, light, name, table, limit=SAMPLE_ROWS)
         except IngestError:
-            pass
+            if transaction_aborted(con):
+                raise
     try:
         return _read_decoded(con, light, name, table)
     except IngestError as e:
+        if transaction_aborted(con):
+            raise
         refusal = e
     _drop_text(light, f)
     full = _text_pass(f, name, workdir, head)
@@ -523,6 +527,8 @@ def _head_while_scanning(con: duckdb.DuckDBPyConnection, f: FileInput, name: str
     try:
         raw = _read_decoded(con, unscanned, name, table, limit=SAMPLE_ROWS)
     except IngestError:
+        if transaction_aborted(con):
+            raise
         return None
     raw = replace(raw, scan=scan)
     if raw.head_only:

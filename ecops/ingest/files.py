@@ -18,6 +18,7 @@ from ecops.ingest.messages import IngestError, Notice, Phrase
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
     "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name", "record_index",
+    "transaction_aborted",
 ]
 
 MAX_BYTES: int = 200 * 2**20
@@ -48,6 +49,16 @@ def drop_after_error(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     except duckdb.TransactionException:
         pass
+
+
+def transaction_aborted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an error has aborted the transaction ``con`` is in (a load into a given connection): nothing else
+    can be tried in it, so the error that did it is the one to report."""
+    try:
+        con.execute("SELECT 1")
+    except duckdb.TransactionException:
+        return True
+    return False
 
 
 def max_upload_bytes() -> int:
