@@ -877,3 +877,34 @@ def test_a_given_connection_that_already_holds_canonical_tables_is_refused_befor
     con.execute("DROP TABLE orders")
     con.execute('DROP TABLE "_ecops_order_facts_x"')
     assert load_files([DATA / "good" / "flat_20.csv"], con=con).rows["order_items"] == 20
+
+
+_LOADABLE = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet"}
+#: Every committed test file alone, and the Olist tables together (alone, each lacks the others' columns).
+_TEST_SETS = [[p] for p in sorted(DATA.rglob("*")) if p.is_file() and p.suffix in _LOADABLE
+              and "real" not in p.relative_to(DATA).parts] + [sorted((DATA / "good" / "olist_mini").glob("*.csv"))]
+
+
+def _outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
+    """What loading ``paths`` gives: the tables' rows, fingerprint and notices, or the refusal."""
+    try:
+        res = load_files(paths, con=con)
+    except IngestError as e:
+        return ("refused", e.code, e.row, e.column, e.message("en"))
+    tables = {t: res.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in res.tables}
+    return ("loaded", tables, res.fingerprint, [n.message("en") for n in (*res.warnings, *res.notes)])
+
+
+@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
+def test_every_test_file_loads_into_a_given_connection_as_into_a_new_one(paths):
+    """``python -m ecops load`` loads into a given connection (one transaction in its DuckDB file), a browser
+    upload into a new one: the same tables, notices and refusals, and the given connection keeps its own table."""
+    con = _given_con()
+    assert _outcome(paths, con) == _outcome(paths, None)
+    assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
+
+
+def test_the_test_files_hold_loads_and_many_kinds_of_refusal():
+    outcomes = [_outcome(paths, None) for paths in _TEST_SETS]
+    assert sum(o[0] == "loaded" for o in outcomes) >= 15 and outcomes[-1][0] == "loaded"
+    assert len({o[1] for o in outcomes if o[0] == "refused"}) >= 12
