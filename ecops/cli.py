@@ -26,6 +26,7 @@ import pandas as pd
 from ecops import privacy, rollups
 from ecops.dataset import Dataset, Filters
 from ecops.i18n import t
+from ecops.workspace import Draft, Workspace, WorkspaceError, default_workspace
 
 __all__ = [
     "SERVER_MAX_BYTES", "build_parser", "cmd_bench", "cmd_check", "cmd_load", "cmd_report", "cmd_sample",
@@ -185,8 +186,6 @@ def cmd_load(args: argparse.Namespace) -> int:
     beside it, so memory does not grow with the file. Without ``--save``, a workspace folder that cannot be
     written is not an error: the file goes to the system's temporary folder instead.
     """
-    from ecops.workspace import Workspace, WorkspaceError, default_workspace
-
     lang = "zh" if args.lang == "zh" else "en"
     with ExitStack() as stack:
         try:
@@ -201,13 +200,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def _save_failed(err: Exception, lang: str) -> NoReturn:
-    from ecops.workspace import WorkspaceError
-
     detail = err.message(lang) if isinstance(err, WorkspaceError) else str(err)
     _fail(t("data.cli.save_failed", "zh" if lang == "zh" else "en", detail=detail))
 
 
-def _load_into(args: argparse.Namespace, draft, lang: str) -> int:
+def _load_into(args: argparse.Namespace, draft: Draft, lang: str) -> int:
     """:func:`cmd_load` with the files loaded into ``draft`` (:meth:`ecops.workspace.Workspace.draft`), which is
     committed with ``--save``."""
     ds, result = _load(args.files, args.mapping, args.lang, max_bytes=SERVER_MAX_BYTES, con=draft.con)
@@ -222,7 +219,6 @@ def _load_into(args: argparse.Namespace, draft, lang: str) -> int:
         return 0
     # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
     from ecops.loader import out_of_memory
-    from ecops.workspace import WorkspaceError
 
     try:
         rollups.build(ds, draft.con)
