@@ -885,7 +885,7 @@ _TEST_SETS = [[p] for p in sorted(DATA.rglob("*")) if p.is_file() and p.suffix i
               and "real" not in p.relative_to(DATA).parts] + [sorted((DATA / "good" / "olist_mini").glob("*.csv"))]
 
 
-def _outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
+def _load_outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
     """What loading ``paths`` gives: the tables' rows, fingerprint and notices, or the refusal."""
     try:
         res = load_files(paths, con=con)
@@ -900,11 +900,11 @@ def test_every_test_file_loads_into_a_given_connection_as_into_a_new_one(paths):
     """``python -m ecops load`` loads into a given connection (one transaction in its DuckDB file), a browser
     upload into a new one: the same tables, notices and refusals, and the given connection keeps its own table."""
     con = _given_con()
-    assert _outcome(paths, con) == _outcome(paths, None)
+    assert _load_outcome(paths, con) == _load_outcome(paths, None)
     assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
 
 
 def test_the_test_files_hold_loads_and_many_kinds_of_refusal():
-    outcomes = [_outcome(paths, None) for paths in _TEST_SETS]
+    outcomes = [_load_outcome(paths, None) for paths in _TEST_SETS]
     assert sum(o[0] == "loaded" for o in outcomes) >= 15 and outcomes[-1][0] == "loaded"
     assert len({o[1] for o in outcomes if o[0] == "refused"}) >= 12
