@@ -1,6 +1,7 @@
 """The shape of the package (DESIGN §2, issue 12): no import cycles — counting imports inside functions —,
 analyses that import no charts, catalogues, renderers or streamlit, every key the code asks for in the
-catalogues, ``__all__`` in every public module, every function short enough to read on one screen.
+catalogues, ``__all__`` in every public module, every function short enough to read on one screen, no
+function or class defined twice in one module.
 
 Lists of modules not there yet are strict: fixing one fails the test until it is taken off the list.
 """
@@ -210,3 +211,27 @@ def test_every_function_fits_on_one_screen():
     """A longer function is split along its steps: named helpers, each one thing the business would name."""
     found = long_functions()
     assert not found, f"functions longer than {MAX_FUNCTION_LINES} lines: " + "; ".join(found)
+
+
+def redefined_names(paths: list[Path]) -> list[tuple[Path, int, str]]:
+    """(path, line, name) of every module-level function or class defined a second time in its module."""
+    found = []
+    for path in paths:
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if node.name in seen:
+                    found.append((path, node.lineno, node.name))
+                seen.add(node.name)
+    return found
+
+
+def test_no_module_defines_a_function_twice(tmp_path):
+    """The second definition silently replaces the first for every caller, the earlier ones included (a test
+    helper once replaced another test's helper of the same name; ruff only flags a replaced name never used)."""
+    code = [p for d in ("ecops", "pages", "tests", "benchmarks") for p in sorted((ROOT / d).rglob("*.py"))]
+    found = redefined_names([*code, ROOT / "app.py"])
+    assert not found, "; ".join(f"{p.relative_to(ROOT)}:{line} {name}" for p, line, name in found)
+    twice = tmp_path / "twice.py"
+    twice.write_text("def f():\n    return 1\n\n\ndef g():\n    return f()\n\n\ndef f():\n    return 2\n")
+    assert redefined_names([twice]) == [(twice, 9, "f")]
