@@ -860,7 +860,7 @@ def test_a_parquet_file_that_runs_out_of_memory_is_not_called_bad_parquet(tmp_pa
     duckdb.execute(f"COPY (SELECT 'O' || range AS order_id, 'C' || (range % 997) AS customer_id, "
                    f"TIMESTAMP '2024-01-01' + INTERVAL (range) SECOND AS order_time, 'SKU-' || (range % 5000) AS sku, "
                    f"1 + range % 3 AS quantity, 9.5 + range % 40 AS unit_price FROM range(2000000)) TO '{path}'")
-    con = _given_con("64MB", spill=False)  # the read spills its table where it can
+    con = _given_con("64MB", spill=False)  # with somewhere to spill, the read would go to disk instead
     with pytest.raises(IngestError) as ei:
         load_files([path], con=con)
     assert (ei.value.code, ei.value.file) == ("out_of_memory", "lines.parquet")
