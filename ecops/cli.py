@@ -220,14 +220,14 @@ def _load_into(args: argparse.Namespace, draft: Draft, lang: str) -> int:
     # the saved dataset carries its rollups and its first screens' slow statements: every visit reads them
     from ecops.loader import out_of_memory
 
+    names = [Path(f).name for f in args.files]
     try:
         rollups.build(ds, draft.con)
     except duckdb.OutOfMemoryException as err:
-        _fail(privacy.mask_text(out_of_memory([Path(f).name for f in args.files], err).message(lang)))
-    name = ", ".join(Path(f).name for f in args.files)
+        _fail(privacy.mask_text(out_of_memory(names, err).message(lang)))
     try:
         token = draft.commit(mapping_json=result.mapping.to_json(),
-                             meta={"name": name, "fingerprint": result.fingerprint, "currency": result.currency})
+                             meta={"name": ", ".join(names), "fingerprint": result.fingerprint, "currency": result.currency})
     except (WorkspaceError, OSError) as err:
         _save_failed(err, args.lang)
     if args.json:
