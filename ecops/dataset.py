@@ -404,11 +404,13 @@ class Dataset:
         unpaid: list[Any] = []
         if "status" in o.c:
             status = sa.func.lower(sa.func.trim(o.c.status))
+            dialect = self.engine.dialect
             if by_reason:
-                cancelled.append(sa.func.coalesce(status.in_(CANCELLED_STATUSES), False))
-                unpaid.append(sa.func.coalesce(status.in_(UNPAID_STATUSES), False))
+                cancelled.append(sa.func.coalesce(_one_of(status, CANCELLED_STATUSES, dialect), False))
+                unpaid.append(sa.func.coalesce(_one_of(status, UNPAID_STATUSES, dialect), False))
             else:  # the status cleaned once per order, not once per list (the order facts of 1M orders: 0.06 s)
-                cancelled.append(sa.func.coalesce(status.in_((*CANCELLED_STATUSES, *UNPAID_STATUSES)), False))
+                cancelled.append(sa.func.coalesce(
+                    _one_of(status, (*CANCELLED_STATUSES, *UNPAID_STATUSES), dialect), False))
         if reversals and self.has("order_items", "quantity"):
             oi = self.table("order_items")
             cancelled.append(o.c.order_id.in_(
@@ -828,6 +830,18 @@ def _capped(stmt: sa.Select | sa.CompoundSelect, n: int) -> sa.Select | sa.Compo
     except sa.exc.CompileError:
         return sa.select(stmt.subquery("capped")).limit(n)
     return stmt if limit is not None and limit <= n else stmt.limit(n)
+
+
+def _one_of(expr: Any, values: tuple[str, ...], dialect: sa.Dialect) -> Any:
+    """SQL: whether ``expr`` is one of ``values`` (NULL for a NULL ``expr``).
+
+    DuckDB tests an ``IN`` list one value after another, and the purchase rule's 58 statuses cost more than
+    reading the orders: 0.10 s against 0.04 s with ``list_contains`` for 1M orders, a sixth of building the
+    order-facts rollup. Other engines keep the standard ``IN``.
+    """
+    if dialect.name == "duckdb":
+        return sa.func.list_contains(sa.func.list_value(*map(sa.literal, values)), expr, type_=sa.Boolean)
+    return expr.in_(values)
 
 
 def _supports_regexp(dialect: sa.Dialect) -> bool:
