@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ecops import schema
+from ecops import loader, schema
 from ecops.ingest import IngestError
 from ecops.loader import load_files, sql_type
 from ecops.mapping import FLAT, Mapping
@@ -185,6 +185,49 @@ def test_flat_orders_take_each_columns_first_value_in_file_order(tmp_path, blank
     pd.testing.assert_frame_equal(got, want, check_dtype=False, check_names=False)
     assert any(n.code == "order_sum" and n.get("target") == "discount_amount" for n in res.notes)
     assert not any(n.code == "order_sum" and n.get("target") == "shipping_fee" for n in res.notes)
+
+
+@pytest.mark.parametrize("blanks", ["none", "whole orders", "first lines"])
+def test_flat_orders_read_from_first_lines_are_built_again_only_where_a_first_line_misses_a_value(
+        tmp_path, monkeypatch, blanks):
+    """With no amount varying within an order, every order column is read from the order's first line (one
+    grouping instead of three): right where no line of an order has the value the first line lacks (a buyer, a
+    region left out of a whole order), and the orders are built again, value by value, where one does."""
+    rng = np.random.default_rng(5)
+    n = 400
+    oid = rng.integers(0, 90, n)
+    frame = pd.DataFrame({
+        "order_id": [f"O{i:03d}" for i in oid],
+        "customer_id": [f"C{i % 37}" for i in oid],
+        "order_time": [f"2024-03-{1 + i % 28:02d} {h:02d}:00:00" for i, h in zip(oid, rng.integers(0, 24, n), strict=True)],
+        "region": [("广东", "浙江", "北京")[i % 3] for i in oid],
+        "product_id": [f"P{i}" for i in rng.integers(0, 20, n)],
+        "quantity": rng.integers(1, 4, n),
+        "unit_price": rng.integers(10, 90, n).astype(float),
+        "shipping_fee": [float(i % 7) for i in oid],  # the order's, repeated on its lines
+    })
+    first = ~frame["order_id"].duplicated()
+    for col in ("customer_id", "region", "shipping_fee"):
+        if blanks == "whole orders":
+            frame[col] = frame[col].where(frame["order_id"].map(lambda o, c=col: hash((o, c)) % 4 != 0))
+        elif blanks == "first lines":
+            frame[col] = frame[col].where(~first | (rng.random(n) > 0.3))
+    path = tmp_path / "flat.csv"
+    frame.to_csv(path, index=False)
+    built = []
+    real = loader._create_table
+    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real(con, name, plist)))
+    res = load_files([path])
+    got = res.con.execute("SELECT order_id, customer_id, region, shipping_fee FROM orders").df()
+    by = frame.groupby("order_id")
+    want = pd.DataFrame({c: by[c].first() for c in ("customer_id", "region", "shipping_fee")})
+    pd.testing.assert_frame_equal(got.set_index("order_id").sort_index(), want.sort_index(), check_dtype=False,
+                                  check_names=False)
+    later = frame[first].set_index("order_id")[list(want.columns)].isna() & want.notna()
+    assert later.to_numpy().any() == (blanks == "first lines")  # the case is what its name says
+    assert built.count("orders") == (2 if blanks == "first lines" else 1)
+    assert [c for c in res.con.execute("DESCRIBE orders").df()["column_name"] if c.startswith("_")] == []
+    assert not any(n.code == "order_sum" for n in res.notes)
 
 
 def test_excel_flat_file_with_serial_dates():
@@ -902,6 +945,32 @@ def test_every_test_file_loads_into_a_given_connection_as_into_a_new_one(paths):
     con = _given_con()
     assert _load_outcome(paths, con) == _load_outcome(paths, None)
     assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
+
+
+@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
+def test_orders_built_on_the_first_lines_guess_equal_those_built_from_the_tests(paths, monkeypatch):
+    """Building a flat export's orders on the guess that no amount varies within an order (built again when it
+    does) gives every committed test file the tables, notices (in their places) and refusals testing first gives."""
+    guessed = _load_outcome(paths, None)
+    real = loader._flat_orders_sql
+    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
+    assert guessed == _load_outcome(paths, None)
+
+
+def test_the_notices_of_orders_built_again_keep_their_places(tmp_path, monkeypatch):
+    """A flat export whose discounts vary within an order, with a products file: the orders built again note the
+    summed discount where testing first did, before what the products file replaced."""
+    (tmp_path / "lines.csv").write_text("order_id,customer_id,order_time,product_id,quantity,unit_price,discount_amount\n"
+                                        "A,u,2024-01-01,p1,1,10,1\nA,u,2024-01-01,p2,2,5,2\nB,v,2024-01-02,p1,1,10,0\n",
+                                        encoding="utf-8")
+    (tmp_path / "products.csv").write_text("product_id,category,brand\np1,toys,x\np2,books,y\n", encoding="utf-8")
+    paths = [tmp_path / "lines.csv", tmp_path / "products.csv"]
+    guessed = _load_outcome(paths, None)
+    codes = [n.code for n in load_files(paths).notes]
+    assert codes.index("order_sum") < codes.index("table_replaced")
+    real = loader._flat_orders_sql
+    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
+    assert guessed == _load_outcome(paths, None)
 
 
 def test_the_test_files_hold_loads_and_many_kinds_of_refusal():

@@ -127,6 +127,9 @@ _UTF8 = ("utf-8", "utf-8-sig")
 _MAX_LINE = 10_000_000
 #: The non-empty null tokens as an SQL list (the reader reads an empty value as NULL itself).
 _TOKENS_SQL = ", ".join(_lit(t) for t in _NULL_VARIANTS if t)
+#: The longest null token in bytes (DuckDB's ``strlen``): a longer value is none of them, and that test is cheaper
+#: than the list's (seven text columns of 1.57M lines: 0.03 against 0.055 s).
+_TOKENS_MAX_BYTES = max(len(t.encode("utf-8")) for t in _NULL_VARIANTS)
 #: blocks spread through a file that the light pass decodes besides the head, to send a GBK export whose head is
 #: plain ASCII straight to the full pass (DuckDB would otherwise read it twice)
 _SPREAD_SAMPLES = 8
@@ -674,7 +677,8 @@ def _csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter:
     if not rejects:
         for i in range(ncol):
             if (types or {}).get(i, "VARCHAR") == "VARCHAR":
-                con.execute(f"UPDATE {table} SET c{i} = NULL WHERE c{i} IN ({_TOKENS_SQL})")
+                con.execute(f"UPDATE {table} SET c{i} = NULL WHERE strlen(c{i}) <= {_TOKENS_MAX_BYTES} "
+                            f"AND c{i} IN ({_TOKENS_SQL})")
     return rejects
 
 
@@ -738,10 +742,9 @@ def read_rest(con: duckdb.DuckDBPyConnection, raw: RawTable, types: dict[int, st
     whose messages and conversions are the reference.
     """
     con.execute(f"DROP TABLE IF EXISTS {raw.table}")
-    scanned = _scanned(raw)
-    if scanned is None:
-        return None
-    raw, ncol = scanned, len(raw.columns)
+    ncol = len(raw.columns)
+    # The read does not wait for the file's scan (its hash and line count, :func:`_head_while_scanning`), which
+    # choosing the mapping may not have left time to finish (0.04 s): it is waited for once the file is read.
     try:
         rejects = _csv_into(con, Path(str(raw.text_path)), raw.table, raw.delimiter or ",", raw.header_line, ncol,
                             types)
@@ -753,6 +756,11 @@ def read_rest(con: duckdb.DuckDBPyConnection, raw: RawTable, types: dict[int, st
     except duckdb.Error:
         drop_after_error(con, raw.table)
         return None
+    scanned = _scanned(raw)
+    if scanned is None:
+        con.execute(f"DROP TABLE IF EXISTS {raw.table}")
+        return None
+    raw = scanned
     rows = 0 if rejects or infinite else con.execute(f"SELECT count(*) FROM {raw.table}").fetchone()[0]
     if not rows:
         con.execute(f"DROP TABLE IF EXISTS {raw.table}")
