@@ -394,6 +394,11 @@ def _flat_items_sql(stage: str, sm: SourceMapping, t: set[str], line: tuple[str,
     return f"SELECT {', '.join(item_cols)} FROM {stage} WHERE {oid} IS NOT NULL"
 
 
+#: The first lines of a flat export in which amounts varying within an order send it straight to the tests
+#: (:func:`_flat_orders_sql`): a grouping of that many lines costs about 2 ms.
+_GUESS_HEAD = 10_000
+
+
 def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
                      keys: tuple[str, str | None], total_is_line: bool, notes: Notes,
                      guess: bool = False) -> tuple[str, bool]:
@@ -410,6 +415,11 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
     numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t
                and not (c.name == "total_amount" and total_is_line)]
     tested = [staged_column(tg) for tg in numeric]
+    # An export whose amounts vary within an order shows it in its first lines (UCI Online Retail, Amazon's
+    # all-orders report): it is not built on the guess, which would build it twice (+0.35 s at 1M orders in
+    # memory, +3.5 s at 3M into a file).
+    head = f"(SELECT * FROM {stage} LIMIT {_GUESS_HEAD})"
+    guess = guess and not (tested and _varying_within_orders(con, head, oid, tested))
     # An amount that differs between the lines of one order is a line amount: the order's is their sum.
     varying = set() if guess else _varying_within_orders(con, stage, oid, tested)
     aggs = {"order_time": f"min({staged_column('orders.order_time')})"}

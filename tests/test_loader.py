@@ -957,17 +957,30 @@ def test_orders_built_on_the_first_lines_guess_equal_those_built_from_the_tests(
     assert guessed == _load_outcome(paths, None)
 
 
-def test_the_notices_of_orders_built_again_keep_their_places(tmp_path, monkeypatch):
-    """A flat export whose discounts vary within an order, with a products file: the orders built again note the
-    summed discount where testing first did, before what the products file replaced."""
-    (tmp_path / "lines.csv").write_text("order_id,customer_id,order_time,product_id,quantity,unit_price,discount_amount\n"
-                                        "A,u,2024-01-01,p1,1,10,1\nA,u,2024-01-01,p2,2,5,2\nB,v,2024-01-02,p1,1,10,0\n",
-                                        encoding="utf-8")
+@pytest.mark.parametrize("head", [None, 2], ids=["varying in the first lines", "varying past them"])
+def test_orders_whose_amounts_vary_are_tested_first_when_the_first_lines_show_it(tmp_path, monkeypatch, head):
+    """A flat export whose discounts vary within an order, with a products file. Where its first lines show it
+    the orders are built once, from the tests; where they do not, the guess fails and they are built again. Either
+    way they are the orders testing first gives, and the summed discount is noted where the tests note it: before
+    what the products file replaced."""
+    (tmp_path / "lines.csv").write_text(
+        "order_id,customer_id,order_time,product_id,quantity,unit_price,discount_amount\n"
+        "B,v,2024-01-02,p1,1,10,0\nC,w,2024-01-03,p2,1,5,0\nA,u,2024-01-01,p1,1,10,1\nA,u,2024-01-01,p2,2,5,2\n",
+        encoding="utf-8")
     (tmp_path / "products.csv").write_text("product_id,category,brand\np1,toys,x\np2,books,y\n", encoding="utf-8")
     paths = [tmp_path / "lines.csv", tmp_path / "products.csv"]
-    guessed = _load_outcome(paths, None)
-    codes = [n.code for n in load_files(paths).notes]
+    if head is not None:
+        monkeypatch.setattr(loader, "_GUESS_HEAD", head)
+    built = []
+    real_create = loader._create_table
+    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real_create(con, name, plist)))
+    res = load_files(paths)
+    assert built.count("orders") == (1 if head is None else 2)
+    assert dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall()) == {"A": 3.0, "B": 0.0,
+                                                                                               "C": 0.0}
+    codes = [n.code for n in res.notes]
     assert codes.index("order_sum") < codes.index("table_replaced")
+    guessed = _load_outcome(paths, None)
     real = loader._flat_orders_sql
     monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
     assert guessed == _load_outcome(paths, None)
