@@ -214,9 +214,7 @@ def test_flat_orders_read_from_first_lines_are_built_again_only_where_a_first_li
             frame[col] = frame[col].where(~first | (rng.random(n) > 0.3))
     path = tmp_path / "flat.csv"
     frame.to_csv(path, index=False)
-    built = []
-    real = loader._create_table
-    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real(con, name, plist)))
+    built = _tables_built(monkeypatch)
     res = load_files([path])
     got = res.con.execute("SELECT order_id, customer_id, region, shipping_fee FROM orders").df()
     by = frame.groupby("order_id")
@@ -228,6 +226,20 @@ def test_flat_orders_read_from_first_lines_are_built_again_only_where_a_first_li
     assert built.count("orders") == (2 if blanks == "first lines" else 1)
     assert [c for c in res.con.execute("DESCRIBE orders").df()["column_name"] if c.startswith("_")] == []
     assert not any(n.code == "order_sum" for n in res.notes)
+
+
+def _tables_built(monkeypatch) -> list[str]:
+    """The names of the canonical tables the loader creates from now on, once per time it creates them."""
+    built: list[str] = []
+    real = loader._create_table
+    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real(con, name, plist)))
+    return built
+
+
+def _never_guess(monkeypatch) -> None:
+    """Make the loader build a flat export's orders from its tests, never on the first-lines guess."""
+    real = loader._flat_orders_sql
+    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
 
 
 def test_excel_flat_file_with_serial_dates():
@@ -952,8 +964,7 @@ def test_orders_built_on_the_first_lines_guess_equal_those_built_from_the_tests(
     """Building a flat export's orders on the guess that no amount varies within an order (built again when it
     does) gives every committed test file the tables, notices (in their places) and refusals testing first gives."""
     guessed = _load_outcome(paths, None)
-    real = loader._flat_orders_sql
-    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
+    _never_guess(monkeypatch)
     assert guessed == _load_outcome(paths, None)
 
 
@@ -971,9 +982,7 @@ def test_orders_whose_amounts_vary_are_tested_first_when_the_first_lines_show_it
     paths = [tmp_path / "lines.csv", tmp_path / "products.csv"]
     if head is not None:
         monkeypatch.setattr(loader, "_GUESS_HEAD", head)
-    built = []
-    real_create = loader._create_table
-    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real_create(con, name, plist)))
+    built = _tables_built(monkeypatch)
     res = load_files(paths)
     assert built.count("orders") == (1 if head is None else 2)
     assert dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall()) == {"A": 3.0, "B": 0.0,
@@ -981,8 +990,7 @@ def test_orders_whose_amounts_vary_are_tested_first_when_the_first_lines_show_it
     codes = [n.code for n in res.notes]
     assert codes.index("order_sum") < codes.index("table_replaced")
     guessed = _load_outcome(paths, None)
-    real = loader._flat_orders_sql
-    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
+    _never_guess(monkeypatch)
     assert guessed == _load_outcome(paths, None)
 
 
