@@ -36,6 +36,7 @@ from ecops.ingest import (
     RawTable,
     choose_parse,
     profile_frame,
+    profile_table,
     read_file,
 )
 from ecops.ingest.delimited import read_rest
@@ -484,9 +485,11 @@ def _never_empty(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: lis
     """Columns of ``cols`` with a value on every line that has an order id."""
     if not cols:
         return set()
-    row = con.execute(f"SELECT count(*), {', '.join(f'count({c})' for c in cols)} FROM {stage} "
-                      f"WHERE {oid} IS NOT NULL").fetchone()
-    return {c for c, n in zip(cols, row[1:], strict=True) if n == row[0]}
+    # a query per column whose filter the scan tests against each row group's statistics, skipping those that
+    # hold no NULL (0.005 against 0.044 s for counting seven columns of 1.57M lines, which reads every value)
+    row = con.execute("SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {stage} WHERE {c} IS NULL AND {oid} IS NOT NULL)"
+                                            for c in cols)).fetchone()
+    return {c for c, empty in zip(cols, row, strict=True) if not empty}
 
 
 def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:
@@ -755,12 +758,20 @@ class _CurrencyLater:
         return currency
 
 
+def _profile(con: duckdb.DuckDBPyConnection, raw: RawTable, sample: pd.DataFrame) -> dict[str, ColumnProfile]:
+    """The profile of each column of ``raw``'s sample: a table of text profiled where it lies, typed columns (a
+    Parquet file's) as pandas gives them, which is what their profile describes."""
+    if all(t == "VARCHAR" for t in raw.types):
+        return profile_table(con, raw.table, raw.columns, len(sample))
+    return profile_frame(sample)
+
+
 def _choose_mapping(con: duckdb.DuckDBPyConnection, raws: list[RawTable], mapping: Mapping | None,
                     notes: Notes) -> tuple[Mapping, _CurrencyLater]:
     """The mapping to apply (suggested, or the given one checked against the files) and the files' currency, which
     is detected meanwhile (:class:`_CurrencyLater`)."""
     samples = {raw.source: raw.sample(con) for raw in raws}
-    profiles = {raw.source: profile_frame(samples[raw.source]) for raw in raws}
+    profiles = {raw.source: _profile(con, raw, samples[raw.source]) for raw in raws}
     if mapping is None:
         used = suggest_mapping([SourceTable(r.source, r.columns, samples[r.source], profiles[r.source])
                                 for r in raws])
@@ -868,9 +879,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[st
                     "WHERE total_amount IS NOT NULL")
         rows["order_items"] = con.execute("SELECT count(*) FROM order_items").fetchone()[0]
         notes.add("lines_from_orders", "", "info")
-    neg_q, neg_p = con.execute(
-        "SELECT count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE unit_price < 0) FROM order_items"
-    ).fetchone()
+    # a count per condition, filtered in the scan, which skips the row groups whose least value is not negative
+    # (0.001 against 0.014 s for 1.57M lines counted as FILTER aggregates, which test every row)
+    neg_q, neg_p = con.execute("SELECT (SELECT count(*) FROM order_items WHERE quantity < 0), "
+                               "(SELECT count(*) FROM order_items WHERE unit_price < 0)").fetchone()
     src_items = ", ".join(dict.fromkeys(s for _, s in parts.get("order_items", []))) or "orders"
     if neg_q:
         notes.add("negative_quantity", src_items, "warning", count=neg_q)

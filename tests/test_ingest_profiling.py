@@ -9,13 +9,14 @@ promises DuckDB's own rounding or tie rule — differs from the same figure over
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from ecops.ingest import profile_frame
+from ecops.ingest import SAMPLE_ROWS, IngestError, RawTable, profile_frame, profile_table, read_file
 
 
 def _profile(values: list[str | None]):
@@ -116,3 +117,45 @@ def test_signed_zeros_come_out_as_duckdb_gives_them_over_rows(values):
     p = _profile(values)
     for got, want in zip((p.min, p.max, p.median), over_rows, strict=True):
         assert (got, math.copysign(1.0, got)) == (want, math.copysign(1.0, want))
+
+
+_DATA = Path(__file__).parent / "data"
+_FILES = sorted(p for p in _DATA.rglob("*") if p.is_file() and p.suffix in {".csv", ".tsv", ".txt", ".xlsx", ".xls"})
+
+
+def _text_tables(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> list[RawTable]:
+    """The raw tables of every committed delimited and Excel test file that reads (their text, as loads read it)."""
+    raws: list[RawTable] = []
+    for k, path in enumerate(_FILES):
+        try:
+            raws += read_file(con, path, table=f"_t{k}", workdir=tmp_path)
+        except IngestError:  # a file the tests refuse on purpose: nothing to profile
+            continue
+    return [r for r in raws if all(t == "VARCHAR" for t in r.types)]
+
+
+def test_a_table_profiled_where_it_lies_has_the_profile_of_its_rows_fetched_into_pandas(tmp_path):
+    """The loader profiles a file's text in its own connection (:func:`profile_table`): every committed test file
+    gets the profiles :func:`profile_frame` gives the same rows fetched into pandas, the reference."""
+    con = duckdb.connect()
+    raws = _text_tables(con, tmp_path)
+    assert len(raws) >= 25 and any(r.rows > SAMPLE_ROWS for r in raws)
+    for raw in raws:
+        sample = raw.sample(con)
+        assert profile_table(con, raw.table, raw.columns, len(sample)) == profile_frame(sample), raw.source
+    # nothing of the profile's is left in the connection
+    assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ecops%'").fetchall()
+
+
+def test_a_table_profiled_where_it_lies_agrees_on_signed_zeros_offsets_and_decimal_commas():
+    values = {
+        "zeros": ["0", "-0", "0.0", "-0.0", "5", "-0", "0"],
+        "offsets": ["2024-03-05 10:00+08:00", "2024-03-05 11:00+0800", "2024-03-05 12:00Z", None, "", " ", "N/A"],
+        "commas": ["1.234,50", "12,5", "3,75", "1.000,00", "¥ 4,20", "8,00 元", None],
+        "mixed": ["a", "1", "2024/3/5", "x@y.com", "13812345678", "广东省", "50%"],
+    }
+    frame = pd.DataFrame(values)
+    con = duckdb.connect()
+    texts = pd.DataFrame({f"c{i}": frame[c] for i, c in enumerate(frame.columns)})  # noqa: F841 - read by name
+    con.execute("CREATE TABLE raw AS SELECT * FROM texts")
+    assert profile_table(con, "raw", list(frame.columns), len(frame)) == profile_frame(frame)

@@ -30,6 +30,23 @@ def _one(con, sql):
     return con.execute(sql).fetchone()[0]
 
 
+def test_negative_quantities_and_prices_are_counted_line_by_line(tmp_path):
+    """The load warns of lines with a negative quantity (returns) and a negative price (rebates) with their counts,
+    as pandas counts them in the file, each apart from the other."""
+    rows = ["order_id,customer_id,order_time,product_id,quantity,unit_price"]
+    for k in range(40):
+        qty = -1 if k % 9 == 4 else 0 if k == 20 else 1 + k % 3  # lines 4, 13, 22, 31: returns; 20: none
+        price = -2.5 if k % 7 == 3 else 0.0 if k == 21 else 10.0 + k  # lines 3, 10, … 38: rebates; 21: free
+        rows.append(f"O{k // 2},C{k % 5},2024-03-{1 + k % 28:02d} 10:00:00,S{k % 4},{qty},{price}")
+    path = tmp_path / "lines.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    df = pd.read_csv(path)
+    res = load_files([path])
+    counts = {w.code: w.get("count") for w in res.warnings if w.code.startswith("negative_")}
+    assert counts == {"negative_quantity": int((df["quantity"] < 0).sum()), "negative_price": int((df["unit_price"] < 0).sum())}
+    assert counts == {"negative_quantity": 4, "negative_price": 6}
+
+
 def _check_types(res):
     for name in res.tables:
         t = schema.table(name)
@@ -269,6 +286,22 @@ def test_parquet_typed_source(tmp_path):
     assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(11.0)
     _check_types(res)
 
+
+
+def test_a_typed_source_is_profiled_as_pandas_gives_its_columns(tmp_path):
+    """Text is profiled where it lies; a Parquet file's typed columns as pandas gives them, which is the profile
+    the mapping's type evidence was built on (a number column is one, not text)."""
+    from ecops.ingest import SAMPLE_ROWS, profile_frame, read_file
+    from ecops.loader import _profile
+
+    path = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({"order_id": pa.array([1, None, 3], pa.int64()), "note": ["a", "b", None]}), path)
+    con = duckdb.connect()
+    raw = read_file(con, path, table="_t", workdir=tmp_path)[0]
+    sample = raw.sample(con, SAMPLE_ROWS)
+    got = _profile(con, raw, sample)
+    assert got == profile_frame(sample)
+    assert (got["order_id"].dtype, got["note"].dtype) == ("number", "text")
 
 # ---------------------------------------------------------------- mapping, fingerprint, safety
 
@@ -661,6 +694,8 @@ def test_a_large_clean_export_is_read_typed_and_gives_the_figures_of_its_text(tm
 @pytest.mark.parametrize("column, value, row", [
     ("unit_price", '"1,234.50"', 6000),     # a thousands separator the typed read refuses
     ("discount_amount", "inf", 5600),        # read as a number, but the text path leaves it empty (and says so)
+    ("shipping_fee", "-inf", 5650),          # the same below every number
+    ("unit_price", "NaN", 5700),             # and not a number, which DuckDB orders above every number
     ("order_time", "'2023-07-02 10:00:00", 5300),  # a spreadsheet wrapper
     ("quantity", " 3", 6100),                # spaces the typed read takes as the text path does
     ("order_time", "2023-07-02T10:00:00+08:00", 5800),  # an offset read as text would read it

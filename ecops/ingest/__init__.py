@@ -49,7 +49,7 @@ from ecops.ingest.files import (
     sha256_of,
 )
 from ecops.ingest.messages import IngestError, Lang, Notice
-from ecops.ingest.profiling import ColumnProfile, choose_parse, profile_frame
+from ecops.ingest.profiling import ColumnProfile, choose_parse, profile_frame, profile_table
 from ecops.ingest.readers import read_file
 from ecops.ingest.values import (
     CELL_UNITS,
@@ -78,8 +78,9 @@ __all__ = [
     "Lang", "IngestError", "Notice", "NULL_TOKENS", "CELL_UNITS", "TZ_SUFFIX", "SUMMARY_LABELS", "MANGLED_ID",
     "offset_sql", "unwrap_sql", "DATE_FORMATS", "DATE_SHAPES", "ParseType", "Parse", "nz_sql", "trim_sql",
     "number_sql", "time_sql", "raw_sql", "conv_sql", "convert_values", "unit_scale", "date_format_label",
-    "ColumnProfile", "profile_frame", "choose_parse", "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK",
-    "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable", "sha256_of", "detect_format", "dedupe_headers", "sniff",
+    "ColumnProfile", "profile_frame", "profile_table", "choose_parse", "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES",
+    "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable", "sha256_of", "detect_format", "dedupe_headers",
+    "sniff",
     "XLSX_MAX_UNPACKED_FACTOR", "XLSX_MAX_RATIO", "XLSX_RATIO_MIN_BYTES", "XLSX_MAX_UNPACKED_MB", "XLSX_MAX_MEMBERS",
     "XLSX_MAX_CELLS", "FILE_SECONDS", "formulas_without_value", "read_file",
 ]

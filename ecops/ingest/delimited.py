@@ -10,6 +10,7 @@ import hashlib
 import io
 import queue
 import re
+import sys
 import threading
 import unicodedata
 import uuid
@@ -131,6 +132,8 @@ _TOKENS_SQL = ", ".join(_lit(t) for t in _NULL_VARIANTS if t)
 #: The longest null token in bytes (DuckDB's ``strlen``): a longer value is none of them, and that test is cheaper
 #: than the list's (seven text columns of 1.57M lines: 0.03 against 0.055 s).
 _TOKENS_MAX_BYTES = max(len(t.encode("utf-8")) for t in _NULL_VARIANTS)
+#: The largest finite double as an SQL literal (read back exactly).
+_DOUBLE_MAX = repr(sys.float_info.max)
 #: blocks spread through a file that the light pass decodes besides the head, to send a GBK export whose head is
 #: plain ASCII straight to the full pass (DuckDB would otherwise read it twice)
 _SPREAD_SAMPLES = 8
@@ -757,8 +760,12 @@ def read_rest(con: duckdb.DuckDBPyConnection, raw: RawTable, types: dict[int, st
         rejects = _csv_into(con, Path(str(raw.text_path)), raw.table, raw.delimiter or ",", raw.header_line, ncol,
                             types)
         nums = [i for i, t in types.items() if t == "DOUBLE"]
-        infinite = nums and con.execute(
-            f"SELECT count(*) FROM {raw.table} WHERE {' OR '.join(f'NOT isfinite(c{i})' for i in nums)}").fetchone()[0]
+        # DuckDB orders NaN above every number, so a value is not finite exactly when it lies beyond the largest
+        # double either way: a range the scan tests against each row group's least and greatest values (0.001
+        # against 0.014 s for four columns of 1.57M lines tested with isfinite, which reads every value)
+        infinite = nums and any(con.execute("SELECT " + ", ".join(
+            f"EXISTS (SELECT 1 FROM {raw.table} WHERE c{i} > {_DOUBLE_MAX} OR c{i} < -{_DOUBLE_MAX})" for i in nums
+        )).fetchone())
     except duckdb.OutOfMemoryException:
         raise  # reading as text would take more
     except duckdb.Error:

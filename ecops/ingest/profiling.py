@@ -4,6 +4,7 @@ and from which each column's :class:`~ecops.ingest.values.Parse` is chosen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from ecops.ingest.values import (
 )
 
 __all__ = [
-    "ColumnProfile", "profile_frame", "choose_parse", "REGION_RE",
+    "ColumnProfile", "profile_frame", "profile_table", "choose_parse", "REGION_RE",
 ]
 
 _PROVINCES = (
@@ -148,8 +149,8 @@ def _number_sql(comma_cols: list[str]) -> str:
 
 
 def _distinct_values(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str]) -> None:
-    """Create ``_long(col, v, cl, w, pos)``: each distinct non-empty value ``v`` of column ``col`` once, ``w`` the
-    number of sample rows holding it, ``pos`` the first of them (rows are in that order) and ``cl`` the value
+    """Create ``_ecops_long(col, v, cl, w, pos)``: each distinct non-empty value ``v`` of column ``col`` once, ``w``
+    the number of sample rows holding it, ``pos`` the first of them (rows are in that order) and ``cl`` the value
     without currency marks, spaces and units.
 
     Exports repeat most values (status, channel, city, quantity, price), so the regular expressions and parses of
@@ -159,28 +160,30 @@ def _distinct_values(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str]) 
     grouped = (f"(SELECT col, v0, count(*) AS w, min(r) AS pos FROM {_cells_sql(tab, cols, list(range(len(cols))))} "
                f"GROUP BY col, v0)")
     # in order of first appearance, so that min/max meet equal values (0 and -0) in the order the rows have them
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _long AS SELECT col, v, regexp_replace(v, {_lit(_NUM_JUNK)}, '', 'g') "
-                f"AS cl, w, pos FROM {_clean_sql(grouped, 'col, w, pos')} ORDER BY pos")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ecops_long AS SELECT col, v, regexp_replace(v, {_lit(_NUM_JUNK)}, "
+                f"'', 'g') AS cl, w, pos FROM {_clean_sql(grouped, 'col, w, pos')} ORDER BY pos")
 
 
 def _basic_counts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Any, ...]]:
-    """Per column of ``_long``: values, distinct values, total length, then the counts of :data:`_BASIC_CONDS`."""
+    """Per column of ``_ecops_long``: values, distinct values, total length, then the counts of
+    :data:`_BASIC_CONDS`."""
     return {r[0]: r[1:] for r in con.execute(
         "SELECT col, sum(w), count(DISTINCT v), sum(w * strlen(v)), " + ", ".join(_cnt(x) for x in _BASIC_CONDS)
-        + " FROM _long GROUP BY col").fetchall()}
+        + " FROM _ecops_long GROUP BY col").fetchall()}
 
 
 def _numeric_counts(con: duckdb.DuckDBPyConnection, comma_cols: list[str],
                     shapes: list[str]) -> dict[str, tuple[Any, ...]]:
-    """Per column of ``_long``, of its values read as numbers (:func:`_number_sql`): how many, how many whole,
+    """Per column of ``_ecops_long``, of its values read as numbers (:func:`_number_sql`): how many, how many whole,
     min, max, median, how many look like Excel serial days / Unix seconds / Unix milliseconds, whether both 0 and
     -0 occur; then per date format in ``shapes`` how many values parse as a date in 1900-2100."""
     # a table, not a subquery: its scan is one ordered stream (one row group), so min/max meet 0 and -0 in the
     # order of the rows, as before (a materialized CTE is scanned by several threads)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _num AS SELECT col, v, w, {_number_sql(comma_cols)} AS x FROM _long")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ecops_num AS SELECT col, v, w, {_number_sql(comma_cols)} AS x "
+                "FROM _ecops_long")
     # the median of the sample's values, not of the distinct ones: each number repeated w times (a few
     # thousand doubles), which is exactly what quantile_cont computed over the rows
-    medians = dict(con.execute("SELECT col, quantile_cont(x, 0.5) FROM _num, range(w) WHERE x IS NOT NULL "
+    medians = dict(con.execute("SELECT col, quantile_cont(x, 0.5) FROM _ecops_num, range(w) WHERE x IS NOT NULL "
                                "GROUP BY col").fetchall())
     time_exprs = [_cnt(f"regexp_matches(v, {_lit(DATE_SHAPES[k])}) AND year({time_sql('v', k, 0)}) BETWEEN 1900 AND 2100")
                   for k in shapes]
@@ -189,8 +192,8 @@ def _numeric_counts(con: duckdb.DuckDBPyConnection, comma_cols: list[str],
         f"{_cnt('x BETWEEN 20000 AND 80000')}, {_cnt('x = round(x) AND x BETWEEN 946684800 AND 4102444800')}, "
         f"{_cnt('x = round(x) AND x BETWEEN 946684800000 AND 4102444800000')}, "
         f"bool_or(x = 0 AND signbit(x)) AND bool_or(x = 0 AND NOT signbit(x))"
-        + "".join(", " + e for e in time_exprs) + " FROM _num GROUP BY col").fetchall()
-    con.execute("DROP TABLE _num")
+        + "".join(", " + e for e in time_exprs) + " FROM _ecops_num GROUP BY col").fetchall()
+    con.execute("DROP TABLE _ecops_num")
     return {r[0]: (*r[1:5], medians.get(r[0]), *r[5:]) for r in rows}
 
 
@@ -218,7 +221,7 @@ def _main_offsets(con: duckdb.DuckDBPyConnection, tz_cols: list[str]) -> dict[st
         return {}
     return {r[0]: int(r[1]) for r in con.execute(
         f"SELECT col, first(o ORDER BY n DESC, first_pos) FROM (SELECT col, o, sum(w) AS n, min(pos) AS first_pos "
-        f"FROM (SELECT col, w, pos, {offset_sql('v')} AS o FROM _long WHERE col IN "
+        f"FROM (SELECT col, w, pos, {offset_sql('v')} AS o FROM _ecops_long WHERE col IN "
         f"({', '.join(_lit(c) for c in tz_cols)}) AND regexp_matches(v, {_lit(TZ_SUFFIX)})) GROUP BY col, o) "
         f"GROUP BY col").fetchall()}
 
@@ -237,7 +240,7 @@ def _profile_all(con: duckdb.DuckDBPyConnection, tab: str, cols: list[str], dtyp
         numeric[c] = (*numeric[c][:4], med, *numeric[c][5:])
     # the zone a column's times are converted to: the offset most of its values carry (the shop's own)
     offsets = _main_offsets(con, [c for c, r in basic.items() if r[12]])
-    con.execute("DROP TABLE IF EXISTS _long")
+    con.execute("DROP TABLE IF EXISTS _ecops_long")
     out = []
     for i, dtype in enumerate(dtypes):
         key = f"k{i}"
@@ -302,6 +305,22 @@ def profile_frame(sample: pd.DataFrame) -> dict[str, ColumnProfile]:
         return dict(zip(cols, profs, strict=True))
     finally:
         con.close()
+
+def profile_table(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str], n: int) -> dict[str, ColumnProfile]:
+    """:func:`profile_frame` of the first ``n`` rows of ``table``, whose text columns ``c0, c1, …`` hold the
+    columns ``names`` (a raw table of :mod:`ecops.ingest`), computed in the connection that holds it.
+
+    The profiles are those of the same rows fetched into pandas, without copying them out and into a connection
+    of the profile's own (0.02 of the 0.1 s a 14-column export's profile takes).
+    """
+    cols = [f"c{i}" for i in range(len(names))]
+    if not cols:
+        return {}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ecops_sample AS SELECT {', '.join(cols)} FROM {table} LIMIT {int(n)}")
+    profs = _profile_all(con, "_ecops_sample", cols, ["text"] * len(cols))
+    con.execute("DROP TABLE _ecops_sample")
+    return dict(zip(names, profs, strict=True))
+
 
 def choose_parse(profile: ColumnProfile | None, kind: str, header: str = "", target: str = "") -> Parse:
     """The :class:`Parse` for a column mapped to a canonical column of ``kind``.
