@@ -311,14 +311,19 @@ def profile_table(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[st
     columns ``names`` (a raw table of :mod:`ecops.ingest`), computed in the connection that holds it.
 
     The profiles are those of the same rows fetched into pandas, without copying them out and into a connection
-    of the profile's own (0.02 of the 0.1 s a 14-column export's profile takes).
+    of the profile's own (0.02 of the 0.1 s a 14-column export's profile takes); a table of at most ``n`` rows,
+    such as the head of a large file, is profiled as it stands (0.01 s more).
     """
     cols = [f"c{i}" for i in range(len(names))]
     if not cols:
         return {}
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ecops_sample AS SELECT {', '.join(cols)} FROM {table} LIMIT {int(n)}")
-    profs = _profile_all(con, "_ecops_sample", cols, ["text"] * len(cols))
-    con.execute("DROP TABLE _ecops_sample")
+    whole = not con.execute(f"SELECT count(*) > {int(n)} FROM {table}").fetchone()[0]
+    if not whole:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ecops_sample AS SELECT {', '.join(cols)} FROM {table} "
+                    f"LIMIT {int(n)}")
+    profs = _profile_all(con, table if whole else "_ecops_sample", cols, ["text"] * len(cols))
+    if not whole:
+        con.execute("DROP TABLE _ecops_sample")
     return dict(zip(names, profs, strict=True))
 
 
