@@ -489,7 +489,7 @@ def _never_empty(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: lis
     # hold no NULL (0.005 against 0.044 s for counting seven columns of 1.57M lines, which reads every value)
     row = con.execute("SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {stage} WHERE {c} IS NULL AND {oid} IS NOT NULL)"
                                             for c in cols)).fetchone()
-    return {c for c, empty in zip(cols, row, strict=True) if not empty}
+    return {c for c, has_null in zip(cols, row, strict=True) if not has_null}
 
 
 def _flat_attributes_sql(stage: str, t: set[str], table: schema.Table, key: str, key_name: str) -> str:

@@ -306,6 +306,7 @@ def profile_frame(sample: pd.DataFrame) -> dict[str, ColumnProfile]:
     finally:
         con.close()
 
+
 def profile_table(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str], n: int) -> dict[str, ColumnProfile]:
     """:func:`profile_frame` of the first ``n`` rows of ``table``, whose text columns ``c0, c1, …`` hold the
     columns ``names`` (a raw table of :mod:`ecops.ingest`), computed in the connection that holds it.
