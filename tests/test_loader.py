@@ -43,7 +43,8 @@ def test_negative_quantities_and_prices_are_counted_line_by_line(tmp_path):
     df = pd.read_csv(path)
     res = load_files([path])
     counts = {w.code: w.get("count") for w in res.warnings if w.code.startswith("negative_")}
-    assert counts == {"negative_quantity": int((df["quantity"] < 0).sum()), "negative_price": int((df["unit_price"] < 0).sum())}
+    assert counts == {"negative_quantity": int((df["quantity"] < 0).sum()),
+                      "negative_price": int((df["unit_price"] < 0).sum())}
     assert counts == {"negative_quantity": 4, "negative_price": 6}
 
 
@@ -287,7 +288,6 @@ def test_parquet_typed_source(tmp_path):
     _check_types(res)
 
 
-
 def test_a_typed_source_is_profiled_as_pandas_gives_its_columns(tmp_path):
     """Text is profiled where it lies; a Parquet file's typed columns as pandas gives them, which is the profile
     the mapping's type evidence was built on (a number column is one, not text)."""
@@ -302,6 +302,7 @@ def test_a_typed_source_is_profiled_as_pandas_gives_its_columns(tmp_path):
     got = _profile(con, raw, sample)
     assert got == profile_frame(sample)
     assert (got["order_id"].dtype, got["note"].dtype) == ("number", "text")
+
 
 # ---------------------------------------------------------------- mapping, fingerprint, safety
 
