@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from ecops.ingest import IngestError, staging
+from ecops.ingest.files import raw_table_kind
 from ecops.loader import load_files
 from ecops.mapping import Mapping
 
@@ -186,3 +187,44 @@ def test_what_a_value_starts_with_is_found_in_a_late_row_group(tmp_path, monkeyp
         orders, items = in_place[0]["orders"], in_place[0]["order_items"]
         assert len(orders) == 130_000 and ("O125000", "c5") in {r[:2] for r in orders}
         assert ("O125000", "p1") in {r[:2] for r in items}
+
+
+def test_raw_tables_are_the_databases_own_in_memory_and_temporary_in_a_file(tmp_path):
+    """Only a raw table of the database itself can become one of its tables; one kept in a file must not receive
+    every raw value, so it is TEMP there."""
+    assert raw_table_kind(duckdb.connect()) == "TABLE"
+    assert raw_table_kind(duckdb.connect(str(tmp_path / "kept.duckdb"))) == "TEMP TABLE"
+
+
+def test_a_table_takes_over_a_raw_table_of_the_database_itself_whose_columns_have_its_types_in_its_order():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE r AS SELECT 'a' AS c0, CAST(1.5 AS DOUBLE) AS c1, 'x' AS c2")
+    con.execute("CREATE TEMP TABLE t AS SELECT * FROM r")
+    assert staging.can_take_over(con, "r", [("c0", "VARCHAR"), ("c1", "DOUBLE")])
+    assert staging.can_take_over(con, "r", [("c0", "VARCHAR"), ("c2", "VARCHAR")])
+    assert not staging.can_take_over(con, "r", [("c1", "DOUBLE"), ("c0", "VARCHAR")])  # another order
+    assert not staging.can_take_over(con, "r", [("c0", "VARCHAR"), ("c1", "BIGINT")])  # another type
+    assert not staging.can_take_over(con, "r", [("c0", "VARCHAR"), ("c9", "VARCHAR")])  # no such column
+    assert not staging.can_take_over(con, "r", [("c0", "VARCHAR"), ("c0", "VARCHAR")])  # one column twice
+    assert not staging.can_take_over(con, "t", [("c0", "VARCHAR")])  # a TEMP table
+    assert not staging.can_take_over(con, "r", [])
+
+
+def test_taking_over_keeps_the_columns_named_in_their_order_without_the_lines_lacking_the_key():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE r AS SELECT * FROM (VALUES ('A', 'u', 'p1', 1.0), (NULL, 'v', 'p2', 2.0), "
+                "('B', NULL, 'p3', 3.0), ('C', 'w', NULL, NULL)) v(c0, c1, c2, c3)")
+    con.execute("CREATE TEMP VIEW s AS SELECT rowid AS _rec, c0 AS v_a, c2 AS v_b, c3 AS v_c FROM r")
+    con.execute("BEGIN TRANSACTION")
+    staging.take_over(con, "r", "s", "order_items", [("c0", "order_id"), ("c2", "product_id"), ("c3", "quantity")],
+                      "c0")
+    con.execute("ROLLBACK")  # a failed load into a given connection leaves it as it was
+    assert con.execute("SELECT count(*) FROM s").fetchone() == (4,)
+    staging.take_over(con, "r", "s", "order_items", [("c0", "order_id"), ("c2", "product_id"), ("c3", "quantity")],
+                      "c0")
+    assert con.execute("SELECT * FROM order_items").fetchall() == [("A", "p1", 1.0), ("B", "p3", 3.0),
+                                                                   ("C", None, None)]
+    assert [d[0] for d in con.execute("DESCRIBE order_items").fetchall()] == ["order_id", "product_id", "quantity"]
+    objects = con.execute("SELECT table_name FROM duckdb_tables() UNION ALL "
+                          "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert objects == [("order_items",)]

@@ -1004,6 +1004,99 @@ def test_orders_built_on_the_first_lines_guess_equal_those_built_from_the_tests(
     assert guessed == _load_outcome(paths, None)
 
 
+def _taken_over(monkeypatch) -> list[str]:
+    """The names of the canonical tables that take over a raw table from now on (:func:`loader.take_over`)."""
+    taken: list[str] = []
+    real = loader.take_over
+    monkeypatch.setattr(loader, "take_over", lambda con, raw, stage, name, *a: (taken.append(name),
+                                                                               real(con, raw, stage, name, *a)))
+    return taken
+
+
+def _stored_outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
+    """What loading ``paths`` gives, each table's columns and rows in the order it stores them (a table taken
+    over keeps its raw table's order, a copy the order its SELECT gave); or the refusal."""
+    try:
+        res = load_files(paths, con=con)
+    except IngestError as e:
+        return ("refused", e.code, e.row, e.column, e.message("en"))
+    tables = {t: (res.con.execute(f"DESCRIBE {t}").fetchall(),
+                  res.con.execute(f"SELECT * FROM {t}" if t != "orders" else f"SELECT * FROM {t} ORDER BY ALL")
+                  .fetchall()) for t in res.tables}
+    return ("loaded", tables, res.rows, res.fingerprint, [n.message("en") for n in (*res.warnings, *res.notes)])
+
+
+@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
+def test_tables_taking_over_their_raw_table_equal_tables_written_as_copies(paths, monkeypatch, tmp_path):
+    """In memory, a table made of one staged source's columns as they stand takes over the raw table behind it; in
+    a database kept in a file, whose raw tables are TEMP, every table is written as a copy. Both give every
+    committed test file the same columns, types, rows in the same order, notices and refusals, and the file holds
+    nothing but the canonical tables and the caller's own. (Orders come of a grouping, in no set order: sorted.)"""
+    taken = _taken_over(monkeypatch)
+    in_memory = _stored_outcome(paths, None)
+    n_taken = len(taken)
+    con = duckdb.connect(str(tmp_path / "given.duckdb"))
+    con.execute("CREATE TABLE mine AS SELECT 42 AS answer")
+    assert _stored_outcome(paths, con) == in_memory
+    assert len(taken) == n_taken  # nothing was taken over in the file
+    held = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() UNION ALL "
+                                      "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert held == {"mine", *(in_memory[1] if in_memory[0] == "loaded" else ())}
+
+
+def test_the_test_files_hold_tables_taken_over_and_tables_copied(monkeypatch):
+    """The committed exports exercise both ways of making a table of a stage: flat exports whose line columns
+    come in the table's order take over their raw table with their order lines; a price derived from an amount,
+    columns in another order (most platforms' exports, Olist's dedicated files), space-separated text (CDNOW) are
+    written as copies; no table is both."""
+    taken = _taken_over(monkeypatch)
+    built = _tables_built(monkeypatch)
+    per_set = []
+    for paths in _TEST_SETS:
+        taken.clear()
+        built.clear()
+        try:
+            load_files(paths)
+        except IngestError:
+            continue
+        per_set.append((paths[0].name, tuple(taken), tuple(built)))
+    assert {name for name, t, _ in per_set if t == ("order_items",)} >= {"flat_20.csv", "taobao_gbk.csv", "jd.csv"}
+    assert {name for name, _, b in per_set if "order_items" in b} >= {"CDNOW_master.txt", "shopify.csv",
+                                                                      "olist_customers_dataset.csv"}
+    assert not any(set(t) & set(b) for _, t, b in per_set)
+
+
+def test_dedicated_files_workbooks_and_lines_without_an_order_id_take_over_as_they_are_copied(tmp_path,
+                                                                                              monkeypatch):
+    """Dedicated orders and order-line files whose columns come in the tables' order take over their raw tables,
+    a flat workbook its lines (a workbook's raw table is the database's own too); a flat export's line without an
+    order id is left out of the lines taken over, as it is of the lines copied into a file."""
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_time,status\nA,u,2024-01-01 10:00:00,paid\n"
+                                         "B,v,2024-01-02,new\n", encoding="utf-8")
+    (tmp_path / "order_items.csv").write_text("order_id,product_id,quantity,unit_price\nA,p1,1,10.5\nA,p2,2,3\n"
+                                              "B,p1,1,10.5\n", encoding="utf-8")
+    flat = ("order_id,customer_id,order_time,product_id,quantity,unit_price\nA,u,2024-01-01 10:00:00,p1,1,10.5\n"
+            ",v,2024-01-02,p2,2,3\nB,v,2024-01-02,p1,1,10.5\n")
+    (tmp_path / "flat.csv").write_text(flat, encoding="utf-8")
+    wb = openpyxl.Workbook()
+    for line in flat.splitlines():
+        wb.active.append(line.split(","))
+    wb.save(tmp_path / "flat.xlsx")
+    taken = _taken_over(monkeypatch)
+    cases = [(["orders.csv", "order_items.csv"], ["orders", "order_items"]), (["flat.csv"], ["order_items"]),
+             (["flat.xlsx"], ["order_items"])]
+    for k, (names, want) in enumerate(cases):
+        paths = [tmp_path / n for n in names]
+        taken.clear()
+        in_memory = _stored_outcome(paths, None)
+        assert taken == want
+        assert _stored_outcome(paths, duckdb.connect(str(tmp_path / f"given{k}.duckdb"))) == in_memory
+        assert taken == want
+        if names[0].startswith("flat"):
+            assert [r[0] for r in in_memory[1]["order_items"][1]] == ["A", "B"]
+            assert any("order id" in m for m in in_memory[4])
+
+
 @pytest.mark.parametrize("head", [None, 2], ids=["varying in the first lines", "varying past them"])
 def test_orders_whose_amounts_vary_are_tested_first_when_the_first_lines_show_it(tmp_path, monkeypatch, head):
     """A flat export whose discounts vary within an order, with a products file. Where its first lines show it

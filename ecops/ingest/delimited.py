@@ -36,6 +36,7 @@ from ecops.ingest.files import (
     _size,
     dedupe_headers,
     drop_after_error,
+    raw_table_kind,
     record_index,
     transaction_aborted,
 )
@@ -703,7 +704,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter:
     # (0.04 s against 0.01 s for 5,000 rows)
     head = f", buffer_size={_MAX_LINE + 1}) LIMIT {int(limit)}" if limit is not None else ")"
     con.execute(
-        f"CREATE TEMP TABLE {table} AS SELECT * FROM read_csv({_lit(str(path))}, delim={_lit(delimiter)}, "
+        f"CREATE {raw_table_kind(con)} {table} AS SELECT * FROM read_csv({_lit(str(path))}, "
+        f"delim={_lit(delimiter)}, "
         f"quote='\"', escape='\"', header=false, skip={skip}, auto_detect=false, columns={cols}, "
         f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rejscan}', rejects_limit={REJECTS_LIMIT}, "
         f"max_line_size={_MAX_LINE}, nullstr=[{nulls}]{head}"

@@ -21,6 +21,7 @@ from ecops.ingest.files import (
     _header_notices,
     _size,
     dedupe_headers,
+    raw_table_kind,
     sha256_of,
 )
 from ecops.ingest.messages import IngestError, Notice, Phrase
@@ -272,7 +273,7 @@ def _sheet_table(con: duckdb.DuckDBPyConnection, wb: Any, ws: Any, tname: str, n
     arrays["_line"] = pa.array(lines, pa.int64())
     arrow = pa.table(arrays)
     con.register(f"{tname}_arrow", arrow)
-    con.execute(f"CREATE TEMP TABLE {tname} AS SELECT * FROM {tname}_arrow")
+    con.execute(f"CREATE {raw_table_kind(con)} {tname} AS SELECT * FROM {tname}_arrow")
     con.unregister(f"{tname}_arrow")
     del arrow, arrays
     notices = [Notice.make("sheet_read", name, sheet=ws.title, rows=len(body), columns=width)]

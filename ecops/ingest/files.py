@@ -17,8 +17,8 @@ from ecops.ingest.messages import IngestError, Notice, Phrase
 
 __all__ = [
     "MAX_BYTES", "max_upload_bytes", "SNIFF_BYTES", "CHUNK", "SAMPLE_ROWS", "REJECTS_LIMIT", "FileInput", "RawTable",
-    "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name", "record_index",
-    "transaction_aborted",
+    "sha256_of", "detect_format", "dedupe_headers", "drop_after_error", "file_name", "raw_table_kind",
+    "record_index", "transaction_aborted",
 ]
 
 MAX_BYTES: int = 200 * 2**20
@@ -49,6 +49,16 @@ def drop_after_error(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     except duckdb.TransactionException:
         pass
+
+
+def raw_table_kind(con: duckdb.DuckDBPyConnection) -> str:
+    """What a raw table is created as in ``con`` (``CREATE … name``): a ``"TEMP TABLE"`` when the database is kept
+    in a file, which the raw values must not be written to; in memory a ``"TABLE"`` of the database itself, which a
+    canonical table made of its columns as they stand takes over instead of copying them
+    (:func:`ecops.ingest.staging.take_over`: a TEMP table lives in a catalog of its own and cannot become one of
+    the database's tables)."""
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    return "TEMP TABLE" if path else "TABLE"
 
 
 def transaction_aborted(con: duckdb.DuckDBPyConnection) -> bool:

@@ -8,6 +8,8 @@ mapping. This module owns
 * the copied stage: a table of that SELECT, without the summary rows under an export's data;
 * the in-place stage: CSV/Excel text columns typed where they stand (``ALTER TABLE … SET DATA TYPE … USING``) and
   named in a view, which saves writing every value a second time;
+* taking over: a canonical table made of an in-place stage's columns as they stand (a flat export's order lines)
+  becomes the raw table behind it, renamed, which saves writing them a third time (:func:`take_over`);
 * the checks of values: ids Excel mangled are refused, unreadable values refused in a required column and noted in
   the others, each report naming file, row and column and quoting the text; and notes of how columns were read.
 
@@ -32,6 +34,7 @@ from ecops.ingest.values import (
     conv_sql,
     date_format_label,
     plain_number_sql,
+    quote_ident,
     raw_sql,
     read_type,
     rewrites_sql,
@@ -40,7 +43,7 @@ from ecops.ingest.values import (
 )
 from ecops.mapping import FLAT, IGNORE, ColumnMapping, SourceMapping, target_column
 
-__all__ = ["Notes", "stage_source", "staged_column"]
+__all__ = ["Notes", "can_take_over", "stage_source", "staged_column", "take_over"]
 
 
 def staged_column(target: str) -> str:
@@ -118,9 +121,11 @@ def _stage_plan(raw: RawTable, mapped: Sequence[ColumnMapping]) -> _StagePlan:
 # --------------------------------------------------------------------------------------
 
 
-def stage_source(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str, notes: Notes) -> bool:
+def stage_source(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
+                 notes: Notes) -> dict[str, str] | None:
     """Stage ``raw`` as ``stage``: ``_rec`` (file order) and one typed column per mapped target; report unreadable
-    values. Returns whether ``stage`` is a view of ``raw`` typed in place (then ``raw`` must be kept).
+    values. Returns, when ``stage`` is a view of ``raw`` typed in place (then ``raw`` must be kept), the column of
+    ``raw`` behind each of its columns; None when the stage is a table of its own.
 
     Typing in place (:func:`_stage_in_place`) saves writing every value a second time. It takes text read with its
     null tokens removed (CSV, Excel); a file with summary rows (left out of the stage) or a column mapped twice is
@@ -129,8 +134,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappin
     summary = _summary_rows(con, raw, sm, notes)
     mapped = [cm for cm in sm.columns if cm.target]
     if summary is None and _in_place_ok(raw, mapped):
-        _stage_in_place(con, raw, sm, stage, notes)
-        return True
+        return _stage_in_place(con, raw, sm, stage, notes)
     plan = _stage_plan(raw, mapped)
     con.execute(f"CREATE TEMP TABLE {stage} AS {plan.select(raw.table, f' WHERE NOT {summary}' if summary else '')}")
     try:
@@ -140,7 +144,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMappin
         raise
     _report_unreadable(con, raw, sm, plan.flags, res, notes)
     _note_parse_rules(raw, plan.flags, notes)
-    return False
+    return None
 
 
 def _in_place_ok(raw: RawTable, mapped: list[ColumnMapping]) -> bool:
@@ -158,9 +162,10 @@ def _read_typed(raw: RawTable, cm: ColumnMapping, i: int) -> bool:
 
 
 def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMapping, stage: str,
-                    notes: Notes) -> None:
+                    notes: Notes) -> dict[str, str]:
     """Stage ``raw`` by typing its mapped columns in place (``ALTER … SET DATA TYPE … USING``) and naming them in
-    the view ``stage``; rowids survive the change of type, so ``_rec`` stays file order.
+    the view ``stage``; rowids survive the change of type, so ``_rec`` stays file order. Returns the raw column
+    behind each column of the view.
 
     One scan of the raw text finds the columns that trimming or unwrapping may change (:func:`rewrites_sql`); the
     others (nearly all, in a clean export) convert as they stand, so their mangled ids and unreadable values are
@@ -219,6 +224,7 @@ def _stage_in_place(con: duckdb.DuckDBPyConnection, raw: RawTable, sm: SourceMap
         if name not in kept:
             con.execute(f"ALTER TABLE {raw.table} DROP COLUMN {name}")
     _note_parse_rules(raw, plan.flags, notes)
+    return {staged_column(cm.target): f"c{i}" for cm, i in plan.cols}
 
 
 def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list[ColumnMapping],
@@ -236,6 +242,43 @@ def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list
         mangled[i] = res[k]
     for j, (_, i) in enumerate(plan.flags):
         bad[i] = (res[len(ids) + 2 * j], res[len(ids) + 2 * j + 1])
+
+
+# --------------------------------------------------------------------------------------
+# A canonical table of a stage's columns as they stand: the raw table behind it, renamed
+# --------------------------------------------------------------------------------------
+
+
+def can_take_over(con: duckdb.DuckDBPyConnection, raw_table: str, columns: Sequence[tuple[str, str]]) -> bool:
+    """Whether :func:`take_over` can make a table of ``raw_table``'s ``columns`` — (raw column, SQL type) pairs in
+    the table's order: the raw table is one of the database's own (in memory, :func:`ecops.ingest.files.
+    raw_table_kind`), and its columns already have those types and come in that order (a table's columns cannot be
+    reordered in place)."""
+    found = {name: (kind, k) for name, kind, k in con.execute(
+        "SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = current_schema() AND table_name = ?", [raw_table]).fetchall()}
+    at = [found[c][1] if c in found and found[c][0] == kind else -1 for c, kind in columns]
+    return bool(at) and min(at) >= 0 and at == sorted(set(at))
+
+
+def take_over(con: duckdb.DuckDBPyConnection, raw_table: str, stage: str, name: str,
+              columns: Sequence[tuple[str, str]], key: str | None) -> None:
+    """Make table ``name`` of the in-place stage ``stage``'s columns as they stand, by renaming the raw table behind
+    it: ``columns`` are (raw column, name) pairs in the table's order, and lines whose raw column ``key`` is empty
+    are left out. The raw table's other columns are dropped, which moves no value (writing a new table of four
+    columns of 1.57M lines took 0.09 s); the stage goes with it. Only after :func:`can_take_over`, and after every
+    other table reading the stage."""
+    con.execute(f"DROP VIEW {stage}")
+    if key is not None:
+        con.execute(f"DELETE FROM {raw_table} WHERE {key} IS NULL")
+    kept = {raw for raw, _ in columns}
+    for (col,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                              "AND schema_name = current_schema() AND table_name = ?", [raw_table]).fetchall():
+        if col not in kept:
+            con.execute(f"ALTER TABLE {raw_table} DROP COLUMN {quote_ident(col)}")
+    for raw, new in columns:
+        con.execute(f"ALTER TABLE {raw_table} RENAME {raw} TO {quote_ident(new)}")
+    con.execute(f"ALTER TABLE {raw_table} RENAME TO {quote_ident(name)}")
 
 
 # --------------------------------------------------------------------------------------
