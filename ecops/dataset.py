@@ -57,6 +57,9 @@ UNPAID_STATUSES: tuple[str, ...] = tuple(sorted({
 #: Invoice numbers of cancellation documents: a "C" before the number (UCI Online Retail ``C536379``).
 #: Only an upper-case C followed by digits: hexadecimal ids such as Olist's (lower case, letters) never match.
 CANCELLATION_INVOICE = "^C[0-9]+$"
+#: A status column with more distinct values than this is free text: the purchase rule cleans and tests each
+#: document's status instead of resolving the rule against the distinct statuses (:meth:`Dataset._status_in`).
+_STATUSES_MAX = 1000
 
 #: Name prefix of the order-facts rollup (one row per purchase, see :meth:`Dataset.build_rollups`); the rest of
 #: the name is a hash of the SQL that defines it, so a table built under another definition is never read.
@@ -198,6 +201,7 @@ class Dataset:
     person_key: bool = field(default=False, init=False)
     _left_out: LeftOut | None = field(default=None, init=False, repr=False)
     _facts: sa.Table | bool | None = field(default=None, init=False, repr=False)  # None: not resolved yet
+    _statuses: dict[str, str] | bool | None = field(default=None, init=False, repr=False)  # see _status_in
     #: For a connected database: the local DuckDB file its kept results live in (:mod:`ecops.local_copy`).
     local: Any = field(default=None, init=False, repr=False)
     _keep_slower_than: float | None = field(default=None, init=False, repr=False)  # see keeping_slow
@@ -403,14 +407,11 @@ class Dataset:
             cancelled.append(sa.cast(o.c.order_id, sa.String).regexp_match(CANCELLATION_INVOICE))
         unpaid: list[Any] = []
         if "status" in o.c:
-            status = sa.func.lower(sa.func.trim(o.c.status))
-            dialect = self.engine.dialect
             if by_reason:
-                cancelled.append(sa.func.coalesce(_one_of(status, CANCELLED_STATUSES, dialect), False))
-                unpaid.append(sa.func.coalesce(_one_of(status, UNPAID_STATUSES, dialect), False))
-            else:  # the status cleaned once per order, not once per list (the order facts of 1M orders: 0.06 s)
-                cancelled.append(sa.func.coalesce(
-                    _one_of(status, (*CANCELLED_STATUSES, *UNPAID_STATUSES), dialect), False))
+                cancelled.append(self._status_in(o.c.status, CANCELLED_STATUSES))
+                unpaid.append(self._status_in(o.c.status, UNPAID_STATUSES))
+            else:  # one test, not one per list (the status cleaned once per order where it is cleaned in SQL)
+                cancelled.append(self._status_in(o.c.status, (*CANCELLED_STATUSES, *UNPAID_STATUSES)))
         if reversals and self.has("order_items", "quantity"):
             oi = self.table("order_items")
             cancelled.append(o.c.order_id.in_(
@@ -419,6 +420,35 @@ class Dataset:
             unpaid.append(o.c.paid_time.is_(None))
         no_customer = [o.c.customer_id.is_(None)] if self.customer_key else []
         return cancelled, unpaid, no_customer
+
+    def _status_in(self, status: sa.ColumnElement, values: tuple[str, ...]) -> sa.ColumnElement:
+        """SQL: whether a document's status, trimmed and lower-cased, is one of ``values`` (false for no status).
+
+        In DuckDB the test is resolved against the dataset's own statuses first (:meth:`_cleaned_statuses`): the
+        few raw statuses that clean to one of ``values`` are looked up as they stand. Cleaning every order's
+        status and testing it against the purchase rule's 58 values took 0.13 of the 0.50 s the order-facts
+        rollup of 1M orders took, and as much in every statement reading purchases; the lookup takes about
+        0.01 s, after one grouping of the statuses per dataset (0.02 s).
+        """
+        cleaned = self._cleaned_statuses()
+        if cleaned is None:
+            return sa.func.coalesce(_one_of(sa.func.lower(sa.func.trim(status)), values, self.engine.dialect), False)
+        raw = tuple(sorted(r for r, c in cleaned.items() if c in values))
+        return sa.func.coalesce(_one_of(status, raw, self.engine.dialect), False) if raw else sa.false()
+
+    def _cleaned_statuses(self) -> dict[str, str] | None:
+        """Each distinct status of the orders with its cleaned form, as SQL cleans it; None outside DuckDB, and
+        for a status column of more than :data:`_STATUSES_MAX` values (free text is tested order by order)."""
+        if self._statuses is None:
+            found: dict[str, str] | bool = False
+            if self.engine.dialect.name == "duckdb" and self.has("orders", "status"):
+                s = self.table("orders").c.status
+                d = sa.select(s.label("s")).where(s.is_not(None)).group_by(s).limit(_STATUSES_MAX + 1).subquery()
+                rows = self.query(sa.select(d.c.s, sa.func.lower(sa.func.trim(d.c.s)).label("c")))
+                if len(rows) <= _STATUSES_MAX:
+                    found = dict(zip(rows["s"], rows["c"], strict=True))
+            self._statuses = found
+        return self._statuses if isinstance(self._statuses, dict) else None
 
     def left_out(self) -> LeftOut:
         """How many documents are not purchases, by first reason (cancelled, then unpaid, then no customer)."""

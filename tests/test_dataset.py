@@ -309,6 +309,53 @@ def test_purchases_leave_out_cancelled_unpaid_and_customerless_documents():
     assert len(everything) == 10
 
 
+_STATUSES = ["paid", " Cancelled ", "CANCELED", "交易关闭 ", "\tclosed", "wait_buyer_pay", "WAIT_BUYER_PAY ", None,
+             "İPTAL", "completed"]
+
+
+def _status_documents() -> dict[str, pd.DataFrame]:
+    n = len(_STATUSES)
+    orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(n)], "customer_id": [f"a{i}" for i in range(n)],
+                           "order_time": pd.Timestamp("2024-01-01"), "status": _STATUSES})
+    items = pd.DataFrame({"order_id": orders["order_id"], "product_id": "p", "quantity": 1.0, "unit_price": 10.0})
+    return {"orders": orders, "order_items": items}
+
+
+@pytest.mark.parametrize("per_order", [False, True], ids=["resolved", "order by order"])
+def test_the_status_rule_leaves_out_what_it_says_whether_resolved_or_applied_order_by_order(monkeypatch, per_order):
+    """The purchase rule's status test: a status that, trimmed of spaces and lower-cased, is a cancelled or unpaid
+    one. In DuckDB it is resolved against the dataset's distinct statuses and the raw statuses are looked up as
+    they stand; a status column of more distinct values than the limit is tested order by order. Both leave out
+    and count what the rule applied to each order's status gives (a tab is not a space to SQL's trim; a letter
+    DuckDB and Python lower-case differently matches nothing either way)."""
+    from ecops import dataset
+
+    if per_order:
+        monkeypatch.setattr(dataset, "_STATUSES_MAX", len(_STATUSES) - 2)
+    frames = _status_documents()
+    ds = Dataset.from_frames(frames, name="statuses", kind="upload")
+    sent: list[str] = []
+    real = dataset.fetch_frame
+    monkeypatch.setattr(dataset, "fetch_frame", lambda con, sql, params=None: (sent.append(sql),
+                                                                               real(con, sql, params))[1])
+    cleaned = frames["orders"]["status"].str.strip(" ").str.lower()
+    cancelled = cleaned.isin(dataset.CANCELLED_STATUSES)
+    unpaid = cleaned.isin(dataset.UNPAID_STATUSES)
+    assert (cancelled.sum(), unpaid.sum()) == (3, 2)  # the cases are what they are meant to be
+    want = sorted(frames["orders"]["order_id"][~(cancelled | unpaid)])
+    assert sorted(ds.query(sa.select(ds.orders().c.order_id))["order_id"]) == want
+    facts = ds.order_facts()
+    assert facts is not None and sorted(ds.query(sa.select(facts.c.order_id))["order_id"]) == want
+    assert (ds.left_out().cancelled, ds.left_out().unpaid) == (3, 2)
+    [counted] = [q for q in sent if "FILTER" in q]  # left_out's count: each status cleaned in it, or looked up
+    assert ("lower(" in counted) == per_order
+    # statuses none of which is cancelled or unpaid: every order is a purchase
+    frames["orders"]["status"] = frames["orders"]["status"].where(~(cancelled | unpaid), " Paid")
+    ds = Dataset.from_frames(frames, name="paid", kind="upload")
+    assert len(ds.query(sa.select(ds.orders().c.order_id))) == len(_STATUSES)
+    assert (ds.left_out().cancelled, ds.left_out().unpaid) == (0, 0)
+
+
 def test_left_out_counts_are_what_the_quality_report_counts():
     from ecops.quality import quality_report
     ds = Dataset.from_frames(_documents(), name="docs", kind="upload")
