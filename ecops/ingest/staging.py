@@ -249,14 +249,18 @@ def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list
 # --------------------------------------------------------------------------------------
 
 
+def _columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
+    """(name, SQL type, position) of each column of ``table``, a table of the database itself (not TEMP)."""
+    return con.execute("SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = "
+                       "current_database() AND schema_name = current_schema() AND table_name = ?", [table]).fetchall()
+
+
 def can_take_over(con: duckdb.DuckDBPyConnection, raw_table: str, columns: Sequence[tuple[str, str]]) -> bool:
     """Whether :func:`take_over` can make a table of ``raw_table``'s ``columns`` — (raw column, SQL type) pairs in
-    the table's order: the raw table is one of the database's own (in memory, :func:`ecops.ingest.files.
-    raw_table_kind`), and its columns already have those types and come in that order (a table's columns cannot be
-    reordered in place)."""
-    found = {name: (kind, k) for name, kind, k in con.execute(
-        "SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = current_schema() AND table_name = ?", [raw_table]).fetchall()}
+    the table's order: the raw table is one of the database's own (in memory,
+    :func:`ecops.ingest.files.raw_table_kind`), and its columns already have those types and come in that order (a
+    table's columns cannot be reordered in place)."""
+    found = {name: (kind, k) for name, kind, k in _columns_of(con, raw_table)}
     at = [found[c][1] if c in found and found[c][0] == kind else -1 for c, kind in columns]
     return bool(at) and min(at) >= 0 and at == sorted(set(at))
 
@@ -272,8 +276,7 @@ def take_over(con: duckdb.DuckDBPyConnection, raw_table: str, stage: str, name: 
     if key is not None:
         con.execute(f"DELETE FROM {raw_table} WHERE {key} IS NULL")
     kept = {raw for raw, _ in columns}
-    for (col,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                              "AND schema_name = current_schema() AND table_name = ?", [raw_table]).fetchall():
+    for col, _, _ in _columns_of(con, raw_table):
         if col not in kept:
             con.execute(f"ALTER TABLE {raw_table} DROP COLUMN {quote_ident(col)}")
     for raw, new in columns:
