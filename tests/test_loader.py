@@ -1,4 +1,6 @@
-"""Tests for ecops.loader: canonical tables from files, flat-file derivation, fingerprints, safety."""
+"""Tests for ecops.loader: files in, the canonical tables out — committed exports, the typed read and reading as
+text, given connections, fingerprints, safety. A flat export's derivation is tested in ``test_ingest_flat.py``,
+writing the tables in ``test_ingest_canonical.py``, the currency in ``test_ingest_currency.py``."""
 
 from __future__ import annotations
 
@@ -9,73 +11,17 @@ import zipfile
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from support.loads import CDNOW, DATA, GOOD, TEST_SETS, check_types, load_outcome, one, set_id
 
 from ecops import loader, schema
 from ecops.ingest import IngestError
-from ecops.loader import load_files, sql_type
+from ecops.loader import load_files
 from ecops.mapping import FLAT, Mapping
-
-DATA = Path(__file__).parent / "data"
-GOOD = DATA / "good"
-CDNOW = DATA / "cdnow" / "CDNOW_master.txt"  # see tests/data/cdnow/PROVENANCE.md
-
-
-def _one(con, sql):
-    return con.execute(sql).fetchone()[0]
-
-
-def test_negative_quantities_and_prices_are_counted_line_by_line(tmp_path):
-    """The load warns of lines with a negative quantity (returns) and a negative price (rebates) with their counts,
-    as pandas counts them in the file, each apart from the other."""
-    rows = ["order_id,customer_id,order_time,product_id,quantity,unit_price"]
-    for k in range(40):
-        qty = -1 if k % 9 == 4 else 0 if k == 20 else 1 + k % 3  # lines 4, 13, 22, 31: returns; 20: none
-        price = -2.5 if k % 7 == 3 else 0.0 if k == 21 else 10.0 + k  # lines 3, 10, … 38: rebates; 21: free
-        rows.append(f"O{k // 2},C{k % 5},2024-03-{1 + k % 28:02d} 10:00:00,S{k % 4},{qty},{price}")
-    path = tmp_path / "lines.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    df = pd.read_csv(path)
-    res = load_files([path])
-    counts = {w.code: w.get("count") for w in res.warnings if w.code.startswith("negative_")}
-    assert counts == {"negative_quantity": int((df["quantity"] < 0).sum()),
-                      "negative_price": int((df["unit_price"] < 0).sum())}
-    assert counts == {"negative_quantity": 4, "negative_price": 6}
-
-
-def _check_types(res):
-    for name in res.tables:
-        t = schema.table(name)
-        for col, typ, *_ in res.con.execute(f"DESCRIBE {name}").fetchall():
-            assert typ == sql_type(t.column(col).kind), (name, col, typ)
-        names = [r[0] for r in res.con.execute(f"DESCRIBE {name}").fetchall()]
-        assert names == [c for c in t.column_names if c in names]  # schema order
-        assert set(t.required) <= set(names)
-
-
-def test_flat_file_derivation_hand_computed():
-    res = load_files([GOOD / "flat_20.csv"])
-    con = res.con
-    assert res.tables == ("orders", "order_items", "customers", "products")
-    assert res.rows == {"orders": 12, "order_items": 20, "customers": 7, "products": 6}
-    # GMV: sum of quantity x unit price over the 20 lines, computed by hand = 3941.50
-    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(3941.5)
-    assert _one(con, "SELECT count(*) FROM order_items WHERE quantity < 0") == 1  # the return is kept
-    assert any(w.code == "negative_quantity" and w.get("count") == 1 for w in res.warnings)
-    per_cust = dict(con.execute("SELECT customer_id, count(*) FROM orders GROUP BY 1").fetchall())
-    assert per_cust == {"C1": 3, "C2": 3, "C3": 2, "C4": 1, "C5": 1, "C6": 1, "C7": 1}
-    o12 = con.execute("SELECT customer_id, order_time, region FROM orders WHERE order_id = 'O12'").fetchone()
-    assert o12 == ("C2", dt.datetime(2024, 3, 9, 18, 0), "浙江")
-    cats = dict(con.execute("SELECT product_id, category FROM products").fetchall())
-    assert cats == {"S1": "Books", "S2": "Toys", "S3": "Food", "S4": "Books", "S5": "Toys", "S6": "Food"}
-    assert [r[0] for r in con.execute("DESCRIBE products").fetchall()] == ["product_id", "category"]
-    assert _one(con, "SELECT max(unit_price) FROM order_items") == 1200.0  # "1,200.00"
-    _check_types(res)
 
 
 def test_gb18030_taobao_export():
@@ -84,21 +30,21 @@ def test_gb18030_taobao_export():
     con = res.con
     assert res.rows["orders"] == 6 and res.rows["customers"] == 4 and res.rows["order_items"] == 8
     # ¥59×2 + ¥1,299 + ¥59 + ¥399.5 + ¥59×3 + ¥1,299 + ¥2,000 − ¥399.5 = 4,952.00
-    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(4952.0)
-    assert _one(con, "SELECT order_time FROM orders WHERE order_id = 'T1001'") == dt.datetime(2024, 3, 5, 14, 3)
-    assert _one(con, "SELECT phone FROM customers WHERE customer_id = '小明tb'") == "138****1234"
-    assert _one(con, "SELECT name FROM products WHERE product_id = 'G02'") == "牛仔裤"
+    assert one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(4952.0)
+    assert one(con, "SELECT order_time FROM orders WHERE order_id = 'T1001'") == dt.datetime(2024, 3, 5, 14, 3)
+    assert one(con, "SELECT phone FROM customers WHERE customer_id = '小明tb'") == "138****1234"
+    assert one(con, "SELECT name FROM products WHERE product_id = 'G02'") == "牛仔裤"
 
 
 def test_uci_online_retail_sample():
     res = load_files([GOOD / "uci_online_retail_sample.csv"])
     con = res.con
     assert res.rows == {"orders": 12, "order_items": 20, "customers": 6, "products": 19}
-    assert _one(con, "SELECT count(*) FROM order_items WHERE quantity < 0") == 2  # 'C' invoices kept
-    assert _one(con, "SELECT count(*) FROM orders WHERE customer_id IS NULL") == 2
+    assert one(con, "SELECT count(*) FROM order_items WHERE quantity < 0") == 2  # 'C' invoices kept
+    assert one(con, "SELECT count(*) FROM orders WHERE customer_id IS NULL") == 2
     assert any(w.code == "null_customers" and w.get("count") == 3 for w in res.warnings)
     assert sorted(r[0] for r in con.execute("SELECT customer_id FROM customers").fetchall())[:2] == ["12583", "13047"]
-    assert _one(con, "SELECT order_time FROM orders WHERE order_id = '536365'") == dt.datetime(2010, 12, 1, 8, 26)
+    assert one(con, "SELECT order_time FROM orders WHERE order_id = '536365'") == dt.datetime(2010, 12, 1, 8, 26)
 
 
 def test_olist_like_multi_file_export():
@@ -107,14 +53,14 @@ def test_olist_like_multi_file_export():
     con = res.con
     assert res.tables == ("orders", "order_items", "customers", "products", "reviews", "payments")
     assert res.rows["order_items"] == 7
-    assert _one(con, "SELECT sum(quantity) FROM order_items") == 7.0  # one unit per row, derived
+    assert one(con, "SELECT sum(quantity) FROM order_items") == 7.0  # one unit per row, derived
     assert any(n.code == "derived_quantity" for n in res.notes)
-    assert _one(con, "SELECT weight_kg FROM products WHERE product_id = 'p1'") == pytest.approx(0.225)
-    assert _one(con, "SELECT count(*) FROM orders WHERE delivered_time IS NULL") == 1
-    assert _one(con, "SELECT avg(score) FROM reviews") == pytest.approx(3.4)
+    assert one(con, "SELECT weight_kg FROM products WHERE product_id = 'p1'") == pytest.approx(0.225)
+    assert one(con, "SELECT count(*) FROM orders WHERE delivered_time IS NULL") == 1
+    assert one(con, "SELECT avg(score) FROM reviews") == pytest.approx(3.4)
     ignored = {w.file for w in res.warnings if w.code == "ignored_source"}
     assert ignored == {"product_category_name_translation.csv"}
-    _check_types(res)
+    check_types(res)
 
 
 def test_cdnow_master_whitespace_file():
@@ -123,141 +69,10 @@ def test_cdnow_master_whitespace_file():
     # README: 69,659 rows, 23,570 customers, total $2,500,315.63
     assert res.rows["order_items"] == 69_659
     assert res.rows["customers"] == 23_570
-    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(2_500_315.63, abs=0.01)
-    assert _one(con, "SELECT sum(total_amount) FROM orders") == pytest.approx(2_500_315.63, abs=0.01)
-    assert _one(con, "SELECT min(order_time) FROM orders") == dt.datetime(1997, 1, 1)
+    assert one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(2_500_315.63, abs=0.01)
+    assert one(con, "SELECT sum(total_amount) FROM orders") == pytest.approx(2_500_315.63, abs=0.01)
+    assert one(con, "SELECT min(order_time) FROM orders") == dt.datetime(1997, 1, 1)
     assert any(w.code == "derived_order_id" for w in res.warnings)
-
-
-def test_only_order_totals_give_one_line_per_order(tmp_path):
-    path = tmp_path / "totals.csv"
-    path.write_text("订单号,客户,下单时间,实付金额\nA,c1,2024-01-01,100\nB,c2,2024-01-02,50.5\nC,c1,2024-01-03,20\n",
-                    encoding="utf-8")
-    res = load_files([path])
-    rows = res.con.execute("SELECT order_id, product_id, quantity, unit_price FROM order_items ORDER BY 1").fetchall()
-    assert rows == [("A", "ALL", 1.0, 100.0), ("B", "ALL", 1.0, 50.5), ("C", "ALL", 1.0, 20.0)]
-    assert _one(res.con, "SELECT sum(total_amount) FROM orders") == pytest.approx(170.5)
-
-
-def test_orders_file_alone_derives_lines_from_total(tmp_path):
-    path = tmp_path / "orders.csv"
-    path.write_text("order_id,customer_id,order_time,status,total_amount\n1,a,2024-01-01,paid,10\n2,b,2024-01-02,paid,"
-                    "5\n", encoding="utf-8")
-    res = load_files([path])
-    assert res.mapping.source("orders.csv").table == "orders"
-    assert res.rows["order_items"] == 2
-    assert any(n.code == "lines_from_orders" for n in res.notes)
-
-
-def test_order_level_amounts_repeated_on_lines_are_not_double_counted(tmp_path):
-    path = tmp_path / "f.csv"
-    path.write_text("订单号,用户ID,下单时间,商品ID,数量,单价,运费,优惠金额\n"
-                    "A,u,2024-01-01,p1,1,10,8,1\nA,u,2024-01-01,p2,2,5,8,2\nB,v,2024-01-02,p1,1,10,0,0\n",
-                    encoding="utf-8")
-    res = load_files([path])
-    got = dict(res.con.execute("SELECT order_id, shipping_fee FROM orders").fetchall())
-    assert got == {"A": 8.0, "B": 0.0}  # repeated per line: taken once
-    disc = dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall())
-    assert disc == {"A": 3.0, "B": 0.0}  # differs between lines: summed
-    assert any(n.code == "order_sum" for n in res.notes)
-
-
-@pytest.mark.parametrize("blanks", [True, False], ids=["with blanks", "never empty"])
-def test_flat_orders_take_each_columns_first_value_in_file_order(tmp_path, blanks):
-    """An order's attributes are the first non-empty value among its lines in file order, wherever the lines
-    are and whichever line lacks one; its time the earliest; a line amount summed, an order amount taken once.
-    Columns never empty are read from each order's first line, the others value by value: both are tried."""
-    rng = np.random.default_rng(3)
-    n = 400
-    oid = rng.integers(0, 90, n)  # orders' lines scattered through the file
-    frame = pd.DataFrame({
-        "order_id": [f"O{i:03d}" for i in oid],
-        "customer_id": [f"C{i % 37}" for i in oid],
-        "order_time": [f"2024-03-{1 + i % 28:02d} {h:02d}:00:00" for i, h in zip(oid, rng.integers(0, 24, n), strict=True)],
-        "status": rng.choice(["paid", "shipped", "refunded"], n),
-        "region": rng.choice(["广东", "浙江", "北京"], n),
-        "product_id": [f"P{i}" for i in rng.integers(0, 20, n)],
-        "quantity": rng.integers(1, 4, n),
-        "unit_price": rng.integers(10, 90, n).astype(float),
-        "shipping_fee": [float(i % 7) for i in oid],  # the order's, repeated on its lines
-        "discount_amount": rng.integers(0, 9, n).astype(float),  # the line's
-    })
-    for col in ("customer_id", "status", "region", "shipping_fee", "discount_amount"):
-        frame[col] = frame[col].where(rng.random(n) > (0.4 if blanks else -1))  # blanks, often on a first line
-    path = tmp_path / "flat.csv"
-    frame.to_csv(path, index=False)
-    res = load_files([path])
-    got = res.con.execute("SELECT order_id, customer_id, order_time, status, region, shipping_fee, discount_amount "
-                          "FROM orders").df().set_index("order_id").sort_index()
-    by = frame.groupby("order_id")
-    want = pd.DataFrame({
-        "customer_id": by["customer_id"].first(), "order_time": pd.to_datetime(by["order_time"].min()),
-        "status": by["status"].first(), "region": by["region"].first(),
-        "shipping_fee": by["shipping_fee"].first(), "discount_amount": by["discount_amount"].sum(min_count=1),
-    }).sort_index()
-    first_line = frame.drop_duplicates("order_id").set_index("order_id").sort_index()
-    if blanks:
-        assert (first_line["customer_id"].isna() & want["customer_id"].notna()).sum() > 5  # the value is later
-    else:
-        assert (by["status"].nunique() > 1).sum() > 20  # lines of one order disagree: the first line's wins
-    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_names=False)
-    assert any(n.code == "order_sum" and n.get("target") == "discount_amount" for n in res.notes)
-    assert not any(n.code == "order_sum" and n.get("target") == "shipping_fee" for n in res.notes)
-
-
-@pytest.mark.parametrize("blanks", ["none", "whole orders", "first lines"])
-def test_flat_orders_read_from_first_lines_are_built_again_only_where_a_first_line_misses_a_value(
-        tmp_path, monkeypatch, blanks):
-    """With no amount varying within an order, every order column is read from the order's first line (one
-    grouping instead of three): right where no line of an order has the value the first line lacks (a buyer, a
-    region left out of a whole order), and the orders are built again, value by value, where one does."""
-    rng = np.random.default_rng(5)
-    n = 400
-    oid = rng.integers(0, 90, n)
-    frame = pd.DataFrame({
-        "order_id": [f"O{i:03d}" for i in oid],
-        "customer_id": [f"C{i % 37}" for i in oid],
-        "order_time": [f"2024-03-{1 + i % 28:02d} {h:02d}:00:00" for i, h in zip(oid, rng.integers(0, 24, n), strict=True)],
-        "region": [("广东", "浙江", "北京")[i % 3] for i in oid],
-        "product_id": [f"P{i}" for i in rng.integers(0, 20, n)],
-        "quantity": rng.integers(1, 4, n),
-        "unit_price": rng.integers(10, 90, n).astype(float),
-        "shipping_fee": [float(i % 7) for i in oid],  # the order's, repeated on its lines
-    })
-    first = ~frame["order_id"].duplicated()
-    for col in ("customer_id", "region", "shipping_fee"):
-        if blanks == "whole orders":  # a quarter of the orders, another quarter per column
-            frame[col] = frame[col].where(pd.Series(oid % 4 != len(col) % 4, index=frame.index))
-        elif blanks == "first lines":
-            frame[col] = frame[col].where(~first | (rng.random(n) > 0.3))
-    path = tmp_path / "flat.csv"
-    frame.to_csv(path, index=False)
-    built = _tables_built(monkeypatch)
-    res = load_files([path])
-    got = res.con.execute("SELECT order_id, customer_id, region, shipping_fee FROM orders").df()
-    by = frame.groupby("order_id")
-    want = pd.DataFrame({c: by[c].first() for c in ("customer_id", "region", "shipping_fee")})
-    pd.testing.assert_frame_equal(got.set_index("order_id").sort_index(), want.sort_index(), check_dtype=False,
-                                  check_names=False)
-    later = frame[first].set_index("order_id")[list(want.columns)].isna() & want.notna()
-    assert later.to_numpy().any() == (blanks == "first lines")  # the case is what its name says
-    assert built.count("orders") == (2 if blanks == "first lines" else 1)
-    assert [c for c in res.con.execute("DESCRIBE orders").df()["column_name"] if c.startswith("_")] == []
-    assert not any(n.code == "order_sum" for n in res.notes)
-
-
-def _tables_built(monkeypatch) -> list[str]:
-    """The names of the canonical tables the loader creates from now on, once per time it creates them."""
-    built: list[str] = []
-    real = loader._create_table
-    monkeypatch.setattr(loader, "_create_table", lambda con, name, plist: (built.append(name), real(con, name, plist)))
-    return built
-
-
-def _never_guess(monkeypatch) -> None:
-    """Make the loader build a flat export's orders from its tests, never on the first-lines guess."""
-    real = loader._flat_orders_sql
-    monkeypatch.setattr(loader, "_flat_orders_sql", lambda *a, guess=False, **k: real(*a, **k))
 
 
 def test_excel_flat_file_with_serial_dates():
@@ -269,9 +84,9 @@ def test_excel_flat_file_with_serial_dates():
     buf = io.BytesIO()
     wb.save(buf)
     res = load_files([("orders.xlsx", buf.getvalue())])
-    assert _one(res.con, "SELECT min(order_time) FROM orders") == dt.datetime(2024, 3, 6)
-    assert _one(res.con, "SELECT min(customer_id) FROM customers") == "100"
-    assert _one(res.con, "SELECT min(product_id) FROM products") == "555000"
+    assert one(res.con, "SELECT min(order_time) FROM orders") == dt.datetime(2024, 3, 6)
+    assert one(res.con, "SELECT min(customer_id) FROM customers") == "100"
+    assert one(res.con, "SELECT min(product_id) FROM products") == "555000"
 
 
 def test_parquet_typed_source(tmp_path):
@@ -283,9 +98,9 @@ def test_parquet_typed_source(tmp_path):
     }), path)
     res = load_files([path])
     assert res.rows["orders"] == 2
-    assert _one(res.con, "SELECT min(customer_id) FROM orders") == "7"
-    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(11.0)
-    _check_types(res)
+    assert one(res.con, "SELECT min(customer_id) FROM orders") == "7"
+    assert one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(11.0)
+    check_types(res)
 
 
 def test_a_typed_source_is_profiled_as_pandas_gives_its_columns(tmp_path):
@@ -344,7 +159,7 @@ def test_user_mapping_to_table_and_flat_targets():
     res = load_files([GOOD / "flat_20.csv"])
     m = res.mapping.with_column("flat_20.csv", "province", "customers.region")
     res2 = load_files([GOOD / "flat_20.csv"], m)
-    assert _one(res2.con, "SELECT region FROM customers WHERE customer_id = 'C3'") == "北京"
+    assert one(res2.con, "SELECT region FROM customers WHERE customer_id = 'C3'") == "北京"
     assert res2.mapping.source("flat_20.csv").table == FLAT
 
 
@@ -354,7 +169,7 @@ def test_external_access_is_disabled_after_load(tmp_path):
         res.con.execute(f"SELECT * FROM read_csv('{GOOD / 'flat_20.csv'}')").fetchall()
     with pytest.raises(duckdb.Error):
         res.con.execute("SET enable_external_access = true")
-    assert _one(res.con, "SELECT count(*) FROM orders") == 12
+    assert one(res.con, "SELECT count(*) FROM orders") == 12
 
 
 def test_failed_load_leaves_given_connection_untouched():
@@ -363,9 +178,9 @@ def test_failed_load_leaves_given_connection_untouched():
     with pytest.raises(IngestError):
         load_files([GOOD / "flat_20.csv", DATA / "broken" / "bad_number.csv"], con=con)
     assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["keep"]
-    assert _one(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == 0
+    assert one(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == 0
     res = load_files([GOOD / "flat_20.csv"], con=con)
-    assert res.con is con and _one(con, "SELECT x FROM keep") == 42 and res.rows["orders"] == 12
+    assert res.con is con and one(con, "SELECT x FROM keep") == 42 and res.rows["orders"] == 12
 
 
 def test_duplicate_file_names_are_refused():
@@ -375,7 +190,7 @@ def test_duplicate_file_names_are_refused():
     assert ei.value.code == "duplicate_source"
 
 
-def test_progress_is_reported_up_to_one():
+def test_progress_is_reported_up_toone():
     seen: list[tuple[str, float]] = []
     load_files([GOOD / "flat_20.csv"], progress=lambda msg, f: seen.append((msg, f)))
     fractions = [f for _, f in seen]
@@ -417,8 +232,8 @@ def test_built_in_sample_round_trips_through_csv_and_parquet(tmp_path):
         assert cols == [c for c in schema.table(name).column_names if c in frame.columns], name
         assert res.rows[name] == len(frame), name
     gmv = float((tables["order_items"]["quantity"] * tables["order_items"]["unit_price"]).sum())
-    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(gmv)
-    _check_types(res)
+    assert one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(gmv)
+    check_types(res)
 
 
 # ---------------------------------------------------------------- found by the property tests (test_ingest_properties)
@@ -493,7 +308,7 @@ def test_one_junk_value_in_a_short_file_is_located_not_dropped(tmp_path):
     res = load_files([path])
     [w] = [w for w in res.warnings if w.code == "values_nulled"]
     assert (w.get("column"), w.get("row"), w.get("count")) == ("discount", 4, 2)
-    assert _one(res.con, "SELECT count(discount) FROM order_items") == 6
+    assert one(res.con, "SELECT count(discount) FROM order_items") == 6
 
 
 def test_named_column_left_out_for_its_values_is_reported(tmp_path):
@@ -542,41 +357,9 @@ def test_order_report_without_customer_key_loads_with_paid_and_refund_money(tmp_
     assert targets["买家实际支付金额"] == "paid_amount" and targets["订单付款时间"] == "paid_time"
     assert targets["退款金额"] == "refund_amount" and targets["总金额"] == "total_amount"
     assert "customer_id" not in targets.values()
-    assert _one(res.con, "SELECT sum(paid_amount) FROM orders") == pytest.approx(21 + 157 + 64.8 + 327.7)
-    assert _one(res.con, "SELECT sum(refund_amount) FROM orders") == pytest.approx(57.5)
-    assert _one(res.con, "SELECT count(*) FROM orders WHERE paid_time IS NULL") == 2
-
-
-@pytest.mark.parametrize("frame,code,evidence", [
-    (pd.DataFrame({"order": ["1", "2"], "amount": ["R$ 25,00", "R$ 3,10"]}), "BRL", "symbols"),
-    (pd.DataFrame({"order": ["1", "2"], "Sales (USD)": ["25", "3"]}), "USD", "headers"),
-    # Shopee's money headers carry the code in brackets; a unit in brackets is no currency
-    (pd.DataFrame({"Grand Total (PHP)": ["950"], "Shopee Voucher(PHP)": ["0"]}), "PHP", "headers"),
-    (pd.DataFrame({"Weight (KGS)": ["1.5", "2"]}), None, ""),
-    # Shopify's and Amazon's Currency column: codes without digits, stated once per row
-    (pd.DataFrame({"Currency": ["USD", "USD", ""], "Total": ["45.00", "", "12.00"]}), "USD", "currency column"),
-    (pd.DataFrame({"币种": ["RMB", "RMB"], "金额": ["5", "6"]}), "CNY", "currency column"),
-    (pd.DataFrame({"order": ["1", "2"], "金额": ["12.50元", "3元"]}), "CNY", "symbols"),
-    (pd.DataFrame({"Country": ["United Kingdom"] * 3 + ["France"], "price": ["1.5"] * 4}), "GBP", "country"),
-    (pd.DataFrame({"customer_state": ["SP", "RJ", "MG", "SP", "BA", "AL"]}), "BRL", "regions"),
-    (pd.DataFrame({"State": ["Texas", "California", "New York", "Ohio", "Virginia"]}), "USD", "regions"),
-    (pd.DataFrame({"省份": ["广东省", "浙江", "上海市", "北京", "四川省"]}), "CNY", "regions"),
-    (pd.DataFrame({"order": ["1", "2"], "price": ["$5", "$6"]}), None, ""),  # a bare $ says nothing
-    (pd.DataFrame({"order": ["1", "2"], "price": ["5", "6"]}), None, ""),
-])
-def test_currency_is_what_the_files_say(frame, code, evidence):
-    from ecops.loader import detect_currency
-    assert detect_currency({"f.csv": frame}) == (code, evidence)
-
-
-def test_loaded_upload_carries_its_currency(tmp_path):
-    path = tmp_path / "uk.csv"
-    path.write_text("InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
-                    "536365,85123A,6,12/1/10 8:26,2.55,17850,United Kingdom\n"
-                    "536366,71053,2,12/1/10 8:28,3.39,17851,United Kingdom\n", encoding="utf-8")
-    res = load_files([path])
-    assert res.currency == "GBP"
-    assert any(n.code == "currency_detected" and n.get("currency") == "GBP" for n in res.notes)
+    assert one(res.con, "SELECT sum(paid_amount) FROM orders") == pytest.approx(21 + 157 + 64.8 + 327.7)
+    assert one(res.con, "SELECT sum(refund_amount) FROM orders") == pytest.approx(57.5)
+    assert one(res.con, "SELECT count(*) FROM orders WHERE paid_time IS NULL") == 2
 
 
 def test_line_amount_discount_rate_and_profit_columns_mean_what_they_say(tmp_path):
@@ -590,10 +373,10 @@ def test_line_amount_discount_rate_and_profit_columns_mean_what_they_say(tmp_pat
     targets = {c.column: c.target for s in res.mapping.sources for c in s.columns}
     assert targets["Discount"] == "order_items.discount_rate" and targets["Profit"] == "order_items.line_profit"
     con = res.con
-    assert _one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(190.0)  # ΣSales
-    assert _one(con, "SELECT sum(quantity * unit_cost) FROM order_items") == pytest.approx(190.0 - 29.0)
-    assert _one(con, "SELECT unit_price FROM order_items WHERE order_id = 'A-2'") == pytest.approx(10.0)
-    assert _one(con, "SELECT max(discount_rate) FROM order_items") == pytest.approx(0.5)
+    assert one(con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(190.0)  # ΣSales
+    assert one(con, "SELECT sum(quantity * unit_cost) FROM order_items") == pytest.approx(190.0 - 29.0)
+    assert one(con, "SELECT unit_price FROM order_items WHERE order_id = 'A-2'") == pytest.approx(10.0)
+    assert one(con, "SELECT max(discount_rate) FROM order_items") == pytest.approx(0.5)
     assert not any(c[0] in ("discount", "discount_amount") for t in ("orders", "order_items")
                    for c in con.execute(f"DESCRIBE {t}").fetchall())
 
@@ -610,7 +393,7 @@ def test_payments_file_is_a_payments_table(tmp_path):
     assert "payments" in res.tables
     mix = dict(res.con.execute("SELECT payment_method, sum(amount) FROM payments GROUP BY 1").fetchall())
     assert mix == pytest.approx({"credit_card": 8.5, "voucher": 2.0, "boleto": 20.0})
-    assert _one(res.con, "SELECT max(installments) FROM payments") == 3
+    assert one(res.con, "SELECT max(installments) FROM payments") == 3
 
 
 # ---------------------------------------------------------------- large CSV files: head first, the rest read typed
@@ -644,7 +427,6 @@ def _outcome(paths, read_rests):
 
 def _as_text(monkeypatch, paths):
     """The same load with every file read whole as text before the mapping (the path read_rest must equal)."""
-    from ecops import loader
 
     whole = loader._load
     with monkeypatch.context() as m:
@@ -655,7 +437,6 @@ def _as_text(monkeypatch, paths):
 @pytest.fixture
 def read_rests(monkeypatch) -> list:
     """What each typed read of a file's rest gave (a raw table, or None: read as text after all)."""
-    from ecops import loader
 
     seen: list = []
     real = loader.read_rest
@@ -686,7 +467,7 @@ def test_a_large_clean_export_is_read_typed_and_gives_the_figures_of_its_text(tm
     df = pd.read_csv(path)
     res = load_files([path])
     assert res.rows["order_items"] == len(df) == 6173 and res.rows["orders"] == df["order_id"].nunique()
-    assert _one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(
+    assert one(res.con, "SELECT sum(quantity * unit_price) FROM order_items") == pytest.approx(
         float((df["quantity"] * df["unit_price"]).sum()))
     assert [n.code for n in res.notes][:3] == ["encoding", "delimiter", "rows_read"]
     assert res.notes[2].get("rows") == 6173
@@ -814,30 +595,6 @@ def _fingerprint_of(path: Path, mapping_json: str) -> str:
     return h.hexdigest()
 
 
-def test_flat_products_and_customers_come_in_the_order_of_their_first_line(tmp_path):
-    """A flat export's products and customers are listed in the order they first appear in the file, so two
-    loads of one file give the same tables row for row (a parallel grouping alone gave them in varying order)."""
-    rng = np.random.default_rng(5)
-    n = 300_000  # several row groups, grouped in parallel
-    cust = rng.integers(0, 40_000, n)
-    frame = pd.DataFrame({
-        "order_id": [f"O{i}" for i in rng.integers(0, 120_000, n)],
-        "customer_id": [f"C{i}" for i in cust],
-        "order_time": "2024-03-01 10:00:00",
-        "gender": np.where(cust % 2 == 0, "F", "M"),
-        "product_id": [f"P{i}" for i in rng.integers(0, 3_000, n)],
-        "quantity": 1,
-        "unit_price": 9.5,
-    })
-    path = tmp_path / "flat.csv"
-    frame.to_csv(path, index=False)
-    loads = [load_files([path]) for _ in range(2)]
-    for table, key in (("products", "product_id"), ("customers", "customer_id")):
-        want = list(dict.fromkeys(frame[key]))
-        for res in loads:
-            assert [r[0] for r in res.con.execute(f"SELECT {key} FROM {table}").fetchall()] == want, table
-
-
 def _given_con(memory_limit: str | None = None, spill: bool = True) -> duckdb.DuckDBPyConnection:
     """A connection the caller already uses: it holds a table of its own, which a failed load must leave."""
     con = duckdb.connect(config={**({"memory_limit": memory_limit} if memory_limit else {}),
@@ -891,7 +648,6 @@ def test_running_out_of_memory_says_so_and_how_to_load_with_more(tmp_path, expor
 def test_the_typed_read_running_out_of_memory_is_not_read_again_as_text(tmp_path, export_lines, monkeypatch):
     """Reading as text takes at least the memory the typed read of the rest ran out of: the error goes to the
     loader's message at once, and the file is not read a second time."""
-    from ecops import loader
 
     entered, returned = [], []
     real = loader.read_rest
@@ -970,160 +726,16 @@ def test_a_given_connection_that_already_holds_canonical_tables_is_refused_befor
     assert load_files([DATA / "good" / "flat_20.csv"], con=con).rows["order_items"] == 20
 
 
-_LOADABLE = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet"}
-#: Every committed test file alone, and the Olist tables together (alone, each lacks the others' columns).
-_TEST_SETS = [[p] for p in sorted(DATA.rglob("*")) if p.is_file() and p.suffix in _LOADABLE
-              and "real" not in p.relative_to(DATA).parts] + [sorted((DATA / "good" / "olist_mini").glob("*.csv"))]
-
-
-def _load_outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
-    """What loading ``paths`` gives: the tables' rows, fingerprint and notices, or the refusal."""
-    try:
-        res = load_files(paths, con=con)
-    except IngestError as e:
-        return ("refused", e.code, e.row, e.column, e.message("en"))
-    tables = {t: res.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in res.tables}
-    return ("loaded", tables, res.fingerprint, [n.message("en") for n in (*res.warnings, *res.notes)])
-
-
-@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
-def test_every_test_file_loads_into_a_given_connection_as_into_a_new_one(paths):
+@pytest.mark.parametrize("paths", TEST_SETS, ids=set_id)
+def test_every_test_file_loads_into_a_given_connection_as_into_a_newone(paths):
     """``python -m ecops load`` loads into a given connection (one transaction in its DuckDB file), a browser
     upload into a new one: the same tables, notices and refusals, and the given connection keeps its own table."""
     con = _given_con()
-    assert _load_outcome(paths, con) == _load_outcome(paths, None)
+    assert load_outcome(paths, con) == load_outcome(paths, None)
     assert con.execute("SELECT answer FROM mine").fetchone() == (42,)
 
 
-@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
-def test_orders_built_on_the_first_lines_guess_equal_those_built_from_the_tests(paths, monkeypatch):
-    """Building a flat export's orders on the guess that no amount varies within an order (built again when it
-    does) gives every committed test file the tables, notices (in their places) and refusals testing first gives."""
-    guessed = _load_outcome(paths, None)
-    _never_guess(monkeypatch)
-    assert guessed == _load_outcome(paths, None)
-
-
-def _taken_over(monkeypatch) -> list[str]:
-    """The names of the canonical tables that take over a raw table from now on (:func:`loader.take_over`)."""
-    taken: list[str] = []
-    real = loader.take_over
-    monkeypatch.setattr(loader, "take_over", lambda con, raw, stage, name, *a: (taken.append(name),
-                                                                               real(con, raw, stage, name, *a)))
-    return taken
-
-
-def _stored_outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
-    """What loading ``paths`` gives, each table's columns and rows in the order it stores them (a table taken
-    over keeps its raw table's order, a copy the order its SELECT gave); or the refusal."""
-    try:
-        res = load_files(paths, con=con)
-    except IngestError as e:
-        return ("refused", e.code, e.row, e.column, e.message("en"))
-    tables = {t: (res.con.execute(f"DESCRIBE {t}").fetchall(),
-                  res.con.execute(f"SELECT * FROM {t}" if t != "orders" else f"SELECT * FROM {t} ORDER BY ALL")
-                  .fetchall()) for t in res.tables}
-    return ("loaded", tables, res.rows, res.fingerprint, [n.message("en") for n in (*res.warnings, *res.notes)])
-
-
-@pytest.mark.parametrize("paths", _TEST_SETS, ids=lambda ps: str(ps[0].relative_to(DATA)) + ("…" if len(ps) > 1 else ""))
-def test_tables_taking_over_their_raw_table_equal_tables_written_as_copies(paths, monkeypatch, tmp_path):
-    """In memory, a table made of one staged source's columns as they stand takes over the raw table behind it; in
-    a database kept in a file, whose raw tables are TEMP, every table is written as a copy. Both give every
-    committed test file the same columns, types, rows in the same order, notices and refusals, and the file holds
-    nothing but the canonical tables and the caller's own. (Orders come of a grouping, in no set order: sorted.)"""
-    taken = _taken_over(monkeypatch)
-    in_memory = _stored_outcome(paths, None)
-    n_taken = len(taken)
-    con = duckdb.connect(str(tmp_path / "given.duckdb"))
-    con.execute("CREATE TABLE mine AS SELECT 42 AS answer")
-    assert _stored_outcome(paths, con) == in_memory
-    assert len(taken) == n_taken  # nothing was taken over in the file
-    held = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() UNION ALL "
-                                      "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    assert held == {"mine", *(in_memory[1] if in_memory[0] == "loaded" else ())}
-
-
-def test_the_test_files_hold_tables_taken_over_and_tables_copied(monkeypatch):
-    """The committed exports exercise both ways of making a table of a stage: flat exports whose line columns
-    come in the table's order take over their raw table with their order lines; a price derived from an amount,
-    columns in another order (most platforms' exports, Olist's dedicated files), space-separated text (CDNOW) are
-    written as copies; no table is both."""
-    taken = _taken_over(monkeypatch)
-    built = _tables_built(monkeypatch)
-    per_set = []
-    for paths in _TEST_SETS:
-        taken.clear()
-        built.clear()
-        try:
-            load_files(paths)
-        except IngestError:
-            continue
-        per_set.append((paths[0].name, tuple(taken), tuple(built)))
-    assert {name for name, t, _ in per_set if t == ("order_items",)} >= {"flat_20.csv", "taobao_gbk.csv", "jd.csv"}
-    assert {name for name, _, b in per_set if "order_items" in b} >= {"CDNOW_master.txt", "shopify.csv",
-                                                                      "olist_customers_dataset.csv"}
-    assert not any(set(t) & set(b) for _, t, b in per_set)
-
-
-def test_dedicated_files_workbooks_and_lines_without_an_order_id_take_over_as_they_are_copied(tmp_path,
-                                                                                              monkeypatch):
-    """Dedicated orders and order-line files whose columns come in the tables' order take over their raw tables,
-    a flat workbook its lines (a workbook's raw table is the database's own too); a flat export's line without an
-    order id is left out of the lines taken over, as it is of the lines copied into a file."""
-    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_time,status\nA,u,2024-01-01 10:00:00,paid\n"
-                                         "B,v,2024-01-02,new\n", encoding="utf-8")
-    (tmp_path / "order_items.csv").write_text("order_id,product_id,quantity,unit_price\nA,p1,1,10.5\nA,p2,2,3\n"
-                                              "B,p1,1,10.5\n", encoding="utf-8")
-    flat = ("order_id,customer_id,order_time,product_id,quantity,unit_price\nA,u,2024-01-01 10:00:00,p1,1,10.5\n"
-            ",v,2024-01-02,p2,2,3\nB,v,2024-01-02,p1,1,10.5\n")
-    (tmp_path / "flat.csv").write_text(flat, encoding="utf-8")
-    wb = openpyxl.Workbook()
-    for line in flat.splitlines():
-        wb.active.append(line.split(","))
-    wb.save(tmp_path / "flat.xlsx")
-    taken = _taken_over(monkeypatch)
-    cases = [(["orders.csv", "order_items.csv"], ["orders", "order_items"]), (["flat.csv"], ["order_items"]),
-             (["flat.xlsx"], ["order_items"])]
-    for k, (names, want) in enumerate(cases):
-        paths = [tmp_path / n for n in names]
-        taken.clear()
-        in_memory = _stored_outcome(paths, None)
-        assert taken == want
-        assert _stored_outcome(paths, duckdb.connect(str(tmp_path / f"given{k}.duckdb"))) == in_memory
-        assert taken == want
-        if names[0].startswith("flat"):
-            assert [r[0] for r in in_memory[1]["order_items"][1]] == ["A", "B"]
-            assert any("order id" in m for m in in_memory[4])
-
-
-@pytest.mark.parametrize("head", [None, 2], ids=["varying in the first lines", "varying past them"])
-def test_orders_whose_amounts_vary_are_tested_first_when_the_first_lines_show_it(tmp_path, monkeypatch, head):
-    """A flat export whose discounts vary within an order, with a products file. Where its first lines show it
-    the orders are built once, from the tests; where they do not, the guess fails and they are built again. Either
-    way they are the orders testing first gives, and the summed discount is noted where the tests note it: before
-    what the products file replaced."""
-    (tmp_path / "lines.csv").write_text(
-        "order_id,customer_id,order_time,product_id,quantity,unit_price,discount_amount\n"
-        "B,v,2024-01-02,p1,1,10,0\nC,w,2024-01-03,p2,1,5,0\nA,u,2024-01-01,p1,1,10,1\nA,u,2024-01-01,p2,2,5,2\n",
-        encoding="utf-8")
-    (tmp_path / "products.csv").write_text("product_id,category,brand\np1,toys,x\np2,books,y\n", encoding="utf-8")
-    paths = [tmp_path / "lines.csv", tmp_path / "products.csv"]
-    if head is not None:
-        monkeypatch.setattr(loader, "_GUESS_HEAD", head)
-    built = _tables_built(monkeypatch)
-    res = load_files(paths)
-    assert built.count("orders") == (1 if head is None else 2)
-    assert dict(res.con.execute("SELECT order_id, discount_amount FROM orders").fetchall()) == {"A": 3.0, "B": 0.0,
-                                                                                               "C": 0.0}
-    codes = [n.code for n in res.notes]
-    assert codes.index("order_sum") < codes.index("table_replaced")
-    guessed = _load_outcome(paths, None)
-    _never_guess(monkeypatch)
-    assert guessed == _load_outcome(paths, None)
-
-
 def test_the_test_files_hold_loads_and_many_kinds_of_refusal():
-    outcomes = [_load_outcome(paths, None) for paths in _TEST_SETS]
+    outcomes = [load_outcome(paths, None) for paths in TEST_SETS]
     assert sum(o[0] == "loaded" for o in outcomes) >= 15 and outcomes[-1][0] == "loaded"
     assert len({o[1] for o in outcomes if o[0] == "refused"}) >= 12

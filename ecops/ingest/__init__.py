@@ -17,9 +17,14 @@ The package is split by idea; every public name is importable from ``ecops.inges
 * :mod:`~ecops.ingest.files` — the file input, :class:`RawTable`, size/format checks, headers;
 * :mod:`~ecops.ingest.delimited` — CSV/TSV: encodings, dialect sniffing, reading with rejects;
 * :mod:`~ecops.ingest.excel` — .xlsx within budgets; :mod:`~ecops.ingest.readers` — :func:`read_file`;
+* :mod:`~ecops.ingest.currency` — the currency the files' money is in, as they say it;
 * :mod:`~ecops.ingest.staging` — a mapped raw table staged as typed columns, its unreadable values checked and
-  reported. It reads :mod:`ecops.mapping`, which reads this package, so it is imported from
-  ``ecops.ingest.staging`` and not re-exported here.
+  reported;
+* :mod:`~ecops.ingest.flat` — a flat order-line export's orders, lines, products and customers as SELECTs of its
+  stage; :mod:`~ecops.ingest.canonical` — the canonical tables written from the stages.
+
+The last three read :mod:`ecops.mapping`, which reads this package, so they are imported from their modules and
+not re-exported here; :mod:`ecops.loader` runs the steps in order.
 """
 
 from __future__ import annotations
