@@ -36,7 +36,7 @@ __all__ = [
     "CANCELLATION_INVOICE", "CANCELLED_STATUSES", "DEFAULT_ROW_CAP", "LOCAL_ROW_CAP", "ROLLUP_PREFIX", "STORED_PREFIX",
     "UNPAID_STATUSES", "Dataset",
     "DatasetError",
-    "Filters", "LeftOut", "SourceKind", "frames_fingerprint", "write_tables",
+    "Filters", "LeftOut", "LineSums", "SourceKind", "frames_fingerprint", "write_tables",
 ]
 
 SourceKind = Literal["sample", "upload", "database", "saved"]
@@ -67,6 +67,17 @@ ROLLUP_PREFIX = "_ecops_order_facts_"
 #: Name prefix of kept results (:meth:`Dataset.keeping_slow`): a statement's result kept in the dataset's own
 #: database, named by a hash of the statement's SQL.
 STORED_PREFIX = "_ecops_stored_"
+
+
+@dataclass(frozen=True)
+class LineSums:
+    """Columns of the orders table that hold each order's sums over its own lines, made by the grouping that made
+    the orders (a flat export's load, :mod:`ecops.ingest.flat`): ``amount``, the GMV of its lines (quantity × unit
+    price), and ``max_quantity``, its lines' largest quantity. The order-facts rollup is then built from the orders
+    alone (:meth:`Dataset.build_rollups`), without grouping the lines again."""
+
+    amount: str
+    max_quantity: str
 
 
 @dataclass(frozen=True)
@@ -220,9 +231,10 @@ class Dataset:
     @classmethod
     def from_duckdb(
         cls, con: duckdb.DuckDBPyConnection, *, name: str, fingerprint: str, kind: SourceKind = "upload",
-        currency: str | None = None, notes: Iterable[str] = (),
+        currency: str | None = None, notes: Iterable[str] = (), line_sums: LineSums | None = None,
     ) -> Dataset:
-        """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`)."""
+        """Wrap a DuckDB connection holding canonical tables (names and columns of :mod:`ecops.schema`), building
+        the order-facts rollup if it is not there (from ``line_sums`` where given: see :meth:`build_rollups`)."""
         # Each pooled SQLAlchemy connection is a cursor on the same in-process database, so
         # Streamlit's script threads can query concurrently without sharing one cursor. DuckDB
         # already spreads one query over every core, so more concurrent queries add no throughput:
@@ -237,7 +249,7 @@ class Dataset:
         ds = cls(engine, _canonical_sources(rows), name, fingerprint, kind, currency, LOCAL_ROW_CAP,
                  notes=tuple(notes), rollup_tables=rollups)
         try:
-            ds.build_rollups(con)
+            ds.build_rollups(con, line_sums)
         except duckdb.OutOfMemoryException:  # an upload still opens: its pages read the order lines instead
             log.warning("no order-facts rollup for %s: out of memory", name)
         return ds
@@ -561,13 +573,16 @@ class Dataset:
         stmt = sa.select(self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False))
         return _named_sql(self.engine.dialect, stmt, ROLLUP_PREFIX)
 
-    def build_rollups(self, con: duckdb.DuckDBPyConnection) -> bool:
+    def build_rollups(self, con: duckdb.DuckDBPyConnection, line_sums: LineSums | None = None) -> bool:
         """Build the order-facts rollup in the dataset's own DuckDB database, if it is not there yet.
 
         One row per purchase — order_id, customer_id, order_time, GMV (``amount``), cost and costed GMV where
         a cost exists, region and channel where the orders have them — i.e. :meth:`order_totals` of the whole
         data, computed once at load instead of on every page. Named by a hash of its SQL, so a dataset read
         under another definition (another person key, a changed purchase rule) never reads a stale one.
+        With ``line_sums`` (the orders' own sums over their lines, which a flat export's load makes in the
+        grouping that makes the orders) the same rows come from the orders alone, where the definition needs
+        nothing else of the lines (no cost): 1.0 against 2.75 s for 10M orders.
         Returns whether the rollup is available; False for other engines, data without order lines, and
         read-only databases (those opened from a file built without it: pages then read the lines). Raises
         ``duckdb.OutOfMemoryException`` when the database's memory limit is too small to build it.
@@ -576,6 +591,9 @@ class Dataset:
             return False
         name, sql, params = self._facts_definition()
         if name not in self.rollup_tables:
+            from_sums = self._facts_from_sums(line_sums) if line_sums is not None else None
+            if from_sums is not None:
+                sql, params = from_sums
             try:
                 con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" AS {sql}', params)
             except duckdb.OutOfMemoryException:  # something is wrong: the caller says so (load --save fails)
@@ -585,6 +603,27 @@ class Dataset:
             self.rollup_tables = self.rollup_tables | {name}
         self._facts = None
         return True
+
+    def _facts_from_sums(self, sums: LineSums) -> tuple[str, Any] | None:
+        """The order-facts rollup's SQL and parameters read from the orders' own sums over their lines: the columns
+        of :meth:`_facts_definition`, the purchases its orders' conditions keep, a reversal told by the largest
+        quantity as :func:`_is_reversal` tells it. None where the definition needs more of the lines (a cost) or
+        reads the orders through a subquery (a person key, no customer column)."""
+        o = self.table("orders")
+        if not isinstance(o, sa.Table) or o.name != "orders":
+            return None
+        wide = sa.Table("orders", sa.MetaData(), *(sa.Column(c.name, c.type) for c in o.c),
+                        sa.Column(sums.amount, sa.Float), sa.Column(sums.max_quantity, sa.Float))
+        by_name = {c.name: c for c in wide.c if c.name in o.c} | {"amount": wide.c[sums.amount]}
+        names = [c.name for c in self._line_order_totals(Filters(), extra=("region", "channel"), rollups=False).c]
+        if not set(names) <= set(by_name):
+            return None
+        cond = self._order_conditions(wide, Filters(), include_cancelled=False, rollups=False, reversals=False)
+        if self.has("order_items", "quantity"):  # as the lines' grouping tells reversals (_line_order_totals)
+            cond.append(sa.not_(sa.func.coalesce(_reversal(wide.c[sums.max_quantity]), False)))
+        stmt = sa.select(*(by_name[n].label(n) for n in names)).where(*cond)
+        _, sql, params = _named_sql(self.engine.dialect, stmt, ROLLUP_PREFIX)
+        return sql, params
 
     def drop_kept(self, con: duckdb.DuckDBPyConnection, keep: set[str]) -> int:
         """Drop the kept results (:meth:`keeping_slow`) not named in ``keep``; returns how many were dropped.
@@ -821,7 +860,12 @@ class Dataset:
 def _is_reversal(quantity: sa.ColumnElement) -> sa.ColumnElement:
     """Aggregate over one document's lines: whether it is a reversal, every line with a negative quantity
     (returns booked as their own invoice, as UCI Online Retail's ``C…`` documents are)."""
-    return sa.func.max(quantity) < 0
+    return _reversal(sa.func.max(quantity))
+
+
+def _reversal(max_quantity: sa.ColumnElement) -> sa.ColumnElement:
+    """Whether a document is a reversal, from its lines' largest quantity (:func:`_is_reversal`)."""
+    return max_quantity < 0
 
 
 def _filter_conditions(t: sa.FromClause, f: Filters) -> list[Any]:

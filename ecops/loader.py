@@ -47,6 +47,7 @@ from ecops.ingest.canonical import Known, table_parts, write_tables
 from ecops.ingest.currency import detect_currency
 from ecops.ingest.delimited import read_rest
 from ecops.ingest.files import file_name
+from ecops.ingest.flat import LINE_SUMS
 from ecops.ingest.staging import Notes, stage_source
 from ecops.ingest.values import read_type
 from ecops.mapping import (
@@ -313,7 +314,9 @@ def _load(files: list[str | Path | tuple[str, bytes]], names: list[str], mapping
             known = Known()
             stage_targets, drops = _stage_sources(con, raws, used, notes, report, known.in_place)
         report("building tables", 0.88)
-        parts = table_parts(con, used, stage_targets, notes, known)
+        # in memory the orders' sums over their lines build the order facts once the tables exist; a given
+        # connection's load stays one transaction that leaves only the canonical tables, its rollups built after it
+        parts = table_parts(con, used, stage_targets, notes, known, line_sums=own)
         rows = write_tables(con, parts, notes, known)
         for drop in drops:
             con.execute(drop)
@@ -321,6 +324,7 @@ def _load(files: list[str | Path | tuple[str, bytes]], names: list[str], mapping
             con.execute("COMMIT")
         # Each file once, in upload order (a workbook's sheets share their file's digest).
         fingerprint = _fingerprint(list(dict.fromkeys((raw.file, raw.sha256) for raw in raws)), used)
+        _facts_from_line_sums(con, fingerprint)
         # uploaded data must not reach the file system or the network from now on
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
@@ -332,6 +336,22 @@ def _load(files: list[str | Path | tuple[str, bytes]], names: list[str], mapping
     notes_info = tuple(n for n in notes.items if n.severity == "info")
     warnings = tuple(n for n in notes.items if n.severity == "warning")
     return LoadResult(con, used, tables, fingerprint, notes_info, warnings, {t: rows[t] for t in tables}, currency)
+
+
+def _facts_from_line_sums(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    """Where a flat export's orders carry their sums over their lines (:data:`ecops.ingest.flat.LINE_SUMS`), build
+    the order-facts rollup from them (:meth:`ecops.dataset.Dataset.build_rollups`: the dataset over these tables
+    finds it built) and drop them, which moves no data: the orders are left as the schema has them."""
+    held = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'orders' "
+                                      "AND schema_name = 'main'").fetchall()}
+    if not set(LINE_SUMS) <= held:
+        return
+    from ecops.dataset import Dataset, LineSums  # the dataset's definition of the rollup, not a copy of it here
+
+    ds = Dataset.from_duckdb(con, name="load", fingerprint=fingerprint, line_sums=LineSums(*LINE_SUMS))
+    ds.engine.dispose()
+    for column in LINE_SUMS:
+        con.execute(f"ALTER TABLE orders DROP COLUMN {column}")
 
 
 def _source_names(files: list[str | Path | tuple[str, bytes]]) -> list[str]:

@@ -739,3 +739,70 @@ def test_the_test_files_hold_loads_and_many_kinds_of_refusal():
     outcomes = [load_outcome(paths, None) for paths in TEST_SETS]
     assert sum(o[0] == "loaded" for o in outcomes) >= 15 and outcomes[-1][0] == "loaded"
     assert len({o[1] for o in outcomes if o[0] == "refused"}) >= 12
+
+
+def _facts_from_sums(monkeypatch) -> list[bool]:
+    """Whether each order-facts rollup built from now on was read from the orders' sums over their lines."""
+    from ecops.dataset import Dataset
+
+    read: list[bool] = []
+    real = Dataset._facts_from_sums
+    monkeypatch.setattr(Dataset, "_facts_from_sums", lambda self, sums: (read.append(
+        (got := real(self, sums)) is not None), got)[1])
+    return read
+
+
+def _facts_as_the_lines_give_them(res) -> tuple[list[tuple], list[tuple]]:
+    """The order-facts rollup a load left, and the rows its definition gives from the order lines, both sorted."""
+    from ecops.dataset import Dataset
+
+    ds = Dataset.from_duckdb(res.con, name="x", fingerprint=res.fingerprint)
+    name, sql, params = ds._facts_definition()
+    built = sorted(res.con.execute(f'SELECT * FROM "{name}"').fetchall())
+    return built, sorted(res.con.execute(sql, params).fetchall())
+
+
+def test_in_memory_the_order_facts_come_from_the_orders_sums_over_their_lines_as_the_lines_give_them(monkeypatch):
+    """A flat export loaded in memory has its order-facts rollup built from the sums the orders' grouping made
+    over each order's lines, which are then dropped: every committed test file's orders have the schema's columns
+    only, and its rollup holds the rows (purchases, amounts) the rollup's definition gives from the lines."""
+    read = _facts_from_sums(monkeypatch)
+    from_sums = []
+    for paths in TEST_SETS:
+        read.clear()
+        try:
+            res = load_files(paths)
+        except IngestError:
+            continue
+        assert [c for c in res.con.execute("DESCRIBE orders").df()["column_name"] if c.startswith("_")] == []
+        built, want = _facts_as_the_lines_give_them(res)
+        assert [r[:3] + r[4:] for r in built] == [r[:3] + r[4:] for r in want], paths[0].name
+        assert [r[3] for r in built] == pytest.approx([r[3] for r in want], rel=1e-12, nan_ok=True), paths[0].name
+        if read == [True]:
+            from_sums.append(paths[0].name)
+    assert {"flat_20.csv", "taobao_gbk.csv", "uci_online_retail_sample.csv", "jd.csv"} <= set(from_sums)
+    assert "olist_customers_dataset.csv" not in from_sums  # dedicated files: no flat export's sums
+
+
+def test_a_flat_exports_order_facts_from_its_orders_sums_are_those_counted_by_hand(tmp_path, monkeypatch):
+    """A flat export's order facts read from its orders' sums over their lines: an order with a returned line is a
+    purchase of what was kept, one whose every line is negative a reversal. With a file of more order lines the
+    sums cover the export's lines only, so the facts are built from every line; and a load into a given
+    connection builds no rollup."""
+    (tmp_path / "flat.csv").write_text("order_id,customer_id,order_time,product_id,quantity,unit_price\n"
+                                       "A,u,2024-01-01,p1,1,10\nB,v,2024-01-02,p2,2,3\nC,u,2024-01-03,p1,3,7\n"
+                                       "D,v,2024-01-04,p1,-1,5\nC,u,2024-01-03,p2,-1,7\n", encoding="utf-8")
+    (tmp_path / "order_items.csv").write_text("order_id,product_id,quantity,unit_price\nA,p3,4,0.5\n",
+                                              encoding="utf-8")
+    read = _facts_from_sums(monkeypatch)
+    built, want = _facts_as_the_lines_give_them(load_files([tmp_path / "flat.csv"]))
+    assert [(r[0], r[3]) for r in built] == [("A", 10.0), ("B", 6.0), ("C", 14.0)] and built == want
+    assert read == [True]
+    read.clear()
+    built, want = _facts_as_the_lines_give_them(load_files([tmp_path / "flat.csv", tmp_path / "order_items.csv"]))
+    assert [(r[0], r[3]) for r in built] == [("A", 12.0), ("B", 6.0), ("C", 14.0)] and built == want
+    assert read == []
+    con = duckdb.connect(str(tmp_path / "given.duckdb"))
+    load_files([tmp_path / "flat.csv"], con=con)
+    assert read == [] and not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%facts%'"
+                                          ).fetchone()[0]

@@ -70,17 +70,21 @@ class Known:
 
 
 def table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],
-                notes: Notes, known: Known) -> dict[str, list[tuple[str, str]]]:
+                notes: Notes, known: Known, line_sums: bool = False) -> dict[str, list[tuple[str, str]]]:
     """The SELECT giving each canonical table's rows from each staged source, with the source's name; the flat
-    exports' orders built on a guess, and the parts made of a stage's columns as they stand, go in ``known``."""
+    exports' orders built on a guess, and the parts made of a stage's columns as they stand, go in ``known``.
+    With ``line_sums``, the orders of a flat export that gives every order and every line carry their sums over
+    their lines (:data:`ecops.ingest.flat.LINE_SUMS`)."""
     parts: dict[str, list[tuple[str, str]]] = {}
     dedicated = {s.table for s in used.sources if s.table not in (FLAT, IGNORE)}
+    line_sums = (line_sums and [s.table for s in used.sources].count(FLAT) == 1
+                 and not dedicated & {"orders", "order_items"})
     for sm in used.sources:
         if sm.source not in stage_targets:
             continue
         stage, t = stage_targets[sm.source]
         if sm.table == FLAT:
-            for table, sql in flat_parts(con, stage, sm, t, notes, known).items():
+            for table, sql in flat_parts(con, stage, sm, t, notes, known, line_sums).items():
                 # A products or customers file of its own says more than the flat export's few columns.
                 if table in ("products", "customers") and table in dedicated:
                     others = ", ".join(s.source for s in used.sources_for(table))
@@ -196,15 +200,16 @@ def _taking_over(con: duckdb.DuckDBPyConnection, name: str, plist: list[tuple[st
 
 
 def _create_table(con: duckdb.DuckDBPyConnection, name: str, plist: list[tuple[str, str]]) -> None:
-    """Create canonical table ``name`` from the SELECTs of ``plist``, its columns cast to their kinds' types (and a
-    guess's check column, ``_ecops_guess``, kept as it is)."""
+    """Create canonical table ``name`` from the SELECTs of ``plist``, its columns cast to their kinds' types, and
+    the parts' own ``_ecops_`` columns (a guess's check, an order's sums over its lines: :mod:`ecops.ingest.flat`)
+    kept as they are."""
     t = schema.table(name)
     # the columns each part provides, from a zero-row probe
-    present: set[str] = set()
+    present: dict[str, None] = {}
     for sql, _ in plist:
-        present |= {d[0] for d in con.execute(f"DESCRIBE {sql}").fetchall()}
+        present |= dict.fromkeys(d[0] for d in con.execute(f"DESCRIBE {sql}").fetchall())
     cols = [c for c in t.columns if c.name in present]
     union = " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in plist)
     sel = ", ".join([*(f"CAST({quote_ident(c.name)} AS {sql_type(c.kind)}) AS {quote_ident(c.name)}" for c in cols),
-                     *(["_ecops_guess"] if "_ecops_guess" in present else [])])
+                     *(c for c in present if c.startswith("_ecops_"))])
     con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT {sel} FROM ({union})")

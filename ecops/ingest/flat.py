@@ -24,7 +24,13 @@ from ecops.mapping import SourceMapping
 if TYPE_CHECKING:
     from ecops.ingest.canonical import Known
 
-__all__ = ["OrdersGuess", "flat_parts"]
+__all__ = ["LINE_SUMS", "OrdersGuess", "flat_parts"]
+
+#: The columns of orders built on the guess that hold each order's sums over its own lines — the GMV of its lines
+#: and their largest quantity, the sums the order-facts rollup reads (:class:`ecops.dataset.LineSums`) — made in
+#: the grouping that makes the orders instead of a second grouping of the lines (1.7 s of 10M orders' load);
+#: the loader drops them once the rollup is built.
+LINE_SUMS = ("_ecops_amount", "_ecops_max_quantity")
 
 
 def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: list[str]) -> set[str]:
@@ -39,9 +45,10 @@ def _varying_within_orders(con: duckdb.DuckDBPyConnection, stage: str, oid: str,
 
 
 def flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
-                notes: Notes, known: Known) -> dict[str, str]:
+               notes: Notes, known: Known, line_sums: bool = False) -> dict[str, str]:
     """SELECT statements deriving orders, order_items, products and customers from a flat staging table; what is
-    known of them goes in ``known`` by their SQL."""
+    known of them goes in ``known`` by their SQL. With ``line_sums``, orders built on the guess carry their sums
+    over their lines (:data:`LINE_SUMS`)."""
     source = sm.source
     oid, cust = _flat_keys(t, source, notes)
     qty, price, total_is_line = _flat_quantity_price(t, source, notes)
@@ -52,7 +59,8 @@ def flat_parts(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t:
 
     parts: dict[str, str] = {}
     parts["order_items"] = _flat_items_sql(stage, sm, t, (oid, prod, qty, price), notes, known)
-    parts["orders"], guessed = _flat_orders_sql(con, stage, sm, t, (oid, cust), total_is_line, notes, guess=True)
+    parts["orders"], guessed = _flat_orders_sql(con, stage, sm, t, (oid, cust), total_is_line, notes, guess=True,
+                                                line=(qty, price) if line_sums else None)
     if guessed:
         slot = Notice.make("order_sum")
         notes.items.append(slot)
@@ -133,7 +141,7 @@ _GUESS_HEAD = 10_000
 
 def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMapping, t: set[str],
                      keys: tuple[str, str | None], total_is_line: bool, notes: Notes,
-                     guess: bool = False) -> tuple[str, bool]:
+                     guess: bool = False, line: tuple[str, str] | None = None) -> tuple[str, bool]:
     """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed;
     and whether the SQL is a guess (:class:`OrdersGuess`).
 
@@ -141,7 +149,8 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
     read from that line through one join (0.27 against 0.43 s for seven columns of 1.57M lines), the others
     keep an ``arg_min`` each. With ``guess``, which amounts vary within an order is not tested first: every
     column is read from the first line, and the SQL's column ``_ecops_guess`` is false for an order where that
-    is wrong (an amount varies, or the first line is empty where a later one is not).
+    is wrong (an amount varies, or the first line is empty where a later one is not); and, with ``line`` (each
+    line's quantity and unit price), each order's sums over its lines (:data:`LINE_SUMS`).
     """
     oid, cust = keys
     numeric = [f"orders.{c.name}" for c in schema.ORDERS.columns if c.kind == "number" and f"orders.{c.name}" in t
@@ -176,7 +185,10 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
     # time, a buyer left out: most real exports have such orders); counted only where some line is empty.
     blanks = [e for e in on_first.values() if e not in full] if guess else []
     varies = (" OR ".join(f"min({e}) IS DISTINCT FROM max({e})" for e in tested) or "false") if guess else ""
-    grouped = ", ".join([f"{oid} AS order_id", *(["min(_rec) AS _first"] if on_first else []),
+    qty, price = line or ("", "")
+    sums = [f"sum(CAST({qty} AS DOUBLE) * CAST({price} AS DOUBLE)) AS {LINE_SUMS[0]}",
+            f"max(CAST({qty} AS DOUBLE)) AS {LINE_SUMS[1]}"] if guess and line else []
+    grouped = ", ".join([f"{oid} AS order_id", *(["min(_rec) AS _first"] if on_first else []), *sums,
                          *(f"{e} AS {name}" for name, e in aggs.items()),
                          *([f"({varies}) AS _varies", *(f"count({e}) AS _n{k}" for k, e in enumerate(blanks))]
                            if guess else [])])
@@ -185,6 +197,7 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
         return grouped, False
     checks = " AND ".join(["NOT g._varies", *(f"(s.{e} IS NOT NULL OR g._n{k} = 0)" for k, e in enumerate(blanks))])
     outer = ["g.order_id", *(f"g.{name}" for name in aggs), *(f"s.{e} AS {name}" for name, e in on_first.items()),
+             *(f"g.{c}" for c in LINE_SUMS if sums),
              *([f"({checks}) AS _ecops_guess"] if guess else [])]
     return f"SELECT {', '.join(outer)} FROM ({grouped}) g JOIN {stage} s ON s._rec = g._first", guess
 
