@@ -16,7 +16,8 @@ The steps have modules of their own: reading (:mod:`ecops.ingest`), the currency
 staging (:mod:`ecops.ingest.staging`), and the canonical tables (:mod:`ecops.ingest.canonical`, a flat export's
 through :mod:`ecops.ingest.flat`). In memory, raw tables are tables of the database itself, which a canonical table
 made of one staged source's columns as they stand takes over; in a database kept in a file they are TEMP tables,
-which never reach the file.
+which never reach the file. In memory too, a flat export's orders are grouped with their sums over their lines,
+from which the dataset's order-facts rollup is built before they are dropped (:func:`_facts_from_line_sums`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from ecops import platforms, schema
+from ecops.dataset import Dataset, LineSums
 from ecops.ingest import (
     ColumnProfile,
     IngestError,
@@ -43,11 +45,12 @@ from ecops.ingest import (
     profile_table,
     read_file,
 )
-from ecops.ingest.canonical import Known, table_parts, write_tables
+from ecops.ingest.canonical import table_parts, write_tables
 from ecops.ingest.currency import detect_currency
 from ecops.ingest.delimited import read_rest
 from ecops.ingest.files import file_name
 from ecops.ingest.flat import LINE_SUMS
+from ecops.ingest.parts import Known
 from ecops.ingest.staging import Notes, stage_source
 from ecops.ingest.values import read_type
 from ecops.mapping import (
@@ -79,7 +82,8 @@ class LoadResult:
     Attributes
     ----------
     con : duckdb.DuckDBPyConnection
-        Connection with the canonical tables (external access disabled, configuration locked).
+        Connection with the canonical tables (external access disabled, configuration locked); a flat export
+        loaded in memory also has its order-facts rollup there (:meth:`ecops.dataset.Dataset.build_rollups`).
     mapping : Mapping
         The mapping actually applied (suggested or given, with the parse rules used).
     tables : tuple of str
@@ -346,8 +350,6 @@ def _facts_from_line_sums(con: duckdb.DuckDBPyConnection, fingerprint: str) -> N
                                       "AND schema_name = 'main'").fetchall()}
     if not set(LINE_SUMS) <= held:
         return
-    from ecops.dataset import Dataset, LineSums  # the dataset's definition of the rollup, not a copy of it here
-
     ds = Dataset.from_duckdb(con, name="load", fingerprint=fingerprint, line_sums=LineSums(*LINE_SUMS))
     ds.engine.dispose()
     for column in LINE_SUMS:

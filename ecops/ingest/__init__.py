@@ -21,9 +21,10 @@ The package is split by idea; every public name is importable from ``ecops.inges
 * :mod:`~ecops.ingest.staging` — a mapped raw table staged as typed columns, its unreadable values checked and
   reported;
 * :mod:`~ecops.ingest.flat` — a flat order-line export's orders, lines, products and customers as SELECTs of its
-  stage; :mod:`~ecops.ingest.canonical` — the canonical tables written from the stages.
+  stage; :mod:`~ecops.ingest.canonical` — the canonical tables written from the stages;
+  :mod:`~ecops.ingest.parts` — what is known of those SELECTs beyond their SQL.
 
-The last three read :mod:`ecops.mapping`, which reads this package, so they are imported from their modules and
+The last four read :mod:`ecops.mapping`, which reads this package, so they are imported from their modules and
 not re-exported here; :mod:`ecops.loader` runs the steps in order.
 """
 

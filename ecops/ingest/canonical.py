@@ -13,19 +13,17 @@ TEMP, which never reach the file, and every table is written.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 import duckdb
 
 from ecops import schema
 from ecops.ingest import IngestError
-from ecops.ingest.flat import OrdersGuess, flat_parts
+from ecops.ingest.flat import flat_parts
+from ecops.ingest.parts import Known, OrdersGuess
 from ecops.ingest.staging import Notes, can_take_over, staged_column, take_over
 from ecops.ingest.values import quote_ident
 from ecops.mapping import FLAT, IGNORE, Mapping
 
-__all__ = ["Columns", "Known", "sql_type", "table_parts", "write_tables"]
+__all__ = ["sql_type", "table_parts", "write_tables"]
 
 _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "time": "TIMESTAMP", "date": "DATE",
               "number": "DOUBLE", "integer": "BIGINT"}
@@ -34,39 +32,6 @@ _SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "category": "VARCHAR", "time":
 def sql_type(kind: str) -> str:
     """DuckDB type of a canonical column kind."""
     return _SQL_TYPES[kind]
-
-
-@dataclass(frozen=True)
-class Columns:
-    """A part made of a stage's columns as they stand, renamed: ``columns`` are (staged column, name) pairs, and
-    the lines where the staged column ``key`` is empty are left out."""
-
-    stage: str
-    columns: tuple[tuple[str, str], ...]
-    key: str | None
-
-
-_STAGED = re.compile(r"v_\w+")
-
-
-@dataclass
-class Known:
-    """What is known of the canonical tables' parts beyond their SQL: the stages typed in place, and by SQL the
-    orders built on a guess (:class:`~ecops.ingest.flat.OrdersGuess`) and the parts made of a stage's columns as
-    they stand (:class:`Columns`, which a table of that one part takes over: :func:`_taking_over`)."""
-
-    in_place: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # stage → raw table, raw columns
-    guesses: dict[str, OrdersGuess] = field(default_factory=dict)
-    columns: dict[str, Columns] = field(default_factory=dict)
-
-    def projection(self, stage: str, cols: list[tuple[str, str]], key: str | None = None) -> str:
-        """The SELECT of ``cols`` ((expression, name) pairs) of ``stage``, without the lines where ``key`` is
-        empty; known as :class:`Columns` when every expression is a staged column."""
-        sql = f"SELECT {', '.join(f'{e} AS {n}' for e, n in cols)} FROM {stage}"
-        sql += f" WHERE {key} IS NOT NULL" if key else ""
-        if all(_STAGED.fullmatch(e) for e, _ in cols) and (key is None or _STAGED.fullmatch(key)):
-            self.columns[sql] = Columns(stage, tuple(cols), key)
-        return sql
 
 
 def table_parts(con: duckdb.DuckDBPyConnection, used: Mapping, stage_targets: dict[str, tuple[str, set[str]]],
@@ -170,7 +135,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection, parts: dict[str, list[tuple[s
 def _settle_guesses(con: duckdb.DuckDBPyConnection, name: str, plist: list[tuple[str, str]], notes: Notes,
                     guesses: dict[str, OrdersGuess]) -> None:
     """Keep table ``name`` built on a guess if it held for every row (dropping the guess's column), else build it
-    again from the tests; what the tests note goes in its place (:meth:`~ecops.ingest.flat.OrdersGuess.settle`)."""
+    again from the tests; what the tests note goes in its place (:meth:`~ecops.ingest.parts.OrdersGuess.settle`)."""
     # the guess's column: false for an order it does not hold for, empty for those of other parts
     held = con.execute(f"SELECT coalesce(bool_and(_ecops_guess), true) FROM {quote_ident(name)}").fetchone()[0]
     exact = {sql: guesses[sql].settle(notes, held) for sql, _ in plist if sql in guesses}

@@ -3,28 +3,23 @@ derive the canonical orders, order lines, products and customers from its stage 
 
 An order's columns come from its first line in file order, its time is the earliest of its lines', and an amount
 that differs between the lines of one order is a line amount, summed. Testing every amount first takes a grouping
-of every line, so the orders are built on a guess that holds for most exports (:class:`OrdersGuess`), checked in
-their own grouping and built again from the tests where it fails. Products and customers keep the first value of
-each attribute, in the order of their first line. Lines without an order id are left out, and said to be.
+of every line, so the orders are built on a guess that holds for most exports
+(:class:`~ecops.ingest.parts.OrdersGuess`), checked in their own grouping and built again from the tests where it
+fails. Products and customers keep the first value of each attribute, in the order of their first line. Lines
+without an order id are left out, and said to be.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from ecops import schema
 from ecops.ingest import Notice
+from ecops.ingest.parts import Known, OrdersGuess
 from ecops.ingest.staging import Notes, staged_column
 from ecops.mapping import SourceMapping
 
-if TYPE_CHECKING:
-    from ecops.ingest.canonical import Known
-
-__all__ = ["LINE_SUMS", "OrdersGuess", "flat_parts"]
+__all__ = ["LINE_SUMS", "flat_parts"]
 
 #: The columns of orders built on the guess that hold each order's sums over its own lines — the GMV of its lines
 #: and their largest quantity, the sums the order-facts rollup reads (:class:`ecops.dataset.LineSums`) — made in
@@ -143,7 +138,7 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
                      keys: tuple[str, str | None], total_is_line: bool, notes: Notes,
                      guess: bool = False, line: tuple[str, str] | None = None) -> tuple[str, bool]:
     """One order per order id: the first non-empty value in file order, the earliest time, line amounts summed;
-    and whether the SQL is a guess (:class:`OrdersGuess`).
+    and whether the SQL is a guess (:class:`~ecops.ingest.parts.OrdersGuess`).
 
     A column no line leaves empty has its first non-empty value on the order's first line: such columns are
     read from that line through one join (0.27 against 0.43 s for seven columns of 1.57M lines), the others
@@ -200,29 +195,6 @@ def _flat_orders_sql(con: duckdb.DuckDBPyConnection, stage: str, sm: SourceMappi
              *(f"g.{c}" for c in LINE_SUMS if sums),
              *([f"({checks}) AS _ecops_guess"] if guess else [])]
     return f"SELECT {', '.join(outer)} FROM ({grouped}) g JOIN {stage} s ON s._rec = g._first", guess
-
-
-@dataclass(frozen=True)
-class OrdersGuess:
-    """The orders of a flat export built on a guess that holds for most exports: no order amount differs between
-    the lines of one order (such an amount is a line amount, to be summed), and an order's first line has every
-    value any of its lines has. Testing the amounts first takes a grouping of every line (0.12 s for 1.57M lines);
-    the orders' own grouping checks both instead (0.06 s there, :func:`_flat_orders_sql` with ``guess``), and
-    where the guess is wrong the orders are built again from the tests, which costs the grouping once more (0.35
-    s there; 3.5 s at 3M orders into a file). An export whose amounts vary in its first lines is not guessed
-    (:data:`_GUESS_HEAD`): none of the committed exports is built twice. What the tests note goes where they would
-    have noted it."""
-
-    exact: Callable[[Notes], str]  # the orders SQL from the tests, which note what they find in the Notes given
-    slot: Notice  # the place kept among the notes for what the tests note
-
-    def settle(self, notes: Notes, held: bool) -> str | None:
-        """Put the tests' notes in their place; the orders SQL from the tests, None when the guess held."""
-        found = Notes()
-        sql = None if held else self.exact(found)
-        k = next(k for k, n in enumerate(notes.items) if n is self.slot)
-        notes.items[k:k + 1] = found.items
-        return sql
 
 
 def _never_empty(con: duckdb.DuckDBPyConnection, stage: str, oid: str, cols: list[str]) -> set[str]:
