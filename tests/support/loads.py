@@ -47,7 +47,7 @@ def check_types(res: LoadResult) -> None:
 LOADABLE = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet"}
 #: Every committed test file alone, and the Olist tables together (alone, each lacks the others' columns).
 TEST_SETS = [[p] for p in sorted(DATA.rglob("*")) if p.is_file() and p.suffix in LOADABLE
-              and "real" not in p.relative_to(DATA).parts] + [sorted((DATA / "good" / "olist_mini").glob("*.csv"))]
+             and "real" not in p.relative_to(DATA).parts] + [sorted((DATA / "good" / "olist_mini").glob("*.csv"))]
 
 
 def load_outcome(paths: list[Path], con: duckdb.DuckDBPyConnection | None) -> tuple:
