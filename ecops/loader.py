@@ -51,7 +51,7 @@ from ecops.ingest.delimited import read_rest
 from ecops.ingest.files import file_name
 from ecops.ingest.flat import LINE_SUMS
 from ecops.ingest.parts import Known
-from ecops.ingest.staging import Notes, stage_source
+from ecops.ingest.staging import Notes, stage_source, table_columns
 from ecops.ingest.values import read_type
 from ecops.mapping import (
     FLAT,
@@ -346,9 +346,7 @@ def _facts_from_line_sums(con: duckdb.DuckDBPyConnection, fingerprint: str) -> N
     """Where a flat export's orders carry their sums over their lines (:data:`ecops.ingest.flat.LINE_SUMS`), build
     the order-facts rollup from them (:meth:`ecops.dataset.Dataset.build_rollups`: the dataset over these tables
     finds it built) and drop them, which moves no data: the orders are left as the schema has them."""
-    held = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'orders' "
-                                      "AND schema_name = 'main'").fetchall()}
-    if not set(LINE_SUMS) <= held:
+    if not set(LINE_SUMS) <= {name for name, _, _ in table_columns(con, "orders")}:
         return
     ds = Dataset.from_duckdb(con, name="load", fingerprint=fingerprint, line_sums=LineSums(*LINE_SUMS))
     ds.engine.dispose()

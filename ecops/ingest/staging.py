@@ -43,7 +43,7 @@ from ecops.ingest.values import (
 )
 from ecops.mapping import FLAT, IGNORE, ColumnMapping, SourceMapping, target_column
 
-__all__ = ["Notes", "can_take_over", "stage_source", "staged_column", "take_over"]
+__all__ = ["Notes", "can_take_over", "stage_source", "staged_column", "table_columns", "take_over"]
 
 
 def staged_column(target: str) -> str:
@@ -249,7 +249,7 @@ def _recount_changed(con: duckdb.DuckDBPyConnection, raw: RawTable, mapped: list
 # --------------------------------------------------------------------------------------
 
 
-def _columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
     """(name, SQL type, position) of each column of ``table``, a table of the database itself (not TEMP)."""
     return con.execute("SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = "
                        "current_database() AND schema_name = current_schema() AND table_name = ?", [table]).fetchall()
@@ -260,7 +260,7 @@ def can_take_over(con: duckdb.DuckDBPyConnection, raw_table: str, columns: Seque
     the table's order: the raw table is one of the database's own (in memory,
     :func:`ecops.ingest.files.raw_table_kind`), and its columns already have those types and come in that order (a
     table's columns cannot be reordered in place)."""
-    found = {name: (kind, k) for name, kind, k in _columns_of(con, raw_table)}
+    found = {name: (kind, k) for name, kind, k in table_columns(con, raw_table)}
     at = [found[c][1] if c in found and found[c][0] == kind else -1 for c, kind in columns]
     return bool(at) and min(at) >= 0 and at == sorted(set(at))
 
@@ -276,7 +276,7 @@ def take_over(con: duckdb.DuckDBPyConnection, raw_table: str, stage: str, name: 
     if key is not None:
         con.execute(f"DELETE FROM {raw_table} WHERE {key} IS NULL")
     kept = {raw for raw, _ in columns}
-    for col, _, _ in _columns_of(con, raw_table):
+    for col, _, _ in table_columns(con, raw_table):
         if col not in kept:
             con.execute(f"ALTER TABLE {raw_table} DROP COLUMN {quote_ident(col)}")
     for raw, new in columns:
